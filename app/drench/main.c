@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: drench run [OPTIONS] [CAMPAIGN.yaml]   drive load (DPDK)\n"
+		   "       drench check CAMPAIGN.yaml             validate a campaign only\n"
+		   "       drench monitor CAMPAIGN.yaml           telemetry and leak verdicts only\n"
+		   "exit codes: 0 pass, 1 failed or leak found, 2 bad usage or config, 3 runtime fault\n");
+}
+
+#ifndef DRENCH_HAVE_DPDK
+int cmd_run(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "drench: this build has no DPDK; only check and monitor are available\n");
+	return DRENCH_EXIT_USAGE;
+}
+#endif
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return DRENCH_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return DRENCH_EXIT_PASS;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "monitor"))
+		return cmd_monitor(argc - 1, argv + 1);
+	fprintf(stderr, "drench: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return DRENCH_EXIT_USAGE;
+}

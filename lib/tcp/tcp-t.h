@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Types shared by lib/tcp and its callers (lib/net, lib/load, tests). */
+#pragma once
+
+#include <stdint.h>
+
+/* TCP header flags, as on the wire */
+#define TCP_F_FIN 0x01
+#define TCP_F_SYN 0x02
+#define TCP_F_RST 0x04
+#define TCP_F_PSH 0x08
+#define TCP_F_ACK 0x10
+#define TCP_F_URG 0x20
+
+enum tcp_state {
+	TCP_CLOSED,
+	TCP_LISTEN,
+	TCP_SYN_SENT,
+	TCP_SYN_RCVD,
+	TCP_ESTABLISHED,
+	TCP_FIN_WAIT_1,
+	TCP_FIN_WAIT_2,
+	TCP_CLOSE_WAIT,
+	TCP_CLOSING,
+	TCP_LAST_ACK,
+	TCP_TIME_WAIT,
+	TCP_STATE_COUNT,
+};
+
+enum tcp_close_reason {
+	TCP_CLOSE_NORMAL,      /* FIN exchange completed */
+	TCP_CLOSE_RESET,       /* the peer sent RST */
+	TCP_CLOSE_REFUSED,     /* RST in answer to our SYN */
+	TCP_CLOSE_TIMEOUT,     /* retransmission retries exhausted */
+	TCP_CLOSE_SYN_TIMEOUT, /* SYN retries exhausted */
+	TCP_CLOSE_ABORTED,     /* tcp_abort() by the application */
+	TCP_CLOSE_REASON_COUNT,
+};
+
+enum tcp_time_wait_policy {
+	TCP_TW_2MSL,  /* honour TIME_WAIT for 2 * msl_us */
+	TCP_TW_RESET, /* close with RST instead of entering TIME_WAIT (frees the port at once) */
+};
+
+/* A received segment; addresses and ports in host byte order. */
+struct tcp_seg {
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t wnd;   /* raw header field, not yet scaled */
+	uint16_t mss;   /* MSS option, 0 when absent */
+	int8_t wscale;  /* window scale option, -1 when absent */
+	const uint8_t *payload;
+	uint32_t len;
+};
+
+/* A segment to send; lib/net builds the headers and pulls the payload
+ * bytes [stream_off, stream_off + len) of the connection's send stream. */
+struct tcp_seg_out {
+	struct tcp_conn *conn; /* NULL for a RST answering an unknown segment */
+	uint32_t saddr, daddr;
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t wnd;   /* already scaled down for the header */
+	uint16_t mss;   /* MSS option to put in a SYN, else 0 */
+	int8_t wscale;  /* window scale option to put in a SYN, else -1 */
+	uint64_t stream_off;
+	uint32_t len;
+};
+
+struct tcp_params {
+	uint32_t max_conns;      /* connection table capacity */
+	uint32_t local_addr;     /* host order */
+	uint16_t port_min;       /* local port range [port_min, port_max] */
+	uint16_t port_max;
+	uint16_t port_step;      /* use every port_step-th port (flow steering); 0 = 1 */
+	uint16_t port_offset;    /* first port = port_min + port_offset */
+	uint16_t mss;            /* our MSS (MTU - 40) */
+	uint32_t rcv_wnd;        /* bytes advertised */
+	uint8_t wscale;          /* our window scale shift */
+	uint32_t rto_init_us;    /* initial RTO, RFC 6298: 1 s */
+	uint32_t rto_min_us;     /* Linux uses 200 ms */
+	uint32_t rto_max_us;     /* 60 s at most */
+	uint8_t max_retries;     /* data retransmissions before giving up */
+	uint8_t syn_retries;     /* SYN retransmissions before giving up */
+	uint32_t delack_us;      /* delayed ACK timeout; 0 = ACK every segment */
+	uint32_t msl_us;         /* TIME_WAIT lasts 2 * msl_us */
+	enum tcp_time_wait_policy tw_policy;
+	uint32_t ooo_max_segs;   /* out-of-order queue bound (segments per stack) */
+	uint32_t tick_us;        /* timing wheel granularity */
+};
+
+/* Counters; a counter for every drop reason and every retransmission. */
+struct tcp_stats {
+	uint64_t rx_segs, tx_segs, rx_bytes, tx_bytes;
+	uint64_t conn_attempts, conn_established, conn_closed;
+	uint64_t conn_reset_rx, conn_refused, conn_timeout, conn_syn_timeout, conn_aborted;
+	uint64_t rst_tx;
+	uint64_t retrans_rto, retrans_fast, retrans_syn, retrans_bytes;
+	uint64_t dup_acks, persist_probes, delayed_acks;
+	uint64_t ooo_queued, ooo_drop_full;
+	uint64_t drop_no_conn, drop_bad_seq, drop_bad_ack, drop_dup_data, drop_bad_flags;
+	uint64_t tx_fail;
+};

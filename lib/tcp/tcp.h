@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Per-lcore TCP stack, client role (server role later).
+ *
+ * The stack knows nothing of DPDK: lib/net parses headers into a struct tcp_seg
+ * and calls tcp_input(); the stack emits segments through ops->tx() as a
+ * struct tcp_seg_out, and lib/net builds the packet. Payload is never buffered
+ * for sending: a segment names a range of the connection's send stream
+ * (stream_off, len) and the caller regenerates those bytes from its template
+ * (TRex's pull model), so retransmissions cost no memory.
+ *
+ * Received in-order payload is handed to ops->on_recv() at once and is not
+ * kept, so the advertised receive window stays constant. Out-of-order payload
+ * is copied into a bounded per-stack queue.
+ *
+ * Time is whatever the caller passes as `now` in microseconds (TSC-derived in
+ * the worker, a virtual clock in tests). Nothing in here reads a clock.
+ *
+ * All functions returning int return 0 or a negative errno.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tcp/tcp-t.h"
+
+struct tcp_stack;
+struct tcp_conn;
+
+struct tcp_ops {
+	/* Send one segment. Return 0, or -ENOBUFS when it could not be queued;
+	 * the stack treats a failed send like a lost segment. */
+	int (*tx)(void *ctx, const struct tcp_seg_out *seg);
+	/* Handshake completed (client: SYN-ACK acked). */
+	void (*on_established)(void *ctx, struct tcp_conn *c);
+	/* In-order payload; data is only valid during the call. */
+	void (*on_recv)(void *ctx, struct tcp_conn *c, const uint8_t *data, uint32_t len);
+	/* Bytes of the send stream acknowledged by the peer (cumulative count). */
+	void (*on_acked)(void *ctx, struct tcp_conn *c, uint64_t acked_total);
+	/* The peer sent FIN; the application may still send then tcp_close(). */
+	void (*on_peer_fin)(void *ctx, struct tcp_conn *c);
+	/* The connection is gone (or in TIME_WAIT); c must not be used after. */
+	void (*on_closed)(void *ctx, struct tcp_conn *c, enum tcp_close_reason why);
+};
+
+/** Create a stack; NULL with errno set (EINVAL, ENOMEM). */
+struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_ops *ops,
+				   void *ctx);
+void tcp_stack_destroy(struct tcp_stack *s);
+
+/** Open a connection from the stack's address to daddr:dport; the stack picks a
+ * free local port from its range. -EADDRINUSE when none is free. */
+int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t now,
+		struct tcp_conn **out);
+
+/** Append len bytes to the send stream (the caller supplies the bytes on tx). */
+int tcp_send(struct tcp_stack *s, struct tcp_conn *c, uint32_t len, uint64_t now);
+
+/** Graceful close: FIN after the queued bytes. */
+int tcp_close(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+
+/** Abortive close: send RST, free the connection, on_closed(TCP_CLOSE_ABORTED). */
+void tcp_abort(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+
+/** One received segment addressed to this stack. */
+void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now);
+
+/** Fire due timers (retransmission, persist, delayed ACK, TIME_WAIT). */
+void tcp_timers_run(struct tcp_stack *s, uint64_t now);
+
+/* Accessors */
+uint32_t tcp_conn_id(const struct tcp_conn *c); /* dense, < max_conns */
+struct tcp_conn *tcp_conn_by_id(struct tcp_stack *s, uint32_t id); /* NULL if free */
+enum tcp_state tcp_conn_state(const struct tcp_conn *c);
+uint16_t tcp_conn_local_port(const struct tcp_conn *c);
+const struct tcp_stats *tcp_stack_stats(const struct tcp_stack *s);
+uint32_t tcp_stack_active(const struct tcp_stack *s); /* connections not CLOSED */
+size_t tcp_stack_mem_per_conn(const struct tcp_stack *s); /* table bytes / capacity */
+const char *tcp_state_name(enum tcp_state st);
+const char *tcp_close_reason_name(enum tcp_close_reason r);
