@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Types of lib/net: one interface per (port, queue) owned by one worker lcore. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#define NET_TX_BURST 32
+#define NET_ARP_SLOTS 8
+
+/* Counters; every drop has its reason. */
+struct net_stats {
+	uint64_t rx_pkts, tx_pkts;
+	uint64_t rx_arp, rx_icmp, rx_tcp;
+	uint64_t arp_requests_tx, arp_replies_tx, icmp_echo_replies;
+	uint64_t drop_short, drop_not_ipv4, drop_ip_cksum, drop_tcp_cksum;
+	uint64_t drop_fragment, drop_not_ours, drop_proto, drop_ip_options;
+	uint64_t tx_nombuf, tx_full;
+};
+
+struct net_arp_entry {
+	uint32_t ip; /* host order, 0 = free */
+	struct rte_ether_addr mac;
+	uint64_t updated_us;
+};
+
+/* Checksum work the port does for us. */
+struct net_offloads {
+	bool tx_ip_cksum, tx_tcp_cksum;
+	bool rx_ip_cksum, rx_tcp_cksum;
+};
+
+struct net_iface {
+	uint16_t port_id, queue_id;
+	struct rte_mempool *pool;
+	struct rte_ether_addr mac;
+	uint32_t ip;      /* our address, host order */
+	uint32_t netmask; /* host order */
+	uint32_t gateway; /* next hop for off-subnet peers, host order; 0 = none */
+	struct net_offloads ofl;
+	struct net_arp_entry arp[NET_ARP_SLOTS];
+	uint32_t arp_refresh_us;
+	struct rte_mbuf *tx[NET_TX_BURST];
+	uint16_t tx_len;
+	struct net_stats stats;
+};

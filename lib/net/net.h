@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/net: receive and send on one (port, queue) for one worker lcore.
+ *
+ * Receive order: net_rx() -> ethernet -> arp_input() | ipv4_input() ->
+ * icmp_input() | tcp_wire_input() -> the caller's TCP handler.
+ * lib/net knows the TCP wire format (tcp/tcp-t.h types) but not the stack.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "net/net-t.h"
+#include "tcp/tcp-t.h"
+
+struct rte_mbuf;
+
+/* Called for every valid TCP segment addressed to us; payload valid during the call. */
+typedef void (*net_tcp_rx_fn)(void *ctx, const struct tcp_seg *seg);
+/* Copy bytes [off, off + len) of the connection's send stream into dst. */
+typedef void (*net_fill_fn)(void *ctx, struct tcp_conn *c, uint64_t off, uint32_t len,
+			    uint8_t *dst);
+
+/** Receive one burst and dispatch it; returns packets received. */
+uint16_t net_rx(struct net_iface *ifc, uint64_t now_us, net_tcp_rx_fn on_tcp, void *ctx);
+
+/** Build and queue one TCP segment; 0, -EHOSTUNREACH (no ARP entry yet), -ENOBUFS. */
+int net_tcp_tx(struct net_iface *ifc, const struct tcp_seg_out *s, net_fill_fn fill, void *ctx);
+
+/** Queue a built frame; flushes when the burst is full. */
+void net_tx_queue(struct net_iface *ifc, struct rte_mbuf *m);
+/** Send what is queued; returns frames handed to the NIC. */
+uint16_t net_tx_flush(struct net_iface *ifc);
+
+/* ARP */
+int net_arp_lookup(struct net_iface *ifc, uint32_t ip, struct rte_ether_addr *mac);
+int net_arp_request(struct net_iface *ifc, uint32_t ip);
+void net_arp_learn(struct net_iface *ifc, uint32_t ip, const struct rte_ether_addr *mac,
+		   uint64_t now_us);
+/** Re-request entries older than arp_refresh_us; call now and then. */
+void net_arp_refresh(struct net_iface *ifc, uint64_t now_us);
+/** Next hop for dst: dst itself on our subnet, else the gateway. */
+uint32_t net_next_hop(const struct net_iface *ifc, uint32_t dst);
+
+/* internal dispatch, exposed for the unit tests */
+void net_arp_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_us);
+/* consumes m: sends it back as the reply or frees it */
+void net_icmp_input(struct net_iface *ifc, struct rte_mbuf *m);

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Receive path: one burst, each frame checked layer by layer; every frame
+ * that is not handed up is counted under its reason. */
+#include <rte_byteorder.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "net/net.h"
+
+#define RX_BURST 32
+
+/* TCP options we read: MSS and window scale; the rest is skipped. */
+static void tcp_parse_options(const uint8_t *opt, int len, struct tcp_seg *seg)
+{
+	while (len > 0) {
+		uint8_t kind = opt[0];
+		if (kind == 0)
+			return;
+		if (kind == 1) {
+			opt++;
+			len--;
+			continue;
+		}
+		if (len < 2 || opt[1] < 2 || opt[1] > len)
+			return;
+		if (kind == 2 && opt[1] == 4)
+			seg->mss = (uint16_t)(opt[2] << 8 | opt[3]);
+		else if (kind == 3 && opt[1] == 3)
+			seg->wscale = (int8_t)(opt[2] > 14 ? 14 : opt[2]);
+		len -= opt[1];
+		opt += opt[1];
+	}
+}
+
+static bool tcp_cksum_ok(const struct net_iface *ifc, const struct rte_mbuf *m,
+			 const struct rte_ipv4_hdr *ip, const struct rte_tcp_hdr *th)
+{
+	if (ifc->ofl.rx_tcp_cksum) {
+		uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+		if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+			return true;
+		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+			return false;
+	}
+	return rte_ipv4_udptcp_cksum_verify(ip, th) == 0;
+}
+
+static void tcp_wire_input(struct net_iface *ifc, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+			   net_tcp_rx_fn on_tcp, void *ctx)
+{
+	uint16_t ihl = rte_ipv4_hdr_len(ip);
+	uint16_t ip_len = rte_be_to_cpu_16(ip->total_length);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)((uint8_t *)ip + ihl);
+	uint16_t thl = (th->data_off >> 4) * 4;
+
+	ifc->stats.rx_tcp++;
+	if (ip_len < ihl + sizeof(*th) || thl < sizeof(*th) || ip_len < ihl + thl) {
+		ifc->stats.drop_short++;
+		return;
+	}
+	if (!tcp_cksum_ok(ifc, m, ip, th)) {
+		ifc->stats.drop_tcp_cksum++;
+		return;
+	}
+	struct tcp_seg seg = {
+		.saddr = rte_be_to_cpu_32(ip->src_addr),
+		.daddr = rte_be_to_cpu_32(ip->dst_addr),
+		.sport = rte_be_to_cpu_16(th->src_port),
+		.dport = rte_be_to_cpu_16(th->dst_port),
+		.seq = rte_be_to_cpu_32(th->sent_seq),
+		.ack = rte_be_to_cpu_32(th->recv_ack),
+		.flags = th->tcp_flags,
+		.wnd = rte_be_to_cpu_16(th->rx_win),
+		.wscale = -1,
+		.payload = (const uint8_t *)th + thl,
+		.len = (uint32_t)(ip_len - ihl - thl),
+	};
+	tcp_parse_options((const uint8_t *)(th + 1), thl - (int)sizeof(*th), &seg);
+	on_tcp(ctx, &seg);
+}
+
+static bool ip_cksum_ok(const struct net_iface *ifc, const struct rte_mbuf *m,
+			const struct rte_ipv4_hdr *ip)
+{
+	if (ifc->ofl.rx_ip_cksum) {
+		uint64_t f = m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK;
+		if (f == RTE_MBUF_F_RX_IP_CKSUM_GOOD)
+			return true;
+		if (f == RTE_MBUF_F_RX_IP_CKSUM_BAD)
+			return false;
+	}
+	/* the one's complement sum over a correct header, checksum included, is all ones */
+	return rte_raw_cksum(ip, rte_ipv4_hdr_len(ip)) == 0xffff;
+}
+
+/* Returns true when m was consumed (sent back) and must not be freed. */
+static bool ipv4_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_us,
+		       net_tcp_rx_fn on_tcp, void *ctx)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	uint16_t room = m->data_len - sizeof(*eth);
+
+	(void)now_us;
+	if (room < sizeof(*ip) || (ip->version_ihl >> 4) != 4 || rte_ipv4_hdr_len(ip) < 20 ||
+	    rte_be_to_cpu_16(ip->total_length) > room ||
+	    rte_be_to_cpu_16(ip->total_length) < rte_ipv4_hdr_len(ip)) {
+		ifc->stats.drop_short++;
+		return false;
+	}
+	if (!ip_cksum_ok(ifc, m, ip)) {
+		ifc->stats.drop_ip_cksum++;
+		return false;
+	}
+	if (rte_be_to_cpu_32(ip->dst_addr) != ifc->ip) {
+		ifc->stats.drop_not_ours++;
+		return false;
+	}
+	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) {
+		ifc->stats.drop_fragment++;
+		return false;
+	}
+	switch (ip->next_proto_id) {
+	case IPPROTO_TCP:
+		tcp_wire_input(ifc, m, ip, on_tcp, ctx);
+		return false;
+	case IPPROTO_ICMP:
+		net_icmp_input(ifc, m);
+		return true;
+	default:
+		ifc->stats.drop_proto++;
+		return false;
+	}
+}
+
+static void frame_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_us,
+			net_tcp_rx_fn on_tcp, void *ctx)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	bool consumed = false;
+
+	if (m->data_len < sizeof(*eth) || m->nb_segs != 1) {
+		ifc->stats.drop_short++;
+	} else if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP)) {
+		net_arp_input(ifc, m, now_us);
+	} else if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)) {
+		consumed = ipv4_input(ifc, m, now_us, on_tcp, ctx);
+	} else {
+		ifc->stats.drop_not_ipv4++;
+	}
+	if (!consumed)
+		rte_pktmbuf_free(m);
+}
+
+uint16_t net_rx(struct net_iface *ifc, uint64_t now_us, net_tcp_rx_fn on_tcp, void *ctx)
+{
+	struct rte_mbuf *pkts[RX_BURST];
+	uint16_t n = rte_eth_rx_burst(ifc->port_id, ifc->queue_id, pkts, RX_BURST);
+
+	ifc->stats.rx_pkts += n;
+	for (uint16_t i = 0; i < n; i++) {
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		frame_input(ifc, pkts[i], now_us, on_tcp, ctx);
+	}
+	return n;
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Transmit path: TCP segments built from struct tcp_seg_out, frames batched
+ * per queue. Checksums go to the NIC when it offers them, else software. */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "net/net.h"
+
+uint16_t net_tx_flush(struct net_iface *ifc)
+{
+	uint16_t n = ifc->tx_len, sent;
+
+	if (n == 0)
+		return 0;
+	sent = rte_eth_tx_burst(ifc->port_id, ifc->queue_id, ifc->tx, n);
+	ifc->stats.tx_pkts += sent;
+	if (sent < n) {
+		/* the ring is full: drop, TCP retransmits what mattered */
+		ifc->stats.tx_full += n - sent;
+		rte_pktmbuf_free_bulk(&ifc->tx[sent], n - sent);
+	}
+	ifc->tx_len = 0;
+	return sent;
+}
+
+void net_tx_queue(struct net_iface *ifc, struct rte_mbuf *m)
+{
+	ifc->tx[ifc->tx_len++] = m;
+	if (ifc->tx_len == NET_TX_BURST)
+		net_tx_flush(ifc);
+}
+
+/* SYN options: MSS, NOP, window scale (when asked for). */
+static uint8_t tcp_write_options(uint8_t *opt, const struct tcp_seg_out *s)
+{
+	uint8_t n = 0;
+
+	if (s->mss) {
+		opt[n++] = 2;
+		opt[n++] = 4;
+		opt[n++] = (uint8_t)(s->mss >> 8);
+		opt[n++] = (uint8_t)s->mss;
+	}
+	if (s->wscale >= 0) {
+		opt[n++] = 1;
+		opt[n++] = 3;
+		opt[n++] = 3;
+		opt[n++] = (uint8_t)s->wscale;
+	}
+	return n;
+}
+
+static void fill_ipv4(struct rte_ipv4_hdr *ip, const struct tcp_seg_out *s, uint16_t l4_len)
+{
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = 0;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + l4_len);
+	ip->packet_id = 0;
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_TCP;
+	ip->hdr_checksum = 0;
+	ip->src_addr = rte_cpu_to_be_32(s->saddr);
+	ip->dst_addr = rte_cpu_to_be_32(s->daddr);
+}
+
+static void fill_tcp(struct rte_tcp_hdr *th, const struct tcp_seg_out *s, uint8_t opt_len)
+{
+	th->src_port = rte_cpu_to_be_16(s->sport);
+	th->dst_port = rte_cpu_to_be_16(s->dport);
+	th->sent_seq = rte_cpu_to_be_32(s->seq);
+	th->recv_ack = rte_cpu_to_be_32(s->ack);
+	th->data_off = (uint8_t)(((sizeof(*th) + opt_len) / 4) << 4);
+	th->tcp_flags = s->flags;
+	th->rx_win = rte_cpu_to_be_16(s->wnd);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+}
+
+static void set_checksums(struct net_iface *ifc, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
+			  struct rte_tcp_hdr *th)
+{
+	m->l2_len = sizeof(struct rte_ether_hdr);
+	m->l3_len = sizeof(*ip);
+	m->ol_flags = RTE_MBUF_F_TX_IPV4;
+	if (ifc->ofl.tx_ip_cksum)
+		m->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
+	else
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (ifc->ofl.tx_tcp_cksum) {
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
+	} else {
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	}
+}
+
+int net_tcp_tx(struct net_iface *ifc, const struct tcp_seg_out *s, net_fill_fn fill, void *ctx)
+{
+	struct rte_ether_addr dst_mac;
+
+	if (net_arp_lookup(ifc, net_next_hop(ifc, s->daddr), &dst_mac) < 0)
+		return -EHOSTUNREACH;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ifc->pool);
+	if (!m) {
+		ifc->stats.tx_nombuf++;
+		return -ENOBUFS;
+	}
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	uint8_t opt_len = tcp_write_options((uint8_t *)(th + 1), s);
+	uint8_t *payload = (uint8_t *)(th + 1) + opt_len;
+	uint16_t l4_len = (uint16_t)(sizeof(*th) + opt_len + s->len);
+
+	if (sizeof(*eth) + sizeof(*ip) + l4_len > rte_pktmbuf_tailroom(m)) {
+		rte_pktmbuf_free(m);
+		return -EMSGSIZE;
+	}
+	eth->dst_addr = dst_mac;
+	eth->src_addr = ifc->mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	fill_ipv4(ip, s, l4_len);
+	fill_tcp(th, s, opt_len);
+	if (s->len)
+		fill(ctx, s->conn, s->stream_off, s->len, payload);
+	m->data_len = m->pkt_len = (uint32_t)(sizeof(*eth) + sizeof(*ip) + l4_len);
+	set_checksums(ifc, m, ip, th);
+	net_tx_queue(ifc, m);
+	return 0;
+}
