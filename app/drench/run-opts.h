@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Command-line options of `drench run` (the flag form; campaigns come from YAML). */
+#pragma once
+
+#include <stdint.h>
+
+struct run_opts {
+	const char *dev;       /* vdev string or PCI address */
+	const char *lcores;    /* EAL lcore list: first = main (telemetry), next = worker */
+	const char *url;
+	const char *output;    /* folder for report.json */
+	const char *local_ip;  /* our address (the generator's) */
+	int prefix_len;
+	const char *gateway;
+	uint32_t connections;
+	uint64_t duration_us;
+	uint64_t timeout_us;   /* per request */
+	uint64_t drain_us;
+	uint32_t requests_per_conn;
+	uint16_t mtu;
+	int quiet;
+};
+
+/** Parse argv (argv[0] is "run"); 0 or -EINVAL with a message on stderr. */
+int run_opts_parse(int argc, char **argv, struct run_opts *o);
+
+/** "10s", "500ms", "2m", "1h" -> microseconds; -EINVAL if malformed. */
+int run_opts_duration(const char *s, uint64_t *us);

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The poll loop of a worker lcore: receive a burst, hand TCP segments to the
+ * client, run timers and queued actions, flush the transmit batch.
+ * Shutdown order: stop issuing requests -> wait for outstanding responses
+ * (drain_us) -> FIN every connection -> RST what is left -> finished.
+ */
+#include <errno.h>
+
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+
+#include "net/net.h"
+#include "worker.h"
+
+#define CLOSE_GRACE_US (1000 * 1000)
+#define ARP_RETRY_US (200 * 1000)
+
+uint64_t worker_now_us(void)
+{
+	static double tsc_per_us;
+
+	if (tsc_per_us == 0)
+		tsc_per_us = (double)rte_get_tsc_hz() / 1e6;
+	return (uint64_t)((double)rte_rdtsc() / tsc_per_us);
+}
+
+static void on_tcp(void *ctx, const struct tcp_seg *seg)
+{
+	struct worker *w = ctx;
+	client_input(w->client, seg, worker_now_us());
+}
+
+static void fill(void *ctx, struct tcp_conn *c, uint64_t off, uint32_t len, uint8_t *dst)
+{
+	struct worker *w = ctx;
+	client_fill(w->client, c, off, len, dst);
+}
+
+int worker_tx(void *ctx, const struct tcp_seg_out *seg)
+{
+	struct worker *w = ctx;
+	int rc = net_tcp_tx(&w->ifc, seg, fill, w);
+
+	if (rc == -EHOSTUNREACH) {
+		/* the entry went away: ask again, TCP retransmits meanwhile */
+		w->arp_unresolved++;
+		net_arp_request(&w->ifc, net_next_hop(&w->ifc, seg->daddr));
+	}
+	return rc;
+}
+
+static void poll_once(struct worker *w, uint64_t now)
+{
+	net_rx(&w->ifc, now, on_tcp, w);
+	client_poll(w->client, now);
+	net_tx_flush(&w->ifc);
+}
+
+int worker_resolve(struct worker *w, uint32_t daddr, uint64_t timeout_us)
+{
+	struct rte_ether_addr mac;
+	uint32_t hop = net_next_hop(&w->ifc, daddr);
+	uint64_t start = worker_now_us(), last = 0;
+
+	while (net_arp_lookup(&w->ifc, hop, &mac) < 0) {
+		uint64_t now = worker_now_us();
+		if (now - start > timeout_us)
+			return -ETIMEDOUT;
+		if (now - last > ARP_RETRY_US) {
+			net_arp_request(&w->ifc, hop);
+			net_tx_flush(&w->ifc);
+			last = now;
+		}
+		net_rx(&w->ifc, now, on_tcp, w);
+	}
+	return 0;
+}
+
+/* Run until `until` or until stop is asked or done() holds. */
+static void poll_until(struct worker *w, uint64_t until, bool (*done)(struct worker *))
+{
+	uint64_t now = worker_now_us(), next_arp = now + 1000 * 1000;
+
+	while (now < until && !(done && done(w))) {
+		if (!done && w->stop)
+			return;
+		poll_once(w, now);
+		if (now > next_arp) {
+			net_arp_refresh(&w->ifc, now);
+			next_arp = now + 1000 * 1000;
+		}
+		now = worker_now_us();
+	}
+}
+
+static bool drained(struct worker *w)
+{
+	return client_outstanding(w->client) == 0;
+}
+
+static bool all_closed(struct worker *w)
+{
+	return client_open_conns(w->client) == 0;
+}
+
+int worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	w->start_us = worker_now_us();
+	client_start(w->client, w->start_us);
+	poll_until(w, w->start_us + w->run_us, NULL);
+	w->end_us = worker_now_us();
+
+	client_stop(w->client, w->end_us);
+	poll_until(w, w->end_us + w->drain_us, drained);
+	client_close_all(w->client, worker_now_us());
+	poll_until(w, worker_now_us() + CLOSE_GRACE_US, all_closed);
+	client_abort_all(w->client, worker_now_us());
+	net_tx_flush(&w->ifc);
+	w->finished = true;
+	return 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The closed-loop HTTP/1.1 client of one worker: keeps `connections`
+ * connections open and sends the next request on each as soon as the
+ * previous response completes (keep-alive).
+ *
+ * Call order per poll-loop turn: client_input() for every received TCP
+ * segment, then client_poll(). TCP callbacks never act on a connection
+ * directly: they queue the action (send, close, abort) and client_input()
+ * / client_poll() carry it out once the stack has returned, so the stack
+ * is never re-entered from its own callbacks.
+ *
+ * DPDK-free: the caller supplies the transmit function.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "load/client-t.h"
+#include "tcp/tcp.h"
+
+struct client;
+
+typedef int (*client_tx_fn)(void *ctx, const struct tcp_seg_out *seg);
+
+/** NULL with errno set. */
+struct client *client_create(const struct client_conf *conf, const struct tcp_params *tp,
+			     client_tx_fn tx, void *tx_ctx);
+void client_destroy(struct client *cl);
+
+/** Start opening connections and sending requests. */
+void client_start(struct client *cl, uint64_t now_us);
+/** Stop issuing requests; connections close once their response arrives. */
+void client_stop(struct client *cl, uint64_t now_us);
+/** Close every connection (FIN); outstanding requests count as timeouts. */
+void client_close_all(struct client *cl, uint64_t now_us);
+/** Abort (RST) what is still open. */
+void client_abort_all(struct client *cl, uint64_t now_us);
+
+void client_input(struct client *cl, const struct tcp_seg *seg, uint64_t now_us);
+void client_poll(struct client *cl, uint64_t now_us);
+
+/** Copy bytes [off, off + len) of a connection's request stream. */
+void client_fill(struct client *cl, struct tcp_conn *c, uint64_t off, uint32_t len, uint8_t *dst);
+
+uint32_t client_outstanding(const struct client *cl); /* requests awaiting a response */
+uint32_t client_open_conns(const struct client *cl);  /* connections not yet closed */
+const struct client_counters *client_counters(const struct client *cl);
+const struct hist *client_latency(const struct client *cl);
+struct tcp_stack *client_tcp(struct client *cl);

@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Helpers for the rig integration tests. Each test: DRENCH=path/to/drench.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+DRENCH=${DRENCH:?set DRENCH to the drench binary}
+RIG="$ROOT/scripts/rig.sh"
+SUT_IP=${DRENCH_SUT_IP:-198.18.0.1}
+GEN_IF=${DRENCH_GEN_IF:-gen0}
+# af_xdp is the default port; DRENCH_TEST_VDEV overrides it (net_af_packet0,iface=gen0)
+VDEV=${DRENCH_TEST_VDEV:-net_af_xdp0,iface=$GEN_IF}
+WORK=$(mktemp -d /tmp/drench-it.XXXXXX)
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+need_rig() {
+	ip netns list | grep -qw "${DRENCH_NS:-drench-sut}" ||
+		fail "the rig is not up: run scripts/rig.sh up"
+}
+
+# drench_run OUTDIR ARGS... : bounded run; prints its output; returns its exit code
+drench_run() {
+	local out=$1
+	shift
+	timeout --signal=INT --kill-after=30 "${RUN_LIMIT:-90}" \
+		"$DRENCH" run --dev "$VDEV" --output "$out" "$@" 2>&1 | tee "$out.log"
+	return "${PIPESTATUS[0]}"
+}
+
+# json FILE EXPR : evaluate a python expression over the report as `r`
+json() {
+	python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1"
+}
