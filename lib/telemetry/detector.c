@@ -1,0 +1,553 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Leak detector. Per metric: samples after warm-up fall into blocks of
+ * floor_window_s; each block keeps its minimum (the GC floor). On evaluation
+ * the floor points taken while load ran are fitted with Theil–Sen and tested
+ * with Mann–Kendall; growth must clear a noise floor and be steady (both halves
+ * of the window grow); after load stops, a floor that gives the growth back
+ * clears the verdict. See docs/leak-detection.md.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "telemetry/detector.h"
+#include "telemetry/robust.h"
+
+#define MAX_METRICS 64
+#define SPIKE_MAX 256
+#define MAX_WIDTH_S (7 * 24 * 3600.0)
+
+struct floor_pt {
+	double t, v;
+	long idx; /* block index from the warm-up end */
+};
+
+struct series {
+	char *name;
+	bool judged, is_bytes, gc_bound;
+	double min_growth;
+	double width;
+	bool open;
+	long open_idx;
+	double open_min, open_t;
+	struct floor_pt *pts;
+	size_t n;
+	double last_v;
+	double win[SPIKE_MAX];
+	size_t win_n, win_head;
+	unsigned spikes;
+	struct metric_result res;
+};
+
+struct detector {
+	struct detector_params p;
+	double limit;
+	bool started;
+	double origin; /* end of warm-up */
+	struct series s[MAX_METRICS];
+	size_t n;
+	bool load_explicit, load_known, load_active;
+	double load_stop_t;
+	bool req_known;
+	uint64_t req_last, req_base, req_now;
+	double req_change_t, req_base_t, req_now_t;
+	bool req_base_set;
+	bool gc_known;
+	double gc_base, gc_base_t, gc_now, gc_now_t;
+	enum leak_verdict verdict;
+};
+
+void detector_params_default(struct detector_params *p)
+{
+	*p = (struct detector_params){
+		.warmup_s = 30,
+		.floor_window_s = 10,
+		.min_window_s = 60,
+		.min_points = 8,
+		.max_points = 256,
+		.alpha = 0.01,
+		.suspect_alpha = 0.05,
+		.noise_floor = 0.05,
+		.persist_ratio = 0.3,
+		.spike_k = 2.0,
+		.spike_window = 60,
+		.recovery_s = 30,
+		.recovery_ratio = 0.5,
+		.min_gc_cycles = 3,
+		.load_idle_s = 5,
+	};
+}
+
+static bool params_valid(const struct detector_params *p)
+{
+	return p->warmup_s >= 0 && p->floor_window_s > 0 && p->min_window_s >= 0 &&
+	       p->min_points >= 4 && p->max_points >= 2 * p->min_points && p->alpha > 0 &&
+	       p->alpha < 1 && p->suspect_alpha >= p->alpha && p->suspect_alpha < 1 &&
+	       p->noise_floor >= 0 && p->persist_ratio >= 0 && p->persist_ratio <= 1 &&
+	       p->spike_k > 0 && p->spike_window >= 10 && p->spike_window <= SPIKE_MAX &&
+	       p->recovery_s >= 0 && p->recovery_ratio > 0 && p->recovery_ratio <= 1 &&
+	       p->load_idle_s > 0;
+}
+
+struct detector *detector_create(const struct detector_params *p, double memory_limit)
+{
+	struct detector *d;
+
+	if (p == NULL || !params_valid(p) || memory_limit < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return NULL;
+	d->p = *p;
+	d->limit = memory_limit;
+	d->load_stop_t = NAN;
+	return d;
+}
+
+void detector_destroy(struct detector *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->s[i].name);
+		free(d->s[i].pts);
+	}
+	free(d);
+}
+
+/* Growth smaller than this is noise whatever the baseline (metric units). */
+static double default_min_growth(const char *name)
+{
+	if (strstr(name, "bytes") != NULL)
+		return 1024.0 * 1024.0;
+	if (strstr(name, "objects") != NULL)
+		return 10000;
+	return 10;
+}
+
+static int find_series(const struct detector *d, const char *metric)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->s[i].name, metric))
+			return (int)i;
+	return -ENOENT;
+}
+
+static int add_series(struct detector *d, const char *metric, bool judged)
+{
+	struct series *s;
+
+	if (d->n == MAX_METRICS)
+		return -ENOSPC;
+	s = &d->s[d->n];
+	memset(s, 0, sizeof(*s));
+	s->name = strdup(metric);
+	s->pts = calloc(d->p.max_points + 1, sizeof(*s->pts));
+	if (s->name == NULL || s->pts == NULL) {
+		free(s->name);
+		free(s->pts);
+		return -ENOMEM;
+	}
+	s->judged = judged;
+	s->is_bytes = strstr(metric, "bytes") != NULL;
+	s->gc_bound = !strncmp(metric, "go_memstats_heap", 16) ||
+		      !strncmp(metric, "go_memstats_alloc", 17);
+	s->min_growth = default_min_growth(metric);
+	s->width = d->p.floor_window_s;
+	s->res.verdict = VERDICT_INSUFFICIENT;
+	s->res.judged = judged;
+	s->res.leak_since = NAN;
+	s->res.reason = "no data yet";
+	return (int)d->n++;
+}
+
+int detector_watch(struct detector *d, const char *metric, bool judged)
+{
+	int i = find_series(d, metric);
+
+	if (i >= 0) {
+		d->s[i].judged = judged;
+		d->s[i].res.judged = judged;
+		return i;
+	}
+	return add_series(d, metric, judged);
+}
+
+static double gc_period(const struct detector *d)
+{
+	if (!d->gc_known || d->gc_now <= d->gc_base)
+		return NAN;
+	return (d->gc_now_t - d->gc_base_t) / (d->gc_now - d->gc_base);
+}
+
+/* Double the block width: block k and k+1 (k even) become one. */
+static void merge_blocks(struct series *s)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct floor_pt p = s->pts[i];
+
+		p.idx >>= 1;
+		if (out > 0 && s->pts[out - 1].idx == p.idx) {
+			if (p.v < s->pts[out - 1].v)
+				s->pts[out - 1] = p;
+		} else {
+			s->pts[out++] = p;
+		}
+	}
+	s->n = out;
+	s->width *= 2;
+	if (!s->open)
+		return;
+	s->open_idx >>= 1;
+	if (s->n > 0 && s->pts[s->n - 1].idx == s->open_idx) {
+		if (s->pts[s->n - 1].v < s->open_min) {
+			s->open_min = s->pts[s->n - 1].v;
+			s->open_t = s->pts[s->n - 1].t;
+		}
+		s->n--;
+	}
+}
+
+/* Keep at most max_points, and let a heap floor span two GC periods. */
+static void maybe_widen(struct detector *d, struct series *s)
+{
+	double period = s->gc_bound ? gc_period(d) : NAN;
+
+	while (s->width < MAX_WIDTH_S &&
+	       (s->n > d->p.max_points || (isfinite(period) && s->width < 2 * period)))
+		merge_blocks(s);
+}
+
+static void close_block(struct detector *d, struct series *s)
+{
+	s->pts[s->n++] = (struct floor_pt){.t = s->open_t, .v = s->open_min, .idx = s->open_idx};
+	s->open = false;
+	maybe_widen(d, s);
+}
+
+/* mean + k sigma over the previous spike_window samples */
+static void note_spike(const struct detector *d, struct series *s, double v)
+{
+	size_t cap = d->p.spike_window;
+
+	if (s->win_n >= 10) {
+		double mean = 0, var = 0, sd;
+
+		for (size_t i = 0; i < s->win_n; i++)
+			mean += s->win[i];
+		mean /= (double)s->win_n;
+		for (size_t i = 0; i < s->win_n; i++)
+			var += (s->win[i] - mean) * (s->win[i] - mean);
+		sd = sqrt(var / (double)(s->win_n - 1));
+		if (v > mean + d->p.spike_k * sd && v - mean > d->p.noise_floor * fabs(mean))
+			s->spikes++;
+	}
+	s->win[s->win_head] = v;
+	s->win_head = (s->win_head + 1) % cap;
+	if (s->win_n < cap)
+		s->win_n++;
+}
+
+static void series_add(struct detector *d, struct series *s, double t, double v)
+{
+	long idx = (long)floor((t - d->origin) / s->width);
+
+	s->last_v = v;
+	note_spike(d, s, v);
+	if (s->open && idx > s->open_idx) {
+		close_block(d, s);
+		/* closing may have widened the blocks */
+		idx = (long)floor((t - d->origin) / s->width);
+	}
+	if (!s->open) {
+		s->open = true;
+		s->open_idx = idx;
+		s->open_min = v;
+		s->open_t = t;
+	} else if (v < s->open_min) {
+		s->open_min = v;
+		s->open_t = t;
+	}
+}
+
+int detector_add(struct detector *d, const char *metric, double t, double v)
+{
+	int i;
+
+	if (d == NULL || metric == NULL || !isfinite(t))
+		return -EINVAL;
+	if (!isfinite(v))
+		return 0;
+	i = find_series(d, metric);
+	if (i < 0)
+		i = add_series(d, metric, false);
+	if (i < 0)
+		return i;
+	if (!d->started) {
+		d->started = true;
+		d->origin = t + d->p.warmup_s;
+	}
+	if (t < d->origin)
+		return 0;
+	series_add(d, &d->s[i], t, v);
+	return 0;
+}
+
+void detector_note_requests(struct detector *d, double t, uint64_t total)
+{
+	if (d->started && t >= d->origin) {
+		if (!d->req_base_set || total < d->req_base) {
+			d->req_base_set = true;
+			d->req_base = total;
+			d->req_base_t = t;
+		}
+		d->req_now = total;
+		d->req_now_t = t;
+	}
+	if (d->load_explicit)
+		return;
+	if (!d->req_known || total != d->req_last) {
+		if (d->req_known && total > d->req_last) {
+			d->load_active = true;
+			d->load_stop_t = NAN;
+		}
+		d->req_known = true;
+		d->load_known = true;
+		d->req_last = total;
+		d->req_change_t = t;
+	} else if (d->load_active && t - d->req_change_t >= d->p.load_idle_s) {
+		d->load_active = false;
+		d->load_stop_t = d->req_change_t;
+	}
+}
+
+void detector_note_load(struct detector *d, double t, bool active)
+{
+	d->load_explicit = true;
+	d->load_known = true;
+	if (active && !d->load_active)
+		d->load_stop_t = NAN;
+	if (!active && d->load_active)
+		d->load_stop_t = t;
+	d->load_active = active;
+}
+
+void detector_note_gc(struct detector *d, double t, double gc_count)
+{
+	if (!d->started || t < d->origin || !isfinite(gc_count))
+		return;
+	if (!d->gc_known || gc_count < d->gc_base) {
+		d->gc_known = true;
+		d->gc_base = gc_count;
+		d->gc_base_t = t;
+	}
+	d->gc_now = gc_count;
+	d->gc_now_t = t;
+}
+
+/* Floor points taken while load ran (all of them when load is unknown). */
+static size_t active_points(const struct detector *d, const struct series *s,
+			    struct trend_point *out)
+{
+	size_t m = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (isfinite(d->load_stop_t) && s->pts[i].t > d->load_stop_t)
+			break;
+		out[m++] = (struct trend_point){.t = s->pts[i].t, .v = s->pts[i].v};
+	}
+	return m;
+}
+
+static double baseline_of(const struct trend_point *p, size_t n)
+{
+	double v[3];
+	size_t k = n < 3 ? n : 3;
+
+	for (size_t i = 0; i < k; i++)
+		v[i] = p[i].v;
+	return median_inplace(v, k);
+}
+
+static void judge_trend(const struct detector *d, const struct series *s,
+			const struct trend_point *p, size_t n, struct metric_result *r)
+{
+	size_t h = n / 2;
+	bool steady, grows;
+
+	r->slope_per_s = theil_sen_slope(p, n);
+	r->mk_p = mann_kendall_p(p, n, NULL, &r->mk_z);
+	r->baseline = baseline_of(p, n);
+	r->floor_now = p[n - 1].v;
+	r->window_s = p[n - 1].t - p[0].t;
+	r->growth = r->slope_per_s * r->window_s;
+	r->noise = fmax(d->p.noise_floor * fabs(r->baseline), s->min_growth);
+	r->first_half_slope = theil_sen_slope(p, h);
+	r->second_half_slope = theil_sen_slope(p + h, n - h);
+	grows = r->slope_per_s > 0 && r->growth >= r->noise;
+	steady = r->first_half_slope >= d->p.persist_ratio * r->slope_per_s &&
+		 r->second_half_slope >= d->p.persist_ratio * r->slope_per_s;
+	if (grows && r->mk_p < d->p.alpha && steady) {
+		r->verdict = VERDICT_LEAK;
+		r->reason = "steady growth of the GC floor above the noise floor";
+	} else if (grows && r->mk_p < d->p.suspect_alpha) {
+		r->verdict = VERDICT_SUSPECT;
+		r->reason = steady ? "weak upward trend" : "grew, then stopped (plateau or step)";
+	} else {
+		r->verdict = VERDICT_OK;
+		r->reason = grows ? "growth without a significant trend" : "no growth above the noise floor";
+	}
+}
+
+/* After load stops: did the floor give the growth back? */
+static void judge_recovery(const struct detector *d, const struct series *s, double now,
+			   struct metric_result *r)
+{
+	double post_min = INFINITY, peak = -INFINITY;
+
+	if (!isfinite(d->load_stop_t) || now - d->load_stop_t < d->p.recovery_s)
+		return;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->pts[i].t > d->load_stop_t)
+			post_min = fmin(post_min, s->pts[i].v);
+		else
+			peak = fmax(peak, s->pts[i].v);
+	}
+	if (s->open && s->open_t > d->load_stop_t)
+		post_min = fmin(post_min, s->open_min);
+	if (!isfinite(post_min) || !isfinite(peak) || peak <= r->baseline)
+		return;
+	r->recovered = peak - post_min >= d->p.recovery_ratio * (peak - r->baseline);
+	r->persisted = !r->recovered && r->verdict == VERDICT_LEAK;
+	if (r->recovered && r->verdict != VERDICT_OK) {
+		r->verdict = VERDICT_OK;
+		r->reason = "gave the growth back after load stopped";
+	}
+}
+
+static void judge_extras(const struct detector *d, const struct series *s, struct metric_result *r)
+{
+	double req_end_t = d->req_now_t;
+	uint64_t reqs;
+
+	r->time_to_limit_s = NAN;
+	if (s->is_bytes && d->limit > 0 && r->slope_per_s > 0)
+		r->time_to_limit_s = fmax(0, (d->limit - s->last_v) / r->slope_per_s);
+	r->per_request = NAN;
+	if (isfinite(d->load_stop_t) && d->load_stop_t < req_end_t)
+		req_end_t = d->load_stop_t;
+	reqs = d->req_base_set ? d->req_now - d->req_base : 0;
+	if (reqs > 0 && isfinite(r->slope_per_s) && req_end_t > d->req_base_t)
+		r->per_request = r->slope_per_s * (req_end_t - d->req_base_t) / (double)reqs;
+}
+
+static void evaluate_series(struct detector *d, struct series *s, double now)
+{
+	struct metric_result *r = &s->res;
+	enum leak_verdict before = r->verdict;
+	struct trend_point *p = malloc(sizeof(*p) * (s->n + 1));
+	size_t n = p != NULL ? active_points(d, s, p) : 0;
+	double gcs = d->gc_known ? d->gc_now - d->gc_base : NAN;
+
+	r->slope_per_s = r->mk_p = r->mk_z = r->baseline = r->floor_now = NAN;
+	r->growth = r->noise = r->first_half_slope = r->second_half_slope = NAN;
+	r->time_to_limit_s = r->per_request = r->window_s = NAN;
+	r->n_points = (unsigned)n;
+	r->floor_width_s = s->width;
+	r->spikes = s->spikes;
+	r->recovered = r->persisted = false;
+	if (!d->started || now - d->origin < d->p.min_window_s || n < d->p.min_points) {
+		r->verdict = VERDICT_INSUFFICIENT;
+		r->reason = d->started && now >= d->origin ? "too few floor points after warm-up"
+							    : "warming up";
+	} else if (s->gc_bound && isfinite(gcs) && gcs < d->p.min_gc_cycles) {
+		r->verdict = VERDICT_INSUFFICIENT;
+		r->reason = "too few GC cycles to see the floor";
+	} else {
+		judge_trend(d, s, p, n, r);
+		judge_recovery(d, s, now, r);
+		judge_extras(d, s, r);
+	}
+	if (r->verdict == VERDICT_LEAK && before != VERDICT_LEAK)
+		r->leak_since = now;
+	else if (r->verdict != VERDICT_LEAK)
+		r->leak_since = NAN;
+	free(p);
+}
+
+static enum leak_verdict aggregate(const struct detector *d)
+{
+	bool any_judged = false, insufficient = false, suspect = false;
+
+	for (size_t i = 0; i < d->n; i++)
+		any_judged |= d->s[i].judged;
+	for (size_t i = 0; i < d->n; i++) {
+		const struct metric_result *r = &d->s[i].res;
+
+		if (any_judged && !d->s[i].judged)
+			continue;
+		if (r->verdict == VERDICT_LEAK)
+			return VERDICT_LEAK;
+		suspect |= r->verdict == VERDICT_SUSPECT;
+		insufficient |= r->verdict == VERDICT_INSUFFICIENT;
+	}
+	if (suspect)
+		return VERDICT_SUSPECT;
+	return insufficient || d->n == 0 ? VERDICT_INSUFFICIENT : VERDICT_OK;
+}
+
+enum leak_verdict detector_evaluate(struct detector *d, double now)
+{
+	for (size_t i = 0; i < d->n; i++)
+		evaluate_series(d, &d->s[i], now);
+	d->verdict = aggregate(d);
+	return d->verdict;
+}
+
+enum leak_verdict detector_verdict(const struct detector *d)
+{
+	return d->verdict;
+}
+
+size_t detector_n_metrics(const struct detector *d)
+{
+	return d->n;
+}
+
+const char *detector_metric_name(const struct detector *d, size_t i)
+{
+	return i < d->n ? d->s[i].name : NULL;
+}
+
+const struct metric_result *detector_result(const struct detector *d, size_t i)
+{
+	return i < d->n ? &d->s[i].res : NULL;
+}
+
+const struct metric_result *detector_find(const struct detector *d, const char *metric)
+{
+	int i = find_series(d, metric);
+
+	return i >= 0 ? &d->s[i].res : NULL;
+}
+
+const char *leak_verdict_name(enum leak_verdict v)
+{
+	switch (v) {
+	case VERDICT_OK:
+		return "ok";
+	case VERDICT_SUSPECT:
+		return "suspect";
+	case VERDICT_LEAK:
+		return "leak";
+	case VERDICT_INSUFFICIENT:
+	default:
+		return "insufficient";
+	}
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Leak detector for one target: one series per metric, fed with timestamped
+ * samples, evaluated on demand. Pure computation: no I/O, no clock, so the
+ * same code runs in drench monitor, drench run and the unit tests.
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "telemetry/detector-t.h"
+
+struct detector;
+
+/** Defaults documented in docs/leak-detection.md. */
+void detector_params_default(struct detector_params *p);
+
+/** A detector; memory_limit in bytes (0 = none) projects time to limit for
+ * byte metrics. NULL with errno (EINVAL, ENOMEM). */
+struct detector *detector_create(const struct detector_params *p, double memory_limit);
+void detector_destroy(struct detector *d);
+
+/** Declare a metric; judged metrics decide the target verdict. Index >= 0
+ * or -ENOMEM/-ENOSPC. Declaring twice updates judged. */
+int detector_watch(struct detector *d, const char *metric, bool judged);
+
+/** Add a sample (t in seconds). An undeclared metric is added as evidence
+ * only. Non-finite values are ignored. 0 or negative errno. */
+int detector_add(struct detector *d, const char *metric, double t, double v);
+
+/** Total requests served to this target so far (a counter). Enables
+ * per-request figures and, unless detector_note_load() is used, tells when
+ * load stops (counter flat for load_idle_s). */
+void detector_note_requests(struct detector *d, double t, uint64_t total);
+
+/** Say explicitly whether load is running (overrides the request counter). */
+void detector_note_load(struct detector *d, double t, bool active);
+
+/** Go's GC cycle counter (go_gc_duration_seconds_count): floors of heap
+ * metrics span at least two GC periods and need min_gc_cycles. */
+void detector_note_gc(struct detector *d, double t, double gc_count);
+
+/** Evaluate every metric at time now; returns the target verdict. */
+enum leak_verdict detector_evaluate(struct detector *d, double now);
+
+/** Target verdict from the last evaluation. */
+enum leak_verdict detector_verdict(const struct detector *d);
+
+size_t detector_n_metrics(const struct detector *d);
+const char *detector_metric_name(const struct detector *d, size_t i);
+const struct metric_result *detector_result(const struct detector *d, size_t i);
+
+/** Result by metric name, NULL if unknown. */
+const struct metric_result *detector_find(const struct detector *d, const char *metric);
+
+/** "leak", "suspect", "ok", "insufficient". */
+const char *leak_verdict_name(enum leak_verdict v);

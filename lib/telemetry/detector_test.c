@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The leak detector against synthetic series: every leak must be called a
+ * leak, and nothing else. Series are sampled at 1 Hz with seeded noise.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "telemetry/detector.h"
+
+#define MB (1024.0 * 1024.0)
+#define RUN_S 600
+#define HEAP "go_memstats_heap_inuse_bytes"
+#define GOROUTINES "go_goroutines"
+
+struct rng {
+	uint64_t s;
+};
+
+static double uniform(struct rng *r)
+{
+	r->s ^= r->s << 13;
+	r->s ^= r->s >> 7;
+	r->s ^= r->s << 17;
+	return ((double)(r->s >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double gauss(struct rng *r)
+{
+	return sqrt(-2 * log(uniform(r))) * cos(2 * M_PI * uniform(r));
+}
+
+/* value of a scenario at second t, and the GC count so far (or NAN) */
+typedef double (*shape_fn)(double t, struct rng *r, double *gc);
+
+struct run {
+	enum leak_verdict final;
+	double first_leak_t; /* first time the verdict was leak; NAN if never */
+	const struct metric_result *res;
+};
+
+static struct detector *new_detector(void)
+{
+	struct detector_params p;
+	struct detector *d;
+
+	detector_params_default(&p);
+	d = detector_create(&p, 2048 * MB);
+	assert_non_null(d);
+	return d;
+}
+
+/* Feed shape into metric, evaluating every 5 s as the collector does. */
+static struct run run_shape(struct detector *d, const char *metric, shape_fn shape,
+			    uint64_t seed)
+{
+	struct rng r = {.s = seed};
+	struct run out = {.first_leak_t = NAN};
+
+	assert_true(detector_watch(d, metric, true) >= 0);
+	for (int t = 0; t <= RUN_S; t++) {
+		double gc = NAN, v = shape(t, &r, &gc);
+
+		assert_int_equal(detector_add(d, metric, t, v), 0);
+		if (isfinite(gc))
+			detector_note_gc(d, t, gc);
+		if (t % 5 == 0 && detector_evaluate(d, t) == VERDICT_LEAK && isnan(out.first_leak_t))
+			out.first_leak_t = t;
+	}
+	out.final = detector_evaluate(d, RUN_S);
+	out.res = detector_find(d, metric);
+	return out;
+}
+
+/* Go's heap between collections: rises with allocation, falls to the live
+ * set at each GC (GOGC=100: collect when the heap doubles). */
+static double sawtooth(double t, double live, double alloc_per_s, double *gc)
+{
+	double period = live / alloc_per_s;
+	double cycles = floor(t / period);
+
+	*gc = cycles;
+	return live + alloc_per_s * (t - cycles * period);
+}
+
+static double leak_slope;
+
+static double linear_leak(double t, struct rng *r, double *gc)
+{
+	(void)gc;
+	return 50 * MB + leak_slope * t + 0.01 * 50 * MB * gauss(r);
+}
+
+static void check_leak(struct run run, double max_detect_s, int line)
+{
+	if (run.final != VERDICT_LEAK || !(run.first_leak_t <= max_detect_s))
+		fail_msg("line %d: final %s, first leak at %.0f s (want leak by %.0f s): %s", line,
+			 leak_verdict_name(run.final), run.first_leak_t, max_detect_s,
+			 run.res->reason);
+	printf("# detection line %d: leak called at t=%.0f s\n", line, run.first_leak_t);
+}
+
+static void check_no_leak(struct run run, bool at_any_time, int line)
+{
+	if (run.final == VERDICT_LEAK || (at_any_time && !isnan(run.first_leak_t)))
+		fail_msg("line %d: false leak (final %s, first leak at %.0f s): %s", line,
+			 leak_verdict_name(run.final), run.first_leak_t, run.res->reason);
+}
+
+static void linear_leaks_of_several_slopes_are_leaks(void **state)
+{
+	static const double slopes[] = {8e3, 40e3, 200e3, 1e6, 5e6}; /* bytes per second */
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(slopes) / sizeof(slopes[0]); i++) {
+		for (uint64_t seed = 1; seed <= 5; seed++) {
+			struct detector *d = new_detector();
+
+			leak_slope = slopes[i];
+			check_leak(run_shape(d, HEAP, linear_leak, seed * 7919 + i), RUN_S,
+				   __LINE__);
+			detector_destroy(d);
+		}
+	}
+}
+
+static double leak_under_sawtooth(double t, struct rng *r, double *gc)
+{
+	return sawtooth(t, 40 * MB + 20e3 * t, 4 * MB, gc) + 0.3 * MB * gauss(r);
+}
+
+static void leak_under_a_gc_sawtooth_is_a_leak(void **state)
+{
+	struct detector *d = new_detector();
+
+	(void)state;
+	check_leak(run_shape(d, HEAP, leak_under_sawtooth, 11), RUN_S, __LINE__);
+	assert_true(detector_find(d, HEAP)->slope_per_s > 10e3);
+	assert_true(detector_find(d, HEAP)->slope_per_s < 30e3);
+	detector_destroy(d);
+}
+
+static double go_sawtooth(double t, struct rng *r, double *gc)
+{
+	return sawtooth(t, 40 * MB, 2 * MB, gc) + 0.3 * MB * gauss(r);
+}
+
+static void go_gc_sawtooth_without_leak_is_not_a_leak(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct detector *d = new_detector();
+		struct run run = run_shape(d, HEAP, go_sawtooth, seed);
+
+		check_no_leak(run, true, __LINE__);
+		assert_int_equal(run.final, VERDICT_OK);
+		detector_destroy(d);
+	}
+}
+
+static double cache_plateau(double t, struct rng *r, double *gc)
+{
+	(void)gc;
+	return 50 * MB + 100e3 * fmin(t, 230) + 0.3 * MB * gauss(r);
+}
+
+static void cache_that_grows_then_plateaus_is_not_a_leak(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct detector *d = new_detector();
+
+		check_no_leak(run_shape(d, HEAP, cache_plateau, seed), false, __LINE__);
+		detector_destroy(d);
+	}
+}
+
+static double step_up(double t, struct rng *r, double *gc)
+{
+	(void)gc;
+	return 50 * MB + (t >= 200 ? 20 * MB : 0) + 0.3 * MB * gauss(r);
+}
+
+static void step_up_that_stays_flat_is_not_a_leak(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct detector *d = new_detector();
+
+		check_no_leak(run_shape(d, HEAP, step_up, seed), true, __LINE__);
+		detector_destroy(d);
+	}
+}
+
+static double slow_leak(double t, struct rng *r, double *gc)
+{
+	(void)gc;
+	/* 7% of the baseline over the run: just above the 5% noise floor */
+	return 50 * MB + 0.07 * 50 * MB * t / RUN_S + 0.005 * 50 * MB * gauss(r);
+}
+
+static void slow_leak_just_above_the_noise_floor_is_a_leak(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct detector *d = new_detector();
+
+		check_leak(run_shape(d, HEAP, slow_leak, seed), RUN_S, __LINE__);
+		detector_destroy(d);
+	}
+}
+
+static double flat_below_noise_floor(double t, struct rng *r, double *gc)
+{
+	(void)gc;
+	/* 2% growth: below the 5% noise floor, not worth a verdict */
+	return 50 * MB + 0.02 * 50 * MB * t / RUN_S + 0.005 * 50 * MB * gauss(r);
+}
+
+static void growth_below_the_noise_floor_is_ok(void **state)
+{
+	struct detector *d = new_detector();
+
+	(void)state;
+	check_no_leak(run_shape(d, HEAP, flat_below_noise_floor, 3), true, __LINE__);
+	detector_destroy(d);
+}
+
+static double goroutines_climb(double t, struct rng *r, double *gc)
+{
+	(void)gc;
+	return floor(20 + 0.5 * t + 3 * uniform(r));
+}
+
+static void climbing_goroutines_with_a_flat_heap_is_a_goroutine_leak(void **state)
+{
+	struct detector *d = new_detector();
+	struct rng r = {.s = 5};
+	double first_leak = NAN;
+
+	(void)state;
+	detector_watch(d, HEAP, true);
+	detector_watch(d, GOROUTINES, true);
+	for (int t = 0; t <= RUN_S; t++) {
+		double gc = NAN;
+
+		detector_add(d, HEAP, t, go_sawtooth(t, &r, &gc));
+		detector_note_gc(d, t, gc);
+		detector_add(d, GOROUTINES, t, goroutines_climb(t, &r, &gc));
+		if (t % 5 == 0 && detector_evaluate(d, t) == VERDICT_LEAK && isnan(first_leak))
+			first_leak = t;
+	}
+	assert_int_equal(detector_evaluate(d, RUN_S), VERDICT_LEAK);
+	assert_int_equal(detector_find(d, GOROUTINES)->verdict, VERDICT_LEAK);
+	assert_int_equal(detector_find(d, HEAP)->verdict, VERDICT_OK);
+	printf("# detection goroutines: leak called at t=%.0f s\n", first_leak);
+	detector_destroy(d);
+}
+
+static double burst(double t, struct rng *r, double *gc)
+{
+	(void)gc;
+	/* 60 s of load burst: heap climbs 30 MB, then falls back */
+	double extra = t < 200 || t > 320 ? 0 : 30 * MB * (1 - fabs(t - 260) / 60);
+
+	return 50 * MB + extra + 0.3 * MB * gauss(r);
+}
+
+static void burst_that_recovers_is_not_a_leak(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct detector *d = new_detector();
+
+		check_no_leak(run_shape(d, HEAP, burst, seed), true, __LINE__);
+		detector_destroy(d);
+	}
+}
+
+static void recovery_after_load_stops_clears_a_rising_floor(void **state)
+{
+	struct detector *d = new_detector();
+	struct rng r = {.s = 9};
+
+	(void)state;
+	detector_watch(d, HEAP, true);
+	for (int t = 0; t <= RUN_S; t++) {
+		/* rises while load runs (until 400 s), then drops back */
+		double v = 50 * MB + (t < 400 ? 50e3 * t : 0) + 0.3 * MB * gauss(&r);
+
+		detector_note_requests(d, t, t < 400 ? (uint64_t)t * 100 : 40000);
+		detector_add(d, HEAP, t, v);
+		if (t == 399)
+			assert_int_equal(detector_evaluate(d, t), VERDICT_LEAK);
+	}
+	assert_int_equal(detector_evaluate(d, RUN_S), VERDICT_OK);
+	assert_true(detector_find(d, HEAP)->recovered);
+	detector_destroy(d);
+}
+
+static void leak_that_persists_after_load_reports_bytes_per_request(void **state)
+{
+	struct detector *d = new_detector();
+	struct rng r = {.s = 4};
+	const struct metric_result *res;
+
+	(void)state;
+	detector_watch(d, HEAP, true);
+	for (int t = 0; t <= RUN_S; t++) {
+		/* 1000 requests per second, 512 bytes kept by each */
+		double kept = 512.0 * 1000 * fmin(t, 400);
+
+		detector_note_requests(d, t, (uint64_t)fmin(t, 400) * 1000);
+		detector_add(d, HEAP, t, 50 * MB + kept + 0.3 * MB * gauss(&r));
+	}
+	assert_int_equal(detector_evaluate(d, RUN_S), VERDICT_LEAK);
+	res = detector_find(d, HEAP);
+	assert_true(res->persisted);
+	assert_false(res->recovered);
+	assert_true(fabs(res->per_request - 512) < 0.1 * 512);
+	assert_true(fabs(res->slope_per_s - 512e3) < 0.1 * 512e3);
+	/* 2 GiB limit, ~250 MiB now, 0.5 MB/s: about an hour left */
+	assert_true(res->time_to_limit_s > 3000 && res->time_to_limit_s < 4500);
+	detector_destroy(d);
+}
+
+static void too_little_data_is_insufficient(void **state)
+{
+	struct detector *d = new_detector();
+
+	(void)state;
+	for (int t = 0; t < 60; t++)
+		detector_add(d, HEAP, t, 50 * MB + 1e6 * t);
+	assert_int_equal(detector_evaluate(d, 59), VERDICT_INSUFFICIENT);
+	detector_destroy(d);
+}
+
+static void invalid_parameters_are_refused(void **state)
+{
+	struct detector_params p;
+
+	(void)state;
+	detector_params_default(&p);
+	p.alpha = 0;
+	assert_null(detector_create(&p, 0));
+	detector_params_default(&p);
+	p.min_points = 2;
+	assert_null(detector_create(&p, 0));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(linear_leaks_of_several_slopes_are_leaks),
+		cmocka_unit_test(leak_under_a_gc_sawtooth_is_a_leak),
+		cmocka_unit_test(go_gc_sawtooth_without_leak_is_not_a_leak),
+		cmocka_unit_test(cache_that_grows_then_plateaus_is_not_a_leak),
+		cmocka_unit_test(step_up_that_stays_flat_is_not_a_leak),
+		cmocka_unit_test(slow_leak_just_above_the_noise_floor_is_a_leak),
+		cmocka_unit_test(growth_below_the_noise_floor_is_ok),
+		cmocka_unit_test(climbing_goroutines_with_a_flat_heap_is_a_goroutine_leak),
+		cmocka_unit_test(burst_that_recovers_is_not_a_leak),
+		cmocka_unit_test(recovery_after_load_stops_clears_a_rising_floor),
+		cmocka_unit_test(leak_that_persists_after_load_reports_bytes_per_request),
+		cmocka_unit_test(too_little_data_is_insufficient),
+		cmocka_unit_test(invalid_parameters_are_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

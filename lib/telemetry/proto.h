@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Agent protocol: framing and authentication (types in proto-t.h). */
+#pragma once
+
+#include <sys/types.h>
+
+#include "telemetry/proto-t.h"
+
+/** Decode one frame from buf. Returns the bytes consumed (> 0), 0 when buf
+ * holds only part of a frame (call again with more), or a negative errno:
+ * -EBADMSG bad magic, version or type; -EMSGSIZE declared payload larger than
+ * TP_MAX_PAYLOAD (known from the header alone: the stream cannot be resynced);
+ * -EACCES the tag does not authenticate the frame under key and nonce.
+ * out->payload points into buf. Never reads past buf + len. */
+ssize_t tp_decode(const uint8_t *buf, size_t len, const struct tp_key *key,
+		  const uint8_t nonce[TP_NONCE_LEN], struct tp_frame *out);
+
+/** Encode a frame into out (cap bytes). Returns the frame length or a
+ * negative errno: -EMSGSIZE payload too large, -ENOBUFS cap too small,
+ * -EINVAL bad type. */
+ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq,
+		  const void *payload, size_t len, const struct tp_key *key,
+		  const uint8_t nonce[TP_NONCE_LEN]);
+
+/** Read a key file: its bytes with trailing whitespace removed. 0, -EINVAL
+ * (shorter than TP_MIN_KEY_LEN or longer than TP_MAX_KEY_LEN) or -errno. */
+int tp_key_load(const char *path, struct tp_key *key);
+
+/** Build a key from memory (same length rules as tp_key_load). */
+int tp_key_set(struct tp_key *key, const void *bytes, size_t len);
+
+/** Split a PROFILE_CHUNK payload into its JSON meta and its data bytes.
+ * 0 or -EBADMSG. */
+int tp_chunk_split(const uint8_t *payload, size_t len, const char **meta, size_t *meta_len,
+		   const uint8_t **data, size_t *data_len);
+
+/** Name of a frame type for logs ("sample"), "unknown" otherwise. */
+const char *tp_type_name(unsigned type);

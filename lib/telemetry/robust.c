@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Theil–Sen slope and Mann–Kendall trend test (Sen 1968, Kendall 1975). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "telemetry/robust.h"
+
+static void swap_d(double *a, double *b)
+{
+	double t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Wirth's selection: afterwards a[k] is the k-th smallest and a[0..k) <= a[k]. */
+static double select_kth(double *a, size_t n, size_t k)
+{
+	long l = 0, m = (long)n - 1, kk = (long)k;
+
+	while (l < m) {
+		double x = a[kk];
+		long i = l, j = m;
+
+		do {
+			while (a[i] < x)
+				i++;
+			while (x < a[j])
+				j--;
+			if (i <= j) {
+				swap_d(&a[i], &a[j]);
+				i++;
+				j--;
+			}
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			m = j;
+	}
+	return a[kk];
+}
+
+double median_inplace(double *a, size_t n)
+{
+	double hi, lo;
+
+	if (n == 0)
+		return NAN;
+	hi = select_kth(a, n, n / 2);
+	if (n % 2)
+		return hi;
+	/* the lower middle is the largest value left of n/2 */
+	lo = a[0];
+	for (size_t i = 1; i < n / 2; i++)
+		if (a[i] > lo)
+			lo = a[i];
+	return (lo + hi) / 2;
+}
+
+double theil_sen_slope(const struct trend_point *p, size_t n)
+{
+	size_t m = 0;
+	double *slopes, r;
+
+	if (n < 2)
+		return NAN;
+	slopes = malloc(sizeof(*slopes) * n * (n - 1) / 2);
+	if (slopes == NULL)
+		return NAN;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (p[j].t != p[i].t)
+				slopes[m++] = (p[j].v - p[i].v) / (p[j].t - p[i].t);
+	r = median_inplace(slopes, m);
+	free(slopes);
+	return r;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Σ t(t-1)(2t+5) over groups of tied values. */
+static double tie_term(const struct trend_point *p, size_t n)
+{
+	double *v = malloc(sizeof(*v) * n), sum = 0;
+	size_t i = 0;
+
+	if (v == NULL)
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		v[k] = p[k].v;
+	qsort(v, n, sizeof(*v), cmp_double);
+	while (i < n) {
+		size_t j = i;
+
+		while (j < n && v[j] == v[i])
+			j++;
+		if (j - i > 1) {
+			double t = (double)(j - i);
+
+			sum += t * (t - 1) * (2 * t + 5);
+		}
+		i = j;
+	}
+	free(v);
+	return sum;
+}
+
+double mann_kendall_p(const struct trend_point *p, size_t n, double *s_out, double *z_out)
+{
+	double s = 0, var, z = 0, dn = (double)n;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			s += (p[j].v > p[i].v) - (p[j].v < p[i].v);
+	if (s_out != NULL)
+		*s_out = s;
+	if (z_out != NULL)
+		*z_out = 0;
+	if (n < 3)
+		return 1.0;
+	var = (dn * (dn - 1) * (2 * dn + 5) - tie_term(p, n)) / 18.0;
+	if (var <= 0)
+		return 1.0;
+	if (s > 0)
+		z = (s - 1) / sqrt(var);
+	else if (s < 0)
+		z = (s + 1) / sqrt(var);
+	if (z_out != NULL)
+		*z_out = z;
+	return 0.5 * erfc(z / sqrt(2.0));
+}
