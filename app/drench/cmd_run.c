@@ -20,7 +20,8 @@
 
 #include "commands.h"
 #include "console.h"
-#include "http/http.h"
+#include "http/template.h"
+#include "http/url.h"
 #include "net/port.h"
 #include "run-opts.h"
 #include "run-report.h"
@@ -83,15 +84,21 @@ static int prepare(const struct run_opts *o, struct run_setup *s)
 			o->url);
 		return -EINVAL;
 	}
-	if (parse_ip("--url host", s->url.host, &s->daddr) < 0 ||
-	    parse_ip("--local-ip", o->local_ip, &s->local_ip) < 0 ||
+	if (!s->url.host_is_ipv4) {
+		fprintf(stderr, "drench run: --url: the host must be an IPv4 address (got '%s')\n",
+			s->url.host);
+		return -EINVAL;
+	}
+	s->daddr = s->url.ipv4;
+	if (parse_ip("--local-ip", o->local_ip, &s->local_ip) < 0 ||
 	    (o->gateway && parse_ip("--gateway", o->gateway, &s->gateway) < 0))
 		return -EINVAL;
 	s->netmask = o->prefix_len == 0 ? 0 : ~0u << (32 - o->prefix_len);
 	struct http_template_spec spec = {
 		.method = "GET",
 		.path = s->url.path,
-		.host = s->url.host_header,
+		.host = s->url.host,
+		.port = s->url.port,
 	};
 	s->tpl = http_template_create(&spec);
 	if (!s->tpl) {
@@ -113,7 +120,6 @@ static struct client *make_client(const struct run_opts *o, const struct run_set
 		.request_timeout_us = o->timeout_us,
 		.requests_per_conn = o->requests_per_conn,
 	};
-	http_limits_default(&cc.limits);
 	tcp_params_default(&tp);
 	tp.local_addr = s->local_ip;
 	tp.mss = (uint16_t)(o->mtu - 40);

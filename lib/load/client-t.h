@@ -5,7 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "http/http.h"
+#include "http/resp.h"
+#include "http/template.h"
 #include "stats/hist-t.h"
 
 /* Status classes counted separately; anything else (1xx final, 6xx...) is "other". */
@@ -34,7 +35,7 @@ struct client_conf {
 	uint32_t connections;        /* closed loop: connections kept open */
 	uint64_t request_timeout_us; /* a request unanswered this long is a timeout error */
 	uint32_t requests_per_conn;  /* 0 = unlimited keep-alive */
-	struct http_limits limits;
+	struct http_limits limits; /* zero fields take the parser's defaults */
 };
 
 /* Per connection; the array is indexed by tcp_conn_id(). */

@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* lib/net on a net_ring port (its TX ring is its RX ring, so a frame we send
+ * comes back to us) under an EAL without hugepages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_arp.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "net/net.h"
+#include "net/port.h"
+
+#define OUR_IP 0xC6120002u  /* 198.18.0.2 */
+#define PEER_IP 0xC6120001u /* 198.18.0.1 */
+
+static struct net_port port;
+static struct net_iface ifc;
+static const struct rte_ether_addr peer_mac = {{0x02, 0, 0, 0, 0, 0x01}};
+
+static struct {
+	int calls;
+	struct tcp_seg seg;
+	uint8_t payload[2048];
+} seen;
+
+static void on_tcp(void *ctx, const struct tcp_seg *seg)
+{
+	(void)ctx;
+	seen.calls++;
+	seen.seg = *seg;
+	memcpy(seen.payload, seg->payload, seg->len);
+	seen.seg.payload = seen.payload;
+}
+
+static void fill_pattern(void *ctx, struct tcp_conn *c, uint64_t off, uint32_t len, uint8_t *dst)
+{
+	(void)ctx;
+	(void)c;
+	for (uint32_t i = 0; i < len; i++)
+		dst[i] = (uint8_t)('a' + (off + i) % 26);
+}
+
+static int setup_eal(void **state)
+{
+	char *args[] = {"net_test", "--no-huge", "-m", "128", "--no-pci", "--no-shconf",
+			"--vdev=net_ring0", "--log-level=*:error"};
+	struct net_port_conf pc = {.dev = "net_ring0", .n_queues = 1, .rx_desc = 256,
+				   .tx_desc = 256, .n_mbufs = 1023};
+	(void)state;
+	if (rte_eal_init(8, args) < 0)
+		return -1;
+	return net_port_open(&pc, &port);
+}
+
+static int setup_iface(void **state)
+{
+	(void)state;
+	net_iface_init(&ifc, &port, 0, OUR_IP, 0xffffff00, 0);
+	memset(&seen, 0, sizeof(seen));
+	return 0;
+}
+
+static int teardown_iface(void **state)
+{
+	(void)state;
+	rte_pktmbuf_free_bulk(ifc.tx, ifc.tx_len);
+	ifc.tx_len = 0;
+	return 0;
+}
+
+static struct rte_mbuf *arp_frame(uint16_t op, uint32_t sip, uint32_t tip)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(port.pool);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+
+	memset(eth, 0xff, sizeof(eth->dst_addr));
+	eth->src_addr = peer_mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	arp->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	arp->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	arp->arp_hlen = 6;
+	arp->arp_plen = 4;
+	arp->arp_opcode = rte_cpu_to_be_16(op);
+	arp->arp_data.arp_sha = peer_mac;
+	arp->arp_data.arp_sip = rte_cpu_to_be_32(sip);
+	memset(&arp->arp_data.arp_tha, 0, 6);
+	arp->arp_data.arp_tip = rte_cpu_to_be_32(tip);
+	m->data_len = m->pkt_len = sizeof(*eth) + sizeof(*arp);
+	return m;
+}
+
+static void arp_request_for_us_is_answered_and_the_sender_learned(void **state)
+{
+	struct rte_mbuf *m = arp_frame(RTE_ARP_OP_REQUEST, PEER_IP, OUR_IP);
+	struct rte_ether_addr mac;
+	(void)state;
+
+	net_arp_input(&ifc, m, 1);
+	rte_pktmbuf_free(m);
+	assert_int_equal(ifc.tx_len, 1);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(ifc.tx[0], struct rte_ether_hdr *);
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+	assert_int_equal(rte_be_to_cpu_16(arp->arp_opcode), RTE_ARP_OP_REPLY);
+	assert_memory_equal(&eth->dst_addr, &peer_mac, 6);
+	assert_memory_equal(&arp->arp_data.arp_sha, &port.mac, 6);
+	assert_int_equal(rte_be_to_cpu_32(arp->arp_data.arp_sip), OUR_IP);
+	assert_int_equal(rte_be_to_cpu_32(arp->arp_data.arp_tip), PEER_IP);
+	assert_int_equal(net_arp_lookup(&ifc, PEER_IP, &mac), 0);
+	assert_memory_equal(&mac, &peer_mac, 6);
+}
+
+static void arp_request_for_another_address_is_ignored(void **state)
+{
+	struct rte_mbuf *m = arp_frame(RTE_ARP_OP_REQUEST, PEER_IP, OUR_IP + 5);
+	struct rte_ether_addr mac;
+	(void)state;
+
+	net_arp_input(&ifc, m, 1);
+	rte_pktmbuf_free(m);
+	assert_int_equal(ifc.tx_len, 0);
+	assert_int_equal(ifc.stats.drop_not_ours, 1);
+	assert_int_equal(net_arp_lookup(&ifc, PEER_IP, &mac), -ENOENT);
+}
+
+static void arp_table_evicts_the_oldest_entry_when_full(void **state)
+{
+	struct rte_ether_addr mac = peer_mac;
+	(void)state;
+
+	for (uint32_t i = 0; i <= NET_ARP_SLOTS; i++)
+		net_arp_learn(&ifc, PEER_IP + 10 + i, &mac, 100 + i);
+	assert_int_equal(net_arp_lookup(&ifc, PEER_IP + 10, &mac), -ENOENT);
+	assert_int_equal(net_arp_lookup(&ifc, PEER_IP + 11, &mac), 0);
+	assert_int_equal(net_arp_lookup(&ifc, PEER_IP + 10 + NET_ARP_SLOTS, &mac), 0);
+}
+
+static void tcp_tx_without_arp_entry_reports_unreachable(void **state)
+{
+	struct tcp_seg_out s = {.saddr = OUR_IP, .daddr = PEER_IP, .flags = TCP_F_SYN,
+				.wscale = -1};
+	(void)state;
+
+	assert_int_equal(net_tcp_tx(&ifc, &s, fill_pattern, NULL), -EHOSTUNREACH);
+	assert_int_equal(ifc.tx_len, 0);
+}
+
+static void off_subnet_peers_go_through_the_gateway(void **state)
+{
+	(void)state;
+	ifc.gateway = PEER_IP + 100;
+	assert_int_equal(net_next_hop(&ifc, 0x0a000001), PEER_IP + 100);
+	assert_int_equal(net_next_hop(&ifc, PEER_IP), PEER_IP);
+}
+
+static struct rte_tcp_hdr *tcp_of(struct rte_mbuf *m, struct rte_ipv4_hdr **ip_out)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+							  sizeof(struct rte_ether_hdr));
+	*ip_out = ip;
+	return (struct rte_tcp_hdr *)(ip + 1);
+}
+
+static void syn_carries_mss_and_window_scale_with_valid_checksums(void **state)
+{
+	struct tcp_seg_out s = {.saddr = OUR_IP, .daddr = PEER_IP, .sport = 10000, .dport = 80,
+				.seq = 1000, .flags = TCP_F_SYN, .wnd = 65535, .mss = 1460,
+				.wscale = 7};
+	struct rte_ipv4_hdr *ip;
+	(void)state;
+
+	net_arp_learn(&ifc, PEER_IP, &peer_mac, 1);
+	assert_int_equal(net_tcp_tx(&ifc, &s, fill_pattern, NULL), 0);
+	assert_int_equal(ifc.tx_len, 1);
+	struct rte_tcp_hdr *th = tcp_of(ifc.tx[0], &ip);
+	const uint8_t *opt = (const uint8_t *)(th + 1);
+	assert_int_equal(th->data_off >> 4, 7); /* 20 + 8 bytes of options */
+	assert_int_equal(opt[0], 2);
+	assert_int_equal(opt[2] << 8 | opt[3], 1460);
+	assert_int_equal(opt[5], 3);
+	assert_int_equal(opt[7], 7);
+	assert_int_equal(rte_be_to_cpu_16(ip->total_length), 20 + 28);
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(ip, th), 0);
+}
+
+/* Send a data segment to ourselves through the ring and read it back. */
+static void data_segment_round_trips_through_the_port(void **state)
+{
+	struct tcp_seg_out s = {.saddr = PEER_IP, .daddr = OUR_IP, .sport = 80, .dport = 10000,
+				.seq = 7, .ack = 9, .flags = TCP_F_ACK | TCP_F_PSH, .wnd = 512,
+				.wscale = -1, .stream_off = 30, .len = 100};
+	(void)state;
+
+	net_arp_learn(&ifc, OUR_IP, &port.mac, 1);
+	assert_int_equal(net_tcp_tx(&ifc, &s, fill_pattern, NULL), 0);
+	assert_int_equal(net_tx_flush(&ifc), 1);
+	assert_int_equal(net_rx(&ifc, 2, on_tcp, NULL), 1);
+	assert_int_equal(seen.calls, 1);
+	assert_int_equal(seen.seg.saddr, PEER_IP);
+	assert_int_equal(seen.seg.sport, 80);
+	assert_int_equal(seen.seg.dport, 10000);
+	assert_int_equal(seen.seg.seq, 7);
+	assert_int_equal(seen.seg.ack, 9);
+	assert_int_equal(seen.seg.flags, TCP_F_ACK | TCP_F_PSH);
+	assert_int_equal(seen.seg.wnd, 512);
+	assert_int_equal(seen.seg.len, 100);
+	assert_int_equal(seen.seg.mss, 0);
+	assert_int_equal(seen.seg.wscale, -1);
+	for (uint32_t i = 0; i < 100; i++)
+		assert_int_equal(seen.payload[i], 'a' + (30 + i) % 26);
+}
+
+static void corrupted_tcp_checksum_is_dropped_and_counted(void **state)
+{
+	struct tcp_seg_out s = {.saddr = PEER_IP, .daddr = OUR_IP, .sport = 80, .dport = 10000,
+				.flags = TCP_F_ACK, .wscale = -1, .len = 10};
+	(void)state;
+
+	net_arp_learn(&ifc, OUR_IP, &port.mac, 1);
+	assert_int_equal(net_tcp_tx(&ifc, &s, fill_pattern, NULL), 0);
+	uint8_t *last = rte_pktmbuf_mtod_offset(ifc.tx[0], uint8_t *, ifc.tx[0]->data_len - 1);
+	*last ^= 0x40;
+	net_tx_flush(&ifc);
+	net_rx(&ifc, 2, on_tcp, NULL);
+	assert_int_equal(seen.calls, 0);
+	assert_int_equal(ifc.stats.drop_tcp_cksum, 1);
+}
+
+static void segment_for_another_address_is_not_ours(void **state)
+{
+	struct tcp_seg_out s = {.saddr = PEER_IP, .daddr = OUR_IP + 1, .sport = 80,
+				.dport = 10000, .flags = TCP_F_ACK, .wscale = -1};
+	(void)state;
+
+	net_arp_learn(&ifc, OUR_IP + 1, &port.mac, 1);
+	assert_int_equal(net_tcp_tx(&ifc, &s, fill_pattern, NULL), 0);
+	net_tx_flush(&ifc);
+	net_rx(&ifc, 2, on_tcp, NULL);
+	assert_int_equal(seen.calls, 0);
+	assert_int_equal(ifc.stats.drop_not_ours, 1);
+}
+
+static struct rte_mbuf *echo_request(uint16_t payload_len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(port.pool);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip + 1);
+	uint16_t icmp_len = sizeof(*icmp) + payload_len;
+
+	eth->dst_addr = port.mac;
+	eth->src_addr = peer_mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + icmp_len);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->src_addr = rte_cpu_to_be_32(PEER_IP);
+	ip->dst_addr = rte_cpu_to_be_32(OUR_IP);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	icmp->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	icmp->icmp_code = 0;
+	icmp->icmp_ident = rte_cpu_to_be_16(42);
+	icmp->icmp_seq_nb = rte_cpu_to_be_16(1);
+	memset(icmp + 1, 'p', payload_len);
+	icmp->icmp_cksum = 0;
+	icmp->icmp_cksum = ~rte_raw_cksum(icmp, icmp_len);
+	m->data_len = m->pkt_len = sizeof(*eth) + sizeof(*ip) + icmp_len;
+	return m;
+}
+
+static void icmp_echo_request_is_answered_with_valid_checksums(void **state)
+{
+	struct rte_mbuf *m = echo_request(56);
+	(void)state;
+
+	net_icmp_input(&ifc, m); /* consumes m: it becomes the reply */
+	assert_int_equal(ifc.tx_len, 1);
+	assert_int_equal(ifc.stats.icmp_echo_replies, 1);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(ifc.tx[0], struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)(ip + 1);
+	assert_memory_equal(&eth->dst_addr, &peer_mac, 6);
+	assert_int_equal(rte_be_to_cpu_32(ip->dst_addr), PEER_IP);
+	assert_int_equal(rte_be_to_cpu_32(ip->src_addr), OUR_IP);
+	assert_int_equal(icmp->icmp_type, RTE_IP_ICMP_ECHO_REPLY);
+	assert_int_equal(rte_be_to_cpu_16(icmp->icmp_ident), 42);
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	assert_int_equal(rte_raw_cksum(icmp, sizeof(*icmp) + 56), 0xffff);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_iface, teardown_iface)
+		T(arp_request_for_us_is_answered_and_the_sender_learned),
+		T(arp_request_for_another_address_is_ignored),
+		T(arp_table_evicts_the_oldest_entry_when_full),
+		T(tcp_tx_without_arp_entry_reports_unreachable),
+		T(off_subnet_peers_go_through_the_gateway),
+		T(syn_carries_mss_and_window_scale_with_valid_checksums),
+		T(data_segment_round_trips_through_the_port),
+		T(corrupted_tcp_checksum_is_dropped_and_counted),
+		T(segment_for_another_address_is_not_ours),
+		T(icmp_echo_request_is_answered_with_valid_checksums),
+#undef T
+	};
+	return cmocka_run_group_tests(tests, setup_eal, NULL);
+}
