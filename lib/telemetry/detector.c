@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "telemetry/detector.h"
+#include "telemetry/telemetry-config.h"
 #include "telemetry/robust.h"
 
 #define MAX_METRICS 64
@@ -61,23 +62,7 @@ struct detector {
 
 void detector_params_default(struct detector_params *p)
 {
-	*p = (struct detector_params){
-		.warmup_s = 30,
-		.floor_window_s = 10,
-		.min_window_s = 60,
-		.min_points = 8,
-		.max_points = 256,
-		.alpha = 0.01,
-		.suspect_alpha = 0.05,
-		.noise_floor = 0.05,
-		.persist_ratio = 0.3,
-		.spike_k = 2.0,
-		.spike_window = 60,
-		.recovery_s = 30,
-		.recovery_ratio = 0.5,
-		.min_gc_cycles = 3,
-		.load_idle_s = 5,
-	};
+	telemetry_detector_defaults(p);
 }
 
 static bool params_valid(const struct detector_params *p)
