@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,11 +46,13 @@ static double unix_now(void)
 
 static int eal_start(const struct run_opts *o)
 {
+	bool vdev = strcmp(net_port_eal_flag(o->dev), "--vdev") == 0;
+	/* with a vdev, keep the EAL away from the host's PCI NICs */
 	char *args[] = {
-		"drench", "-l", (char *)o->lcores, "--in-memory", "--log-level=lib.eal:warning",
-		(char *)net_port_eal_flag(o->dev), (char *)o->dev, NULL,
+		"drench", "-l", (char *)o->lcores, "--in-memory", "--log-level=lib.eal:error",
+		(char *)net_port_eal_flag(o->dev), (char *)o->dev, vdev ? "--no-pci" : NULL, NULL,
 	};
-	int n = (int)(sizeof(args) / sizeof(args[0])) - 1;
+	int n = vdev ? 8 : 7;
 
 	if (rte_eal_init(n, args) < 0) {
 		fprintf(stderr, "drench run: EAL init failed: %s\n", rte_strerror(rte_errno));

@@ -30,6 +30,14 @@ struct client {
 	struct client_conn conns[];
 };
 
+/* Callers pass TSC time read at different moments (per segment, per poll
+ * turn); keep the client's clock monotonic so durations never underflow. */
+static void advance(struct client *cl, uint64_t now_us)
+{
+	if (now_us > cl->now)
+		cl->now = now_us;
+}
+
 static struct client_conn *conn_of(struct client *cl, const struct tcp_conn *c)
 {
 	return &cl->conns[tcp_conn_id(c)];
@@ -320,14 +328,14 @@ void client_destroy(struct client *cl)
 
 void client_start(struct client *cl, uint64_t now_us)
 {
-	cl->now = now_us;
+	advance(cl, now_us);
 	cl->running = true;
 	open_connections(cl);
 }
 
 void client_stop(struct client *cl, uint64_t now_us)
 {
-	cl->now = now_us;
+	advance(cl, now_us);
 	cl->running = false;
 	/* idle connections close now; busy ones after their response */
 	for (uint32_t id = 0; id < cl->max_conns; id++) {
@@ -362,28 +370,28 @@ static void close_each(struct client *cl, bool abort)
 
 void client_close_all(struct client *cl, uint64_t now_us)
 {
-	cl->now = now_us;
+	advance(cl, now_us);
 	cl->running = false;
 	close_each(cl, false);
 }
 
 void client_abort_all(struct client *cl, uint64_t now_us)
 {
-	cl->now = now_us;
+	advance(cl, now_us);
 	cl->running = false;
 	close_each(cl, true);
 }
 
 void client_input(struct client *cl, const struct tcp_seg *seg, uint64_t now_us)
 {
-	cl->now = now_us;
+	advance(cl, now_us);
 	tcp_input(cl->tcp, seg, now_us);
 	run_actions(cl);
 }
 
 void client_poll(struct client *cl, uint64_t now_us)
 {
-	cl->now = now_us;
+	advance(cl, now_us);
 	tcp_timers_run(cl->tcp, now_us);
 	sweep_timeouts(cl);
 	run_actions(cl);
