@@ -2,6 +2,7 @@
 /* Types shared by lib/tcp and its callers (lib/net, lib/load, tests). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* TCP header flags, as on the wire */
@@ -90,6 +91,7 @@ struct tcp_params {
 	enum tcp_time_wait_policy tw_policy;
 	uint32_t ooo_max_segs;   /* out-of-order queue bound (segments per stack) */
 	uint32_t tick_us;        /* timing wheel granularity */
+	uint64_t seed;           /* ISS generator seed (same seed, same ISS sequence) */
 };
 
 /* Counters; a counter for every drop reason and every retransmission. */
@@ -103,4 +105,29 @@ struct tcp_stats {
 	uint64_t ooo_queued, ooo_drop_full;
 	uint64_t drop_no_conn, drop_bad_seq, drop_bad_ack, drop_dup_data, drop_bad_flags;
 	uint64_t tx_fail;
+	/* Added by lib/tcp (see docs/tcp.md for each counter) */
+	uint64_t drop_bad_rst;    /* RST outside the receive window, ignored */
+	uint64_t drop_after_fin;  /* payload after the peer's FIN */
+	uint64_t ooo_drop_dup;    /* out-of-order segment already queued */
+	uint64_t ooo_delivered;   /* queued segments later delivered in order */
+	uint64_t rtt_samples;     /* RTT measurements taken (Karn-filtered) */
+	uint64_t challenge_acks;  /* ACKs sent for a SYN in a synchronized state */
+	uint64_t fin_wait_2_timeout; /* FIN_WAIT_2 idle timeouts (reason TIMEOUT) */
+	uint64_t time_wait_entered, time_wait_reset; /* 2MSL entered / RST instead */
+};
+
+/* Snapshot of one connection, for tests, traces and telemetry. */
+struct tcp_conn_info {
+	enum tcp_state state;
+	uint32_t snd_una, snd_nxt, snd_max, rcv_nxt;
+	uint32_t snd_wnd;      /* peer window, scaled */
+	uint32_t cwnd, ssthresh;
+	uint32_t srtt_us, rttvar_us, rto_us; /* srtt 0 = no sample yet */
+	uint16_t mss;          /* effective send MSS */
+	uint8_t snd_wscale, rcv_wscale;
+	uint8_t retries, dupacks;
+	bool in_recovery, persist, fin_queued;
+	uint64_t acked;        /* send-stream bytes acknowledged */
+	uint64_t queued;       /* send-stream bytes queued by tcp_send (total) */
+	uint32_t ooo_segs;     /* segments waiting in the out-of-order queue */
 };

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tcp/tcp-t.h"
@@ -40,9 +41,24 @@ struct tcp_ops {
 	void (*on_acked)(void *ctx, struct tcp_conn *c, uint64_t acked_total);
 	/* The peer sent FIN; the application may still send then tcp_close(). */
 	void (*on_peer_fin)(void *ctx, struct tcp_conn *c);
-	/* The connection is gone (or in TIME_WAIT); c must not be used after. */
+	/* The connection is gone (or in TIME_WAIT); c must not be used after.
+	 * Called exactly once for every connection tcp_connect() opened.
+	 * Choice for TIME_WAIT (policy TCP_TW_2MSL): on_closed(NORMAL) is called
+	 * when the connection enters TIME_WAIT; the slot (and its local port) stays
+	 * busy, counted by tcp_stack_active(), until 2 * msl_us have passed, and
+	 * then it is freed without a second call. With TCP_TW_RESET the slot is
+	 * free when on_closed runs. on_closed may call tcp_connect(). */
 	void (*on_closed)(void *ctx, struct tcp_conn *c, enum tcp_close_reason why);
 };
+
+/* Callbacks may call tcp_send/tcp_close/tcp_abort/tcp_connect on any
+ * connection, but must not call tcp_input() or tcp_timers_run(). */
+
+/** Fill p with defaults: MSS 1460, 256 KiB window with wscale 7, RTO 1 s
+ * initial, 200 ms..60 s, 8 retries, 5 SYN retries, delayed ACK 40 ms, MSL 30 s,
+ * 2MSL TIME_WAIT, 1024 out-of-order segments, 1 ms ticks, ports 1024..65535,
+ * 16384 connections. The caller still sets local_addr. */
+void tcp_params_default(struct tcp_params *p);
 
 /** Create a stack; NULL with errno set (EINVAL, ENOMEM). */
 struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_ops *ops,
@@ -50,17 +66,25 @@ struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_
 void tcp_stack_destroy(struct tcp_stack *s);
 
 /** Open a connection from the stack's address to daddr:dport; the stack picks a
- * free local port from its range. -EADDRINUSE when none is free. */
+ * free local port from its range (oldest freed first). -EADDRINUSE when none is
+ * free. The SYN is sent before this returns. The table holds
+ * min(max_conns, ports in the range) connections. */
 int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t now,
 		struct tcp_conn **out);
 
-/** Append len bytes to the send stream (the caller supplies the bytes on tx). */
+/** Append len bytes to the send stream (the caller supplies the bytes on tx).
+ * Allowed in SYN_SENT (sent after the handshake), ESTABLISHED and CLOSE_WAIT;
+ * -EPIPE after tcp_close(), -ENOTCONN in other states, -ENOBUFS if more than
+ * 1 GiB would be queued unacknowledged. */
 int tcp_send(struct tcp_stack *s, struct tcp_conn *c, uint32_t len, uint64_t now);
 
-/** Graceful close: FIN after the queued bytes. */
+/** Graceful close: FIN after the queued bytes. In SYN_SENT the FIN follows the
+ * handshake. -EALREADY if already closing, -ENOTCONN when closed. */
 int tcp_close(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 
-/** Abortive close: send RST, free the connection, on_closed(TCP_CLOSE_ABORTED). */
+/** Abortive close: send RST, free the connection, on_closed(TCP_CLOSE_ABORTED).
+ * No RST in SYN_SENT. On a TIME_WAIT connection it just frees the slot (its
+ * on_closed was already delivered). No-op on a closed slot. */
 void tcp_abort(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 
 /** One received segment addressed to this stack. */
@@ -75,7 +99,13 @@ struct tcp_conn *tcp_conn_by_id(struct tcp_stack *s, uint32_t id); /* NULL if fr
 enum tcp_state tcp_conn_state(const struct tcp_conn *c);
 uint16_t tcp_conn_local_port(const struct tcp_conn *c);
 const struct tcp_stats *tcp_stack_stats(const struct tcp_stack *s);
-uint32_t tcp_stack_active(const struct tcp_stack *s); /* connections not CLOSED */
+uint32_t tcp_stack_active(const struct tcp_stack *s); /* not CLOSED (TIME_WAIT counts) */
 size_t tcp_stack_mem_per_conn(const struct tcp_stack *s); /* table bytes / capacity */
 const char *tcp_state_name(enum tcp_state st);
 const char *tcp_close_reason_name(enum tcp_close_reason r);
+
+/* Added by lib/tcp */
+void tcp_conn_info(const struct tcp_stack *s, const struct tcp_conn *c,
+		   struct tcp_conn_info *out);
+uint32_t tcp_stack_capacity(const struct tcp_stack *s); /* table entries */
+uint32_t tcp_stack_ooo_free(const struct tcp_stack *s); /* free out-of-order entries */

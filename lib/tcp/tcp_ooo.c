@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Out-of-order queue: payload that arrived beyond a hole is copied into
+ * entries of a per-stack pool (ooo_max_segs entries of up to MSS bytes) and
+ * linked per connection in sequence order. When the hole fills, tcp_input
+ * calls ooo_deliver(), which hands the bytes to on_recv in order. Entries may
+ * overlap; delivery skips what is already received.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcp/tcp_priv.h"
+
+struct ooo_ent {
+	uint32_t next;
+	uint32_t seq;
+	uint16_t len;
+	uint8_t fin;
+	uint8_t pad;
+	uint8_t data[];
+};
+
+static struct ooo_ent *ent(const struct tcp_ooo_pool *pool, uint32_t i)
+{
+	return (struct ooo_ent *)(pool->mem + (size_t)i * pool->stride);
+}
+
+int ooo_pool_init(struct tcp_ooo_pool *pool, uint32_t cap, uint16_t data_max)
+{
+	memset(pool, 0, sizeof(*pool));
+	pool->free_head = TCP_NONE;
+	pool->data_max = data_max;
+	pool->stride = (uint32_t)((sizeof(struct ooo_ent) + data_max + 7) & ~(size_t)7);
+	pool->cap = cap;
+	if (cap == 0)
+		return 0;
+	pool->mem = malloc((size_t)cap * pool->stride);
+	if (pool->mem == NULL)
+		return -ENOMEM;
+	for (uint32_t i = cap; i-- > 0;) {
+		ent(pool, i)->next = pool->free_head;
+		pool->free_head = i;
+	}
+	pool->nfree = cap;
+	return 0;
+}
+
+void ooo_pool_fini(struct tcp_ooo_pool *pool)
+{
+	free(pool->mem);
+	pool->mem = NULL;
+}
+
+static void ent_put(struct tcp_ooo_pool *pool, uint32_t i)
+{
+	ent(pool, i)->next = pool->free_head;
+	pool->free_head = i;
+	pool->nfree++;
+}
+
+static bool covers(const struct ooo_ent *e, uint32_t seq, uint32_t len, bool fin)
+{
+	return SEQ_LEQ(e->seq, seq) && SEQ_LEQ(seq + len, e->seq + e->len) &&
+	       (!fin || (e->fin && seq + len == e->seq + e->len));
+}
+
+int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
+	       uint32_t len, bool fin)
+{
+	if (len > pool->data_max) { /* keep what fits; the peer resends the rest */
+		len = pool->data_max;
+		fin = false;
+	}
+	uint32_t *link = head;
+	while (*link != TCP_NONE) {
+		struct ooo_ent *e = ent(pool, *link);
+		if (covers(e, seq, len, fin))
+			return -EEXIST;
+		if (SEQ_GT(e->seq, seq))
+			break;
+		link = &e->next;
+	}
+	if (pool->nfree == 0)
+		return -ENOBUFS;
+	uint32_t i = pool->free_head;
+	struct ooo_ent *e = ent(pool, i);
+	pool->free_head = e->next;
+	pool->nfree--;
+	e->seq = seq;
+	e->len = (uint16_t)len;
+	e->fin = fin;
+	if (len)
+		memcpy(e->data, data, len);
+	e->next = *link;
+	*link = i;
+	return 0;
+}
+
+void ooo_free_all(struct tcp_ooo_pool *pool, uint32_t *head)
+{
+	while (*head != TCP_NONE) {
+		uint32_t i = *head;
+		*head = ent(pool, i)->next;
+		ent_put(pool, i);
+	}
+}
+
+uint32_t ooo_count(const struct tcp_ooo_pool *pool, uint32_t head)
+{
+	uint32_t n = 0;
+	for (; head != TCP_NONE; head = ent(pool, head)->next)
+		n++;
+	return n;
+}
+
+/* Unlinks the entry before on_recv runs, so that the application may abort
+ * the connection (which frees the rest of the queue) from inside on_recv. */
+static bool deliver_head(struct tcp_stack *s, struct tcp_conn *c, bool *fin)
+{
+	struct tcp_ooo_pool *pool = &s->ooo;
+	uint32_t i = c->ooo_head;
+	struct ooo_ent *e = ent(pool, i);
+	if (SEQ_GT(e->seq, c->rcv_nxt))
+		return false;
+	c->ooo_head = e->next;
+	uint32_t end = e->seq + e->len;
+	if (SEQ_GT(end, c->rcv_nxt)) {
+		uint32_t skip = c->rcv_nxt - e->seq, n = end - c->rcv_nxt;
+		c->rcv_nxt = end;
+		s->st.rx_bytes += n;
+		if (s->ops.on_recv)
+			s->ops.on_recv(s->ctx, c, e->data + skip, n);
+	}
+	s->st.ooo_delivered++;
+	*fin = e->fin && end == c->rcv_nxt;
+	ent_put(pool, i);
+	return true;
+}
+
+bool ooo_deliver(struct tcp_stack *s, struct tcp_conn *c)
+{
+	bool fin = false;
+	while (!conn_gone(c) && c->ooo_head != TCP_NONE && !fin) {
+		if (!deliver_head(s, c, &fin))
+			break;
+	}
+	return fin && !conn_gone(c);
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Internals shared by the lib/tcp source files; not for callers.
+ *
+ * Files and call order:
+ *   tcp_input()            tcp_input.c: lookup, then one handler per state
+ *     -> input_syn_sent()  handshake, or
+ *     -> input_synchronized(): RFC 793 steps: sequence check, RST, SYN, ACK
+ *          (tcp_cc.c for cwnd), payload (tcp_ooo.c for gaps), FIN
+ *     -> tcp_output()      tcp_output.c: send what the windows allow, ACK
+ *   tcp_timers_run()       tcp_timers.c: wheel -> conn_timer_fire() -> RTO,
+ *                          SYN retry, persist, delayed ACK, FIN_WAIT_2, 2MSL
+ *   tcp_connect/close/abort, table, names   tcp_conn.c
+ *
+ * Invariants:
+ *   - A slot is in the free queue iff its state is CLOSED and no call is
+ *     working on it (s->held).
+ *   - Every connection not CLOSED and not TIME_WAIT still owes exactly one
+ *     on_closed(); TIME_WAIT connections have had theirs.
+ *   - snd_una <= snd_nxt <= snd_max <= snd_lim + 1 (the +1 is our FIN).
+ *   - The wheel holds a connection's node iff rtx_on or dack_on, at the
+ *     earlier of the two deadlines.
+ *   - After any callback, code re-checks c->state != TCP_CLOSED before
+ *     touching c again (the application may have aborted it).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcp/seq.h"
+#include "tcp/tcp.h"
+#include "tcp/timer_wheel.h"
+
+#define TCP_NONE UINT32_MAX
+#define TCP_DEFAULT_MSS 536   /* RFC 1122 when the peer sends no MSS option */
+#define TCP_MIN_MSS 64
+#define TCP_MAX_WSCALE 14
+#define TCP_SYN_RTO_FLOOR_US 3000000u /* RFC 6298 5.7 */
+#define TCP_MAX_QUEUED (1u << 30)      /* send stream ahead of snd_una */
+
+struct tcp_conn {
+	uint64_t acked;            /* send-stream bytes acked (stream_off of snd_una) */
+	uint32_t id;               /* index in the table */
+	uint32_t daddr;
+	uint16_t dport, lport;
+	uint32_t snd_una, snd_nxt, snd_max;
+	uint32_t snd_lim;          /* sequence number just after the queued stream */
+	uint32_t snd_wnd, snd_wl1, snd_wl2;
+	uint32_t cwnd, ssthresh, recover;
+	uint32_t rcv_nxt;
+	uint32_t srtt_us, rttvar_us, rto_us;
+	uint32_t rtt_seq, rtt_start_us; /* timed segment; low 32 bits of now */
+	uint32_t rtx_at, dack_at;  /* wheel ticks */
+	uint32_t ooo_head;         /* pool index, TCP_NONE when empty */
+	uint16_t mss;
+	uint8_t retries;
+	uint8_t state : 4;
+	uint8_t dupacks : 4;       /* saturates at 15 */
+	uint8_t snd_wscale : 4, rcv_wscale : 4;
+	uint8_t rtx_on : 1;        /* retransmit/persist/SYN/2MSL timer armed */
+	uint8_t dack_on : 1;       /* delayed ACK armed */
+	uint8_t persist : 1;       /* rtx timer is the persist timer */
+	uint8_t probe_acked : 1;   /* an ACK came since the last window probe */
+	uint8_t rtt_timing : 1;
+	uint8_t syn_rtx : 1;       /* SYN was retransmitted (Karn) */
+	uint8_t fin_queued : 1;
+	uint8_t in_recovery : 1;
+	uint8_t ack_now : 1;       /* send an ACK before returning */
+	uint8_t unacked_segs : 2;  /* in-order segments not yet ACKed */
+};
+
+struct tcp_ooo_pool {
+	uint8_t *mem;
+	uint32_t stride;   /* bytes per entry */
+	uint32_t cap;      /* entries */
+	uint32_t nfree;
+	uint32_t free_head;
+	uint16_t data_max; /* payload bytes per entry */
+};
+
+struct tcp_stack {
+	struct tcp_params p;
+	struct tcp_ops ops;
+	void *ctx;
+	struct tcp_conn *conns;
+	uint32_t cap;
+	uint16_t port_first, port_step;
+	uint32_t *freeq;   /* FIFO ring of free ids: spreads port reuse */
+	uint32_t fq_head, fq_count;
+	uint32_t active;
+	uint32_t held;     /* id a call is working on: its release is deferred */
+	bool held_closed;
+	struct timer_wheel *wheel;
+	struct tcp_ooo_pool ooo;
+	uint64_t rng;
+	struct tcp_stats st;
+};
+
+static inline uint32_t conn_id(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	return (uint32_t)(c - s->conns);
+}
+
+static inline bool conn_gone(const struct tcp_conn *c)
+{
+	return c->state == TCP_CLOSED;
+}
+
+static inline uint32_t umin32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+static inline uint32_t umax32(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Receive window as advertised (and used for acceptance checks). */
+static inline uint32_t rcv_window(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	uint32_t field = umin32(s->p.rcv_wnd >> c->rcv_wscale, 65535);
+	return field << c->rcv_wscale;
+}
+
+/* Bytes queued but not yet sent (0 once everything is out). */
+static inline uint32_t snd_pending(const struct tcp_conn *c)
+{
+	return SEQ_LT(c->snd_nxt, c->snd_lim) ? c->snd_lim - c->snd_nxt : 0;
+}
+
+static inline bool fin_acked(const struct tcp_conn *c)
+{
+	return c->fin_queued && SEQ_GT(c->snd_una, c->snd_lim);
+}
+
+/* tcp_conn.c */
+void conn_close(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why);
+void conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void conn_hold(struct tcp_stack *s, struct tcp_conn *c);
+void conn_unhold(struct tcp_stack *s);
+
+/* tcp_output.c */
+void tcp_output(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void out_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg);
+void out_window_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void out_retransmit_una(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+
+/* tcp_timers.c */
+uint32_t tick_of(const struct tcp_stack *s, uint64_t now_us);
+void timer_rtx_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now, uint32_t delay_us);
+void timer_rtx_stop(struct tcp_stack *s, struct tcp_conn *c);
+void timer_dack_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void timer_dack_stop(struct tcp_stack *s, struct tcp_conn *c);
+void timer_stop_all(struct tcp_stack *s, struct tcp_conn *c);
+void rtt_sample(struct tcp_stack *s, struct tcp_conn *c, uint32_t rtt_us);
+uint32_t rto_backoff(const struct tcp_stack *s, uint32_t rto_us, unsigned shift);
+
+/* tcp_cc.c */
+void cc_init(struct tcp_conn *c);
+void cc_on_new_ack(struct tcp_stack *s, struct tcp_conn *c, uint32_t acked, uint64_t now);
+void cc_on_dupack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void cc_on_rto(struct tcp_conn *c);
+
+/* tcp_ooo.c */
+int ooo_pool_init(struct tcp_ooo_pool *pool, uint32_t cap, uint16_t data_max);
+void ooo_pool_fini(struct tcp_ooo_pool *pool);
+/* 0 queued, -EEXIST already covered, -ENOBUFS pool empty */
+int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
+	       uint32_t len, bool fin);
+void ooo_free_all(struct tcp_ooo_pool *pool, uint32_t *head);
+uint32_t ooo_count(const struct tcp_ooo_pool *pool, uint32_t head);
+/* Deliver queued data now in order; returns true if a queued FIN is reached. */
+bool ooo_deliver(struct tcp_stack *s, struct tcp_conn *c);
+
+/* tcp_conn.c: NULL unless the segment matches a live connection's 4-tuple */
+struct tcp_conn *conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg);
