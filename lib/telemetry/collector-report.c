@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Collector outputs: evaluation, live lines, report.json targets. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "telemetry/collector-internal.h"
+
+void collector_evaluate(struct collector *c)
+{
+	for (size_t i = 0; i < c->n_targets; i++) {
+		struct target_state *t = &c->targets[i];
+		enum leak_verdict before = t->verdict;
+
+		if (t->samples == 0)
+			continue;
+		t->verdict = detector_evaluate(t->det, t->last_t);
+		if (t->verdict == VERDICT_LEAK && before != VERDICT_LEAK) {
+			t->leak_since = t->last_t;
+			fprintf(c->log, "collector: %s: LEAK after %.0f s of samples\n", t->cfg->name,
+				t->last_t - t->first_t);
+			if (!t->leak_asked)
+				collector_ask_profile(c, t, "leak");
+		} else if (t->verdict != VERDICT_LEAK) {
+			t->leak_since = NAN;
+		}
+	}
+}
+
+static int verdict_rank(enum leak_verdict v)
+{
+	static const int rank[] = {
+		[VERDICT_OK] = 0, [VERDICT_INSUFFICIENT] = 1, [VERDICT_SUSPECT] = 2,
+		[VERDICT_LEAK] = 3,
+	};
+
+	return rank[v];
+}
+
+enum leak_verdict collector_verdict(const struct collector *c)
+{
+	enum leak_verdict worst = VERDICT_OK;
+
+	for (size_t i = 0; i < c->n_targets; i++)
+		if (verdict_rank(c->targets[i].verdict) > verdict_rank(worst))
+			worst = c->targets[i].verdict;
+	return worst;
+}
+
+double collector_leak_after(const struct collector *c, const char *target)
+{
+	for (size_t i = 0; i < c->n_targets; i++)
+		if (!strcmp(c->targets[i].cfg->name, target))
+			return c->targets[i].leak_since - c->targets[i].first_t;
+	return NAN;
+}
+
+void collector_note_requests(struct collector *c, uint64_t total, const char *endpoint)
+{
+	double now = collector_now();
+
+	for (size_t i = 0; i < c->n_targets; i++) {
+		const char *ep = c->targets[i].cfg->endpoint;
+
+		if (endpoint == NULL || (ep != NULL && !strcmp(ep, endpoint)))
+			detector_note_requests(c->targets[i].det, now, total);
+	}
+}
+
+void collector_note_load(struct collector *c, bool active)
+{
+	double now = collector_now();
+
+	for (size_t i = 0; i < c->n_targets; i++)
+		detector_note_load(c->targets[i].det, now, active);
+}
+
+/* 12.3MiB, 456KiB, 1234 */
+static const char *human(double v, bool bytes, char *buf, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (bytes && fabs(v) >= 1024.0 * 1024)
+		snprintf(buf, len, "%.1fMiB", v / (1024.0 * 1024));
+	else if (bytes && fabs(v) >= 1024)
+		snprintf(buf, len, "%.0fKiB", v / 1024);
+	else
+		snprintf(buf, len, "%.0f", v);
+	return buf;
+}
+
+static double last_metric(const struct target_state *t, const char *name)
+{
+	json_t *v = t->last_m ? json_object_get(t->last_m, name) : NULL;
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* The judged metric with the steepest growth, for the live line. */
+static const char *lead_metric(const struct target_state *t)
+{
+	const char *best = NULL;
+	double best_rel = -INFINITY;
+
+	for (size_t i = 0; i < detector_n_metrics(t->det); i++) {
+		const struct metric_result *r = detector_result(t->det, i);
+		double rel = r->growth / (r->noise > 0 ? r->noise : 1);
+
+		if (!r->judged)
+			continue;
+		if (best == NULL || rel > best_rel) {
+			best = detector_metric_name(t->det, i);
+			best_rel = isfinite(rel) ? rel : -1e300;
+		}
+	}
+	return best;
+}
+
+void collector_live_lines(struct collector *c)
+{
+	if (c->opts.live == NULL)
+		return;
+	for (size_t i = 0; i < c->n_targets; i++) {
+		const struct target_state *t = &c->targets[i];
+		const char *lead = lead_metric(t);
+		const struct metric_result *r = lead ? detector_find(t->det, lead) : NULL;
+		char a[32], b[32], g[32];
+
+		if (t->samples == 0) {
+			fprintf(c->opts.live, "%-12s waiting for agent %s\n", t->cfg->name,
+				t->cfg->agent);
+			continue;
+		}
+		fprintf(c->opts.live,
+			"+%5.0fs %-12s %-12s rss=%s %s=%s slope=%s/h goroutines=%s samples=%llu lost=%llu dup=%llu\n",
+			t->last_t - t->first_t, t->cfg->name, leak_verdict_name(t->verdict),
+			human(last_metric(t, "rss_bytes"), true, a, sizeof(a)),
+			lead ? lead : "-",
+			human(lead ? last_metric(t, lead) : NAN, lead && strstr(lead, "bytes"), b,
+			      sizeof(b)),
+			human(r ? r->slope_per_s * 3600 : NAN, lead && strstr(lead, "bytes"), g,
+			      sizeof(g)),
+			human(last_metric(t, "go_goroutines"), false, a, sizeof(a)),
+			(unsigned long long)t->samples, (unsigned long long)c->st.lost,
+			(unsigned long long)c->st.duplicates);
+	}
+	fflush(c->opts.live);
+}
+
+static json_t *real_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static void metric_evidence(json_t *m, const struct metric_result *r)
+{
+	json_object_set_new(m, "judged", json_boolean(r->judged));
+	json_object_set_new(m, "reason", json_string(r->reason));
+	json_object_set_new(m, "mann_kendall_p", real_or_null(r->mk_p));
+	json_object_set_new(m, "time_to_limit_s", real_or_null(r->time_to_limit_s));
+	json_object_set_new(m, "per_request", real_or_null(r->per_request));
+	json_object_set_new(m, "baseline", real_or_null(r->baseline));
+	json_object_set_new(m, "floor", real_or_null(r->floor_now));
+	json_object_set_new(m, "growth", real_or_null(r->growth));
+	json_object_set_new(m, "noise_floor", real_or_null(r->noise));
+	json_object_set_new(m, "window_s", real_or_null(r->window_s));
+	json_object_set_new(m, "floor_points", json_integer(r->n_points));
+	json_object_set_new(m, "spikes", json_integer(r->spikes));
+	json_object_set_new(m, "recovered", json_boolean(r->recovered));
+	json_object_set_new(m, "persisted_after_load", json_boolean(r->persisted));
+}
+
+static double min_time_to_limit(const struct target_state *t)
+{
+	double best = NAN;
+
+	for (size_t i = 0; i < detector_n_metrics(t->det); i++) {
+		double v = detector_result(t->det, i)->time_to_limit_s;
+
+		if (isfinite(v) && (!isfinite(best) || v < best))
+			best = v;
+	}
+	return best;
+}
+
+static int add_target(struct collector *c, json_t *report, const struct target_state *t)
+{
+	size_t n = detector_n_metrics(t->det);
+	struct report_metric *ms = calloc(n ? n : 1, sizeof(*ms));
+	struct report_target rt = {
+		.name = t->cfg->name,
+		.verdict = leak_verdict_name(t->verdict),
+		.metrics = ms,
+		.n_metrics = n,
+		.profiles = (const char *const *)t->profiles,
+		.n_profiles = t->n_profiles,
+	};
+	json_t *obj, *arr;
+
+	if (ms == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const struct metric_result *r = detector_result(t->det, i);
+		bool bytes = strstr(detector_metric_name(t->det, i), "bytes") != NULL;
+
+		ms[i] = (struct report_metric){
+			.name = detector_metric_name(t->det, i),
+			.verdict = leak_verdict_name(r->verdict),
+			.slope_per_hour = r->slope_per_s * 3600,
+			.bytes_per_request = bytes ? r->per_request : NAN,
+		};
+	}
+	obj = report_add_target(report, &rt);
+	free(ms);
+	if (obj == NULL)
+		return -ENOMEM;
+	arr = json_object_get(obj, "metrics");
+	for (size_t i = 0; i < n; i++)
+		metric_evidence(json_array_get(arr, i), detector_result(t->det, i));
+	json_object_set_new(obj, "agent", json_string(t->cfg->agent));
+	json_object_set_new(obj, "samples", json_integer((json_int_t)t->samples));
+	json_object_set_new(obj, "pid", json_integer(t->pid));
+	json_object_set_new(obj, "restarts", json_integer(t->restarts));
+	json_object_set_new(obj, "observed_s", real_or_null(t->last_t - t->first_t));
+	json_object_set_new(obj, "leak_after_s", real_or_null(t->leak_since - t->first_t));
+	json_object_set_new(obj, "time_to_limit_s", real_or_null(min_time_to_limit(t)));
+	(void)c;
+	return 0;
+}
+
+static json_t *stats_json(const struct collector *c)
+{
+	const struct collector_stats *s = &c->st;
+	uint64_t dropped = 0;
+
+	for (size_t i = 0; i < c->n_agents; i++)
+		dropped += c->agents[i].dropped;
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			 "connections", (json_int_t)s->connections,
+			 "frames", (json_int_t)s->frames,
+			 "samples", (json_int_t)s->samples,
+			 "duplicates", (json_int_t)s->duplicates,
+			 "lost", (json_int_t)s->lost,
+			 "agent_dropped", (json_int_t)dropped,
+			 "rejected_auth", (json_int_t)s->rejected_auth,
+			 "rejected_malformed", (json_int_t)s->rejected_malformed,
+			 "rejected_oversize", (json_int_t)s->rejected_oversize,
+			 "rejected_connections", (json_int_t)s->rejected_conns,
+			 "profiles", (json_int_t)s->profiles);
+}
+
+int collector_report_targets(struct collector *c, json_t *report)
+{
+	for (size_t i = 0; i < c->n_targets; i++)
+		if (add_target(c, report, &c->targets[i]) < 0)
+			return -ENOMEM;
+	json_object_set_new(report, "telemetry", stats_json(c));
+	return 0;
+}

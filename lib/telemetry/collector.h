@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Telemetry collector: accepts agents over TCP (docs/agent-protocol.md),
+ * feeds their samples to one leak detector per target, asks for profiles at
+ * the end of warm-up and on a target's first leak verdict, and fills
+ * report.json. It owns no thread and no main(): the caller drives it with
+ * collector_poll(), which waits on its sockets (poll(2)), never spins.
+ *
+ *   struct collector *c = collector_create(&cfg, &key, &opts);
+ *   while (running)
+ *           collector_poll(c, 200);
+ *   collector_report_targets(c, report);
+ *   collector_destroy(c);
+ */
+#pragma once
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "telemetry/detector-t.h"
+#include "telemetry/proto-t.h"
+#include "telemetry/telemetry-config.h"
+
+struct collector;
+
+struct collector_options {
+	const char *outdir; /* samples.jsonl and profiles/ go here; must exist */
+	FILE *live;         /* a live line per target per interval; NULL: none */
+	FILE *log;          /* rejections, connections, profiles; NULL: stderr */
+};
+
+/* Counters since creation (also written to report.json "telemetry"). */
+struct collector_stats {
+	uint64_t connections;    /* accepted */
+	uint64_t frames;         /* authenticated frames handled */
+	uint64_t samples;        /* new samples fed to detectors */
+	uint64_t duplicates;     /* samples already seen (resent), dropped */
+	uint64_t lost;           /* gaps in sample sequence numbers */
+	uint64_t agent_dropped;  /* samples agents report they discarded (buffer full) */
+	uint64_t rejected_auth;  /* frames whose tag did not verify */
+	uint64_t rejected_malformed; /* bad header, JSON or protocol order */
+	uint64_t rejected_oversize;  /* declared payload above TP_MAX_PAYLOAD */
+	uint64_t rejected_conns; /* connections refused (too many) or timed out before HELLO */
+	uint64_t profiles;       /* profile files received and verified */
+};
+
+/** Listen on cfg->listen. cfg must outlive the collector. NULL with errno
+ * (EINVAL bad address or config, EADDRINUSE, ENOMEM, ...). */
+struct collector *collector_create(const struct telemetry_config *cfg, const struct tp_key *key,
+				   const struct collector_options *opts);
+void collector_destroy(struct collector *c);
+
+/** Port actually bound (for "127.0.0.1:0" in tests). */
+uint16_t collector_port(const struct collector *c);
+
+/** Wait up to timeout_ms for socket activity, handle it, and evaluate the
+ * detectors when an interval has passed. 0 or a negative errno on a fault of
+ * the listening socket (agent faults are counted, never returned). */
+int collector_poll(struct collector *c, int timeout_ms);
+
+/** Requests sent so far (a running total) to endpoint, by drench run; the
+ * targets whose `endpoint` matches (all targets when endpoint is NULL) use it
+ * for bytes per request and to know when load stops. */
+void collector_note_requests(struct collector *c, uint64_t total, const char *endpoint);
+
+/** Say that load runs or stopped for every target (recovery check). */
+void collector_note_load(struct collector *c, bool active);
+
+/** Evaluate every detector now (also done by collector_poll each interval). */
+void collector_evaluate(struct collector *c);
+
+/** Worst verdict over targets (LEAK > SUSPECT > INSUFFICIENT > OK). */
+enum leak_verdict collector_verdict(const struct collector *c);
+
+/** Seconds from a target's first sample to its current leak verdict; NAN
+ * when it has none. */
+double collector_leak_after(const struct collector *c, const char *target);
+
+/** Append one object per target to report["targets"] (report.h schema 1,
+ * plus evidence fields) and a "telemetry" object with the counters.
+ * 0 or -ENOMEM. */
+int collector_report_targets(struct collector *c, json_t *report);
+
+const struct collector_stats *collector_stats(const struct collector *c);

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Reading /proc/PID/{smaps_rollup,status,fd} and cgroup v2 memory.current. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "telemetry/procfs.h"
+
+/* Whole small file into buf (NUL-terminated); length or -errno. */
+static ssize_t read_small(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while (len + 1 < cap && (n = read(fd, buf + len, cap - 1 - len)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			close(fd);
+			return n;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+int procfs_field(const char *text, size_t len, const char *key, uint64_t *out)
+{
+	size_t klen = strlen(key);
+
+	for (size_t i = 0; i < len;) {
+		const char *line = text + i;
+		const char *nl = memchr(line, '\n', len - i);
+		size_t llen = nl ? (size_t)(nl - line) : len - i;
+
+		if (llen > klen && !memcmp(line, key, klen) && line[klen] == ':') {
+			uint64_t v = 0;
+			size_t p = klen + 1, digits = 0;
+
+			while (p < llen && (line[p] == ' ' || line[p] == '\t'))
+				p++;
+			for (; p < llen && line[p] >= '0' && line[p] <= '9'; p++, digits++) {
+				if (v > (UINT64_MAX - 9) / 10)
+					return -EINVAL;
+				v = v * 10 + (uint64_t)(line[p] - '0');
+			}
+			if (digits == 0)
+				return -EINVAL;
+			if (p + 3 <= llen && !memcmp(line + p, " kB", 3))
+				v *= 1024;
+			*out = v;
+			return 0;
+		}
+		i += llen + 1;
+	}
+	return -ENOENT;
+}
+
+static uint64_t count_fds(int pid)
+{
+	char path[64];
+	DIR *d;
+	struct dirent *e;
+	uint64_t n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+int procfs_sample(int pid, const char *cgroup_dir, struct proc_sample *out)
+{
+	char path[4200], buf[8192];
+	ssize_t n;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	n = read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return n == -ENOENT ? -ESRCH : (int)n;
+	procfs_field(buf, (size_t)n, "VmHWM", &out->hwm);
+	procfs_field(buf, (size_t)n, "Threads", &out->threads);
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
+	n = read_small(path, buf, sizeof(buf));
+	if (n > 0) {
+		out->has_smaps = procfs_field(buf, (size_t)n, "Rss", &out->rss) == 0;
+		procfs_field(buf, (size_t)n, "Pss", &out->pss);
+		procfs_field(buf, (size_t)n, "Anonymous", &out->anon);
+		procfs_field(buf, (size_t)n, "Swap", &out->swap);
+	}
+	out->fds = count_fds(pid);
+	if (cgroup_dir != NULL) {
+		snprintf(path, sizeof(path), "%s/memory.current", cgroup_dir);
+		n = read_small(path, buf, sizeof(buf));
+		if (n > 0) {
+			out->cgroup_current = strtoull(buf, NULL, 10);
+			out->has_cgroup = true;
+		}
+	}
+	return 0;
+}
+
+bool procfs_pid_is(int pid, const char *name)
+{
+	char path[64], comm[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	n = read_small(path, comm, sizeof(comm));
+	if (n <= 0)
+		return false;
+	if (comm[n - 1] == '\n')
+		comm[n - 1] = '\0';
+	return !strcmp(comm, name);
+}
+
+int procfs_find_process(const char *name, int *pid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int best = -1;
+
+	if (d == NULL)
+		return -errno;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long p = strtol(e->d_name, &end, 10);
+
+		if (*end != '\0' || p <= 0 || (best > 0 && p >= best))
+			continue;
+		if (procfs_pid_is((int)p, name))
+			best = (int)p;
+	}
+	closedir(d);
+	if (best < 0)
+		return -ESRCH;
+	*pid = best;
+	return 0;
+}
+
+int procfs_pid_cgroup(int pid, char *dir, size_t len)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	char *line;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
+	n = read_small(path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	line = strstr(buf, "0::");
+	if (line == NULL)
+		return -ENOENT;
+	line += 3;
+	line[strcspn(line, "\n")] = '\0';
+	if ((size_t)snprintf(dir, len, "/sys/fs/cgroup%s", strcmp(line, "/") ? line : "") >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int procfs_cgroup_first_pid(const char *dir, int *pid)
+{
+	char path[4200], buf[64];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	n = read_small(path, buf, sizeof(buf));
+	if (n <= 0 || atoi(buf) <= 0)
+		return -ESRCH;
+	*pid = atoi(buf);
+	return 0;
+}
