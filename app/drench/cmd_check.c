@@ -1,13 +1,149 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: replaced by the work that builds 'drench check' */
+/*
+ * drench check CAMPAIGN.yaml [--set KEY.PATH=VALUE ...]
+ *
+ * Validate a campaign and start nothing: every error goes to stderr and the
+ * exit code is 2; a valid campaign prints a summary of what would run (phases
+ * after steps expansion, their load and the total duration) and exits 0.
+ */
+#include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
+#include "config/campaign.h"
+#include "config/config-errors.h"
+#include "config/units.h"
+
+#define MAX_SETS 256
+
+static void check_usage(FILE *f)
+{
+	fprintf(f, "usage: drench check CAMPAIGN.yaml [--set KEY.PATH=VALUE ...]\n"
+		   "  --set phases.*.duration=3s   override a value (* = every item)\n");
+}
+
+static const char *level_text(const struct campaign_phase *p, char *buf, size_t len)
+{
+	const char *unit = campaign_model_unit(p->model);
+
+	if (p->model == CAMPAIGN_LOAD_IDLE)
+		snprintf(buf, len, "idle");
+	else if (p->level.from == p->level.to)
+		snprintf(buf, len, "%g %s", p->level.from, unit);
+	else
+		snprintf(buf, len, "%g -> %g %s", p->level.from, p->level.to, unit);
+	return buf;
+}
+
+static void print_options(const struct campaign_phase *p)
+{
+	if (p->model == CAMPAIGN_LOAD_CONNECTIONS && p->pipeline > 1)
+		printf(", pipeline %u", p->pipeline);
+	if (p->model == CAMPAIGN_LOAD_CPS) {
+		if (p->requests_per_connection)
+			printf(", %u requests/connection", p->requests_per_connection);
+		else
+			printf(", keep-alive");
+	}
+}
+
+static void print_phases(const struct campaign *c)
+{
+	char dur[32], lvl[96];
+
+	printf("phases:\n");
+	for (size_t i = 0; i < c->n_phases; i++) {
+		const struct campaign_phase *p = &c->phases[i];
+		printf("  %2zu  %-24s %8s  %s", i + 1, p->name,
+		       units_format_duration(p->duration_us, dur, sizeof(dur)),
+		       level_text(p, lvl, sizeof(lvl)));
+		print_options(p);
+		if (p->model != CAMPAIGN_LOAD_IDLE && p->n_mix < c->n_requests) {
+			printf(", requests");
+			for (size_t k = 0; k < p->n_mix; k++)
+				printf("%s%s", k ? "," : " ", c->requests[p->mix[k].request].name);
+		}
+		printf("%s\n", p->has_expect ? ", with expectations" : "");
+	}
+}
+
+static void print_summary(const struct campaign *c)
+{
+	char dur[32], addr[INET_ADDRSTRLEN];
+	const struct campaign_rig *rig = &c->rig;
+
+	printf("campaign %s (%s): %zu phases, %s\n", c->name, c->file, c->n_phases,
+	       units_format_duration(c->total_duration_us, dur, sizeof(dur)));
+	printf("rig: %zu port%s (%s%s), worker lcores", rig->n_ports, rig->n_ports == 1 ? "" : "s",
+	       rig->ports[0].name, rig->n_ports > 1 ? ", ..." : "");
+	for (size_t i = 0; i < rig->n_worker_lcores; i++)
+		printf("%s%u", i ? "," : " ", rig->worker_lcores[i]);
+	printf(", %u local address%s, MTU %u\n", rig->n_local_addresses,
+	       rig->n_local_addresses == 1 ? "" : "es", rig->mtu);
+	for (size_t i = 0; i < c->n_targets; i++) {
+		const struct campaign_target *t = &c->targets[i];
+		inet_ntop(AF_INET, &t->address, addr, sizeof(addr));
+		printf("target %s: %s:%u, Host %s\n", t->name, addr, t->port, t->host);
+	}
+	for (size_t i = 0; i < c->n_requests; i++) {
+		const struct campaign_request *r = &c->requests[i];
+		printf("request %s: %s %s -> %s, weight %u, %zu body pattern%s\n", r->name, r->method,
+		       r->path, c->targets[r->target].name, r->weight, r->n_patterns,
+		       r->n_patterns == 1 ? "" : "s");
+	}
+	print_phases(c);
+	printf("total %s\n", units_format_duration(c->total_duration_us, dur, sizeof(dur)));
+	if (c->has_telemetry)
+		printf("telemetry: %s\n", c->telemetry ? "configured"
+						       : "accepted but not checked by this build");
+	printf("output: %s\n", c->output.folder);
+}
 
 int cmd_check(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "drench check: not built yet\n");
-	return DRENCH_EXIT_USAGE;
+	const char *sets[MAX_SETS];
+	const char *path = NULL;
+	size_t n_sets = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			check_usage(stdout);
+			return DRENCH_EXIT_PASS;
+		} else if (!strcmp(argv[i], "--set") && i + 1 < argc && n_sets < MAX_SETS) {
+			sets[n_sets++] = argv[++i];
+		} else if (!strncmp(argv[i], "--set=", 6) && n_sets < MAX_SETS) {
+			sets[n_sets++] = argv[i] + 6;
+		} else if (argv[i][0] != '-' && !path) {
+			path = argv[i];
+		} else {
+			fprintf(stderr, "drench check: unexpected argument '%s'\n", argv[i]);
+			check_usage(stderr);
+			return DRENCH_EXIT_USAGE;
+		}
+	}
+	if (!path) {
+		check_usage(stderr);
+		return DRENCH_EXIT_USAGE;
+	}
+
+	struct config_errors e;
+	struct campaign c;
+	config_errors_init(&e);
+	int r = campaign_load(path, sets, n_sets, &c, &e);
+	if (r < 0) {
+		config_errors_print(&e, stderr);
+		if (config_errors_count(&e))
+			fprintf(stderr, "drench check: %s: %zu error%s\n", path,
+				config_errors_count(&e), config_errors_count(&e) == 1 ? "" : "s");
+		else
+			fprintf(stderr, "drench check: %s: out of memory\n", path);
+		config_errors_free(&e);
+		return DRENCH_EXIT_USAGE;
+	}
+	print_summary(&c);
+	campaign_free(&c);
+	config_errors_free(&e);
+	return DRENCH_EXIT_PASS;
 }

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A campaign as loaded from YAML (see docs/campaign.md for every key).
+ *
+ * Everything below, strings included, lives in the campaign's arena and is
+ * released by campaign_free(); nothing is freed piece by piece. Times are in
+ * microseconds, rates in per-second units, sizes in bytes. Index fields refer
+ * to the arrays of the same struct campaign (requests[], targets[]).
+ *
+ * A phase written with the steps shorthand is expanded by campaign_load()
+ * into one phase per level plus pauses (load/steps.h); their step_of names
+ * the phase as written. So a loaded campaign has no CAMPAIGN_LOAD_STEPS phase.
+ */
+#pragma once
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct campaign_arena;
+struct telemetry_config; /* telemetry/telemetry-config.h */
+
+/* Where something was written, for errors found after loading
+ * (hyperscan compilation on the lcores, for instance). */
+struct campaign_where {
+	const char *file;
+	unsigned line, col;
+	const char *path; /* "requests[0].expect.body.must[1]" */
+};
+
+/* ---- rig ---- */
+
+struct campaign_port {
+	const char *name; /* PCI address "0000:01:00.0" or vdev "net_af_xdp0,iface=gen0" */
+	bool is_vdev;     /* starts with "net_": passed to the EAL as --vdev */
+	int numa_node;    /* from sysfs for PCI devices; -1 unknown (vdevs) */
+};
+
+/* first..last inclusive, network order; a single address has first == last */
+struct campaign_ip_range {
+	struct in_addr first, last;
+};
+
+struct campaign_rig {
+	struct campaign_port *ports;
+	size_t n_ports;
+	unsigned *worker_lcores; /* one RX/TX queue pair each */
+	size_t n_worker_lcores;
+	int telemetry_lcore;     /* -1: not given (the main lcore is used) */
+	int numa_socket;         /* -1: follow the ports */
+	bool allow_remote_numa;
+	struct campaign_ip_range *local_ips;
+	size_t n_local_ips;
+	uint32_t n_local_addresses; /* total over local_ips */
+	uint16_t mtu;               /* default 1500 */
+	struct campaign_where where;
+};
+
+/* ---- targets ---- */
+
+struct campaign_target {
+	const char *name;
+	struct in_addr address; /* network order */
+	uint16_t port;          /* host order, default 80 */
+	const char *host;       /* Host header value, default the address text */
+	struct campaign_where where;
+};
+
+/* ---- expectations ---- */
+
+/* status classes, as a bitmask: bit 1 is 1xx ... bit 5 is 5xx */
+#define CAMPAIGN_STATUS_CLASS(c) (1u << (c))
+#define CAMPAIGN_STATUS_ALL 0x3eu
+
+enum campaign_percentile {
+	CAMPAIGN_P50,
+	CAMPAIGN_P90,
+	CAMPAIGN_P99,
+	CAMPAIGN_P999,
+	CAMPAIGN_PMAX,
+	CAMPAIGN_PERCENTILES,
+};
+
+/* A pass/fail gate for a phase or the whole campaign; unset fields gate nothing. */
+struct campaign_expect {
+	bool has_max_error_ratio;
+	double max_error_ratio;      /* errors / requests, 0..1 */
+	uint32_t status_classes;     /* allowed classes; 0: not checked */
+	uint64_t latency_max_us[CAMPAIGN_PERCENTILES]; /* 0: not checked */
+	bool has_min_rps;
+	double min_rps;              /* achieved requests per second */
+	struct campaign_where where;
+};
+
+/* ---- requests ---- */
+
+struct campaign_header {
+	const char *name;
+	const char *value;
+};
+
+/* A body expectation compiled for hyperscan (lib/match). */
+struct campaign_pattern {
+	const char *name;  /* reported with validation failures; default the regex */
+	const char *regex;
+	bool must_match;   /* false: must NOT match */
+	bool caseless;
+	struct campaign_where where;
+};
+
+/* ${...} variables a template uses; substituted per request */
+enum campaign_variable {
+	CAMPAIGN_VAR_SEQ = 1u << 0,   /* ${seq}: request number on this lcore */
+	CAMPAIGN_VAR_RAND = 1u << 1,  /* ${rand}: 32-bit random number, decimal */
+	CAMPAIGN_VAR_CONN = 1u << 2,  /* ${conn}: connection index */
+	CAMPAIGN_VAR_LCORE = 1u << 3, /* ${lcore}: worker lcore id */
+};
+
+struct campaign_request {
+	const char *name;
+	const char *method;  /* default GET */
+	const char *path;    /* origin form, starts with '/' */
+	struct campaign_header *headers;
+	size_t n_headers;
+	const uint8_t *body; /* inline `body:` or the contents of `body_file:` */
+	size_t body_len;
+	const char *body_file; /* as written, NULL for inline bodies */
+	unsigned weight;       /* default 1 */
+	size_t target;         /* index in targets[]; default 0 */
+	unsigned variables;    /* enum campaign_variable bits used anywhere */
+	uint32_t status_classes; /* expected statuses; default 2xx|3xx */
+	struct campaign_pattern *patterns;
+	size_t n_patterns;
+	struct campaign_where where;
+};
+
+/* ---- phases ---- */
+
+enum campaign_load_model {
+	CAMPAIGN_LOAD_CONNECTIONS, /* closed loop: level = open connections */
+	CAMPAIGN_LOAD_RATE,        /* open loop: level = requests per second */
+	CAMPAIGN_LOAD_CPS,         /* level = new connections per second */
+	CAMPAIGN_LOAD_IDLE,        /* no load (a pause, a recovery window) */
+	CAMPAIGN_LOAD_STEPS,       /* shorthand, see steps below */
+};
+
+/* A level held constant (from == to) or ramped linearly over the phase. */
+struct campaign_level {
+	double from, to;
+};
+
+/* for i in from..to step step: i for hold, then pause (between steps) */
+struct campaign_steps {
+	enum campaign_load_model model; /* CONNECTIONS, RATE or CPS */
+	double from, to, step;          /* step > 0; downward when from > to */
+	uint64_t hold_us;
+	uint64_t pause_us;              /* 0: no pause phases */
+};
+
+/* one entry of a phase's request mix */
+struct campaign_mix {
+	size_t request; /* index in requests[] */
+	unsigned weight;
+};
+
+struct campaign_phase {
+	const char *name;
+	uint64_t duration_us; /* for STEPS: the sum of holds and pauses */
+	enum campaign_load_model model;
+	struct campaign_level level;        /* CONNECTIONS, RATE, CPS */
+	unsigned pipeline;                  /* CONNECTIONS: requests in flight per connection, default 1 */
+	unsigned requests_per_connection;   /* CPS: default 1; 0 = keep-alive forever */
+	struct campaign_steps steps;        /* STEPS */
+	struct campaign_mix *mix;           /* every request with its weight when not given */
+	size_t n_mix;
+	bool has_expect;
+	struct campaign_expect expect;      /* applies to this phase only */
+	const char *step_of;                /* expanded phases: the name of the steps phase */
+	struct campaign_where where;
+};
+
+/* ---- output ---- */
+
+enum campaign_format {
+	CAMPAIGN_FORMAT_JSON = 1u << 0, /* report.json (always written) */
+	CAMPAIGN_FORMAT_HTML = 1u << 1, /* report.html */
+	CAMPAIGN_FORMAT_PROM = 1u << 2, /* metrics.prom */
+	CAMPAIGN_FORMAT_CSV = 1u << 3,  /* per-second time series */
+};
+
+struct campaign_output {
+	const char *folder; /* default "results" */
+	unsigned formats;   /* enum campaign_format bits; JSON always set */
+};
+
+struct campaign {
+	const char *file; /* the campaign path as given */
+	const char *name; /* `name:`, default the file name without .yaml */
+	struct campaign_rig rig;
+	struct campaign_target *targets;
+	size_t n_targets;
+	struct campaign_request *requests;
+	size_t n_requests;
+	struct campaign_phase *phases;
+	size_t n_phases;
+	uint64_t total_duration_us;
+	bool has_expect;
+	struct campaign_expect expect; /* for the whole campaign */
+	bool has_telemetry;            /* a `telemetry:` section was given */
+	/* that section parsed by config_parse_telemetry(); NULL when absent, or
+	 * when this build has no telemetry section parser (accepted, ignored) */
+	struct telemetry_config *telemetry;
+	struct campaign_output output;
+	struct campaign_arena *arena;
+};

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * campaign_load(): read the YAML, apply --set overrides, check the top-level
+ * keys, then run each section parser (section-*.c) in dependency order:
+ * rig, targets, requests (name targets), phases (name requests), expect,
+ * telemetry, output. Errors accumulate; the campaign is kept only if none.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/campaign-internal.h"
+#include "config/campaign.h"
+#include "config/yaml-doc.h"
+#include "load/steps.h"
+
+#ifdef CONFIG_HAVE_TELEMETRY_SECTION
+#include "telemetry/telemetry-config.h"
+int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *out,
+			   struct config_errors *e);
+#endif
+
+/* ---- arena: everything of a campaign is freed at once ---- */
+
+struct campaign_arena {
+	struct campaign_arena *next;
+	max_align_t data[];
+};
+
+void *campaign_alloc(struct campaign *c, size_t size)
+{
+	struct campaign_arena *a = calloc(1, sizeof(*a) + (size ? size : 1));
+	if (!a)
+		return NULL;
+	a->next = c->arena;
+	c->arena = a;
+	return a->data;
+}
+
+char *campaign_strdup(struct campaign *c, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = campaign_alloc(c, n);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+void campaign_free(struct campaign *c)
+{
+	struct campaign_arena *a = c->arena;
+	while (a) {
+		struct campaign_arena *next = a->next;
+		free(a);
+		a = next;
+	}
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- helpers shared by the sections ---- */
+
+void *section_alloc(struct section_ctx *s, size_t size)
+{
+	void *p = campaign_alloc(s->c, size);
+	if (!p)
+		s->oom = 1;
+	return p;
+}
+
+const char *section_strdup(struct section_ctx *s, const char *str)
+{
+	char *p = campaign_strdup(s->c, str);
+	if (!p)
+		s->oom = 1;
+	return p;
+}
+
+struct campaign_where campaign_where_of(struct section_ctx *s, const struct yaml_node *n)
+{
+	struct campaign_where w = {0};
+	if (!n)
+		return w;
+	w.file = strcmp(n->mark.file, s->c->file) ? "--set" : s->c->file;
+	w.line = n->mark.line;
+	w.col = n->mark.col;
+	w.path = section_strdup(s, n->path);
+	return w;
+}
+
+long campaign_find_request(const struct campaign *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_requests; i++)
+		if (c->requests[i].name && !strcmp(c->requests[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+long campaign_find_target(const struct campaign *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_targets; i++)
+		if (c->targets[i].name && !strcmp(c->targets[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+const char *campaign_model_name(enum campaign_load_model m)
+{
+	static const char *const names[] = {
+		[CAMPAIGN_LOAD_CONNECTIONS] = "connections",
+		[CAMPAIGN_LOAD_RATE] = "rate",
+		[CAMPAIGN_LOAD_CPS] = "cps",
+		[CAMPAIGN_LOAD_IDLE] = "idle",
+		[CAMPAIGN_LOAD_STEPS] = "steps",
+	};
+	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "?";
+}
+
+const char *campaign_model_unit(enum campaign_load_model m)
+{
+	switch (m) {
+	case CAMPAIGN_LOAD_CONNECTIONS:
+		return "connections";
+	case CAMPAIGN_LOAD_RATE:
+		return "rps";
+	case CAMPAIGN_LOAD_CPS:
+		return "cps";
+	default:
+		return "";
+	}
+}
+
+double campaign_phase_level_at(const struct campaign_phase *p, uint64_t t_us)
+{
+	if (!p->duration_us || t_us >= p->duration_us)
+		return p->level.to;
+	return p->level.from + (p->level.to - p->level.from) * (double)t_us / (double)p->duration_us;
+}
+
+/* ---- top level ---- */
+
+static const char *const top_keys[] = {
+	"name", "rig", "targets", "requests", "phases", "expect", "telemetry", "output", NULL,
+};
+
+static void section_name(struct section_ctx *s, const struct yaml_node *n, const char *path)
+{
+	const char *name = NULL;
+	if (cfg_get_string(n, s->e, &name) > 0) {
+		s->c->name = section_strdup(s, name);
+		return;
+	}
+	/* default: the file name without its extension */
+	char *copy = strdup(path);
+	if (!copy) {
+		s->oom = 1;
+		return;
+	}
+	char *base = basename(copy), *dot = strrchr(base, '.');
+	if (dot && dot != base)
+		*dot = '\0';
+	s->c->name = section_strdup(s, base);
+	free(copy);
+}
+
+static void section_telemetry(struct section_ctx *s, const struct yaml_node *n)
+{
+	if (!n)
+		return;
+	s->c->has_telemetry = true;
+#ifdef CONFIG_HAVE_TELEMETRY_SECTION
+	s->c->telemetry = section_alloc(s, sizeof(*s->c->telemetry));
+	if (s->c->telemetry && config_parse_telemetry(n, s->c->telemetry, s->e) < 0)
+		s->c->telemetry = NULL;
+#else
+	/* accepted but ignored: this build has no telemetry section parser */
+	cfg_expect_kind(n, s->e, YAML_KIND_MAPPING);
+#endif
+}
+
+static void parse_document(struct section_ctx *s, const struct yaml_node *root, const char *path)
+{
+	if (!root) {
+		config_error_add(s->e, path, 1, 1, NULL, "a mapping with rig, targets, requests "
+			"and phases", "empty campaign");
+		return;
+	}
+	if (!cfg_mapping_strict(root, s->e, top_keys))
+		return;
+	section_name(s, yaml_map_get(root, "name"), path);
+	section_rig(s, cfg_require(root, "rig", s->e, "a mapping with ports, lcores, local_ips"));
+	section_targets(s, cfg_require(root, "targets", s->e, "a list of targets"));
+	section_requests(s, cfg_require(root, "requests", s->e, "a list of request templates"));
+	section_phases(s, cfg_require(root, "phases", s->e, "a list of phases"));
+	const struct yaml_node *x = yaml_map_get(root, "expect");
+	if (x) {
+		s->c->has_expect = true;
+		section_expect(s, x, &s->c->expect);
+	}
+	section_telemetry(s, yaml_map_get(root, "telemetry"));
+	section_output(s, yaml_map_get(root, "output"));
+}
+
+static char *folder_of(const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return NULL;
+	char *dir = strdup(dirname(copy));
+	free(copy);
+	return dir;
+}
+
+int campaign_load_on(const struct campaign_host *host, const char *path,
+		     const char *const *overrides, size_t n_overrides, struct campaign *out,
+		     struct config_errors *e)
+{
+	size_t errors_before = config_errors_count(e);
+	struct section_ctx s = {.c = out, .e = e, .host = host};
+	struct yaml_doc *d;
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->file = campaign_strdup(out, path);
+	s.dir = folder_of(path);
+	d = out->file && s.dir ? yaml_doc_load(path, e) : NULL;
+	if (!d) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* a syntax error leaves a partial tree: its other errors would mislead */
+	if (config_errors_count(e) == errors_before) {
+		for (size_t i = 0; i < n_overrides; i++)
+			if (yaml_doc_override(d, overrides[i], (unsigned)i, e) == -ENOMEM)
+				s.oom = 1;
+		parse_document(&s, d->root, path);
+	}
+	if (s.oom)
+		ret = -ENOMEM;
+	else if (config_errors_count(e) != errors_before)
+		ret = -EINVAL;
+	else
+		ret = steps_expand_campaign(out);
+out:
+	yaml_doc_free(d);
+	free((char *)s.dir);
+	config_errors_sort(e);
+	if (ret < 0)
+		campaign_free(out);
+	return ret;
+}
+
+int campaign_load(const char *path, const char *const *overrides, size_t n_overrides,
+		  struct campaign *out, struct config_errors *e)
+{
+	return campaign_load_on(campaign_host_local(), path, overrides, n_overrides, out, e);
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* expect: pass/fail gates of a phase or of the whole campaign. */
+#include <string.h>
+
+#include "config/campaign-internal.h"
+#include "config/config-errors.h"
+
+static const char *const expect_keys[] = {
+	"max_error_ratio", "status", "latency", "min_rps", NULL,
+};
+/* in enum campaign_percentile order */
+static const char *const latency_keys[] = {"p50", "p90", "p99", "p999", "max", NULL};
+
+static void parse_latency(struct section_ctx *s, const struct yaml_node *n,
+			  struct campaign_expect *x)
+{
+	if (!cfg_mapping_strict(n, s->e, latency_keys))
+		return;
+	for (unsigned i = 0; i < CAMPAIGN_PERCENTILES; i++)
+		cfg_get_duration(yaml_map_get(n, latency_keys[i]), s->e, 1, &x->latency_max_us[i]);
+}
+
+void section_expect(struct section_ctx *s, const struct yaml_node *n, struct campaign_expect *x)
+{
+	struct rate r;
+
+	memset(x, 0, sizeof(*x));
+	x->where = campaign_where_of(s, n);
+	if (!cfg_mapping_strict(n, s->e, expect_keys))
+		return;
+	if (cfg_get_percent(yaml_map_get(n, "max_error_ratio"), s->e, &x->max_error_ratio) > 0)
+		x->has_max_error_ratio = true;
+	const struct yaml_node *st = yaml_map_get(n, "status");
+	if (st)
+		x->status_classes = section_status_classes(s, st);
+	const struct yaml_node *lat = yaml_map_get(n, "latency");
+	if (lat)
+		parse_latency(s, lat, x);
+	if (cfg_get_rate(yaml_map_get(n, "min_rps"), s->e, true, &r) > 0) {
+		x->has_min_rps = true;
+		x->min_rps = r.value;
+	}
+}

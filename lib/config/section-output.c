@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* output: where the report goes and in which formats. */
+#include "config/campaign-internal.h"
+#include "config/config-errors.h"
+
+static const char *const output_keys[] = {"folder", "formats", NULL};
+/* in enum campaign_format bit order */
+static const char *const format_names[] = {"json", "html", "prometheus", "csv", NULL};
+
+void section_output(struct section_ctx *s, const struct yaml_node *n)
+{
+	struct campaign_output *o = &s->c->output;
+	const char *folder = "results";
+	unsigned f;
+
+	o->formats = CAMPAIGN_FORMAT_JSON;
+	if (n && cfg_mapping_strict(n, s->e, output_keys)) {
+		cfg_get_string(yaml_map_get(n, "folder"), s->e, &folder);
+		const struct yaml_node *fl = yaml_map_get(n, "formats");
+		bool one = fl && fl->kind == YAML_KIND_SCALAR;
+		if (fl && !one && !cfg_expect_kind(fl, s->e, YAML_KIND_SEQUENCE))
+			fl = NULL;
+		for (size_t i = 0; fl && i < (one ? 1 : yaml_len(fl)); i++)
+			if (cfg_get_enum(one ? fl : yaml_seq_at(fl, i), s->e, format_names, &f) > 0)
+				o->formats |= 1u << f;
+	}
+	o->folder = section_strdup(s, folder);
+}

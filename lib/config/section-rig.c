@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rig: ports, lcores per role, NUMA, local addresses, MTU; and the checks
+ * against the machine (lcores that exist, NICs on the lcores' socket).
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/campaign-internal.h"
+#include "config/config-errors.h"
+
+#define MAX_LCORES 1024
+#define PCI_EXPECTED "a PCI address such as 0000:01:00.0 or a vdev such as net_af_xdp0,iface=gen0"
+#define LCORES_EXPECTED "lcore ids: 1, [1, 2], or \"1-3,5\""
+#define IPS_EXPECTED "an IPv4 address, a range 198.18.0.2-198.18.0.9, or a prefix 198.18.0.0/24"
+
+static const char *const rig_keys[] = {
+	"ports", "lcores", "numa_socket", "allow_remote_numa", "local_ips", "mtu", NULL,
+};
+static const char *const lcore_keys[] = {"workers", "telemetry", NULL};
+
+/* DDDD:BB:DD.F or BB:DD.F, hex digits */
+static bool is_pci_address(const char *s)
+{
+	const char *shape = strlen(s) == 12 ? "xxxx:xx:xx.x" : "xx:xx.x";
+	if (strlen(s) != strlen(shape))
+		return false;
+	for (size_t i = 0; shape[i]; i++) {
+		if (shape[i] == 'x' ? !isxdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	}
+	return true;
+}
+
+static void parse_ports(struct section_ctx *s, const struct yaml_node *n)
+{
+	struct campaign_rig *rig = &s->c->rig;
+	bool one = n->kind == YAML_KIND_SCALAR;
+	size_t count = one ? 1 : yaml_len(n);
+
+	if (!one && !cfg_expect_kind(n, s->e, YAML_KIND_SEQUENCE))
+		return;
+	if (count == 0) {
+		config_error_at(s->e, &n->mark, n->path, PCI_EXPECTED, "no ports");
+		return;
+	}
+	rig->ports = section_alloc(s, count * sizeof(*rig->ports));
+	if (!rig->ports)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		const struct yaml_node *item = one ? n : yaml_seq_at(n, i);
+		const char *name;
+		if (cfg_get_string(item, s->e, &name) < 0)
+			continue;
+		struct campaign_port *p = &rig->ports[rig->n_ports++];
+		p->name = section_strdup(s, name);
+		p->is_vdev = !strncmp(name, "net_", 4);
+		p->numa_node = -1;
+		if (!p->is_vdev && strchr(name, '='))
+			/* [net_af_xdp0,iface=gen0] is two items in YAML */
+			config_error_at(s->e, &item->mark, item->path, PCI_EXPECTED,
+					"bad port \"%s\": quote a vdev with options inside [ ]",
+					name);
+		else if (!p->is_vdev && !is_pci_address(name))
+			config_error_at(s->e, &item->mark, item->path, PCI_EXPECTED,
+					"bad port \"%s\"", name);
+		else if (!p->is_vdev)
+			p->numa_node = s->host->pci_node(name, s->host->ctx);
+	}
+}
+
+struct lcore_list {
+	unsigned ids[MAX_LCORES];
+	const struct yaml_node *at[MAX_LCORES];
+	size_t n;
+};
+
+/* "1-3,5" */
+static bool parse_lcore_text(const char *t, const struct yaml_node *at, struct lcore_list *l)
+{
+	while (*t) {
+		char *end;
+		unsigned long a = strtoul(t, &end, 10), b = a;
+		if (end == t || !isdigit((unsigned char)*t))
+			return false;
+		if (*end == '-') {
+			t = end + 1;
+			if (!isdigit((unsigned char)*t))
+				return false;
+			b = strtoul(t, &end, 10);
+		}
+		if (b < a || b >= MAX_LCORES || l->n + (b - a + 1) > MAX_LCORES)
+			return false;
+		for (unsigned long i = a; i <= b; i++) {
+			l->at[l->n] = at;
+			l->ids[l->n++] = (unsigned)i;
+		}
+		if (*end == ',')
+			end++;
+		else if (*end)
+			return false;
+		t = end;
+	}
+	return true;
+}
+
+static bool parse_lcore_list(struct section_ctx *s, const struct yaml_node *n,
+			     struct lcore_list *l)
+{
+	bool one = n->kind == YAML_KIND_SCALAR;
+	size_t count = one ? 1 : yaml_len(n);
+	bool ok = true;
+
+	if (!one && !cfg_expect_kind(n, s->e, YAML_KIND_SEQUENCE))
+		return false;
+	for (size_t i = 0; i < count; i++) {
+		const struct yaml_node *item = one ? n : yaml_seq_at(n, i);
+		const char *t;
+		if (cfg_get_string(item, s->e, &t) < 0) {
+			ok = false;
+		} else if (!parse_lcore_text(t, item, l)) {
+			config_error_at(s->e, &item->mark, item->path, LCORES_EXPECTED,
+					"bad lcore list \"%s\"", t);
+			ok = false;
+		}
+	}
+	if (ok && l->n == 0) {
+		config_error_at(s->e, &n->mark, n->path, LCORES_EXPECTED, "no lcores");
+		ok = false;
+	}
+	return ok;
+}
+
+/* each id exists and appears once; the count fits the machine */
+static bool check_lcores_exist(struct section_ctx *s, const struct yaml_node *n,
+			       const struct lcore_list *l)
+{
+	unsigned cpus = s->host->n_cpus;
+	char expected[96];
+	bool ok = true;
+
+	snprintf(expected, sizeof(expected), "at most %u lcores, ids 0 to %u on this machine",
+		 cpus, cpus - 1);
+	if (l->n > cpus) {
+		config_error_at(s->e, &n->mark, n->path, expected,
+				"%zu lcores requested but this machine has %u", l->n, cpus);
+		return false;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		if (l->ids[i] >= cpus) {
+			config_error_at(s->e, &l->at[i]->mark, l->at[i]->path, expected,
+					"lcore %u does not exist", l->ids[i]);
+			ok = false;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (l->ids[j] == l->ids[i]) {
+				config_error_at(s->e, &l->at[i]->mark, l->at[i]->path,
+						"each lcore once", "lcore %u is listed twice",
+						l->ids[i]);
+				ok = false;
+			}
+		}
+	}
+	return ok;
+}
+
+static void parse_lcores(struct section_ctx *s, const struct yaml_node *n)
+{
+	struct campaign_rig *rig = &s->c->rig;
+	struct lcore_list workers; /* 12 KiB */
+	const struct yaml_node *w = n ? yaml_map_get(n, "workers") : NULL;
+	int64_t tel = -1;
+
+	memset(&workers, 0, sizeof(workers));
+	if (n && !cfg_mapping_strict(n, s->e, lcore_keys))
+		return;
+	if (w) {
+		if (!parse_lcore_list(s, w, &workers) || !check_lcores_exist(s, w, &workers))
+			return;
+	} else {
+		/* lcore 0 for the telemetry (main) lcore, the next one works */
+		workers.ids[0] = s->host->n_cpus > 1 ? 1 : 0;
+		workers.n = 1;
+	}
+	const struct yaml_node *t = n ? yaml_map_get(n, "telemetry") : NULL;
+	if (cfg_get_int(t, s->e, 0, (int64_t)s->host->n_cpus - 1, &tel) > 0) {
+		for (size_t i = 0; i < workers.n; i++)
+			if (workers.ids[i] == (unsigned)tel)
+				config_error_at(s->e, &t->mark, t->path,
+						"an lcore that is not a worker",
+						"lcore %lld is also a worker", (long long)tel);
+	}
+	rig->telemetry_lcore = (int)tel;
+	rig->worker_lcores = section_alloc(s, workers.n * sizeof(unsigned));
+	if (!rig->worker_lcores)
+		return;
+	memcpy(rig->worker_lcores, workers.ids, workers.n * sizeof(unsigned));
+	rig->n_worker_lcores = workers.n;
+}
+
+/* prefix length to first..last; host bits of the base must be zero */
+static bool parse_prefix(const char *t, const char *slash, struct campaign_ip_range *r)
+{
+	char addr[32];
+	char *end;
+	unsigned long bits = strtoul(slash + 1, &end, 10);
+	size_t len = (size_t)(slash - t);
+
+	if (*end || end == slash + 1 || bits < 8 || bits > 32 || len >= sizeof(addr))
+		return false;
+	memcpy(addr, t, len);
+	addr[len] = '\0';
+	if (inet_pton(AF_INET, addr, &r->first) != 1)
+		return false;
+	uint32_t base = ntohl(r->first.s_addr);
+	uint32_t host_mask = bits == 32 ? 0 : (UINT32_C(1) << (32 - bits)) - 1;
+	if (base & host_mask)
+		return false;
+	r->last.s_addr = htonl(base | host_mask);
+	return true;
+}
+
+static bool parse_ip_range(const char *t, struct campaign_ip_range *r)
+{
+	char a[32];
+	const char *dash = strchr(t, '-'), *slash = strchr(t, '/');
+
+	if (slash)
+		return parse_prefix(t, slash, r);
+	if (!dash)
+		return inet_pton(AF_INET, t, &r->first) == 1 &&
+		       (r->last = r->first, true);
+	if ((size_t)(dash - t) >= sizeof(a))
+		return false;
+	memcpy(a, t, (size_t)(dash - t));
+	a[dash - t] = '\0';
+	return inet_pton(AF_INET, a, &r->first) == 1 && inet_pton(AF_INET, dash + 1, &r->last) == 1 &&
+	       ntohl(r->first.s_addr) <= ntohl(r->last.s_addr);
+}
+
+static void parse_local_ips(struct section_ctx *s, const struct yaml_node *n)
+{
+	struct campaign_rig *rig = &s->c->rig;
+	bool one = n->kind == YAML_KIND_SCALAR;
+	size_t count = one ? 1 : yaml_len(n);
+
+	if (!one && !cfg_expect_kind(n, s->e, YAML_KIND_SEQUENCE))
+		return;
+	rig->local_ips = section_alloc(s, (count ? count : 1) * sizeof(*rig->local_ips));
+	if (!rig->local_ips)
+		return;
+	for (size_t i = 0; i < count; i++) {
+		const struct yaml_node *item = one ? n : yaml_seq_at(n, i);
+		struct campaign_ip_range r;
+		const char *t;
+		if (cfg_get_string(item, s->e, &t) < 0)
+			continue;
+		if (!parse_ip_range(t, &r)) {
+			config_error_at(s->e, &item->mark, item->path, IPS_EXPECTED,
+					"bad address range \"%s\"", t);
+			continue;
+		}
+		rig->local_ips[rig->n_local_ips++] = r;
+		uint64_t total = (uint64_t)rig->n_local_addresses + ntohl(r.last.s_addr) -
+				 ntohl(r.first.s_addr) + 1;
+		rig->n_local_addresses = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
+	}
+	if (count == 0)
+		config_error_at(s->e, &n->mark, n->path, IPS_EXPECTED, "no local addresses");
+}
+
+/* "worker lcores 2, 3" */
+static void list_lcores_off(char *buf, size_t len, const struct campaign_rig *rig,
+			    const struct campaign_host *h, int node)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < rig->n_worker_lcores && used < len; i++) {
+		unsigned id = rig->worker_lcores[i];
+		if (h->cpu_node(id, h->ctx) != node)
+			used += (size_t)snprintf(buf + used, len - used, "%s%u", used ? ", " : "", id);
+	}
+}
+
+static bool lcores_all_on(const struct campaign_rig *rig, const struct campaign_host *h, int node)
+{
+	for (size_t i = 0; i < rig->n_worker_lcores; i++) {
+		int n = h->cpu_node(rig->worker_lcores[i], h->ctx);
+		if (n >= 0 && n != node)
+			return false;
+	}
+	return true;
+}
+
+/* a NIC on one socket and its lcores on another cost a QPI/UPI hop per packet */
+static void check_numa(struct section_ctx *s, const struct yaml_node *rig_node)
+{
+	const struct campaign_rig *rig = &s->c->rig;
+	const struct yaml_node *ports = yaml_map_get(rig_node, "ports");
+	char off[256], expected[96];
+
+	if (rig->allow_remote_numa)
+		return;
+	for (size_t i = 0; i < rig->n_ports; i++) {
+		int node = rig->ports[i].numa_node;
+		if (node < 0 || lcores_all_on(rig, s->host, node))
+			continue;
+		const struct yaml_node *at = ports->kind == YAML_KIND_SCALAR ? ports
+									    : yaml_seq_at(ports, i);
+		list_lcores_off(off, sizeof(off), rig, s->host, node);
+		snprintf(expected, sizeof(expected),
+			 "worker lcores on socket %d, or allow_remote_numa: true", node);
+		config_error_at(s->e, &at->mark, at->path, expected,
+				"NIC %s is on NUMA socket %d but worker lcores %s are not",
+				rig->ports[i].name, node, off);
+	}
+	const struct yaml_node *sock = yaml_map_get(rig_node, "numa_socket");
+	if (rig->numa_socket >= 0 && !lcores_all_on(rig, s->host, rig->numa_socket)) {
+		list_lcores_off(off, sizeof(off), rig, s->host, rig->numa_socket);
+		snprintf(expected, sizeof(expected),
+			 "worker lcores on socket %d, or allow_remote_numa: true", rig->numa_socket);
+		config_error_at(s->e, &sock->mark, sock->path, expected,
+				"worker lcores %s are not on NUMA socket %d", off, rig->numa_socket);
+	}
+}
+
+void section_rig(struct section_ctx *s, const struct yaml_node *n)
+{
+	struct campaign_rig *rig = &s->c->rig;
+	int64_t v;
+
+	rig->telemetry_lcore = -1;
+	rig->numa_socket = -1;
+	rig->mtu = 1500;
+	if (!cfg_mapping_strict(n, s->e, rig_keys))
+		return;
+	rig->where = campaign_where_of(s, n);
+	const struct yaml_node *ports = cfg_require(n, "ports", s->e, PCI_EXPECTED);
+	if (ports)
+		parse_ports(s, ports);
+	parse_lcores(s, yaml_map_get(n, "lcores"));
+	if (cfg_get_int(yaml_map_get(n, "numa_socket"), s->e, 0, 63, &v) > 0)
+		rig->numa_socket = (int)v;
+	cfg_get_bool(yaml_map_get(n, "allow_remote_numa"), s->e, &rig->allow_remote_numa);
+	const struct yaml_node *ips = cfg_require(n, "local_ips", s->e, IPS_EXPECTED);
+	if (ips)
+		parse_local_ips(s, ips);
+	if (cfg_get_int(yaml_map_get(n, "mtu"), s->e, 576, 9216, &v) > 0)
+		rig->mtu = (uint16_t)v;
+	check_numa(s, n);
+}
