@@ -11,7 +11,6 @@
  * (Content-Length, chunk size) and then the bytes left in the body or chunk.
  */
 #include <stdbool.h>
-#include <string.h>
 
 #include "http/resp.h"
 
@@ -74,10 +73,21 @@ static const char *const header_names[HDR_COUNT] = {
 	[HDR_CONNECTION] = "connection",
 };
 
+static const uint8_t header_name_len[HDR_COUNT] = {
+	[HDR_CONTENT_LENGTH] = 14,
+	[HDR_TRANSFER_ENCODING] = 17,
+	[HDR_CONNECTION] = 10,
+};
+
 /* Words looked for in the comma-separated values of these headers. */
 static const char *const header_words[HDR_COUNT][2] = {
 	[HDR_TRANSFER_ENCODING] = {"chunked", NULL},
 	[HDR_CONNECTION] = {"close", "keep-alive"},
+};
+
+static const uint8_t header_word_len[HDR_COUNT][2] = {
+	[HDR_TRANSFER_ENCODING] = {7, 0},
+	[HDR_CONNECTION] = {5, 10},
 };
 
 static const struct http_limits default_limits;
@@ -108,24 +118,39 @@ static const char *const err_names[HTTP_ERR_COUNT] = {
 
 /* ---- character classes (RFC 9110 5.6.2 token, 5.5 field-value) ---- */
 
+enum char_class {
+	CC_TCHAR = 1, /* token: header names, transfer codings */
+	CC_FIELD = 2, /* VCHAR, SP, HTAB, obs-text: values, reason, extensions */
+};
+
+/* Generated from the RFC definitions; a lookup per byte is the cheapest test. */
+static const uint8_t char_class[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, /* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+	2, 3, 2, 3, 3, 3, 3, 3, 2, 2, 3, 3, 2, 3, 3, 2, /* 0x20 */
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, /* 0x30 */
+	2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x40 */
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, /* 0x50 */
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x60 */
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 0, /* 0x70 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x80 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x90 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xa0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xb0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xc0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xd0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xe0 */
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xf0 */
+};
+
 static bool is_tchar(uint8_t c)
 {
-	uint8_t l = c | 0x20;
-
-	if ((l >= 'a' && l <= 'z') || (c >= '0' && c <= '9'))
-		return true;
-	switch (c) {
-	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+':
-	case '-': case '.': case '^': case '_': case '`': case '|': case '~':
-		return true;
-	}
-	return false;
+	return char_class[c] & CC_TCHAR;
 }
 
-/* VCHAR, SP, HTAB and obs-text: anything but controls and DEL */
 static bool is_field_char(uint8_t c)
 {
-	return c == '\t' || (c >= 0x20 && c != 0x7f);
+	return char_class[c] & CC_FIELD;
 }
 
 static bool is_blank(uint8_t c)
@@ -181,19 +206,23 @@ static void match_name(struct http_resp *p, uint8_t c, uint16_t pos)
 	for (int id = HDR_OTHER + 1; id < HDR_COUNT; id++) {
 		const char *name = header_names[id];
 
-		if ((p->sub & (1 << id)) && (pos >= strlen(name) || to_lower(c) != name[pos]))
+		if ((p->sub & (1 << id)) &&
+		    (pos >= header_name_len[id] || to_lower(c) != (uint8_t)name[pos]))
 			p->sub &= ~(1 << id);
 	}
 }
 
-/* The colon at position len ends the name: which header is it? */
-static void begin_value(struct http_resp *p, uint16_t len)
+/* The colon at position len ends the name: which candidate is that long? */
+static uint8_t matched_header(const struct http_resp *p, uint16_t len)
 {
-	uint8_t id = HDR_OTHER;
+	for (int id = HDR_OTHER + 1; id < HDR_COUNT; id++)
+		if ((p->sub & (1 << id)) && header_name_len[id] == len)
+			return id;
+	return HDR_OTHER;
+}
 
-	for (int i = HDR_OTHER + 1; i < HDR_COUNT; i++)
-		if ((p->sub & (1 << i)) && strlen(header_names[i]) == len)
-			id = i;
+static void begin_value(struct http_resp *p, uint8_t id)
+{
 	p->sub = id | (0x3 << SUB_WORD_SHIFT);
 	p->tok = 0;
 	if (id == HDR_CONTENT_LENGTH)
@@ -239,9 +268,7 @@ static void token_end(struct http_resp *p)
 	if (len == 0)
 		return; /* empty list element */
 	for (int w = 0; w < 2 && !(p->tok & TOK_BAD); w++) {
-		const char *s = header_words[id][w];
-
-		if (s != NULL && (p->sub & (1 << (SUB_WORD_SHIFT + w))) && strlen(s) == len)
+		if ((p->sub & (1 << (SUB_WORD_SHIFT + w))) && header_word_len[id][w] == len)
 			word = w;
 	}
 	if (id == HDR_TRANSFER_ENCODING) {
@@ -279,7 +306,7 @@ static void token_char(struct http_resp *p, uint8_t c)
 	for (int w = 0; w < 2; w++) {
 		const char *s = header_words[id][w];
 
-		if (s == NULL || pos >= strlen(s) || to_lower(c) != (uint8_t)s[pos])
+		if (pos >= header_word_len[id][w] || to_lower(c) != (uint8_t)s[pos])
 			p->sub &= ~(1 << (SUB_WORD_SHIFT + w));
 	}
 	p->tok++;
@@ -374,6 +401,17 @@ static int chunk_size_done(struct http_resp *p)
 
 /* ---- one byte of a line ---- */
 
+/* The three digits of the status code are in. */
+static int status_code_done(struct http_resp *p)
+{
+	if (p->status < 100 || p->status > 599)
+		return fail(p, HTTP_ERR_STATUS);
+	if (p->status == 101)
+		return fail(p, HTTP_ERR_SWITCHING);
+	p->state = ST_STATUS_END;
+	return 0;
+}
+
 static int status_line_char(struct http_resp *p, uint8_t c, uint16_t pos)
 {
 	static const char prefix[] = "HTTP/1.";
@@ -396,14 +434,7 @@ static int status_line_char(struct http_resp *p, uint8_t c, uint16_t pos)
 		if (c < '0' || c > '9')
 			return fail(p, HTTP_ERR_STATUS);
 		p->status = p->status * 10 + (c - '0');
-		if (pos < 11)
-			return 0;
-		if (p->status < 100 || p->status > 599)
-			return fail(p, HTTP_ERR_STATUS);
-		if (p->status == 101)
-			return fail(p, HTTP_ERR_SWITCHING);
-		p->state = ST_STATUS_END;
-		return 0;
+		return pos < 11 ? 0 : status_code_done(p);
 	case ST_STATUS_END:
 		if (c == ' ') {
 			p->state = ST_REASON;
@@ -431,7 +462,7 @@ static int header_line_char(struct http_resp *p, uint8_t c, uint16_t pos)
 		return 0;
 	case ST_HDR_NAME:
 		if (c == ':') {
-			begin_value(p, pos);
+			begin_value(p, matched_header(p, pos));
 			p->state = ST_HDR_VALUE;
 			return 0;
 		}
@@ -556,6 +587,161 @@ static int step(struct http_resp *p, uint8_t c)
 	return chunk_line_char(p, c);
 }
 
+/* ---- fast paths for whole lines and runs ----
+ *
+ * When a piece of the head is whole in the buffer, it is taken in one go; the
+ * byte-by-byte machine above handles whatever is split across segments and
+ * every error. The fast paths never cross a limit, so a limit error comes
+ * from step() at the same byte as in byte-by-byte parsing (the tests compare
+ * both on every vector).
+ */
+
+static size_t head_room(const struct http_resp *p)
+{
+	size_t line = (size_t)max_line(p) - p->line_len;
+	size_t head = (size_t)max_head_bytes(p) - p->head_bytes;
+
+	return line < head ? line : head;
+}
+
+static void head_advance(struct http_resp *p, size_t n)
+{
+	p->line_len += (uint16_t)n;
+	p->head_bytes += (uint32_t)n;
+}
+
+static bool is_digit(uint8_t c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* "HTTP/1.x NNN" at the start of the status line; 0: take the slow path. */
+static ssize_t fast_status(struct http_resp *p, const uint8_t *d, size_t len)
+{
+	static const uint8_t prefix[7] = {'H', 'T', 'T', 'P', '/', '1', '.'};
+
+	if (p->line_len != 0 || len < 12 || head_room(p) < 12)
+		return 0;
+	for (int i = 0; i < 7; i++)
+		if (d[i] != prefix[i])
+			return 0;
+	if (!is_digit(d[7]) || d[8] != ' ' || !is_digit(d[9]) || !is_digit(d[10]) ||
+	    !is_digit(d[11]))
+		return 0;
+	if (d[7] == '0')
+		p->flags |= F_HTTP10;
+	p->status = (uint16_t)((d[9] - '0') * 100 + (d[10] - '0') * 10 + (d[11] - '0'));
+	head_advance(p, 12);
+	return status_code_done(p) < 0 ? -1 : 12;
+}
+
+static uint8_t header_id(const uint8_t *name, size_t len)
+{
+	for (int id = HDR_OTHER + 1; id < HDR_COUNT; id++) {
+		size_t i = 0;
+
+		if (header_name_len[id] != len)
+			continue;
+		while (i < len && to_lower(name[i]) == (uint8_t)header_names[id][i])
+			i++;
+		if (i == len)
+			return id;
+	}
+	return HDR_OTHER;
+}
+
+/* A header name and its colon; 0: take the slow path. */
+static ssize_t fast_header_name(struct http_resp *p, const uint8_t *d, size_t len)
+{
+	size_t room = head_room(p), n = 0;
+
+	if (len > room)
+		len = room;
+	while (n < len && is_tchar(d[n]))
+		n++;
+	if (n == 0 || n == len || d[n] != ':')
+		return 0;
+	if (++p->n_headers > max_headers(p))
+		return fail(p, HTTP_ERR_TOO_MANY_HEADERS);
+	head_advance(p, n + 1);
+	begin_value(p, (p->flags & F_TRAILERS) ? HDR_OTHER : header_id(d, n));
+	p->state = ST_HDR_VALUE;
+	return (ssize_t)(n + 1);
+}
+
+static bool cr_ends_line(const struct http_resp *p);
+static int line_end(struct http_resp *p);
+
+/* CRLF ending the line; 0: take the slow path. */
+static ssize_t fast_line_end(struct http_resp *p, const uint8_t *d, size_t len)
+{
+	bool in_head = p->state <= ST_HDR_VALUE;
+
+	if (len < 2 || d[1] != '\n' || !cr_ends_line(p) || p->line_len >= max_line(p) ||
+	    (in_head && (size_t)max_head_bytes(p) - p->head_bytes < 2))
+		return 0;
+	if (in_head)
+		p->head_bytes += 2;
+	p->line_len = 0;
+	return line_end(p) < 0 ? -1 : 2;
+}
+
+static ssize_t fast_path(struct http_resp *p, const uint8_t *d, size_t len)
+{
+	if (p->flags & F_CR)
+		return 0;
+	if (d[0] == '\r')
+		return fast_line_end(p, d, len);
+	if (p->state == ST_VERSION)
+		return fast_status(p, d, len);
+	if (p->state == ST_HDR_START)
+		return fast_header_name(p, d, len);
+	return 0;
+}
+
+/* Bytes that step() would accept without changing state: the reason phrase,
+ * the rest of a header name that matches nothing, the value of a header the
+ * parser ignores, a chunk extension. Skipping them in a tight loop is what
+ * makes a typical response head cheap. Stops short of the limits so that
+ * step() reports them at the same byte as byte-by-byte parsing would. */
+static size_t skip_plain(struct http_resp *p, const uint8_t *data, size_t len)
+{
+	uint8_t want;
+	size_t n = 0, room;
+
+	switch (p->state) {
+	case ST_REASON:
+	case ST_CHUNK_EXT:
+		want = CC_FIELD;
+		break;
+	case ST_HDR_NAME:
+		if (p->sub & SUB_NAME_CANDIDATES)
+			return 0;
+		want = CC_TCHAR;
+		break;
+	case ST_HDR_VALUE:
+		if ((p->sub & SUB_ID_MASK) != HDR_OTHER)
+			return 0;
+		want = CC_FIELD;
+		break;
+	default:
+		return 0;
+	}
+	if (p->flags & F_CR)
+		return 0;
+	room = max_line(p) - p->line_len;
+	if (p->state != ST_CHUNK_EXT && max_head_bytes(p) - p->head_bytes < room)
+		room = max_head_bytes(p) - p->head_bytes;
+	if (len > room)
+		len = room;
+	while (n < len && (char_class[data[n]] & want))
+		n++;
+	p->line_len += n;
+	if (p->state != ST_CHUNK_EXT)
+		p->head_bytes += n;
+	return n;
+}
+
 /* ---- body ---- */
 
 static size_t consume_body(struct http_resp *p, const uint8_t *data, size_t len)
@@ -589,6 +775,7 @@ void http_resp_init(struct http_resp *p, bool head_request, const struct http_li
 ssize_t http_resp_feed(struct http_resp *p, const uint8_t *data, size_t len)
 {
 	size_t i = 0;
+	ssize_t n;
 
 	if (p->state == ST_ERROR)
 		return -1;
@@ -597,8 +784,18 @@ ssize_t http_resp_feed(struct http_resp *p, const uint8_t *data, size_t len)
 	if (len > 0)
 		p->flags |= F_STARTED;
 	while (i < len && p->state != ST_DONE) {
-		if (p->state >= ST_BODY_LENGTH)
+		if (p->state >= ST_BODY_LENGTH) {
 			i += consume_body(p, data + i, len - i);
+			continue;
+		}
+		i += skip_plain(p, data + i, len - i);
+		if (i == len)
+			break;
+		n = fast_path(p, data + i, len - i);
+		if (n < 0)
+			return -1;
+		if (n > 0)
+			i += (size_t)n;
 		else if (step(p, data[i++]) < 0)
 			return -1;
 	}
