@@ -1,13 +1,209 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: replaced by the work that builds 'drench monitor' */
+/*
+ * drench monitor CAMPAIGN.yaml: the telemetry collector and leak detector
+ * alone, no DPDK, for load that comes from elsewhere. Reads the campaign's
+ * `telemetry:` section (and `output.folder`), waits for agents, prints a
+ * live line per target per interval, and on the end of `duration` (or
+ * SIGINT/SIGTERM) writes report.json and exits 1 if any target leaks.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "commands.h"
+#include "config/config-errors.h"
+#include "config/config-get.h"
+#include "config/yaml-doc.h"
+#include "report/report.h"
+#include "telemetry/collector.h"
+#include "telemetry/detector.h"
+#include "telemetry/proto.h"
+#include "telemetry/telemetry-config.h"
+
+static volatile sig_atomic_t monitor_stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	monitor_stop = 1;
+}
+
+struct monitor_args {
+	const char *campaign;
+	const char *outdir;
+	const char *listen;
+	double duration_s; /* < 0: from the campaign */
+};
+
+static void monitor_usage(FILE *f)
+{
+	fprintf(f, "usage: drench monitor CAMPAIGN.yaml [--output DIR] [--duration SECONDS]"
+		   " [--listen ADDR:PORT]\n");
+}
+
+static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
+{
+	static const struct option opts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"duration", required_argument, NULL, 'd'},
+		{"listen", required_argument, NULL, 'l'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	int o;
+
+	m->duration_s = -1;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "o:d:l:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'o': m->outdir = optarg; break;
+		case 'd': m->duration_s = strtod(optarg, NULL); break;
+		case 'l': m->listen = optarg; break;
+		case 'h': monitor_usage(stdout); exit(0);
+		default: return -EINVAL;
+		}
+	}
+	if (optind != argc - 1) {
+		monitor_usage(stderr);
+		return -EINVAL;
+	}
+	m->campaign = argv[optind];
+	return 0;
+}
+
+/* Parse the telemetry section; errors printed as FILE:LINE:COL: path: message. */
+static int load_section(const struct monitor_args *m, struct telemetry_config *cfg,
+			char **outdir)
+{
+	struct config_errors e = {0};
+	struct yaml_doc *d = yaml_doc_load(m->campaign, &e);
+	const struct yaml_node *tel = d ? yaml_map_get(d->root, "telemetry") : NULL;
+	const struct yaml_node *out = d ? yaml_map_get(yaml_map_get(d->root, "output"), "folder") : NULL;
+	const char *folder = "results";
+	int rc = -EINVAL;
+
+	telemetry_config_init(cfg);
+	if (d != NULL && config_errors_count(&e) == 0 && tel == NULL && d->root != NULL)
+		config_error_at(&e, &d->root->mark, "telemetry", "a telemetry: section",
+				"drench monitor needs a telemetry section");
+	if (tel != NULL)
+		rc = config_parse_telemetry(tel, cfg, &e);
+	cfg_get_string(out, &e, &folder);
+	*outdir = strdup(m->outdir ? m->outdir : folder);
+	if (config_errors_count(&e) > 0) {
+		config_errors_sort(&e);
+		config_errors_print(&e, stderr);
+		rc = -EINVAL;
+	}
+	config_errors_free(&e);
+	yaml_doc_free(d);
+	return rc;
+}
+
+static int finish(struct collector *c, const char *outdir)
+{
+	char path[4096];
+	json_t *report = report_new();
+	enum leak_verdict v;
+	int rc;
+
+	collector_evaluate(c);
+	v = collector_verdict(c);
+	if (report == NULL || collector_report_targets(c, report) < 0) {
+		json_decref(report);
+		return DRENCH_EXIT_RUNTIME;
+	}
+	report_set_verdict(report, v != VERDICT_LEAK);
+	snprintf(path, sizeof(path), "%s/report.json", outdir);
+	rc = report_write(report, path);
+	json_decref(report);
+	if (rc < 0) {
+		fprintf(stderr, "drench monitor: cannot write %s: %s\n", path, strerror(-rc));
+		return DRENCH_EXIT_RUNTIME;
+	}
+	printf("drench monitor: verdict %s, report in %s\n", leak_verdict_name(v), path);
+	return v == VERDICT_LEAK ? DRENCH_EXIT_FAIL : DRENCH_EXIT_PASS;
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int watch(const struct telemetry_config *cfg, const struct tp_key *key,
+		 const char *outdir, double duration_s)
+{
+	struct collector_options opts = {.outdir = outdir, .live = stdout, .log = stderr};
+	struct collector *c = collector_create(cfg, key, &opts);
+	double start = mono_now();
+	int rc = 0;
+
+	if (c == NULL) {
+		fprintf(stderr, "drench monitor: cannot listen on %s: %s\n", cfg->listen,
+			strerror(errno));
+		return DRENCH_EXIT_RUNTIME;
+	}
+	printf("drench monitor: listening on %s for %zu targets, %s\n", cfg->listen,
+	       cfg->n_targets, duration_s > 0 ? "until the duration ends" : "until interrupted");
+	fflush(stdout);
+	while (!monitor_stop && rc == 0 && (duration_s <= 0 || mono_now() - start < duration_s))
+		rc = collector_poll(c, 500);
+	if (rc < 0) {
+		fprintf(stderr, "drench monitor: collector fault: %s\n", strerror(-rc));
+		collector_destroy(c);
+		return DRENCH_EXIT_RUNTIME;
+	}
+	rc = finish(c, outdir);
+	collector_destroy(c);
+	return rc;
+}
 
 int cmd_monitor(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "drench monitor: not built yet\n");
-	return DRENCH_EXIT_USAGE;
+	struct monitor_args m = {0};
+	struct telemetry_config cfg;
+	struct tp_key key;
+	char *outdir = NULL;
+	int rc;
+
+	if (parse_monitor_args(argc, argv, &m) < 0)
+		return DRENCH_EXIT_USAGE;
+	if (load_section(&m, &cfg, &outdir) < 0) {
+		rc = DRENCH_EXIT_USAGE;
+		goto out;
+	}
+	if (m.listen) {
+		free(cfg.listen);
+		cfg.listen = strdup(m.listen);
+	}
+	rc = tp_key_load(cfg.key_file, &key);
+	if (rc < 0) {
+		fprintf(stderr, "drench monitor: key file %s: %s\n", cfg.key_file,
+			rc == -EINVAL ? "must hold 16 to 256 bytes" : strerror(-rc));
+		rc = DRENCH_EXIT_USAGE;
+		goto out;
+	}
+	if (mkdir(outdir, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "drench monitor: cannot create %s: %s\n", outdir, strerror(errno));
+		rc = DRENCH_EXIT_RUNTIME;
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	rc = watch(&cfg, &key, outdir,
+		   m.duration_s >= 0 ? m.duration_s : (double)cfg.duration_us / 1e6);
+out:
+	telemetry_config_clear(&cfg);
+	free(outdir);
+	return rc;
 }

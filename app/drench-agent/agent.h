@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* drench-agent state shared by its files. */
+#pragma once
+
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "telemetry/proto-t.h"
+
+#define AGENT_MAX_TARGETS 32
+#define AGENT_MAX_METRICS 32
+
+struct agent_target {
+	char *name;
+	int pid;       /* fixed pid, or the one last resolved */
+	char *process; /* re-resolve by name when set */
+	char *cgroup;  /* configured cgroup dir, or NULL (derived from the pid) */
+	char *metrics_url, *pprof_url;
+	char *metrics[AGENT_MAX_METRICS];
+	size_t n_metrics;
+	unsigned restarts;
+	bool gone_reported;
+	CURL *curl;
+};
+
+/* A sample waiting for the collector's ACK. */
+struct pending {
+	uint64_t seq;
+	char *payload;
+};
+
+enum link_state {
+	LINK_DOWN,       /* retry at retry_at */
+	LINK_CONNECTING, /* TCP connect in progress */
+	LINK_CHALLENGED, /* connected, waiting for the CHALLENGE (until retry_at) */
+	LINK_READY,      /* HELLO sent: samples flow */
+};
+
+struct agent {
+	/* command line */
+	char *collector_host;
+	uint16_t collector_port;
+	struct tp_key key;
+	char *id;
+	char *profile_dir;
+	char boot[33];
+	unsigned interval_ms;
+	size_t buffer_cap;
+	double run_for_s; /* 0: forever */
+	/* targets from the collector's CONFIG */
+	char *config_text;
+	struct agent_target targets[AGENT_MAX_TARGETS];
+	size_t n_targets;
+	/* ring of unacknowledged samples */
+	struct pending *ring;
+	size_t ring_head, ring_len;
+	uint64_t next_seq;
+	uint64_t acked;
+	uint64_t sent_upto; /* highest seq written on this connection */
+	uint64_t dropped;
+	/* connection */
+	enum link_state link;
+	int fd;
+	double retry_at;
+	uint8_t nonce[TP_NONCE_LEN];
+	uint8_t *rx, *tx;
+	size_t rx_len, tx_len;
+};
+
+double agent_now(void);
+
+/* link.c */
+int link_init(struct agent *a);
+void link_tick(struct agent *a, double now);
+int link_pollfd(const struct agent *a, short *events);
+void link_io(struct agent *a, short revents);
+void link_flush_ring(struct agent *a);
+int link_send(struct agent *a, enum tp_type type, uint64_t seq, const void *payload, size_t len);
+void ring_push(struct agent *a, char *payload);
+
+/* sample.c */
+void targets_sample(struct agent *a);
+int targets_configure(struct agent *a, const char *text, size_t len);
+void targets_profile(struct agent *a, const char *target, const char *tag);
+void targets_free(struct agent *a);
+void agent_event(struct agent *a, const char *target, const char *event, const char *detail);

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The agent's side of the protocol: connect (non-blocking, retried every
+ * second), answer the CHALLENGE with HELLO, take CONFIG, send every sample
+ * not yet acknowledged, and keep them in a bounded ring until the ACK. When
+ * the ring is full the oldest sample goes and `dropped` counts it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "telemetry/proto.h"
+
+#define TX_CAP (4u * TP_MAX_FRAME)
+
+void ring_push(struct agent *a, char *payload)
+{
+	size_t cap = a->buffer_cap;
+
+	if (a->ring_len == cap) {
+		free(a->ring[a->ring_head].payload);
+		a->ring_head = (a->ring_head + 1) % cap;
+		a->ring_len--;
+		a->dropped++;
+	}
+	a->ring[(a->ring_head + a->ring_len) % cap] =
+		(struct pending){.seq = a->next_seq++, .payload = payload};
+	a->ring_len++;
+}
+
+static void ring_ack(struct agent *a, uint64_t seq)
+{
+	while (a->ring_len > 0 && a->ring[a->ring_head].seq <= seq) {
+		free(a->ring[a->ring_head].payload);
+		a->ring_head = (a->ring_head + 1) % a->buffer_cap;
+		a->ring_len--;
+	}
+	if (seq > a->acked)
+		a->acked = seq;
+}
+
+static void link_down(struct agent *a, const char *why)
+{
+	if (a->link != LINK_DOWN)
+		fprintf(stderr, "drench-agent: collector link down: %s\n", why);
+	if (a->fd >= 0)
+		close(a->fd);
+	a->fd = -1;
+	a->link = LINK_DOWN;
+	a->rx_len = a->tx_len = 0;
+	a->retry_at = agent_now() + 1.0;
+}
+
+static void link_connect(struct agent *a)
+{
+	struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai;
+	char port[8];
+
+	snprintf(port, sizeof(port), "%u", a->collector_port);
+	if (getaddrinfo(a->collector_host, port, &hints, &ai) != 0) {
+		link_down(a, "cannot resolve the collector");
+		return;
+	}
+	a->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (a->fd < 0 || (connect(a->fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS)) {
+		freeaddrinfo(ai);
+		link_down(a, strerror(errno));
+		return;
+	}
+	freeaddrinfo(ai);
+	a->link = LINK_CONNECTING;
+	a->rx_len = a->tx_len = 0;
+}
+
+void link_tick(struct agent *a, double now)
+{
+	if (a->link == LINK_DOWN && now >= a->retry_at)
+		link_connect(a);
+	else if (a->link == LINK_CHALLENGED && now >= a->retry_at)
+		link_down(a, "no challenge from the collector");
+}
+
+int link_pollfd(const struct agent *a, short *events)
+{
+	*events = POLLIN;
+	if (a->link == LINK_CONNECTING || (a->link == LINK_READY && a->tx_len > 0))
+		*events |= POLLOUT;
+	return a->link == LINK_DOWN ? -1 : a->fd;
+}
+
+static void flush_tx(struct agent *a)
+{
+	while (a->tx_len > 0) {
+		ssize_t n = send(a->fd, a->tx, a->tx_len, MSG_NOSIGNAL);
+
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EINTR)
+				link_down(a, strerror(errno));
+			return;
+		}
+		memmove(a->tx, a->tx + n, a->tx_len - (size_t)n);
+		a->tx_len -= (size_t)n;
+	}
+}
+
+int link_send(struct agent *a, enum tp_type type, uint64_t seq, const void *payload, size_t len)
+{
+	ssize_t n;
+
+	if (a->link != LINK_READY && type != TP_HELLO)
+		return -ENOTCONN;
+	n = tp_encode(a->tx + a->tx_len, TX_CAP - a->tx_len, type, seq, payload, len, &a->key,
+		      a->nonce);
+	if (n == -ENOBUFS) {
+		flush_tx(a);
+		if (a->link == LINK_DOWN)
+			return -ENOTCONN;
+		n = tp_encode(a->tx + a->tx_len, TX_CAP - a->tx_len, type, seq, payload, len,
+			      &a->key, a->nonce);
+	}
+	if (n < 0)
+		return (int)n;
+	a->tx_len += (size_t)n;
+	return 0;
+}
+
+/* Send what the collector has not seen on this connection, while tx has room. */
+void link_flush_ring(struct agent *a)
+{
+	for (size_t i = 0; a->link == LINK_READY && i < a->ring_len; i++) {
+		const struct pending *p = &a->ring[(a->ring_head + i) % a->buffer_cap];
+
+		if (p->seq <= a->sent_upto)
+			continue;
+		if (TX_CAP - a->tx_len < TP_MAX_FRAME)
+			break;
+		if (link_send(a, TP_SAMPLE, p->seq, p->payload, strlen(p->payload)) < 0)
+			break;
+		a->sent_upto = p->seq;
+	}
+	if (a->link != LINK_DOWN)
+		flush_tx(a);
+}
+
+static void send_hello(struct agent *a)
+{
+	json_t *o = json_pack("{s:s, s:s, s:I, s:I}", "agent", a->id, "boot", a->boot, "dropped",
+			      (json_int_t)a->dropped, "buffered", (json_int_t)a->ring_len);
+	char *text = json_dumps(o, JSON_COMPACT);
+
+	link_send(a, TP_HELLO, 0, text, strlen(text));
+	free(text);
+	json_decref(o);
+	a->link = LINK_READY;
+	/* resend everything unacknowledged: the collector drops duplicates */
+	a->sent_upto = a->acked;
+	fprintf(stderr, "drench-agent: connected to the collector, %zu samples to resend, %llu dropped\n",
+		a->ring_len, (unsigned long long)a->dropped);
+}
+
+static void on_frame(struct agent *a, const struct tp_frame *f)
+{
+	json_t *msg;
+
+	switch (f->type) {
+	case TP_CONFIG:
+		targets_configure(a, (const char *)f->payload, f->len);
+		break;
+	case TP_ACK:
+		ring_ack(a, f->seq);
+		break;
+	case TP_PROFILE_REQ:
+		msg = json_loadb((const char *)f->payload, f->len, 0, NULL);
+		if (json_string_value(json_object_get(msg, "target")) &&
+		    json_string_value(json_object_get(msg, "tag")))
+			targets_profile(a, json_string_value(json_object_get(msg, "target")),
+					json_string_value(json_object_get(msg, "tag")));
+		json_decref(msg);
+		break;
+	default:
+		fprintf(stderr, "drench-agent: unexpected %s frame\n", tp_type_name(f->type));
+	}
+}
+
+static void on_challenge(struct agent *a, const uint8_t *buf, size_t len, size_t *used)
+{
+	static const uint8_t zero[TP_NONCE_LEN];
+	struct tp_frame f;
+	ssize_t rc = tp_decode(buf, len, &a->key, zero, &f);
+
+	*used = 0;
+	if (rc == 0)
+		return;
+	if (rc < 0 || f.type != TP_CHALLENGE || f.len != TP_NONCE_LEN) {
+		link_down(a, rc == -EACCES ? "collector failed authentication (key mismatch?)"
+					   : "bad challenge");
+		return;
+	}
+	memcpy(a->nonce, f.payload, TP_NONCE_LEN);
+	*used = (size_t)rc;
+	send_hello(a);
+}
+
+static void consume(struct agent *a)
+{
+	size_t off = 0;
+
+	while (a->link != LINK_DOWN && off < a->rx_len) {
+		struct tp_frame f;
+		size_t used;
+		ssize_t rc;
+
+		if (a->link == LINK_CHALLENGED) {
+			on_challenge(a, a->rx + off, a->rx_len - off, &used);
+			if (used == 0)
+				break;
+			off += used;
+			continue;
+		}
+		rc = tp_decode(a->rx + off, a->rx_len - off, &a->key, a->nonce, &f);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			link_down(a, "bad frame from the collector");
+			return;
+		}
+		off += (size_t)rc;
+		on_frame(a, &f);
+	}
+	if (a->link == LINK_DOWN)
+		return;
+	memmove(a->rx, a->rx + off, a->rx_len - off);
+	a->rx_len -= off;
+}
+
+/* TCP is up (or failed): now wait for the collector's challenge. */
+static void connected(struct agent *a)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	getsockopt(a->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+	if (err != 0) {
+		link_down(a, strerror(err));
+		return;
+	}
+	a->link = LINK_CHALLENGED;
+	a->retry_at = agent_now() + 5.0; /* deadline for the challenge */
+}
+
+void link_io(struct agent *a, short revents)
+{
+	if (a->link == LINK_CONNECTING && (revents & (POLLOUT | POLLERR | POLLHUP)))
+		connected(a);
+	else if (revents & POLLOUT)
+		flush_tx(a);
+	if (a->link == LINK_DOWN || !(revents & (POLLIN | POLLHUP | POLLERR)))
+		return;
+	for (;;) {
+		ssize_t n = recv(a->fd, a->rx + a->rx_len, TP_MAX_FRAME - a->rx_len, 0);
+
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			link_down(a, n == 0 ? "collector closed the connection" : strerror(errno));
+			return;
+		}
+		if (n < 0)
+			break;
+		a->rx_len += (size_t)n;
+		consume(a);
+		if (a->link == LINK_DOWN)
+			return;
+	}
+	link_flush_ring(a);
+}
+
+int link_init(struct agent *a)
+{
+	a->fd = -1;
+	a->link = LINK_DOWN;
+	a->rx = malloc(TP_MAX_FRAME);
+	a->tx = malloc(TX_CAP);
+	a->ring = calloc(a->buffer_cap, sizeof(*a->ring));
+	a->next_seq = 1;
+	return a->rx && a->tx && a->ring ? 0 : -ENOMEM;
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * drench-agent: runs beside the servers under test, samples their memory
+ * every interval and streams the samples to drench's collector, which tells
+ * it what to watch (docs/agent-protocol.md).
+ *
+ *   drench-agent --collector HOST:PORT --key-file FILE --id NAME
+ *                [--buffer N] [--profile-dir DIR] [--run-for SECONDS]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "agent.h"
+#include "telemetry/proto.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+double agent_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: drench-agent --collector HOST:PORT --key-file FILE --id NAME\n"
+		   "                    [--buffer SAMPLES] [--profile-dir DIR] [--run-for SECONDS]\n"
+		   "  --buffer       samples kept while the collector is unreachable (default 3600)\n"
+		   "  --profile-dir  where pprof captures are written (default /tmp/drench-agent)\n"
+		   "  --run-for      exit after this many seconds (default: until SIGINT/SIGTERM)\n");
+}
+
+static int parse_hostport(struct agent *a, const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long port;
+
+	if (colon == NULL || colon == s)
+		return -EINVAL;
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port <= 0 || port > 65535)
+		return -EINVAL;
+	a->collector_host = strndup(s, (size_t)(colon - s));
+	a->collector_port = (uint16_t)port;
+	return 0;
+}
+
+static int parse_args(struct agent *a, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"collector", required_argument, NULL, 'c'},
+		{"key-file", required_argument, NULL, 'k'},
+		{"id", required_argument, NULL, 'i'},
+		{"buffer", required_argument, NULL, 'b'},
+		{"profile-dir", required_argument, NULL, 'p'},
+		{"run-for", required_argument, NULL, 'r'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	const char *key_file = NULL;
+	int o, rc;
+
+	a->buffer_cap = 3600;
+	a->interval_ms = 1000;
+	a->profile_dir = "/tmp/drench-agent";
+	while ((o = getopt_long(argc, argv, "c:k:i:b:p:r:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			if (parse_hostport(a, optarg) < 0) {
+				fprintf(stderr, "drench-agent: bad --collector %s (HOST:PORT)\n", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'k': key_file = optarg; break;
+		case 'i': a->id = optarg; break;
+		case 'b': a->buffer_cap = strtoul(optarg, NULL, 10); break;
+		case 'p': a->profile_dir = optarg; break;
+		case 'r': a->run_for_s = strtod(optarg, NULL); break;
+		case 'h': usage(stdout); exit(0);
+		default: return -EINVAL;
+		}
+	}
+	if (a->collector_host == NULL || key_file == NULL || a->id == NULL || a->buffer_cap == 0 ||
+	    optind != argc) {
+		usage(stderr);
+		return -EINVAL;
+	}
+	rc = tp_key_load(key_file, &a->key);
+	if (rc < 0) {
+		fprintf(stderr, "drench-agent: key file %s: %s\n", key_file,
+			rc == -EINVAL ? "must hold 16 to 256 bytes" : strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+static void run(struct agent *a)
+{
+	double start = agent_now(), next = start;
+
+	while (!stop && (a->run_for_s <= 0 || agent_now() - start < a->run_for_s)) {
+		double now = agent_now();
+		struct pollfd p = {.fd = -1};
+		int wait_ms;
+
+		if (now >= next) {
+			targets_sample(a);
+			/* stay on the grid; skip beats lost to a stall */
+			next += a->interval_ms / 1000.0 * (1 + floor((now - next) * 1000 / a->interval_ms));
+		}
+		link_tick(a, now);
+		p.fd = link_pollfd(a, &p.events);
+		wait_ms = (int)ceil((next - agent_now()) * 1000);
+		if (a->link == LINK_DOWN && a->retry_at - now < wait_ms / 1000.0)
+			wait_ms = (int)ceil((a->retry_at - now) * 1000);
+		if (poll(&p, p.fd >= 0, wait_ms > 0 ? wait_ms : 0) > 0)
+			link_io(a, p.revents);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct agent a = {0};
+	uint8_t boot[16];
+
+	if (parse_args(&a, argc, argv) < 0)
+		return 2;
+	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
+	    link_init(&a) < 0) {
+		fprintf(stderr, "drench-agent: cannot initialise\n");
+		return 3;
+	}
+	randombytes_buf(boot, sizeof(boot));
+	sodium_bin2hex(a.boot, sizeof(a.boot), boot, sizeof(boot));
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	fprintf(stderr, "drench-agent: %s (boot %s) -> %s:%u, buffer %zu samples\n", a.id, a.boot,
+		a.collector_host, a.collector_port, a.buffer_cap);
+	run(&a);
+	fprintf(stderr, "drench-agent: stopping: %llu samples taken, %zu unacknowledged, %llu dropped\n",
+		(unsigned long long)(a.next_seq - 1), a.ring_len, (unsigned long long)a.dropped);
+	targets_free(&a);
+	curl_global_cleanup();
+	return 0;
+}

@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the agent watches: targets from the collector's CONFIG, sampled from
+ * /proc and cgroup v2, plus their Prometheus series scraped with libcurl;
+ * heap and goroutine profiles fetched from pprof on request.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "telemetry/procfs.h"
+#include "telemetry/prom.h"
+#include "telemetry/proto.h"
+
+static const char *const go_series[] = {
+	"go_memstats_heap_inuse_bytes", "go_memstats_heap_alloc_bytes", "go_memstats_heap_objects",
+	"go_goroutines", "go_gc_duration_seconds_count",
+};
+#define N_GO_SERIES (sizeof(go_series) / sizeof(go_series[0]))
+
+static void target_free(struct agent_target *t)
+{
+	free(t->name);
+	free(t->process);
+	free(t->cgroup);
+	free(t->metrics_url);
+	free(t->pprof_url);
+	for (size_t i = 0; i < t->n_metrics; i++)
+		free(t->metrics[i]);
+	if (t->curl)
+		curl_easy_cleanup(t->curl);
+	memset(t, 0, sizeof(*t));
+}
+
+void targets_free(struct agent *a)
+{
+	for (size_t i = 0; i < a->n_targets; i++)
+		target_free(&a->targets[i]);
+	a->n_targets = 0;
+	free(a->config_text);
+	a->config_text = NULL;
+}
+
+static char *dup_or_null(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? strdup(s) : NULL;
+}
+
+static void target_from_json(struct agent_target *t, json_t *o)
+{
+	json_t *m = json_object_get(o, "metrics"), *v;
+	size_t i;
+
+	t->name = dup_or_null(o, "name");
+	t->pid = (int)json_integer_value(json_object_get(o, "pid"));
+	t->process = dup_or_null(o, "process");
+	t->cgroup = dup_or_null(o, "cgroup");
+	t->metrics_url = dup_or_null(o, "metrics_url");
+	t->pprof_url = dup_or_null(o, "pprof_url");
+	json_array_foreach(m, i, v)
+		if (json_is_string(v) && t->n_metrics < AGENT_MAX_METRICS)
+			t->metrics[t->n_metrics++] = strdup(json_string_value(v));
+}
+
+int targets_configure(struct agent *a, const char *text, size_t len)
+{
+	json_t *cfg, *list, *o;
+	size_t i;
+
+	if (a->config_text && strlen(a->config_text) == len && !memcmp(a->config_text, text, len))
+		return 0; /* same campaign after a reconnect: keep state */
+	cfg = json_loadb(text, len, 0, NULL);
+	list = json_object_get(cfg, "targets");
+	if (!json_is_array(list)) {
+		json_decref(cfg);
+		fprintf(stderr, "drench-agent: bad CONFIG ignored\n");
+		return -EINVAL;
+	}
+	targets_free(a);
+	a->config_text = strndup(text, len);
+	if (json_integer_value(json_object_get(cfg, "interval_ms")) >= 100)
+		a->interval_ms = (unsigned)json_integer_value(json_object_get(cfg, "interval_ms"));
+	json_array_foreach(list, i, o) {
+		if (a->n_targets == AGENT_MAX_TARGETS || !json_string_value(json_object_get(o, "name")))
+			continue;
+		target_from_json(&a->targets[a->n_targets++], o);
+	}
+	fprintf(stderr, "drench-agent: watching %zu targets every %u ms\n", a->n_targets,
+		a->interval_ms);
+	json_decref(cfg);
+	return 0;
+}
+
+void agent_event(struct agent *a, const char *target, const char *event, const char *detail)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s}", "target", target, "event", event, "detail",
+			      detail ? detail : "");
+	char *text = json_dumps(o, JSON_COMPACT);
+
+	fprintf(stderr, "drench-agent: %s: %s %s\n", target, event, detail ? detail : "");
+	link_send(a, TP_EVENT, 0, text, strlen(text));
+	free(text);
+	json_decref(o);
+}
+
+/* Find the pid to sample; report restarts of a process watched by name. */
+static int resolve_pid(struct agent *a, struct agent_target *t)
+{
+	int pid = 0;
+	char detail[96];
+
+	if (t->process != NULL) {
+		if (t->pid > 0 && procfs_pid_is(t->pid, t->process))
+			return t->pid;
+		if (procfs_find_process(t->process, &pid) < 0)
+			return 0;
+		if (t->pid > 0) {
+			t->restarts++;
+			snprintf(detail, sizeof(detail), "pid %d replaced by pid %d", t->pid, pid);
+			agent_event(a, t->name, "restart", detail);
+		}
+		t->pid = pid;
+		return pid;
+	}
+	if (t->pid == 0 && t->cgroup && procfs_cgroup_first_pid(t->cgroup, &pid) == 0)
+		return pid;
+	return t->pid;
+}
+
+struct scrape {
+	struct agent_target *t;
+	json_t *m;
+	double sums[AGENT_MAX_METRICS + N_GO_SERIES];
+	bool seen[AGENT_MAX_METRICS + N_GO_SERIES];
+	struct prom_stream ps;
+};
+
+static const char *series_name(const struct agent_target *t, size_t i)
+{
+	return i < N_GO_SERIES ? go_series[i] : t->metrics[i - N_GO_SERIES];
+}
+
+/* A spec without labels sums every series of that name. */
+static void on_prom_sample(const struct prom_sample *s, void *arg)
+{
+	struct scrape *sc = arg;
+
+	for (size_t i = 0; i < N_GO_SERIES + sc->t->n_metrics; i++) {
+		if (prom_match(s, series_name(sc->t, i)) && isfinite(s->value)) {
+			sc->sums[i] += s->value;
+			sc->seen[i] = true;
+		}
+	}
+}
+
+static size_t on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct scrape *sc = arg;
+
+	prom_stream_feed(&sc->ps, data, size * n);
+	return size * n;
+}
+
+static void scrape_metrics(struct agent *a, struct agent_target *t, json_t *m)
+{
+	struct scrape sc = {.t = t, .m = m};
+	CURLcode rc;
+
+	if (t->curl == NULL && (t->curl = curl_easy_init()) == NULL)
+		return;
+	prom_stream_init(&sc.ps, on_prom_sample, &sc);
+	curl_easy_setopt(t->curl, CURLOPT_URL, t->metrics_url);
+	curl_easy_setopt(t->curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(t->curl, CURLOPT_WRITEDATA, &sc);
+	curl_easy_setopt(t->curl, CURLOPT_TIMEOUT_MS, (long)(a->interval_ms / 2 + 100));
+	curl_easy_setopt(t->curl, CURLOPT_NOSIGNAL, 1L);
+	rc = curl_easy_perform(t->curl);
+	prom_stream_finish(&sc.ps);
+	if (rc != CURLE_OK) {
+		json_object_set_new(m, "scrape_ok", json_integer(0));
+		return;
+	}
+	for (size_t i = 0; i < N_GO_SERIES + t->n_metrics; i++)
+		if (sc.seen[i])
+			json_object_set_new(m, series_name(t, i), json_real(sc.sums[i]));
+	json_object_set_new(m, "scrape_ok", json_integer(1));
+}
+
+static json_t *proc_metrics(const struct proc_sample *p)
+{
+	json_t *m = json_object();
+
+	if (p->has_smaps) {
+		json_object_set_new(m, "rss_bytes", json_integer((json_int_t)p->rss));
+		json_object_set_new(m, "pss_bytes", json_integer((json_int_t)p->pss));
+		json_object_set_new(m, "anon_bytes", json_integer((json_int_t)p->anon));
+		json_object_set_new(m, "swap_bytes", json_integer((json_int_t)p->swap));
+	}
+	json_object_set_new(m, "hwm_bytes", json_integer((json_int_t)p->hwm));
+	json_object_set_new(m, "threads", json_integer((json_int_t)p->threads));
+	json_object_set_new(m, "fds", json_integer((json_int_t)p->fds));
+	if (p->has_cgroup)
+		json_object_set_new(m, "cgroup_memory_bytes",
+				    json_integer((json_int_t)p->cgroup_current));
+	return m;
+}
+
+static void sample_one(struct agent *a, struct agent_target *t, double now)
+{
+	struct proc_sample ps;
+	char cg[4096];
+	const char *cgroup = t->cgroup;
+	int pid = resolve_pid(a, t);
+	json_t *m, *o;
+
+	if (pid > 0 && cgroup == NULL && procfs_pid_cgroup(pid, cg, sizeof(cg)) == 0)
+		cgroup = cg;
+	if (pid <= 0 || procfs_sample(pid, cgroup, &ps) < 0) {
+		if (!t->gone_reported)
+			agent_event(a, t->name, "gone", "no process to sample");
+		t->gone_reported = true;
+		return;
+	}
+	t->gone_reported = false;
+	m = proc_metrics(&ps);
+	if (t->metrics_url)
+		scrape_metrics(a, t, m);
+	o = json_pack("{s:s, s:f, s:i, s:i, s:I, s:o}", "target", t->name, "t", now, "pid", pid,
+		      "restarts", t->restarts, "dropped", (json_int_t)a->dropped, "m", m);
+	ring_push(a, json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17)));
+	json_decref(o);
+}
+
+void targets_sample(struct agent *a)
+{
+	double now = agent_now();
+
+	for (size_t i = 0; i < a->n_targets; i++)
+		sample_one(a, &a->targets[i], now);
+	link_flush_ring(a);
+}
+
+/* ---- profiles ---- */
+
+static size_t to_file(char *data, size_t size, size_t n, void *arg)
+{
+	return fwrite(data, size, n, arg) * size;
+}
+
+static int fetch(struct agent_target *t, const char *url, const char *path)
+{
+	FILE *f = fopen(path, "we");
+	CURL *h = curl_easy_init();
+	CURLcode rc = CURLE_FAILED_INIT;
+	long status = 0;
+
+	if (f && h) {
+		curl_easy_setopt(h, CURLOPT_URL, url);
+		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, to_file);
+		curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
+		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+		rc = curl_easy_perform(h);
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	}
+	if (h)
+		curl_easy_cleanup(h);
+	if (f)
+		fclose(f);
+	(void)t;
+	return rc == CURLE_OK && status == 200 ? 0 : -EIO;
+}
+
+static int sha256_file(const char *path, char hex[65], uint8_t **data, size_t *len)
+{
+	struct stat st;
+	unsigned char digest[crypto_hash_sha256_BYTES];
+	FILE *f = fopen(path, "re");
+
+	if (f == NULL || fstat(fileno(f), &st) < 0 || st.st_size > (64 << 20)) {
+		if (f)
+			fclose(f);
+		return -EIO;
+	}
+	*len = (size_t)st.st_size;
+	*data = malloc(*len ? *len : 1);
+	if (*data == NULL || fread(*data, 1, *len, f) != *len) {
+		fclose(f);
+		free(*data);
+		return -EIO;
+	}
+	fclose(f);
+	crypto_hash_sha256(digest, *data, *len);
+	sodium_bin2hex(hex, 65, digest, sizeof(digest));
+	return 0;
+}
+
+/* PROFILE_CHUNK frames: u16 meta length, JSON meta, bytes. */
+static void send_profile(struct agent *a, const char *target, const char *file, const char *path)
+{
+	const size_t chunk = TP_MAX_PAYLOAD - 1024;
+	char hex[65];
+	uint8_t *data, *frame = malloc(TP_MAX_PAYLOAD);
+	size_t len, off = 0;
+
+	if (frame == NULL || sha256_file(path, hex, &data, &len) < 0) {
+		free(frame);
+		return;
+	}
+	do {
+		size_t n = len - off < chunk ? len - off : chunk;
+		bool last = off + n == len;
+		json_t *meta = json_pack("{s:s, s:s, s:I, s:I, s:b, s:s}", "target", target, "file",
+					 file, "offset", (json_int_t)off, "size", (json_int_t)len,
+					 "last", last, "sha256", hex);
+		char *text = json_dumps(meta, JSON_COMPACT);
+		size_t m = strlen(text);
+
+		frame[0] = (uint8_t)(m >> 8);
+		frame[1] = (uint8_t)m;
+		memcpy(frame + 2, text, m);
+		memcpy(frame + 2 + m, data + off, n);
+		if (link_send(a, TP_PROFILE_CHUNK, 0, frame, 2 + m + n) < 0)
+			fprintf(stderr, "drench-agent: profile %s not sent: collector link down\n", file);
+		link_flush_ring(a);
+		free(text);
+		json_decref(meta);
+		off += n;
+	} while (off < len);
+	free(data);
+	free(frame);
+}
+
+void targets_profile(struct agent *a, const char *target, const char *tag)
+{
+	static const char *const kinds[] = {"heap", "goroutine"};
+	char stamp[32], file[256], path[4400], url[2048];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
+	for (size_t i = 0; i < a->n_targets; i++) {
+		struct agent_target *t = &a->targets[i];
+
+		if (strcmp(t->name, target) != 0 || t->pprof_url == NULL)
+			continue;
+		mkdir(a->profile_dir, 0755);
+		for (size_t k = 0; k < 2; k++) {
+			snprintf(file, sizeof(file), "%s-%s-%s-%s.pb.gz", t->name, tag, kinds[k], stamp);
+			snprintf(path, sizeof(path), "%s/%s", a->profile_dir, file);
+			snprintf(url, sizeof(url), "%s/%s", t->pprof_url, kinds[k]);
+			if (fetch(t, url, path) < 0) {
+				agent_event(a, t->name, "profile-failed", url);
+				continue;
+			}
+			fprintf(stderr, "drench-agent: captured %s\n", path);
+			send_profile(a, target, file, path);
+		}
+	}
+}
