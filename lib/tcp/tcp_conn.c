@@ -157,6 +157,7 @@ int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t no
 {
 	if (s->fq_count == 0)
 		return -EADDRINUSE;
+	clock_start(s, now);
 	struct tcp_conn *c = &s->conns[freeq_pop(s)];
 	conn_init(s, c, daddr, dport);
 	s->active++;

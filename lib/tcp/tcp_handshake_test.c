@@ -151,6 +151,19 @@ static void retransmitted_syn_gives_no_rtt_sample(void **state)
 	assert_int_equal(tcp_stack_stats(h->s)->rtt_samples, 0);
 }
 
+/* ticks of a clock far from zero are past 2^31: timers must still fire */
+static void timers_work_whatever_the_clock_origin(void **state)
+{
+	struct harness *h = *state;
+	h->now = 3000000000000ull; /* 35 days: 3e9 ticks of 1 ms */
+	h_connect(h);
+	h_advance(h, h->p.rto_init_us - h->p.tick_us);
+	assert_int_equal(h->ntx, 1);
+	h_advance(h, h->p.tick_us);
+	assert_int_equal(h->ntx, 2);
+	assert_int_equal(h_last(h)->flags, TCP_F_SYN);
+}
+
 static void segment_for_unknown_connection_gets_rst(void **state)
 {
 	struct harness *h = *state;
@@ -324,6 +337,7 @@ int main(void)
 		T(rst_answering_our_syn_is_refused),
 		T(syn_retries_back_off_then_give_up),
 		T(retransmitted_syn_gives_no_rtt_sample),
+		T(timers_work_whatever_the_clock_origin),
 		T(segment_for_unknown_connection_gets_rst),
 		T(segment_with_wrong_peer_is_not_matched),
 		cmocka_unit_test(port_allocation_exhausts_then_recycles_after_close),

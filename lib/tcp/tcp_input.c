@@ -156,7 +156,8 @@ static bool is_dupack(const struct tcp_conn *c, const struct tcp_seg *seg, uint3
 	       c->snd_max != c->snd_una;
 }
 
-static void ack_new(struct tcp_stack *s, struct tcp_conn *c, uint32_t ack, uint64_t now)
+/* Returns the send-stream bytes newly acknowledged (the FIN is not data). */
+static uint32_t ack_new(struct tcp_stack *s, struct tcp_conn *c, uint32_t ack, uint64_t now)
 {
 	uint32_t acked = ack - c->snd_una, stream = 0;
 	if (SEQ_LT(c->snd_una, c->snd_lim))
@@ -175,8 +176,7 @@ static void ack_new(struct tcp_stack *s, struct tcp_conn *c, uint32_t ack, uint6
 		timer_rtx_stop(s, c);
 	else
 		timer_rtx_set(s, c, now, c->rto_us);
-	if (stream && s->ops.on_acked)
-		s->ops.on_acked(s->ctx, c, c->acked);
+	return stream;
 }
 
 /* RFC 793: SND.WL1/WL2 keep old segments from shrinking the window. */
@@ -218,6 +218,8 @@ static bool fin_ack_effects(struct tcp_stack *s, struct tcp_conn *c, uint64_t no
 	}
 }
 
+/* on_acked runs once the window is updated, so that a tcp_send() from it
+ * sees the peer's new window, and before a close caused by the same ACK. */
 static bool process_ack(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			uint64_t now)
 {
@@ -226,16 +228,19 @@ static bool process_ack(struct tcp_stack *s, struct tcp_conn *c, const struct tc
 		c->ack_now = 1;
 		return false;
 	}
-	uint32_t wnd = (uint32_t)seg->wnd << c->snd_wscale;
+	uint32_t wnd = (uint32_t)seg->wnd << c->snd_wscale, stream = 0;
 	if (c->persist)
 		c->probe_acked = 1;
 	if (is_dupack(c, seg, wnd))
 		cc_on_dupack(s, c, now);
 	else if (SEQ_GT(seg->ack, c->snd_una))
-		ack_new(s, c, seg->ack, now);
-	if (conn_gone(c))
-		return false;
+		stream = ack_new(s, c, seg->ack, now);
 	window_update(s, c, seg, wnd);
+	if (stream && s->ops.on_acked) {
+		s->ops.on_acked(s->ctx, c, c->acked);
+		if (conn_gone(c))
+			return false;
+	}
 	return fin_ack_effects(s, c, now);
 }
 
@@ -397,6 +402,7 @@ static void input_finish(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 {
 	s->st.rx_segs++;
+	clock_start(s, now);
 	struct tcp_conn *c = conn_lookup(s, seg);
 	if (c == NULL) {
 		s->st.drop_no_conn++;

@@ -91,6 +91,7 @@ struct tcp_stack {
 	uint32_t fq_head, fq_count;
 	uint32_t active;
 	uint32_t held;     /* id a call is working on: its release is deferred */
+	bool clock_started; /* the wheel's origin is the first `now` seen */
 	bool held_closed;
 	struct timer_wheel *wheel;
 	struct tcp_ooo_pool ooo;
@@ -152,6 +153,7 @@ void out_window_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void out_retransmit_una(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 
 /* tcp_timers.c */
+void clock_start(struct tcp_stack *s, uint64_t now);
 uint32_t tick_of(const struct tcp_stack *s, uint64_t now_us);
 void timer_rtx_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now, uint32_t delay_us);
 void timer_rtx_stop(struct tcp_stack *s, struct tcp_conn *c);

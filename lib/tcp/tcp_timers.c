@@ -14,6 +14,16 @@ uint32_t tick_of(const struct tcp_stack *s, uint64_t now_us)
 	return (uint32_t)(now_us / s->p.tick_us);
 }
 
+/* 32-bit ticks of a TSC-derived clock may be anywhere (and wrap): start the
+ * wheel just before the first `now` the stack sees. */
+void clock_start(struct tcp_stack *s, uint64_t now)
+{
+	if (s->clock_started)
+		return;
+	s->clock_started = true;
+	s->wheel->cur = tick_of(s, now) - 1;
+}
+
 /* Round up: a timer never fires early. */
 static uint32_t deadline(const struct tcp_stack *s, uint64_t now, uint32_t delay_us)
 {
@@ -201,6 +211,7 @@ static void conn_timer_fire(void *arg, uint32_t id)
 
 void tcp_timers_run(struct tcp_stack *s, uint64_t now)
 {
+	clock_start(s, now);
 	struct fire_ctx f = {.s = s, .now = now, .tick = tick_of(s, now)};
 	tw_advance(s->wheel, f.tick, conn_timer_fire, &f);
 }
