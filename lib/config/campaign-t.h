@@ -128,6 +128,7 @@ struct campaign_request {
 	const char *body_file; /* as written, NULL for inline bodies */
 	unsigned weight;       /* default 1 */
 	size_t target;         /* index in targets[]; default 0 */
+	uint32_t max_head_bytes; /* response status line + headers at most; default 16 KiB */
 	unsigned variables;    /* enum campaign_variable bits used anywhere */
 	uint32_t status_classes; /* expected statuses; default 2xx|3xx */
 	struct campaign_pattern *patterns;

@@ -17,8 +17,6 @@
 
 #ifdef CONFIG_HAVE_TELEMETRY_SECTION
 #include "telemetry/telemetry-config.h"
-int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *out,
-			   struct config_errors *e);
 #endif
 
 /* ---- arena: everything of a campaign is freed at once ---- */
@@ -49,6 +47,11 @@ char *campaign_strdup(struct campaign *c, const char *s)
 
 void campaign_free(struct campaign *c)
 {
+#ifdef CONFIG_HAVE_TELEMETRY_SECTION
+	/* its strings are malloc'd by section-telemetry.c, the struct is ours */
+	if (c->telemetry)
+		telemetry_config_clear(c->telemetry);
+#endif
 	struct campaign_arena *a = c->arena;
 	while (a) {
 		struct campaign_arena *next = a->next;
@@ -169,9 +172,13 @@ static void section_telemetry(struct section_ctx *s, const struct yaml_node *n)
 		return;
 	s->c->has_telemetry = true;
 #ifdef CONFIG_HAVE_TELEMETRY_SECTION
-	s->c->telemetry = section_alloc(s, sizeof(*s->c->telemetry));
-	if (s->c->telemetry && config_parse_telemetry(n, s->c->telemetry, s->e) < 0)
-		s->c->telemetry = NULL;
+	struct telemetry_config *t = section_alloc(s, sizeof(*t));
+	if (!t)
+		return;
+	int r = config_parse_telemetry(n, t, s->e);
+	s->c->telemetry = t; /* also when partly filled: campaign_free() clears it */
+	if (r == -ENOMEM)
+		s->oom = 1;
 #else
 	/* accepted but ignored: this build has no telemetry section parser */
 	cfg_expect_kind(n, s->e, YAML_KIND_MAPPING);

@@ -22,7 +22,8 @@
 #define VARIABLES_EXPECTED "one of: ${seq}, ${rand}, ${conn}, ${lcore}"
 
 static const char *const request_keys[] = {
-	"name", "method", "path", "headers", "body", "body_file", "weight", "target", "expect", NULL,
+	"name", "method", "path", "headers", "body", "body_file", "weight", "target", "max_head",
+	"expect", NULL,
 };
 static const char *const request_expect_keys[] = {"status", "body", NULL};
 static const char *const body_expect_keys[] = {"must", "must_not", NULL};
@@ -111,8 +112,8 @@ static void parse_headers(struct section_ctx *s, const struct yaml_node *n,
 		for (size_t k = 0; reserved_headers[k]; k++)
 			if (!strcasecmp(p->key, reserved_headers[k]))
 				config_error_at(s->e, &p->key_mark, p->value->path,
-						"a header drench does not set itself (Host comes "
-						"from the target's host)",
+						"a header drench does not set itself; Host comes "
+						"from targets[].host",
 						"header %s is set by drench", reserved_headers[k]);
 		if (cfg_get_string(p->value, s->e, &value) < 0)
 			continue;
@@ -341,6 +342,9 @@ static void parse_request(struct section_ctx *s, const struct yaml_node *n,
 	parse_body(s, n, r);
 	if (cfg_get_int(yaml_map_get(n, "weight"), s->e, 1, 1000000, &weight) > 0)
 		r->weight = (unsigned)weight;
+	uint64_t head = 16384;
+	cfg_get_size(yaml_map_get(n, "max_head"), s->e, 256, 1u << 20, &head);
+	r->max_head_bytes = (uint32_t)head;
 	const struct yaml_node *tn = yaml_map_get(n, "target");
 	if (cfg_get_string(tn, s->e, &target) > 0) {
 		long t = campaign_find_target(s->c, target);

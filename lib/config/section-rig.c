@@ -314,7 +314,7 @@ static void check_numa(struct section_ctx *s, const struct yaml_node *rig_node)
 		snprintf(expected, sizeof(expected),
 			 "worker lcores on socket %d, or allow_remote_numa: true", node);
 		config_error_at(s->e, &at->mark, at->path, expected,
-				"NIC %s is on NUMA socket %d but worker lcores %s are not",
+				"NIC %s is on NUMA socket %d, worker lcores elsewhere: %s",
 				rig->ports[i].name, node, off);
 	}
 	const struct yaml_node *sock = yaml_map_get(rig_node, "numa_socket");
@@ -323,7 +323,7 @@ static void check_numa(struct section_ctx *s, const struct yaml_node *rig_node)
 		snprintf(expected, sizeof(expected),
 			 "worker lcores on socket %d, or allow_remote_numa: true", rig->numa_socket);
 		config_error_at(s->e, &sock->mark, sock->path, expected,
-				"worker lcores %s are not on NUMA socket %d", off, rig->numa_socket);
+				"worker lcores not on NUMA socket %d: %s", rig->numa_socket, off);
 	}
 }
 

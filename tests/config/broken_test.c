@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The broken-file table: each campaign under broken/ (or ok.yaml with bad
+ * overrides) and the exact error lines `drench check` must print for it, all
+ * of them, in order. The machine is described, not probed: 2 CPUs on NUMA
+ * node 0, and a NIC 0000:03:00.0 on node 1.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config/campaign.h"
+#include "config/test-paths.h"
+
+#define MAX_LINES 12
+#define MAX_SETS 4
+
+struct row {
+	int line;
+	const char *file;
+	const char *sets[MAX_SETS];
+	const char *errors[MAX_LINES];
+};
+
+#define DUR "(expected a number with unit ms, s, m, h)"
+
+static const struct row table[] = {
+	{__LINE__, "broken/unknown-key.yaml", {NULL}, {
+		"broken/unknown-key.yaml:12:5: phases[0].duration: missing required key " DUR,
+		"broken/unknown-key.yaml:13:5: phases[0].durration: unknown key, did you mean "
+		"\"duration\"? (expected one of: name, duration, connections, rate, cps, idle, "
+		"steps, pipeline, requests_per_connection, requests, expect)",
+	}},
+	{__LINE__, "broken/missing-key.yaml", {NULL}, {
+		"broken/missing-key.yaml:6:5: targets[0].address: missing required key (expected "
+		"an IPv4 address such as 198.18.0.1)",
+	}},
+	{__LINE__, "broken/wrong-type.yaml", {NULL}, {
+		"broken/wrong-type.yaml:12:3: phases: wrong type, got a mapping (expected a list)",
+	}},
+	{__LINE__, "broken/bad-units.yaml", {NULL}, {
+		"broken/bad-units.yaml:11:15: requests[0].max_head: bad size \"64kb\" (expected a "
+		"size such as 512, 64KiB, 1MiB, 512MB, from 256 to 1048576 bytes)",
+		"broken/bad-units.yaml:14:15: phases[0].duration: bad duration \"10x\" " DUR,
+		"broken/bad-units.yaml:15:11: phases[0].rate: bad rate \"fast\" (expected requests "
+		"per second such as 500 or 10k)",
+		"broken/bad-units.yaml:18:25: phases[1].cps.to: bad rate \"100Mbps\" (expected "
+		"connections per second such as 500 or 10k)",
+		"broken/bad-units.yaml:20:18: expect.latency.p99: bad duration \"5 ms\" " DUR,
+		"broken/bad-units.yaml:21:20: expect.max_error_ratio: bad percentage \"5\" "
+		"(expected a percentage from 0% to 100% such as 5%)",
+	}},
+	{__LINE__, "broken/two-models.yaml", {NULL}, {
+		"broken/two-models.yaml:15:5: phases[0].rate: two load models, connections and rate "
+		"(expected exactly one of connections, rate, cps, idle or steps)",
+	}},
+	{__LINE__, "broken/no-model.yaml", {NULL}, {
+		"broken/no-model.yaml:12:5: phases[0]: no load model (expected exactly one of "
+		"connections, rate, cps, idle or steps)",
+	}},
+	{__LINE__, "broken/syntax-error.yaml", {NULL}, {
+		"broken/syntax-error.yaml:14:16: YAML syntax error: did not find expected ',' or "
+		"']' while parsing a flow sequence at line 13, column 15",
+	}},
+	{__LINE__, "broken/bad-regex.yaml", {NULL}, {
+		"broken/bad-regex.yaml:14:20: requests[0].expect.body.must_not[0]: bad regex "
+		"\"error(\": Missing close parenthesis for group started at index 5. (expected a "
+		"regular expression hyperscan accepts)",
+	}},
+	{__LINE__, "broken/too-many-lcores.yaml", {NULL}, {
+		"broken/too-many-lcores.yaml:3:21: rig.lcores.workers: 4 lcores requested but this "
+		"machine has 2 (expected at most 2 lcores, ids 0 to 1 on this machine)",
+	}},
+	{__LINE__, "broken/lcore-missing.yaml", {NULL}, {
+		"broken/lcore-missing.yaml:3:25: rig.lcores.workers[1]: lcore 7 does not exist "
+		"(expected at most 2 lcores, ids 0 to 1 on this machine)",
+	}},
+	{__LINE__, "broken/remote-numa.yaml", {NULL}, {
+		"broken/remote-numa.yaml:2:11: rig.ports[0]: NIC 0000:03:00.0 is on NUMA socket 1, "
+		"worker lcores elsewhere: 1 (expected worker lcores on socket 1, or "
+		"allow_remote_numa: true)",
+	}},
+	{__LINE__, "broken/three-mistakes.yaml", {NULL}, {
+		"broken/three-mistakes.yaml:7:14: targets[0].address: bad IPv4 address "
+		"\"198.18.0.300\" (expected an IPv4 address such as 198.18.0.2)",
+		"broken/three-mistakes.yaml:10:11: requests[0].path: bad path \"64b\" (expected a "
+		"path starting with / without spaces)",
+		"broken/three-mistakes.yaml:14:18: phases[0].connections: connections is zero "
+		"(expected a level above zero, or {from, to})",
+	}},
+	{__LINE__, "broken/impossible.yaml", {NULL}, {
+		"broken/impossible.yaml:11:13: requests[0].target: unknown target \"apache\" "
+		"(expected the name of a target)",
+		"broken/impossible.yaml:12:15: requests[0].headers.Host: header Host is set by "
+		"drench (expected a header drench does not set itself; Host comes from "
+		"targets[].host)",
+		"broken/impossible.yaml:12:41: requests[0].headers.X-Run: unknown variable ${run} "
+		"(expected one of: ${seq}, ${rand}, ${conn}, ${lcore})",
+		"broken/impossible.yaml:16:18: phases[0].connections: 100000 connections need 2 "
+		"local addresses, the rig has 1 (expected at most 64512 connections, or more "
+		"rig.local_ips)",
+		"broken/impossible.yaml:20:15: phases[1].pipeline: pipeline applies to the "
+		"connections model only (expected connections in this phase)",
+		"broken/impossible.yaml:21:23: phases[1].requests[1]: unknown request \"large\" "
+		"(expected the name of a request)",
+		"broken/impossible.yaml:22:11: phases[2].name: phase \"warm\" is defined twice "
+		"(expected a name used once)",
+		"broken/impossible.yaml:23:15: phases[2].duration: a steps phase takes its duration "
+		"from its steps (expected steps.hold and steps.pause)",
+		"broken/impossible.yaml:24:38: phases[2].steps.step: step is zero (expected a step "
+		"above zero)",
+	}},
+	/* overrides are checked like the file, at their position in the argument */
+	{__LINE__, "ok.yaml", {"phases.*.duration=10x", "rig.lcores.workers=[1, 9]",
+			       "phases.1.steps.hold=2s", "phases.2.name=x"}, {
+		"--set:1:19: phases[0].duration: bad duration \"10x\" " DUR,
+		"--set:2:24: rig.lcores.workers[1]: lcore 9 does not exist (expected at most 2 "
+		"lcores, ids 0 to 1 on this machine)",
+		"--set:4:1: override \"phases.2.name=x\": index past the end of the list (expected "
+		"KEY.PATH=VALUE selecting existing items)",
+	}},
+	{__LINE__, "broken/does-not-exist.yaml", {NULL}, {
+		"broken/does-not-exist.yaml:1:1: cannot open: No such file or directory (expected "
+		"a readable YAML file)",
+	}},
+};
+
+static int cpu_node(unsigned cpu, void *ctx)
+{
+	(void)cpu;
+	(void)ctx;
+	return 0;
+}
+
+static int pci_node(const char *pci, void *ctx)
+{
+	(void)ctx;
+	return strcmp(pci, "0000:03:00.0") ? -1 : 1;
+}
+
+static const struct campaign_host two_cpus = {2, cpu_node, pci_node, NULL};
+
+static size_t count_sets(const struct row *r)
+{
+	size_t n = 0;
+	while (n < MAX_SETS && r->sets[n])
+		n++;
+	return n;
+}
+
+static void every_broken_file_gives_exactly_its_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(chdir(DRENCH_SOURCE_ROOT "/tests/config"), 0);
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		const struct row *r = &table[i];
+		struct config_errors e;
+		struct campaign c;
+		size_t want = 0;
+
+		config_errors_init(&e);
+		while (want < MAX_LINES && r->errors[want])
+			want++;
+		int ret = campaign_load_on(&two_cpus, r->file, r->sets, count_sets(r), &c, &e);
+		for (size_t k = 0; k < e.n || k < want; k++) {
+			const char *got = k < e.n ? e.v[k].text : "(nothing)";
+			const char *exp = k < want ? r->errors[k] : "(nothing)";
+			if (strcmp(got, exp))
+				fail_msg("row at line %d, error %zu:\n got: %s\nwant: %s", r->line, k,
+					 got, exp);
+		}
+		assert_int_equal(ret, -22);
+		assert_null(c.arena); /* nothing kept, nothing to free */
+		config_errors_free(&e);
+	}
+}
+
+static void the_valid_file_loads_with_its_steps_expanded(void **state)
+{
+	(void)state;
+	struct config_errors e;
+	struct campaign c;
+
+	config_errors_init(&e);
+	assert_int_equal(chdir(DRENCH_SOURCE_ROOT "/tests/config"), 0);
+	int ret = campaign_load_on(&two_cpus, "ok.yaml", NULL, 0, &c, &e);
+	config_errors_print(&e, stderr);
+	assert_int_equal(ret, 0);
+	assert_int_equal(c.n_phases, 1 + 5); /* warm, ramp-1000, pause, ramp-2000, pause, ramp-3000 */
+	assert_string_equal(c.phases[5].name, "ramp-3000");
+	assert_int_equal(c.phases[5].model, CAMPAIGN_LOAD_RATE);
+	assert_true(c.phases[5].level.from == 3000);
+	assert_int_equal(c.total_duration_us, (10 + 3 * 5 + 2 * 1) * 1000000ULL);
+	assert_int_equal(c.rig.n_local_addresses, 4);
+	assert_int_equal(c.phases[0].n_mix, 2);
+	assert_int_equal(c.phases[0].mix[1].weight, 3);
+	assert_int_equal(c.requests[1].max_head_bytes, 16384);
+	campaign_free(&c);
+	config_errors_free(&e);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_broken_file_gives_exactly_its_errors),
+		cmocka_unit_test(the_valid_file_loads_with_its_steps_expanded),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
