@@ -18,7 +18,7 @@
 #define IPS_EXPECTED "an IPv4 address, a range 198.18.0.2-198.18.0.9, or a prefix 198.18.0.0/24"
 
 static const char *const rig_keys[] = {
-	"ports", "lcores", "numa_socket", "allow_remote_numa", "local_ips", "mtu", NULL,
+	"ports", "lcores", "numa_socket", "allow_remote_numa", "local_ips", "gateway", "mtu", NULL,
 };
 static const char *const lcore_keys[] = {"workers", "telemetry", NULL};
 
@@ -348,6 +348,7 @@ void section_rig(struct section_ctx *s, const struct yaml_node *n)
 	const struct yaml_node *ips = cfg_require(n, "local_ips", s->e, IPS_EXPECTED);
 	if (ips)
 		parse_local_ips(s, ips);
+	rig->has_gateway = cfg_get_ipv4(yaml_map_get(n, "gateway"), s->e, &rig->gateway) > 0;
 	if (cfg_get_int(yaml_map_get(n, "mtu"), s->e, 576, 9216, &v) > 0)
 		rig->mtu = (uint16_t)v;
 	check_numa(s, n);
