@@ -593,6 +593,56 @@ static void a_line_of_max_line_bytes_passes_and_one_more_fails(void **state)
 	assert_int_equal(http_resp_errcode(&p), HTTP_ERR_LINE_TOO_LONG);
 }
 
+/* Parse whole (fast paths) and byte by byte; both must agree. */
+static enum http_resp_err parse_both_ways(const char *buf, size_t len, int line)
+{
+	struct http_resp p;
+	enum http_resp_err whole = parse_once(buf, len), bytewise = HTTP_ERR_NONE;
+
+	http_resp_init(&p, false, NULL);
+	for (size_t i = 0; i < len && !http_resp_done(&p); i++) {
+		if (http_resp_feed(&p, (const uint8_t *)buf + i, 1) < 0) {
+			bytewise = http_resp_errcode(&p);
+			break;
+		}
+	}
+	if (whole != bytewise)
+		fail_msg("line %d: whole \"%s\", byte by byte \"%s\"", line,
+			 http_resp_err_str(whole), http_resp_err_str(bytewise));
+	return whole;
+}
+
+static bool rfc_tchar(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+static void every_byte_value_is_classified_as_rfc_9110_says(void **state)
+{
+	char buf[128];
+
+	(void)state;
+	for (int c = 0; c < 256; c++) {
+		bool ctl = (c < 0x20 && c != '\t') || c == 0x7f;
+		int n;
+
+		/* in a header value and in the reason phrase: anything but controls */
+		n = snprintf(buf, sizeof(buf), "HTTP/1.1 200 OK\r\nX-V: a%cb\r\n\r\n", c);
+		if ((parse_both_ways(buf, (size_t)n, __LINE__) != HTTP_ERR_NONE) != ctl)
+			fail_msg("byte 0x%02x in a header value", c);
+		n = snprintf(buf, sizeof(buf), "HTTP/1.1 200 O%cK\r\n\r\n", c);
+		if ((parse_both_ways(buf, (size_t)n, __LINE__) != HTTP_ERR_NONE) != ctl)
+			fail_msg("byte 0x%02x in a reason phrase", c);
+		/* in a header name: tokens only (':' would end the name) */
+		if (c == ':')
+			continue;
+		n = snprintf(buf, sizeof(buf), "HTTP/1.1 200 OK\r\nX%cY: 1\r\n\r\n", c);
+		if ((parse_both_ways(buf, (size_t)n, __LINE__) == HTTP_ERR_NONE) != rfc_tchar(c))
+			fail_msg("byte 0x%02x in a header name", c);
+	}
+}
+
 static void parser_state_fits_in_48_bytes(void **state)
 {
 	(void)state;
@@ -669,6 +719,7 @@ int main(void)
 		cmocka_unit_test(large_bodies_are_counted_and_seen_in_full),
 		cmocka_unit_test(default_limits_allow_100_headers_and_8_kib),
 		cmocka_unit_test(a_line_of_max_line_bytes_passes_and_one_more_fails),
+		cmocka_unit_test(every_byte_value_is_classified_as_rfc_9110_says),
 		cmocka_unit_test(parser_state_fits_in_48_bytes),
 		cmocka_unit_test(closing_an_idle_connection_is_no_response),
 		cmocka_unit_test(a_done_parser_consumes_nothing_and_a_failed_one_stays_failed),
