@@ -36,26 +36,26 @@ struct http_limits {
 /* Why a response was rejected; http_resp_error() names it. */
 enum http_resp_err {
 	HTTP_ERR_NONE,
-	HTTP_ERR_VERSION,	    /* not "HTTP/1.x " */
-	HTTP_ERR_STATUS,	    /* not three digits 100..599 */
-	HTTP_ERR_REASON,	    /* control character in the reason phrase */
-	HTTP_ERR_LINE_END,	    /* CR not followed by LF */
-	HTTP_ERR_HEADER_NAME,	    /* empty name, non-token character, no colon */
-	HTTP_ERR_HEADER_VALUE,	    /* control character (NUL, ...) in a value */
-	HTTP_ERR_OBS_FOLD,	    /* header line continued with leading whitespace */
-	HTTP_ERR_CONTENT_LENGTH,    /* not a decimal number, or overflowing 64 bits */
+	HTTP_ERR_VERSION,	     /* not "HTTP/1.x " */
+	HTTP_ERR_STATUS,	     /* not three digits 100..599 */
+	HTTP_ERR_REASON,	     /* control character in the reason phrase */
+	HTTP_ERR_LINE_END,	     /* CR not followed by LF */
+	HTTP_ERR_HEADER_NAME,	     /* empty name, non-token character, no colon */
+	HTTP_ERR_HEADER_VALUE,	     /* control character (NUL, ...) in a value */
+	HTTP_ERR_OBS_FOLD,	     /* header line continued with leading whitespace */
+	HTTP_ERR_CONTENT_LENGTH,     /* not a decimal number, or overflowing 64 bits */
 	HTTP_ERR_DUP_CONTENT_LENGTH, /* two Content-Length values that differ */
-	HTTP_ERR_CL_TE_CONFLICT,    /* both Content-Length and Transfer-Encoding */
-	HTTP_ERR_CHUNK_SIZE,	    /* chunk size missing or not hexadecimal */
-	HTTP_ERR_CHUNK_OVERFLOW,    /* chunk size over 64 bits */
-	HTTP_ERR_CHUNK_EXT,	    /* control character in a chunk extension */
-	HTTP_ERR_CHUNK_END,	    /* chunk data not followed by CRLF */
-	HTTP_ERR_HEAD_TOO_LARGE,    /* more than max_head_bytes of headers/trailers */
-	HTTP_ERR_TOO_MANY_HEADERS,  /* more than max_headers lines */
-	HTTP_ERR_LINE_TOO_LONG,	    /* a line longer than max_line */
-	HTTP_ERR_SWITCHING,	    /* 101 Switching Protocols: not for a load generator */
-	HTTP_ERR_TRUNCATED,	    /* connection closed inside a response */
-	HTTP_ERR_NO_RESPONSE,	    /* connection closed before any byte of a response */
+	HTTP_ERR_CL_TE_CONFLICT,     /* both Content-Length and Transfer-Encoding */
+	HTTP_ERR_CHUNK_SIZE,	     /* chunk size missing or not hexadecimal */
+	HTTP_ERR_CHUNK_OVERFLOW,     /* chunk size over 64 bits */
+	HTTP_ERR_CHUNK_EXT,	     /* control character in a chunk extension */
+	HTTP_ERR_CHUNK_END,	     /* chunk data not followed by CRLF */
+	HTTP_ERR_HEAD_TOO_LARGE,     /* more than max_head_bytes of headers/trailers */
+	HTTP_ERR_TOO_MANY_HEADERS,   /* more than max_headers lines */
+	HTTP_ERR_LINE_TOO_LONG,	     /* a line longer than max_line */
+	HTTP_ERR_SWITCHING,	     /* 101 Switching Protocols: not for a load generator */
+	HTTP_ERR_TRUNCATED,	     /* connection closed inside a response */
+	HTTP_ERR_NO_RESPONSE,	     /* connection closed before any byte of a response */
 	HTTP_ERR_COUNT,
 };
 
@@ -72,9 +72,9 @@ struct http_resp {
 	uint16_t line_len;	 /* bytes of the current line so far */
 	uint16_t n_headers;	 /* header (or trailer) lines so far */
 	uint16_t status;
-	uint16_t flags;	 /* HTTP_RESP_F_* in resp.c */
-	uint8_t state;	 /* enum in resp.c */
-	uint8_t sub;	 /* header being parsed and its token candidates */
-	uint8_t tok;	 /* position in the current value token */
-	uint8_t err;	 /* enum http_resp_err */
+	uint16_t flags; /* HTTP_RESP_F_* in resp.c */
+	uint8_t state;	/* enum in resp.c */
+	uint8_t sub;	/* header being parsed and its token candidates */
+	uint8_t tok;	/* position in the current value token */
+	uint8_t err;	/* enum http_resp_err */
 };

@@ -10,9 +10,9 @@
  * the next byte must be LF; `remaining` holds the number being parsed
  * (Content-Length, chunk size) and then the bytes left in the body or chunk.
  */
-#include <stdbool.h>
-
 #include "http/resp.h"
+
+#include <stdbool.h>
 
 _Static_assert(sizeof(struct http_resp) <= 48, "the parser lives in every connection");
 
@@ -25,29 +25,29 @@ enum resp_state {
 	ST_HDR_NAME,
 	ST_HDR_VALUE, /* states up to here count toward head_bytes */
 	ST_CHUNK_SIZE,
-	ST_CHUNK_SIZE_WS, /* blanks after the size */
-	ST_CHUNK_EXT,	  /* ";name=value..." skipped */
+	ST_CHUNK_SIZE_WS,  /* blanks after the size */
+	ST_CHUNK_EXT,	   /* ";name=value..." skipped */
 	ST_CHUNK_DATA_END, /* CRLF after chunk data; states up to here go byte by byte */
-	ST_BODY_LENGTH,	  /* Content-Length body */
-	ST_BODY_CLOSE,	  /* body ends at FIN */
+	ST_BODY_LENGTH,	   /* Content-Length body */
+	ST_BODY_CLOSE,	   /* body ends at FIN */
 	ST_CHUNK_DATA,
 	ST_DONE,
 	ST_ERROR,
 };
 
 enum resp_flag {
-	F_CR = 1 << 0,		   /* a line-ending CR was seen: LF must follow */
-	F_STARTED = 1 << 1,	   /* a byte of this response arrived */
-	F_HEAD_REQ = 1 << 2,	   /* the request was HEAD: no body */
-	F_HTTP10 = 1 << 3,	   /* HTTP/1.0 status line */
-	F_HAS_CL = 1 << 4,	   /* Content-Length seen, value in content_length */
-	F_HAS_TE = 1 << 5,	   /* Transfer-Encoding seen */
-	F_CHUNKED = 1 << 6,	   /* the last transfer coding is chunked */
-	F_CONN_CLOSE = 1 << 7,	   /* Connection: close */
+	F_CR = 1 << 0,		    /* a line-ending CR was seen: LF must follow */
+	F_STARTED = 1 << 1,	    /* a byte of this response arrived */
+	F_HEAD_REQ = 1 << 2,	    /* the request was HEAD: no body */
+	F_HTTP10 = 1 << 3,	    /* HTTP/1.0 status line */
+	F_HAS_CL = 1 << 4,	    /* Content-Length seen, value in content_length */
+	F_HAS_TE = 1 << 5,	    /* Transfer-Encoding seen */
+	F_CHUNKED = 1 << 6,	    /* the last transfer coding is chunked */
+	F_CONN_CLOSE = 1 << 7,	    /* Connection: close */
 	F_CONN_KEEP_ALIVE = 1 << 8, /* Connection: keep-alive */
-	F_UNTIL_CLOSE = 1 << 9,	   /* body delimited by FIN */
-	F_TRAILERS = 1 << 10,	   /* header states are parsing chunked trailers */
-	F_HEADERS_DONE = 1 << 11,  /* head of the final response complete */
+	F_UNTIL_CLOSE = 1 << 9,	    /* body delimited by FIN */
+	F_TRAILERS = 1 << 10,	    /* header states are parsing chunked trailers */
+	F_HEADERS_DONE = 1 << 11,   /* head of the final response complete */
 };
 
 /* Headers the parser acts on; their id is kept in the low bits of `sub`. */
@@ -63,9 +63,9 @@ enum header_id {
 #define SUB_NAME_CANDIDATES 0x0e /* bit (1 << id) while the name is matched */
 #define SUB_WORD_SHIFT 4	 /* token candidates while a value is matched */
 
-#define TOK_POS 0x3f	/* bytes of the current token (or: a digit was seen) */
-#define TOK_ENDED 0x40	/* blank after the token: only ',' or line end may follow */
-#define TOK_BAD 0x80	/* the token matches no word */
+#define TOK_POS 0x3f   /* bytes of the current token (or: a digit was seen) */
+#define TOK_ENDED 0x40 /* blank after the token: only ',' or line end may follow */
+#define TOK_BAD 0x80   /* the token matches no word */
 
 static const char *const header_names[HDR_COUNT] = {
 	[HDR_CONTENT_LENGTH] = "content-length",

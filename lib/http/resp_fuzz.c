@@ -19,8 +19,7 @@ struct result {
 	enum http_resp_err err;
 };
 
-static const struct http_limits small = {.max_head_bytes = 200, .max_headers = 5,
-					 .max_line = 60};
+static const struct http_limits small = {.max_head_bytes = 200, .max_headers = 5, .max_line = 60};
 
 static void done(struct result *r, struct http_resp *p, bool head, const struct http_limits *lim)
 {

@@ -4,6 +4,8 @@
  * split point, and as every truncated prefix. Every piece is a heap copy of
  * exactly its size, so AddressSanitizer catches any read past len.
  */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,10 +14,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 #include "http/resp.h"
 
-#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+#define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 
 #define MAX_RESP 3
 #define BODY_KEEP 256
@@ -31,11 +34,11 @@ struct vector {
 	int line;
 	const char *input;
 	size_t len;
-	bool head;			/* the request was HEAD */
-	const struct http_limits *lim;	/* NULL: defaults */
-	int n_resp;			/* responses that complete */
+	bool head;		       /* the request was HEAD */
+	const struct http_limits *lim; /* NULL: defaults */
+	int n_resp;		       /* responses that complete */
 	struct expect resp[MAX_RESP];
-	enum http_resp_err err;		/* expected error, from feed or EOF */
+	enum http_resp_err err; /* expected error, from feed or EOF */
 };
 
 /* A connection as the worker has one: the parser is embedded. */
@@ -71,8 +74,11 @@ static void on_body(void *arg, struct http_resp *p, const uint8_t *data, size_t 
 static const struct http_limits test_limits = {.on_body = on_body, .body_arg = &body_arg_marker};
 
 static const struct http_limits small_limits = {
-	.max_head_bytes = 80, .max_headers = 3, .max_line = 40,
-	.on_body = on_body, .body_arg = &body_arg_marker,
+	.max_head_bytes = 80,
+	.max_headers = 3,
+	.max_line = 40,
+	.on_body = on_body,
+	.body_arg = &body_arg_marker,
 };
 
 static void conn_init(struct conn *c, const struct vector *v)
@@ -103,8 +109,8 @@ static void record(struct outcome *o, struct conn *c, const struct vector *v)
 }
 
 /* Feed one piece; false once the parser failed. */
-static bool feed_piece(struct outcome *o, struct conn *c, const struct vector *v,
-		       const char *src, size_t len)
+static bool feed_piece(struct outcome *o, struct conn *c, const struct vector *v, const char *src,
+		       size_t len)
 {
 	uint8_t *piece = malloc(len > 0 ? len : 1);
 	size_t off = 0;
@@ -169,9 +175,10 @@ static void check_response(const struct vector *v, const struct outcome *o, int 
 	if (got->status != want->status || got->body_bytes != want->body_bytes ||
 	    got->keep_alive != want->keep_alive)
 		fail_msg("line %d (%s): response %d: status %d body %lu keep-alive %d, "
-			 "expected %d %lu %d", v->line, how, i, got->status,
-			 (unsigned long)got->body_bytes, got->keep_alive, want->status,
-			 (unsigned long)want->body_bytes, want->keep_alive);
+			 "expected %d %lu %d",
+			 v->line, how, i, got->status, (unsigned long)got->body_bytes,
+			 got->keep_alive, want->status, (unsigned long)want->body_bytes,
+			 want->keep_alive);
 	if (want->body != NULL && strcmp(o->body[i], want->body) != 0)
 		fail_msg("line %d (%s): response %d: body \"%s\", expected \"%s\"", v->line, how, i,
 			 o->body[i], want->body);
@@ -201,8 +208,8 @@ static void check_prefix(const struct vector *v, const struct outcome *o, size_t
 		fail_msg("line %d (%s): error \"%s\", expected none or \"%s\"", v->line, how,
 			 http_resp_err_str(o->err), http_resp_err_str(v->err));
 	if (o->n_resp > v->n_resp)
-		fail_msg("line %d (%s): %d responses, expected at most %d", v->line, how,
-			 o->n_resp, v->n_resp);
+		fail_msg("line %d (%s): %d responses, expected at most %d", v->line, how, o->n_resp,
+			 v->n_resp);
 	for (int i = 0; i < o->n_resp; i++) {
 		/* a close-delimited body is cut short by the prefix */
 		if (i == v->n_resp - 1 && o->until_close)
@@ -256,19 +263,27 @@ static const struct vector valid[] = {
 	{__LINE__, IN("HTTP/1.1 200\r\nContent-Length: 2\r\n\r\nok"), OK1(200, 2, true, "ok")},
 	{__LINE__, IN("HTTP/1.1 503 \r\nContent-Length: 0\r\n\r\n"), OK1(503, 0, true, "")},
 	{__LINE__, IN("HTTP/1.1 200 OK\nContent-Length: 1\n\nx"), OK1(200, 1, true, "x")},
-	{__LINE__, IN("HTTP/1.1 200 Ok \xc3\xa9\tfine\r\nX-A: \t v\xff \"q\" \r\nContent-Length: 1"
-		      "\r\n\r\nz"), OK1(200, 1, true, "z")},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		      "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"), OK1(200, 11, true, "hello world")},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		      "5;name=value\r\nhello\r\nA ; a=b;c=\"d\"\r\n0123456789\r\n0;last\r\n"
-		      "Expires: never\r\nX-Trailer: 1\r\n\r\n"),
+	{__LINE__,
+	 IN("HTTP/1.1 200 Ok \xc3\xa9\tfine\r\nX-A: \t v\xff \"q\" \r\nContent-Length: 1"
+	    "\r\n\r\nz"),
+	 OK1(200, 1, true, "z")},
+	{__LINE__,
+	 IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"),
+	 OK1(200, 11, true, "hello world")},
+	{__LINE__,
+	 IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "5;name=value\r\nhello\r\nA ; a=b;c=\"d\"\r\n0123456789\r\n0;last\r\n"
+	    "Expires: never\r\nX-Trailer: 1\r\n\r\n"),
 	 OK1(200, 15, true, "hello0123456789")},
-	{__LINE__, IN("HTTP/1.1 201 Created\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n"
-		      "1a\r\nabcdefghijklmnopqrstuvwxyz\r\n000\r\n\r\n"),
+	{__LINE__,
+	 IN("HTTP/1.1 201 Created\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n"
+	    "1a\r\nabcdefghijklmnopqrstuvwxyz\r\n000\r\n\r\n"),
 	 OK1(201, 26, true, "abcdefghijklmnopqrstuvwxyz")},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		      "4\r\n\r\n\r\n\r\n0\r\nContent-Length: 99\r\n\r\n"), OK1(200, 4, true, "\r\n\r\n")},
+	{__LINE__,
+	 IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "4\r\n\r\n\r\n\r\n0\r\nContent-Length: 99\r\n\r\n"),
+	 OK1(200, 4, true, "\r\n\r\n")},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
 	 OK1(200, 0, true, "")},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n"), .head = true,
@@ -278,10 +293,13 @@ static const struct vector valid[] = {
 	{__LINE__, IN("HTTP/1.1 204 No Content\r\nDate: today\r\n\r\n"), OK1(204, 0, true, "")},
 	{__LINE__, IN("HTTP/1.1 304 Not Modified\r\nContent-Length: 42\r\nETag: \"x\"\r\n\r\n"),
 	 OK1(304, 0, true, "")},
-	{__LINE__, IN("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+	{__LINE__,
+	 IN("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
 	 OK1(200, 2, true, "ok")},
-	{__LINE__, IN("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
-		      "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"), OK1(200, 2, false, "ok")},
+	{__LINE__,
+	 IN("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+	    "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+	 OK1(200, 2, false, "ok")},
 	{__LINE__, IN("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n"),
 	 .head = true, OK1(200, 0, true, "")},
 	{__LINE__, IN("HTTP/1.0 200 OK\r\nServer: x\r\n\r\nuntil the end"),
@@ -291,24 +309,30 @@ static const struct vector valid[] = {
 	 OK1(200, 2, false, "\x1f\x8b")},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n1\r\nx"),
 	 OK1(200, 4, false, "1\r\nx")},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: x\r\n"
-		      "\r\nab"), OK1(200, 2, false, "ab")},
+	{__LINE__,
+	 IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: x\r\n"
+	    "\r\nab"),
+	 OK1(200, 2, false, "ab")},
 	{__LINE__, IN("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nhi"),
 	 OK1(200, 2, true, "hi")},
 	{__LINE__, IN("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi"), OK1(200, 2, false, "hi")},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi"),
 	 OK1(200, 2, false, "hi")},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nConnection: Keep-Alive, CLOSE\r\nContent-Length: 0\r\n\r\n"),
+	{__LINE__,
+	 IN("HTTP/1.1 200 OK\r\nConnection: Keep-Alive, CLOSE\r\nContent-Length: 0\r\n\r\n"),
 	 OK1(200, 0, false, "")},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nConnection: upgrade ,close \r\nContent-Length: 0\r\n\r\n"),
+	{__LINE__,
+	 IN("HTTP/1.1 200 OK\r\nConnection: upgrade ,close \r\nContent-Length: 0\r\n\r\n"),
 	 OK1(200, 0, false, "")},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nConnection: closed, clo se\r\nContent-Length: 0\r\n\r\n"),
 	 OK1(200, 0, true, "")},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"
-		      "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nno\r\n0\r\n\r\n"),
+	{__LINE__,
+	 IN("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"
+	    "HTTP/1.1 404 Not Found\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nno\r\n0\r\n\r\n"),
 	 .n_resp = 2, .resp = {{200, 3, true, "abc"}, {404, 2, true, "no"}}},
-	{__LINE__, IN("HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\n\r\n"
-		      "HTTP/1.1 500 Oops\r\nContent-Length: 1\r\nConnection: close\r\n\r\n!"),
+	{__LINE__,
+	 IN("HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\n\r\n"
+	    "HTTP/1.1 500 Oops\r\nContent-Length: 1\r\nConnection: close\r\n\r\n!"),
 	 .n_resp = 3, .resp = {{204, 0, true, ""}, {304, 0, true, ""}, {500, 1, false, "!"}}},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nContent-Length: 1\r\n\r\nx"),
 	 .lim = &small_limits, OK1(200, 1, true, "x")},
@@ -351,11 +375,14 @@ static const struct vector invalid[] = {
 	 .err = HTTP_ERR_CONTENT_LENGTH},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n"),
 	 .err = HTTP_ERR_CONTENT_LENGTH},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n"), .err = HTTP_ERR_CONTENT_LENGTH},
+	{__LINE__, IN("HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\n"),
+	 .err = HTTP_ERR_CONTENT_LENGTH},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello"),
 	 .err = HTTP_ERR_DUP_CONTENT_LENGTH},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
-		      "5\r\nhello\r\n0\r\n\r\n"), .err = HTTP_ERR_CL_TE_CONFLICT},
+	{__LINE__,
+	 IN("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "5\r\nhello\r\n0\r\n\r\n"),
+	 .err = HTTP_ERR_CL_TE_CONFLICT},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n"),
 	 .err = HTTP_ERR_CL_TE_CONFLICT},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
@@ -370,8 +397,10 @@ static const struct vector invalid[] = {
 	 .err = HTTP_ERR_CHUNK_SIZE},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n;x\r\n"),
 	 .err = HTTP_ERR_CHUNK_SIZE},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		      "10000000000000000\r\n"), .err = HTTP_ERR_CHUNK_OVERFLOW},
+	{__LINE__,
+	 IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "10000000000000000\r\n"),
+	 .err = HTTP_ERR_CHUNK_OVERFLOW},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;a\x01\r\nhello\r\n"),
 	 .err = HTTP_ERR_CHUNK_EXT},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloX\r\n"),
@@ -384,13 +413,16 @@ static const struct vector invalid[] = {
 	 .lim = &small_limits, .err = HTTP_ERR_LINE_TOO_LONG},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n"),
 	 .lim = &small_limits, .err = HTTP_ERR_TOO_MANY_HEADERS},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nAaaa: 0123456789012345678\r\n"
-		      "Bbbb: 0123456789012345678\r\nCccc: 0123456789012345678\r\n\r\n"),
+	{__LINE__,
+	 IN("HTTP/1.1 200 OK\r\nAaaa: 0123456789012345678\r\n"
+	    "Bbbb: 0123456789012345678\r\nCccc: 0123456789012345678\r\n\r\n"),
 	 .lim = &small_limits, .err = HTTP_ERR_HEAD_TOO_LARGE},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-		      "0\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n"), .lim = &small_limits,
-	 .err = HTTP_ERR_TOO_MANY_HEADERS},
-	{__LINE__, IN("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"), .err = HTTP_ERR_TRUNCATED},
+	{__LINE__,
+	 IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	    "0\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n"),
+	 .lim = &small_limits, .err = HTTP_ERR_TOO_MANY_HEADERS},
+	{__LINE__, IN("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"),
+	 .err = HTTP_ERR_TRUNCATED},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n"), .err = HTTP_ERR_TRUNCATED},
 	{__LINE__, IN("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n"),
 	 .err = HTTP_ERR_TRUNCATED},

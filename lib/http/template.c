@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Building immutable request templates. */
+#include "http/template.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "http/template.h"
 
 struct http_template {
 	size_t len;
@@ -71,8 +71,8 @@ static bool spec_is_valid(const struct http_template_spec *s)
 {
 	if (s == NULL || s->method == NULL || s->path == NULL || s->host == NULL)
 		return false;
-	if (!is_token(s->method, strlen(s->method)) || s->path[0] != '/' ||
-	    !is_visible(s->path) || s->host[0] == '\0' || !is_visible(s->host))
+	if (!is_token(s->method, strlen(s->method)) || s->path[0] != '/' || !is_visible(s->path) ||
+	    s->host[0] == '\0' || !is_visible(s->host))
 		return false;
 	if ((s->n_headers > 0 && s->headers == NULL) || (s->body_len > 0 && s->body == NULL))
 		return false;
@@ -84,8 +84,8 @@ static bool spec_is_valid(const struct http_template_spec *s)
 
 static bool needs_content_length(const struct http_template_spec *s)
 {
-	return s->body_len > 0 || strcmp(s->method, "POST") == 0 ||
-	       strcmp(s->method, "PUT") == 0 || strcmp(s->method, "PATCH") == 0;
+	return s->body_len > 0 || strcmp(s->method, "POST") == 0 || strcmp(s->method, "PUT") == 0 ||
+	       strcmp(s->method, "PATCH") == 0;
 }
 
 /* Write the head into buf (or only measure it when buf is NULL); returns its length. */
@@ -93,8 +93,8 @@ static size_t format_head(const struct http_template_spec *s, char *buf, size_t 
 {
 	size_t n = 0;
 
-#define PUT(...) n += (size_t)snprintf(buf != NULL ? buf + n : NULL, buf != NULL ? size - n : 0, \
-				      __VA_ARGS__)
+#define PUT(...)                                                                                   \
+	n += (size_t)snprintf(buf != NULL ? buf + n : NULL, buf != NULL ? size - n : 0, __VA_ARGS__)
 	PUT("%s %s HTTP/1.1\r\nHost: %s", s->method, s->path, s->host);
 	if (s->port != 0 && s->port != 80)
 		PUT(":%u", (unsigned)s->port);

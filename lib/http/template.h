@@ -21,15 +21,15 @@
 struct http_template;
 
 struct http_template_spec {
-	const char *method;		/* token, e.g. "GET" (case-sensitive) */
-	const char *path;		/* origin form, starting with '/' */
-	const char *host;		/* Host header: name or address */
-	uint16_t port;			/* appended to Host unless 0 or 80 */
-	const char *const *headers;	/* "Name: value" lines, without CRLF */
+	const char *method;	    /* token, e.g. "GET" (case-sensitive) */
+	const char *path;	    /* origin form, starting with '/' */
+	const char *host;	    /* Host header: name or address */
+	uint16_t port;		    /* appended to Host unless 0 or 80 */
+	const char *const *headers; /* "Name: value" lines, without CRLF */
 	size_t n_headers;
 	const uint8_t *body;
 	size_t body_len;
-	bool close;			/* send "Connection: close" */
+	bool close; /* send "Connection: close" */
 };
 
 /** Build a template. NULL with errno: EINVAL for a bad method, path, host or

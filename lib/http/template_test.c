@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -6,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 #include "http/template.h"
 
@@ -33,8 +36,8 @@ static void a_get_is_keep_alive_with_only_a_host_header(void **state)
 
 static void a_port_other_than_80_goes_into_host(void **state)
 {
-	struct http_template_spec spec = {.method = "GET", .path = "/a?b=c", .host = "api.lab",
-					  .port = 8080};
+	struct http_template_spec spec = {
+		.method = "GET", .path = "/a?b=c", .host = "api.lab", .port = 8080};
 
 	(void)state;
 	check_bytes(&spec, "GET /a?b=c HTTP/1.1\r\nHost: api.lab:8080\r\n\r\n", __LINE__);
@@ -45,27 +48,37 @@ static void a_port_other_than_80_goes_into_host(void **state)
 static void extra_headers_keep_their_order_and_close_is_last(void **state)
 {
 	static const char *const headers[] = {"Accept: */*", "X-Trace:  a\tb"};
-	const struct http_template_spec spec = {.method = "GET", .path = "/x", .host = "h",
-						.headers = headers, .n_headers = 2, .close = true};
+	const struct http_template_spec spec = {.method = "GET",
+						.path = "/x",
+						.host = "h",
+						.headers = headers,
+						.n_headers = 2,
+						.close = true};
 
 	(void)state;
 	check_bytes(&spec,
 		    "GET /x HTTP/1.1\r\nHost: h\r\nAccept: */*\r\nX-Trace:  a\tb\r\n"
-		    "Connection: close\r\n\r\n", __LINE__);
+		    "Connection: close\r\n\r\n",
+		    __LINE__);
 }
 
 static void a_body_gets_its_content_length(void **state)
 {
 	static const char *const headers[] = {"Content-Type: application/json"};
 	static const uint8_t body[] = "{\"k\":1}";
-	const struct http_template_spec spec = {.method = "POST", .path = "/items", .host = "h",
-						.headers = headers, .n_headers = 1,
-						.body = body, .body_len = sizeof(body) - 1};
+	const struct http_template_spec spec = {.method = "POST",
+						.path = "/items",
+						.host = "h",
+						.headers = headers,
+						.n_headers = 1,
+						.body = body,
+						.body_len = sizeof(body) - 1};
 
 	(void)state;
 	check_bytes(&spec,
 		    "POST /items HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
-		    "Content-Length: 7\r\n\r\n{\"k\":1}", __LINE__);
+		    "Content-Length: 7\r\n\r\n{\"k\":1}",
+		    __LINE__);
 }
 
 static void an_empty_post_says_content_length_zero(void **state)
@@ -94,8 +107,8 @@ static void head_is_recognised(void **state)
 static void any_range_can_be_regenerated(void **state)
 {
 	static const uint8_t body[] = "0123456789";
-	const struct http_template_spec spec = {.method = "PUT", .path = "/k", .host = "h",
-						.body = body, .body_len = 10};
+	const struct http_template_spec spec = {
+		.method = "PUT", .path = "/k", .host = "h", .body = body, .body_len = 10};
 	struct http_template *t = http_template_create(&spec);
 	const uint8_t *bytes;
 	uint8_t buf[16];

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Parsing target URLs from campaigns. */
+#include "http/url.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <strings.h>
-
-#include "http/url.h"
 
 static bool is_host_char(char c)
 {

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 #include "http/url.h"
 
@@ -23,8 +26,8 @@ struct url_case {
 
 static const struct url_case cases[] = {
 	{__LINE__, "http://198.18.0.2", 0, "198.18.0.2", true, 0xc6120002, 80, "/"},
-	{__LINE__, "http://198.18.0.2:8080/api/v1?x=1&y=2", 0, "198.18.0.2", true, 0xc6120002,
-	 8080, "/api/v1?x=1&y=2"},
+	{__LINE__, "http://198.18.0.2:8080/api/v1?x=1&y=2", 0, "198.18.0.2", true, 0xc6120002, 8080,
+	 "/api/v1?x=1&y=2"},
 	{__LINE__, "HTTP://Api.Lab-1.example/", 0, "Api.Lab-1.example", false, 0, 80, "/"},
 	{__LINE__, "http://svc:65535", 0, "svc", false, 0, 65535, "/"},
 	{__LINE__, "http://svc?q=1", 0, "svc", false, 0, 80, "/?q=1"},

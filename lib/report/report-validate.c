@@ -20,31 +20,28 @@ enum field_kind {
 struct field {
 	const char *key;
 	enum field_kind kind;
-	const struct field *sub;     /* F_OBJECT, F_OBJECT_ARRAY: NULL-key terminated */
-	const char *const *allowed;  /* F_STRING: NULL-terminated set, or NULL for any */
+	const struct field *sub;    /* F_OBJECT, F_OBJECT_ARRAY: NULL-key terminated */
+	const char *const *allowed; /* F_STRING: NULL-terminated set, or NULL for any */
 };
 
 static const char *const top_verdicts[] = {"pass", "fail", NULL};
 static const char *const target_verdicts[] = {"leak", "suspect", "ok", "insufficient", NULL};
 
 static const struct field responses_fields[] = {
-	{"2xx", F_COUNT, NULL, NULL}, {"3xx", F_COUNT, NULL, NULL},
-	{"4xx", F_COUNT, NULL, NULL}, {"5xx", F_COUNT, NULL, NULL},
-	{NULL, 0, NULL, NULL},
+	{"2xx", F_COUNT, NULL, NULL}, {"3xx", F_COUNT, NULL, NULL}, {"4xx", F_COUNT, NULL, NULL},
+	{"5xx", F_COUNT, NULL, NULL}, {NULL, 0, NULL, NULL},
 };
 
 static const struct field errors_fields[] = {
-	{"connect", F_COUNT, NULL, NULL}, {"timeout", F_COUNT, NULL, NULL},
-	{"reset", F_COUNT, NULL, NULL},   {"parse", F_COUNT, NULL, NULL},
-	{"validation", F_COUNT, NULL, NULL},
-	{NULL, 0, NULL, NULL},
+	{"connect", F_COUNT, NULL, NULL},    {"timeout", F_COUNT, NULL, NULL},
+	{"reset", F_COUNT, NULL, NULL},	     {"parse", F_COUNT, NULL, NULL},
+	{"validation", F_COUNT, NULL, NULL}, {NULL, 0, NULL, NULL},
 };
 
 static const struct field latency_fields[] = {
-	{"p50", F_NUMBER_OR_NULL, NULL, NULL},	{"p90", F_NUMBER_OR_NULL, NULL, NULL},
-	{"p99", F_NUMBER_OR_NULL, NULL, NULL},	{"p999", F_NUMBER_OR_NULL, NULL, NULL},
-	{"max", F_NUMBER_OR_NULL, NULL, NULL},
-	{NULL, 0, NULL, NULL},
+	{"p50", F_NUMBER_OR_NULL, NULL, NULL}, {"p90", F_NUMBER_OR_NULL, NULL, NULL},
+	{"p99", F_NUMBER_OR_NULL, NULL, NULL}, {"p999", F_NUMBER_OR_NULL, NULL, NULL},
+	{"max", F_NUMBER_OR_NULL, NULL, NULL}, {NULL, 0, NULL, NULL},
 };
 
 static const struct field phase_fields[] = {
@@ -143,7 +140,8 @@ static int check_array(struct checker *c, const json_t *v, const struct field *f
 
 	if (!json_is_array(v))
 		return fail(c, "expected array");
-	json_array_foreach(v, i, e) {
+	json_array_foreach(v, i, e)
+	{
 		size_t old = path_push(c, "[%zu]", i);
 		int rc = f->kind == F_STRING_ARRAY ? check_string(c, e, NULL)
 						   : check_object(c, e, f->sub);
@@ -167,7 +165,8 @@ static int check_value(struct checker *c, const json_t *v, const struct field *f
 	case F_NUMBER:
 		return json_is_number(v) ? 0 : fail(c, "expected number");
 	case F_NUMBER_OR_NULL:
-		return json_is_number(v) || json_is_null(v) ? 0 : fail(c, "expected number or null");
+		return json_is_number(v) || json_is_null(v) ? 0
+							    : fail(c, "expected number or null");
 	case F_OBJECT:
 		return check_object(c, v, f->sub);
 	case F_OBJECT_ARRAY:

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Building the report.json tree (schema 1). */
+#include "report/report.h"
+
 #include <errno.h>
 #include <math.h>
 
-#include "report/report.h"
-
 static const char *const status_class_keys[REPORT_N_STATUS_CLASSES] = {
-	"2xx", "3xx", "4xx", "5xx",
+	"2xx",
+	"3xx",
+	"4xx",
+	"5xx",
 };
 
 /* jansson refuses non-finite reals; the contract says unknown is null. */
@@ -28,8 +31,8 @@ static json_t *string_or_empty(const char *s)
 
 json_t *report_new(void)
 {
-	json_t *r = json_pack("{s:i, s:s, s:[], s:[]}", "schema", REPORT_SCHEMA, "verdict",
-			      "pass", "phases", "targets");
+	json_t *r = json_pack("{s:i, s:s, s:[], s:[]}", "schema", REPORT_SCHEMA, "verdict", "pass",
+			      "phases", "targets");
 
 	if (r == NULL)
 		errno = ENOMEM;
@@ -49,6 +52,8 @@ static json_t *phase_responses(const struct report_phase *p)
 	return o;
 }
 
+/* one key per line reads like the contract */
+/* clang-format off */
 static json_t *phase_object(const struct report_phase *p)
 {
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:{s:o, s:o, s:o, s:o, s:o}, s:o,"
@@ -72,6 +77,7 @@ static json_t *phase_object(const struct report_phase *p)
 			 "p999", real_or_null(p->p999),
 			 "max", real_or_null(p->max));
 }
+/* clang-format on */
 
 /* Append a new object to the array r[key]; returns the borrowed object. */
 static json_t *append(json_t *r, const char *key, json_t *obj)
@@ -98,6 +104,8 @@ json_t *report_add_phase(json_t *r, const struct report_phase *p)
 	return append(r, "phases", phase_object(p));
 }
 
+/* one key per line reads like the contract */
+/* clang-format off */
 static json_t *metric_object(const struct report_metric *m)
 {
 	return json_pack("{s:o, s:o, s:o, s:o}",
@@ -106,6 +114,7 @@ static json_t *metric_object(const struct report_metric *m)
 			 "slope_per_hour", real_or_null(m->slope_per_hour),
 			 "bytes_per_request", real_or_null(m->bytes_per_request));
 }
+/* clang-format on */
 
 static json_t *target_object(const struct report_target *t)
 {
@@ -122,11 +131,13 @@ static json_t *target_object(const struct report_target *t)
 		json_decref(profiles);
 		return NULL;
 	}
+	/* clang-format off */
 	return json_pack("{s:o, s:o, s:o, s:o}",
 			 "name", string_or_empty(t->name),
 			 "verdict", string_or_empty(t->verdict),
 			 "metrics", metrics,
 			 "profiles", profiles);
+	/* clang-format on */
 }
 
 json_t *report_add_target(json_t *r, const struct report_target *t)

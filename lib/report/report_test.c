@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -10,29 +12,47 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 #include "report/report.h"
 
 static const struct report_phase warmup = {
-	.name = "warmup", .start = 1700000000.5, .end = 1700000060.25,
-	.requests = 123456, .responses = {120000, 3000, 400, 56},
-	.err_connect = 1, .err_timeout = 2, .err_reset = 3, .err_parse = 4, .err_validation = 5,
-	.rps = 2057.6, .p50 = 310, .p90 = 820.5, .p99 = 4100, .p999 = 9000, .max = 15000,
+	.name = "warmup",
+	.start = 1700000000.5,
+	.end = 1700000060.25,
+	.requests = 123456,
+	.responses = {120000, 3000, 400, 56},
+	.err_connect = 1,
+	.err_timeout = 2,
+	.err_reset = 3,
+	.err_parse = 4,
+	.err_validation = 5,
+	.rps = 2057.6,
+	.p50 = 310,
+	.p90 = 820.5,
+	.p99 = 4100,
+	.p999 = 9000,
+	.max = 15000,
 };
 
 static const struct report_metric heap_metrics[] = {
-	{.name = "go_memstats_heap_inuse_bytes", .verdict = "leak",
-	 .slope_per_hour = 52428800.0, .bytes_per_request = 412.5},
-	{.name = "go_goroutines", .verdict = "ok", .slope_per_hour = 0.5,
-	 .bytes_per_request = NAN},
+	{.name = "go_memstats_heap_inuse_bytes",
+	 .verdict = "leak",
+	 .slope_per_hour = 52428800.0,
+	 .bytes_per_request = 412.5},
+	{.name = "go_goroutines", .verdict = "ok", .slope_per_hour = 0.5, .bytes_per_request = NAN},
 };
 
 static const char *const heap_profiles[] = {"profiles/api/heap-base.pb.gz",
 					    "profiles/api/heap-leak.pb.gz"};
 
 static const struct report_target api = {
-	.name = "api", .verdict = "leak", .metrics = heap_metrics, .n_metrics = 2,
-	.profiles = heap_profiles, .n_profiles = 2,
+	.name = "api",
+	.verdict = "leak",
+	.metrics = heap_metrics,
+	.n_metrics = 2,
+	.profiles = heap_profiles,
+	.n_profiles = 2,
 };
 
 static json_t *full_report(void)
@@ -68,12 +88,12 @@ static void phase_fields_are_written_under_contract_keys(void **state)
 	assert_string_equal(json_string_value(json_object_get(p, "name")), "warmup");
 	assert_true(json_real_value(json_object_get(p, "start")) == warmup.start);
 	assert_int_equal(json_integer_value(json_object_get(p, "requests")), 123456);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(p, "responses"),
-							   "4xx")), 400);
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(p, "errors"),
-							   "validation")), 5);
-	assert_true(json_real_value(json_object_get(json_object_get(p, "latency_us"),
-						    "p90")) == 820.5);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(p, "responses"), "4xx")), 400);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(p, "errors"), "validation")), 5);
+	assert_true(json_real_value(json_object_get(json_object_get(p, "latency_us"), "p90")) ==
+		    820.5);
 	json_decref(r);
 }
 
@@ -108,15 +128,20 @@ static void writing_into_a_missing_folder_fails_with_errno(void **state)
 	json_t *r = report_new();
 
 	(void)state;
-	assert_int_equal(report_write(r, "/tmp/report_test_no_such_dir/x/report.json"),
-			 -ENOENT);
+	assert_int_equal(report_write(r, "/tmp/report_test_no_such_dir/x/report.json"), -ENOENT);
 	json_decref(r);
 }
 
 static void nan_and_infinity_become_null(void **state)
 {
-	struct report_phase idle = {.name = "idle", .start = 1, .end = 2, .rps = NAN,
-				    .p50 = NAN, .p90 = NAN, .p99 = NAN, .p999 = NAN,
+	struct report_phase idle = {.name = "idle",
+				    .start = 1,
+				    .end = 2,
+				    .rps = NAN,
+				    .p50 = NAN,
+				    .p90 = NAN,
+				    .p99 = NAN,
+				    .p999 = NAN,
 				    .max = INFINITY};
 	json_t *r = full_report();
 	json_t *m = json_array_get(
@@ -145,9 +170,14 @@ static void returned_objects_accept_extra_fields(void **state)
 	json_object_set_new(p, "latency_uncorrected_us", json_object());
 	json_object_set_new(m0, "samples", json_integer(42));
 	assert_int_equal(report_validate(r, err, sizeof(err)), 0);
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(
-		json_object_get(json_array_get(json_object_get(r, "targets"), 0), "metrics"), 0),
-		"samples")), 42);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_array_get(
+				json_object_get(json_array_get(json_object_get(r, "targets"), 0),
+						"metrics"),
+				0),
+			"samples")),
+		42);
 	json_decref(r);
 }
 
@@ -173,12 +203,30 @@ struct breakage {
 	const char *expect;	/* error message prefix */
 };
 
-static json_t *a_string(void) { return json_string("x"); }
-static json_t *a_negative(void) { return json_integer(-1); }
-static json_t *a_real(void) { return json_real(1.5); }
-static json_t *a_number(void) { return json_integer(3); }
-static json_t *bad_verdict(void) { return json_string("maybe"); }
-static json_t *an_object(void) { return json_object(); }
+static json_t *a_string(void)
+{
+	return json_string("x");
+}
+static json_t *a_negative(void)
+{
+	return json_integer(-1);
+}
+static json_t *a_real(void)
+{
+	return json_real(1.5);
+}
+static json_t *a_number(void)
+{
+	return json_integer(3);
+}
+static json_t *bad_verdict(void)
+{
+	return json_string("maybe");
+}
+static json_t *an_object(void)
+{
+	return json_object();
+}
 
 static json_t *walk(json_t *r, const char *where)
 {
@@ -239,7 +287,8 @@ static void a_broken_key_fails_validation_naming_the_key(void **state)
 			json_object_set_new(parent, b->key, b->value());
 		if (report_validate(r, err, sizeof(err)) != -EINVAL ||
 		    strncmp(err, b->expect, strlen(b->expect)) != 0)
-			fail_msg("line %d: expected \"%s...\", got \"%s\"", b->line, b->expect, err);
+			fail_msg("line %d: expected \"%s...\", got \"%s\"", b->line, b->expect,
+				 err);
 		json_decref(r);
 	}
 }
@@ -247,8 +296,8 @@ static void a_broken_key_fails_validation_naming_the_key(void **state)
 static void a_profile_that_is_not_a_string_is_named(void **state)
 {
 	json_t *r = full_report();
-	json_t *profiles = json_object_get(json_array_get(json_object_get(r, "targets"), 0),
-					   "profiles");
+	json_t *profiles =
+		json_object_get(json_array_get(json_object_get(r, "targets"), 0), "profiles");
 	char err[128];
 
 	(void)state;
@@ -265,8 +314,9 @@ static void validating_a_missing_or_garbled_file_fails(void **state)
 	int fd = mkstemp(path);
 
 	(void)state;
-	assert_int_equal(report_validate_file("/tmp/report_test_does_not_exist.json", err,
-					      sizeof(err)), -ENOENT);
+	assert_int_equal(
+		report_validate_file("/tmp/report_test_does_not_exist.json", err, sizeof(err)),
+		-ENOENT);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "{\"schema\": 1,", 13), 13);
 	close(fd);

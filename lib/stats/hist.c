@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Histogram queries and merging; recording is inline in hist.h. */
+#include "stats/hist.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
-
-#include "stats/hist.h"
 
 struct hist *hist_create(void)
 {

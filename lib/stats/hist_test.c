@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -7,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+/* clang-format on */
 
 #include "stats/hist.h"
 
@@ -111,8 +114,7 @@ static void check_value_in_its_bucket(uint64_t v)
 			 (unsigned long)lo, (unsigned long)hi);
 	/* width at most 1/128 of the lower bound, or exact */
 	if (hi - lo + 1 > 1 && (hi - lo + 1) * 128 > lo)
-		fail_msg("bucket %u [%lu, %lu] too wide", b, (unsigned long)lo,
-			 (unsigned long)hi);
+		fail_msg("bucket %u [%lu, %lu] too wide", b, (unsigned long)lo, (unsigned long)hi);
 }
 
 static void every_value_falls_in_a_narrow_bucket_that_holds_it(void **state)
