@@ -43,7 +43,8 @@ static void print_options(const struct campaign_phase *p)
 		printf(", pipeline %u", p->pipeline);
 	if (p->model == CAMPAIGN_LOAD_CPS) {
 		if (p->requests_per_connection)
-			printf(", %u requests/connection", p->requests_per_connection);
+			printf(", %u request%s per connection", p->requests_per_connection,
+			       p->requests_per_connection == 1 ? "" : "s");
 		else
 			printf(", keep-alive");
 	}

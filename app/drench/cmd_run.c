@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * drench run (flag form): EAL and port setup, one worker lcore driving a
- * closed-loop client, the main lcore printing a line per second and writing
- * the report. Ctrl-C stops the load; the worker drains and closes before the
- * summary and report are written.
+ * drench run: build a plan (from flags or a campaign file), start the EAL and
+ * the port, run the phases on a worker lcore while the main lcore prints a
+ * line per second, then merge the figures, check the gates, write the report.
+ * Ctrl-C stops the load; the worker drains and closes before the summary and
+ * report are written.
  */
-#include <arpa/inet.h>
 #include <errno.h>
-#include <stdbool.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -21,11 +22,11 @@
 
 #include "commands.h"
 #include "console.h"
-#include "http/template.h"
-#include "http/url.h"
 #include "net/port.h"
-#include "run-opts.h"
+#include "plan-campaign.h"
+#include "plan-flags.h"
 #include "run-report.h"
+#include "stats/hist.h"
 #include "worker.h"
 
 static volatile sig_atomic_t interrupted;
@@ -44,13 +45,13 @@ static double unix_now(void)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
-static int eal_start(const struct run_opts *o)
+static int eal_start(const struct plan *p)
 {
-	bool vdev = strcmp(net_port_eal_flag(o->dev), "--vdev") == 0;
+	bool vdev = strcmp(net_port_eal_flag(p->dev), "--vdev") == 0;
 	/* with a vdev, keep the EAL away from the host's PCI NICs */
 	char *args[] = {
-		"drench", "-l", (char *)o->lcores, "--in-memory", "--log-level=lib.eal:error",
-		(char *)net_port_eal_flag(o->dev), (char *)o->dev, vdev ? "--no-pci" : NULL, NULL,
+		"drench", "-l", (char *)p->lcores, "--in-memory", "--log-level=lib.eal:error",
+		(char *)net_port_eal_flag(p->dev), (char *)p->dev, vdev ? "--no-pci" : NULL, NULL,
 	};
 	int n = vdev ? 8 : 7;
 
@@ -61,77 +62,30 @@ static int eal_start(const struct run_opts *o)
 	return 0;
 }
 
-static int parse_ip(const char *what, const char *s, uint32_t *out)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1) {
-		fprintf(stderr, "drench run: %s: '%s' is not an IPv4 address\n", what, s);
-		return -EINVAL;
-	}
-	*out = ntohl(a.s_addr);
-	return 0;
-}
-
-struct run_setup {
-	struct http_url url;
-	struct http_template *tpl;
-	uint32_t local_ip, netmask, gateway, daddr;
-};
-
-static int prepare(const struct run_opts *o, struct run_setup *s)
-{
-	memset(s, 0, sizeof(*s));
-	if (http_url_parse(o->url, &s->url) < 0) {
-		fprintf(stderr, "drench run: --url: cannot parse '%s' (expected http://IPv4[:port]/path)\n",
-			o->url);
-		return -EINVAL;
-	}
-	if (!s->url.host_is_ipv4) {
-		fprintf(stderr, "drench run: --url: the host must be an IPv4 address (got '%s')\n",
-			s->url.host);
-		return -EINVAL;
-	}
-	s->daddr = s->url.ipv4;
-	if (parse_ip("--local-ip", o->local_ip, &s->local_ip) < 0 ||
-	    (o->gateway && parse_ip("--gateway", o->gateway, &s->gateway) < 0))
-		return -EINVAL;
-	s->netmask = o->prefix_len == 0 ? 0 : ~0u << (32 - o->prefix_len);
-	struct http_template_spec spec = {
-		.method = "GET",
-		.path = s->url.path,
-		.host = s->url.host,
-		.port = s->url.port,
-	};
-	s->tpl = http_template_create(&spec);
-	if (!s->tpl) {
-		fprintf(stderr, "drench run: cannot build the request template\n");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static struct client *make_client(const struct run_opts *o, const struct run_setup *s,
-				  struct worker *w)
+static struct client *make_client(const struct plan *p, struct worker *w)
 {
 	struct tcp_params tp;
 	struct client_conf cc = {
-		.daddr = s->daddr,
-		.dport = s->url.port,
-		.tpl = s->tpl,
-		.connections = o->connections,
-		.request_timeout_us = o->timeout_us,
-		.requests_per_conn = o->requests_per_conn,
+		.daddr = p->daddr,
+		.dport = p->dport,
+		.tpls = p->tpls,
+		.n_tpls = p->n_tpls,
+		.max_pipeline = p->max_pipeline,
+		.request_timeout_us = p->request_timeout_us,
+		.rate_max_conns = p->rate_max_conns,
+		.seed = 0x64726e63u ^ w->lcore_id,
 	};
+
 	tcp_params_default(&tp);
-	tp.local_addr = s->local_ip;
-	tp.mss = (uint16_t)(o->mtu - 40);
+	tp.local_addr = p->local_ip;
+	tp.mss = (uint16_t)(p->mtu - 40);
 	tp.port_min = 10000;
 	tp.port_max = 65535;
+	/* every local port: connections in TIME_WAIT hold theirs */
 	tp.max_conns = tp.port_max - tp.port_min + 1;
-	if (o->connections > tp.max_conns) {
-		fprintf(stderr, "drench run: --connections %u exceeds the %u local ports of one IP\n",
-			o->connections, tp.max_conns);
+	if (p->max_conns > tp.max_conns) {
+		fprintf(stderr, "drench run: %u connections exceed the %u local ports of one IP\n",
+			p->max_conns, tp.max_conns);
 		return NULL;
 	}
 	return client_create(&cc, &tp, worker_tx, w);
@@ -141,12 +95,18 @@ static void take_snapshot(const struct worker *w, struct run_snapshot *s)
 {
 	s->client = *client_counters(w->client);
 	s->tcp = *tcp_stack_stats(client_tcp(w->client));
-	s->net = w->ifc.stats;
 	s->open_conns = client_open_conns(w->client);
 }
 
+static double asked_rate(const struct client_phase *ph)
+{
+	if (ph->model != CLIENT_RATE && ph->model != CLIENT_CPS)
+		return 0;
+	return (ph->from + ph->to) / 2;
+}
+
 /* The main lcore: a line per second until the worker finishes. */
-static void watch(struct worker *w, const struct run_opts *o, double t0)
+static void watch(struct worker *w, const struct plan *p, double t0)
 {
 	struct run_snapshot prev = {0}, cur;
 	double last = t0;
@@ -161,101 +121,188 @@ static void watch(struct worker *w, const struct run_opts *o, double t0)
 		if (now - last < 1.0)
 			continue;
 		take_snapshot(w, &cur);
-		if (!o->quiet)
-			console_line(stdout, now - t0, &prev, &cur, now - last);
+		uint32_t ph = w->phase < p->n_phases ? w->phase : p->n_phases - 1;
+		if (!p->quiet)
+			console_line(stdout, now - t0, p->phases[ph].name,
+				     asked_rate(&p->phases[ph].client), &prev, &cur, now - last);
 		prev = cur;
 		last = now;
 	}
 }
 
-static int finish(struct worker *w, const struct run_opts *o, double t0, double t1)
+static void merge_phase(struct phase_stats *s, const struct worker_phase_result *r,
+			double t0, uint64_t w_start_us)
 {
-	struct run_result r = {
-		.phase_name = "main",
-		.start = t0,
-		.end = t1,
-		.load_s = (double)(w->end_us - w->start_us) / 1e6,
-		.lat = client_latency(w->client),
-		.mem_per_conn = tcp_stack_mem_per_conn(client_tcp(w->client)),
-	};
-
-	take_snapshot(w, &r.snap);
-	console_summary(stdout, &r.snap, r.lat, r.load_s);
-	if (run_report_write(o->output, &r) < 0) {
-		fprintf(stderr, "drench run: cannot write %s/report.json\n", o->output);
-		return DRENCH_EXIT_RUNTIME;
-	}
-	printf("report: %s/report.json\n", o->output);
-	return run_result_pass(&r) ? DRENCH_EXIT_PASS : DRENCH_EXIT_FAIL;
+	counters_add_diff(&s->c, &r->start, &r->end);
+	tcp_stats_add_diff(&s->tcp, &r->tcp_start, &r->tcp_end);
+	hist_add(&s->lat, &r->lat);
+	hist_add(&s->lat_uncorrected, &r->lat_uncorrected);
+	s->start = t0 + (double)(r->start_us - w_start_us) / 1e6;
+	s->end = t0 + (double)(r->end_us - w_start_us) / 1e6;
+	s->seconds = (double)(r->end_us - r->start_us) / 1e6;
 }
 
-static int launch(struct worker *w, const struct run_opts *o)
+static void add_to_total(struct phase_stats *t, const struct phase_stats *s)
+{
+	struct client_counters zero = {0};
+	struct tcp_stats tzero = {0};
+
+	counters_add_diff(&t->c, &zero, &s->c);
+	tcp_stats_add_diff(&t->tcp, &tzero, &s->tcp);
+	hist_add(&t->lat, &s->lat);
+	hist_add(&t->lat_uncorrected, &s->lat_uncorrected);
+	t->seconds += s->seconds;
+	t->end = s->end;
+}
+
+static void finish_stats(struct phase_stats *s)
+{
+	s->rps = s->seconds > 0 ? (double)counters_responses(&s->c) / s->seconds : 0;
+}
+
+static void collect(const struct worker *w, const struct plan *p, double t0,
+		    struct run_outcome *o)
+{
+	uint32_t ran = w->phase + 1;
+
+	o->n_phases = ran < p->n_phases ? ran : p->n_phases;
+	hist_init(&o->total.lat);
+	hist_init(&o->total.lat_uncorrected);
+	o->total.name = "total";
+	o->total.start = t0;
+	for (uint32_t i = 0; i < o->n_phases; i++) {
+		struct phase_stats *s = &o->phases[i];
+		hist_init(&s->lat);
+		hist_init(&s->lat_uncorrected);
+		s->name = p->phases[i].name;
+		s->requested_rate = asked_rate(&p->phases[i].client);
+		merge_phase(s, &w->results[i], t0, w->start_us);
+		finish_stats(s);
+		add_to_total(&o->total, s);
+	}
+	finish_stats(&o->total);
+	o->mem_per_conn = tcp_stack_mem_per_conn(client_tcp(w->client));
+	o->interrupted = w->stop;
+}
+
+static int finish(struct worker *w, const struct plan *p, double t0)
+{
+	struct run_outcome o = {0};
+	int rc;
+
+	o.phases = calloc(p->n_phases, sizeof(*o.phases));
+	if (!o.phases)
+		return DRENCH_EXIT_RUNTIME;
+	collect(w, p, t0, &o);
+	bool pass = run_outcome_print(stdout, p, &o);
+	if (run_report_write(p, &o) < 0) {
+		fprintf(stderr, "drench run: cannot write %s/report.json\n", p->output);
+		rc = DRENCH_EXIT_RUNTIME;
+	} else {
+		printf("report: %s/report.json\n", p->output);
+		rc = pass ? DRENCH_EXIT_PASS : DRENCH_EXIT_FAIL;
+	}
+	free(o.phases);
+	return rc;
+}
+
+static int launch(struct worker *w, const struct plan *p)
 {
 	unsigned lcore = rte_get_next_lcore(rte_lcore_id(), 1, 0);
 	double t0 = unix_now();
 
 	if (lcore >= RTE_MAX_LCORE) {
-		fprintf(stderr, "drench run: --lcores needs a worker lcore besides the main one\n");
+		fprintf(stderr, "drench run: the lcore list needs a worker lcore besides the main one\n");
 		return DRENCH_EXIT_USAGE;
 	}
 	w->lcore_id = lcore;
 	if (rte_eal_remote_launch(worker_main, w, lcore) < 0)
 		return DRENCH_EXIT_RUNTIME;
-	watch(w, o, t0);
+	watch(w, p, t0);
 	rte_eal_wait_lcore(lcore);
-	return finish(w, o, t0, unix_now());
+	return finish(w, p, t0);
 }
 
-static int run_with_port(const struct run_opts *o, struct run_setup *s, struct net_port *port)
+static void print_start(const struct net_port *port, const struct plan *p)
+{
+	printf("drench: port %s (%s, socket %d), %s checksums, target %u.%u.%u.%u:%u, "
+	       "%u phase(s)\n",
+	       port->name, port->driver, port->socket_id,
+	       port->ofl.tx_tcp_cksum ? "hardware" : "software", p->daddr >> 24,
+	       (p->daddr >> 16) & 255, (p->daddr >> 8) & 255, p->daddr & 255, p->dport,
+	       p->n_phases);
+}
+
+static int run_on_port(const struct plan *p, struct net_port *port)
 {
 	static struct worker w;
+	static struct client_phase phases[PLAN_MAX_PHASES];
 	int rc;
 
-	net_iface_init(&w.ifc, port, 0, s->local_ip, s->netmask, s->gateway);
-	w.run_us = o->duration_us;
-	w.drain_us = o->drain_us;
-	w.client = make_client(o, s, &w);
-	if (!w.client)
+	net_iface_init(&w.ifc, port, 0, p->local_ip, p->netmask, p->gateway);
+	plan_client_phases(p, phases);
+	w.phases = phases;
+	w.n_phases = p->n_phases;
+	w.drain_us = p->drain_us;
+	w.results = calloc(p->n_phases, sizeof(*w.results));
+	w.client = w.results ? make_client(p, &w) : NULL;
+	if (!w.client) {
+		free(w.results);
 		return DRENCH_EXIT_USAGE;
-	printf("drench: port %s (%s), %s checksums, %u connections to %s:%u for %.1f s\n",
-	       port->name, port->driver, port->ofl.tx_tcp_cksum ? "hardware" : "software",
-	       o->connections, s->url.host, s->url.port, (double)o->duration_us / 1e6);
-	if (worker_resolve(&w, s->daddr, 5 * 1000 * 1000) < 0) {
-		fprintf(stderr, "drench run: no ARP answer from %s\n", s->url.host);
+	}
+	print_start(port, p);
+	if (worker_resolve(&w, p->daddr, 5 * 1000 * 1000) < 0) {
+		fprintf(stderr, "drench run: no ARP answer from the target or its gateway\n");
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {
-		rc = launch(&w, o);
+		rc = launch(&w, p);
 	}
 	client_destroy(w.client);
+	free(w.results);
+	return rc;
+}
+
+static int execute(const struct plan *p)
+{
+	struct net_port port;
+	int rc;
+
+	if (eal_start(p) < 0)
+		return DRENCH_EXIT_RUNTIME;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	struct net_port_conf pc = {
+		.dev = p->dev, .n_queues = 1, .rx_desc = 1024, .tx_desc = 1024,
+		.mtu = p->mtu, .n_mbufs = 16383,
+	};
+	if (net_port_open(&pc, &port) < 0) {
+		rc = DRENCH_EXIT_RUNTIME;
+	} else {
+		rc = run_on_port(p, &port);
+		net_port_close(&port);
+	}
+	rte_eal_cleanup();
 	return rc;
 }
 
 int cmd_run(int argc, char **argv)
 {
+	static struct plan plan;
 	struct run_opts o;
-	struct run_setup s;
-	struct net_port port;
 	int rc = run_opts_parse(argc, argv, &o);
 
 	if (rc != 0)
 		return rc > 0 ? DRENCH_EXIT_PASS : DRENCH_EXIT_USAGE;
-	if (prepare(&o, &s) < 0)
+	if (o.campaign)
+		rc = plan_from_campaign(o.campaign, o.overrides, o.n_overrides, &o, &plan);
+	else
+		rc = plan_from_flags(&o, &plan);
+	if (rc < 0) {
+		plan_free(&plan);
 		return DRENCH_EXIT_USAGE;
-	if (eal_start(&o) < 0)
-		return DRENCH_EXIT_RUNTIME;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	struct net_port_conf pc = {
-		.dev = o.dev, .n_queues = 1, .rx_desc = 1024, .tx_desc = 1024,
-		.mtu = o.mtu, .n_mbufs = 16383,
-	};
-	if (net_port_open(&pc, &port) < 0) {
-		rc = DRENCH_EXIT_RUNTIME;
-	} else {
-		rc = run_with_port(&o, &s, &port);
-		net_port_close(&port);
 	}
-	http_template_free(s.tpl);
-	rte_eal_cleanup();
+	rc = execute(&plan);
+	plan_free(&plan);
+	plan_campaign_release();
 	return rc;
 }

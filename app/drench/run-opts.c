@@ -10,7 +10,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: drench run --dev DEV --url URL [options]\n"
+		"usage: drench run CAMPAIGN.yaml [--set key=value ...] [--output DIR] [--quiet]\n"
+		"       drench run --dev DEV --url URL [options]\n"
 		"  --dev DEV           DPDK device: a vdev (net_af_xdp0,iface=gen0) or a PCI address\n"
 		"  --url URL           http://IPv4[:port]/path to request\n"
 		"  --lcores LIST       EAL lcores; the first is the telemetry lcore, the next the worker (0-1)\n"
@@ -23,7 +24,8 @@ static void usage(FILE *f)
 		"  --requests-per-conn N  close and reopen after N requests (0 = keep-alive forever)\n"
 		"  --mtu N             port MTU (1500)\n"
 		"  --output DIR        where report.json goes (drench-out)\n"
-		"  --quiet             no line per second\n");
+		"  --quiet             no line per second\n"
+		"  --set KEY=VALUE     campaign override, e.g. --set phases.*.duration=3s\n");
 }
 
 int run_opts_duration(const char *s, uint64_t *us)
@@ -106,7 +108,16 @@ static int apply(struct run_opts *o, int opt, char *arg)
 {
 	uint32_t v;
 
+	o->given |= (opt == 'o' || opt == 'q' || opt == 's' || opt == 'h') ? RUN_OPT_OUTPUT
+									  : RUN_OPT_FLAG_FORM_ONLY;
 	switch (opt) {
+	case 's':
+		if (o->n_overrides == sizeof(o->overrides) / sizeof(o->overrides[0])) {
+			fprintf(stderr, "drench run: too many --set\n");
+			return -EINVAL;
+		}
+		o->overrides[o->n_overrides++] = arg;
+		return 0;
 	case 'd': o->dev = arg; return 0;
 	case 'u': o->url = arg; return 0;
 	case 'l': o->lcores = arg; return 0;
@@ -129,6 +140,22 @@ static int apply(struct run_opts *o, int opt, char *arg)
 	}
 }
 
+static int campaign_form(struct run_opts *o, int n_args, char **args)
+{
+	if (n_args > 1) {
+		fprintf(stderr, "drench run: one campaign file at a time (got '%s' and '%s')\n",
+			args[0], args[1]);
+		return -EINVAL;
+	}
+	if (o->given & RUN_OPT_FLAG_FORM_ONLY) {
+		fprintf(stderr, "drench run: with a campaign file, only --set, --output and --quiet "
+				"apply; write the rest in the campaign or use --set\n");
+		return -EINVAL;
+	}
+	o->campaign = args[0];
+	return 0;
+}
+
 int run_opts_parse(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option longopts[] = {
@@ -146,6 +173,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 		{"requests-per-conn", required_argument, NULL, 'r'},
 		{"mtu", required_argument, NULL, 'm'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"set", required_argument, NULL, 's'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -158,9 +186,10 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 		if (rc != 0)
 			return rc;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "drench run: campaign files need the YAML loader: use 'drench check' "
-				"first; flags only for now (got '%s')\n", argv[optind]);
+	if (optind < argc)
+		return campaign_form(o, argc - optind, argv + optind);
+	if (o->n_overrides) {
+		fprintf(stderr, "drench run: --set applies to a campaign file, and none was given\n");
 		return -EINVAL;
 	}
 	if (!o->dev || !o->url) {

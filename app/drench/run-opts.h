@@ -19,7 +19,17 @@ struct run_opts {
 	uint32_t requests_per_conn;
 	uint16_t mtu;
 	int quiet;
+	/* campaign form: `drench run CAMPAIGN.yaml [--set key=value ...]` */
+	const char *campaign;
+	const char *overrides[64];
+	size_t n_overrides;
+	unsigned given; /* RUN_OPT_* bits of flags given on the command line */
 };
+
+/* flags that only the flag form takes */
+#define RUN_OPT_FLAG_FORM_ONLY 1u
+/* flags a campaign run takes too */
+#define RUN_OPT_OUTPUT 2u
 
 /** Parse argv (argv[0] is "run"); 0 or -EINVAL with a message on stderr. */
 int run_opts_parse(int argc, char **argv, struct run_opts *o);

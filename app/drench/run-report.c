@@ -1,84 +1,168 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
+#include "expect.h"
 #include "report/report.h"
 #include "run-report.h"
 #include "stats/hist.h"
 
-bool run_result_pass(const struct run_result *r)
-{
-	const struct client_counters *c = &r->snap.client;
+#define MAX_FAILURES 16
 
-	return c->err_connect + c->err_timeout + c->err_reset + c->err_parse +
-		       c->err_validation == 0 &&
-	       c->requests == snapshot_responses(&r->snap);
+static void fill_phase(struct report_phase *rp, const struct phase_stats *s)
+{
+	const struct client_counters *c = &s->c;
+
+	rp->name = s->name;
+	rp->start = s->start;
+	rp->end = s->end;
+	rp->requests = c->requests;
+	for (int i = 0; i < REPORT_N_STATUS_CLASSES; i++)
+		rp->responses[i] = c->responses[i];
+	rp->err_connect = c->err_connect;
+	rp->err_timeout = c->err_timeout;
+	rp->err_reset = c->err_reset;
+	rp->err_parse = c->err_parse;
+	rp->err_validation = c->err_validation;
+	rp->rps = s->rps;
+	rp->p50 = (double)hist_percentile(&s->lat, 50);
+	rp->p90 = (double)hist_percentile(&s->lat, 90);
+	rp->p99 = (double)hist_percentile(&s->lat, 99);
+	rp->p999 = (double)hist_percentile(&s->lat, 99.9);
+	rp->max = (double)hist_max(&s->lat);
 }
 
-static void fill_phase(struct report_phase *p, const struct run_result *r)
+static json_t *latency_json(const struct hist *h)
 {
-	const struct client_counters *c = &r->snap.client;
-
-	p->name = r->phase_name;
-	p->start = r->start;
-	p->end = r->end;
-	p->requests = c->requests;
-	for (int i = 0; i < REPORT_N_STATUS_CLASSES; i++)
-		p->responses[i] = c->responses[i];
-	p->err_connect = c->err_connect;
-	p->err_timeout = c->err_timeout;
-	p->err_reset = c->err_reset;
-	p->err_parse = c->err_parse;
-	p->err_validation = c->err_validation;
-	p->rps = r->load_s > 0 ? (double)snapshot_responses(&r->snap) / r->load_s : 0;
-	p->p50 = (double)hist_percentile(r->lat, 50);
-	p->p90 = (double)hist_percentile(r->lat, 90);
-	p->p99 = (double)hist_percentile(r->lat, 99);
-	p->p999 = (double)hist_percentile(r->lat, 99.9);
-	p->max = (double)hist_max(r->lat);
+	return json_pack("{sI sI sI sI sI}", "p50", (json_int_t)hist_percentile(h, 50),
+			 "p90", (json_int_t)hist_percentile(h, 90), "p99",
+			 (json_int_t)hist_percentile(h, 99), "p999",
+			 (json_int_t)hist_percentile(h, 99.9), "max", (json_int_t)hist_max(h));
 }
 
 /* Fields beyond the contract: what a user needs to trust the figures. */
-static void add_details(json_t *phase, const struct run_result *r)
+static void add_details(json_t *phase, const struct phase_stats *s)
 {
-	const struct tcp_stats *t = &r->snap.tcp;
+	const struct tcp_stats *t = &s->tcp;
 
-	json_object_set_new(phase, "body_bytes", json_integer((json_int_t)r->snap.client.body_bytes));
+	json_object_set_new(phase, "body_bytes", json_integer((json_int_t)s->c.body_bytes));
 	json_object_set_new(phase, "responses_other",
-			    json_integer((json_int_t)r->snap.client.responses[CLIENT_OTHER]));
-	json_object_set_new(phase, "tcp", json_pack("{sI sI sI sI sI sI sI sI}",
+			    json_integer((json_int_t)s->c.responses[CLIENT_OTHER]));
+	json_object_set_new(phase, "delayed", json_integer((json_int_t)s->c.delayed));
+	json_object_set_new(phase, "requested_rate", json_real(s->requested_rate));
+	json_object_set_new(phase, "latency_uncorrected_us", latency_json(&s->lat_uncorrected));
+	json_object_set_new(phase, "connections", json_pack("{sI sI sI}",
+		"opened", (json_int_t)s->c.conn_opened, "closed", (json_int_t)s->c.conn_closed,
+		"port_busy", (json_int_t)s->c.conn_port_busy));
+	json_object_set_new(phase, "tcp", json_pack("{sI sI sI sI sI sI sI sI sI}",
 		"retrans_rto", (json_int_t)t->retrans_rto,
 		"retrans_fast", (json_int_t)t->retrans_fast,
 		"retrans_syn", (json_int_t)t->retrans_syn,
 		"conn_established", (json_int_t)t->conn_established,
 		"rst_rx", (json_int_t)t->conn_reset_rx,
+		"rst_tx", (json_int_t)t->rst_tx,
 		"ooo_queued", (json_int_t)t->ooo_queued,
 		"ooo_drop_full", (json_int_t)t->ooo_drop_full,
 		"drop_bad_seq", (json_int_t)t->drop_bad_seq));
-	json_object_set_new(phase, "bytes_per_connection", json_integer((json_int_t)r->mem_per_conn));
 }
 
-int run_report_write(const char *dir, const struct run_result *r)
+/* Check a gate; record its failures under "expect_failures" of obj. */
+static bool gate(json_t *obj, const struct campaign_expect *e, const struct phase_stats *s)
+{
+	struct expect_failure fails[MAX_FAILURES];
+	size_t n = expect_check(e, s, fails, MAX_FAILURES);
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < n && i < MAX_FAILURES; i++)
+		json_array_append_new(arr, json_string(fails[i].what));
+	json_object_set_new(obj, "expect_failures", arr);
+	return n == 0;
+}
+
+int run_report_write(const struct plan *p, const struct run_outcome *o)
 {
 	char path[PATH_MAX];
-	struct report_phase p;
 	json_t *rep = report_new();
+	bool pass = !o->interrupted;
 	int rc;
 
 	if (!rep)
 		return -ENOMEM;
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+	if (mkdir(p->output, 0755) < 0 && errno != EEXIST) {
 		rc = -errno;
 		json_decref(rep);
 		return rc;
 	}
-	fill_phase(&p, r);
-	add_details(report_add_phase(rep, &p), r);
-	report_set_verdict(rep, run_result_pass(r));
-	snprintf(path, sizeof(path), "%s/report.json", dir);
+	for (uint32_t i = 0; i < o->n_phases; i++) {
+		struct report_phase rp;
+		fill_phase(&rp, &o->phases[i]);
+		json_t *ph = report_add_phase(rep, &rp);
+		add_details(ph, &o->phases[i]);
+		pass &= gate(ph, p->phases[i].expect, &o->phases[i]);
+	}
+	pass &= gate(rep, p->expect, &o->total);
+	json_object_set_new(rep, "interrupted", json_boolean(o->interrupted));
+	json_object_set_new(rep, "bytes_per_connection", json_integer((json_int_t)o->mem_per_conn));
+	report_set_verdict(rep, pass);
+	snprintf(path, sizeof(path), "%s/report.json", p->output);
 	rc = report_write(rep, path);
 	json_decref(rep);
 	return rc;
+}
+
+static void print_phase(FILE *f, const struct phase_stats *s)
+{
+	const struct client_counters *c = &s->c;
+
+	fprintf(f, "%-16s %6.1fs req %9" PRIu64 " rps %9.0f  2xx %" PRIu64 " 3xx %" PRIu64
+		   " 4xx %" PRIu64 " 5xx %" PRIu64 "  err conn %" PRIu64 " tmo %" PRIu64
+		   " rst %" PRIu64 " parse %" PRIu64 " valid %" PRIu64 "\n",
+		s->name, s->seconds, c->requests, s->rps, c->responses[CLIENT_2XX],
+		c->responses[CLIENT_3XX], c->responses[CLIENT_4XX], c->responses[CLIENT_5XX],
+		c->err_connect, c->err_timeout, c->err_reset, c->err_parse, c->err_validation);
+	fprintf(f, "%-16s latency us p50 %" PRIu64 " p90 %" PRIu64 " p99 %" PRIu64
+		   " p99.9 %" PRIu64 " max %" PRIu64,
+		"", hist_percentile(&s->lat, 50), hist_percentile(&s->lat, 90),
+		hist_percentile(&s->lat, 99), hist_percentile(&s->lat, 99.9), hist_max(&s->lat));
+	if (s->requested_rate > 0)
+		fprintf(f, "  (uncorrected p99 %" PRIu64 ", asked %.0f/s, delayed %" PRIu64 ")",
+			hist_percentile(&s->lat_uncorrected, 99), s->requested_rate, c->delayed);
+	fprintf(f, "\n");
+}
+
+static bool print_gate(FILE *f, const char *name, const struct campaign_expect *e,
+		       const struct phase_stats *s)
+{
+	struct expect_failure fails[MAX_FAILURES];
+	size_t n = expect_check(e, s, fails, MAX_FAILURES);
+
+	for (size_t i = 0; i < n && i < MAX_FAILURES; i++)
+		fprintf(f, "FAIL %s: %s\n", name, fails[i].what);
+	return n == 0;
+}
+
+bool run_outcome_print(FILE *f, const struct plan *p, const struct run_outcome *o)
+{
+	bool pass = !o->interrupted;
+	const struct tcp_stats *t = &o->total.tcp;
+
+	fprintf(f, "\n--- drench summary ---\n");
+	for (uint32_t i = 0; i < o->n_phases; i++)
+		print_phase(f, &o->phases[i]);
+	if (o->n_phases > 1)
+		print_phase(f, &o->total);
+	fprintf(f, "body bytes %" PRIu64 "; tcp retrans rto %" PRIu64 " fast %" PRIu64
+		   " syn %" PRIu64 ", rst rx %" PRIu64 ", out-of-order queued %" PRIu64 "\n",
+		o->total.c.body_bytes, t->retrans_rto, t->retrans_fast, t->retrans_syn,
+		t->conn_reset_rx, t->ooo_queued);
+	for (uint32_t i = 0; i < o->n_phases; i++)
+		pass &= print_gate(f, o->phases[i].name, p->phases[i].expect, &o->phases[i]);
+	pass &= print_gate(f, "campaign", p->expect, &o->total);
+	if (o->interrupted)
+		fprintf(f, "interrupted: the campaign did not run to its end\n");
+	fprintf(f, "verdict: %s\n", pass ? "pass" : "fail");
+	return pass;
 }

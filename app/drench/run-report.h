@@ -1,22 +1,23 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* report.json of a flag-form `drench run`: one phase. */
+/* The outcome of a run: per-phase figures, gates, summary and report.json. */
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
 
-#include "console.h"
+#include "phase-stats.h"
+#include "plan.h"
 
-struct run_result {
-	const char *phase_name;
-	double start, end; /* unix seconds */
-	double load_s;     /* seconds of load, for rps */
-	struct run_snapshot snap;
-	const struct hist *lat;
+struct run_outcome {
+	struct phase_stats *phases; /* plan->n_phases */
+	uint32_t n_phases;          /* phases that ran (Ctrl-C may cut the list) */
+	struct phase_stats total;   /* every phase together */
 	size_t mem_per_conn;
+	bool interrupted;
 };
 
-/** The campaign passes when every request was answered with no error. */
-bool run_result_pass(const struct run_result *r);
+/** Print each phase and the total with their gates; true when all pass. */
+bool run_outcome_print(FILE *f, const struct plan *p, const struct run_outcome *o);
 
 /** Write DIR/report.json; 0 or a negative errno. */
-int run_report_write(const char *dir, const struct run_result *r);
+int run_report_write(const struct plan *p, const struct run_outcome *o);

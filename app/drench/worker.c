@@ -104,21 +104,54 @@ static bool all_closed(struct worker *w)
 	return client_open_conns(w->client) == 0;
 }
 
-int worker_main(void *arg)
+static void phase_begin(struct worker *w, uint32_t p)
 {
-	struct worker *w = arg;
+	struct worker_phase_result *r = &w->results[p];
 
-	w->start_us = worker_now_us();
-	client_start(w->client, w->start_us);
-	poll_until(w, w->start_us + w->run_us, NULL);
-	w->end_us = worker_now_us();
+	w->phase = p;
+	r->start_us = worker_now_us();
+	r->start = *client_counters(w->client);
+	r->tcp_start = *tcp_stack_stats(client_tcp(w->client));
+	client_set_phase(w->client, &w->phases[p], &r->lat, &r->lat_uncorrected, r->start_us);
+}
 
-	client_stop(w->client, w->end_us);
-	poll_until(w, w->end_us + w->drain_us, drained);
+static void phase_end(struct worker *w, uint32_t p)
+{
+	struct worker_phase_result *r = &w->results[p];
+
+	r->end_us = worker_now_us();
+	r->end = *client_counters(w->client);
+	r->tcp_end = *tcp_stack_stats(client_tcp(w->client));
+}
+
+/* Stop issuing, wait for what is outstanding, close, reset what is left. */
+static void shut_down(struct worker *w)
+{
+	client_stop(w->client, worker_now_us());
+	poll_until(w, worker_now_us() + w->drain_us, drained);
 	client_close_all(w->client, worker_now_us());
 	poll_until(w, worker_now_us() + CLOSE_GRACE_US, all_closed);
 	client_abort_all(w->client, worker_now_us());
 	net_tx_flush(&w->ifc);
+}
+
+int worker_main(void *arg)
+{
+	struct worker *w = arg;
+	uint32_t p;
+
+	w->start_us = worker_now_us();
+	for (p = 0; p < w->n_phases && !w->stop; p++) {
+		phase_begin(w, p);
+		poll_until(w, w->results[p].start_us + w->phases[p].duration_us, NULL);
+		if (p + 1 < w->n_phases && !w->stop)
+			phase_end(w, p);
+	}
+	w->end_us = worker_now_us();
+	shut_down(w);
+	/* what the drain settled belongs to the last phase that ran */
+	if (p > 0)
+		phase_end(w, p - 1);
 	w->finished = true;
 	return 0;
 }

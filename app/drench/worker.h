@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* A worker lcore: owns one (port, queue), its TCP stack and its client. */
+/* A worker lcore: owns one (port, queue), its TCP stack and its client, and
+ * runs the campaign's phases on its own clock. */
 #pragma once
 
 #include <stdbool.h>
@@ -7,15 +8,29 @@
 
 #include "load/client.h"
 #include "net/net-t.h"
+#include "stats/hist-t.h"
+#include "tcp/tcp-t.h"
+
+/* What a worker measured in one phase: counters at its edges, latencies. */
+struct worker_phase_result {
+	struct client_counters start, end;
+	struct tcp_stats tcp_start, tcp_end;
+	uint64_t start_us, end_us;
+	struct hist lat;             /* from the intended send time */
+	struct hist lat_uncorrected; /* from the real send time */
+};
 
 struct worker {
 	unsigned lcore_id;
 	struct net_iface ifc;
 	struct client *client;
-	uint64_t run_us;         /* how long to drive load */
-	uint64_t drain_us;       /* how long to wait for outstanding responses at the end */
-	volatile bool stop;      /* set by the main lcore (Ctrl-C) */
-	volatile bool finished;  /* set by the worker when everything is closed */
+	const struct client_phase *phases;
+	uint32_t n_phases;
+	struct worker_phase_result *results; /* n_phases, filled by the worker */
+	uint64_t drain_us;      /* how long to wait for outstanding responses at the end */
+	volatile bool stop;     /* set by the main lcore (Ctrl-C) */
+	volatile bool finished; /* set by the worker when everything is closed */
+	volatile uint32_t phase; /* the phase running now */
 	uint64_t start_us, end_us;
 	uint64_t arp_unresolved; /* segments not sent for want of an ARP entry */
 };

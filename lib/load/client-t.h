@@ -26,27 +26,66 @@ struct client_counters {
 	uint64_t err_connect, err_timeout, err_reset, err_parse, err_validation;
 	uint64_t body_bytes;
 	uint64_t conn_opened, conn_closed, conn_port_busy;
+	uint64_t delayed; /* open loop: due while no connection was free (sent later) */
+};
+
+/* A request template with what its response must satisfy. */
+struct client_template {
+	const struct http_template *tpl;
+	uint32_t status_classes; /* allowed classes, bit c for cxx; 0: not checked */
 };
 
 struct client_conf {
 	uint32_t daddr; /* host order */
 	uint16_t dport;
-	const struct http_template *tpl;
-	uint32_t connections;        /* closed loop: connections kept open */
+	const struct client_template *tpls;
+	uint16_t n_tpls;
+	uint16_t max_pipeline;       /* requests in flight per connection, at most */
 	uint64_t request_timeout_us; /* a request unanswered this long is a timeout error */
-	uint32_t requests_per_conn;  /* 0 = unlimited keep-alive */
-	struct http_limits limits; /* zero fields take the parser's defaults */
+	uint32_t rate_max_conns;     /* open loop and cps: connections open at once, at most */
+	uint64_t seed;               /* request mix choices */
+	struct http_limits limits;   /* zero fields take the parser's defaults */
+};
+
+enum client_model {
+	CLIENT_CLOSED, /* level = connections kept open, each `pipeline` requests in flight */
+	CLIENT_RATE,   /* level = requests per second, on a schedule (open loop) */
+	CLIENT_CPS,    /* level = new connections per second, requests_per_conn each */
+	CLIENT_IDLE,   /* no new requests */
+};
+
+/* One phase as a worker runs it; levels are this worker's share. */
+struct client_phase {
+	enum client_model model;
+	double from, to;             /* level at the start and at the end (linear ramp) */
+	uint64_t duration_us;
+	uint16_t pipeline;           /* CLOSED: requests in flight per connection (>= 1) */
+	uint32_t requests_per_conn;  /* then close; 0 = keep-alive forever */
+	const uint16_t *mix_tpl;     /* templates of the mix ... */
+	const uint32_t *mix_cum;     /* ... and their cumulative weights */
+	uint16_t n_mix;
+};
+
+/* A request in flight, oldest first in its connection's ring. */
+struct client_req {
+	uint64_t start_off;   /* its first byte in the connection's send stream */
+	uint64_t intended_us; /* open loop: the schedule's time; else the send time */
+	uint64_t sent_us;
+	uint16_t tpl;
 };
 
 /* Per connection; the array is indexed by tcp_conn_id(). */
 struct client_conn {
 	struct http_resp resp;
-	uint64_t sent_us;    /* when the outstanding request was sent */
+	uint64_t stream_len; /* bytes queued on the send stream so far */
 	uint32_t requests;   /* requests sent on this connection */
+	uint16_t head;       /* oldest request in flight, index in its ring */
+	uint16_t inflight;   /* requests in flight */
 	uint8_t in_use : 1;  /* a connection of ours occupies the slot */
-	uint8_t busy : 1;    /* a request is outstanding */
+	uint8_t established : 1;
 	uint8_t pending : 1; /* queued for an action after tcp_input returns */
 	uint8_t want_close : 1;
 	uint8_t want_abort : 1;
 	uint8_t want_send : 1;
+	uint8_t idle_listed : 1; /* in the idle stack (open loop) */
 };

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The closed-loop HTTP/1.1 client of one worker: keeps `connections`
- * connections open and sends the next request on each as soon as the
- * previous response completes (keep-alive).
+ * The HTTP/1.1 client of one worker lcore, driving one of the load models of
+ * client_phase (closed loop, open-loop rate, connection rate) over lib/tcp.
  *
  * Call order per poll-loop turn: client_input() for every received TCP
  * segment, then client_poll(). TCP callbacks never act on a connection
@@ -23,14 +22,18 @@ struct client;
 
 typedef int (*client_tx_fn)(void *ctx, const struct tcp_seg_out *seg);
 
-/** NULL with errno set. */
+/** NULL with errno set (EINVAL, ENOMEM). */
 struct client *client_create(const struct client_conf *conf, const struct tcp_params *tp,
 			     client_tx_fn tx, void *tx_ctx);
 void client_destroy(struct client *cl);
 
-/** Start opening connections and sending requests. */
-void client_start(struct client *cl, uint64_t now_us);
-/** Stop issuing requests; connections close once their response arrives. */
+/** Enter a phase: its model, level and mix apply from now on. Latencies go to
+ * lat (timed from the intended send time) and lat_uncorrected (from the real
+ * send time); both may be the same histogram. */
+void client_set_phase(struct client *cl, const struct client_phase *ph, struct hist *lat,
+		      struct hist *lat_uncorrected, uint64_t now_us);
+
+/** Stop issuing requests; connections close once their responses arrived. */
 void client_stop(struct client *cl, uint64_t now_us);
 /** Close every connection (FIN); outstanding requests count as timeouts. */
 void client_close_all(struct client *cl, uint64_t now_us);
@@ -40,11 +43,11 @@ void client_abort_all(struct client *cl, uint64_t now_us);
 void client_input(struct client *cl, const struct tcp_seg *seg, uint64_t now_us);
 void client_poll(struct client *cl, uint64_t now_us);
 
-/** Copy bytes [off, off + len) of a connection's request stream. */
+/** Copy bytes [off, off + len) of a connection's send stream. */
 void client_fill(struct client *cl, struct tcp_conn *c, uint64_t off, uint32_t len, uint8_t *dst);
 
 uint32_t client_outstanding(const struct client *cl); /* requests awaiting a response */
 uint32_t client_open_conns(const struct client *cl);  /* connections not yet closed */
 const struct client_counters *client_counters(const struct client *cl);
-const struct hist *client_latency(const struct client *cl);
+const struct hist *client_latency(const struct client *cl); /* since create, corrected */
 struct tcp_stack *client_tcp(struct client *cl);

@@ -19,6 +19,8 @@
 struct peer {
 	struct client *cl;
 	struct http_template *tpl;
+	struct client_template ct;
+	struct client_phase ph;
 	uint64_t now;
 	struct tcp_seg_out tx[MAX_TX];
 	unsigned ntx;
@@ -50,11 +52,21 @@ static void make_client(uint32_t conns, uint32_t per_conn)
 	tp.port_max = 10063;
 	tp.max_conns = 64;
 	tp.delack_us = 0;
-	struct client_conf cc = {.daddr = SERVER, .dport = 80, .tpl = P.tpl,
-				 .connections = conns, .request_timeout_us = 2000000,
-				 .requests_per_conn = per_conn};
+	P.ct.tpl = P.tpl;
+	P.ct.status_classes = 1u << 2 | 1u << 3;
+	struct client_conf cc = {.daddr = SERVER, .dport = 80, .tpls = &P.ct, .n_tpls = 1,
+				 .max_pipeline = 4, .request_timeout_us = 2000000,
+				 .rate_max_conns = 64};
 	P.cl = client_create(&cc, &tp, capture, NULL);
 	assert_non_null(P.cl);
+	P.ph = (struct client_phase){.model = CLIENT_CLOSED, .from = conns, .to = conns,
+				     .pipeline = 1, .requests_per_conn = per_conn};
+}
+
+static void start(void)
+{
+	client_set_phase(P.cl, &P.ph, NULL, NULL, P.now);
+	client_poll(P.cl, P.now);
 }
 
 static int teardown(void **state)
@@ -117,12 +129,12 @@ static void each_response_triggers_the_next_request_on_the_connection(void **sta
 {
 	(void)state;
 	make_client(1, 0);
-	client_start(P.cl, P.now);
+	start();
 	accept_conn(0);
 	assert_int_equal(cnt()->requests, 1);
 	const struct tcp_seg_out *req = last_tx(0, TCP_F_ACK);
 	uint8_t buf[256];
-	client_fill(P.cl, NULL, req->stream_off, req->len, buf);
+	client_fill(P.cl, tcp_conn_by_id(client_tcp(P.cl), 0), req->stream_off, req->len, buf);
 	assert_memory_equal(buf, "GET /x HTTP/1.1\r\n", 17);
 	for (int i = 0; i < 5; i++) {
 		P.now += 100;
@@ -140,7 +152,7 @@ static void status_classes_are_counted_apart(void **state)
 {
 	(void)state;
 	make_client(1, 0);
-	client_start(P.cl, P.now);
+	start();
 	accept_conn(0);
 	const char *r[] = {"HTTP/1.1 301 M\r\nContent-Length: 0\r\n\r\n",
 			   "HTTP/1.1 404 N\r\nContent-Length: 0\r\n\r\n",
@@ -158,7 +170,7 @@ static void malformed_response_is_a_parse_error_and_the_connection_is_replaced(v
 {
 	(void)state;
 	make_client(1, 0);
-	client_start(P.cl, P.now);
+	start();
 	accept_conn(0);
 	unsigned before = P.ntx;
 	server_sends(0, TCP_F_ACK, "HTTP/9.9 abc\r\n\r\n");
@@ -176,7 +188,7 @@ static void server_closing_mid_request_is_a_reset_error(void **state)
 {
 	(void)state;
 	make_client(1, 0);
-	client_start(P.cl, P.now);
+	start();
 	accept_conn(0);
 	server_sends(0, TCP_F_ACK | TCP_F_FIN, "HTTP/1.1 200 OK\r\nContent-Le");
 	assert_int_equal(cnt()->err_reset, 1);
@@ -187,7 +199,7 @@ static void body_delimited_by_close_completes_on_fin(void **state)
 {
 	(void)state;
 	make_client(1, 0);
-	client_start(P.cl, P.now);
+	start();
 	accept_conn(0);
 	server_sends(0, TCP_F_ACK, "HTTP/1.0 200 OK\r\n\r\nhello");
 	server_sends(0, TCP_F_ACK | TCP_F_FIN, NULL);
@@ -200,7 +212,7 @@ static void unanswered_request_times_out_once(void **state)
 {
 	(void)state;
 	make_client(1, 0);
-	client_start(P.cl, P.now);
+	start();
 	accept_conn(0);
 	P.now += 2500000;
 	client_poll(P.cl, P.now);
@@ -213,7 +225,7 @@ static void requests_per_connection_limit_closes_and_reopens(void **state)
 {
 	(void)state;
 	make_client(1, 2);
-	client_start(P.cl, P.now);
+	start();
 	accept_conn(0);
 	server_sends(0, TCP_F_ACK, ok_64);
 	note_request(0);
@@ -226,7 +238,7 @@ static void stop_then_close_all_accounts_for_every_request(void **state)
 {
 	(void)state;
 	make_client(4, 0);
-	client_start(P.cl, P.now);
+	start();
 	for (uint32_t id = 0; id < 4; id++)
 		accept_conn(id);
 	client_stop(P.cl, P.now);

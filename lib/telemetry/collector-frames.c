@@ -124,7 +124,7 @@ static void on_hello(struct collector *c, int i, json_t *msg)
 	}
 	a = &c->agents[ai];
 	if (a->conn >= 0 && a->conn != i)
-		conn_close(c, a->conn, "replaced by a newer connection of the same agent");
+		collector_conn_close(c, a->conn, "replaced by a newer connection of the same agent");
 	if (a->boot == NULL || strcmp(a->boot, boot) != 0) {
 		free(a->boot);
 		a->boot = strdup(boot);

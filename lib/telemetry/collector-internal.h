@@ -73,7 +73,7 @@ struct collector {
 };
 
 double collector_now(void);
-void conn_close(struct collector *c, int i, const char *why);
+void collector_conn_close(struct collector *c, int i, const char *why);
 int conn_send(struct collector *c, int i, enum tp_type type, uint64_t seq, const void *payload,
 	      size_t len);
 int conn_send_json(struct collector *c, int i, enum tp_type type, json_t *obj);

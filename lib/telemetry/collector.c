@@ -170,7 +170,7 @@ void collector_destroy(struct collector *c)
 		return;
 	for (int i = 0; i < COLLECTOR_MAX_CONNS; i++)
 		if (c->conns[i].fd >= 0)
-			conn_close(c, i, "collector stopping");
+			collector_conn_close(c, i, "collector stopping");
 	if (c->lfd >= 0)
 		close(c->lfd);
 	for (size_t i = 0; i < c->n_targets; i++) {
@@ -200,7 +200,7 @@ const struct collector_stats *collector_stats(const struct collector *c)
 	return &c->st;
 }
 
-void conn_close(struct collector *c, int i, const char *why)
+void collector_conn_close(struct collector *c, int i, const char *why)
 {
 	struct conn *k = &c->conns[i];
 
@@ -384,7 +384,7 @@ static void expire_silent(struct collector *c, double now)
 
 		if (k->fd >= 0 && k->agent < 0 && now - k->opened > COLLECTOR_HELLO_TIMEOUT_S) {
 			c->st.rejected_conns++;
-			conn_close(c, i, "no HELLO in time");
+			collector_conn_close(c, i, "no HELLO in time");
 		}
 	}
 }
@@ -424,7 +424,7 @@ int collector_poll(struct collector *c, int timeout_ms)
 	collector_send_acks(c);
 	for (int i = 0; i < COLLECTOR_MAX_CONNS; i++)
 		if (c->conns[i].fd >= 0 && c->conns[i].closing)
-			conn_close(c, i, "connection ended");
+			collector_conn_close(c, i, "connection ended");
 	now = collector_now();
 	expire_silent(c, now);
 	if (now >= c->next_eval) {

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* A campaign file turned into a run plan. What the loader accepts but this
+ * generator cannot run yet is an error here, named at its file:line:column. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config/campaign.h"
+#include "http/template.h"
+#include "plan-campaign.h"
+
+#define RATE_MAX_CONNS 4096
+#define HEADER_MAX 512
+
+static struct campaign loaded;
+static bool have_loaded;
+
+static void error_at(struct config_errors *e, const struct campaign_where *w, const char *fmt,
+		     const char *what)
+{
+	config_error_add(e, w->file, w->line, w->col, w->path, NULL, fmt, what);
+}
+
+static void plan_rig(struct plan *p, const struct campaign *c, struct config_errors *e)
+{
+	const struct campaign_rig *r = &c->rig;
+
+	if (r->n_ports != 1)
+		error_at(e, &r->where, "%s: one port per run for now", "rig.ports");
+	if (r->n_worker_lcores != 1)
+		error_at(e, &r->where, "%s: one worker lcore per run for now (multi-queue steering "
+				       "is not built yet)", "rig.lcores.workers");
+	if (r->n_ports == 0 || r->n_worker_lcores == 0 || r->n_local_ips == 0)
+		return;
+	p->dev = r->ports[0].name;
+	unsigned worker = r->worker_lcores[0];
+	unsigned main_lcore = r->telemetry_lcore >= 0 ? (unsigned)r->telemetry_lcore
+						      : (worker == 0 ? 1 : 0);
+	snprintf(p->lcores, sizeof(p->lcores), "%u,%u", main_lcore, worker);
+	p->local_ip = ntohl(r->local_ips[0].first.s_addr);
+	/* with a gateway every target is reached through it */
+	p->gateway = r->has_gateway ? ntohl(r->gateway.s_addr) : 0;
+	p->netmask = r->has_gateway ? 0xffffffffu : 0;
+	p->mtu = r->mtu ? r->mtu : 1500;
+}
+
+static int build_template(struct client_template *ct, const struct campaign_request *rq,
+			  const struct campaign_target *t)
+{
+	static char lines[PLAN_MAX_TEMPLATES][16][HEADER_MAX];
+	static const char *ptrs[PLAN_MAX_TEMPLATES][16];
+	static unsigned slot;
+	char host[64];
+	size_t nh = rq->n_headers < 16 ? rq->n_headers : 16;
+
+	for (size_t i = 0; i < nh; i++) {
+		snprintf(lines[slot][i], HEADER_MAX, "%s: %s", rq->headers[i].name,
+			 rq->headers[i].value);
+		ptrs[slot][i] = lines[slot][i];
+	}
+	inet_ntop(AF_INET, &t->address, host, sizeof(host));
+	struct http_template_spec spec = {
+		.method = rq->method ? rq->method : "GET",
+		.path = rq->path,
+		.host = t->host ? t->host : host,
+		.port = t->host ? 0 : t->port,
+		.headers = ptrs[slot],
+		.n_headers = nh,
+		.body = rq->body,
+		.body_len = rq->body_len,
+	};
+	slot++;
+	ct->tpl = http_template_create(&spec);
+	ct->status_classes = rq->status_classes;
+	return ct->tpl ? 0 : -EINVAL;
+}
+
+static void plan_requests(struct plan *p, const struct campaign *c, struct config_errors *e)
+{
+	if (c->n_requests > PLAN_MAX_TEMPLATES) {
+		error_at(e, &c->requests[PLAN_MAX_TEMPLATES].where, "%s: at most 64 requests",
+			 "requests");
+		return;
+	}
+	for (size_t i = 0; i < c->n_requests; i++) {
+		const struct campaign_request *rq = &c->requests[i];
+		if (rq->variables)
+			error_at(e, &rq->where, "%s: ${...} variables are not substituted by this "
+						"generator yet", rq->name);
+		if (rq->n_patterns)
+			error_at(e, &rq->where, "%s: body patterns are not checked by this "
+						"generator yet", rq->name);
+		if (rq->n_headers > 16)
+			error_at(e, &rq->where, "%s: at most 16 headers", rq->name);
+		if (build_template(&p->tpls[i], rq, &c->targets[rq->target]) < 0)
+			error_at(e, &rq->where, "%s: cannot build the request", rq->name);
+		p->n_tpls = (uint16_t)(i + 1);
+	}
+	if (c->n_requests == 0)
+		return;
+	/* one target per run: every request must aim at the first one's */
+	size_t t0 = c->requests[0].target;
+	for (size_t i = 1; i < c->n_requests; i++)
+		if (c->requests[i].target != t0)
+			error_at(e, &c->requests[i].where, "%s: every request of a run must use the "
+							   "same target for now", c->requests[i].name);
+	p->daddr = ntohl(c->targets[t0].address.s_addr);
+	p->dport = c->targets[t0].port;
+}
+
+static enum client_model model_of(enum campaign_load_model m)
+{
+	switch (m) {
+	case CAMPAIGN_LOAD_CONNECTIONS:
+		return CLIENT_CLOSED;
+	case CAMPAIGN_LOAD_RATE:
+		return CLIENT_RATE;
+	case CAMPAIGN_LOAD_CPS:
+		return CLIENT_CPS;
+	default:
+		return CLIENT_IDLE;
+	}
+}
+
+static void plan_mix(struct plan_phase *pp, const struct campaign_phase *ph,
+		     const struct campaign *c)
+{
+	uint32_t cum = 0;
+	uint16_t n = 0;
+
+	if (ph->n_mix == 0) {
+		for (size_t i = 0; i < c->n_requests && n < PLAN_MAX_TEMPLATES; i++, n++) {
+			cum += c->requests[i].weight ? c->requests[i].weight : 1;
+			pp->mix_tpl[n] = (uint16_t)i;
+			pp->mix_cum[n] = cum;
+		}
+	} else {
+		for (size_t i = 0; i < ph->n_mix && n < PLAN_MAX_TEMPLATES; i++, n++) {
+			cum += ph->mix[i].weight ? ph->mix[i].weight : 1;
+			pp->mix_tpl[n] = (uint16_t)ph->mix[i].request;
+			pp->mix_cum[n] = cum;
+		}
+	}
+	pp->client.n_mix = n;
+}
+
+static void plan_phases(struct plan *p, const struct campaign *c, struct config_errors *e)
+{
+	if (c->n_phases > PLAN_MAX_PHASES) {
+		error_at(e, &c->phases[0].where, "%s: at most 256 phases after steps expansion",
+			 "phases");
+		return;
+	}
+	for (size_t i = 0; i < c->n_phases; i++) {
+		const struct campaign_phase *ph = &c->phases[i];
+		struct plan_phase *pp = &p->phases[i];
+
+		pp->name = ph->name;
+		pp->client = (struct client_phase){
+			.model = model_of(ph->model),
+			.from = ph->level.from,
+			.to = ph->level.to,
+			.duration_us = ph->duration_us,
+			.pipeline = (uint16_t)(ph->pipeline ? ph->pipeline : 1),
+			.requests_per_conn = ph->model == CAMPAIGN_LOAD_CPS ? ph->requests_per_connection : 0,
+		};
+		plan_mix(pp, ph, c);
+		pp->expect = ph->has_expect ? &ph->expect : NULL;
+		if (pp->client.pipeline > p->max_pipeline)
+			p->max_pipeline = pp->client.pipeline;
+		if (ph->model == CAMPAIGN_LOAD_CONNECTIONS) {
+			double top = ph->level.from > ph->level.to ? ph->level.from : ph->level.to;
+			if (top > p->max_conns)
+				p->max_conns = (uint32_t)top;
+		}
+	}
+	p->n_phases = (uint32_t)c->n_phases;
+}
+
+static int finish_errors(struct config_errors *e)
+{
+	if (config_errors_count(e) == 0)
+		return 0;
+	config_errors_sort(e);
+	config_errors_print(e, stderr);
+	config_errors_free(e);
+	return -EINVAL;
+}
+
+int plan_from_campaign(const char *path, const char *const *overrides, size_t n_overrides,
+		       const struct run_opts *o, struct plan *p)
+{
+	struct config_errors e;
+
+	config_errors_init(&e);
+	memset(p, 0, sizeof(*p));
+	if (campaign_load(path, overrides, n_overrides, &loaded, &e) < 0)
+		return finish_errors(&e) < 0 ? -EINVAL : -EINVAL;
+	have_loaded = true;
+	p->max_pipeline = 1;
+	p->rate_max_conns = RATE_MAX_CONNS;
+	p->request_timeout_us = o->timeout_us;
+	p->drain_us = o->drain_us;
+	p->output = (o->given & RUN_OPT_OUTPUT) && strcmp(o->output, "drench-out") ?
+			    o->output : loaded.output.folder;
+	p->quiet = o->quiet;
+	p->expect = loaded.has_expect ? &loaded.expect : NULL;
+	plan_rig(p, &loaded, &e);
+	plan_requests(p, &loaded, &e);
+	plan_phases(p, &loaded, &e);
+	return finish_errors(&e);
+}
+
+void plan_campaign_release(void)
+{
+	if (have_loaded)
+		campaign_free(&loaded);
+	have_loaded = false;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The flag form of `drench run`: one closed-loop phase on one URL. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http/template.h"
+#include "http/url.h"
+#include "plan-flags.h"
+
+static int parse_ip(const char *what, const char *s, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1) {
+		fprintf(stderr, "drench run: %s: '%s' is not an IPv4 address\n", what, s);
+		return -EINVAL;
+	}
+	*out = ntohl(a.s_addr);
+	return 0;
+}
+
+static int plan_target(struct plan *p, const struct run_opts *o)
+{
+	static struct http_url url; /* the template keeps pointers into it */
+
+	if (http_url_parse(o->url, &url) < 0) {
+		fprintf(stderr, "drench run: --url: cannot parse '%s' (expected http://IPv4[:port]/path)\n",
+			o->url);
+		return -EINVAL;
+	}
+	if (!url.host_is_ipv4) {
+		fprintf(stderr, "drench run: --url: the host must be an IPv4 address (got '%s')\n",
+			url.host);
+		return -EINVAL;
+	}
+	p->daddr = url.ipv4;
+	p->dport = url.port;
+	struct http_template_spec spec = {
+		.method = "GET", .path = url.path, .host = url.host, .port = url.port,
+	};
+	p->tpls[0].tpl = http_template_create(&spec);
+	if (!p->tpls[0].tpl) {
+		fprintf(stderr, "drench run: cannot build the request template\n");
+		return -EINVAL;
+	}
+	/* as a campaign request does by default: 2xx and 3xx pass */
+	p->tpls[0].status_classes = 1u << 2 | 1u << 3;
+	p->n_tpls = 1;
+	return 0;
+}
+
+static void plan_phase(struct plan *p, const struct run_opts *o)
+{
+	struct plan_phase *ph = &p->phases[0];
+
+	ph->name = "main";
+	ph->client = (struct client_phase){
+		.model = CLIENT_CLOSED,
+		.from = o->connections,
+		.to = o->connections,
+		.duration_us = o->duration_us,
+		.pipeline = 1,
+		.requests_per_conn = o->requests_per_conn,
+		.n_mix = 1,
+	};
+	ph->mix_tpl[0] = 0;
+	ph->mix_cum[0] = 1;
+	p->n_phases = 1;
+}
+
+int plan_from_flags(const struct run_opts *o, struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->dev = o->dev;
+	snprintf(p->lcores, sizeof(p->lcores), "%s", o->lcores);
+	if (parse_ip("--local-ip", o->local_ip, &p->local_ip) < 0 ||
+	    (o->gateway && parse_ip("--gateway", o->gateway, &p->gateway) < 0))
+		return -EINVAL;
+	p->netmask = o->prefix_len == 0 ? 0 : ~0u << (32 - o->prefix_len);
+	p->mtu = o->mtu;
+	p->max_pipeline = 1;
+	p->max_conns = o->connections;
+	p->rate_max_conns = o->connections;
+	p->request_timeout_us = o->timeout_us;
+	p->drain_us = o->drain_us;
+	p->output = o->output;
+	p->quiet = o->quiet;
+	if (plan_target(p, o) < 0)
+		return -EINVAL;
+	plan_phase(p, o);
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A run plan: everything `drench run` needs, built either from flags
+ * (plan-flags.c) or from a campaign file (plan-campaign.c), then executed by
+ * cmd_run.c the same way.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/campaign-t.h"
+#include "load/client-t.h"
+
+#define PLAN_MAX_PHASES 256
+#define PLAN_MAX_TEMPLATES 64
+
+struct plan_phase {
+	const char *name;
+	struct client_phase client;
+	const struct campaign_expect *expect; /* NULL: no phase gate */
+	uint16_t mix_tpl[PLAN_MAX_TEMPLATES];
+	uint32_t mix_cum[PLAN_MAX_TEMPLATES];
+};
+
+struct plan {
+	/* rig */
+	const char *dev;    /* vdev string or PCI address */
+	char lcores[64];    /* EAL -l list: main (telemetry) lcore first, then the worker */
+	uint32_t local_ip, netmask, gateway; /* host order */
+	uint16_t mtu;
+	/* target */
+	uint32_t daddr;
+	uint16_t dport;
+	/* requests */
+	struct client_template tpls[PLAN_MAX_TEMPLATES];
+	uint16_t n_tpls;
+	uint16_t max_pipeline;
+	uint32_t max_conns;        /* connection table size */
+	uint32_t rate_max_conns;   /* open loop and cps pool */
+	uint64_t request_timeout_us;
+	uint64_t drain_us;
+	/* phases */
+	struct plan_phase phases[PLAN_MAX_PHASES];
+	uint32_t n_phases;
+	const struct campaign_expect *expect; /* whole campaign; NULL: none */
+	/* output */
+	const char *output;
+	bool quiet;
+};
+
+/** Release the templates the plan built. */
+void plan_free(struct plan *p);
+
+/** Flat copy of the phases' client part, for the worker. */
+void plan_client_phases(const struct plan *p, struct client_phase *out);

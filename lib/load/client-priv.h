@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Internals shared by client.c (connections), client_req.c (requests in
+ * flight) and client_model.c (load models). */
+#pragma once
+
+#include "load/client.h"
+#include "load/schedule.h"
+
+struct client {
+	struct client_conf conf;
+	struct tcp_stack *tcp;
+	client_tx_fn tx;
+	void *tx_ctx;
+	uint64_t now;
+	uint32_t max_conns;
+	uint32_t open;        /* connections in use */
+	uint32_t outstanding; /* requests awaiting a response */
+	uint32_t connecting;  /* connections opened, not yet established */
+	bool stopping;        /* no new requests; close when idle */
+	uint32_t sweep_pos;
+	uint64_t rng;
+	struct client_counters cnt;
+	struct hist lat_all;
+
+	/* the current phase */
+	struct client_phase ph;
+	uint64_t ph_start;
+	struct hist *lat, *lat_uncorrected;
+	struct schedule sched; /* RATE: requests; CPS: connection opens */
+
+	/* connections with room for a request (open loop), as a stack */
+	uint32_t *idle;
+	uint32_t n_idle;
+
+	uint32_t *pending; /* connection ids with a queued action */
+	uint32_t n_pending;
+	struct client_req *reqs; /* max_conns rings of max_pipeline entries */
+	struct client_conn *conns;
+};
+
+/* client.c */
+void client_advance(struct client *cl, uint64_t now_us);
+struct client_conn *client_conn_of(struct client *cl, const struct tcp_conn *c);
+void client_queue_action(struct client *cl, const struct tcp_conn *c);
+void client_run_actions(struct client *cl);
+bool client_open_one(struct client *cl);
+
+/* client_req.c */
+struct client_req *client_req_at(struct client *cl, uint32_t id, uint16_t i);
+int client_send_request(struct client *cl, struct tcp_conn *c, uint64_t intended_us);
+void client_on_data(struct client *cl, struct tcp_conn *c, const uint8_t *data, uint32_t len);
+bool client_peer_fin(struct client *cl, struct tcp_conn *c);
+uint32_t client_drop_requests(struct client *cl, struct client_conn *cc);
+
+/* client_model.c */
+double client_level(const struct client *cl);
+void client_model_poll(struct client *cl);
+/* a connection finished a response and may take more; returns true if it did */
+bool client_model_next(struct client *cl, struct tcp_conn *c, struct client_conn *cc);
+void client_model_established(struct client *cl, struct tcp_conn *c, struct client_conn *cc);
+void client_idle_push(struct client *cl, uint32_t id);
