@@ -166,11 +166,27 @@ static void section_name(struct section_ctx *s, const struct yaml_node *n, const
 	free(copy);
 }
 
+/* telemetry.targets[].endpoint names a request of this campaign */
+static void check_telemetry_endpoints(struct section_ctx *s, const struct yaml_node *n)
+{
+	const struct yaml_node *targets = yaml_map_get(n, "targets");
+
+	for (size_t i = 0; i < yaml_len(targets); i++) {
+		const struct yaml_node *ep = yaml_map_get(yaml_seq_at(targets, i), "endpoint");
+		if (!ep || ep->kind != YAML_KIND_SCALAR || yaml_is_null(ep))
+			continue;
+		if (campaign_find_request(s->c, ep->scalar) < 0)
+			config_error_at(s->e, &ep->mark, ep->path, "the name of a request",
+					"unknown request \"%s\"", ep->scalar);
+	}
+}
+
 static void section_telemetry(struct section_ctx *s, const struct yaml_node *n)
 {
 	if (!n)
 		return;
 	s->c->has_telemetry = true;
+	check_telemetry_endpoints(s, n);
 #ifdef CONFIG_HAVE_TELEMETRY_SECTION
 	struct telemetry_config *t = section_alloc(s, sizeof(*t));
 	if (!t)

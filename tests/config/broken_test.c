@@ -115,6 +115,11 @@ static const struct row table[] = {
 		"broken/impossible.yaml:24:38: phases[2].steps.step: step is zero (expected a step "
 		"above zero)",
 	}},
+	/* the telemetry section is parsed by its own code; the endpoint is ours to check */
+	{__LINE__, "broken/telemetry-endpoint.yaml", {NULL}, {
+		"broken/telemetry-endpoint.yaml:13:59: telemetry.targets[0].endpoint: unknown "
+		"request \"mapp\" (expected the name of a request)",
+	}},
 	/* overrides are checked like the file, at their position in the argument */
 	{__LINE__, "ok.yaml", {"phases.*.duration=10x", "rig.lcores.workers=[1, 9]",
 			       "phases.1.steps.hold=2s", "phases.2.name=x"}, {
