@@ -8,6 +8,7 @@
 
 #include "config/campaign.h"
 #include "http/template.h"
+#include "match/match.h"
 #include "plan-campaign.h"
 
 #define RATE_MAX_CONNS 4096
@@ -76,6 +77,35 @@ static int build_template(struct client_template *ct, const struct campaign_requ
 	return ct->tpl ? 0 : -EINVAL;
 }
 
+/* Body expectations compile once per request into a hyperscan database; a
+ * pattern hyperscan rejects is named at its own file:line:column. */
+static void compile_patterns(struct client_template *ct, const struct campaign_request *rq,
+			     struct config_errors *e)
+{
+	struct match_pattern pats[MATCH_MAX_PATTERNS];
+	char err[256];
+	int bad = -1;
+
+	if (rq->n_patterns == 0)
+		return;
+	if (rq->n_patterns > MATCH_MAX_PATTERNS) {
+		error_at(e, &rq->where, "%s: at most 64 body patterns", rq->name);
+		return;
+	}
+	for (size_t i = 0; i < rq->n_patterns; i++)
+		pats[i] = (struct match_pattern){
+			.regex = rq->patterns[i].regex,
+			.name = rq->patterns[i].name,
+			.must_match = rq->patterns[i].must_match,
+			.caseless = rq->patterns[i].caseless,
+		};
+	ct->match = match_db_compile(pats, rq->n_patterns, &bad, err, sizeof(err));
+	if (!ct->match) {
+		const struct campaign_where *w = bad >= 0 ? &rq->patterns[bad].where : &rq->where;
+		config_error_add(e, w->file, w->line, w->col, w->path, NULL, "%s", err);
+	}
+}
+
 static void plan_requests(struct plan *p, const struct campaign *c, struct config_errors *e)
 {
 	if (c->n_requests > PLAN_MAX_TEMPLATES) {
@@ -88,9 +118,7 @@ static void plan_requests(struct plan *p, const struct campaign *c, struct confi
 		if (rq->variables)
 			error_at(e, &rq->where, "%s: ${...} variables are not substituted by this "
 						"generator yet", rq->name);
-		if (rq->n_patterns)
-			error_at(e, &rq->where, "%s: body patterns are not checked by this "
-						"generator yet", rq->name);
+		compile_patterns(&p->tpls[i], rq, e);
 		if (rq->n_headers > 16)
 			error_at(e, &rq->where, "%s: at most 16 headers", rq->name);
 		if (build_template(&p->tpls[i], rq, &c->targets[rq->target]) < 0)

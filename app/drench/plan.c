@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "http/template.h"
+#include "match/match.h"
 #include "plan.h"
 
 void plan_free(struct plan *p)
 {
-	for (uint16_t i = 0; i < p->n_tpls; i++)
+	for (uint16_t i = 0; i < p->n_tpls; i++) {
 		http_template_free((struct http_template *)p->tpls[i].tpl);
+		match_db_free((struct match_db *)p->tpls[i].match);
+	}
 	p->n_tpls = 0;
 }
 

@@ -12,6 +12,26 @@
 
 #define MAX_FAILURES 16
 
+/* mkdir -p */
+static int make_dirs(const char *dir)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	for (char *s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
 static void fill_phase(struct report_phase *rp, const struct phase_stats *s)
 {
 	const struct client_counters *c = &s->c;
@@ -91,8 +111,8 @@ int run_report_write(const struct plan *p, const struct run_outcome *o)
 
 	if (!rep)
 		return -ENOMEM;
-	if (mkdir(p->output, 0755) < 0 && errno != EEXIST) {
-		rc = -errno;
+	rc = make_dirs(p->output);
+	if (rc < 0) {
 		json_decref(rep);
 		return rc;
 	}

@@ -32,6 +32,7 @@ struct client {
 	uint32_t *idle;
 	uint32_t n_idle;
 
+	struct match_scratch **scr; /* per template with a matcher: this lcore's scratch */
 	uint32_t *pending; /* connection ids with a queued action */
 	uint32_t n_pending;
 	struct client_req *reqs; /* max_conns rings of max_pipeline entries */
@@ -51,6 +52,8 @@ int client_send_request(struct client *cl, struct tcp_conn *c, uint64_t intended
 void client_on_data(struct client *cl, struct tcp_conn *c, const uint8_t *data, uint32_t len);
 bool client_peer_fin(struct client *cl, struct tcp_conn *c);
 uint32_t client_drop_requests(struct client *cl, struct client_conn *cc);
+void client_forget_conn(struct client *cl, struct client_conn *cc);
+void client_on_body(void *arg, struct http_resp *p, const uint8_t *data, size_t n);
 
 /* client_model.c */
 double client_level(const struct client *cl);

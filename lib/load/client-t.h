@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "http/resp.h"
+#include "match/match-t.h"
 #include "http/template.h"
 #include "stats/hist-t.h"
 
@@ -27,12 +28,14 @@ struct client_counters {
 	uint64_t body_bytes;
 	uint64_t conn_opened, conn_closed, conn_port_busy;
 	uint64_t delayed; /* open loop: due while no connection was free (sent later) */
+	uint64_t body_checked; /* responses whose body went through the matcher */
 };
 
 /* A request template with what its response must satisfy. */
 struct client_template {
 	const struct http_template *tpl;
-	uint32_t status_classes; /* allowed classes, bit c for cxx; 0: not checked */
+	uint32_t status_classes;     /* allowed classes, bit c for cxx; 0: not checked */
+	const struct match_db *match; /* body expectations (hyperscan); NULL: none */
 };
 
 struct client_conf {
@@ -77,6 +80,8 @@ struct client_req {
 /* Per connection; the array is indexed by tcp_conn_id(). */
 struct client_conn {
 	struct http_resp resp;
+	struct match_stream *ms; /* body matcher stream of template ms_tpl, or NULL */
+	uint16_t ms_tpl;
 	uint64_t stream_len; /* bytes queued on the send stream so far */
 	uint32_t requests;   /* requests sent on this connection */
 	uint16_t head;       /* oldest request in flight, index in its ring */

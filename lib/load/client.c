@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "load/client-priv.h"
+#include "match/match.h"
 #include "stats/hist.h"
 
 #define SWEEP_PER_POLL 256
@@ -93,6 +94,7 @@ static void on_closed(void *ctx, struct tcp_conn *c, enum tcp_close_reason why)
 	struct client_conn *cc = client_conn_of(cl, c);
 
 	count_close(cl, cc, why);
+	client_forget_conn(cl, cc);
 	if (!cc->established)
 		cl->connecting--;
 	cc->in_use = cc->established = 0;
@@ -183,6 +185,20 @@ static void sweep_timeouts(struct client *cl)
 	}
 }
 
+static int client_alloc_matchers(struct client *cl)
+{
+	cl->scr = calloc(cl->conf.n_tpls, sizeof(*cl->scr));
+	if (!cl->scr)
+		return -ENOMEM;
+	for (uint16_t i = 0; i < cl->conf.n_tpls; i++)
+		if (cl->conf.tpls[i].match &&
+		    !(cl->scr[i] = match_scratch_create(cl->conf.tpls[i].match)))
+			return -ENOMEM;
+	cl->conf.limits.on_body = client_on_body;
+	cl->conf.limits.body_arg = cl;
+	return 0;
+}
+
 static int client_alloc(struct client *cl, uint32_t max_conns, uint16_t depth)
 {
 	cl->conns = calloc(max_conns, sizeof(*cl->conns));
@@ -208,6 +224,7 @@ struct client *client_create(const struct client_conf *conf, const struct tcp_pa
 	if (cl->conf.max_pipeline == 0)
 		cl->conf.max_pipeline = 1;
 	if (client_alloc(cl, tp->max_conns, cl->conf.max_pipeline) < 0 ||
+	    client_alloc_matchers(cl) < 0 ||
 	    !(cl->tcp = tcp_stack_create(tp, &client_tcp_ops, cl))) {
 		client_destroy(cl);
 		errno = ENOMEM;
@@ -229,6 +246,13 @@ void client_destroy(struct client *cl)
 		return;
 	if (cl->tcp)
 		tcp_stack_destroy(cl->tcp);
+	if (cl->conns)
+		for (uint32_t i = 0; i < cl->max_conns; i++)
+			client_forget_conn(cl, &cl->conns[i]);
+	if (cl->scr)
+		for (uint16_t i = 0; i < cl->conf.n_tpls; i++)
+			match_scratch_free(cl->scr[i]);
+	free(cl->scr);
 	free(cl->conns);
 	free(cl->reqs);
 	free(cl->pending);

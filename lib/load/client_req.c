@@ -7,7 +7,10 @@
  */
 #include <string.h>
 
+#include <stddef.h>
+
 #include "load/client-priv.h"
+#include "match/match.h"
 #include "stats/hist.h"
 
 struct client_req *client_req_at(struct client *cl, uint32_t id, uint16_t i)
@@ -32,6 +35,54 @@ static uint16_t pick_template(struct client *cl)
 	return ph->mix_tpl[i];
 }
 
+/* A response starts: the parser for its request, and a matcher stream when
+ * its template has body expectations (reused while the template stays). */
+static void begin_response(struct client *cl, struct client_conn *cc, const struct client_req *r)
+{
+	const struct client_template *t = &cl->conf.tpls[r->tpl];
+
+	http_resp_init(&cc->resp, http_template_is_head(t->tpl), &cl->conf.limits);
+	if (!t->match)
+		return;
+	if (cc->ms && cc->ms_tpl != r->tpl) {
+		match_stream_close(cc->ms);
+		cc->ms = NULL;
+	}
+	if (!cc->ms) {
+		cc->ms = match_stream_open(t->match);
+		cc->ms_tpl = r->tpl;
+	}
+}
+
+void client_forget_conn(struct client *cl, struct client_conn *cc)
+{
+	(void)cl;
+	if (cc->ms) {
+		match_stream_close(cc->ms);
+		cc->ms = NULL;
+	}
+}
+
+void client_on_body(void *arg, struct http_resp *p, const uint8_t *data, size_t n)
+{
+	struct client *cl = arg;
+	struct client_conn *cc = (struct client_conn *)((char *)p - offsetof(struct client_conn, resp));
+
+	if (cc->ms)
+		match_stream_feed(cc->ms, cl->scr[cc->ms_tpl], data, n);
+}
+
+/* Does the body meet its template's expectations? true when it has none. */
+static bool body_ok(struct client *cl, struct client_conn *cc, const struct client_req *r)
+{
+	struct match_result res;
+
+	if (!cl->conf.tpls[r->tpl].match || !cc->ms)
+		return true;
+	cl->cnt.body_checked++;
+	return match_stream_end(cc->ms, cl->scr[r->tpl], &res) == 0 && res.failed == 0;
+}
+
 int client_send_request(struct client *cl, struct tcp_conn *c, uint64_t intended_us)
 {
 	uint32_t id = tcp_conn_id(c);
@@ -47,8 +98,7 @@ int client_send_request(struct client *cl, struct tcp_conn *c, uint64_t intended
 	r->sent_us = cl->now;
 	r->tpl = tpl;
 	if (cc->inflight == 0)
-		http_resp_init(&cc->resp, http_template_is_head(cl->conf.tpls[tpl].tpl),
-			       &cl->conf.limits);
+		begin_response(cl, cc, r);
 	cc->inflight++;
 	if (tcp_send(cl->tcp, c, (uint32_t)len, cl->now) < 0) {
 		cc->inflight--;
@@ -119,7 +169,8 @@ static void record_response(struct client *cl, struct client_conn *cc, uint32_t 
 
 	cl->cnt.responses[cls]++;
 	cl->cnt.body_bytes += http_resp_body_bytes(&cc->resp);
-	if (!status_allowed(&cl->conf.tpls[r->tpl], status))
+	bool body = body_ok(cl, cc, r);
+	if (!status_allowed(&cl->conf.tpls[r->tpl], status) || !body)
 		cl->cnt.err_validation++;
 	hist_record(cl->lat, cl->now - r->intended_us);
 	if (cl->lat_uncorrected != cl->lat)
@@ -137,8 +188,7 @@ static void expect_next(struct client *cl, struct client_conn *cc, uint32_t id)
 	struct client_req *r = client_req_at(cl, id, cc->head);
 
 	if (cc->inflight)
-		http_resp_init(&cc->resp, http_template_is_head(cl->conf.tpls[r->tpl].tpl),
-			       &cl->conf.limits);
+		begin_response(cl, cc, r);
 }
 
 static void response_complete(struct client *cl, struct tcp_conn *c, struct client_conn *cc)
