@@ -65,7 +65,8 @@ struct campaign_target {
 	const char *name;
 	struct in_addr address; /* network order */
 	uint16_t port;          /* host order, default 80 */
-	const char *host;       /* Host header value, default the address text */
+	const char *host;       /* Host header value, verbatim; default "ADDRESS" on port
+				 * 80, "ADDRESS:PORT" otherwise */
 	struct campaign_where where;
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* targets: the servers under test, by name. */
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "config/campaign-internal.h"
@@ -30,10 +31,17 @@ static void parse_target(struct section_ctx *s, const struct yaml_node *n,
 	cfg_get_ipv4(an, s->e, &t->address);
 	if (cfg_get_int(yaml_map_get(n, "port"), s->e, 1, 65535, &port) > 0)
 		t->port = (uint16_t)port;
-	if (cfg_get_string(yaml_map_get(n, "host"), s->e, &host) > 0)
+	if (cfg_get_string(yaml_map_get(n, "host"), s->e, &host) > 0) {
 		t->host = section_strdup(s, host);
-	else if (an && an->kind == YAML_KIND_SCALAR)
-		t->host = section_strdup(s, an->scalar);
+	} else if (an && an->kind == YAML_KIND_SCALAR) {
+		/* RFC 9110 7.2: the port goes in Host unless it is the default */
+		char buf[80];
+		if (t->port == 80)
+			snprintf(buf, sizeof(buf), "%s", an->scalar);
+		else
+			snprintf(buf, sizeof(buf), "%s:%u", an->scalar, t->port);
+		t->host = section_strdup(s, buf);
+	}
 }
 
 void section_targets(struct section_ctx *s, const struct yaml_node *n)

@@ -205,6 +205,14 @@ static void the_valid_file_loads_with_its_steps_expanded(void **state)
 	assert_int_equal(c.phases[0].n_mix, 2);
 	assert_int_equal(c.phases[0].mix[1].weight, 3);
 	assert_int_equal(c.requests[1].max_head_bytes, 16384);
+	assert_string_equal(c.targets[0].host, "198.18.0.1");
+	campaign_free(&c);
+
+	/* Host carries the port when it is not 80 */
+	const char *sets[] = {"targets.0.port=8080"};
+	assert_int_equal(campaign_load_on(&two_cpus, "ok.yaml", sets, 1, &c, &e), 0);
+	assert_int_equal(c.targets[0].port, 8080);
+	assert_string_equal(c.targets[0].host, "198.18.0.1:8080");
 	campaign_free(&c);
 	config_errors_free(&e);
 }
