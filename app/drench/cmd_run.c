@@ -74,6 +74,7 @@ static struct client *make_client(const struct plan *p, struct worker *w)
 		.request_timeout_us = p->request_timeout_us,
 		.rate_max_conns = p->rate_max_conns,
 		.seed = 0x64726e63u ^ w->lcore_id,
+		.lcore = w->lcore_id,
 	};
 
 	tcp_params_default(&tp);

@@ -4,10 +4,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config/campaign.h"
 #include "http/template.h"
+#include "load/vars.h"
 #include "match/match.h"
 #include "plan-campaign.h"
 
@@ -46,35 +48,93 @@ static void plan_rig(struct plan *p, const struct campaign *c, struct config_err
 	p->mtu = r->mtu ? r->mtu : 1500;
 }
 
+/* Strings of one request, with ${...} replaced by sentinel fields. */
+struct marked {
+	char *path, *body;
+	size_t body_len;
+	char *hdr[16];
+	const char *hdr_ptr[16];
+};
+
+static void marked_free(struct marked *m)
+{
+	free(m->path);
+	free(m->body);
+	for (int i = 0; i < 16; i++)
+		free(m->hdr[i]);
+}
+
+static int mark_request(struct marked *m, const struct campaign_request *rq, size_t nh)
+{
+	size_t n;
+
+	memset(m, 0, sizeof(*m));
+	m->path = vars_mark(rq->path, strlen(rq->path), &n);
+	m->body = rq->body ? vars_mark((const char *)rq->body, rq->body_len, &m->body_len) : NULL;
+	if (!m->path || (rq->body && !m->body))
+		return -ENOMEM;
+	for (size_t i = 0; i < nh; i++) {
+		char line[HEADER_MAX];
+		int len = snprintf(line, sizeof(line), "%s: %s", rq->headers[i].name,
+				   rq->headers[i].value);
+		m->hdr[i] = vars_mark(line, (size_t)len, &n);
+		if (!m->hdr[i])
+			return -ENOMEM;
+		m->hdr_ptr[i] = m->hdr[i];
+	}
+	return 0;
+}
+
+/* Keep a copy of the request bytes with the variable fields located. */
+static int locate_vars(struct client_template *ct)
+{
+	size_t len;
+	const uint8_t *b = http_template_bytes(ct->tpl, &len);
+	uint8_t *copy = malloc(len);
+	struct vars_field *f = calloc(VARS_MAX, sizeof(*f));
+
+	if (!copy || !f) {
+		free(copy);
+		free(f);
+		return -ENOMEM;
+	}
+	memcpy(copy, b, len);
+	size_t n = vars_find(copy, len, f, VARS_MAX);
+	ct->bytes = copy;
+	ct->len = len;
+	ct->vars = f;
+	ct->n_vars = (uint16_t)(n < VARS_MAX ? n : VARS_MAX);
+	return n <= VARS_MAX ? 0 : -E2BIG;
+}
+
 static int build_template(struct client_template *ct, const struct campaign_request *rq,
 			  const struct campaign_target *t)
 {
-	static char lines[PLAN_MAX_TEMPLATES][16][HEADER_MAX];
-	static const char *ptrs[PLAN_MAX_TEMPLATES][16];
-	static unsigned slot;
 	char host[64];
 	size_t nh = rq->n_headers < 16 ? rq->n_headers : 16;
+	struct marked m;
+	int rc = mark_request(&m, rq, nh);
 
-	for (size_t i = 0; i < nh; i++) {
-		snprintf(lines[slot][i], HEADER_MAX, "%s: %s", rq->headers[i].name,
-			 rq->headers[i].value);
-		ptrs[slot][i] = lines[slot][i];
-	}
 	inet_ntop(AF_INET, &t->address, host, sizeof(host));
 	struct http_template_spec spec = {
 		.method = rq->method ? rq->method : "GET",
-		.path = rq->path,
+		.path = m.path,
 		.host = t->host ? t->host : host,
 		.port = t->host ? 0 : t->port,
-		.headers = ptrs[slot],
+		.headers = m.hdr_ptr,
 		.n_headers = nh,
-		.body = rq->body,
-		.body_len = rq->body_len,
+		.body = (const uint8_t *)m.body,
+		.body_len = m.body_len,
 	};
-	slot++;
-	ct->tpl = http_template_create(&spec);
+	if (rc == 0)
+		ct->tpl = http_template_create(&spec);
 	ct->status_classes = rq->status_classes;
-	return ct->tpl ? 0 : -EINVAL;
+	if (rc == 0 && !ct->tpl)
+		rc = -EINVAL;
+	if (rc == 0 && rq->variables)
+		rc = locate_vars(ct);
+	marked_free(&m);
+	return rc;
 }
 
 /* Body expectations compile once per request into a hyperscan database; a
@@ -115,14 +175,12 @@ static void plan_requests(struct plan *p, const struct campaign *c, struct confi
 	}
 	for (size_t i = 0; i < c->n_requests; i++) {
 		const struct campaign_request *rq = &c->requests[i];
-		if (rq->variables)
-			error_at(e, &rq->where, "%s: ${...} variables are not substituted by this "
-						"generator yet", rq->name);
 		compile_patterns(&p->tpls[i], rq, e);
 		if (rq->n_headers > 16)
 			error_at(e, &rq->where, "%s: at most 16 headers", rq->name);
 		if (build_template(&p->tpls[i], rq, &c->targets[rq->target]) < 0)
-			error_at(e, &rq->where, "%s: cannot build the request", rq->name);
+			error_at(e, &rq->where, "%s: cannot build the request (at most 16 "
+						"variables)", rq->name);
 		p->n_tpls = (uint16_t)(i + 1);
 	}
 	if (c->n_requests == 0)

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdlib.h>
+
 #include "http/template.h"
 #include "match/match.h"
 #include "plan.h"
@@ -8,6 +10,8 @@ void plan_free(struct plan *p)
 	for (uint16_t i = 0; i < p->n_tpls; i++) {
 		http_template_free((struct http_template *)p->tpls[i].tpl);
 		match_db_free((struct match_db *)p->tpls[i].match);
+		free((void *)p->tpls[i].bytes);
+		free((void *)p->tpls[i].vars);
 	}
 	p->n_tpls = 0;
 }

@@ -19,6 +19,7 @@ struct client {
 	bool stopping;        /* no new requests; close when idle */
 	uint32_t sweep_pos;
 	uint64_t rng;
+	uint64_t next_seq; /* request numbers for ${seq} */
 	struct client_counters cnt;
 	struct hist lat_all;
 

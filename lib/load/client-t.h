@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "http/resp.h"
+#include "load/vars.h"
 #include "match/match-t.h"
 #include "http/template.h"
 #include "stats/hist-t.h"
@@ -36,6 +37,12 @@ struct client_template {
 	const struct http_template *tpl;
 	uint32_t status_classes;     /* allowed classes, bit c for cxx; 0: not checked */
 	const struct match_db *match; /* body expectations (hyperscan); NULL: none */
+	/* with ${...} variables: the request bytes with the fields zeroed, and
+	 * where the fields are (load/vars.h); else NULL and the template's bytes */
+	const uint8_t *bytes;
+	size_t len;
+	const struct vars_field *vars;
+	uint16_t n_vars;
 };
 
 struct client_conf {
@@ -46,7 +53,8 @@ struct client_conf {
 	uint16_t max_pipeline;       /* requests in flight per connection, at most */
 	uint64_t request_timeout_us; /* a request unanswered this long is a timeout error */
 	uint32_t rate_max_conns;     /* open loop and cps: connections open at once, at most */
-	uint64_t seed;               /* request mix choices */
+	uint64_t seed;               /* request mix choices, ${rand} */
+	uint32_t lcore;              /* for ${lcore} */
 	struct http_limits limits;   /* zero fields take the parser's defaults */
 };
 
@@ -74,6 +82,7 @@ struct client_req {
 	uint64_t start_off;   /* its first byte in the connection's send stream */
 	uint64_t intended_us; /* open loop: the schedule's time; else the send time */
 	uint64_t sent_us;
+	uint64_t seq; /* request number on this client, for ${seq} and ${rand} */
 	uint16_t tpl;
 };
 

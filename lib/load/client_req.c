@@ -35,6 +35,15 @@ static uint16_t pick_template(struct client *cl)
 	return ph->mix_tpl[i];
 }
 
+static const uint8_t *template_bytes(const struct client_template *t, size_t *len)
+{
+	if (t->bytes) {
+		*len = t->len;
+		return t->bytes;
+	}
+	return http_template_bytes(t->tpl, len);
+}
+
 /* A response starts: the parser for its request, and a matcher stream when
  * its template has body expectations (reused while the template stays). */
 static void begin_response(struct client *cl, struct client_conn *cc, const struct client_req *r)
@@ -90,13 +99,14 @@ int client_send_request(struct client *cl, struct tcp_conn *c, uint64_t intended
 	uint16_t tpl = pick_template(cl);
 	size_t len;
 
-	http_template_bytes(cl->conf.tpls[tpl].tpl, &len);
+	template_bytes(&cl->conf.tpls[tpl], &len);
 	/* record it first: tcp_send() may emit the bytes at once, through client_fill() */
 	struct client_req *r = client_req_at(cl, id, (uint16_t)(cc->head + cc->inflight));
 	r->start_off = cc->stream_len;
 	r->intended_us = intended_us;
 	r->sent_us = cl->now;
 	r->tpl = tpl;
+	r->seq = cl->next_seq;
 	if (cc->inflight == 0)
 		begin_response(cl, cc, r);
 	cc->inflight++;
@@ -105,6 +115,7 @@ int client_send_request(struct client *cl, struct tcp_conn *c, uint64_t intended
 		return -1;
 	}
 	cc->stream_len += len;
+	cl->next_seq++;
 	cc->requests++;
 	cl->outstanding++;
 	cl->cnt.requests++;
@@ -132,8 +143,9 @@ void client_fill(struct client *cl, struct tcp_conn *c, uint64_t off, uint32_t l
 
 	for (uint16_t i = 0; i < cc->inflight && len > 0; i++) {
 		struct client_req *r = client_req_at(cl, id, (uint16_t)(cc->head + i));
+		const struct client_template *t = &cl->conf.tpls[r->tpl];
 		size_t tlen;
-		const uint8_t *bytes = http_template_bytes(cl->conf.tpls[r->tpl].tpl, &tlen);
+		const uint8_t *bytes = template_bytes(t, &tlen);
 		if (r->start_off + tlen <= off)
 			continue;
 		if (off < r->start_off) {
@@ -147,6 +159,11 @@ void client_fill(struct client *cl, struct tcp_conn *c, uint64_t off, uint32_t l
 		size_t pos = (size_t)(off - r->start_off);
 		uint32_t n = (uint32_t)(tlen - pos) < len ? (uint32_t)(tlen - pos) : len;
 		memcpy(dst, bytes + pos, n);
+		if (t->n_vars) {
+			struct vars_ctx ctx = {.seq = r->seq, .conn = id, .lcore = cl->conf.lcore,
+					       .seed = cl->conf.seed};
+			vars_patch(t->vars, t->n_vars, &ctx, pos, n, dst);
+		}
 		dst += n;
 		off += n;
 		len -= n;
