@@ -165,6 +165,8 @@ static void feed_metrics(struct collector *c, struct target_state *t, double ts,
 
 		if (!json_is_number(v))
 			continue;
+		if (!strcmp(name, "hwm_bytes") || !strcmp(name, "scrape_ok"))
+			continue; /* a high-water mark only rises; a flag is no series */
 		if (t->cfg->requests_metric && !strcmp(name, t->cfg->requests_metric))
 			detector_note_requests(t->det, ts, (uint64_t)fmax(0, x));
 		else if (!strcmp(name, GC_COUNT_METRIC))

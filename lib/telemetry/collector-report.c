@@ -126,7 +126,7 @@ void collector_live_lines(struct collector *c)
 		const struct target_state *t = &c->targets[i];
 		const char *lead = lead_metric(t);
 		const struct metric_result *r = lead ? detector_find(t->det, lead) : NULL;
-		char a[32], b[32], g[32];
+		char a[32], b[32], g[32], n[32];
 
 		if (t->samples == 0) {
 			fprintf(c->opts.live, "%-12s waiting for agent %s\n", t->cfg->name,
@@ -142,7 +142,7 @@ void collector_live_lines(struct collector *c)
 			      sizeof(b)),
 			human(r ? r->slope_per_s * 3600 : NAN, lead && strstr(lead, "bytes"), g,
 			      sizeof(g)),
-			human(last_metric(t, "go_goroutines"), false, a, sizeof(a)),
+			human(last_metric(t, "go_goroutines"), false, n, sizeof(n)),
 			(unsigned long long)t->samples, (unsigned long long)c->st.lost,
 			(unsigned long long)c->st.duplicates);
 	}

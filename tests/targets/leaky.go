@@ -21,7 +21,12 @@ import (
 )
 
 var (
-	leakBytes = flag.Int("leak-bytes", 512, "bytes retained per request by /leak/map")
+	leakBytes    = flag.Int("leak-bytes", 256, "bytes retained per request by /leak/map")
+	garbageBytes = flag.Int("garbage-bytes", 8192, "short-lived bytes every request allocates")
+
+	// Per-request work (decoding, rendering) leaves garbage behind; storing
+	// it here keeps the compiler from putting it on the stack.
+	sink []byte
 
 	requests = prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "target_http_requests_total",
@@ -66,13 +71,15 @@ func tickerLeakHandler(c *gin.Context) {
 // cleanHandler allocates per request but keeps nothing.
 func cleanHandler(c *gin.Context) {
 	buf := make([]byte, *leakBytes)
-	buf[0] = 1
 	c.String(http.StatusOK, "ok %d\n", len(buf))
 }
 
-func countRequests(c *gin.Context) {
+// work stands for what a real handler does per request: it allocates
+// garbage that the next GC reclaims, so GC runs often as in a real service.
+func work(c *gin.Context) {
 	if c.Request.URL.Path != "/metrics" {
 		requests.Inc()
+		sink = make([]byte, *garbageBytes)
 	}
 	c.Next()
 }
@@ -84,7 +91,7 @@ func main() {
 
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(countRequests)
+	r.Use(work)
 	r.GET("/leak/map", mapLeakHandler)
 	r.GET("/leak/goroutine", goroutineLeakHandler)
 	r.GET("/leak/ticker", tickerLeakHandler)
