@@ -237,7 +237,15 @@ static json_t *stats_json(const struct collector *c)
 
 	for (size_t i = 0; i < c->n_agents; i++)
 		dropped += c->agents[i].dropped;
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	json_t *agents = json_array();
+
+	for (size_t i = 0; i < c->n_agents; i++)
+		json_array_append_new(agents,
+				      json_pack("{s:s, s:I, s:I, s:b}", "id", c->agents[i].id,
+						"last_seq", (json_int_t)c->agents[i].last_seq,
+						"dropped", (json_int_t)c->agents[i].dropped,
+						"connected", c->agents[i].conn >= 0));
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 			 "connections", (json_int_t)s->connections,
 			 "frames", (json_int_t)s->frames,
 			 "samples", (json_int_t)s->samples,
@@ -248,7 +256,8 @@ static json_t *stats_json(const struct collector *c)
 			 "rejected_malformed", (json_int_t)s->rejected_malformed,
 			 "rejected_oversize", (json_int_t)s->rejected_oversize,
 			 "rejected_connections", (json_int_t)s->rejected_conns,
-			 "profiles", (json_int_t)s->profiles);
+			 "profiles", (json_int_t)s->profiles,
+			 "agents", agents);
 }
 
 int collector_report_targets(struct collector *c, json_t *report)
