@@ -16,6 +16,7 @@ struct client {
 	uint32_t open;        /* connections in use */
 	uint32_t outstanding; /* requests awaiting a response */
 	uint32_t connecting;  /* connections opened, not yet established */
+	uint32_t closing;     /* connections we are closing */
 	bool stopping;        /* no new requests; close when idle */
 	uint32_t sweep_pos;
 	uint64_t rng;

@@ -102,4 +102,5 @@ struct client_conn {
 	uint8_t want_abort : 1;
 	uint8_t want_send : 1;
 	uint8_t idle_listed : 1; /* in the idle stack (open loop) */
+	uint8_t closing : 1;     /* we gave up on it: late bytes are ignored */
 };

@@ -97,6 +97,8 @@ static void on_closed(void *ctx, struct tcp_conn *c, enum tcp_close_reason why)
 	client_forget_conn(cl, cc);
 	if (!cc->established)
 		cl->connecting--;
+	if (cc->closing)
+		cl->closing--;
 	cc->in_use = cc->established = 0;
 	cc->want_send = cc->want_close = cc->want_abort = 0;
 	cl->open--;
@@ -120,6 +122,12 @@ static const struct tcp_ops client_tcp_ops = {
 
 static void close_or_abort(struct client *cl, struct tcp_conn *c, bool abort)
 {
+	struct client_conn *cc = client_conn_of(cl, c);
+
+	if (!cc->closing) {
+		cc->closing = 1;
+		cl->closing++;
+	}
 	if (abort)
 		tcp_abort(cl->tcp, c, cl->now);
 	else if (tcp_conn_state(c) == TCP_ESTABLISHED || tcp_conn_state(c) == TCP_CLOSE_WAIT)

@@ -63,7 +63,7 @@ static bool closed_next(struct client *cl, struct tcp_conn *c, struct client_con
 	if (depth > cl->conf.max_pipeline)
 		depth = cl->conf.max_pipeline;
 	/* ramping down: connections beyond the level close when idle */
-	if (cc->inflight == 0 && cl->open > (uint32_t)lround(client_level(cl)))
+	if (cc->inflight == 0 && cl->open - cl->closing > (uint32_t)lround(client_level(cl)))
 		return false;
 	while (cc->inflight < depth && !quota_used(cl, cc))
 		if (client_send_request(cl, c, cl->now) < 0)
@@ -116,7 +116,7 @@ static void closed_poll(struct client *cl)
 {
 	uint32_t target = (uint32_t)lround(client_level(cl));
 
-	for (int n = 0; n < OPEN_PER_POLL && cl->open < target; n++)
+	for (int n = 0; n < OPEN_PER_POLL && cl->open - cl->closing < target; n++)
 		if (!client_open_one(cl))
 			break;
 }

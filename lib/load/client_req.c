@@ -240,6 +240,8 @@ void client_on_data(struct client *cl, struct tcp_conn *c, const uint8_t *data, 
 {
 	struct client_conn *cc = client_conn_of(cl, c);
 
+	if (cc->closing)
+		return;
 	while (len > 0 && !cc->want_abort) {
 		if (cc->inflight == 0) {
 			/* bytes nobody asked for: count against the connection and drop it */

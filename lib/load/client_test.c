@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -253,6 +254,107 @@ static void stop_then_close_all_accounts_for_every_request(void **state)
 	assert_int_equal(client_outstanding(P.cl), 0);
 }
 
+static void late_bytes_after_giving_up_are_not_parse_errors(void **state)
+{
+	(void)state;
+	make_client(1, 0);
+	start();
+	accept_conn(0);
+	client_close_all(P.cl, P.now);
+	assert_int_equal(cnt()->err_timeout, 1);
+	server_sends(0, TCP_F_ACK, ok_64);
+	assert_int_equal(cnt()->err_parse, 0);
+	assert_int_equal(cnt()->responses[CLIENT_2XX], 0);
+}
+
+static void disallowed_status_is_a_validation_failure(void **state)
+{
+	(void)state;
+	make_client(1, 0);
+	start();
+	accept_conn(0);
+	server_sends(0, TCP_F_ACK, "HTTP/1.1 404 N\r\nContent-Length: 0\r\n\r\n");
+	note_request(0);
+	server_sends(0, TCP_F_ACK, ok_64);
+	assert_int_equal(cnt()->err_validation, 1);
+	assert_int_equal(cnt()->responses[CLIENT_4XX], 1);
+}
+
+static void pipelined_responses_in_one_segment_each_complete_a_request(void **state)
+{
+	char three[256];
+	(void)state;
+	make_client(1, 0);
+	P.ph.pipeline = 3;
+	start();
+	accept_conn(0);
+	assert_int_equal(client_outstanding(P.cl), 3);
+	snprintf(three, sizeof(three), "%s%s%s", ok_64, ok_64, ok_64);
+	server_sends(0, TCP_F_ACK, three);
+	assert_int_equal(cnt()->responses[CLIENT_2XX], 3);
+	assert_int_equal(cnt()->requests, 6); /* the pipeline refilled */
+	assert_int_equal(client_outstanding(P.cl), 3);
+}
+
+static void ramping_down_closes_connections_as_they_go_idle(void **state)
+{
+	(void)state;
+	make_client(4, 0);
+	start();
+	for (uint32_t id = 0; id < 4; id++)
+		accept_conn(id);
+	P.ph.from = P.ph.to = 2;
+	client_set_phase(P.cl, &P.ph, NULL, NULL, P.now);
+	for (uint32_t id = 0; id < 4; id++)
+		server_sends(id, TCP_F_ACK, ok_64);
+	assert_int_equal(cnt()->requests, 6); /* two connections went on, two closed */
+	assert_non_null(last_tx(0, TCP_F_FIN));
+	assert_non_null(last_tx(1, TCP_F_FIN));
+}
+
+/* Open loop at 1000/s with no free connection for the first 10 ms: the
+ * requests wait, are counted delayed, and their latency includes the wait. */
+static void open_loop_requests_wait_for_a_connection_and_count_as_delayed(void **state)
+{
+	struct hist corrected, uncorrected;
+	(void)state;
+	make_client(1, 0);
+	hist_init(&corrected);
+	hist_init(&uncorrected);
+	P.ph = (struct client_phase){.model = CLIENT_RATE, .from = 1000, .to = 1000,
+				     .duration_us = 1000000, .pipeline = 1};
+	client_set_phase(P.cl, &P.ph, &corrected, &uncorrected, P.now);
+	P.now += 10000;
+	client_poll(P.cl, P.now); /* 10 due, no connection yet: one is opened */
+	assert_int_equal(cnt()->delayed, 10);
+	assert_int_equal(cnt()->requests, 0);
+	accept_conn(0);
+	assert_int_equal(cnt()->requests, 1);
+	note_request(0);
+	server_sends(0, TCP_F_ACK, ok_64);
+	assert_int_equal(hist_count(&corrected), 1);
+	assert_true(hist_max(&corrected) >= 9000);  /* from its intended time */
+	assert_true(hist_max(&uncorrected) < 1000); /* from when it left */
+}
+
+/* cps: connections open on the schedule and close after their quota. */
+static void connection_rate_opens_on_schedule_and_closes_after_quota(void **state)
+{
+	(void)state;
+	make_client(1, 0);
+	P.ph = (struct client_phase){.model = CLIENT_CPS, .from = 100, .to = 100,
+				     .duration_us = 1000000, .requests_per_conn = 1};
+	client_set_phase(P.cl, &P.ph, NULL, NULL, P.now);
+	P.now += 50000;
+	client_poll(P.cl, P.now);
+	assert_int_equal(cnt()->conn_opened, 5);
+	accept_conn(0);
+	note_request(0);
+	server_sends(0, TCP_F_ACK, ok_64);
+	assert_int_equal(cnt()->requests, 1);
+	assert_non_null(last_tx(0, TCP_F_FIN));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +367,12 @@ int main(void)
 		T(unanswered_request_times_out_once),
 		T(requests_per_connection_limit_closes_and_reopens),
 		T(stop_then_close_all_accounts_for_every_request),
+		T(late_bytes_after_giving_up_are_not_parse_errors),
+		T(disallowed_status_is_a_validation_failure),
+		T(pipelined_responses_in_one_segment_each_complete_a_request),
+		T(ramping_down_closes_connections_as_they_go_idle),
+		T(open_loop_requests_wait_for_a_connection_and_count_as_delayed),
+		T(connection_rate_opens_on_schedule_and_closes_after_quota),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
