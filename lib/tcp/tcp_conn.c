@@ -45,7 +45,8 @@ static bool params_valid(const struct tcp_params *p)
 	       (uint32_t)p->port_min + p->port_offset <= p->port_max && step > 0 &&
 	       p->mss >= TCP_MIN_MSS && p->rcv_wnd > 0 && p->wscale <= TCP_MAX_WSCALE &&
 	       p->tick_us > 0 && p->rto_min_us > 0 && p->rto_min_us <= p->rto_max_us &&
-	       p->rto_init_us > 0 && p->rto_max_us < (1u << 31);
+	       p->rto_init_us > 0 && p->rto_max_us < (1u << 31) &&
+	       p->msl_us <= 1000000000u && p->delack_us < (1u << 31);
 }
 
 static uint32_t port_capacity(const struct tcp_params *p)

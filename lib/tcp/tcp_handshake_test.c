@@ -309,6 +309,15 @@ static void bad_params_are_refused(void **state)
 	p = h->p;
 	p.tick_us = 0;
 	assert_null(tcp_stack_create(&p, &ops, NULL));
+	p = h->p;
+	p.msl_us = 3000000000u; /* 2 MSL would not fit the timer */
+	assert_null(tcp_stack_create(&p, &ops, NULL));
+	p = h->p;
+	p.wscale = 15;
+	assert_null(tcp_stack_create(&p, &ops, NULL));
+	p = h->p;
+	p.max_conns = 0;
+	assert_null(tcp_stack_create(&p, &ops, NULL));
 }
 
 static void names_cover_every_state_and_reason(void **state)
