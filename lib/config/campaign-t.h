@@ -175,6 +175,7 @@ struct campaign_phase {
 	struct campaign_level level;        /* CONNECTIONS, RATE, CPS */
 	unsigned pipeline;                  /* CONNECTIONS: requests in flight per connection, default 1 */
 	unsigned requests_per_connection;   /* CPS: default 1; 0 = keep-alive forever */
+	unsigned max_connections;           /* RATE, CPS: open at once at most; 0 = default */
 	struct campaign_steps steps;        /* STEPS */
 	struct campaign_mix *mix;           /* every request with its weight when not given */
 	size_t n_mix;

@@ -20,7 +20,7 @@
 
 static const char *const phase_keys[] = {
 	"name", "duration", "connections", "rate", "cps", "idle", "steps", "pipeline",
-	"requests_per_connection", "requests", "expect", NULL,
+	"requests_per_connection", "max_connections", "requests", "expect", NULL,
 };
 static const char *const level_keys[] = {"from", "to", NULL};
 static const char *const steps_keys[] = {"model", "from", "to", "step", "hold", "pause", NULL};
@@ -192,6 +192,21 @@ static enum campaign_load_model effective_model(const struct campaign_phase *p)
 	return p->model == CAMPAIGN_LOAD_STEPS ? p->steps.model : p->model;
 }
 
+/* rate and cps: how many connections may be open at once */
+static void parse_max_connections(struct section_ctx *s, const struct yaml_node *n,
+				  struct campaign_phase *p)
+{
+	const struct yaml_node *mc = yaml_map_get(n, "max_connections");
+	enum campaign_load_model m = effective_model(p);
+	int64_t v;
+
+	if (mc && m != CAMPAIGN_LOAD_RATE && m != CAMPAIGN_LOAD_CPS)
+		config_error_at(s->e, &mc->mark, mc->path, "rate or cps in this phase",
+				"max_connections applies to the rate and cps models only");
+	else if (cfg_get_int(mc, s->e, 1, 4000000, &v) > 0)
+		p->max_connections = (unsigned)v;
+}
+
 static void parse_model_options(struct section_ctx *s, const struct yaml_node *n,
 				struct campaign_phase *p)
 {
@@ -211,6 +226,7 @@ static void parse_model_options(struct section_ctx *s, const struct yaml_node *n
 				"requests_per_connection applies to the cps model only");
 	else if (cfg_get_int(rpc, s->e, 0, 1000000000, &v) > 0)
 		p->requests_per_connection = (unsigned)v;
+	parse_max_connections(s, n, p);
 }
 
 static void default_mix(struct section_ctx *s, struct campaign_phase *p)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #ifdef CONFIG_HAVE_HS
 #include <hs.h>
@@ -148,6 +149,14 @@ static void read_body_file(struct section_ctx *s, const struct yaml_node *n,
 		return;
 	r->body_file = section_strdup(s, name);
 	char *full = join_path(s->dir, name);
+	struct stat sb;
+	/* a regular file only: a FIFO or /dev/stdin would block drench check */
+	if (full && stat(full, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		config_error_at(s->e, &n->mark, n->path, expected, "\"%s\" is not a regular file",
+				name);
+		free(full);
+		return;
+	}
 	FILE *f = full ? fopen(full, "rb") : NULL;
 	uint8_t *buf = NULL;
 	long size = -1;
