@@ -106,7 +106,7 @@ struct tcp_stats {
 	uint64_t drop_no_conn, drop_bad_seq, drop_bad_ack, drop_dup_data, drop_bad_flags;
 	uint64_t tx_fail;
 	/* Added by lib/tcp (see docs/tcp.md for each counter) */
-	uint64_t drop_bad_rst;    /* RST outside the receive window, ignored */
+	uint64_t drop_bad_rst;    /* RST ignored: outside the window, or no good ACK in SYN_SENT */
 	uint64_t drop_after_fin;  /* payload after the peer's FIN */
 	uint64_t ooo_drop_dup;    /* out-of-order segment already queued */
 	uint64_t ooo_delivered;   /* queued segments later delivered in order */

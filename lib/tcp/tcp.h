@@ -100,7 +100,8 @@ enum tcp_state tcp_conn_state(const struct tcp_conn *c);
 uint16_t tcp_conn_local_port(const struct tcp_conn *c);
 const struct tcp_stats *tcp_stack_stats(const struct tcp_stack *s);
 uint32_t tcp_stack_active(const struct tcp_stack *s); /* not CLOSED (TIME_WAIT counts) */
-size_t tcp_stack_mem_per_conn(const struct tcp_stack *s); /* table bytes / capacity */
+/* table bytes / capacity, counting each entry's timer node and free-queue cell */
+size_t tcp_stack_mem_per_conn(const struct tcp_stack *s);
 const char *tcp_state_name(enum tcp_state st);
 const char *tcp_close_reason_name(enum tcp_close_reason r);
 
