@@ -34,7 +34,7 @@ static const struct row table[] = {
 		"broken/unknown-key.yaml:12:5: phases[0].duration: missing required key " DUR,
 		"broken/unknown-key.yaml:13:5: phases[0].durration: unknown key, did you mean "
 		"\"duration\"? (expected one of: name, duration, connections, rate, cps, idle, "
-		"steps, pipeline, requests_per_connection, requests, expect)",
+		"steps, pipeline, requests_per_connection, max_connections, requests, expect)",
 	}},
 	{__LINE__, "broken/missing-key.yaml", {NULL}, {
 		"broken/missing-key.yaml:6:5: targets[0].address: missing required key (expected "
