@@ -13,7 +13,7 @@
 #include "match/match.h"
 #include "plan-campaign.h"
 
-#define RATE_MAX_CONNS 4096
+#define RATE_MAX_CONNS 1024
 #define HEADER_MAX 512
 
 static struct campaign loaded;
@@ -252,6 +252,7 @@ static void plan_phases(struct plan *p, const struct campaign *c, struct config_
 			.requests_per_conn = ph->model == CAMPAIGN_LOAD_CPS ? ph->requests_per_connection : 0,
 		};
 		plan_mix(pp, ph, c);
+		pp->client.max_conns = ph->max_connections;
 		pp->expect = ph->has_expect ? &ph->expect : NULL;
 		if (pp->client.pipeline > p->max_pipeline)
 			p->max_pipeline = pp->client.pipeline;

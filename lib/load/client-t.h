@@ -72,6 +72,7 @@ struct client_phase {
 	uint64_t duration_us;
 	uint16_t pipeline;           /* CLOSED: requests in flight per connection (>= 1) */
 	uint32_t requests_per_conn;  /* then close; 0 = keep-alive forever */
+	uint32_t max_conns;          /* RATE, CPS: open at once at most; 0 = rate_max_conns */
 	const uint16_t *mix_tpl;     /* templates of the mix ... */
 	const uint32_t *mix_cum;     /* ... and their cumulative weights */
 	uint16_t n_mix;

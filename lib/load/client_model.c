@@ -121,6 +121,11 @@ static void closed_poll(struct client *cl)
 			break;
 }
 
+static uint32_t max_conns(const struct client *cl)
+{
+	return cl->ph.max_conns ? cl->ph.max_conns : cl->conf.rate_max_conns;
+}
+
 static void rate_poll(struct client *cl)
 {
 	uint64_t due = schedule_next(&cl->sched, cl->now);
@@ -132,7 +137,7 @@ static void rate_poll(struct client *cl)
 	}
 	/* connections being opened will take requests when established */
 	for (int n = 0; n < OPEN_PER_POLL && due > cl->connecting &&
-			cl->open < cl->conf.rate_max_conns; n++)
+			cl->open < max_conns(cl); n++)
 		if (!client_open_one(cl))
 			break;
 	cl->cnt.delayed += schedule_defer(&cl->sched, cl->now);
@@ -142,7 +147,7 @@ static void cps_poll(struct client *cl)
 {
 	uint64_t due = schedule_next(&cl->sched, cl->now);
 
-	for (; due > 0 && cl->open < cl->conf.rate_max_conns; due--) {
+	for (; due > 0 && cl->open < max_conns(cl); due--) {
 		if (!client_open_one(cl))
 			break;
 		schedule_take(&cl->sched);
