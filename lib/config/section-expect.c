@@ -5,8 +5,9 @@
 #include "config/campaign-internal.h"
 #include "config/config-errors.h"
 
+/* p50..max also directly in expect, as a shorthand for latency: {...} */
 static const char *const expect_keys[] = {
-	"max_error_ratio", "status", "latency", "min_rps", NULL,
+	"max_error_ratio", "status", "latency", "min_rps", "p50", "p90", "p99", "p999", "max", NULL,
 };
 /* in enum campaign_percentile order */
 static const char *const latency_keys[] = {"p50", "p90", "p99", "p999", "max", NULL};
@@ -36,6 +37,14 @@ void section_expect(struct section_ctx *s, const struct yaml_node *n, struct cam
 	const struct yaml_node *lat = yaml_map_get(n, "latency");
 	if (lat)
 		parse_latency(s, lat, x);
+	for (unsigned i = 0; i < CAMPAIGN_PERCENTILES; i++) {
+		const struct yaml_node *p = yaml_map_get(n, latency_keys[i]);
+		if (p && yaml_map_get(lat, latency_keys[i]))
+			config_error_at(s->e, &p->mark, p->path, "each percentile once",
+					"%s is also given in latency", latency_keys[i]);
+		else
+			cfg_get_duration(p, s->e, 1, &x->latency_max_us[i]);
+	}
 	if (cfg_get_rate(yaml_map_get(n, "min_rps"), s->e, true, &r) > 0) {
 		x->has_min_rps = true;
 		x->min_rps = r.value;

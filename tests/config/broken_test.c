@@ -54,6 +54,8 @@ static const struct row table[] = {
 		"broken/bad-units.yaml:20:18: expect.latency.p99: bad duration \"5 ms\" " DUR,
 		"broken/bad-units.yaml:21:20: expect.max_error_ratio: bad percentage \"5\" "
 		"(expected a percentage from 0% to 100% such as 5%)",
+		"broken/bad-units.yaml:22:8: expect.p99: p99 is also given in latency (expected "
+		"each percentile once)",
 	}},
 	{__LINE__, "broken/two-models.yaml", {NULL}, {
 		"broken/two-models.yaml:15:5: phases[0].rate: two load models, connections and rate "
@@ -213,6 +215,15 @@ static void the_valid_file_loads_with_its_steps_expanded(void **state)
 	assert_int_equal(campaign_load_on(&two_cpus, "ok.yaml", sets, 1, &c, &e), 0);
 	assert_int_equal(c.targets[0].port, 8080);
 	assert_string_equal(c.targets[0].host, "198.18.0.1:8080");
+	campaign_free(&c);
+
+	/* expect: {p99: 5ms} is latency: {p99: 5ms} */
+	const char *gates[] = {"phases.0.expect={p99: 5ms, latency: {p50: 1ms}}"};
+	assert_int_equal(campaign_load_on(&two_cpus, "ok.yaml", gates, 1, &c, &e), 0);
+	assert_true(c.phases[0].has_expect);
+	assert_int_equal(c.phases[0].expect.latency_max_us[CAMPAIGN_P99], 5000);
+	assert_int_equal(c.phases[0].expect.latency_max_us[CAMPAIGN_P50], 1000);
+	assert_int_equal(c.phases[0].expect.latency_max_us[CAMPAIGN_P90], 0);
 	campaign_free(&c);
 	config_errors_free(&e);
 }
