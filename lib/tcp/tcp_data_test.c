@@ -238,6 +238,20 @@ static void full_out_of_order_queue_drops_and_counts(void **state)
 	h_teardown(h);
 }
 
+static void out_of_order_segment_larger_than_mss_is_kept_whole(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_conn *c = h_establish(h);
+	struct h_conn *hc = h_of(h, c);
+	h_peer_data(h, c, 1000, 4000, 0); /* GRO-sized: takes three entries */
+	assert_int_equal(h_info(h, c).ooo_segs, 3);
+	h_peer_data(h, c, 0, 1000, 0);
+	assert_int_equal(hc->rx_len, 5000);
+	for (uint32_t k = 0; k < hc->rx_len; k++)
+		assert_int_equal(hc->rx[k], h_peer_byte(k));
+	assert_int_equal(tcp_stack_ooo_free(h->s), h->p.ooo_max_segs);
+}
+
 static void duplicate_and_old_segments_are_dropped_and_acked(void **state)
 {
 	struct harness *h = *state;
@@ -361,6 +375,30 @@ static void application_may_abort_from_on_recv(void **state)
 	(void)d;
 }
 
+static void abort_once_queued_data_flows(struct harness *h, struct tcp_conn *c)
+{
+	if (h_of(h, c)->rx_len > 1000) /* the first queued segment */
+		tcp_abort(h->s, c, h->now);
+}
+
+static void application_may_abort_while_queued_data_is_delivered(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_conn *c = h_establish(h);
+	struct h_conn *hc = h_of(h, c);
+	h_peer_data(h, c, 1000, 1000, 0);
+	h_peer_data(h, c, 2000, 1000, 0);
+	h_peer_data(h, c, 3000, 1000, TCP_F_FIN);
+	h->on_recv_hook = abort_once_queued_data_flows;
+	h_peer_data(h, c, 0, 1000, 0);
+	h->on_recv_hook = NULL;
+	assert_int_equal(hc->closed, 1);
+	assert_int_equal(hc->why, TCP_CLOSE_ABORTED);
+	assert_int_equal(hc->rx_len, 2000);
+	assert_false(hc->peer_fin);
+	assert_int_equal(tcp_stack_ooo_free(h->s), h->p.ooo_max_segs);
+}
+
 static void sequence_numbers_wrap(void **state)
 {
 	struct harness *h = *state;
@@ -405,12 +443,14 @@ int main(void)
 		T(out_of_order_is_queued_and_delivered_when_the_hole_fills),
 		T(overlapping_out_of_order_segments_deliver_each_byte_once),
 		cmocka_unit_test(full_out_of_order_queue_drops_and_counts),
+		T(out_of_order_segment_larger_than_mss_is_kept_whole),
 		T(duplicate_and_old_segments_are_dropped_and_acked),
 		T(ack_for_unsent_data_is_dropped_and_acked),
 		T(segment_without_ack_or_with_syn_is_dropped),
 		T(zero_window_probes_then_resumes_when_it_opens),
 		T(unanswered_probes_give_up),
 		T(application_may_abort_from_on_recv),
+		T(application_may_abort_while_queued_data_is_delivered),
 		T(sequence_numbers_wrap),
 		T(tx_failure_counts_and_is_retransmitted),
 	};

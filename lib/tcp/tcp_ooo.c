@@ -65,13 +65,9 @@ static bool covers(const struct ooo_ent *e, uint32_t seq, uint32_t len, bool fin
 	       (!fin || (e->fin && seq + len == e->seq + e->len));
 }
 
-int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
-	       uint32_t len, bool fin)
+static int insert_one(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq,
+		      const uint8_t *data, uint32_t len, bool fin)
 {
-	if (len > pool->data_max) { /* keep what fits; the peer resends the rest */
-		len = pool->data_max;
-		fin = false;
-	}
 	uint32_t *link = head;
 	while (*link != TCP_NONE) {
 		struct ooo_ent *e = ent(pool, *link);
@@ -95,6 +91,26 @@ int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const ui
 	e->next = *link;
 	*link = i;
 	return 0;
+}
+
+/* A segment larger than an entry (GRO, a peer ignoring our MSS) takes several
+ * entries; when the pool runs dry the head part is kept. */
+int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
+	       uint32_t len, bool fin)
+{
+	int rc = -EEXIST;
+	do {
+		uint32_t n = umin32(len, pool->data_max);
+		int r = insert_one(pool, head, seq, data, n, fin && n == len);
+		if (r == -ENOBUFS)
+			return -ENOBUFS;
+		if (r == 0)
+			rc = 0;
+		seq += n;
+		data += n;
+		len -= n;
+	} while (len > 0);
+	return rc;
 }
 
 void ooo_free_all(struct tcp_ooo_pool *pool, uint32_t *head)
