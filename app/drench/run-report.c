@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -48,11 +49,13 @@ static void fill_phase(struct report_phase *rp, const struct phase_stats *s)
 	rp->err_parse = c->err_parse;
 	rp->err_validation = c->err_validation;
 	rp->rps = s->rps;
-	rp->p50 = (double)hist_percentile(&s->lat, 50);
-	rp->p90 = (double)hist_percentile(&s->lat, 90);
-	rp->p99 = (double)hist_percentile(&s->lat, 99);
-	rp->p999 = (double)hist_percentile(&s->lat, 99.9);
-	rp->max = (double)hist_max(&s->lat);
+	/* no response, no latency: null rather than a misleading 0 */
+	bool none = hist_count(&s->lat) == 0;
+	rp->p50 = none ? NAN : (double)hist_percentile(&s->lat, 50);
+	rp->p90 = none ? NAN : (double)hist_percentile(&s->lat, 90);
+	rp->p99 = none ? NAN : (double)hist_percentile(&s->lat, 99);
+	rp->p999 = none ? NAN : (double)hist_percentile(&s->lat, 99.9);
+	rp->max = none ? NAN : (double)hist_max(&s->lat);
 }
 
 static json_t *latency_json(const struct hist *h)

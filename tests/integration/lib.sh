@@ -35,3 +35,20 @@ drench_run() {
 json() {
 	python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1"
 }
+
+# check_report FILE : the schema-1 keys of report.json, with their types
+check_report() {
+	python3 - "$1" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["schema"] == 1 and r["verdict"] in ("pass", "fail")
+for p in r["phases"]:
+    for k in ("name", "start", "end", "requests", "rps"):
+        assert k in p, k
+    assert set(p["responses"]) >= {"2xx", "3xx", "4xx", "5xx"}
+    assert set(p["errors"]) >= {"connect", "timeout", "reset", "parse", "validation"}
+    assert set(p["latency_us"]) >= {"p50", "p90", "p99", "p999", "max"}
+for t in r["targets"]:
+    assert t["verdict"] in ("leak", "suspect", "ok", "insufficient")
+PY
+}

@@ -1,0 +1,32 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Every example campaign of config/ that fits in CI runs against the rig with
+# shortened durations through --set, and writes a valid report with one entry
+# per phase. smoke must pass; the others must run (they may fail a gate on a
+# 2-core box, never with a usage or runtime error).
+source "$(dirname "$0")/lib.sh"
+need_rig
+
+run_example() { # NAME EXPECTED_RC OVERRIDES...
+	local name=$1 want=$2 out="$WORK/$1"
+	shift 2
+	local sets=()
+	for s in "$@"; do sets+=(--set "$s"); done
+	local rc=0
+	timeout --signal=INT --kill-after=30 120 "$DRENCH" run "$ROOT/config/$name.yaml" \
+		"${sets[@]}" --output "$out" --quiet >"$out.log" 2>&1 || rc=$?
+	tail -n 25 "$out.log"
+	[ -f "$out/report.json" ] || fail "$name: no report.json (exit $rc)"
+	case "$want" in
+	pass) [ "$rc" = 0 ] || fail "$name: exit $rc, expected 0" ;;
+	ran) [ "$rc" = 0 ] || [ "$rc" = 1 ] || fail "$name: exit $rc (usage or runtime fault)" ;;
+	esac
+	check_report "$out/report.json" || fail "$name: report.json breaks the contract"
+	echo "$name: exit $rc, $(json "$out/report.json" 'len(r["phases"])') phases"
+}
+
+run_example smoke pass 'phases.*.duration=3s'
+run_example steps ran 'phases.*.steps.hold=1s' 'phases.*.steps.pause=1s' 'phases.*.steps.to=30'
+run_example connection-rate ran 'phases.*.duration=2s'
+run_example open-loop-latency ran 'phases.*.duration=2s' 'phases.*.rate=2k'
+echo PASS
