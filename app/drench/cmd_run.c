@@ -184,6 +184,11 @@ static void collect(const struct worker *w, const struct plan *p, double t0,
 	finish_stats(&o->total);
 	o->mem_per_conn = tcp_stack_mem_per_conn(client_tcp(w->client));
 	o->interrupted = w->stop;
+	o->net = w->ifc.stats;
+	struct rte_eth_stats st;
+	if (rte_eth_stats_get(w->ifc.port_id, &st) == 0)
+		o->port = (struct run_port_stats){st.ipackets, st.imissed, st.ierrors, st.rx_nombuf,
+						  st.opackets, st.oerrors};
 }
 
 static int finish(struct worker *w, const struct plan *p, double t0)
@@ -273,7 +278,7 @@ static int execute(const struct plan *p)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	struct net_port_conf pc = {
-		.dev = p->dev, .n_queues = 1, .rx_desc = 1024, .tx_desc = 1024,
+		.dev = p->dev, .n_queues = 1, .rx_desc = 4096, .tx_desc = 1024,
 		.mtu = p->mtu, .n_mbufs = 16383,
 	};
 	if (net_port_open(&pc, &port) < 0) {

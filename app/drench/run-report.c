@@ -92,6 +92,23 @@ static void add_details(json_t *phase, const struct phase_stats *s)
 		"drop_bad_seq", (json_int_t)t->drop_bad_seq));
 }
 
+static void add_port(json_t *rep, const struct run_outcome *o)
+{
+	const struct net_stats *n = &o->net;
+
+	json_object_set_new(rep, "port", json_pack("{sI sI sI sI sI sI}",
+		"rx_packets", (json_int_t)o->port.ipackets, "rx_missed", (json_int_t)o->port.imissed,
+		"rx_errors", (json_int_t)o->port.ierrors, "rx_nombuf", (json_int_t)o->port.rx_nombuf,
+		"tx_packets", (json_int_t)o->port.opackets, "tx_errors", (json_int_t)o->port.oerrors));
+	json_object_set_new(rep, "net", json_pack("{sI sI sI sI sI sI sI sI sI sI}",
+		"rx_arp", (json_int_t)n->rx_arp, "rx_icmp", (json_int_t)n->rx_icmp,
+		"drop_short", (json_int_t)n->drop_short, "drop_not_ipv4", (json_int_t)n->drop_not_ipv4,
+		"drop_ip_cksum", (json_int_t)n->drop_ip_cksum,
+		"drop_tcp_cksum", (json_int_t)n->drop_tcp_cksum,
+		"drop_not_ours", (json_int_t)n->drop_not_ours, "drop_fragment", (json_int_t)n->drop_fragment,
+		"tx_nombuf", (json_int_t)n->tx_nombuf, "tx_full", (json_int_t)n->tx_full));
+}
+
 /* Check a gate; record its failures under "expect_failures" of obj. */
 static bool gate(json_t *obj, const struct campaign_expect *e, const struct phase_stats *s)
 {
@@ -129,6 +146,7 @@ int run_report_write(const struct plan *p, const struct run_outcome *o)
 	pass &= gate(rep, p->expect, &o->total);
 	json_object_set_new(rep, "interrupted", json_boolean(o->interrupted));
 	json_object_set_new(rep, "bytes_per_connection", json_integer((json_int_t)o->mem_per_conn));
+	add_port(rep, o);
 	report_set_verdict(rep, pass);
 	snprintf(path, sizeof(path), "%s/report.json", p->output);
 	rc = report_write(rep, path);
@@ -181,6 +199,11 @@ bool run_outcome_print(FILE *f, const struct plan *p, const struct run_outcome *
 		   " syn %" PRIu64 ", rst rx %" PRIu64 ", out-of-order queued %" PRIu64 "\n",
 		o->total.c.body_bytes, t->retrans_rto, t->retrans_fast, t->retrans_syn,
 		t->conn_reset_rx, t->ooo_queued);
+	fprintf(f, "port: rx %" PRIu64 " missed %" PRIu64 " errors %" PRIu64 ", tx %" PRIu64
+		   " errors %" PRIu64 "; dropped: tcp checksum %" PRIu64 ", tx ring full %" PRIu64
+		   ", no mbuf %" PRIu64 "\n",
+		o->port.ipackets, o->port.imissed, o->port.ierrors, o->port.opackets, o->port.oerrors,
+		o->net.drop_tcp_cksum, o->net.tx_full, o->net.tx_nombuf);
 	for (uint32_t i = 0; i < o->n_phases; i++)
 		pass &= print_gate(f, o->phases[i].name, p->phases[i].expect, &o->phases[i]);
 	pass &= print_gate(f, "campaign", p->expect, &o->total);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "net/net-t.h"
 #include "phase-stats.h"
 #include "plan.h"
 
@@ -14,6 +15,10 @@ struct run_outcome {
 	struct phase_stats total;   /* every phase together */
 	size_t mem_per_conn;
 	bool interrupted;
+	struct net_stats net;   /* the worker's interface: every drop by reason */
+	struct run_port_stats { /* the NIC's own view (rte_eth_stats) */
+		uint64_t ipackets, imissed, ierrors, rx_nombuf, opackets, oerrors;
+	} port;
 };
 
 /** Print each phase and the total with their gates; true when all pass. */

@@ -115,11 +115,11 @@ static void phase_begin(struct worker *w, uint32_t p)
 	client_set_phase(w->client, &w->phases[p], &r->lat, &r->lat_uncorrected, r->start_us);
 }
 
-static void phase_end(struct worker *w, uint32_t p)
+static void phase_end(struct worker *w, uint32_t p, uint64_t load_end_us)
 {
 	struct worker_phase_result *r = &w->results[p];
 
-	r->end_us = worker_now_us();
+	r->end_us = load_end_us;
 	r->end = *client_counters(w->client);
 	r->tcp_end = *tcp_stack_stats(client_tcp(w->client));
 }
@@ -145,13 +145,14 @@ int worker_main(void *arg)
 		phase_begin(w, p);
 		poll_until(w, w->results[p].start_us + w->phases[p].duration_us, NULL);
 		if (p + 1 < w->n_phases && !w->stop)
-			phase_end(w, p);
+			phase_end(w, p, worker_now_us());
 	}
 	w->end_us = worker_now_us();
 	shut_down(w);
-	/* what the drain settled belongs to the last phase that ran */
+	/* what the drain settled belongs to the last phase that ran, but its
+	 * time (and so its rate) ends with the load */
 	if (p > 0)
-		phase_end(w, p - 1);
+		phase_end(w, p - 1, w->end_us);
 	w->finished = true;
 	return 0;
 }
