@@ -21,11 +21,12 @@ void collector_evaluate(struct collector *c)
 			t->leak_since = t->last_t;
 			fprintf(c->log, "collector: %s: LEAK after %.0f s of samples\n", t->cfg->name,
 				t->last_t - t->first_t);
-			if (!t->leak_asked)
-				collector_ask_profile(c, t, "leak");
 		} else if (t->verdict != VERDICT_LEAK) {
 			t->leak_since = NAN;
 		}
+		/* asked until the agent is there to take the request */
+		if (t->verdict == VERDICT_LEAK && !t->leak_asked)
+			collector_ask_profile(c, t, "leak");
 	}
 }
 
