@@ -199,13 +199,14 @@ static void merge_blocks(struct series *s)
 	}
 }
 
-/* Keep at most max_points, and let a heap floor span two GC periods. */
+/* Keep at most max_points, and let a heap floor block span 1.5 GC periods
+ * (so that it holds a post-GC trough). */
 static void maybe_widen(struct detector *d, struct series *s)
 {
 	double period = s->gc_bound ? gc_period(d) : NAN;
 
 	while (s->width < MAX_WIDTH_S &&
-	       (s->n > d->p.max_points || (isfinite(period) && s->width < 2 * period)))
+	       (s->n > d->p.max_points || (isfinite(period) && s->width < 1.5 * period)))
 		merge_blocks(s);
 }
 
