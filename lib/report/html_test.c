@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+/* clang-format on */
+
+#include "report/html-internal.h"
+#include "report/html.h"
+#include "report/report.h"
+
+#define MAX_DEPTH 64
+
+/* A tiny checker for the markup we emit: every tag is closed in order (or
+ * self-closed with "/>"), nothing but tags holds '<' or '>'. */
+static bool balanced(const char *html, char *why, size_t why_len)
+{
+	const char *stack[MAX_DEPTH];
+	size_t lens[MAX_DEPTH];
+	int depth = 0;
+	size_t opens = 0, closes = 0;
+
+	for (const char *c = html; *c; c++)
+		opens += *c == '<', closes += *c == '>';
+	if (opens != closes) {
+		snprintf(why, why_len, "%zu '<' but %zu '>'", opens, closes);
+		return false;
+	}
+	for (const char *p = strchr(html, '<'); p != NULL; p = strchr(p, '<')) {
+		const char *end = strchr(p, '>');
+
+		if (p[1] == '!') { /* <!DOCTYPE html> */
+			p = end + 1;
+			continue;
+		}
+		bool closing = p[1] == '/';
+		const char *name = p + 1 + closing;
+		size_t n = strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789");
+		if (n == 0 || end == NULL || memchr(p + 1, '<', (size_t)(end - p - 1)) != NULL) {
+			snprintf(why, why_len, "bad tag at offset %td", p - html);
+			return false;
+		}
+		if (closing) {
+			if (depth == 0 || lens[depth - 1] != n || strncmp(stack[depth - 1], name, n)) {
+				snprintf(why, why_len, "</%.*s> at offset %td closes nothing open",
+					 (int)n, name, p - html);
+				return false;
+			}
+			depth--;
+		} else if (end[-1] != '/') {
+			if (depth == MAX_DEPTH) {
+				snprintf(why, why_len, "too deep");
+				return false;
+			}
+			stack[depth] = name;
+			lens[depth++] = n;
+		}
+		p = end + 1;
+	}
+	if (depth != 0) {
+		snprintf(why, why_len, "<%.*s> never closed", (int)lens[depth - 1], stack[depth - 1]);
+		return false;
+	}
+	return true;
+}
+
+static void assert_balanced(const char *html)
+{
+	char why[128] = "";
+
+	if (!balanced(html, why, sizeof(why)))
+		fail_msg("not balanced: %s", why);
+}
+
+static void the_tag_checker_catches_broken_markup(void **state)
+{
+	(void)state;
+	char why[128];
+
+	assert_true(balanced("<!DOCTYPE html><p><b>x</b><br/></p>", why, sizeof(why)));
+	assert_false(balanced("<p><b></p></b>", why, sizeof(why)));
+	assert_false(balanced("<p>", why, sizeof(why)));
+	assert_false(balanced("</p>", why, sizeof(why)));
+	assert_false(balanced("<p>a > b</p>", why, sizeof(why)));
+	assert_false(balanced("<p><script</p>", why, sizeof(why)));
+}
+
+static json_t *fixture_report(void)
+{
+	static const struct report_phase phases[] = {
+		{.name = "warm up", .start = 100, .end = 110, .requests = 123456,
+		 .responses = {120000, 3000, 400, 56}, .err_connect = 1, .err_timeout = 2,
+		 .err_reset = 3, .err_parse = 4, .err_validation = 5, .rps = 2057.6,
+		 .p50 = 310, .p90 = 820, .p99 = 4100, .p999 = 9000, .max = 15000},
+		{.name = "steady", .start = 110, .end = 120, .requests = 777, .rps = 77.7,
+		 .p50 = 100, .p90 = 200, .p99 = 300, .p999 = 400, .max = 500},
+		{.name = "<script>alert(1)</script>", .start = 120, .end = 130, .p50 = NAN,
+		 .p90 = NAN, .p99 = NAN, .p999 = NAN, .max = NAN},
+	};
+	static const struct report_metric metrics[] = {
+		{"go_memstats_heap_inuse_bytes", "leak", 52428800.0, 412.5},
+		{"go_goroutines", "ok", 0.5, NAN}};
+	static const char *const profiles[] = {"profiles/api/heap-base.pb.gz",
+					       "javascript:alert(1)", "profiles/api/heap-leak.pb.gz"};
+	static const struct report_target targets[] = {
+		{"api", "leak", metrics, 2, profiles, 3},
+		{"a\"b'<i>", "insufficient", NULL, 0, NULL, 0}};
+	json_t *r = report_new();
+
+	for (size_t i = 0; i < 3; i++) {
+		json_t *ph = report_add_phase(r, &phases[i]);
+		assert_non_null(ph);
+		json_object_set_new(ph, "expect_failures",
+				    i == 0 ? json_pack("[s]", "p99 4100us > <b>1ms</b>")
+					   : json_array());
+	}
+	for (size_t i = 0; i < 2; i++)
+		assert_non_null(report_add_target(r, &targets[i]));
+	report_set_verdict(r, false);
+	return r;
+}
+
+/* n seconds of one point each, split evenly over 3 phases */
+static struct series *fixture_series(size_t capacity, int n)
+{
+	struct series *s = series_create(capacity);
+
+	for (int i = 1; i <= n; i++) {
+		struct series_point p = {.t = i, .phase = (uint32_t)((i - 1) * 3 / n),
+					 .requests = 100, .responses = {90, 0, 0, 5, 0},
+					 .err_timeout = (uint64_t)(i % 3), .p50_us = NAN,
+					 .p99_us = i % 2 ? 1000 + i : NAN};
+		assert_int_equal(series_add(s, &p), 0);
+	}
+	return s;
+}
+
+static char *render(const json_t *r, const struct series *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(report_html_print(f, r, s), 0);
+	fclose(f);
+	return buf;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p != NULL; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* Points of the first <polyline class="cls" ...> */
+static size_t polyline_points(const char *html, const char *cls)
+{
+	char key[64];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(key, sizeof(key), "<polyline class=\"%s\" points=\"", cls);
+	p = strstr(html, key);
+	assert_non_null(p);
+	p += strlen(key);
+	for (; *p != '"'; p++)
+		n += *p == ',';
+	return n;
+}
+
+static void the_page_is_balanced_and_self_contained(void **state)
+{
+	(void)state;
+	json_t *r = fixture_report();
+	struct series *s = fixture_series(64, 30);
+	char *html = render(r, s);
+
+	assert_balanced(html);
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "src="));
+	assert_null(strstr(html, "<link"));
+	assert_int_equal(count(html, "http://"), count(html, "http://www.w3.org/2000/svg"));
+	assert_int_equal(strncmp(html, "<!DOCTYPE html>", 15), 0);
+	free(html);
+	series_free(s);
+	json_decref(r);
+}
+
+static void phase_names_and_figures_appear(void **state)
+{
+	(void)state;
+	json_t *r = fixture_report();
+	char *html = render(r, NULL);
+
+	assert_non_null(strstr(html, "<h3>warm up</h3>"));
+	assert_non_null(strstr(html, "<h3>steady</h3>"));
+	assert_non_null(strstr(html, ">123,456<"));   /* requests */
+	assert_non_null(strstr(html, ">120,000<"));   /* 2xx */
+	assert_non_null(strstr(html, ">2,057.6<"));   /* rps */
+	assert_non_null(strstr(html, ">4,100<"));     /* p99 */
+	assert_non_null(strstr(html, ">15,000 µs<")); /* the max bar's label */
+	assert_non_null(strstr(html, "No responses, so no latency.")); /* the third phase */
+	assert_non_null(strstr(html, "<title>drench report: fail</title>"));
+	assert_non_null(strstr(html, "class=\"verdict v-fail\""));
+	free(html);
+	json_decref(r);
+}
+
+static void targets_show_verdicts_metrics_and_profile_links(void **state)
+{
+	(void)state;
+	json_t *r = fixture_report();
+	char *html = render(r, NULL);
+
+	assert_non_null(strstr(html, "<h3>api <span class=\"verdict v-leak\">leak</span></h3>"));
+	assert_non_null(strstr(html, ">go_memstats_heap_inuse_bytes<"));
+	assert_non_null(strstr(html, ">52,428,800.0<"));
+	assert_non_null(strstr(html, ">412.5<"));
+	assert_non_null(strstr(html, "<a href=\"profiles/api/heap-base.pb.gz\">"));
+	assert_non_null(strstr(html, "<a href=\"profiles/api/heap-leak.pb.gz\">"));
+	/* a path with a scheme is shown but never becomes a link */
+	assert_non_null(strstr(html, "<li>javascript:alert(1)</li>"));
+	assert_null(strstr(html, "href=\"javascript"));
+	free(html);
+	json_decref(r);
+}
+
+static void strings_from_the_report_are_escaped(void **state)
+{
+	(void)state;
+	json_t *r = fixture_report();
+	struct series *s = fixture_series(64, 30);
+	char *html = render(r, s);
+
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "<i>"));
+	assert_null(strstr(html, "<b>1ms"));
+	assert_non_null(strstr(html, "<h3>&lt;script&gt;alert(1)&lt;/script&gt;</h3>"));
+	/* the chart's phase label too */
+	assert_non_null(strstr(html, ">&lt;script&gt;alert(1)&lt;/script&gt;</text>"));
+	assert_non_null(strstr(html, "<li>p99 4100us &gt; &lt;b&gt;1ms&lt;/b&gt;</li>"));
+	assert_non_null(strstr(html, "<h3>a&quot;b&#39;&lt;i&gt; "));
+	free(html);
+	series_free(s);
+	json_decref(r);
+}
+
+static void charts_have_one_point_per_series_point(void **state)
+{
+	(void)state;
+	json_t *r = fixture_report();
+	const int lengths[] = {1, 30, 1000};
+
+	for (size_t k = 0; k < 3; k++) {
+		struct series *s = fixture_series(64, lengths[k]);
+		char *html = render(r, s);
+		size_t n = series_count(s);
+
+		assert_balanced(html);
+		assert_int_equal(polyline_points(html, "rps"), n);
+		assert_int_equal(polyline_points(html, "errors"), n);
+		/* p99 is known on odd seconds only: unknown points are left out */
+		size_t known = 0;
+		for (size_t i = 0; i < n; i++)
+			known += !isnan(series_at(s, i)->p99_us);
+		assert_int_equal(polyline_points(html, "p99"), known);
+		free(html);
+		series_free(s);
+	}
+	json_decref(r);
+}
+
+static void phase_boundaries_are_marked_on_every_chart(void **state)
+{
+	(void)state;
+	json_t *r = fixture_report();
+	struct series *s = fixture_series(64, 30);
+	char *html = render(r, s);
+
+	/* 3 phases (the first at 0) on 3 charts: RPS, errors, latency */
+	assert_int_equal(count(html, "<line class=\"phase-mark\""), 9);
+	assert_int_equal(count(html, "class=\"phase-name\" x=\"73.0\""), 3); /* t = 0 */
+	assert_int_equal(count(html, ">steady</text>"), 3);
+	free(html);
+	series_free(s);
+	json_decref(r);
+}
+
+static void without_a_series_there_are_no_charts(void **state)
+{
+	(void)state;
+	json_t *r = report_new();
+	char *html = render(r, NULL);
+
+	assert_balanced(html);
+	assert_null(strstr(html, "<polyline"));
+	assert_non_null(strstr(html, "No time series was recorded."));
+	assert_non_null(strstr(html, "No phases in this report."));
+	assert_non_null(strstr(html, "No memory telemetry in this run."));
+	free(html);
+	json_decref(r);
+}
+
+static void the_file_is_written_whole(void **state)
+{
+	(void)state;
+	json_t *r = fixture_report();
+	struct series *s = fixture_series(64, 30);
+	char path[] = "/tmp/drench-html-XXXXXX";
+	int fd = mkstemp(path);
+	char *want = render(r, s);
+	static char got[256 * 1024];
+
+	close(fd);
+	assert_int_equal(report_html_write(path, r, s), 0);
+	FILE *f = fopen(path, "r");
+	size_t n = fread(got, 1, sizeof(got) - 1, f);
+	got[n] = '\0';
+	fclose(f);
+	assert_string_equal(got, want);
+	unlink(path);
+	assert_int_equal(report_html_write("/nonexistent-drench/r.html", r, s), -ENOENT);
+	assert_int_equal(report_html_write(path, NULL, s), -EINVAL);
+	free(want);
+	series_free(s);
+	json_decref(r);
+}
+
+static void only_relative_paths_become_links(void **state)
+{
+	(void)state;
+	assert_true(html_safe_relative_link("profiles/a/heap.pb.gz"));
+	assert_true(html_safe_relative_link("heap.pb.gz"));
+	assert_true(html_safe_relative_link("dir/x:y.pb.gz")); /* ':' after a '/' */
+	assert_true(html_safe_relative_link("/abs/heap.pb.gz"));
+	assert_false(html_safe_relative_link("javascript:alert(1)"));
+	assert_false(html_safe_relative_link("JaVaScRiPt:alert(1)"));
+	assert_false(html_safe_relative_link(" javascript:x"));
+	assert_false(html_safe_relative_link("data:text/html,x"));
+	assert_false(html_safe_relative_link("http://example.com/x"));
+	assert_false(html_safe_relative_link("//example.com/x"));
+	assert_false(html_safe_relative_link("\\\\example.com\\x"));
+	assert_false(html_safe_relative_link(""));
+	assert_false(html_safe_relative_link(NULL));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(the_tag_checker_catches_broken_markup),
+		cmocka_unit_test(the_page_is_balanced_and_self_contained),
+		cmocka_unit_test(phase_names_and_figures_appear),
+		cmocka_unit_test(targets_show_verdicts_metrics_and_profile_links),
+		cmocka_unit_test(strings_from_the_report_are_escaped),
+		cmocka_unit_test(charts_have_one_point_per_series_point),
+		cmocka_unit_test(phase_boundaries_are_marked_on_every_chart),
+		cmocka_unit_test(without_a_series_there_are_no_charts),
+		cmocka_unit_test(the_file_is_written_whole),
+		cmocka_unit_test(only_relative_paths_become_links),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
