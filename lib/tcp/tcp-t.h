@@ -92,6 +92,9 @@ struct tcp_params {
 	uint32_t ooo_max_segs;   /* out-of-order queue bound (segments per stack) */
 	uint32_t tick_us;        /* timing wheel granularity */
 	uint64_t seed;           /* ISS generator seed (same seed, same ISS sequence) */
+	/* server role (tcp_listen) */
+	uint32_t max_half_open;  /* SYN_RCVD connections at most; 0 = table capacity */
+	uint8_t synack_retries;  /* SYN-ACK retransmissions before a half-open one is dropped */
 };
 
 /* Counters; a counter for every drop reason and every retransmission. */
@@ -114,6 +117,15 @@ struct tcp_stats {
 	uint64_t challenge_acks;  /* ACKs sent for a SYN in a synchronized state */
 	uint64_t fin_wait_2_timeout; /* FIN_WAIT_2 idle timeouts (reason TIMEOUT) */
 	uint64_t time_wait_entered, time_wait_reset; /* 2MSL entered / RST instead */
+	/* server role (see docs/tcp.md) */
+	uint64_t syn_rx;           /* SYNs that opened a half-open (SYN_RCVD) connection */
+	uint64_t conn_accepted;    /* passive handshakes completed (also in conn_established) */
+	uint64_t syn_drop_backlog; /* SYNs dropped: max_half_open reached */
+	uint64_t syn_drop_full;    /* SYNs dropped: no free table entry */
+	uint64_t retrans_synack;   /* SYN-ACKs sent again (timer, or a duplicate SYN) */
+	uint64_t synack_timeout;   /* half-open connections dropped after synack_retries */
+	uint64_t half_open_reset;  /* half-open connections ended by the peer's RST */
+	uint64_t syn_tw_reuse;     /* SYNs that ended a TIME_WAIT of the same 4-tuple */
 };
 
 /* Snapshot of one connection, for tests, traces and telemetry. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Per-lcore TCP stack, client role (server role later).
+ * Per-lcore TCP stack, client and server roles.
  *
  * The stack knows nothing of DPDK: lib/net parses headers into a struct tcp_seg
  * and calls tcp_input(); the stack emits segments through ops->tx() as a
@@ -33,7 +33,10 @@ struct tcp_ops {
 	/* Send one segment. Return 0, or -ENOBUFS when it could not be queued;
 	 * the stack treats a failed send like a lost segment. */
 	int (*tx)(void *ctx, const struct tcp_seg_out *seg);
-	/* Handshake completed (client: SYN-ACK acked). */
+	/* Handshake completed: client, our SYN was answered; server (passive,
+	 * tcp_conn_passive(c) is true), our SYN-ACK was acknowledged. A passive
+	 * connection is the application's from here: half-open ones are the
+	 * stack's own and never reach a callback. */
 	void (*on_established)(void *ctx, struct tcp_conn *c);
 	/* In-order payload; data is only valid during the call. */
 	void (*on_recv)(void *ctx, struct tcp_conn *c, const uint8_t *data, uint32_t len);
@@ -42,7 +45,8 @@ struct tcp_ops {
 	/* The peer sent FIN; the application may still send then tcp_close(). */
 	void (*on_peer_fin)(void *ctx, struct tcp_conn *c);
 	/* The connection is gone (or in TIME_WAIT); c must not be used after.
-	 * Called exactly once for every connection tcp_connect() opened.
+	 * Called exactly once for every connection tcp_connect() opened and
+	 * for every passive connection that reached on_established.
 	 * Choice for TIME_WAIT (policy TCP_TW_2MSL): on_closed(NORMAL) is called
 	 * when the connection enters TIME_WAIT; the slot (and its local port) stays
 	 * busy, counted by tcp_stack_active(), until 2 * msl_us have passed, and
@@ -57,7 +61,8 @@ struct tcp_ops {
 /** Fill p with defaults: MSS 1460, 256 KiB window with wscale 7, RTO 1 s
  * initial, 200 ms..60 s, 8 retries, 5 SYN retries, delayed ACK 40 ms, MSL 30 s,
  * 2MSL TIME_WAIT, 1024 out-of-order segments, 1 ms ticks, ports 1024..65535,
- * 16384 connections. The caller still sets local_addr. */
+ * 16384 connections, 4096 half-open, 5 SYN-ACK retries. The caller still sets
+ * local_addr. */
 void tcp_params_default(struct tcp_params *p);
 
 /** Create a stack; NULL with errno set (EINVAL, ENOMEM). */
@@ -78,12 +83,24 @@ int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t no
  * 1 GiB would be queued unacknowledged. */
 int tcp_send(struct tcp_stack *s, struct tcp_conn *c, uint32_t len, uint64_t now);
 
+/** Accept connections on the stack's local_addr:port (passive open). SYNs
+ * get a SYN-ACK with our MSS (and window scale when the SYN offers it); the
+ * connection is handed to the application through on_established when the
+ * handshake completes. At most params.max_half_open connections wait in
+ * SYN_RCVD; SYNs beyond are dropped and counted. One listening port per
+ * stack; it must lie outside the client port range. 0, -EINVAL (port 0 or
+ * inside the client range), -EBUSY (already listening on another port),
+ * -ENOMEM. With params.port_max == 0 the stack is server-only: its table
+ * holds max_conns connections and tcp_connect() returns -EOPNOTSUPP. */
+int tcp_listen(struct tcp_stack *s, uint16_t port);
+
 /** Graceful close: FIN after the queued bytes. In SYN_SENT the FIN follows the
  * handshake. -EALREADY if already closing, -ENOTCONN when closed. */
 int tcp_close(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 
 /** Abortive close: send RST, free the connection, on_closed(TCP_CLOSE_ABORTED).
- * No RST in SYN_SENT. On a TIME_WAIT connection it just frees the slot (its
+ * No RST in SYN_SENT. A half-open passive connection (SYN_RCVD) gets a RST
+ * and is freed without on_closed. On a TIME_WAIT connection it just frees the slot (its
  * on_closed was already delivered). No-op on a closed slot. */
 void tcp_abort(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 
@@ -98,6 +115,9 @@ uint32_t tcp_conn_id(const struct tcp_conn *c); /* dense, < max_conns */
 struct tcp_conn *tcp_conn_by_id(struct tcp_stack *s, uint32_t id); /* NULL if free */
 enum tcp_state tcp_conn_state(const struct tcp_conn *c);
 uint16_t tcp_conn_local_port(const struct tcp_conn *c);
+bool tcp_conn_passive(const struct tcp_conn *c);        /* opened by tcp_listen() */
+uint32_t tcp_conn_remote_addr(const struct tcp_conn *c); /* host order */
+uint16_t tcp_conn_remote_port(const struct tcp_conn *c);
 const struct tcp_stats *tcp_stack_stats(const struct tcp_stack *s);
 uint32_t tcp_stack_active(const struct tcp_stack *s); /* not CLOSED (TIME_WAIT counts) */
 /* table bytes / capacity, counting each entry's timer node and free-queue cell */
@@ -110,3 +130,4 @@ void tcp_conn_info(const struct tcp_stack *s, const struct tcp_conn *c,
 		   struct tcp_conn_info *out);
 uint32_t tcp_stack_capacity(const struct tcp_stack *s); /* table entries */
 uint32_t tcp_stack_ooo_free(const struct tcp_stack *s); /* free out-of-order entries */
+uint32_t tcp_stack_half_open(const struct tcp_stack *s); /* connections in SYN_RCVD */

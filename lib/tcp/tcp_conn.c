@@ -3,9 +3,11 @@
  * Connection table, port allocation, lifecycle (connect, close, abort, the end
  * of a connection), accessors and name tables.
  *
- * The table is a dense array indexed by conn id; a connection's local port is
- * port_first + id * port_step, so an incoming segment finds its connection
- * from its destination port alone, then the 4-tuple is verified.
+ * The table is a dense array indexed by conn id; a client connection's local
+ * port is port_first + id * port_step, so an incoming segment finds its
+ * connection from its destination port alone, then the 4-tuple is verified.
+ * Passive (server) connections all share the listening port: they are found
+ * through the remote (address, port) table of tcp_hash.c instead.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,6 +38,8 @@ void tcp_params_default(struct tcp_params *p)
 	p->ooo_max_segs = 1024;
 	p->tick_us = 1000;
 	p->seed = 0x6472656e6368ull;
+	p->max_half_open = 4096;
+	p->synack_retries = 5;
 }
 
 static bool params_valid(const struct tcp_params *p)
@@ -51,6 +55,8 @@ static bool params_valid(const struct tcp_params *p)
 
 static uint32_t port_capacity(const struct tcp_params *p)
 {
+	if (p->port_max == 0) /* server only: no client ports bound the table */
+		return p->max_conns;
 	uint32_t step = p->port_step ? p->port_step : 1;
 	uint32_t first = (uint32_t)p->port_min + p->port_offset;
 	uint32_t nports = (p->port_max - first) / step + 1;
@@ -84,6 +90,8 @@ struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_
 	s->port_step = p->port_step ? p->port_step : 1;
 	s->port_first = (uint16_t)(p->port_min + p->port_offset);
 	s->cap = port_capacity(p);
+	s->client_ports = p->port_max != 0;
+	s->max_half_open = p->max_half_open ? umin32(p->max_half_open, s->cap) : s->cap;
 	s->held = TCP_NONE;
 	s->rng = p->seed ? p->seed : 0x9e3779b97f4a7c15ull;
 	int rc = stack_alloc(s);
@@ -106,6 +114,7 @@ void tcp_stack_destroy(struct tcp_stack *s)
 	if (s == NULL)
 		return;
 	ooo_pool_fini(&s->ooo);
+	hash_fini(&s->hash);
 	tw_destroy(s->wheel);
 	free(s->freeq);
 	free(s->conns);
@@ -113,7 +122,7 @@ void tcp_stack_destroy(struct tcp_stack *s)
 }
 
 /* xorshift64*: cheap, and repeatable from params.seed */
-static uint32_t next_iss(struct tcp_stack *s)
+uint32_t next_iss(struct tcp_stack *s)
 {
 	s->rng ^= s->rng >> 12;
 	s->rng ^= s->rng << 25;
@@ -133,6 +142,14 @@ static uint32_t freeq_pop(struct tcp_stack *s)
 	s->fq_head = (s->fq_head + 1) % s->cap;
 	s->fq_count--;
 	return id;
+}
+
+bool freeq_pop_id(struct tcp_stack *s, uint32_t *id)
+{
+	if (s->fq_count == 0)
+		return false;
+	*id = freeq_pop(s);
+	return true;
 }
 
 static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, uint16_t dport)
@@ -156,6 +173,8 @@ static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, u
 int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t now,
 		struct tcp_conn **out)
 {
+	if (!s->client_ports)
+		return -EOPNOTSUPP;
 	if (s->fq_count == 0)
 		return -EADDRINUSE;
 	clock_start(s, now);
@@ -199,6 +218,11 @@ void tcp_abort(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		conn_close(s, c, TCP_CLOSE_ABORTED);
 		return;
 	}
+	if (c->state == TCP_SYN_RCVD) { /* never the application's: no on_closed */
+		out_rst(s, c, now);
+		conn_drop_half_open(s, c);
+		return;
+	}
 	if (c->state != TCP_SYN_SENT)
 		out_rst(s, c, now);
 	conn_close(s, c, TCP_CLOSE_ABORTED);
@@ -234,6 +258,8 @@ void conn_close(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason w
 		return;
 	bool notify = c->state != TCP_TIME_WAIT;
 	timer_stop_all(s, c);
+	if (c->passive)
+		hash_remove(s, c);
 	ooo_free_all(&s->ooo, &c->ooo_head);
 	c->state = TCP_CLOSED;
 	s->active--;
@@ -242,6 +268,16 @@ void conn_close(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason w
 	conn_release(s, c);
 	if (notify && s->ops.on_closed)
 		s->ops.on_closed(s->ctx, c, why);
+}
+
+void conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c)
+{
+	timer_stop_all(s, c);
+	hash_remove(s, c);
+	c->state = TCP_CLOSED;
+	s->active--;
+	s->half_open--;
+	conn_release(s, c);
 }
 
 void conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
@@ -279,13 +315,17 @@ void conn_unhold(struct tcp_stack *s)
 
 struct tcp_conn *conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg)
 {
-	if (seg->daddr != s->p.local_addr || seg->dport < s->port_first)
+	if (seg->daddr != s->p.local_addr)
+		return NULL;
+	if (seg->dport == s->listen_port && s->listen_port != 0)
+		return hash_find(s, seg->saddr, seg->sport);
+	if (!s->client_ports || seg->dport < s->port_first)
 		return NULL;
 	uint32_t off = seg->dport - s->port_first;
 	if (off % s->port_step != 0 || off / s->port_step >= s->cap)
 		return NULL;
 	struct tcp_conn *c = &s->conns[off / s->port_step];
-	if (conn_gone(c) || c->daddr != seg->saddr || c->dport != seg->sport)
+	if (conn_gone(c) || c->passive || c->daddr != seg->saddr || c->dport != seg->sport)
 		return NULL;
 	return c;
 }
@@ -312,6 +352,21 @@ uint16_t tcp_conn_local_port(const struct tcp_conn *c)
 	return c->lport;
 }
 
+bool tcp_conn_passive(const struct tcp_conn *c)
+{
+	return c->passive;
+}
+
+uint32_t tcp_conn_remote_addr(const struct tcp_conn *c)
+{
+	return c->daddr;
+}
+
+uint16_t tcp_conn_remote_port(const struct tcp_conn *c)
+{
+	return c->dport;
+}
+
 void tcp_conn_info(const struct tcp_stack *s, const struct tcp_conn *c, struct tcp_conn_info *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -335,7 +390,7 @@ void tcp_conn_info(const struct tcp_stack *s, const struct tcp_conn *c, struct t
 	out->persist = c->persist;
 	out->fin_queued = c->fin_queued;
 	out->acked = c->acked;
-	if (c->state == TCP_SYN_SENT)
+	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD)
 		out->queued = c->snd_lim - c->snd_una - 1;
 	else
 		out->queued = c->acked + (SEQ_GT(c->snd_lim, c->snd_una) ? c->snd_lim - c->snd_una : 0);
@@ -357,17 +412,24 @@ uint32_t tcp_stack_capacity(const struct tcp_stack *s)
 	return s->cap;
 }
 
+uint32_t tcp_stack_half_open(const struct tcp_stack *s)
+{
+	return s->half_open;
+}
+
 uint32_t tcp_stack_ooo_free(const struct tcp_stack *s)
 {
 	return s->ooo.nfree;
 }
 
-/* Every byte the stack spends per table entry: the entry, its timer node and
- * its free-queue cell. The out-of-order pool is per stack, not per entry. */
+/* Every byte the stack spends per table entry: the entry, its timer node, its
+ * free-queue cell and, once listening, its two slots of the remote-address
+ * table. The out-of-order pool is per stack, not per entry. */
 size_t tcp_stack_mem_per_conn(const struct tcp_stack *s)
 {
 	size_t table = (size_t)s->cap * (sizeof(struct tcp_conn) + tw_bytes_per_id() +
 					 sizeof(*s->freeq));
+	table += (size_t)s->hash.size * sizeof(*s->hash.slots);
 	return table / s->cap;
 }
 
@@ -408,5 +470,6 @@ const char *tcp_close_reason_name(enum tcp_close_reason r)
 	return reason_names[r];
 }
 
-_Static_assert(sizeof(struct tcp_conn) + sizeof(struct tw_node) + sizeof(uint32_t) <= 128,
-	       "a connection must cost at most 128 bytes");
+_Static_assert(sizeof(struct tcp_conn) + sizeof(struct tw_node) + sizeof(uint32_t) +
+			       2 * sizeof(uint32_t) <= 128,
+	       "a connection must cost at most 128 bytes, server role included");

@@ -2,7 +2,8 @@
 /*
  * Input: one received segment.
  *
- * tcp_input() -> conn_lookup() (by destination port, then the 4-tuple)
+ * tcp_input() -> conn_lookup() (by destination port, then the 4-tuple), or
+ *   listen_input() for a new connection to the listening port (tcp_listen.c)
  *   -> state_input[state]():
  *        input_syn_sent()      RFC 793 "SYN-SENT STATE" (client handshake)
  *        input_synchronized()  RFC 793 "Otherwise": first check sequence,
@@ -31,7 +32,7 @@ static uint32_t seg_space(const struct rx *r)
 
 /* ---- SYN_SENT ---- */
 
-static void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	uint16_t peer_mss = seg->mss ? seg->mss : TCP_DEFAULT_MSS;
 	c->mss = (uint16_t)umax32(umin32(s->p.mss, peer_mss), TCP_MIN_MSS);
@@ -46,7 +47,7 @@ static void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_
 
 /* RFC 6298: a sample from the SYN unless it was retransmitted (Karn); after
  * a SYN timeout, RTO restarts at 3 s (5.7). */
-static void syn_rtt(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void syn_rtt(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	if (c->rtt_timing && !c->syn_rtx)
 		rtt_sample(s, c, (uint32_t)now - c->rtt_start_us);
@@ -334,8 +335,8 @@ static void process_text(struct tcp_stack *s, struct tcp_conn *c, const struct r
 	}
 }
 
-static void input_synchronized(struct tcp_stack *s, struct tcp_conn *c,
-			       const struct tcp_seg *seg, uint64_t now)
+void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			uint64_t now)
 {
 	struct rx r = {.seq = seg->seq, .data = seg->payload, .len = seg->len, .flags = seg->flags};
 	if (!seq_acceptable(s, c, &r)) { /* first */
@@ -378,9 +379,9 @@ typedef void (*state_input_fn)(struct tcp_stack *s, struct tcp_conn *c,
 
 static const state_input_fn state_input[TCP_STATE_COUNT] = {
 	[TCP_CLOSED] = input_unexpected,
-	[TCP_LISTEN] = input_unexpected,   /* server role: later */
+	[TCP_LISTEN] = input_unexpected, /* listening is not a connection: listen_input() */
 	[TCP_SYN_SENT] = input_syn_sent,
-	[TCP_SYN_RCVD] = input_unexpected, /* server role: later */
+	[TCP_SYN_RCVD] = input_syn_rcvd,
 	[TCP_ESTABLISHED] = input_synchronized,
 	[TCP_FIN_WAIT_1] = input_synchronized,
 	[TCP_FIN_WAIT_2] = input_synchronized,
@@ -404,7 +405,17 @@ void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 	s->st.rx_segs++;
 	clock_start(s, now);
 	struct tcp_conn *c = conn_lookup(s, seg);
+	if (c != NULL && syn_reuses_time_wait(c, seg)) {
+		s->st.syn_tw_reuse++;
+		conn_close(s, c, TCP_CLOSE_NORMAL); /* its on_closed was delivered */
+		c = NULL;
+	}
 	if (c == NULL) {
+		if (seg->dport == s->listen_port && s->listen_port != 0 &&
+		    seg->daddr == s->p.local_addr) {
+			listen_input(s, seg, now);
+			return;
+		}
 		s->st.drop_no_conn++;
 		out_rst_reply(s, seg);
 		return;

@@ -7,6 +7,8 @@
  * from 198.18.0.2 on the other end through an AF_PACKET socket, with a small
  * frame codec of its own (lib/net is DPDK's). A kernel listening socket in
  * the same process serves requests. No traffic leaves the namespace.
+ * The server tests turn the roles round: the kernel connects from 198.18.0.1
+ * to our stack listening on 198.18.0.2:80.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -56,6 +58,10 @@ struct kt {
 	bool srv_bad, srv_done;
 	struct tcp_conn_info at_established;
 	uint32_t max_rx_len;
+	/* server role: the kernel is the client */
+	int cfd;
+	bool cli_connected, cli_shut_wr, cli_done, cli_bad, shut_wr_after_req;
+	uint32_t cli_sent, cli_got;
 };
 
 static uint64_t mono_us(void)
@@ -356,7 +362,15 @@ static int netns_up(void)
 	return 0;
 }
 
-static struct kt *kt_new(struct tcp_params *p)
+static const struct tcp_ops client_ops = {
+	.tx = kt_tx,
+	.on_established = on_established,
+	.on_recv = on_recv,
+	.on_peer_fin = on_peer_fin,
+	.on_closed = on_closed,
+};
+
+static struct kt *kt_new_ops(struct tcp_params *p, const struct tcp_ops *ops)
 {
 	struct kt *k = calloc(1, sizeof(*k));
 	assert_non_null(k);
@@ -382,21 +396,20 @@ static struct kt *kt_new(struct tcp_params *p)
 	assert_int_equal(bind(k->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(k->lfd, 16), 0);
 	k->sfd = -1;
+	k->cfd = -1;
 	k->rng = 0x2545f4914f6cdd1dull;
-	static const struct tcp_ops ops = {
-		.tx = kt_tx,
-		.on_established = on_established,
-		.on_recv = on_recv,
-		.on_peer_fin = on_peer_fin,
-		.on_closed = on_closed,
-	};
 	p->local_addr = OUR_ADDR;
 	p->port_min = 40000;
 	p->port_max = 40999;
 	p->max_conns = 16;
-	k->s = tcp_stack_create(p, &ops, k);
+	k->s = tcp_stack_create(p, ops, k);
 	assert_non_null(k->s);
 	return k;
+}
+
+static struct kt *kt_new(struct tcp_params *p)
+{
+	return kt_new_ops(p, &client_ops);
 }
 
 static void kt_free(struct kt *k)
@@ -406,6 +419,8 @@ static void kt_free(struct kt *k)
 	close(k->lfd);
 	if (k->sfd >= 0)
 		close(k->sfd);
+	if (k->cfd >= 0)
+		close(k->cfd);
 	free(k->rx);
 	free(k);
 }
@@ -534,6 +549,176 @@ static void lossy_link_both_directions(void **state)
 	kt_free(k);
 }
 
+/* ---- server role: our stack listens, the kernel connects ---- */
+
+static void srv_on_established(void *ctx, struct tcp_conn *c)
+{
+	struct kt *k = ctx;
+	assert_true(tcp_conn_passive(c));
+	assert_false(k->established);
+	k->established = true;
+	k->c = c;
+	tcp_conn_info(k->s, c, &k->at_established);
+}
+
+/* The request is the kernel's bytes h_peer_byte(0..req_len); once it is all
+ * in, answer resp_len bytes and close. */
+static void srv_respond(struct kt *k, struct tcp_conn *c)
+{
+	assert_int_equal(tcp_send(k->s, c, k->resp_len, mono_us()), 0);
+	assert_int_equal(tcp_close(k->s, c, mono_us()), 0);
+}
+
+static void srv_on_recv(void *ctx, struct tcp_conn *c, const uint8_t *data, uint32_t len)
+{
+	struct kt *k = ctx;
+	for (uint32_t i = 0; i < len; i++)
+		k->srv_bad |= data[i] != h_peer_byte(k->srv_got + (uint64_t)i);
+	k->srv_got += len;
+	assert_true(k->srv_got <= k->req_len);
+	if (k->srv_got == k->req_len && !k->shut_wr_after_req)
+		srv_respond(k, c);
+}
+
+static void srv_on_peer_fin(void *ctx, struct tcp_conn *c)
+{
+	struct kt *k = ctx;
+	k->peer_fin = true;
+	assert_true(k->shut_wr_after_req);
+	assert_int_equal(k->srv_got, k->req_len);
+	srv_respond(k, c);
+}
+
+static const struct tcp_ops server_ops = {
+	.tx = kt_tx,
+	.on_established = srv_on_established,
+	.on_recv = srv_on_recv,
+	.on_peer_fin = srv_on_peer_fin,
+	.on_closed = on_closed,
+};
+
+/* The kernel's client: send the request, read the answer to EOF, close. */
+static void kernel_client_step(struct kt *k)
+{
+	uint8_t buf[16384];
+	ssize_t n;
+
+	if (k->cli_done)
+		return;
+	while (k->cli_sent < k->req_len) {
+		uint32_t m = k->req_len - k->cli_sent;
+		if (m > sizeof(buf))
+			m = sizeof(buf);
+		for (uint32_t i = 0; i < m; i++)
+			buf[i] = h_peer_byte(k->cli_sent + (uint64_t)i);
+		n = write(k->cfd, buf, m);
+		if (n <= 0)
+			break; /* still connecting, or the send buffer is full */
+		k->cli_sent += (uint32_t)n;
+	}
+	if (k->cli_sent == k->req_len && k->shut_wr_after_req && !k->cli_shut_wr)
+		k->cli_shut_wr = shutdown(k->cfd, SHUT_WR) == 0;
+	while ((n = read(k->cfd, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			k->cli_bad |= buf[i] != our_byte(k->cli_got + (uint64_t)i);
+		k->cli_got += (uint32_t)n;
+	}
+	if (n == 0) {
+		close(k->cfd);
+		k->cfd = -1;
+		k->cli_done = true;
+	}
+}
+
+static void serve_kernel(struct kt *k)
+{
+	assert_int_equal(tcp_listen(k->s, 80), 0);
+	k->cfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(k->cfd >= 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(80),
+				 .sin_addr.s_addr = htonl(OUR_ADDR)};
+	int rc = connect(k->cfd, (struct sockaddr *)&sa, sizeof(sa));
+	assert_true(rc == 0 || errno == EINPROGRESS);
+	uint64_t end = mono_us() + 20000000;
+	while (mono_us() < end && !(k->closed && k->cli_done)) {
+		rx_frames(k);
+		tcp_timers_run(k->s, mono_us());
+		kernel_client_step(k);
+		usleep(100);
+	}
+}
+
+static void check_served(struct kt *k, const struct tcp_params *p)
+{
+	assert_true(k->established);
+	assert_int_equal(k->at_established.mss, 1460); /* from the kernel's SYN */
+	assert_true(k->at_established.snd_wscale > 0);
+	assert_int_equal(k->at_established.rcv_wscale, p->wscale);
+	assert_int_equal(k->srv_got, k->req_len);
+	assert_false(k->srv_bad);
+	assert_true(k->cli_done);
+	assert_int_equal(k->cli_got, k->resp_len);
+	assert_false(k->cli_bad);
+	assert_true(k->closed);
+	assert_int_equal(k->why, TCP_CLOSE_NORMAL);
+	assert_int_equal(tcp_stack_stats(k->s)->conn_accepted, 1);
+	assert_int_equal(tcp_stack_half_open(k->s), 0);
+}
+
+static void kernel_client_is_served_and_we_close_first(void **state)
+{
+	(void)state;
+	skip_without_netns();
+	struct tcp_params p;
+	tcp_params_default(&p);
+	struct kt *k = kt_new_ops(&p, &server_ops);
+	k->req_len = 3000;
+	k->resp_len = 200000;
+	serve_kernel(k);
+	check_served(k, &p);
+	assert_int_equal(tcp_stack_stats(k->s)->time_wait_entered, 1);
+	kt_free(k);
+}
+
+static void kernel_client_closes_first_and_we_end_in_last_ack(void **state)
+{
+	(void)state;
+	skip_without_netns();
+	struct tcp_params p;
+	tcp_params_default(&p);
+	struct kt *k = kt_new_ops(&p, &server_ops);
+	k->req_len = 100000;
+	k->resp_len = 5000;
+	k->shut_wr_after_req = true;
+	serve_kernel(k);
+	check_served(k, &p);
+	assert_true(k->peer_fin);
+	assert_int_equal(tcp_stack_active(k->s), 0); /* LAST_ACK: no TIME_WAIT */
+	kt_free(k);
+}
+
+static void kernel_client_over_a_lossy_link(void **state)
+{
+	(void)state;
+	skip_without_netns();
+	struct tcp_params p;
+	tcp_params_default(&p);
+	struct kt *k = kt_new_ops(&p, &server_ops);
+	k->loss_pct = 5;
+	k->req_len = 300000;
+	k->resp_len = 300000;
+	serve_kernel(k);
+	const struct tcp_stats *st = tcp_stack_stats(k->s);
+	print_message("server, 5%% loss: rx %llu tx %llu segs, retrans rto %llu fast %llu "
+		      "synack %llu, ooo %llu\n",
+		      (unsigned long long)st->rx_segs, (unsigned long long)st->tx_segs,
+		      (unsigned long long)st->retrans_rto, (unsigned long long)st->retrans_fast,
+		      (unsigned long long)st->retrans_synack, (unsigned long long)st->ooo_queued);
+	check_served(k, &p);
+	assert_true(st->retrans_bytes > 0);
+	kt_free(k);
+}
+
 int main(void)
 {
 	netns_ok = group_setup(NULL) == 0;
@@ -544,6 +729,9 @@ int main(void)
 		cmocka_unit_test(we_close_first_and_enter_time_wait),
 		cmocka_unit_test(closed_kernel_port_refuses),
 		cmocka_unit_test(lossy_link_both_directions),
+		cmocka_unit_test(kernel_client_is_served_and_we_close_first),
+		cmocka_unit_test(kernel_client_closes_first_and_we_end_in_last_ack),
+		cmocka_unit_test(kernel_client_over_a_lossy_link),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

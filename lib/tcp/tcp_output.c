@@ -13,7 +13,8 @@
 
 static uint16_t wnd_field(const struct tcp_stack *s, const struct tcp_conn *c)
 {
-	if (c->state == TCP_SYN_SENT) /* never scaled in a SYN (RFC 7323 2.2) */
+	/* never scaled in a SYN (RFC 7323 2.2) */
+	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD)
 		return (uint16_t)umin32(s->p.rcv_wnd, 65535);
 	return (uint16_t)(rcv_window(s, c) >> c->rcv_wscale);
 }
@@ -79,6 +80,34 @@ void out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		c->rtt_start_us = (uint32_t)now;
 	}
 	c->snd_nxt = c->snd_max = c->snd_una + 1;
+	s->st.tx_segs++;
+	if (s->ops.tx(s->ctx, &o) < 0)
+		s->st.tx_fail++;
+}
+
+/* SYN-ACK of a passive open: our MSS, and our window scale only when the
+ * peer's SYN offered one (RFC 7323 2.2). */
+void out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+{
+	struct tcp_seg_out o = {
+		.conn = c,
+		.saddr = s->p.local_addr,
+		.daddr = c->daddr,
+		.sport = c->lport,
+		.dport = c->dport,
+		.seq = c->snd_una,
+		.ack = c->rcv_nxt,
+		.flags = TCP_F_SYN | TCP_F_ACK,
+		.wnd = wnd_field(s, c),
+		.mss = s->p.mss,
+		.wscale = c->wscale_ok ? (int8_t)s->p.wscale : -1,
+	};
+	if (!c->syn_rtx) { /* Karn: time only the first SYN-ACK */
+		c->rtt_timing = 1;
+		c->rtt_seq = c->snd_una;
+		c->rtt_start_us = (uint32_t)now;
+	}
+	c->ack_now = 0;
 	s->st.tx_segs++;
 	if (s->ops.tx(s->ctx, &o) < 0)
 		s->st.tx_fail++;
@@ -199,7 +228,8 @@ static void output_timers(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 
 void tcp_output(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
-	if (c->state == TCP_SYN_SENT || c->state == TCP_TIME_WAIT || conn_gone(c))
+	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD || c->state == TCP_TIME_WAIT ||
+	    conn_gone(c))
 		return;
 	while (send_one(s, c, now))
 		;

@@ -11,6 +11,8 @@
  *   tcp_timers_run()       tcp_timers.c: wheel -> conn_timer_fire() -> RTO,
  *                          SYN retry, persist, delayed ACK, FIN_WAIT_2, 2MSL
  *   tcp_connect/close/abort, table, names   tcp_conn.c
+ *   tcp_listen(), SYN -> SYN_RCVD -> ESTABLISHED   tcp_listen.c (server role),
+ *   passive connections found by remote (address, port)   tcp_hash.c
  *
  * Invariants:
  *   - A slot is in the free queue iff its state is CLOSED and no call is
@@ -69,6 +71,16 @@ struct tcp_conn {
 	uint8_t in_recovery : 1;
 	uint8_t ack_now : 1;       /* send an ACK before returning */
 	uint8_t unacked_segs : 2;  /* in-order segments not yet ACKed */
+	uint8_t passive : 1;       /* opened by a SYN to the listening port */
+	uint8_t wscale_ok : 1;     /* both SYNs carry window scale (RFC 7323 2.2) */
+};
+
+/* Passive connections by (remote address, remote port): open addressing with
+ * linear probing over 2 slots per table entry, deletion by backward shift (no
+ * tombstones). Only allocated by tcp_listen(); client stacks pay nothing. */
+struct tcp_hash {
+	uint32_t *slots; /* conn id, or TCP_NONE */
+	uint32_t size;
 };
 
 struct tcp_ooo_pool {
@@ -95,6 +107,11 @@ struct tcp_stack {
 	bool held_closed;
 	struct timer_wheel *wheel;
 	struct tcp_ooo_pool ooo;
+	struct tcp_hash hash;
+	uint16_t listen_port; /* 0: not listening */
+	bool client_ports;    /* false: a server-only stack (port_max == 0) */
+	uint32_t half_open;   /* connections in SYN_RCVD */
+	uint32_t max_half_open;
 	uint64_t rng;
 	struct tcp_stats st;
 };
@@ -182,3 +199,38 @@ bool ooo_deliver(struct tcp_stack *s, struct tcp_conn *c);
 
 /* tcp_conn.c: NULL unless the segment matches a live connection's 4-tuple */
 struct tcp_conn *conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg);
+uint32_t next_iss(struct tcp_stack *s);
+bool freeq_pop_id(struct tcp_stack *s, uint32_t *id);
+/* free a half-open connection: it was never the application's, so no on_closed */
+void conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c);
+
+/* tcp_hash.c */
+int hash_init(struct tcp_hash *h, uint32_t entries);
+void hash_fini(struct tcp_hash *h);
+struct tcp_conn *hash_find(struct tcp_stack *s, uint32_t raddr, uint16_t rport);
+void hash_insert(struct tcp_stack *s, struct tcp_conn *c);
+void hash_remove(struct tcp_stack *s, struct tcp_conn *c);
+
+/* tcp_listen.c */
+void listen_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now);
+void input_syn_rcvd(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+		    uint64_t now);
+void fire_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+/* A SYN beyond what a passive TIME_WAIT connection received may start a new
+ * connection on the same 4-tuple (RFC 1122 4.2.2.13, the check RFC 6191
+ * refines with timestamps). */
+static inline bool syn_reuses_time_wait(const struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	return c->passive && c->state == TCP_TIME_WAIT &&
+	       (seg->flags & (TCP_F_SYN | TCP_F_ACK | TCP_F_RST)) == TCP_F_SYN &&
+	       SEQ_GT(seg->seq, c->rcv_nxt);
+}
+
+/* tcp_input.c: what input_syn_sent and input_syn_rcvd share */
+void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg);
+void syn_rtt(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			uint64_t now);
+
+/* tcp_output.c */
+void out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);

@@ -27,9 +27,26 @@ static int cb_tx(void *ctx, const struct tcp_seg_out *seg)
 	return h->tx_rc;
 }
 
+static void h_conn_open(struct h_conn *hc)
+{
+	unsigned opened = hc->opened + 1, closed = hc->closed;
+	uint8_t *rx = hc->rx ? hc->rx : malloc(H_RX_MAX);
+	assert_non_null(rx);
+	memset(hc, 0, sizeof(*hc));
+	hc->opened = opened;
+	hc->closed = closed;
+	hc->rx = rx;
+}
+
+/* A passive connection becomes the application's here: count it opened. */
 static void cb_established(void *ctx, struct tcp_conn *c)
 {
-	struct h_conn *hc = h_of(ctx, c);
+	struct harness *h = ctx;
+	struct h_conn *hc = h_of(h, c);
+	if (tcp_conn_passive(c)) {
+		h_conn_open(hc);
+		h->accepted = c;
+	}
 	assert_false(hc->established);
 	hc->established = true;
 }
@@ -116,7 +133,8 @@ void h_teardown(struct harness *h)
 		free(h->conn[i].rx);
 	}
 	const struct tcp_stats *st = tcp_stack_stats(h->s);
-	assert_int_equal(st->conn_closed, st->conn_attempts);
+	assert_int_equal(st->conn_closed, st->conn_attempts + st->conn_accepted);
+	assert_int_equal(tcp_stack_half_open(h->s), 0);
 	tcp_stack_destroy(h->s);
 	free(h);
 }
@@ -138,13 +156,7 @@ struct tcp_conn *h_connect(struct harness *h)
 	struct tcp_conn *c = NULL;
 	assert_int_equal(tcp_connect(h->s, H_PEER, H_PEER_PORT, h->now, &c), 0);
 	struct h_conn *hc = h_of(h, c);
-	unsigned opened = hc->opened + 1, closed = hc->closed;
-	uint8_t *rx = hc->rx ? hc->rx : malloc(H_RX_MAX);
-	assert_non_null(rx);
-	memset(hc, 0, sizeof(*hc));
-	hc->opened = opened;
-	hc->closed = closed;
-	hc->rx = rx;
+	h_conn_open(hc);
 	const struct tcp_seg_out *syn = h_last(h);
 	assert_int_equal(syn->flags, TCP_F_SYN);
 	hc->iss = syn->seq;
@@ -178,9 +190,9 @@ struct tcp_seg h_seg(struct harness *h, struct tcp_conn *c, uint8_t flags, uint3
 	struct h_conn *hc = h_of(h, c);
 	uint32_t off = seq - (hc->peer_iss + 1);
 	struct tcp_seg seg = {
-		.saddr = H_PEER,
+		.saddr = tcp_conn_remote_addr(c),
 		.daddr = H_LOCAL,
-		.sport = H_PEER_PORT,
+		.sport = tcp_conn_remote_port(c),
 		.dport = tcp_conn_local_port(c),
 		.seq = seq,
 		.ack = ack,
@@ -194,6 +206,69 @@ struct tcp_seg h_seg(struct harness *h, struct tcp_conn *c, uint8_t flags, uint3
 		seg.payload = pattern + off;
 	}
 	return seg;
+}
+
+void h_listen(struct harness *h)
+{
+	assert_int_equal(tcp_listen(h->s, H_LISTEN_PORT), 0);
+}
+
+uint32_t h_peer_iss_for(uint16_t sport)
+{
+	return H_PEER_ISS + (uint32_t)sport * 1000u;
+}
+
+const struct tcp_seg_out *h_syn(struct harness *h, uint16_t sport, uint16_t mss, int8_t wscale)
+{
+	unsigned before = h->ntx;
+	struct tcp_seg seg = {
+		.saddr = H_PEER,
+		.daddr = H_LOCAL,
+		.sport = sport,
+		.dport = H_LISTEN_PORT,
+		.seq = h_peer_iss_for(sport),
+		.flags = TCP_F_SYN,
+		.wnd = 65535,
+		.mss = mss,
+		.wscale = wscale,
+	};
+	h_in(h, &seg);
+	return h->ntx > before ? h_last(h) : NULL;
+}
+
+struct tcp_conn *h_accept_opts(struct harness *h, uint16_t sport, uint16_t mss, int8_t wscale,
+			       uint16_t wnd)
+{
+	const struct tcp_seg_out *synack = h_syn(h, sport, mss, wscale);
+	assert_non_null(synack);
+	assert_int_equal(synack->flags, TCP_F_SYN | TCP_F_ACK);
+	struct tcp_conn *c = synack->conn;
+	uint32_t iss = synack->seq;
+	struct tcp_seg ack = {
+		.saddr = H_PEER,
+		.daddr = H_LOCAL,
+		.sport = sport,
+		.dport = H_LISTEN_PORT,
+		.seq = h_peer_iss_for(sport) + 1,
+		.ack = iss + 1,
+		.flags = TCP_F_ACK,
+		.wnd = wnd,
+		.wscale = -1,
+	};
+	h->accepted = NULL;
+	h_in(h, &ack);
+	assert_ptr_equal(h->accepted, c);
+	assert_int_equal(tcp_conn_state(c), TCP_ESTABLISHED);
+	struct h_conn *hc = h_of(h, c);
+	hc->iss = iss;
+	hc->peer_iss = h_peer_iss_for(sport);
+	hc->peer_nxt = hc->peer_iss + 1;
+	return c;
+}
+
+struct tcp_conn *h_accept(struct harness *h, uint16_t sport)
+{
+	return h_accept_opts(h, sport, 1460, 7, 65535);
 }
 
 void h_in(struct harness *h, const struct tcp_seg *seg)

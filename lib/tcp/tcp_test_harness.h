@@ -47,6 +47,7 @@ struct harness {
 	unsigned ntx;
 	int tx_rc;
 	struct h_conn conn[H_MAX_CONNS];
+	struct tcp_conn *accepted; /* the last passive connection established */
 	/* optional hooks run from the callbacks */
 	void (*on_recv_hook)(struct harness *h, struct tcp_conn *c);
 	void (*on_closed_hook)(struct harness *h, struct tcp_conn *c);
@@ -67,6 +68,18 @@ struct tcp_conn *h_connect(struct harness *h);
 /* Connect and answer with a SYN-ACK carrying mss/wscale (0/-1 = absent). */
 struct tcp_conn *h_establish_opts(struct harness *h, uint16_t mss, int8_t wscale, uint16_t wnd);
 struct tcp_conn *h_establish(struct harness *h); /* MSS 1460, wscale 7, window 65535<<7 */
+
+/* Server role: listen on H_LISTEN_PORT; the peer opens from H_PEER:sport. */
+#define H_LISTEN_PORT 80
+void h_listen(struct harness *h);
+uint32_t h_peer_iss_for(uint16_t sport);
+/* The peer's SYN (mss/wscale: 0/-1 = absent); returns what the stack sent last
+ * (the SYN-ACK), or NULL when it sent nothing. */
+const struct tcp_seg_out *h_syn(struct harness *h, uint16_t sport, uint16_t mss, int8_t wscale);
+/* SYN, then the ACK of the SYN-ACK with raw window wnd: an accepted connection. */
+struct tcp_conn *h_accept_opts(struct harness *h, uint16_t sport, uint16_t mss, int8_t wscale,
+			       uint16_t wnd);
+struct tcp_conn *h_accept(struct harness *h, uint16_t sport); /* MSS 1460, wscale 7 */
 
 /* Segments from the peer */
 struct tcp_seg h_seg(struct harness *h, struct tcp_conn *c, uint8_t flags, uint32_t seq,

@@ -166,6 +166,9 @@ static void fire_rtx(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	case TCP_SYN_SENT:
 		fire_syn(s, c, now);
 		break;
+	case TCP_SYN_RCVD:
+		fire_synack(s, c, now);
+		break;
 	case TCP_TIME_WAIT:
 		conn_close(s, c, TCP_CLOSE_NORMAL);
 		break;
