@@ -73,6 +73,7 @@ double agent_now(void);
 
 /* link.c */
 int link_init(struct agent *a);
+void link_free(struct agent *a);
 void link_tick(struct agent *a, double now);
 int link_pollfd(const struct agent *a, short *events);
 void link_io(struct agent *a, short revents);

@@ -290,3 +290,17 @@ int link_init(struct agent *a)
 	a->next_seq = 1;
 	return a->rx && a->tx && a->ring ? 0 : -ENOMEM;
 }
+
+void link_free(struct agent *a)
+{
+	if (a->fd >= 0)
+		close(a->fd);
+	while (a->ring_len > 0) {
+		free(a->ring[a->ring_head].payload);
+		a->ring_head = (a->ring_head + 1) % a->buffer_cap;
+		a->ring_len--;
+	}
+	free(a->ring);
+	free(a->rx);
+	free(a->tx);
+}

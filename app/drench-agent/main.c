@@ -158,6 +158,8 @@ int main(int argc, char **argv)
 	fprintf(stderr, "drench-agent: stopping: %llu samples taken, %zu unacknowledged, %llu dropped\n",
 		(unsigned long long)(a.next_seq - 1), a.ring_len, (unsigned long long)a.dropped);
 	targets_free(&a);
+	link_free(&a);
+	free(a.collector_host);
 	curl_global_cleanup();
 	return 0;
 }

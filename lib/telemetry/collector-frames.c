@@ -354,6 +354,14 @@ void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f
 
 void collector_send_acks(struct collector *c)
 {
+	bool any = false;
+
+	for (int i = 0; i < COLLECTOR_MAX_CONNS; i++)
+		any |= c->conns[i].fd >= 0 && c->conns[i].got_samples;
+	/* acknowledge only what samples.jsonl holds: a collector killed after
+	 * the ACK must not take unwritten samples with it */
+	if (any)
+		fflush(c->samples_out);
 	for (int i = 0; i < COLLECTOR_MAX_CONNS; i++) {
 		struct conn *k = &c->conns[i];
 
