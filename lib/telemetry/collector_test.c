@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "report/report.h"
 #include "telemetry/collector.h"
 #include "telemetry/proto.h"
 
@@ -242,9 +243,12 @@ static void good_agent_gets_config_acks_and_dedup(void **state)
 static void report_lists_the_target_and_counters(void **state)
 {
 	struct fixture *f = *state;
-	json_t *r = json_pack("{s:[], s:[]}", "targets", "phases");
+	json_t *r = report_new();
+	char err[256] = "";
 
 	assert_int_equal(collector_report_targets(f->c, r), 0);
+	if (report_validate(r, err, sizeof(err)) != 0)
+		fail_msg("report.json contract: %s", err);
 	assert_string_equal(json_string_value(json_object_get(
 				    json_array_get(json_object_get(r, "targets"), 0), "name")),
 			    "api");
