@@ -32,10 +32,10 @@ struct pending {
 };
 
 enum link_state {
-	LINK_DOWN,       /* retry at retry_at */
+	LINK_DOWN,	 /* retry at retry_at */
 	LINK_CONNECTING, /* TCP connect in progress */
 	LINK_CHALLENGED, /* connected, waiting for the CHALLENGE (until retry_at) */
-	LINK_READY,      /* HELLO sent: samples flow */
+	LINK_READY,	 /* HELLO sent: samples flow */
 };
 
 struct agent {

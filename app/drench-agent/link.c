@@ -69,7 +69,8 @@ static void link_connect(struct agent *a)
 		return;
 	}
 	a->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (a->fd < 0 || (connect(a->fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS)) {
+	if (a->fd < 0 ||
+	    (connect(a->fd, ai->ai_addr, ai->ai_addrlen) < 0 && errno != EINPROGRESS)) {
 		freeaddrinfo(ai);
 		link_down(a, strerror(errno));
 		return;
@@ -161,7 +162,8 @@ static void send_hello(struct agent *a)
 	a->link = LINK_READY;
 	/* resend everything unacknowledged: the collector drops duplicates */
 	a->sent_upto = a->acked;
-	fprintf(stderr, "drench-agent: connected to the collector, %zu samples to resend, %llu dropped\n",
+	fprintf(stderr,
+		"drench-agent: connected to the collector, %zu samples to resend, %llu dropped\n",
 		a->ring_len, (unsigned long long)a->dropped);
 }
 

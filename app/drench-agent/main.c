@@ -39,11 +39,12 @@ double agent_now(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: drench-agent --collector HOST:PORT --key-file FILE --id NAME\n"
-		   "                    [--buffer SAMPLES] [--profile-dir DIR] [--run-for SECONDS]\n"
-		   "  --buffer       samples kept while the collector is unreachable (default 3600)\n"
-		   "  --profile-dir  where pprof captures are written (default /tmp/drench-agent)\n"
-		   "  --run-for      exit after this many seconds (default: until SIGINT/SIGTERM)\n");
+	fprintf(f,
+		"usage: drench-agent --collector HOST:PORT --key-file FILE --id NAME\n"
+		"                    [--buffer SAMPLES] [--profile-dir DIR] [--run-for SECONDS]\n"
+		"  --buffer       samples kept while the collector is unreachable (default 3600)\n"
+		"  --profile-dir  where pprof captures are written (default /tmp/drench-agent)\n"
+		"  --run-for      exit after this many seconds (default: until SIGINT/SIGTERM)\n");
 }
 
 static int parse_hostport(struct agent *a, const char *s)
@@ -84,17 +85,31 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		switch (o) {
 		case 'c':
 			if (parse_hostport(a, optarg) < 0) {
-				fprintf(stderr, "drench-agent: bad --collector %s (HOST:PORT)\n", optarg);
+				fprintf(stderr, "drench-agent: bad --collector %s (HOST:PORT)\n",
+					optarg);
 				return -EINVAL;
 			}
 			break;
-		case 'k': key_file = optarg; break;
-		case 'i': a->id = optarg; break;
-		case 'b': a->buffer_cap = strtoul(optarg, NULL, 10); break;
-		case 'p': a->profile_dir = optarg; break;
-		case 'r': a->run_for_s = strtod(optarg, NULL); break;
-		case 'h': usage(stdout); exit(0);
-		default: return -EINVAL;
+		case 'k':
+			key_file = optarg;
+			break;
+		case 'i':
+			a->id = optarg;
+			break;
+		case 'b':
+			a->buffer_cap = strtoul(optarg, NULL, 10);
+			break;
+		case 'p':
+			a->profile_dir = optarg;
+			break;
+		case 'r':
+			a->run_for_s = strtod(optarg, NULL);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return -EINVAL;
 		}
 	}
 	if (a->collector_host == NULL || key_file == NULL || a->id == NULL || a->buffer_cap == 0 ||
@@ -123,7 +138,8 @@ static void run(struct agent *a)
 		if (now >= next) {
 			targets_sample(a);
 			/* stay on the grid; skip beats lost to a stall */
-			next += a->interval_ms / 1000.0 * (1 + floor((now - next) * 1000 / a->interval_ms));
+			next += a->interval_ms / 1000.0 *
+				(1 + floor((now - next) * 1000 / a->interval_ms));
 		}
 		link_tick(a, now);
 		p.fd = link_pollfd(a, &p.events);
@@ -155,7 +171,8 @@ int main(int argc, char **argv)
 	fprintf(stderr, "drench-agent: %s (boot %s) -> %s:%u, buffer %zu samples\n", a.id, a.boot,
 		a.collector_host, a.collector_port, a.buffer_cap);
 	run(&a);
-	fprintf(stderr, "drench-agent: stopping: %llu samples taken, %zu unacknowledged, %llu dropped\n",
+	fprintf(stderr,
+		"drench-agent: stopping: %llu samples taken, %zu unacknowledged, %llu dropped\n",
 		(unsigned long long)(a.next_seq - 1), a.ring_len, (unsigned long long)a.dropped);
 	targets_free(&a);
 	link_free(&a);

@@ -21,8 +21,9 @@
 #include "telemetry/proto.h"
 
 static const char *const go_series[] = {
-	"go_memstats_heap_inuse_bytes", "go_memstats_heap_alloc_bytes", "go_memstats_heap_objects",
-	"go_goroutines", "go_gc_duration_seconds_count",
+	"go_memstats_heap_inuse_bytes", "go_memstats_heap_alloc_bytes",
+	"go_memstats_heap_objects",	"go_goroutines",
+	"go_gc_duration_seconds_count",
 };
 #define N_GO_SERIES (sizeof(go_series) / sizeof(go_series[0]))
 
@@ -67,9 +68,8 @@ static void target_from_json(struct agent_target *t, json_t *o)
 	t->cgroup = dup_or_null(o, "cgroup");
 	t->metrics_url = dup_or_null(o, "metrics_url");
 	t->pprof_url = dup_or_null(o, "pprof_url");
-	json_array_foreach(m, i, v)
-		if (json_is_string(v) && t->n_metrics < AGENT_MAX_METRICS)
-			t->metrics[t->n_metrics++] = strdup(json_string_value(v));
+	json_array_foreach(m, i, v) if (json_is_string(v) && t->n_metrics < AGENT_MAX_METRICS)
+		t->metrics[t->n_metrics++] = strdup(json_string_value(v));
 }
 
 int targets_configure(struct agent *a, const char *text, size_t len)
@@ -90,8 +90,10 @@ int targets_configure(struct agent *a, const char *text, size_t len)
 	a->config_text = strndup(text, len);
 	if (json_integer_value(json_object_get(cfg, "interval_ms")) >= 100)
 		a->interval_ms = (unsigned)json_integer_value(json_object_get(cfg, "interval_ms"));
-	json_array_foreach(list, i, o) {
-		if (a->n_targets == AGENT_MAX_TARGETS || !json_string_value(json_object_get(o, "name")))
+	json_array_foreach(list, i, o)
+	{
+		if (a->n_targets == AGENT_MAX_TARGETS ||
+		    !json_string_value(json_object_get(o, "name")))
 			continue;
 		target_from_json(&a->targets[a->n_targets++], o);
 	}
@@ -331,7 +333,8 @@ static void send_profile(struct agent *a, const char *target, const char *file, 
 		memcpy(frame + 2, text, m);
 		memcpy(frame + 2 + m, data + off, n);
 		if (link_send(a, TP_PROFILE_CHUNK, 0, frame, 2 + m + n) < 0)
-			fprintf(stderr, "drench-agent: profile %s not sent: collector link down\n", file);
+			fprintf(stderr, "drench-agent: profile %s not sent: collector link down\n",
+				file);
 		link_flush_ring(a);
 		free(text);
 		json_decref(meta);
@@ -356,7 +359,8 @@ void targets_profile(struct agent *a, const char *target, const char *tag)
 			continue;
 		mkdir(a->profile_dir, 0755);
 		for (size_t k = 0; k < 2; k++) {
-			snprintf(file, sizeof(file), "%s-%s-%s-%s.pb.gz", t->name, tag, kinds[k], stamp);
+			snprintf(file, sizeof(file), "%s-%s-%s-%s.pb.gz", t->name, tag, kinds[k],
+				 stamp);
 			snprintf(path, sizeof(path), "%s/%s", a->profile_dir, file);
 			snprintf(url, sizeof(url), "%s/%s", t->pprof_url, kinds[k]);
 			if (fetch(t, url, path) < 0) {

@@ -62,11 +62,20 @@ static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "o:d:l:h", opts, NULL)) != -1) {
 		switch (o) {
-		case 'o': m->outdir = optarg; break;
-		case 'd': m->duration_s = strtod(optarg, NULL); break;
-		case 'l': m->listen = optarg; break;
-		case 'h': monitor_usage(stdout); exit(0);
-		default: return -EINVAL;
+		case 'o':
+			m->outdir = optarg;
+			break;
+		case 'd':
+			m->duration_s = strtod(optarg, NULL);
+			break;
+		case 'l':
+			m->listen = optarg;
+			break;
+		case 'h':
+			monitor_usage(stdout);
+			exit(0);
+		default:
+			return -EINVAL;
 		}
 	}
 	if (optind != argc - 1) {
@@ -78,13 +87,13 @@ static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
 }
 
 /* Parse the telemetry section; errors printed as FILE:LINE:COL: path: message. */
-static int load_section(const struct monitor_args *m, struct telemetry_config *cfg,
-			char **outdir)
+static int load_section(const struct monitor_args *m, struct telemetry_config *cfg, char **outdir)
 {
 	struct config_errors e = {0};
 	struct yaml_doc *d = yaml_doc_load(m->campaign, &e);
 	const struct yaml_node *tel = d ? yaml_map_get(d->root, "telemetry") : NULL;
-	const struct yaml_node *out = d ? yaml_map_get(yaml_map_get(d->root, "output"), "folder") : NULL;
+	const struct yaml_node *out =
+		d ? yaml_map_get(yaml_map_get(d->root, "output"), "folder") : NULL;
 	const char *folder = "results";
 	int rc = -EINVAL;
 
@@ -139,8 +148,8 @@ static double mono_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int watch(const struct telemetry_config *cfg, const struct tp_key *key,
-		 const char *outdir, double duration_s)
+static int watch(const struct telemetry_config *cfg, const struct tp_key *key, const char *outdir,
+		 double duration_s)
 {
 	struct collector_options opts = {.outdir = outdir, .live = stdout, .log = stderr};
 	struct collector *c = collector_create(cfg, key, &opts);
@@ -152,8 +161,8 @@ static int watch(const struct telemetry_config *cfg, const struct tp_key *key,
 			strerror(errno));
 		return DRENCH_EXIT_RUNTIME;
 	}
-	printf("drench monitor: listening on %s for %zu targets, %s\n", cfg->listen,
-	       cfg->n_targets, duration_s > 0 ? "until the duration ends" : "until interrupted");
+	printf("drench monitor: listening on %s for %zu targets, %s\n", cfg->listen, cfg->n_targets,
+	       duration_s > 0 ? "until the duration ends" : "until interrupted");
 	fflush(stdout);
 	while (!monitor_stop && rc == 0 && (duration_s <= 0 || mono_now() - start < duration_s))
 		rc = collector_poll(c, 500);

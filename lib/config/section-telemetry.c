@@ -13,17 +13,18 @@
 #include "telemetry/telemetry-config.h"
 
 static const char *const section_keys[] = {
-	"listen", "key_file", "interval", "agent_buffer", "duration", "memory_limit",
-	"profiles", "detector", "targets", NULL,
+	"listen",	"key_file", "interval", "agent_buffer", "duration",
+	"memory_limit", "profiles", "detector", "targets",	NULL,
 };
 static const char *const detector_keys[] = {
-	"warmup", "floor_window", "min_window", "min_points", "alpha", "suspect_alpha",
-	"noise_floor", "persist_ratio", "spike_sigma", "spike_window", "recovery",
-	"recovery_ratio", "min_gc_cycles", "load_idle", NULL,
+	"warmup",	 "floor_window",   "min_window",    "min_points",  "alpha",
+	"suspect_alpha", "noise_floor",	   "persist_ratio", "spike_sigma", "spike_window",
+	"recovery",	 "recovery_ratio", "min_gc_cycles", "load_idle",   NULL,
 };
 static const char *const target_keys[] = {
-	"name", "agent", "pid", "process", "cgroup", "metrics_url", "pprof_url", "metrics",
-	"judge", "requests_metric", "endpoint", "memory_limit", NULL,
+	"name",	       "agent",	       "pid",	  "process", "cgroup",
+	"metrics_url", "pprof_url",    "metrics", "judge",   "requests_metric",
+	"endpoint",    "memory_limit", NULL,
 };
 
 void telemetry_config_init(struct telemetry_config *c)
@@ -176,8 +177,8 @@ static void check_url(const struct yaml_node *map, const char *key, const char *
 	const struct yaml_node *n = yaml_map_get(map, key);
 
 	if (url != NULL && !valid_url(url))
-		config_error_at(e, &n->mark, n->path, "an http:// or https:// URL", "bad URL \"%s\"",
-				url);
+		config_error_at(e, &n->mark, n->path, "an http:// or https:// URL",
+				"bad URL \"%s\"", url);
 }
 
 /* Exactly one of pid, process, cgroup says what to watch (cgroup may go with
@@ -201,7 +202,7 @@ static void parse_watch(const struct yaml_node *n, struct telemetry_target *t,
 				"nothing to watch");
 	}
 	t->pid = (int)pid;
-	t->watch = has_pid == 1   ? TELEMETRY_WATCH_PID
+	t->watch = has_pid == 1	   ? TELEMETRY_WATCH_PID
 		   : has_proc == 1 ? TELEMETRY_WATCH_PROCESS
 				   : TELEMETRY_WATCH_CGROUP;
 	if (t->cgroup != NULL && t->cgroup[0] != '/') {
@@ -251,8 +252,7 @@ static void check_unique_names(const struct yaml_node *list, const struct teleme
 				const struct yaml_node *n = yaml_seq_at(list, i);
 
 				config_error_at(e, &n->mark, n->path, "unique target names",
-						"target \"%s\" is named twice",
-						c->targets[i].name);
+						"target \"%s\" is named twice", c->targets[i].name);
 			}
 }
 

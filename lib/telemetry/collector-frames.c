@@ -124,7 +124,8 @@ static void on_hello(struct collector *c, int i, json_t *msg)
 	}
 	a = &c->agents[ai];
 	if (a->conn >= 0 && a->conn != i)
-		collector_conn_close(c, a->conn, "replaced by a newer connection of the same agent");
+		collector_conn_close(c, a->conn,
+				     "replaced by a newer connection of the same agent");
 	if (a->boot == NULL || strcmp(a->boot, boot) != 0) {
 		free(a->boot);
 		a->boot = strdup(boot);
@@ -133,7 +134,8 @@ static void on_hello(struct collector *c, int i, json_t *msg)
 	a->dropped = dropped > 0 ? (uint64_t)dropped : 0;
 	a->conn = i;
 	c->conns[i].agent = ai;
-	fprintf(c->log, "collector: %s: agent %s (boot %s) connected, %llu samples dropped so far\n",
+	fprintf(c->log,
+		"collector: %s: agent %s (boot %s) connected, %llu samples dropped so far\n",
 		c->conns[i].peer, id, boot, (unsigned long long)a->dropped);
 	send_config(c, i, ai);
 }
@@ -160,7 +162,8 @@ static void feed_metrics(struct collector *c, struct target_state *t, double ts,
 	const char *name;
 	json_t *v;
 
-	json_object_foreach(m, name, v) {
+	json_object_foreach(m, name, v)
+	{
 		double x = json_number_value(v);
 
 		if (!json_is_number(v))
@@ -305,7 +308,8 @@ static void on_chunk(struct collector *c, int i, const struct tp_frame *f)
 	if (fd >= 0)
 		close(fd);
 	if (json_is_true(json_object_get(meta, "last")))
-		profile_done(c, i, t, file, path, json_string_value(json_object_get(meta, "sha256")));
+		profile_done(c, i, t, file, path,
+			     json_string_value(json_object_get(meta, "sha256")));
 	json_decref(meta);
 }
 
@@ -316,7 +320,8 @@ static void on_event(struct collector *c, int i, json_t *msg)
 	const char *detail = json_string_value(json_object_get(msg, "detail"));
 
 	fprintf(c->log, "collector: agent %s: %s: %s%s%s\n", c->agents[c->conns[i].agent].id,
-		target ? target : "-", event ? event : "?", detail ? ": " : "", detail ? detail : "");
+		target ? target : "-", event ? event : "?", detail ? ": " : "",
+		detail ? detail : "");
 }
 
 void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f)

@@ -35,7 +35,7 @@ struct agent_state {
 	char *boot;
 	uint64_t last_seq; /* highest sample seq accepted (contiguous or after a gap) */
 	uint64_t dropped;  /* as the agent last reported */
-	int conn;          /* index in conns[], -1 when disconnected */
+	int conn;	   /* index in conns[], -1 when disconnected */
 };
 
 struct target_state {

@@ -19,8 +19,8 @@ void collector_evaluate(struct collector *c)
 		t->verdict = detector_evaluate(t->det, t->last_t);
 		if (t->verdict == VERDICT_LEAK && before != VERDICT_LEAK) {
 			t->leak_since = t->last_t;
-			fprintf(c->log, "collector: %s: LEAK after %.0f s of samples\n", t->cfg->name,
-				t->last_t - t->first_t);
+			fprintf(c->log, "collector: %s: LEAK after %.0f s of samples\n",
+				t->cfg->name, t->last_t - t->first_t);
 		} else if (t->verdict != VERDICT_LEAK) {
 			t->leak_since = NAN;
 		}
@@ -33,7 +33,9 @@ void collector_evaluate(struct collector *c)
 static int verdict_rank(enum leak_verdict v)
 {
 	static const int rank[] = {
-		[VERDICT_OK] = 0, [VERDICT_INSUFFICIENT] = 1, [VERDICT_SUSPECT] = 2,
+		[VERDICT_OK] = 0,
+		[VERDICT_INSUFFICIENT] = 1,
+		[VERDICT_SUSPECT] = 2,
 		[VERDICT_LEAK] = 3,
 	};
 
@@ -135,10 +137,10 @@ void collector_live_lines(struct collector *c)
 			continue;
 		}
 		fprintf(c->opts.live,
-			"+%5.0fs %-12s %-12s rss=%s %s=%s slope=%s/h goroutines=%s samples=%llu lost=%llu dup=%llu\n",
+			"+%5.0fs %-12s %-12s rss=%s %s=%s slope=%s/h goroutines=%s samples=%llu "
+			"lost=%llu dup=%llu\n",
 			t->last_t - t->first_t, t->cfg->name, leak_verdict_name(t->verdict),
-			human(last_metric(t, "rss_bytes"), true, a, sizeof(a)),
-			lead ? lead : "-",
+			human(last_metric(t, "rss_bytes"), true, a, sizeof(a)), lead ? lead : "-",
 			human(lead ? last_metric(t, lead) : NAN, lead && strstr(lead, "bytes"), b,
 			      sizeof(b)),
 			human(r ? r->slope_per_s * 3600 : NAN, lead && strstr(lead, "bytes"), g,
@@ -247,17 +249,13 @@ static json_t *stats_json(const struct collector *c)
 						"dropped", (json_int_t)c->agents[i].dropped,
 						"connected", c->agents[i].conn >= 0));
 	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
-			 "connections", (json_int_t)s->connections,
-			 "frames", (json_int_t)s->frames,
-			 "samples", (json_int_t)s->samples,
-			 "duplicates", (json_int_t)s->duplicates,
-			 "lost", (json_int_t)s->lost,
-			 "agent_dropped", (json_int_t)dropped,
-			 "rejected_auth", (json_int_t)s->rejected_auth,
-			 "rejected_malformed", (json_int_t)s->rejected_malformed,
-			 "rejected_oversize", (json_int_t)s->rejected_oversize,
-			 "rejected_connections", (json_int_t)s->rejected_conns,
-			 "profiles", (json_int_t)s->profiles,
+			 "connections", (json_int_t)s->connections, "frames", (json_int_t)s->frames,
+			 "samples", (json_int_t)s->samples, "duplicates", (json_int_t)s->duplicates,
+			 "lost", (json_int_t)s->lost, "agent_dropped", (json_int_t)dropped,
+			 "rejected_auth", (json_int_t)s->rejected_auth, "rejected_malformed",
+			 (json_int_t)s->rejected_malformed, "rejected_oversize",
+			 (json_int_t)s->rejected_oversize, "rejected_connections",
+			 (json_int_t)s->rejected_conns, "profiles", (json_int_t)s->profiles,
 			 "agents", agents);
 }
 

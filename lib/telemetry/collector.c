@@ -105,7 +105,7 @@ static int init_targets(struct collector *c)
 	for (size_t i = 0; i < cfg->n_targets; i++) {
 		struct target_state *t = &c->targets[i];
 		uint64_t limit = cfg->targets[i].memory_limit ? cfg->targets[i].memory_limit
-							       : cfg->memory_limit;
+							      : cfg->memory_limit;
 
 		t->cfg = &cfg->targets[i];
 		t->agent = -1;

@@ -26,23 +26,23 @@ struct collector;
 
 struct collector_options {
 	const char *outdir; /* samples.jsonl and profiles/ go here; must exist */
-	FILE *live;         /* a live line per target per interval; NULL: none */
-	FILE *log;          /* rejections, connections, profiles; NULL: stderr */
+	FILE *live;	    /* a live line per target per interval; NULL: none */
+	FILE *log;	    /* rejections, connections, profiles; NULL: stderr */
 };
 
 /* Counters since creation (also written to report.json "telemetry"). */
 struct collector_stats {
-	uint64_t connections;    /* accepted */
-	uint64_t frames;         /* authenticated frames handled */
-	uint64_t samples;        /* new samples fed to detectors */
-	uint64_t duplicates;     /* samples already seen (resent), dropped */
-	uint64_t lost;           /* gaps in sample sequence numbers */
-	uint64_t agent_dropped;  /* samples agents report they discarded (buffer full) */
-	uint64_t rejected_auth;  /* frames whose tag did not verify */
+	uint64_t connections;	     /* accepted */
+	uint64_t frames;	     /* authenticated frames handled */
+	uint64_t samples;	     /* new samples fed to detectors */
+	uint64_t duplicates;	     /* samples already seen (resent), dropped */
+	uint64_t lost;		     /* gaps in sample sequence numbers */
+	uint64_t agent_dropped;	     /* samples agents report they discarded (buffer full) */
+	uint64_t rejected_auth;	     /* frames whose tag did not verify */
 	uint64_t rejected_malformed; /* bad header, JSON or protocol order */
 	uint64_t rejected_oversize;  /* declared payload above TP_MAX_PAYLOAD */
-	uint64_t rejected_conns; /* connections refused (too many) or timed out before HELLO */
-	uint64_t profiles;       /* profile files received and verified */
+	uint64_t rejected_conns;     /* connections refused (too many) or timed out before HELLO */
+	uint64_t profiles;	     /* profile files received and verified */
 };
 
 /** Listen on cfg->listen. cfg must outlive the collector. NULL with errno

@@ -4,6 +4,8 @@
  * oversized and malformed input is rejected and counted without stopping
  * service to a good agent; samples are deduplicated and gaps counted.
  */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -17,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "report/report.h"
 #include "telemetry/collector.h"
@@ -204,7 +207,8 @@ static void samples_before_hello_are_refused(void **state)
 
 static void sample_json(char *buf, size_t len, double t)
 {
-	snprintf(buf, len, "{\"target\":\"api\",\"t\":%.3f,\"pid\":1,\"m\":{\"rss_bytes\":1000}}", t);
+	snprintf(buf, len, "{\"target\":\"api\",\"t\":%.3f,\"pid\":1,\"m\":{\"rss_bytes\":1000}}",
+		 t);
 }
 
 static void good_agent_gets_config_acks_and_dedup(void **state)
@@ -216,7 +220,8 @@ static void good_agent_gets_config_acks_and_dedup(void **state)
 	int fd = handshake(f, nonce);
 	static const uint64_t seqs[] = {1, 2, 2, 5, 3, 6};
 
-	send_frame(f, fd, &f->key, nonce, TP_HELLO, 0, "{\"agent\":\"a1\",\"boot\":\"b1\",\"dropped\":2}");
+	send_frame(f, fd, &f->key, nonce, TP_HELLO, 0,
+		   "{\"agent\":\"a1\",\"boot\":\"b1\",\"dropped\":2}");
 	expect_frame(f, fd, nonce, TP_CONFIG, &fr);
 	assert_non_null(memmem(fr.payload, fr.len, "\"name\":\"api\"", 12));
 	for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
@@ -235,7 +240,7 @@ static void good_agent_gets_config_acks_and_dedup(void **state)
 
 	assert_int_equal(st->samples, 5);    /* 1 2 5 6 7 */
 	assert_int_equal(st->duplicates, 2); /* 2 again, and 3 after 5 */
-	assert_int_equal(st->lost, 2);       /* 3 and 4 skipped */
+	assert_int_equal(st->lost, 2);	     /* 3 and 4 skipped */
 	assert_true(st->rejected_malformed >= 1);
 	close(fd);
 }

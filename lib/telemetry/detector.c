@@ -7,14 +7,15 @@
  * of the window grow); after load stops, a floor that gives the growth back
  * clears the verdict. See docs/leak-detection.md.
  */
+#include "telemetry/detector.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "telemetry/detector.h"
-#include "telemetry/telemetry-config.h"
 #include "telemetry/robust.h"
+#include "telemetry/telemetry-config.h"
 
 #define MAX_METRICS 64
 #define SPIKE_MAX 256
@@ -387,7 +388,8 @@ static void judge_trend(const struct detector *d, const struct series *s,
 		r->reason = steady ? "weak upward trend" : "grew, then stopped (plateau or step)";
 	} else {
 		r->verdict = VERDICT_OK;
-		r->reason = grows ? "growth without a significant trend" : "no growth above the noise floor";
+		r->reason = grows ? "growth without a significant trend"
+				  : "no growth above the noise floor";
 	}
 }
 
@@ -451,7 +453,7 @@ static void evaluate_series(struct detector *d, struct series *s, double now)
 	if (!d->started || now - d->origin < d->p.min_window_s || n < d->p.min_points) {
 		r->verdict = VERDICT_INSUFFICIENT;
 		r->reason = d->started && now >= d->origin ? "too few floor points after warm-up"
-							    : "warming up";
+							   : "warming up";
 	} else if (s->gc_bound && isfinite(gcs) && gcs < d->p.min_gc_cycles) {
 		r->verdict = VERDICT_INSUFFICIENT;
 		r->reason = "too few GC cycles to see the floor";

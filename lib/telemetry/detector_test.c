@@ -3,6 +3,8 @@
  * The leak detector against synthetic series: every leak must be called a
  * leak, and nothing else. Series are sampled at 1 Hz with seeded noise.
  */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "telemetry/detector.h"
 
@@ -56,8 +59,7 @@ static struct detector *new_detector(void)
 }
 
 /* Feed shape into metric, evaluating every 5 s as the collector does. */
-static struct run run_shape(struct detector *d, const char *metric, shape_fn shape,
-			    uint64_t seed)
+static struct run run_shape(struct detector *d, const char *metric, shape_fn shape, uint64_t seed)
 {
 	struct rng r = {.s = seed};
 	struct run out = {.first_leak_t = NAN};
@@ -69,7 +71,8 @@ static struct run run_shape(struct detector *d, const char *metric, shape_fn sha
 		assert_int_equal(detector_add(d, metric, t, v), 0);
 		if (isfinite(gc))
 			detector_note_gc(d, t, gc);
-		if (t % 5 == 0 && detector_evaluate(d, t) == VERDICT_LEAK && isnan(out.first_leak_t))
+		if (t % 5 == 0 && detector_evaluate(d, t) == VERDICT_LEAK &&
+		    isnan(out.first_leak_t))
 			out.first_leak_t = t;
 	}
 	out.final = detector_evaluate(d, RUN_S);
@@ -123,7 +126,8 @@ static void linear_leaks_of_several_slopes_are_leaks(void **state)
 			char what[64];
 
 			leak_slope = slopes[i];
-			snprintf(what, sizeof(what), "linear %.0f B/s on 50 MiB, 1%% noise", slopes[i]);
+			snprintf(what, sizeof(what), "linear %.0f B/s on 50 MiB, 1%% noise",
+				 slopes[i]);
 			check_leak(run_shape(d, HEAP, linear_leak, seed * 7919 + i), RUN_S, what,
 				   __LINE__);
 			detector_destroy(d);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Reading /proc/PID/{smaps_rollup,status,fd} and cgroup v2 memory.current. */
+#include "telemetry/procfs.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "telemetry/procfs.h"
 
 /* Whole small file into buf (NUL-terminated); length or -errno. */
 static ssize_t read_small(const char *path, char *buf, size_t cap)

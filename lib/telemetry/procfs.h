@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 struct proc_sample {
-	bool has_smaps;       /* smaps_rollup was readable */
+	bool has_smaps;		       /* smaps_rollup was readable */
 	uint64_t rss, pss, anon, swap; /* bytes, smaps_rollup */
-	uint64_t hwm;         /* VmHWM, bytes */
+	uint64_t hwm;		       /* VmHWM, bytes */
 	uint64_t threads;
 	uint64_t fds;
 	bool has_cgroup;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* /proc parsing: fields of smaps_rollup and status, and a live sample of us. */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "telemetry/procfs.h"
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Prometheus text format: a line parser and a chunk-tolerant stream. */
+#include "telemetry/prom.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "telemetry/prom.h"
 
 static bool is_name_start(char c)
 {
@@ -39,7 +39,8 @@ static size_t scan_quoted(const char *p, size_t i, size_t len)
 {
 	for (i++; i < len; i++) {
 		if (p[i] == '\\') {
-			if (i + 1 >= len || (p[i + 1] != '\\' && p[i + 1] != '"' && p[i + 1] != 'n'))
+			if (i + 1 >= len ||
+			    (p[i + 1] != '\\' && p[i + 1] != '"' && p[i + 1] != 'n'))
 				return 0;
 			i++;
 		} else if (p[i] == '"') {

@@ -27,10 +27,10 @@ struct prom_stream {
 	void *arg;
 	char line[PROM_MAX_LINE];
 	size_t len;
-	bool overlong;     /* current line exceeded PROM_MAX_LINE: skip to '\n' */
-	unsigned lineno;   /* lines seen so far */
-	unsigned samples;  /* samples reported */
-	unsigned errors;   /* malformed or overlong lines */
+	bool overlong;	  /* current line exceeded PROM_MAX_LINE: skip to '\n' */
+	unsigned lineno;  /* lines seen so far */
+	unsigned samples; /* samples reported */
+	unsigned errors;  /* malformed or overlong lines */
 	unsigned first_error_line;
 };
 

@@ -4,6 +4,8 @@
  * byte and as every truncated prefix through the stream; malformed lines are
  * errors, counted, never a crash.
  */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "telemetry/prom.h"
 
@@ -73,8 +76,8 @@ static size_t complete_samples(const char *text, size_t cut, const struct expect
 	return k;
 }
 
-static void check_text(const char *text, const struct expect *e, size_t n,
-		       const size_t *line_of, unsigned errors, int line)
+static void check_text(const char *text, const struct expect *e, size_t n, const size_t *line_of,
+		       unsigned errors, int line)
 {
 	size_t len = strlen(text);
 	struct prom_stream ps;

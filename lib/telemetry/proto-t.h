@@ -24,13 +24,13 @@
 
 enum tp_type {
 	TP_CHALLENGE = 1,     /* collector -> agent: 16-byte nonce */
-	TP_HELLO = 2,         /* agent -> collector: JSON identity */
-	TP_CONFIG = 3,        /* collector -> agent: JSON targets to watch */
-	TP_SAMPLE = 4,        /* agent -> collector: JSON sample, seq = sample number */
-	TP_ACK = 5,           /* collector -> agent: seq = highest contiguous sample */
+	TP_HELLO = 2,	      /* agent -> collector: JSON identity */
+	TP_CONFIG = 3,	      /* collector -> agent: JSON targets to watch */
+	TP_SAMPLE = 4,	      /* agent -> collector: JSON sample, seq = sample number */
+	TP_ACK = 5,	      /* collector -> agent: seq = highest contiguous sample */
 	TP_PROFILE_REQ = 6,   /* collector -> agent: JSON {target, tag} */
 	TP_PROFILE_CHUNK = 7, /* agent -> collector: u16 meta length, JSON meta, bytes */
-	TP_EVENT = 8,         /* agent -> collector: JSON {target, event, ...} */
+	TP_EVENT = 8,	      /* agent -> collector: JSON {target, event, ...} */
 	TP_TYPE_MAX = TP_EVENT,
 };
 

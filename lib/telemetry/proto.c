@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Agent protocol framing: a fixed header, a bounded payload, an HMAC tag. */
+#include "telemetry/proto.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "telemetry/proto.h"
 
 static void put_be32(uint8_t *p, uint32_t v)
 {
@@ -92,9 +92,8 @@ ssize_t tp_decode(const uint8_t *buf, size_t len, const struct tp_key *key,
 	return (ssize_t)total;
 }
 
-ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq,
-		  const void *payload, size_t len, const struct tp_key *key,
-		  const uint8_t nonce[TP_NONCE_LEN])
+ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, const void *payload,
+		  size_t len, const struct tp_key *key, const uint8_t nonce[TP_NONCE_LEN])
 {
 	size_t total = TP_HEADER_LEN + len + TP_TAG_LEN;
 
@@ -146,8 +145,8 @@ int tp_key_load(const char *path, struct tp_key *key)
 		len += (size_t)n;
 	}
 	close(fd);
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' ||
-			   buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' ' ||
+			   buf[len - 1] == '\t'))
 		len--;
 	rc = tp_key_set(key, buf, len);
 	sodium_memzero(buf, sizeof(buf));
@@ -174,10 +173,14 @@ int tp_chunk_split(const uint8_t *payload, size_t len, const char **meta, size_t
 const char *tp_type_name(unsigned type)
 {
 	static const char *const names[] = {
-		[TP_CHALLENGE] = "challenge", [TP_HELLO] = "hello",
-		[TP_CONFIG] = "config",       [TP_SAMPLE] = "sample",
-		[TP_ACK] = "ack",             [TP_PROFILE_REQ] = "profile-req",
-		[TP_PROFILE_CHUNK] = "profile-chunk", [TP_EVENT] = "event",
+		[TP_CHALLENGE] = "challenge",
+		[TP_HELLO] = "hello",
+		[TP_CONFIG] = "config",
+		[TP_SAMPLE] = "sample",
+		[TP_ACK] = "ack",
+		[TP_PROFILE_REQ] = "profile-req",
+		[TP_PROFILE_CHUNK] = "profile-chunk",
+		[TP_EVENT] = "event",
 	};
 
 	if (type < TP_CHALLENGE || type > TP_TYPE_MAX)

@@ -18,9 +18,8 @@ ssize_t tp_decode(const uint8_t *buf, size_t len, const struct tp_key *key,
 /** Encode a frame into out (cap bytes). Returns the frame length or a
  * negative errno: -EMSGSIZE payload too large, -ENOBUFS cap too small,
  * -EINVAL bad type. */
-ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq,
-		  const void *payload, size_t len, const struct tp_key *key,
-		  const uint8_t nonce[TP_NONCE_LEN]);
+ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, const void *payload,
+		  size_t len, const struct tp_key *key, const uint8_t nonce[TP_NONCE_LEN]);
 
 /** Read a key file: its bytes with trailing whitespace removed. 0, -EINVAL
  * (shorter than TP_MIN_KEY_LEN or longer than TP_MAX_KEY_LEN) or -errno. */

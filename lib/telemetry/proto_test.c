@@ -4,6 +4,8 @@
  * byte and as every truncated prefix (each in a buffer of exactly that size,
  * so a sanitizer catches an overread); malformed frames give errors.
  */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "telemetry/proto.h"
 
@@ -178,9 +181,9 @@ static void encode_refuses_bad_arguments(void **state)
 	static uint8_t out[TP_MAX_FRAME + 16];
 
 	(void)state;
-	assert_int_equal(tp_encode(out, sizeof(out), TP_SAMPLE, 0, out, TP_MAX_PAYLOAD + 1, &key,
-				   nonce),
-			 -EMSGSIZE);
+	assert_int_equal(
+		tp_encode(out, sizeof(out), TP_SAMPLE, 0, out, TP_MAX_PAYLOAD + 1, &key, nonce),
+		-EMSGSIZE);
 	assert_int_equal(tp_encode(out, 40, TP_SAMPLE, 0, "abc", 3, &key, nonce), -ENOBUFS);
 	assert_int_equal(tp_encode(out, sizeof(out), 0, 0, "", 0, &key, nonce), -EINVAL);
 	assert_int_equal(tp_encode(out, sizeof(out), TP_TYPE_MAX + 1, 0, "", 0, &key, nonce),

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Theil–Sen slope and Mann–Kendall trend test (Sen 1968, Kendall 1975). */
+#include "telemetry/robust.h"
+
 #include <math.h>
 #include <stdlib.h>
-
-#include "telemetry/robust.h"
 
 static void swap_d(double *a, double *b)
 {

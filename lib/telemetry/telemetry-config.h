@@ -19,37 +19,37 @@
 
 /* How an agent finds the process(es) of a target. */
 enum telemetry_watch {
-	TELEMETRY_WATCH_PID,     /* a fixed pid */
+	TELEMETRY_WATCH_PID,	 /* a fixed pid */
 	TELEMETRY_WATCH_PROCESS, /* a process name (comm), re-resolved after restarts */
-	TELEMETRY_WATCH_CGROUP,  /* a cgroup v2 directory: memory.current, and its first pid */
+	TELEMETRY_WATCH_CGROUP,	 /* a cgroup v2 directory: memory.current, and its first pid */
 };
 
 struct telemetry_target {
 	char *name;
-	char *agent;                 /* id of the agent that watches it */
+	char *agent; /* id of the agent that watches it */
 	enum telemetry_watch watch;
-	int pid;                     /* TELEMETRY_WATCH_PID */
-	char *process;               /* TELEMETRY_WATCH_PROCESS */
-	char *cgroup;                /* TELEMETRY_WATCH_CGROUP, or alongside the others */
-	char *metrics_url;           /* Prometheus text endpoint, NULL if none */
-	char *pprof_url;             /* base of /debug/pprof, NULL if none */
-	char **metrics;              /* extra Prometheus series to sample */
+	int pid;	   /* TELEMETRY_WATCH_PID */
+	char *process;	   /* TELEMETRY_WATCH_PROCESS */
+	char *cgroup;	   /* TELEMETRY_WATCH_CGROUP, or alongside the others */
+	char *metrics_url; /* Prometheus text endpoint, NULL if none */
+	char *pprof_url;   /* base of /debug/pprof, NULL if none */
+	char **metrics;	   /* extra Prometheus series to sample */
 	size_t n_metrics;
-	char **judge;                /* metrics that decide the verdict; none: defaults */
+	char **judge; /* metrics that decide the verdict; none: defaults */
 	size_t n_judge;
-	char *requests_metric;       /* counter of requests served, for bytes/request */
-	char *endpoint;              /* drench run: request name whose counts feed it */
-	uint64_t memory_limit;       /* bytes; 0: the section's */
+	char *requests_metric; /* counter of requests served, for bytes/request */
+	char *endpoint;	       /* drench run: request name whose counts feed it */
+	uint64_t memory_limit; /* bytes; 0: the section's */
 };
 
 struct telemetry_config {
-	char *listen;                /* "address:port" the collector binds */
-	char *key_file;              /* pre-shared key for the agents */
-	uint64_t interval_us;        /* agents' sampling interval */
-	uint32_t agent_buffer;       /* samples an agent keeps while disconnected */
-	uint64_t duration_us;        /* drench monitor: how long to watch; 0 = until signal */
-	uint64_t memory_limit;       /* bytes, for time-to-limit; 0 = none */
-	bool profiles;               /* capture pprof heap/goroutine profiles */
+	char *listen;	       /* "address:port" the collector binds */
+	char *key_file;	       /* pre-shared key for the agents */
+	uint64_t interval_us;  /* agents' sampling interval */
+	uint32_t agent_buffer; /* samples an agent keeps while disconnected */
+	uint64_t duration_us;  /* drench monitor: how long to watch; 0 = until signal */
+	uint64_t memory_limit; /* bytes, for time-to-limit; 0 = none */
+	bool profiles;	       /* capture pprof heap/goroutine profiles */
 	struct detector_params detector;
 	struct telemetry_target *targets;
 	size_t n_targets;
@@ -78,7 +78,8 @@ static inline void telemetry_detector_defaults(struct detector_params *p)
 }
 
 /* Metrics that decide a Go target's verdict when `judge` is not given. */
-#define TELEMETRY_GO_JUDGED "go_memstats_heap_inuse_bytes", "go_memstats_heap_objects", "go_goroutines"
+#define TELEMETRY_GO_JUDGED                                                                        \
+	"go_memstats_heap_inuse_bytes", "go_memstats_heap_objects", "go_goroutines"
 /* ... and a target without a metrics endpoint's. */
 #define TELEMETRY_PROC_JUDGED "pss_bytes", "anon_bytes", "fds"
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The campaign's telemetry section: defaults, every key, and errors with places. */
+/* cmocka needs its prerequisites first */
+/* clang-format off */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "config/config-errors.h"
 #include "config/yaml-doc.h"

@@ -67,8 +67,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(copy);
 		return 0;
 	}
-	n = tp_encode(frame, sizeof(frame), (enum tp_type)(1 + (data[0] >> 1) % TP_TYPE_MAX),
-		      size, data + 1, size - 1, &key, nonce);
+	n = tp_encode(frame, sizeof(frame), (enum tp_type)(1 + (data[0] >> 1) % TP_TYPE_MAX), size,
+		      data + 1, size - 1, &key, nonce);
 	if (n > 0 && tp_decode(frame, (size_t)n, &key, nonce, &f) == n)
 		handle_payload(f.type, f.payload, f.len);
 	return 0;
