@@ -114,8 +114,9 @@ static void axes(FILE *f, double t_end, double y_end)
 			PAD_LEFT - 6, y + 4);
 		html_number(f, v, v < 10 && v != floor(v) ? 1 : 0);
 		fputs("</text>\n", f);
-		fprintf(f, "<text class=\"axis\" x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">",
-			x_of(t_end * k / 2, t_end), CHART_H - 8);
+		/* the last label ends at the plot's edge, not past it */
+		fprintf(f, "<text class=\"axis\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">",
+			x_of(t_end * k / 2, t_end), CHART_H - 8, k == 2 ? "end" : "middle");
 		html_duration(f, t_end * k / 2);
 		fputs("</text>\n", f);
 	}
