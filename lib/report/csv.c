@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* series.csv (csv.h). */
+#include "report/csv.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 
-#include "report/csv.h"
 #include "report/out-file.h"
 
 static const char header[] =
@@ -30,8 +31,8 @@ static void print_row(FILE *f, const struct series_point *p, double seconds)
 	fprintf(f, "%.3f,%.3f,%" PRIu32 ",%" PRIu64, p->t, seconds, p->phase, p->requests);
 	for (int c = 0; c < SERIES_N_CLASSES; c++)
 		fprintf(f, ",%" PRIu64, p->responses[c]);
-	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		   ",%" PRIu32,
+	fprintf(f,
+		",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu32,
 		p->err_connect, p->err_timeout, p->err_reset, p->err_parse, p->err_validation,
 		p->retrans, p->open_conns);
 	print_opt(f, "%.1f", seconds > 0 ? (double)responses / seconds : NAN);

@@ -38,11 +38,26 @@ static struct series *three_points(void)
 {
 	struct series *s = series_create(4);
 	const struct series_point pts[] = {
-		{.t = 1.0, .phase = 0, .requests = 100, .responses = {90, 1, 2, 3, 0},
-		 .err_connect = 1, .err_timeout = 2, .err_reset = 3, .err_parse = 0,
-		 .err_validation = 5, .retrans = 7, .open_conns = 10, .p50_us = 250, .p99_us = 1200},
-		{.t = 2.5, .phase = 1, .requests = 300, .responses = {300, 0, 0, 0, 0},
-		 .open_conns = 12, .p50_us = NAN, .p99_us = 900.4},
+		{.t = 1.0,
+		 .phase = 0,
+		 .requests = 100,
+		 .responses = {90, 1, 2, 3, 0},
+		 .err_connect = 1,
+		 .err_timeout = 2,
+		 .err_reset = 3,
+		 .err_parse = 0,
+		 .err_validation = 5,
+		 .retrans = 7,
+		 .open_conns = 10,
+		 .p50_us = 250,
+		 .p99_us = 1200},
+		{.t = 2.5,
+		 .phase = 1,
+		 .requests = 300,
+		 .responses = {300, 0, 0, 0, 0},
+		 .open_conns = 12,
+		 .p50_us = NAN,
+		 .p99_us = 900.4},
 		{.t = 2.5, .phase = 1, .p50_us = NAN, .p99_us = NAN},
 	};
 
@@ -95,8 +110,8 @@ static void a_compacted_series_has_one_row_per_stored_point(void **state)
 
 	close(fd);
 	for (int i = 1; i <= 10; i++) {
-		struct series_point p = {.t = i, .requests = 1, .responses = {1}, .p50_us = NAN,
-					 .p99_us = NAN};
+		struct series_point p = {
+			.t = i, .requests = 1, .responses = {1}, .p50_us = NAN, .p99_us = NAN};
 		assert_int_equal(series_add(s, &p), 0);
 	}
 	assert_int_equal(report_csv_write(path, s), 0);

@@ -141,7 +141,9 @@ static void phase_marks(FILE *f, const json_t *phases, const struct series *s, d
 		if (i > 0 && p->phase == series_at(s, i - 1)->phase)
 			continue;
 		double x = x_of(i > 0 ? series_at(s, i - 1)->t : 0, t_end);
-		fprintf(f, "<line class=\"phase-mark\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
+		fprintf(f,
+			"<line class=\"phase-mark\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
+			"y2=\"%d\"/>\n",
 			x, PAD_TOP, x, PAD_TOP + PLOT_H);
 		fprintf(f, "<text class=\"phase-name\" x=\"%.1f\" y=\"%d\">", x + 3, PAD_TOP - 5);
 		phase_name(f, phases, p->phase);
@@ -186,8 +188,9 @@ static void chart(FILE *f, const char *title, const json_t *phases, const struct
 		t_end = 1;
 	fputs("<figure>\n<figcaption>", f);
 	html_text(f, title);
-	fprintf(f, "</figcaption>\n<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
-		   "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">\n",
+	fprintf(f,
+		"</figcaption>\n<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+		"viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">\n",
 		CHART_W, CHART_H, CHART_W, CHART_H);
 	axes(f, t_end, y_end);
 	phase_marks(f, phases, s, t_end);
@@ -236,8 +239,9 @@ void html_latency_bars(FILE *f, const json_t *latency, double scale_us)
 		fputs("<p class=\"none\">No responses, so no latency.</p>\n", f);
 		return;
 	}
-	fprintf(f, "<svg class=\"bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
-		   "width=\"%d\" height=\"%d\">\n",
+	fprintf(f,
+		"<svg class=\"bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+		"width=\"%d\" height=\"%d\">\n",
 		BARS_W, n * (BAR_H + BAR_GAP), BARS_W, n * (BAR_H + BAR_GAP));
 	for (int k = 0; k < n; k++) {
 		const json_t *v = json_object_get(latency, keys[k]);

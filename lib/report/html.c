@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* report.html: page layout, phase tables and memory section (html.h). */
+#include "report/html.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "report/html-internal.h"
-#include "report/html.h"
 #include "report/out-file.h"
 
 /* no '<' or '>' in here: the tests' tag checker reads the whole page */
@@ -41,7 +42,8 @@ static const char *string(const json_t *obj, const char *key)
 /* A verdict as a coloured badge; the class comes from a fixed list. */
 static void verdict_badge(FILE *f, const char *v)
 {
-	static const char *const known[] = {"pass", "fail", "ok", "leak", "suspect", "insufficient"};
+	static const char *const known[] = {"pass", "fail",    "ok",
+					    "leak", "suspect", "insufficient"};
 	const char *cls = "other";
 
 	for (size_t i = 0; v != NULL && i < sizeof(known) / sizeof(known[0]); i++)
@@ -55,7 +57,8 @@ static void verdict_badge(FILE *f, const char *v)
 static void head(FILE *f, const json_t *r)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-	      "<title>drench report: ", f);
+	      "<title>drench report: ",
+	      f);
 	html_text(f, string(r, "verdict"));
 	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n", css);
 }
@@ -73,7 +76,8 @@ static void expect_failures(FILE *f, const json_t *failures)
 		return;
 	}
 	fputs("<p>Expectations failed:</p>\n<ul class=\"fail\">\n", f);
-	json_array_foreach(failures, i, v) {
+	json_array_foreach(failures, i, v)
+	{
 		fputs("<li>", f);
 		html_text(f, json_string_value(v));
 		fputs("</li>\n", f);
@@ -87,7 +91,8 @@ static void summary(FILE *f, const json_t *r)
 	verdict_badge(f, string(r, "verdict"));
 	fputs("</p>\n", f);
 	if (json_is_true(json_object_get(r, "interrupted")))
-		fputs("<p class=\"note\">Interrupted: the campaign did not run to its end.</p>\n", f);
+		fputs("<p class=\"note\">Interrupted: the campaign did not run to its end.</p>\n",
+		      f);
 	expect_failures(f, json_object_get(r, "expect_failures"));
 }
 
@@ -120,7 +125,8 @@ static void phase_table(FILE *f, const json_t *ph)
 	const json_t *lat = json_object_get(ph, "latency_us");
 	json_t *dur = NULL;
 
-	if (json_is_number(json_object_get(ph, "start")) && json_is_number(json_object_get(ph, "end")))
+	if (json_is_number(json_object_get(ph, "start")) &&
+	    json_is_number(json_object_get(ph, "end")))
 		dur = json_real(json_number_value(json_object_get(ph, "end")) -
 				json_number_value(json_object_get(ph, "start")));
 	fputs("<table>\n", f);
@@ -148,7 +154,8 @@ static double largest_latency(const json_t *phases)
 	size_t i;
 	json_t *ph;
 
-	json_array_foreach(phases, i, ph) {
+	json_array_foreach(phases, i, ph)
+	{
 		const json_t *v = json_object_get(json_object_get(ph, "latency_us"), "max");
 		if (json_is_number(v) && json_number_value(v) > m)
 			m = json_number_value(v);
@@ -165,7 +172,8 @@ static void phases_section(FILE *f, const json_t *phases)
 	fputs("<h2>Phases</h2>\n", f);
 	if (json_array_size(phases) == 0)
 		fputs("<p class=\"none\">No phases in this report.</p>\n", f);
-	json_array_foreach(phases, i, ph) {
+	json_array_foreach(phases, i, ph)
+	{
 		fputs("<section class=\"phase\">\n<h3>", f);
 		html_text(f, string(ph, "name"));
 		fputs("</h3>\n<div class=\"cols\">\n", f);
@@ -186,8 +194,10 @@ static void metrics_table(FILE *f, const json_t *metrics)
 	if (json_array_size(metrics) == 0)
 		return;
 	fputs("<table>\n<tr><th>metric</th><th>verdict</th><th>slope per hour</th>"
-	      "<th>bytes per request</th></tr>\n", f);
-	json_array_foreach(metrics, i, m) {
+	      "<th>bytes per request</th></tr>\n",
+	      f);
+	json_array_foreach(metrics, i, m)
+	{
 		fputs("<tr><td>", f);
 		html_text(f, string(m, "name"));
 		fputs("</td><td>", f);
@@ -209,7 +219,8 @@ static void profiles_list(FILE *f, const json_t *profiles)
 	if (json_array_size(profiles) == 0)
 		return;
 	fputs("<p>Profiles (compare with <code>go tool pprof -diff_base</code>):</p>\n<ul>\n", f);
-	json_array_foreach(profiles, i, p) {
+	json_array_foreach(profiles, i, p)
+	{
 		const char *path = json_string_value(p);
 
 		fputs("<li>", f);
@@ -239,8 +250,10 @@ static void targets_section(FILE *f, const json_t *targets)
 	}
 	fputs("<p class=\"note\">leak: the metric's floor grows with a significant trend; "
 	      "suspect: it grows, but not beyond doubt; insufficient: too few samples "
-	      "after warm-up.</p>\n", f);
-	json_array_foreach(targets, i, t) {
+	      "after warm-up.</p>\n",
+	      f);
+	json_array_foreach(targets, i, t)
+	{
 		fputs("<section class=\"target\">\n<h3>", f);
 		html_text(f, string(t, "name"));
 		fputs(" ", f);

@@ -51,7 +51,8 @@ static bool balanced(const char *html, char *why, size_t why_len)
 			return false;
 		}
 		if (closing) {
-			if (depth == 0 || lens[depth - 1] != n || strncmp(stack[depth - 1], name, n)) {
+			if (depth == 0 || lens[depth - 1] != n ||
+			    strncmp(stack[depth - 1], name, n)) {
 				snprintf(why, why_len, "</%.*s> at offset %td closes nothing open",
 					 (int)n, name, p - html);
 				return false;
@@ -68,7 +69,8 @@ static bool balanced(const char *html, char *why, size_t why_len)
 		p = end + 1;
 	}
 	if (depth != 0) {
-		snprintf(why, why_len, "<%.*s> never closed", (int)lens[depth - 1], stack[depth - 1]);
+		snprintf(why, why_len, "<%.*s> never closed", (int)lens[depth - 1],
+			 stack[depth - 1]);
 		return false;
 	}
 	return true;
@@ -98,20 +100,47 @@ static void the_tag_checker_catches_broken_markup(void **state)
 static json_t *fixture_report(void)
 {
 	static const struct report_phase phases[] = {
-		{.name = "warm up", .start = 100, .end = 110, .requests = 123456,
-		 .responses = {120000, 3000, 400, 56}, .err_connect = 1, .err_timeout = 2,
-		 .err_reset = 3, .err_parse = 4, .err_validation = 5, .rps = 2057.6,
-		 .p50 = 310, .p90 = 820, .p99 = 4100, .p999 = 9000, .max = 15000},
-		{.name = "steady", .start = 110, .end = 120, .requests = 777, .rps = 77.7,
-		 .p50 = 100, .p90 = 200, .p99 = 300, .p999 = 400, .max = 500},
-		{.name = "<script>alert(1)</script>", .start = 120, .end = 130, .p50 = NAN,
-		 .p90 = NAN, .p99 = NAN, .p999 = NAN, .max = NAN},
+		{.name = "warm up",
+		 .start = 100,
+		 .end = 110,
+		 .requests = 123456,
+		 .responses = {120000, 3000, 400, 56},
+		 .err_connect = 1,
+		 .err_timeout = 2,
+		 .err_reset = 3,
+		 .err_parse = 4,
+		 .err_validation = 5,
+		 .rps = 2057.6,
+		 .p50 = 310,
+		 .p90 = 820,
+		 .p99 = 4100,
+		 .p999 = 9000,
+		 .max = 15000},
+		{.name = "steady",
+		 .start = 110,
+		 .end = 120,
+		 .requests = 777,
+		 .rps = 77.7,
+		 .p50 = 100,
+		 .p90 = 200,
+		 .p99 = 300,
+		 .p999 = 400,
+		 .max = 500},
+		{.name = "<script>alert(1)</script>",
+		 .start = 120,
+		 .end = 130,
+		 .p50 = NAN,
+		 .p90 = NAN,
+		 .p99 = NAN,
+		 .p999 = NAN,
+		 .max = NAN},
 	};
 	static const struct report_metric metrics[] = {
 		{"go_memstats_heap_inuse_bytes", "leak", 52428800.0, 412.5},
 		{"go_goroutines", "ok", 0.5, NAN}};
 	static const char *const profiles[] = {"profiles/api/heap-base.pb.gz",
-					       "javascript:alert(1)", "profiles/api/heap-leak.pb.gz"};
+					       "javascript:alert(1)",
+					       "profiles/api/heap-leak.pb.gz"};
 	static const struct report_target targets[] = {
 		{"api", "leak", metrics, 2, profiles, 3},
 		{"a\"b'<i>", "insufficient", NULL, 0, NULL, 0}};
@@ -136,9 +165,12 @@ static struct series *fixture_series(size_t capacity, int n)
 	struct series *s = series_create(capacity);
 
 	for (int i = 1; i <= n; i++) {
-		struct series_point p = {.t = i, .phase = (uint32_t)((i - 1) * 3 / n),
-					 .requests = 100, .responses = {90, 0, 0, 5, 0},
-					 .err_timeout = (uint64_t)(i % 3), .p50_us = NAN,
+		struct series_point p = {.t = i,
+					 .phase = (uint32_t)((i - 1) * 3 / n),
+					 .requests = 100,
+					 .responses = {90, 0, 0, 5, 0},
+					 .err_timeout = (uint64_t)(i % 3),
+					 .p50_us = NAN,
 					 .p99_us = i % 2 ? 1000 + i : NAN};
 		assert_int_equal(series_add(s, &p), 0);
 	}
@@ -208,11 +240,11 @@ static void phase_names_and_figures_appear(void **state)
 
 	assert_non_null(strstr(html, "<h3>warm up</h3>"));
 	assert_non_null(strstr(html, "<h3>steady</h3>"));
-	assert_non_null(strstr(html, ">123,456<"));   /* requests */
-	assert_non_null(strstr(html, ">120,000<"));   /* 2xx */
-	assert_non_null(strstr(html, ">2,057.6<"));   /* rps */
-	assert_non_null(strstr(html, ">4,100<"));     /* p99 */
-	assert_non_null(strstr(html, ">15,000 µs<")); /* the max bar's label */
+	assert_non_null(strstr(html, ">123,456<"));		       /* requests */
+	assert_non_null(strstr(html, ">120,000<"));		       /* 2xx */
+	assert_non_null(strstr(html, ">2,057.6<"));		       /* rps */
+	assert_non_null(strstr(html, ">4,100<"));		       /* p99 */
+	assert_non_null(strstr(html, ">15,000 µs<"));		       /* the max bar's label */
 	assert_non_null(strstr(html, "No responses, so no latency.")); /* the third phase */
 	assert_non_null(strstr(html, "<title>drench report: fail</title>"));
 	assert_non_null(strstr(html, "class=\"verdict v-fail\""));

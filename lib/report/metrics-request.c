@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Request head parser for the /metrics endpoint (metrics-request.h). */
+#include "report/metrics-request.h"
+
 #include <stdbool.h>
 #include <string.h>
-
-#include "report/metrics-request.h"
 
 /* RFC 9110 tchar */
 static bool is_tchar(unsigned char c)

@@ -8,6 +8,8 @@
  * and dropped until it closes, so that unread bytes do not make the kernel
  * reset the connection before the client has read its answer.
  */
+#include "report/metrics-server.h"
+
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -21,7 +23,6 @@
 #include <unistd.h>
 
 #include "report/metrics-request.h"
-#include "report/metrics-server.h"
 
 #define LISTENER UINT32_MAX
 #define DEFAULT_TIMEOUT_MS 5000
@@ -34,7 +35,7 @@ struct conn {
 	enum conn_state state;
 	int fd;
 	uint64_t deadline_ms; /* closed then, whatever it is doing */
-	uint64_t seq;         /* accept order: the oldest is evicted first */
+	uint64_t seq;	      /* accept order: the oldest is evicted first */
 	char *out;
 	size_t out_len, out_off;
 	size_t in_len;
@@ -128,7 +129,8 @@ static struct metrics_server *fail_create(struct metrics_server *m, int err)
 
 struct metrics_server *metrics_server_create(const char *addr_port)
 {
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+	struct addrinfo hints = {.ai_family = AF_UNSPEC,
+				 .ai_socktype = SOCK_STREAM,
 				 .ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE};
 	struct addrinfo *ai = NULL;
 	struct metrics_server *m;
@@ -240,17 +242,18 @@ static int flush(struct metrics_server *m, struct conn *c)
 }
 
 /* Queue status line, headers and body, and start writing. */
-static int respond(struct metrics_server *m, struct conn *c, const char *status,
-		   const char *extra, const char *body, size_t body_len, bool head_only)
+static int respond(struct metrics_server *m, struct conn *c, const char *status, const char *extra,
+		   const char *body, size_t body_len, bool head_only)
 {
 	char hdr[256];
-	int hl = snprintf(hdr, sizeof(hdr),
-			  "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s"
-			  "Connection: close\r\n\r\n",
-			  status,
-			  strncmp(status, "200", 3) == 0 ? "text/plain; version=0.0.4; charset=utf-8"
-							 : "text/plain; charset=utf-8",
-			  body_len, extra);
+	int hl =
+		snprintf(hdr, sizeof(hdr),
+			 "HTTP/1.1 %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n%s"
+			 "Connection: close\r\n\r\n",
+			 status,
+			 strncmp(status, "200", 3) == 0 ? "text/plain; version=0.0.4; charset=utf-8"
+							: "text/plain; charset=utf-8",
+			 body_len, extra);
 	size_t total = (size_t)hl + (head_only ? 0 : body_len);
 
 	c->out = malloc(total);

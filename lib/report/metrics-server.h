@@ -31,11 +31,11 @@ typedef const char *(*metrics_render_fn)(void *ctx, size_t *len);
 
 struct metrics_server_stats {
 	uint64_t accepted;
-	uint64_t served;      /* 200 answers */
-	uint64_t not_found;   /* 404 */
-	uint64_t rejected;    /* 400, 405, 431, 503 */
-	uint64_t timed_out;   /* closed when their time was up */
-	uint64_t evicted;     /* closed to make room for a newer one */
+	uint64_t served;    /* 200 answers */
+	uint64_t not_found; /* 404 */
+	uint64_t rejected;  /* 400, 405, 431, 503 */
+	uint64_t timed_out; /* closed when their time was up */
+	uint64_t evicted;   /* closed to make room for a newer one */
 };
 
 /** Listen on "IPv4:PORT" or "[IPv6]:PORT" (numeric; port 0 takes an

@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* a head never ends past the input, and its parts lie inside it */
 	if (rc > (int)size || rc < METRICS_REQUEST_INCOMPLETE)
 		abort();
-	if (rc > 0 && (r.path < (const char *)data || r.path + r.path_len > (const char *)data + rc))
+	if (rc > 0 &&
+	    (r.path < (const char *)data || r.path + r.path_len > (const char *)data + rc))
 		abort();
 	return 0;
 }

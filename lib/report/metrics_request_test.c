@@ -32,8 +32,7 @@ static int parse_copy(const char *s, size_t len, struct metrics_request *r)
 
 /* A valid head: whole (with trailing bytes after it too), then every shorter
  * prefix must ask for more. */
-static void check_valid(int line, const char *head, const char *method, const char *path,
-			int minor)
+static void check_valid(int line, const char *head, const char *method, const char *path, int minor)
 {
 	size_t len = strlen(head);
 	struct metrics_request r;
@@ -55,7 +54,8 @@ static void check_valid(int line, const char *head, const char *method, const ch
 	for (size_t n = 0; n < len; n++) {
 		rc = parse_copy(head, n, &r);
 		if (rc != METRICS_REQUEST_INCOMPLETE)
-			fail_msg("line %d: prefix of %zu bytes gave %d, want incomplete", line, n, rc);
+			fail_msg("line %d: prefix of %zu bytes gave %d, want incomplete", line, n,
+				 rc);
 	}
 }
 
@@ -76,8 +76,8 @@ static void check_bad(int line, const char *head, size_t len)
 		if (rc == METRICS_REQUEST_BAD && first_bad < 0)
 			first_bad = (int)n;
 		if (rc == METRICS_REQUEST_INCOMPLETE && first_bad >= 0)
-			fail_msg("line %d: prefix of %zu bytes incomplete after an error at %d", line,
-				 n, first_bad);
+			fail_msg("line %d: prefix of %zu bytes incomplete after an error at %d",
+				 line, n, first_bad);
 	}
 }
 
@@ -89,7 +89,8 @@ static void valid_heads_parse_whole_and_every_prefix_asks_for_more(void **state)
 	(void)state;
 	VALID("GET /metrics HTTP/1.1\r\n\r\n", "GET", "/metrics", 1);
 	VALID("GET /metrics HTTP/1.0\r\nHost: 127.0.0.1:9464\r\n\r\n", "GET", "/metrics", 0);
-	VALID("GET /metrics?name[]=x HTTP/1.1\r\nAccept: text/plain;version=0.0.4;q=0.3,*/*;q=0.2\r\n"
+	VALID("GET /metrics?name[]=x HTTP/1.1\r\nAccept: "
+	      "text/plain;version=0.0.4;q=0.3,*/*;q=0.2\r\n"
 	      "User-Agent: Prometheus/2.45.0\r\nX-Prometheus-Scrape-Timeout-Seconds: 10\r\n\r\n",
 	      "GET", "/metrics", 1);
 	VALID("HEAD / HTTP/1.1\nHost: x\n\n", "HEAD", "/", 1);
@@ -102,15 +103,15 @@ static void valid_heads_parse_whole_and_every_prefix_asks_for_more(void **state)
 static void malformed_heads_are_errors_at_every_length(void **state)
 {
 	(void)state;
-	BAD(" GET /metrics HTTP/1.1\r\n\r\n");       /* empty method */
-	BAD("GET  /metrics HTTP/1.1\r\n\r\n");       /* empty target */
-	BAD("G(T /metrics HTTP/1.1\r\n\r\n");        /* not a token */
-	BAD("GET /met\x01rics HTTP/1.1\r\n\r\n");    /* control byte in the target */
+	BAD(" GET /metrics HTTP/1.1\r\n\r\n");	  /* empty method */
+	BAD("GET  /metrics HTTP/1.1\r\n\r\n");	  /* empty target */
+	BAD("G(T /metrics HTTP/1.1\r\n\r\n");	  /* not a token */
+	BAD("GET /met\x01rics HTTP/1.1\r\n\r\n"); /* control byte in the target */
 	BAD("GET /metrics HTTP/2.0\r\n\r\n");
 	BAD("GET /metrics HTTP/1.x\r\n\r\n");
 	BAD("GET /metrics HTTP/1.1x\r\n\r\n");
 	BAD("GET /metrics http/1.1\r\n\r\n");
-	BAD("GET /metrics HTTP/1.1\r\r\n\r\n");      /* CR not followed by LF */
+	BAD("GET /metrics HTTP/1.1\r\r\n\r\n"); /* CR not followed by LF */
 	BAD("GET /metrics HTTP/1.1\r\nNo colon\r\n\r\n");
 	BAD("GET /metrics HTTP/1.1\r\n: no name\r\n\r\n");
 	BAD("GET /metrics HTTP/1.1\r\nA: b\r\n folded\r\n\r\n");

@@ -314,9 +314,19 @@ static void the_descriptor_polls_readable_when_a_client_connects(void **state)
 static void bad_addresses_are_refused(void **state)
 {
 	(void)state;
-	const char *bad[] = {NULL, "", "127.0.0.1", "127.0.0.1:", ":9464", "127.0.0.1:99999",
-			     "127.0.0.1:12x", "localhost:9464", "::1:9464", "[::1]9464", "[::1",
-			     "300.0.0.1:80", "127.0.0.1:123456"};
+	const char *bad[] = {NULL,
+			     "",
+			     "127.0.0.1",
+			     "127.0.0.1:",
+			     ":9464",
+			     "127.0.0.1:99999",
+			     "127.0.0.1:12x",
+			     "localhost:9464",
+			     "::1:9464",
+			     "[::1]9464",
+			     "[::1",
+			     "300.0.0.1:80",
+			     "127.0.0.1:123456"};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		errno = 0;

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Atomic publication of a text file written with stdio (out-file.h). */
+#include "report/out-file.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "report/out-file.h"
 
 static void release(struct out_file *o)
 {

@@ -66,14 +66,15 @@ static void campaign_metrics(struct prom_text *t, const json_t *r)
 }
 
 /* One family, one sample per phase: fn picks the value. */
-static void per_phase(struct prom_text *t, const json_t *phases, const char *name,
-		      const char *help, enum prom_type type, double (*fn)(const json_t *ph))
+static void per_phase(struct prom_text *t, const json_t *phases, const char *name, const char *help,
+		      enum prom_type type, double (*fn)(const json_t *ph))
 {
 	struct family f = {t, name, help, type, false};
 	size_t i;
 	json_t *ph;
 
-	json_array_foreach(phases, i, ph) {
+	json_array_foreach(phases, i, ph)
+	{
 		const char *pname = string(ph, "name");
 		struct prom_label l = {"phase", pname};
 
@@ -115,14 +116,16 @@ static void per_phase_key(struct prom_text *t, const json_t *phases, const char 
 
 	if (strcmp(label, "quantile") == 0)
 		f.type = PROM_GAUGE;
-	json_array_foreach(phases, i, ph) {
+	json_array_foreach(phases, i, ph)
+	{
 		const char *pname = string(ph, "name");
 		const json_t *sub = json_object_get(ph, object);
 
 		for (size_t k = 0; pname != NULL && k < n_keys; k++) {
 			struct prom_label l[2] = {{"phase", pname}, {label, values[k]}};
 			/* responses_other sits beside "responses" (drench run adds it) */
-			double v = keys[k] != NULL ? number(sub, keys[k]) : number(ph, "responses_other");
+			double v = keys[k] != NULL ? number(sub, keys[k])
+						   : number(ph, "responses_other");
 
 			emit(&f, l, 2, v);
 		}
@@ -151,18 +154,20 @@ static void phase_metrics(struct prom_text *t, const json_t *phases)
 		      "latency_us", "quantile", pct, quantiles, N_QUANTILES);
 	per_phase(t, phases, "drench_phase_duration_seconds", "Length of the phase", PROM_GAUGE,
 		  phase_duration);
-	per_phase(t, phases, "drench_expect_failures", "Expectations the phase failed",
-		  PROM_GAUGE, phase_expect_failures);
+	per_phase(t, phases, "drench_expect_failures", "Expectations the phase failed", PROM_GAUGE,
+		  phase_expect_failures);
 }
 
 static void target_metrics(struct prom_text *t, const json_t *targets)
 {
-	struct family tv = {t, "drench_target_leak_verdict",
-			    "Memory verdict of the target: ok 0, suspect 1, leak 2, insufficient -1",
-			    PROM_GAUGE, false};
-	struct family mv = {t, "drench_leak_verdict",
-			    "Verdict of one memory metric: ok 0, suspect 1, leak 2, insufficient -1",
-			    PROM_GAUGE, false};
+	struct family tv = {
+		t, "drench_target_leak_verdict",
+		"Memory verdict of the target: ok 0, suspect 1, leak 2, insufficient -1",
+		PROM_GAUGE, false};
+	struct family mv = {
+		t, "drench_leak_verdict",
+		"Verdict of one memory metric: ok 0, suspect 1, leak 2, insufficient -1",
+		PROM_GAUGE, false};
 	struct family slope = {t, "drench_memory_slope_per_hour",
 			       "Robust growth of the metric's floor, in its unit per hour",
 			       PROM_GAUGE, false};
@@ -174,23 +179,28 @@ static void target_metrics(struct prom_text *t, const json_t *targets)
 	size_t i, j;
 	json_t *tg, *m;
 
-	json_array_foreach(targets, i, tg) {
+	json_array_foreach(targets, i, tg)
+	{
 		struct prom_label l = {"target", string(tg, "name")};
 
 		if (l.value != NULL)
 			emit(&tv, &l, 1, verdict_code(string(tg, "verdict")));
 	}
 	for (size_t f = 0; f < 3; f++) {
-		json_array_foreach(targets, i, tg) {
+		json_array_foreach(targets, i, tg)
+		{
 			const char *tname = string(tg, "name");
 
-			json_array_foreach(json_object_get(tg, "metrics"), j, m) {
-				struct prom_label l[2] = {{"target", tname}, {"metric", string(m, "name")}};
+			json_array_foreach(json_object_get(tg, "metrics"), j, m)
+			{
+				struct prom_label l[2] = {{"target", tname},
+							  {"metric", string(m, "name")}};
 
 				if (tname == NULL || l[1].value == NULL)
 					continue;
 				emit(fams[f], l, 2,
-				     f == 0 ? verdict_code(string(m, keys[f])) : number(m, keys[f]));
+				     f == 0 ? verdict_code(string(m, keys[f]))
+					    : number(m, keys[f]));
 			}
 		}
 	}
@@ -245,8 +255,10 @@ static void live_counters(struct prom_text *t, const struct series_point *tot)
 	const struct {
 		const char *kind;
 		uint64_t v;
-	} errs[] = {{"connect", tot->err_connect}, {"timeout", tot->err_timeout},
-		    {"reset", tot->err_reset},     {"parse", tot->err_parse},
+	} errs[] = {{"connect", tot->err_connect},
+		    {"timeout", tot->err_timeout},
+		    {"reset", tot->err_reset},
+		    {"parse", tot->err_parse},
 		    {"validation", tot->err_validation}};
 
 	emit(&req, NULL, 0, (double)tot->requests);

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Prometheus text format 0.0.4 builder (prom.h). */
+#include "report/prom.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -7,12 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/prom.h"
-
 struct prom_text {
 	char *buf;
 	size_t len, cap; /* buf[len] is always '\0' once buf exists */
-	int err;         /* first failure since the last reset */
+	int err;	 /* first failure since the last reset */
 };
 
 struct prom_text *prom_text_new(void)
@@ -156,8 +156,7 @@ static int fail(struct prom_text *t, size_t mark, int err)
 	return t->err;
 }
 
-int prom_text_family(struct prom_text *t, const char *name, const char *help,
-		     enum prom_type type)
+int prom_text_family(struct prom_text *t, const char *name, const char *help, enum prom_type type)
 {
 	static const char *const type_names[] = {"counter", "gauge", "untyped"};
 	size_t mark = t->len;
@@ -168,8 +167,8 @@ int prom_text_family(struct prom_text *t, const char *name, const char *help,
 		return fail(t, mark, -EINVAL);
 	bool ok = append_str(t, "# HELP ") && append_str(t, name) && append_str(t, " ") &&
 		  append_escaped(t, help, false) && append_str(t, "\n# TYPE ") &&
-		  append_str(t, name) && append_str(t, " ") &&
-		  append_str(t, type_names[type]) && append_str(t, "\n");
+		  append_str(t, name) && append_str(t, " ") && append_str(t, type_names[type]) &&
+		  append_str(t, "\n");
 	return ok ? 0 : fail(t, mark, -ENOMEM);
 }
 
@@ -202,7 +201,7 @@ int prom_text_sample(struct prom_text *t, const char *name, const struct prom_la
 		if (!valid_label_name(labels[i].name) || labels[i].value == NULL)
 			return fail(t, mark, -EINVAL);
 	format_value(value, num, sizeof(num));
-	bool ok = append_str(t, name) && append_labels(t, labels, n_labels) &&
-		  append_str(t, " ") && append_str(t, num) && append_str(t, "\n");
+	bool ok = append_str(t, name) && append_labels(t, labels, n_labels) && append_str(t, " ") &&
+		  append_str(t, num) && append_str(t, "\n");
 	return ok ? 0 : fail(t, mark, -ENOMEM);
 }

@@ -40,8 +40,7 @@ void prom_text_reset(struct prom_text *t);
 /** Append "# HELP name help" and "# TYPE name type". 0; -EINVAL (bad name,
  * NULL help); -ENOMEM. After a failure every later append fails the same way
  * until prom_text_reset(), so a caller may check once at the end. */
-int prom_text_family(struct prom_text *t, const char *name, const char *help,
-		     enum prom_type type);
+int prom_text_family(struct prom_text *t, const char *name, const char *help, enum prom_type type);
 
 /** Append `name{l1="v1",...} value`. n_labels may be 0. 0; -EINVAL (bad
  * metric or label name, NULL value); -ENOMEM. Sticky like prom_text_family. */

@@ -134,16 +134,32 @@ static void bad_names_are_refused_and_the_error_sticks(void **state)
 
 static json_t *small_report(void)
 {
-	static const struct report_phase warm = {
-		.name = "warm up", .start = 100, .end = 103.5, .requests = 1000,
-		.responses = {900, 10, 20, 30}, .err_connect = 1, .err_timeout = 2,
-		.err_reset = 3, .err_parse = 4, .err_validation = 5, .rps = 305.5,
-		.p50 = 250, .p90 = 800, .p99 = 1200, .p999 = 5000, .max = 9000};
-	static const struct report_phase idle = {
-		.name = "idle", .start = 103.5, .end = 110, .p50 = NAN, .p90 = NAN,
-		.p99 = NAN, .p999 = NAN, .max = NAN};
-	static const struct report_metric metrics[] = {
-		{"heap", "leak", 1048576, 412.5}, {"goroutines", "ok", 0.5, NAN}};
+	static const struct report_phase warm = {.name = "warm up",
+						 .start = 100,
+						 .end = 103.5,
+						 .requests = 1000,
+						 .responses = {900, 10, 20, 30},
+						 .err_connect = 1,
+						 .err_timeout = 2,
+						 .err_reset = 3,
+						 .err_parse = 4,
+						 .err_validation = 5,
+						 .rps = 305.5,
+						 .p50 = 250,
+						 .p90 = 800,
+						 .p99 = 1200,
+						 .p999 = 5000,
+						 .max = 9000};
+	static const struct report_phase idle = {.name = "idle",
+						 .start = 103.5,
+						 .end = 110,
+						 .p50 = NAN,
+						 .p90 = NAN,
+						 .p99 = NAN,
+						 .p999 = NAN,
+						 .max = NAN};
+	static const struct report_metric metrics[] = {{"heap", "leak", 1048576, 412.5},
+						       {"goroutines", "ok", 0.5, NAN}};
 	static const char *const profiles[] = {"profiles/api/heap.pb.gz"};
 	static const struct report_target api = {"api", "leak", metrics, 2, profiles, 1};
 	json_t *r = report_new();
@@ -158,7 +174,8 @@ static json_t *small_report(void)
 }
 
 static const char small_report_text[] =
-	"# HELP drench_campaign_pass 1 when the campaign passed (report verdict pass), 0 when it failed\n"
+	"# HELP drench_campaign_pass 1 when the campaign passed (report verdict pass), 0 when it "
+	"failed\n"
 	"# TYPE drench_campaign_pass gauge\n"
 	"drench_campaign_pass 0\n"
 	"# HELP drench_requests_total Requests sent in the phase\n"
@@ -192,7 +209,8 @@ static const char small_report_text[] =
 	"# TYPE drench_rps gauge\n"
 	"drench_rps{phase=\"warm up\"} 305.5\n"
 	"drench_rps{phase=\"idle\"} 0\n"
-	"# HELP drench_latency_us Response latency percentiles of the phase in microseconds (1 = max)\n"
+	"# HELP drench_latency_us Response latency percentiles of the phase in microseconds (1 = "
+	"max)\n"
 	"# TYPE drench_latency_us gauge\n"
 	"drench_latency_us{phase=\"warm up\",quantile=\"0.5\"} 250\n"
 	"drench_latency_us{phase=\"warm up\",quantile=\"0.9\"} 800\n"
@@ -206,18 +224,22 @@ static const char small_report_text[] =
 	"# HELP drench_expect_failures Expectations the phase failed\n"
 	"# TYPE drench_expect_failures gauge\n"
 	"drench_expect_failures{phase=\"warm up\"} 1\n"
-	"# HELP drench_target_leak_verdict Memory verdict of the target: ok 0, suspect 1, leak 2, insufficient -1\n"
+	"# HELP drench_target_leak_verdict Memory verdict of the target: ok 0, suspect 1, leak 2, "
+	"insufficient -1\n"
 	"# TYPE drench_target_leak_verdict gauge\n"
 	"drench_target_leak_verdict{target=\"api\"} 2\n"
-	"# HELP drench_leak_verdict Verdict of one memory metric: ok 0, suspect 1, leak 2, insufficient -1\n"
+	"# HELP drench_leak_verdict Verdict of one memory metric: ok 0, suspect 1, leak 2, "
+	"insufficient -1\n"
 	"# TYPE drench_leak_verdict gauge\n"
 	"drench_leak_verdict{target=\"api\",metric=\"heap\"} 2\n"
 	"drench_leak_verdict{target=\"api\",metric=\"goroutines\"} 0\n"
-	"# HELP drench_memory_slope_per_hour Robust growth of the metric's floor, in its unit per hour\n"
+	"# HELP drench_memory_slope_per_hour Robust growth of the metric's floor, in its unit per "
+	"hour\n"
 	"# TYPE drench_memory_slope_per_hour gauge\n"
 	"drench_memory_slope_per_hour{target=\"api\",metric=\"heap\"} 1048576\n"
 	"drench_memory_slope_per_hour{target=\"api\",metric=\"goroutines\"} 0.5\n"
-	"# HELP drench_memory_bytes_per_request Growth of the metric per request sent (bytes retained per request)\n"
+	"# HELP drench_memory_bytes_per_request Growth of the metric per request sent (bytes "
+	"retained per request)\n"
 	"# TYPE drench_memory_bytes_per_request gauge\n"
 	"drench_memory_bytes_per_request{target=\"api\",metric=\"heap\"} 412.5\n";
 
@@ -277,17 +299,28 @@ static void live_metrics_are_totals_and_the_newest_point(void **state)
 	(void)state;
 	struct series *s = series_create(4);
 	struct prom_text *t = prom_text_new();
-	const struct series_point a = {.t = 1, .requests = 10, .responses = {8, 0, 1, 0, 0},
-				       .err_timeout = 1, .retrans = 2, .open_conns = 4,
-				       .p50_us = 100, .p99_us = 300};
-	const struct series_point b = {.t = 3, .phase = 1, .requests = 20, .responses = {19, 0, 0, 0, 1},
-				       .err_reset = 2, .open_conns = 6, .p50_us = 120,
+	const struct series_point a = {.t = 1,
+				       .requests = 10,
+				       .responses = {8, 0, 1, 0, 0},
+				       .err_timeout = 1,
+				       .retrans = 2,
+				       .open_conns = 4,
+				       .p50_us = 100,
+				       .p99_us = 300};
+	const struct series_point b = {.t = 3,
+				       .phase = 1,
+				       .requests = 20,
+				       .responses = {19, 0, 0, 0, 1},
+				       .err_reset = 2,
+				       .open_conns = 6,
+				       .p50_us = 120,
 				       .p99_us = NAN};
 
 	series_add(s, &a);
 	series_add(s, &b);
 	assert_int_equal(report_prom_render_live(t, s, "steady"), 0);
-	assert_string_equal(prom_text_data(t, NULL),
+	assert_string_equal(
+		prom_text_data(t, NULL),
 		"# HELP drench_requests_total Requests sent since the start\n"
 		"# TYPE drench_requests_total counter\n"
 		"drench_requests_total 30\n"
@@ -298,7 +331,8 @@ static void live_metrics_are_totals_and_the_newest_point(void **state)
 		"drench_responses_total{class=\"4xx\"} 1\n"
 		"drench_responses_total{class=\"5xx\"} 0\n"
 		"drench_responses_total{class=\"other\"} 1\n"
-		"# HELP drench_errors_total Failed requests and connections since the start by kind\n"
+		"# HELP drench_errors_total Failed requests and connections since the start by "
+		"kind\n"
 		"# TYPE drench_errors_total counter\n"
 		"drench_errors_total{kind=\"connect\"} 0\n"
 		"drench_errors_total{kind=\"timeout\"} 1\n"
@@ -320,7 +354,8 @@ static void live_metrics_are_totals_and_the_newest_point(void **state)
 		"# HELP drench_rps Responses per second over the newest point\n"
 		"# TYPE drench_rps gauge\n"
 		"drench_rps 10\n"
-		"# HELP drench_latency_us Response latency percentiles over the newest point, microseconds\n"
+		"# HELP drench_latency_us Response latency percentiles over the newest point, "
+		"microseconds\n"
 		"# TYPE drench_latency_us gauge\n"
 		"drench_latency_us{quantile=\"0.5\"} 120\n");
 	series_free(s);

@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Fixed-memory time series: pairs merge when the array is full (series.h). */
+#include "stats/series.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "stats/series.h"
-
 struct series {
 	size_t cap;
-	size_t n;           /* points stored; points[n - 1] may still be filling */
+	size_t n;	    /* points stored; points[n - 1] may still be filling */
 	uint64_t factor;    /* added points per full stored point */
 	uint64_t last_fill; /* added points merged into points[n - 1] */
-	uint64_t raw;       /* points added since creation */
+	uint64_t raw;	    /* points added since creation */
 	struct series_point points[];
 };
 

@@ -111,7 +111,8 @@ static void each_point_merges_a_run_of_consecutive_intervals(void **state)
 
 	/* interval i carries requests = i, so a stored point's sum names its range */
 	for (uint64_t i = 0; i < n; i++) {
-		struct series_point p = {.t = (double)(i + 1), .requests = i, .open_conns = (uint32_t)i};
+		struct series_point p = {
+			.t = (double)(i + 1), .requests = i, .open_conns = (uint32_t)i};
 		assert_int_equal(series_add(s, &p), 0);
 	}
 	uint64_t f = series_raw_per_point(s);
@@ -121,8 +122,8 @@ static void each_point_merges_a_run_of_consecutive_intervals(void **state)
 		const struct series_point *p = series_at(s, k);
 
 		assert_int_equal(p->requests, (lo + hi - 1) * (hi - lo) / 2);
-		assert_true(p->t == (double)hi);          /* the later interval's end */
-		assert_int_equal(p->open_conns, hi - 1);  /* the later gauge */
+		assert_true(p->t == (double)hi);	 /* the later interval's end */
+		assert_int_equal(p->open_conns, hi - 1); /* the later gauge */
 	}
 	series_free(s);
 }
