@@ -10,9 +10,11 @@
  * render() returns NULL.
  *
  * Bounds: at most METRICS_SERVER_MAX_CONNS connections; when one more comes,
- * the oldest is closed to make room, so clients that send nothing cannot lock
- * a scraper out. A connection lives at most its timeout (5 s unless set)
- * from accept to close, whatever it does. Nothing is read beyond a head.
+ * one is closed to make room (the oldest already answered, else the oldest
+ * still sending its request, else the oldest being written to), so clients
+ * that send nothing cannot lock a scraper out. A connection lives at most its
+ * timeout (5 s unless set) from accept to close, whatever it does. Bytes
+ * after a request head are read and dropped, never parsed.
  *
  * It binds exactly the address it is given, and nothing else.
  */
