@@ -12,3 +12,4 @@ enum drench_exit {
 int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
+int cmd_serve(int argc, char **argv);

@@ -9,6 +9,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: drench run [OPTIONS] [CAMPAIGN.yaml]   drive load (DPDK)\n"
 		   "       drench check CAMPAIGN.yaml             validate a campaign only\n"
 		   "       drench monitor CAMPAIGN.yaml           telemetry and leak verdicts only\n"
+		   "       drench serve --dev DEV [OPTIONS]       built-in HTTP responder (DPDK)\n"
 		   "exit codes: 0 pass, 1 failed or leak found, 2 bad usage or config, 3 runtime fault\n");
 }
 
@@ -18,6 +19,14 @@ int cmd_run(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	fprintf(stderr, "drench: this build has no DPDK; only check and monitor are available\n");
+	return DRENCH_EXIT_USAGE;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "drench: this build has no DPDK; serve needs it\n");
 	return DRENCH_EXIT_USAGE;
 }
 #endif
@@ -38,6 +47,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "monitor"))
 		return cmd_monitor(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "serve"))
+		return cmd_serve(argc - 1, argv + 1);
 	fprintf(stderr, "drench: unknown command '%s'\n", argv[1]);
 	usage(stderr);
 	return DRENCH_EXIT_USAGE;

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The poll loop of `drench serve`: receive a burst, hand TCP segments to the
+ * responder, run its timers and actions, flush the transmit batch. It runs on
+ * the main lcore and prints the line per second itself (a TSC compare per
+ * turn), so one lcore is enough.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <rte_cycles.h>
+
+#include "net/net.h"
+#include "serve-worker.h"
+
+#define CLOSE_GRACE_US (1000 * 1000)
+#define SECOND_US (1000 * 1000)
+
+uint64_t serve_now_us(void)
+{
+	static double tsc_per_us;
+
+	if (tsc_per_us == 0)
+		tsc_per_us = (double)rte_get_tsc_hz() / 1e6;
+	return (uint64_t)((double)rte_rdtsc() / tsc_per_us);
+}
+
+static void on_tcp(void *ctx, const struct tcp_seg *seg)
+{
+	struct serve_worker *w = ctx;
+	responder_input(w->resp, seg, serve_now_us());
+}
+
+static void fill(void *ctx, struct tcp_conn *c, uint64_t off, uint32_t len, uint8_t *dst)
+{
+	struct serve_worker *w = ctx;
+	responder_fill(w->resp, c, off, len, dst);
+}
+
+int serve_tx(void *ctx, const struct tcp_seg_out *seg)
+{
+	struct serve_worker *w = ctx;
+	int rc = net_tcp_tx(&w->ifc, seg, fill, w);
+
+	if (rc == -EHOSTUNREACH) { /* clients ARP for us first; ask if one did not */
+		w->arp_unresolved++;
+		net_arp_request(&w->ifc, net_next_hop(&w->ifc, seg->daddr));
+	}
+	return rc;
+}
+
+/* What the line per second compares. */
+struct serve_snapshot {
+	struct responder_counters r;
+	uint64_t syn_drops, retrans, rx_pkts, tx_pkts;
+	uint32_t open;
+};
+
+static void snapshot(const struct serve_worker *w, struct serve_snapshot *s)
+{
+	const struct tcp_stats *t = tcp_stack_stats(responder_tcp(w->resp));
+
+	s->r = *responder_counters(w->resp);
+	s->syn_drops = t->syn_drop_backlog + t->syn_drop_full;
+	s->retrans = t->retrans_rto + t->retrans_fast + t->retrans_synack;
+	s->rx_pkts = w->ifc.stats.rx_pkts;
+	s->tx_pkts = w->ifc.stats.tx_pkts;
+	s->open = responder_open_conns(w->resp);
+}
+
+static void print_line(const struct serve_snapshot *p, const struct serve_snapshot *c,
+		       double t, double dt)
+{
+	printf("[%5.0fs] req %9.0f/s resp %9.0f/s accepted %8.0f/s | open %u | "
+	       "rx %6.3f tx %6.3f Mpps | parse err %" PRIu64 " syn drop %" PRIu64
+	       " retrans %" PRIu64 "\n",
+	       t, (double)(c->r.requests - p->r.requests) / dt,
+	       (double)(c->r.responses - p->r.responses) / dt,
+	       (double)(c->r.conn_accepted - p->r.conn_accepted) / dt, c->open,
+	       (double)(c->rx_pkts - p->rx_pkts) / dt / 1e6,
+	       (double)(c->tx_pkts - p->tx_pkts) / dt / 1e6, c->r.parse_errors - p->r.parse_errors,
+	       c->syn_drops - p->syn_drops, c->retrans - p->retrans);
+	fflush(stdout);
+}
+
+static void poll_once(struct serve_worker *w, uint64_t now)
+{
+	net_rx(&w->ifc, now, on_tcp, w);
+	responder_poll(w->resp, now);
+	net_tx_flush(&w->ifc);
+}
+
+static void shut_down(struct serve_worker *w)
+{
+	uint64_t until = serve_now_us() + CLOSE_GRACE_US;
+
+	responder_close_all(w->resp, serve_now_us());
+	net_tx_flush(&w->ifc);
+	while (responder_open_conns(w->resp) > 0 && serve_now_us() < until)
+		poll_once(w, serve_now_us());
+	responder_abort_all(w->resp, serve_now_us());
+	net_tx_flush(&w->ifc);
+}
+
+void serve_loop(struct serve_worker *w)
+{
+	struct serve_snapshot prev = {0}, cur;
+	uint64_t now = serve_now_us(), next_line, next_arp;
+
+	w->start_us = now;
+	next_line = now + SECOND_US;
+	next_arp = now + SECOND_US;
+	while (!*w->stop && (w->duration_us == 0 || now - w->start_us < w->duration_us)) {
+		poll_once(w, now);
+		now = serve_now_us();
+		if (now < next_line)
+			continue;
+		snapshot(w, &cur);
+		if (!w->quiet)
+			print_line(&prev, &cur, (double)(now - w->start_us) / 1e6,
+				   (double)(now - next_line + SECOND_US) / 1e6);
+		prev = cur;
+		next_line = now + SECOND_US;
+		if (now > next_arp) {
+			net_arp_refresh(&w->ifc, now);
+			next_arp = now + SECOND_US;
+		}
+	}
+	w->end_us = serve_now_us();
+	shut_down(w);
+}
