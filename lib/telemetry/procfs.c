@@ -107,6 +107,10 @@ int procfs_sample(int pid, const char *cgroup_dir, struct proc_sample *out)
 	if (cgroup_dir != NULL) {
 		snprintf(path, sizeof(path), "%s/memory.current", cgroup_dir);
 		n = read_small(path, buf, sizeof(buf));
+		if (n < 0) { /* cgroup v1 */
+			snprintf(path, sizeof(path), "%s/memory.usage_in_bytes", cgroup_dir);
+			n = read_small(path, buf, sizeof(buf));
+		}
 		if (n > 0) {
 			out->cgroup_current = strtoull(buf, NULL, 10);
 			out->has_cgroup = true;
@@ -153,24 +157,97 @@ int procfs_find_process(const char *name, int *pid)
 	return 0;
 }
 
+/* Mount point of a cgroup hierarchy from /proc/self/mountinfo: cgroup2, or
+ * the v1 hierarchy whose super options name controller. */
+static int cgroup_mount(const char *controller, char *out, size_t len)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[1024];
+	int rc = -ENOENT;
+
+	if (f == NULL)
+		return -errno;
+	while (rc < 0 && fgets(line, sizeof(line), f)) {
+		char mnt[512], fstype[32], opts[512];
+		const char *dash = strstr(line, " - ");
+
+		if (dash == NULL || sscanf(line, "%*s %*s %*s %*s %511s", mnt) != 1 ||
+		    sscanf(dash + 3, "%31s %*s %511s", fstype, opts) != 2)
+			continue;
+		if (controller == NULL ? strcmp(fstype, "cgroup2") != 0
+				       : strcmp(fstype, "cgroup") != 0)
+			continue;
+		if (controller != NULL) {
+			bool found = false;
+
+			for (char *save, *tok = strtok_r(opts, ",", &save); tok && !found;
+			     tok = strtok_r(NULL, ",", &save))
+				found = !strcmp(tok, controller);
+			if (!found)
+				continue;
+		}
+		if ((size_t)snprintf(out, len, "%s", mnt) < len)
+			rc = 0;
+	}
+	fclose(f);
+	return rc;
+}
+
+/* The path of pid in the hierarchy: "0::/x" (v2) or "N:...memory...:/x" (v1). */
+static int cgroup_path(const char *text, bool v2, char *out, size_t len)
+{
+	for (const char *line = text; line && *line; line = strchr(line, '\n')) {
+		const char *c1, *c2;
+
+		line += *line == '\n';
+		c1 = strchr(line, ':');
+		c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (c2 == NULL)
+			break;
+		bool match = v2 ? (c2 == c1 + 1 && !strncmp(line, "0:", 2))
+				: memmem(c1 + 1, (size_t)(c2 - c1 - 1), "memory", 6) != NULL;
+		if (match) {
+			size_t n = strcspn(c2 + 1, "\n");
+
+			if (n + 1 > len)
+				return -ENAMETOOLONG;
+			memcpy(out, c2 + 1, n);
+			out[n] = '\0';
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static bool has_file(const char *dir, const char *name)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, R_OK) == 0;
+}
+
+/* cgroup v2 first; v1's memory controller where v2 has no memory.current
+ * (hybrid hosts, older container runtimes). */
 int procfs_pid_cgroup(int pid, char *dir, size_t len)
 {
-	char path[64], buf[4096];
+	char path[64], buf[4096], rel[2048], root[512];
 	ssize_t n;
-	char *line;
 
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
 	n = read_small(path, buf, sizeof(buf));
 	if (n < 0)
 		return (int)n;
-	line = strstr(buf, "0::");
-	if (line == NULL)
-		return -ENOENT;
-	line += 3;
-	line[strcspn(line, "\n")] = '\0';
-	if ((size_t)snprintf(dir, len, "/sys/fs/cgroup%s", strcmp(line, "/") ? line : "") >= len)
-		return -ENAMETOOLONG;
-	return 0;
+	for (int v2 = 1; v2 >= 0; v2--) {
+		if (cgroup_path(buf, v2, rel, sizeof(rel)) < 0 ||
+		    cgroup_mount(v2 ? NULL : "memory", root, sizeof(root)) < 0)
+			continue;
+		if ((size_t)snprintf(dir, len, "%s%s", root, strcmp(rel, "/") ? rel : "") >= len)
+			return -ENAMETOOLONG;
+		if (has_file(dir, v2 ? "memory.current" : "memory.usage_in_bytes"))
+			return 0;
+	}
+	return -ENOENT;
 }
 
 int procfs_cgroup_first_pid(const char *dir, int *pid)

@@ -13,7 +13,7 @@ struct proc_sample {
 	uint64_t threads;
 	uint64_t fds;
 	bool has_cgroup;
-	uint64_t cgroup_current; /* memory.current, bytes */
+	uint64_t cgroup_current; /* memory.current (v2) or memory.usage_in_bytes (v1) */
 };
 
 /** Find "KEY:   N kB" (or "KEY: N") at the start of a line of text and
@@ -30,7 +30,9 @@ int procfs_find_process(const char *name, int *pid);
 /** Does pid still run a program called name? */
 bool procfs_pid_is(int pid, const char *name);
 
-/** The cgroup v2 directory of pid ("/sys/fs/cgroup/..."). 0 or -errno. */
+/** The cgroup directory of pid that accounts its memory: cgroup v2 (mount
+ * point from /proc/self/mountinfo), else the v1 memory controller's.
+ * 0, -ENOENT (none readable) or -errno. */
 int procfs_pid_cgroup(int pid, char *dir, size_t len);
 
 /** First pid listed in dir/cgroup.procs. 0 or -ESRCH. */

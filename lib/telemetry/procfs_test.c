@@ -73,6 +73,7 @@ static void truncated_text_never_reads_past_its_length(void **state)
 static void sampling_ourselves_sees_memory_threads_and_fds(void **state)
 {
 	struct proc_sample s;
+	char dir[4096];
 	int pid = 0;
 
 	(void)state;
@@ -82,6 +83,15 @@ static void sampling_ourselves_sees_memory_threads_and_fds(void **state)
 	assert_true(s.threads >= 1);
 	assert_true(s.fds >= 3);
 	assert_int_equal(procfs_sample(0x3fffff, NULL, &s), -ESRCH);
+	/* this host's own cgroup, v2 or v1, wherever it is mounted */
+	if (procfs_pid_cgroup(getpid(), dir, sizeof(dir)) == 0) {
+		assert_int_equal(procfs_sample(getpid(), dir, &s), 0);
+		assert_true(s.has_cgroup && s.cgroup_current >= s.rss / 4);
+		printf("# cgroup of this test: %s, %llu bytes\n", dir,
+		       (unsigned long long)s.cgroup_current);
+		assert_int_equal(procfs_cgroup_first_pid(dir, &pid), 0);
+		assert_true(pid > 0);
+	}
 	assert_int_equal(procfs_find_process("no-such-program-xyz", &pid), -ESRCH);
 }
 
