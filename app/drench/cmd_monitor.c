@@ -157,8 +157,9 @@ static int watch(const struct telemetry_config *cfg, const struct tp_key *key, c
 	int rc = 0;
 
 	if (c == NULL) {
-		fprintf(stderr, "drench monitor: cannot listen on %s: %s\n", cfg->listen,
-			strerror(errno));
+		fprintf(stderr,
+			"drench monitor: cannot start the collector (listen %s, output %s): %s\n",
+			cfg->listen, outdir, strerror(errno));
 		return DRENCH_EXIT_RUNTIME;
 	}
 	printf("drench monitor: listening on %s for %zu targets, %s\n", cfg->listen, cfg->n_targets,
