@@ -182,11 +182,18 @@ static void feed_metrics(struct collector *c, struct target_state *t, double ts,
 	(void)c;
 }
 
-static void record_sample(struct collector *c, struct agent_state *a, uint64_t seq,
-			  const struct tp_frame *f)
+/* One line of samples.jsonl, re-serialised: an agent's bytes never reach the
+ * file as they came (no way to break the one-object-per-line format). */
+static void record_sample(struct collector *c, struct agent_state *a, uint64_t seq, json_t *msg)
 {
-	fprintf(c->samples_out, "{\"agent\":\"%s\",\"seq\":%llu,\"sample\":%.*s}\n", a->id,
-		(unsigned long long)seq, (int)f->len, (const char *)f->payload);
+	json_t *line = json_pack("{s:s, s:s, s:I, s:O}", "agent", a->id, "boot", a->boot, "seq",
+				 (json_int_t)seq, "sample", msg);
+	char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+
+	if (text != NULL)
+		fprintf(c->samples_out, "%s\n", text);
+	free(text);
+	json_decref(line);
 }
 
 static void on_sample(struct collector *c, int i, const struct tp_frame *f, json_t *msg)
@@ -213,7 +220,7 @@ static void on_sample(struct collector *c, int i, const struct tp_frame *f, json
 	a->last_seq = f->seq;
 	a->dropped = (uint64_t)fmax(a->dropped, json_number_value(json_object_get(msg, "dropped")));
 	c->st.samples++;
-	record_sample(c, a, f->seq, f);
+	record_sample(c, a, f->seq, msg);
 	if (isnan(t->first_t))
 		t->first_t = ts;
 	t->last_t = fmax(t->last_t, ts);

@@ -416,6 +416,9 @@ int collector_poll(struct collector *c, int timeout_ms)
 				accept_one(c);
 			continue;
 		}
+		if (c->conns[idx[p]].fd != pfd[p].fd)
+			continue; /* closed meanwhile (replaced by the same agent's new connection)
+				   */
 		if (pfd[p].revents & POLLOUT)
 			conn_flush(c, idx[p]);
 		if (pfd[p].revents & (POLLIN | POLLHUP | POLLERR))
