@@ -80,10 +80,10 @@ static void send_config(struct collector *c, int i, int agent)
 	if (n == 0)
 		fprintf(c->log, "collector: agent %s watches no target of this campaign\n",
 			c->agents[agent].id);
-	conn_send_json(c, i, TP_CONFIG,
-		       json_pack("{s:I, s:I, s:o}", "interval_ms",
-				 (json_int_t)(c->cfg->interval_us / 1000), "buffer",
-				 (json_int_t)c->cfg->agent_buffer, "targets", targets));
+	collector_conn_send_json(c, i, TP_CONFIG,
+				 json_pack("{s:I, s:I, s:o}", "interval_ms",
+					   (json_int_t)(c->cfg->interval_us / 1000), "buffer",
+					   (json_int_t)c->cfg->agent_buffer, "targets", targets));
 }
 
 static int find_or_add_agent(struct collector *c, const char *id)
@@ -146,8 +146,9 @@ void collector_ask_profile(struct collector *c, struct target_state *t, const ch
 
 	if (conn < 0 || t->cfg->pprof_url == NULL || !c->cfg->profiles)
 		return;
-	if (conn_send_json(c, conn, TP_PROFILE_REQ,
-			   json_pack("{s:s, s:s}", "target", t->cfg->name, "tag", tag)) == 0) {
+	if (collector_conn_send_json(c, conn, TP_PROFILE_REQ,
+				     json_pack("{s:s, s:s}", "target", t->cfg->name, "tag", tag)) ==
+	    0) {
 		fprintf(c->log, "collector: asked agent %s for %s profiles of %s\n",
 			c->agents[t->agent].id, tag, t->cfg->name);
 		if (!strcmp(tag, "baseline"))
@@ -380,6 +381,6 @@ void collector_send_acks(struct collector *c)
 		if (k->fd < 0 || !k->got_samples || k->closing)
 			continue;
 		k->got_samples = false;
-		conn_send(c, i, TP_ACK, c->agents[k->agent].last_seq, NULL, 0);
+		collector_conn_send(c, i, TP_ACK, c->agents[k->agent].last_seq, NULL, 0);
 	}
 }

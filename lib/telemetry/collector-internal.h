@@ -74,9 +74,9 @@ struct collector {
 
 double collector_now(void);
 void collector_conn_close(struct collector *c, int i, const char *why);
-int conn_send(struct collector *c, int i, enum tp_type type, uint64_t seq, const void *payload,
-	      size_t len);
-int conn_send_json(struct collector *c, int i, enum tp_type type, json_t *obj);
+int collector_conn_send(struct collector *c, int i, enum tp_type type, uint64_t seq,
+			const void *payload, size_t len);
+int collector_conn_send_json(struct collector *c, int i, enum tp_type type, json_t *obj);
 
 /* collector-frames.c */
 void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f);

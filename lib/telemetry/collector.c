@@ -232,8 +232,8 @@ static void conn_flush(struct collector *c, int i)
 	}
 }
 
-int conn_send(struct collector *c, int i, enum tp_type type, uint64_t seq, const void *payload,
-	      size_t len)
+int collector_conn_send(struct collector *c, int i, enum tp_type type, uint64_t seq,
+			const void *payload, size_t len)
 {
 	struct conn *k = &c->conns[i];
 	ssize_t n;
@@ -251,10 +251,10 @@ int conn_send(struct collector *c, int i, enum tp_type type, uint64_t seq, const
 	return 0;
 }
 
-int conn_send_json(struct collector *c, int i, enum tp_type type, json_t *obj)
+int collector_conn_send_json(struct collector *c, int i, enum tp_type type, json_t *obj)
 {
 	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
-	int rc = text ? conn_send(c, i, type, 0, text, strlen(text)) : -ENOMEM;
+	int rc = text ? collector_conn_send(c, i, type, 0, text, strlen(text)) : -ENOMEM;
 
 	free(text);
 	json_decref(obj);

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Build the telemetry fuzzers with clang (libFuzzer + ASan + UBSan) and run
-# each for SECONDS (default 30) from the seed corpus. A crash fails the run
+# each for SECONDS (default 30) from the seed corpus: the protocol decoder,
+# the Prometheus parser, and the collector's handling of authenticated frames. A crash fails the run
 # and leaves the reproducer in WORK.
 #
 #   tests/fuzz/run-fuzzers.sh [SECONDS]
@@ -18,12 +19,18 @@ command -v clang >/dev/null || { echo "SKIP: clang missing"; exit 77; }
 clang $CFLAGS -o "$WORK/fuzz-proto" "$SRC/tests/fuzz/fuzz-proto.c" "$SRC/lib/telemetry/proto.c" \
 	$(pkg-config --cflags --libs libsodium jansson)
 clang $CFLAGS -o "$WORK/fuzz-prom" "$SRC/tests/fuzz/fuzz-prom.c" "$SRC/lib/telemetry/prom.c" -lm
+clang $CFLAGS -o "$WORK/fuzz-collector" "$SRC/tests/fuzz/fuzz-collector.c" \
+	"$SRC"/lib/telemetry/collector.c "$SRC"/lib/telemetry/collector-frames.c \
+	"$SRC"/lib/telemetry/collector-report.c "$SRC"/lib/telemetry/detector.c \
+	"$SRC"/lib/telemetry/robust.c "$SRC"/lib/telemetry/proto.c \
+	"$SRC"/lib/report/report.c "$SRC"/lib/report/report-validate.c "$SRC"/lib/report/report-write.c \
+	$(pkg-config --cflags --libs libsodium jansson) -lm
 
-for f in proto prom; do
+for f in proto prom collector; do
 	mkdir -p "$WORK/corpus-$f"
 	cp "$SRC/tests/fuzz/corpus-$f"/* "$WORK/corpus-$f/"
 	echo "fuzz-$f: ${SECONDS_EACH}s"
-	(cd "$WORK" && ./fuzz-$f -max_total_time="$SECONDS_EACH" -max_len=70000 -rss_limit_mb=1024 \
+	(cd "$WORK" && TMPDIR="$WORK" ./fuzz-$f -max_total_time="$SECONDS_EACH" -max_len=70000 -rss_limit_mb=1024 \
 		-print_final_stats=1 "corpus-$f" 2> "fuzz-$f.log") ||
 		{ tail -n 40 "$WORK/fuzz-$f.log"; echo "FAIL: fuzz-$f (reproducer in $WORK)"; exit 1; }
 	grep -E "stat::number_of_executed_units|cov:" "$WORK/fuzz-$f.log" | tail -n 2
