@@ -137,8 +137,8 @@ void collector_live_lines(struct collector *c)
 			continue;
 		}
 		fprintf(c->opts.live,
-			"+%5.0fs %-12s %-12s rss=%s %s=%s slope=%s/h goroutines=%s samples=%llu "
-			"lost=%llu dup=%llu\n",
+			"+%5.0fs %-12s %-12s rss=%s %s=%s slope=%s/h goroutines=%s spikes=%u "
+			"samples=%llu lost=%llu dup=%llu\n",
 			t->last_t - t->first_t, t->cfg->name, leak_verdict_name(t->verdict),
 			human(last_metric(t, "rss_bytes"), true, a, sizeof(a)), lead ? lead : "-",
 			human(lead ? last_metric(t, lead) : NAN, lead && strstr(lead, "bytes"), b,
@@ -146,8 +146,8 @@ void collector_live_lines(struct collector *c)
 			human(r ? r->slope_per_s * 3600 : NAN, lead && strstr(lead, "bytes"), g,
 			      sizeof(g)),
 			human(last_metric(t, "go_goroutines"), false, n, sizeof(n)),
-			(unsigned long long)t->samples, (unsigned long long)c->st.lost,
-			(unsigned long long)c->st.duplicates);
+			r ? r->spikes : 0, (unsigned long long)t->samples,
+			(unsigned long long)c->st.lost, (unsigned long long)c->st.duplicates);
 	}
 	fflush(c->opts.live);
 }

@@ -6,7 +6,7 @@
 # by its own wrk on loopback at a modest rate. Expect: leak for every leaking
 # endpoint and ok for the clean one, each leak called within 3 minutes, and
 # the leak heap profile's top entry (own code only) naming the leaking
-# handler. About 2.5 minutes.
+# handler. About 2 minutes.
 #
 #   tests/telemetry/leak-target.sh BUILD_DIR
 set -eu
@@ -15,8 +15,8 @@ BUILD=$(cd "${1:?usage: leak-target.sh BUILD_DIR}" && pwd)
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 DRENCH=$BUILD/app/drench/drench
 AGENT=$BUILD/app/drench-agent/drench-agent
-LOAD_S=${LOAD_S:-100}
-WATCH_S=${WATCH_S:-140}
+LOAD_S=${LOAD_S:-80}
+WATCH_S=${WATCH_S:-110}
 WORK=$(mktemp -d /tmp/drench-leak-target.XXXXXX)
 PIDS=""
 
