@@ -1,18 +1,27 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # The test rig on one machine: a network namespace holding the server under
-# test, joined to the root namespace by a veth pair that drench drives through
-# a DPDK vdev (net_af_xdp or net_af_packet). Addresses come from 198.18.0.0/15
+# test, reached from the root namespace through a "wire" namespace that
+# bridges two veth pairs; drench drives the root-side end (gen0) through a
+# DPDK vdev (net_af_xdp or net_af_packet). Addresses come from 198.18.0.0/15
 # (RFC 2544) and exist only inside what this script creates.
 #
-#   scripts/rig.sh up      create namespace, veth, hugepages, start nginx
+#   gen0 (root, drench) -- wire0 [br0 in drench-wire] wire1 -- sut0 (drench-sut, nginx)
+#
+#   scripts/rig.sh up      create namespaces, veths, hugepages, start nginx
 #   scripts/rig.sh down    undo all of it
 #   scripts/rig.sh status  print what exists
-#   scripts/rig.sh netem "loss 2% reorder 5% delay 1ms"   impair the server side
-#   scripts/rig.sh netem off
+#   scripts/rig.sh impair "--loss 2 --reorder 5"   lose and reorder frames on the wire
+#   scripts/rig.sh impair off
+#
+# This kernel has no qdiscs (no tc netem), so impairment is wire-impair
+# (tests/rig/wire-impair.c) forwarding between wire0 and wire1 in place of the
+# bridge: frames are lost or held in transit, and neither TCP stack knows.
 set -euo pipefail
 
 NS=${DRENCH_NS:-drench-sut}
+WIRE_NS=${DRENCH_WIRE_NS:-drench-wire}
+WIRE_IMPAIR=${WIRE_IMPAIR:-$(cd "$(dirname "$0")/.." && pwd)/build/tests/rig/wire-impair}
 GEN_IF=${DRENCH_GEN_IF:-gen0}
 SUT_IF=${DRENCH_SUT_IF:-sut0}
 SUT_IP=${DRENCH_SUT_IP:-198.18.0.1}
@@ -105,12 +114,37 @@ stop_nginx() {
 	fi
 }
 
+in_wire() { ip netns exec "$WIRE_NS" "$@"; }
+
+# wire0/wire1 carry frames as they are: no offload may merge or split them
+plain_link() { # NS IF
+	ip netns exec "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 ||
+		ip netns exec "$1" ethtool -K "$2" tx off tso off gso off
+}
+
+make_wire() {
+	ip netns list | grep -qw "$WIRE_NS" || ip netns add "$WIRE_NS"
+	if ! ip link show "$GEN_IF" >/dev/null 2>&1; then
+		ip link add "$GEN_IF" type veth peer name wire0
+		ip link set wire0 netns "$WIRE_NS"
+	fi
+	if ! in_wire ip link show wire1 >/dev/null 2>&1; then
+		in_wire ip link add wire1 type veth peer name "$SUT_IF"
+		in_wire ip link set "$SUT_IF" netns "$NS"
+	fi
+	in_wire ip link show br0 >/dev/null 2>&1 || in_wire ip link add br0 type bridge
+	in_wire ip link set br0 type bridge stp_state 0 forward_delay 0 ageing_time 30000
+	for i in wire0 wire1; do
+		plain_link "$WIRE_NS" "$i"
+		in_wire ip link set "$i" master br0
+		in_wire ip link set "$i" up
+	done
+	in_wire ip link set br0 up
+}
+
 make_netns() {
 	ip netns list | grep -qw "$NS" || ip netns add "$NS"
-	if ! ip link show "$GEN_IF" >/dev/null 2>&1; then
-		ip link add "$GEN_IF" type veth peer name "$SUT_IF"
-		ip link set "$SUT_IF" netns "$NS"
-	fi
+	make_wire
 	# No address on the generator side: drench owns $GEN_IP, and an address
 	# here would make the root kernel answer ARP and reset unknown flows.
 	ip link set "$GEN_IF" up
@@ -135,27 +169,43 @@ cmd_up() {
 
 cmd_down() {
 	stop_nginx
+	cmd_impair off >/dev/null 2>&1 || true
 	ip link del "$GEN_IF" 2>/dev/null || true
 	ip netns del "$NS" 2>/dev/null || true
+	ip netns del "$WIRE_NS" 2>/dev/null || true
 	release_hugepages
 	rm -rf "$RUN_DIR"
 	log "down"
 }
 
-cmd_netem() {
-	if [ "${1:-off}" = off ]; then
-		in_ns tc qdisc del dev "$SUT_IF" root 2>/dev/null || true
-		log "netem off"
-	else
-		# shellcheck disable=SC2086
-		in_ns tc qdisc replace dev "$SUT_IF" root netem $1
-		log "netem on $SUT_IF: $1"
+cmd_impair() {
+	local pidf=$RUN_DIR/wire-impair.pid
+	if [ -f "$pidf" ]; then
+		kill "$(cat "$pidf")" 2>/dev/null || true
+		sleep 0.2
+		rm -f "$pidf"
 	fi
+	if [ "${1:-off}" = off ]; then
+		for i in wire0 wire1; do in_wire ip link set "$i" master br0; done
+		log "wire: bridged, no impairment"
+		return
+	fi
+	[ -x "$WIRE_IMPAIR" ] || { echo "rig: $WIRE_IMPAIR not built (ninja -C build)" >&2; exit 2; }
+	for i in wire0 wire1; do in_wire ip link set "$i" nomaster; done
+	# not through in_wire: $! must be wire-impair itself (ip netns exec execs it)
+	# shellcheck disable=SC2086
+	ip netns exec "$WIRE_NS" "$WIRE_IMPAIR" wire0 wire1 $1 --duration "${IMPAIR_MAX_S:-900}" \
+		2>>"$RUN_DIR/wire-impair.log" &
+	echo $! >"$pidf"
+	sleep 0.3
+	kill -0 "$(cat "$pidf")" || { echo "rig: wire-impair did not start" >&2; exit 1; }
+	log "wire: impaired ($1)"
 }
 
 cmd_status() {
 	ip netns list | grep -w "$NS" || echo "no namespace $NS"
 	ip -br link show "$GEN_IF" 2>/dev/null || echo "no $GEN_IF"
+	[ -f "$RUN_DIR/wire-impair.pid" ] && echo "wire impaired (pid $(cat "$RUN_DIR/wire-impair.pid"))"
 	[ -f "$RUN_DIR/nginx.pid" ] && echo "nginx pid $(cat "$RUN_DIR/nginx.pid")" || echo "no nginx"
 	grep -E 'HugePages_(Total|Free)' /proc/meminfo
 }
@@ -163,10 +213,10 @@ cmd_status() {
 case "${1:-}" in
 up) cmd_up ;;
 down) cmd_down ;;
-netem) cmd_netem "${2:-off}" ;;
+impair) cmd_impair "${2:-off}" ;;
 status) cmd_status ;;
 *)
-	echo "usage: $0 up|down|status|netem \"ARGS\"|netem off" >&2
+	echo "usage: $0 up|down|status|impair \"--loss P --reorder P\"|impair off" >&2
 	exit 2
 	;;
 esac

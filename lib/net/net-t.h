@@ -8,6 +8,8 @@
 #include <rte_ether.h>
 
 #define NET_TX_BURST 32
+
+struct steer;
 #define NET_ARP_SLOTS 8
 
 /* Counters; every drop has its reason. */
@@ -18,6 +20,9 @@ struct net_stats {
 	uint64_t drop_short, drop_not_ipv4, drop_ip_cksum, drop_tcp_cksum;
 	uint64_t drop_fragment, drop_not_ours, drop_proto, drop_ip_options;
 	uint64_t tx_nombuf, tx_full;
+	uint64_t steer_out;      /* frames passed to the worker that owns them */
+	uint64_t steer_in;       /* frames other workers passed to us */
+	uint64_t steer_drop;     /* the owner's ring was full */
 };
 
 struct net_arp_entry {
@@ -42,6 +47,7 @@ struct net_iface {
 	struct net_offloads ofl;
 	struct net_arp_entry arp[NET_ARP_SLOTS];
 	uint32_t arp_refresh_us;
+	const struct steer *steer; /* NULL: this worker owns every frame */
 	struct rte_mbuf *tx[NET_TX_BURST];
 	uint16_t tx_len;
 	struct net_stats stats;

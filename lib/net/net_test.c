@@ -16,8 +16,11 @@
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 
+#include <rte_ring.h>
+
 #include "net/net.h"
 #include "net/port.h"
+#include "net/steer.h"
 
 #define OUR_IP 0xC6120002u  /* 198.18.0.2 */
 #define PEER_IP 0xC6120001u /* 198.18.0.1 */
@@ -300,6 +303,62 @@ static void icmp_echo_request_is_answered_with_valid_checksums(void **state)
 	assert_int_equal(rte_raw_cksum(icmp, sizeof(*icmp) + 56), 0xffff);
 }
 
+static void near_zero_key_hashes_a_reply_to_its_destination_port(void **state)
+{
+	static const uint16_t workers[] = {1, 2, 4, 8, 16};
+	static const uint16_t reta[] = {64, 128, 512};
+	(void)state;
+
+	for (size_t r = 0; r < 3; r++)
+		for (size_t w = 0; w < sizeof(workers) / sizeof(workers[0]); w++)
+			for (uint32_t port = 1024; port < 65536; port += 7) {
+				uint32_t server = 0xC6120001u + port * 2654435761u; /* any */
+				uint16_t q = steer_rss_queue(server, OUR_IP, (uint16_t)(port * 31),
+							     (uint16_t)port, reta[r], workers[w]);
+				assert_int_equal(q, port % workers[w]);
+			}
+}
+
+static void frame_for_another_workers_port_goes_through_its_ring(void **state)
+{
+	static struct steer st0, st1;
+	struct net_iface other;
+	struct tcp_seg_out s = {.saddr = PEER_IP, .daddr = OUR_IP, .sport = 80, .dport = 10001,
+				.flags = TCP_F_ACK, .wscale = -1, .len = 5};
+	(void)state;
+
+	st0 = (struct steer){.mode = STEER_REDIRECT, .n_workers = 2, .self = 0};
+	st0.rings[0] = rte_ring_create("steer0", 64, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	st0.rings[1] = rte_ring_create("steer1", 64, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	st1 = st0;
+	st1.self = 1;
+	net_iface_init(&other, &port, 0, OUR_IP, 0xffffff00, 0);
+	ifc.steer = &st0;
+	other.steer = &st1;
+	net_arp_learn(&ifc, OUR_IP, &port.mac, 1);
+	assert_int_equal(net_tcp_tx(&ifc, &s, fill_pattern, NULL), 0);
+	net_tx_flush(&ifc);
+	net_rx(&ifc, 2, on_tcp, NULL); /* port 10001 is odd: worker 1's */
+	assert_int_equal(seen.calls, 0);
+	assert_int_equal(ifc.stats.steer_out, 1);
+	net_rx(&other, 2, on_tcp, NULL);
+	assert_int_equal(seen.calls, 1);
+	assert_int_equal(seen.seg.dport, 10001);
+	assert_int_equal(other.stats.steer_in, 1);
+
+	/* an ARP frame is seen by both workers */
+	struct rte_mbuf *m = arp_frame(RTE_ARP_OP_REPLY, PEER_IP + 7, OUR_IP);
+	assert_int_equal(rte_eth_tx_burst(port.port_id, 0, &m, 1), 1);
+	struct rte_ether_addr mac;
+	net_rx(&ifc, 3, on_tcp, NULL);
+	net_rx(&other, 3, on_tcp, NULL);
+	assert_int_equal(net_arp_lookup(&ifc, PEER_IP + 7, &mac), 0);
+	assert_int_equal(net_arp_lookup(&other, PEER_IP + 7, &mac), 0);
+	ifc.steer = NULL;
+	rte_ring_free(st0.rings[0]);
+	rte_ring_free(st0.rings[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +373,8 @@ int main(void)
 		T(corrupted_tcp_checksum_is_dropped_and_counted),
 		T(segment_for_another_address_is_not_ours),
 		T(icmp_echo_request_is_answered_with_valid_checksums),
+		T(near_zero_key_hashes_a_reply_to_its_destination_port),
+		T(frame_for_another_workers_port_goes_through_its_ring),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, setup_eal, NULL);

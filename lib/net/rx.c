@@ -5,9 +5,11 @@
 #include <rte_ethdev.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 #include <rte_tcp.h>
 
 #include "net/net.h"
+#include "net/steer.h"
 
 #define RX_BURST 32
 
@@ -135,6 +137,55 @@ static bool ipv4_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_u
 	}
 }
 
+/* Another worker owns the frame's destination port: hand it over. Returns
+ * true when m left this worker. */
+static bool steer_away(struct net_iface *ifc, struct rte_mbuf *m)
+{
+	const struct steer *st = ifc->steer;
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+
+	if (m->data_len < sizeof(*eth) + sizeof(*ip) + sizeof(struct rte_tcp_hdr) ||
+	    ip->next_proto_id != IPPROTO_TCP || (ip->version_ihl >> 4) != 4)
+		return false;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)((uint8_t *)ip + rte_ipv4_hdr_len(ip));
+	if ((uint8_t *)(th + 1) > rte_pktmbuf_mtod(m, uint8_t *) + m->data_len)
+		return false;
+	uint16_t owner = steer_owner(st, rte_be_to_cpu_16(th->dst_port));
+	if (owner == st->self)
+		return false;
+	if (rte_ring_enqueue(st->rings[owner], m) < 0) {
+		ifc->stats.steer_drop++;
+		rte_pktmbuf_free(m);
+	} else {
+		ifc->stats.steer_out++;
+	}
+	return true;
+}
+
+/* Every worker keeps its own ARP table: copies of ARP frames go to all. */
+static void share_arp(struct net_iface *ifc, struct rte_mbuf *m)
+{
+	const struct steer *st = ifc->steer;
+
+	for (uint16_t w = 0; w < st->n_workers; w++) {
+		if (w == st->self)
+			continue;
+		rte_mbuf_refcnt_update(m, 1);
+		if (rte_ring_enqueue(st->rings[w], m) < 0) {
+			rte_mbuf_refcnt_update(m, -1);
+			ifc->stats.steer_drop++;
+		}
+	}
+}
+
+static bool is_arp(struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	return m->data_len >= sizeof(*eth) &&
+	       eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+}
+
 static void frame_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_us,
 			net_tcp_rx_fn on_tcp, void *ctx)
 {
@@ -154,16 +205,35 @@ static void frame_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_
 		rte_pktmbuf_free(m);
 }
 
+/* Frames other workers passed to us: already ours, no steering. */
+static uint16_t steered_in(struct net_iface *ifc, uint64_t now_us, net_tcp_rx_fn on_tcp,
+			   void *ctx)
+{
+	struct rte_mbuf *pkts[RX_BURST];
+	unsigned n = rte_ring_dequeue_burst(ifc->steer->rings[ifc->steer->self], (void **)pkts,
+					    RX_BURST, NULL);
+
+	ifc->stats.steer_in += n;
+	for (unsigned i = 0; i < n; i++)
+		frame_input(ifc, pkts[i], now_us, on_tcp, ctx);
+	return (uint16_t)n;
+}
+
 uint16_t net_rx(struct net_iface *ifc, uint64_t now_us, net_tcp_rx_fn on_tcp, void *ctx)
 {
 	struct rte_mbuf *pkts[RX_BURST];
+	bool steering = ifc->steer && ifc->steer->n_workers > 1;
 	uint16_t n = rte_eth_rx_burst(ifc->port_id, ifc->queue_id, pkts, RX_BURST);
 
 	ifc->stats.rx_pkts += n;
 	for (uint16_t i = 0; i < n; i++) {
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		if (steering && is_arp(pkts[i]))
+			share_arp(ifc, pkts[i]);
+		else if (steering && steer_away(ifc, pkts[i]))
+			continue;
 		frame_input(ifc, pkts[i], now_us, on_tcp, ctx);
 	}
-	return n;
+	return steering ? (uint16_t)(n + steered_in(ifc, now_us, on_tcp, ctx)) : n;
 }
