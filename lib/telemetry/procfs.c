@@ -119,6 +119,24 @@ int procfs_sample(int pid, const char *cgroup_dir, struct proc_sample *out)
 	return 0;
 }
 
+/* The kernel keeps 15 characters of a program's name in comm: a longer name
+ * is matched on those and on the base name of argv[0]. */
+#define COMM_LEN 15
+
+static bool argv0_is(int pid, const char *name)
+{
+	char path[64], cmd[4096];
+	ssize_t n;
+	const char *base;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	n = read_small(path, cmd, sizeof(cmd));
+	if (n <= 0)
+		return false;
+	base = strrchr(cmd, '/'); /* cmdline is NUL-separated: strrchr stops at argv[0] */
+	return !strcmp(base ? base + 1 : cmd, name);
+}
+
 bool procfs_pid_is(int pid, const char *name)
 {
 	char path[64], comm[64];
@@ -130,7 +148,9 @@ bool procfs_pid_is(int pid, const char *name)
 		return false;
 	if (comm[n - 1] == '\n')
 		comm[n - 1] = '\0';
-	return !strcmp(comm, name);
+	if (strlen(name) <= COMM_LEN)
+		return !strcmp(comm, name);
+	return !strncmp(comm, name, COMM_LEN) && comm[COMM_LEN] == '\0' && argv0_is(pid, name);
 }
 
 int procfs_find_process(const char *name, int *pid)

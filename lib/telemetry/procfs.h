@@ -27,7 +27,8 @@ int procfs_sample(int pid, const char *cgroup_dir, struct proc_sample *out);
 /** Lowest pid whose comm is name. 0 or -ESRCH. */
 int procfs_find_process(const char *name, int *pid);
 
-/** Does pid still run a program called name? */
+/** Does pid still run a program called name? (comm; for names longer than
+ * the kernel's 15 characters, also the base name of argv[0]) */
 bool procfs_pid_is(int pid, const char *name);
 
 /** The cgroup directory of pid that accounts its memory: cgroup v2 (mount

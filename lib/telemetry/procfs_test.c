@@ -93,6 +93,9 @@ static void sampling_ourselves_sees_memory_threads_and_fds(void **state)
 		assert_true(pid > 0);
 	}
 	assert_int_equal(procfs_find_process("no-such-program-xyz", &pid), -ESRCH);
+	/* "telemetry-procfs" is longer than comm keeps: found through argv[0] */
+	assert_true(procfs_pid_is(getpid(), "telemetry-procfs"));
+	assert_false(procfs_pid_is(getpid(), "telemetry-procfsX"));
 }
 
 int main(void)
