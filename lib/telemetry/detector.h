@@ -37,7 +37,7 @@ void detector_note_requests(struct detector *d, double t, uint64_t total);
 void detector_note_load(struct detector *d, double t, bool active);
 
 /** Go's GC cycle counter (go_gc_duration_seconds_count): floors of heap
- * metrics span at least two GC periods and need min_gc_cycles. */
+ * metrics span at least 1.5 mean GC periods and need min_gc_cycles. */
 void detector_note_gc(struct detector *d, double t, double gc_count);
 
 /** Evaluate every metric at time now; returns the target verdict. */
