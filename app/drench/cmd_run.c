@@ -7,6 +7,7 @@
  * report are written.
  */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,7 +27,10 @@
 #include "plan-campaign.h"
 #include "plan-flags.h"
 #include "run-report.h"
+#include "report/metrics-server.h"
+#include "report/prom.h"
 #include "stats/hist.h"
+#include "stats/series.h"
 #include "worker.h"
 
 static volatile sig_atomic_t interrupted;
@@ -106,14 +110,59 @@ static double asked_rate(const struct client_phase *ph)
 	return (ph->from + ph->to) / 2;
 }
 
-/* The main lcore: a line per second until the worker finishes. */
-static void watch(struct worker *w, const struct plan *p, double t0)
+_Static_assert((int)CLIENT_CLASS_COUNT == (int)SERIES_N_CLASSES, "status classes in one order");
+
+/* One point of the time series: what happened between two snapshots. */
+static void add_point(struct series *s, double t, uint32_t phase, const struct run_snapshot *a,
+		      const struct run_snapshot *b)
+{
+	struct series_point pt = {.t = t, .phase = phase, .p50_us = NAN, .p99_us = NAN,
+				  .open_conns = b->open_conns};
+
+	pt.requests = b->client.requests - a->client.requests;
+	for (int c = 0; c < SERIES_N_CLASSES; c++)
+		pt.responses[c] = b->client.responses[c] - a->client.responses[c];
+	pt.err_connect = b->client.err_connect - a->client.err_connect;
+	pt.err_timeout = b->client.err_timeout - a->client.err_timeout;
+	pt.err_reset = b->client.err_reset - a->client.err_reset;
+	pt.err_parse = b->client.err_parse - a->client.err_parse;
+	pt.err_validation = b->client.err_validation - a->client.err_validation;
+	pt.retrans = (b->tcp.retrans_rto + b->tcp.retrans_fast + b->tcp.retrans_syn) -
+		     (a->tcp.retrans_rto + a->tcp.retrans_fast + a->tcp.retrans_syn);
+	series_add(s, &pt);
+}
+
+/* The live /metrics endpoint renders from the series, on this thread. */
+struct live {
+	struct metrics_server *server;
+	struct prom_text *text;
+	const struct series *series;
+	const char *phase;
+};
+
+static const char *render_live(void *ctx, size_t *len)
+{
+	struct live *l = ctx;
+
+	prom_text_reset(l->text);
+	report_prom_render_live(l->text, l->series, l->phase);
+	return prom_text_data(l->text, len);
+}
+
+/* The main lcore: a line per second and a point of the series until the
+ * worker finishes; it sleeps (or waits on /metrics) in between. */
+static void watch(struct worker *w, const struct plan *p, double t0, struct series *s,
+		  struct live *live)
 {
 	struct run_snapshot prev = {0}, cur;
 	double last = t0;
+	uint32_t ph = 0;
 
 	while (!w->finished) {
-		usleep(50 * 1000);
+		if (live->server)
+			metrics_server_poll(live->server, 50, render_live, live);
+		else
+			usleep(50 * 1000);
 		if (interrupted && !w->stop) {
 			fprintf(stderr, "\ndrench: interrupted, draining\n");
 			w->stop = true;
@@ -122,13 +171,18 @@ static void watch(struct worker *w, const struct plan *p, double t0)
 		if (now - last < 1.0)
 			continue;
 		take_snapshot(w, &cur);
-		uint32_t ph = w->phase < p->n_phases ? w->phase : p->n_phases - 1;
+		ph = w->phase < p->n_phases ? w->phase : p->n_phases - 1;
+		live->phase = p->phases[ph].name;
 		if (!p->quiet)
 			console_line(stdout, now - t0, p->phases[ph].name,
 				     asked_rate(&p->phases[ph].client), &prev, &cur, now - last);
+		add_point(s, now - t0, ph, &prev, &cur);
 		prev = cur;
 		last = now;
 	}
+	/* the drain's last responses close the series */
+	take_snapshot(w, &cur);
+	add_point(s, unix_now() - t0, ph, &prev, &cur);
 }
 
 static void merge_phase(struct phase_stats *s, const struct worker_phase_result *r,
@@ -191,7 +245,7 @@ static void collect(const struct worker *w, const struct plan *p, double t0,
 						  st.opackets, st.oerrors};
 }
 
-static int finish(struct worker *w, const struct plan *p, double t0)
+static int finish(struct worker *w, const struct plan *p, double t0, const struct series *s)
 {
 	struct run_outcome o = {0};
 	int rc;
@@ -201,7 +255,7 @@ static int finish(struct worker *w, const struct plan *p, double t0)
 		return DRENCH_EXIT_RUNTIME;
 	collect(w, p, t0, &o);
 	bool pass = run_outcome_print(stdout, p, &o);
-	if (run_report_write(p, &o) < 0) {
+	if (run_report_write(p, &o, s) < 0) {
 		fprintf(stderr, "drench run: cannot write %s/report.json\n", p->output);
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {
@@ -210,6 +264,29 @@ static int finish(struct worker *w, const struct plan *p, double t0)
 	}
 	free(o.phases);
 	return rc;
+}
+
+static int start_live(const struct plan *p, struct live *l)
+{
+	if (!p->metrics_listen)
+		return 0;
+	l->server = metrics_server_create(p->metrics_listen);
+	l->text = prom_text_new();
+	if (!l->server || !l->text) {
+		fprintf(stderr, "drench run: cannot serve metrics on %s: %s\n", p->metrics_listen,
+			strerror(errno));
+		return -1;
+	}
+	printf("drench: live metrics on http://%s/metrics\n", p->metrics_listen);
+	return 0;
+}
+
+static void stop_live(struct live *l)
+{
+	if (l->server)
+		metrics_server_free(l->server);
+	if (l->text)
+		prom_text_free(l->text);
 }
 
 static int launch(struct worker *w, const struct plan *p)
@@ -222,11 +299,23 @@ static int launch(struct worker *w, const struct plan *p)
 		return DRENCH_EXIT_USAGE;
 	}
 	w->lcore_id = lcore;
-	if (rte_eal_remote_launch(worker_main, w, lcore) < 0)
+	struct series *s = series_create(4096);
+	struct live live = {.series = s, .phase = p->phases[0].name};
+	if (!s || start_live(p, &live) < 0) {
+		series_free(s);
+		return DRENCH_EXIT_USAGE;
+	}
+	if (rte_eal_remote_launch(worker_main, w, lcore) < 0) {
+		stop_live(&live);
+		series_free(s);
 		return DRENCH_EXIT_RUNTIME;
-	watch(w, p, t0);
+	}
+	watch(w, p, t0, s, &live);
 	rte_eal_wait_lcore(lcore);
-	return finish(w, p, t0);
+	int rc = finish(w, p, t0, s);
+	stop_live(&live);
+	series_free(s);
+	return rc;
 }
 
 static void print_start(const struct net_port *port, const struct plan *p)

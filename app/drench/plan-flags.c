@@ -87,6 +87,8 @@ int plan_from_flags(const struct run_opts *o, struct plan *p)
 	p->drain_us = o->drain_us;
 	p->output = o->output;
 	p->quiet = o->quiet;
+	p->formats = o->formats;
+	p->metrics_listen = o->metrics_listen;
 	if (plan_target(p, o) < 0)
 		return -EINVAL;
 	plan_phase(p, o);

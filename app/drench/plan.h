@@ -46,6 +46,8 @@ struct plan {
 	const struct campaign_expect *expect; /* whole campaign; NULL: none */
 	/* output */
 	const char *output;
+	unsigned formats;           /* CAMPAIGN_FORMAT_* bits */
+	const char *metrics_listen; /* NULL: no live endpoint */
 	bool quiet;
 };
 

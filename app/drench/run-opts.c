@@ -25,6 +25,8 @@ static void usage(FILE *f)
 		"  --mtu N             port MTU (1500)\n"
 		"  --output DIR        where report.json goes (drench-out)\n"
 		"  --quiet             no line per second\n"
+		"  --format LIST       extra outputs: html,prometheus,csv (report.json always)\n"
+		"  --metrics-listen A  live Prometheus metrics on http://A/metrics (127.0.0.1:9464)\n"
 		"  --set KEY=VALUE     campaign override, e.g. --set phases.*.duration=3s\n");
 }
 
@@ -90,6 +92,26 @@ static int parse_local_ip(struct run_opts *o, char *arg)
 	return 0;
 }
 
+/* html,prometheus,csv -> CAMPAIGN_FORMAT_* bits */
+static int parse_formats(struct run_opts *o, char *arg)
+{
+	static const char *const names[] = {"json", "html", "prometheus", "csv"};
+
+	for (char *save = NULL, *tok = strtok_r(arg, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		unsigned i = 0;
+		while (i < 4 && strcmp(tok, names[i]))
+			i++;
+		if (i == 4) {
+			fprintf(stderr, "drench run: --format: '%s' is not one of json, html, "
+					"prometheus, csv\n", tok);
+			return -EINVAL;
+		}
+		o->formats |= 1u << i;
+	}
+	return 0;
+}
+
 static void set_defaults(struct run_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -108,7 +130,8 @@ static int apply(struct run_opts *o, int opt, char *arg)
 {
 	uint32_t v;
 
-	o->given |= (opt == 'o' || opt == 'q' || opt == 's' || opt == 'h') ? RUN_OPT_OUTPUT
+	o->given |= (opt == 'o' || opt == 'q' || opt == 's' || opt == 'h' || opt == 'F' ||
+		     opt == 'M') ? RUN_OPT_OUTPUT
 									  : RUN_OPT_FLAG_FORM_ONLY;
 	switch (opt) {
 	case 's':
@@ -124,6 +147,8 @@ static int apply(struct run_opts *o, int opt, char *arg)
 	case 'o': o->output = arg; return 0;
 	case 'g': o->gateway = arg; return 0;
 	case 'q': o->quiet = 1; return 0;
+	case 'M': o->metrics_listen = arg; return 0;
+	case 'F': return parse_formats(o, arg);
 	case 'i': return parse_local_ip(o, arg);
 	case 'c': return parse_u32("connections", arg, 1, 4000000, &o->connections);
 	case 't': return parse_time("duration", arg, &o->duration_us);
@@ -148,8 +173,9 @@ static int campaign_form(struct run_opts *o, int n_args, char **args)
 		return -EINVAL;
 	}
 	if (o->given & RUN_OPT_FLAG_FORM_ONLY) {
-		fprintf(stderr, "drench run: with a campaign file, only --set, --output and --quiet "
-				"apply; write the rest in the campaign or use --set\n");
+		fprintf(stderr, "drench run: with a campaign file, only --set, --output, --quiet, "
+				"--format and --metrics-listen apply; write the rest in the "
+				"campaign or use --set\n");
 		return -EINVAL;
 	}
 	o->campaign = args[0];
@@ -174,6 +200,8 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 		{"mtu", required_argument, NULL, 'm'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"set", required_argument, NULL, 's'},
+		{"format", required_argument, NULL, 'F'},
+		{"metrics-listen", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};

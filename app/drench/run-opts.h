@@ -19,6 +19,8 @@ struct run_opts {
 	uint32_t requests_per_conn;
 	uint16_t mtu;
 	int quiet;
+	unsigned formats;           /* CAMPAIGN_FORMAT_* bits from --format */
+	const char *metrics_listen; /* --metrics-listen */
 	/* campaign form: `drench run CAMPAIGN.yaml [--set key=value ...]` */
 	const char *campaign;
 	const char *overrides[64];

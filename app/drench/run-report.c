@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 
 #include "expect.h"
+#include "report/csv.h"
+#include "report/html.h"
+#include "report/prom.h"
 #include "report/report.h"
 #include "run-report.h"
 #include "stats/hist.h"
@@ -122,7 +125,28 @@ static bool gate(json_t *obj, const struct campaign_expect *e, const struct phas
 	return n == 0;
 }
 
-int run_report_write(const struct plan *p, const struct run_outcome *o)
+/* report.html, metrics.prom, series.csv, as the plan asks */
+static int write_formats(const struct plan *p, const json_t *rep, const struct series *s)
+{
+	char path[PATH_MAX];
+	int rc = 0;
+
+	if (p->formats & CAMPAIGN_FORMAT_HTML) {
+		snprintf(path, sizeof(path), "%s/report.html", p->output);
+		rc = rc ? rc : report_html_write(path, rep, s);
+	}
+	if (p->formats & CAMPAIGN_FORMAT_PROM) {
+		snprintf(path, sizeof(path), "%s/metrics.prom", p->output);
+		rc = rc ? rc : report_prom_write(path, rep);
+	}
+	if ((p->formats & CAMPAIGN_FORMAT_CSV) && s) {
+		snprintf(path, sizeof(path), "%s/series.csv", p->output);
+		rc = rc ? rc : report_csv_write(path, s);
+	}
+	return rc;
+}
+
+int run_report_write(const struct plan *p, const struct run_outcome *o, const struct series *s)
 {
 	char path[PATH_MAX];
 	json_t *rep = report_new();
@@ -150,6 +174,8 @@ int run_report_write(const struct plan *p, const struct run_outcome *o)
 	report_set_verdict(rep, pass);
 	snprintf(path, sizeof(path), "%s/report.json", p->output);
 	rc = report_write(rep, path);
+	if (rc == 0)
+		rc = write_formats(p, rep, s);
 	json_decref(rep);
 	return rc;
 }

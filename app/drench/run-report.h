@@ -24,5 +24,8 @@ struct run_outcome {
 /** Print each phase and the total with their gates; true when all pass. */
 bool run_outcome_print(FILE *f, const struct plan *p, const struct run_outcome *o);
 
-/** Write DIR/report.json; 0 or a negative errno. */
-int run_report_write(const struct plan *p, const struct run_outcome *o);
+struct series;
+
+/** Write DIR/report.json and the other formats the plan asks for (from the
+ * time series s, which may be NULL); 0 or a negative errno. */
+int run_report_write(const struct plan *p, const struct run_outcome *o, const struct series *s);

@@ -197,6 +197,7 @@ enum campaign_format {
 struct campaign_output {
 	const char *folder; /* default "results" */
 	unsigned formats;   /* enum campaign_format bits; JSON always set */
+	const char *metrics_listen; /* live Prometheus endpoint "ADDR:PORT"; NULL: none */
 };
 
 struct campaign {

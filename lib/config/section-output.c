@@ -3,7 +3,7 @@
 #include "config/campaign-internal.h"
 #include "config/config-errors.h"
 
-static const char *const output_keys[] = {"folder", "formats", NULL};
+static const char *const output_keys[] = {"folder", "formats", "metrics_listen", NULL};
 /* in enum campaign_format bit order */
 static const char *const format_names[] = {"json", "html", "prometheus", "csv", NULL};
 
@@ -16,6 +16,9 @@ void section_output(struct section_ctx *s, const struct yaml_node *n)
 	o->formats = CAMPAIGN_FORMAT_JSON;
 	if (n && cfg_mapping_strict(n, s->e, output_keys)) {
 		cfg_get_string(yaml_map_get(n, "folder"), s->e, &folder);
+		const char *listen = NULL;
+		if (cfg_get_string(yaml_map_get(n, "metrics_listen"), s->e, &listen) > 0)
+			o->metrics_listen = section_strdup(s, listen);
 		const struct yaml_node *fl = yaml_map_get(n, "formats");
 		bool one = fl && fl->kind == YAML_KIND_SCALAR;
 		if (fl && !one && !cfg_expect_kind(fl, s->e, YAML_KIND_SEQUENCE))

@@ -29,4 +29,10 @@ run_example smoke pass 'phases.*.duration=3s'
 run_example steps ran 'phases.*.steps.hold=1s' 'phases.*.steps.pause=1s' 'phases.*.steps.to=30'
 run_example connection-rate ran 'phases.*.duration=2s'
 run_example open-loop-latency ran 'phases.*.duration=2s' 'phases.*.rate=2k'
+# it asks for html and prometheus besides json
+for f in report.html metrics.prom; do
+	[ -s "$WORK/open-loop-latency/$f" ] || fail "open-loop-latency: no $f"
+done
+grep -q 'drench_requests_total{phase="steady"}' "$WORK/open-loop-latency/metrics.prom" ||
+	fail "metrics.prom lacks the steady phase"
 echo PASS
