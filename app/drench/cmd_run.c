@@ -31,6 +31,7 @@
 #include "report/prom.h"
 #include "stats/hist.h"
 #include "stats/series.h"
+#include "run-workers.h"
 #include "worker.h"
 
 static volatile sig_atomic_t interrupted;
@@ -52,13 +53,21 @@ static double unix_now(void)
 static int eal_start(const struct plan *p)
 {
 	bool vdev = strcmp(net_port_eal_flag(p->dev), "--vdev") == 0;
-	/* with a vdev, keep the EAL away from the host's PCI NICs */
-	char *args[] = {
-		"drench", "-l", (char *)p->lcores, "--in-memory", "--log-level=lib.eal:error",
-		(char *)net_port_eal_flag(p->dev), (char *)p->dev, vdev ? "--no-pci" : NULL, NULL,
-	};
-	int n = vdev ? 8 : 7;
+	/* "0,1-2" is an lcore list; "0@0,1@1,2@1" maps lcores to CPUs */
+	bool mapped = strchr(p->lcores, '@') != NULL;
+	char *args[16];
+	int n = 0;
 
+	args[n++] = "drench";
+	args[n++] = mapped ? "--lcores" : "-l";
+	args[n++] = (char *)p->lcores;
+	args[n++] = "--in-memory";
+	args[n++] = "--log-level=lib.eal:error";
+	args[n++] = (char *)net_port_eal_flag(p->dev);
+	args[n++] = (char *)p->dev;
+	if (vdev) /* keep the EAL away from the host's PCI NICs */
+		args[n++] = "--no-pci";
+	args[n] = NULL;
 	if (rte_eal_init(n, args) < 0) {
 		fprintf(stderr, "drench run: EAL init failed: %s\n", rte_strerror(rte_errno));
 		return -1;
@@ -66,42 +75,7 @@ static int eal_start(const struct plan *p)
 	return 0;
 }
 
-static struct client *make_client(const struct plan *p, struct worker *w)
-{
-	struct tcp_params tp;
-	struct client_conf cc = {
-		.daddr = p->daddr,
-		.dport = p->dport,
-		.tpls = p->tpls,
-		.n_tpls = p->n_tpls,
-		.max_pipeline = p->max_pipeline,
-		.request_timeout_us = p->request_timeout_us,
-		.rate_max_conns = p->rate_max_conns,
-		.seed = 0x64726e63u ^ w->lcore_id,
-		.lcore = w->lcore_id,
-	};
 
-	tcp_params_default(&tp);
-	tp.local_addr = p->local_ip;
-	tp.mss = (uint16_t)(p->mtu - 40);
-	tp.port_min = 10000;
-	tp.port_max = 65535;
-	/* every local port: connections in TIME_WAIT hold theirs */
-	tp.max_conns = tp.port_max - tp.port_min + 1;
-	if (p->max_conns > tp.max_conns) {
-		fprintf(stderr, "drench run: %u connections exceed the %u local ports of one IP\n",
-			p->max_conns, tp.max_conns);
-		return NULL;
-	}
-	return client_create(&cc, &tp, worker_tx, w);
-}
-
-static void take_snapshot(const struct worker *w, struct run_snapshot *s)
-{
-	s->client = *client_counters(w->client);
-	s->tcp = *tcp_stack_stats(client_tcp(w->client));
-	s->open_conns = client_open_conns(w->client);
-}
 
 static double asked_rate(const struct client_phase *ph)
 {
@@ -151,27 +125,28 @@ static const char *render_live(void *ctx, size_t *len)
 
 /* The main lcore: a line per second and a point of the series until the
  * worker finishes; it sleeps (or waits on /metrics) in between. */
-static void watch(struct worker *w, const struct plan *p, double t0, struct series *s,
+static void watch(struct run_workers *rw, const struct plan *p, double t0, struct series *s,
 		  struct live *live)
 {
 	struct run_snapshot prev = {0}, cur;
 	double last = t0;
 	uint32_t ph = 0;
 
-	while (!w->finished) {
+	while (!run_workers_finished(rw)) {
 		if (live->server)
 			metrics_server_poll(live->server, 50, render_live, live);
 		else
 			usleep(50 * 1000);
-		if (interrupted && !w->stop) {
+		if (interrupted && !run_workers_stopped(rw)) {
 			fprintf(stderr, "\ndrench: interrupted, draining\n");
-			w->stop = true;
+			run_workers_stop(rw);
 		}
 		double now = unix_now();
 		if (now - last < 1.0)
 			continue;
-		take_snapshot(w, &cur);
-		ph = w->phase < p->n_phases ? w->phase : p->n_phases - 1;
+		run_workers_snapshot(rw, &cur);
+		ph = run_workers_phase(rw);
+		ph = ph < p->n_phases ? ph : p->n_phases - 1;
 		live->phase = p->phases[ph].name;
 		if (!p->quiet)
 			console_line(stdout, now - t0, p->phases[ph].name,
@@ -181,7 +156,7 @@ static void watch(struct worker *w, const struct plan *p, double t0, struct seri
 		last = now;
 	}
 	/* the drain's last responses close the series */
-	take_snapshot(w, &cur);
+	run_workers_snapshot(rw, &cur);
 	add_point(s, unix_now() - t0, ph, &prev, &cur);
 }
 
@@ -215,10 +190,46 @@ static void finish_stats(struct phase_stats *s)
 	s->rps = s->seconds > 0 ? (double)counters_responses(&s->c) / s->seconds : 0;
 }
 
-static void collect(const struct worker *w, const struct plan *p, double t0,
+static void collect_phase(struct phase_stats *s, const struct run_workers *rw, uint32_t i,
+			  double t0)
+{
+	hist_init(&s->lat);
+	hist_init(&s->lat_uncorrected);
+	for (uint16_t k = 0; k < rw->n; k++)
+		merge_phase(s, &rw->w[k].results[i], t0, rw->w[k].start_us);
+	finish_stats(s);
+}
+
+static void collect_port(struct run_outcome *o, const struct run_workers *rw)
+{
+	struct rte_eth_stats st;
+
+	for (uint16_t k = 0; k < rw->n; k++) {
+		const uint64_t *a = (const uint64_t *)&rw->w[k].ifc.stats;
+		uint64_t *sum = (uint64_t *)&o->net;
+		for (size_t f = 0; f < sizeof(o->net) / sizeof(uint64_t); f++)
+			sum[f] += a[f];
+	}
+	o->steering = steer_mode_name(rw->mode);
+	o->n_workers = rw->n;
+	for (uint16_t k = 0; k < rw->n && k < 64; k++) {
+		const struct worker *w = &rw->w[k];
+		const struct client_counters *c = client_counters(w->client);
+		o->workers[k] = (struct run_worker_stats){
+			.lcore = w->lcore_id, .requests = c->requests,
+			.responses = counters_responses(c), .rx_pkts = w->ifc.stats.rx_pkts,
+			.steer_in = w->ifc.stats.steer_in, .steer_out = w->ifc.stats.steer_out,
+			.steer_drop = w->ifc.stats.steer_drop};
+	}
+	if (rte_eth_stats_get(rw->w[0].ifc.port_id, &st) == 0)
+		o->port = (struct run_port_stats){st.ipackets, st.imissed, st.ierrors, st.rx_nombuf,
+						  st.opackets, st.oerrors};
+}
+
+static void collect(const struct run_workers *rw, const struct plan *p, double t0,
 		    struct run_outcome *o)
 {
-	uint32_t ran = w->phase + 1;
+	uint32_t ran = run_workers_phase(rw) + 1;
 
 	o->n_phases = ran < p->n_phases ? ran : p->n_phases;
 	hist_init(&o->total.lat);
@@ -227,25 +238,19 @@ static void collect(const struct worker *w, const struct plan *p, double t0,
 	o->total.start = t0;
 	for (uint32_t i = 0; i < o->n_phases; i++) {
 		struct phase_stats *s = &o->phases[i];
-		hist_init(&s->lat);
-		hist_init(&s->lat_uncorrected);
 		s->name = p->phases[i].name;
 		s->requested_rate = asked_rate(&p->phases[i].client);
-		merge_phase(s, &w->results[i], t0, w->start_us);
-		finish_stats(s);
+		collect_phase(s, rw, i, t0);
 		add_to_total(&o->total, s);
 	}
 	finish_stats(&o->total);
-	o->mem_per_conn = tcp_stack_mem_per_conn(client_tcp(w->client));
-	o->interrupted = w->stop;
-	o->net = w->ifc.stats;
-	struct rte_eth_stats st;
-	if (rte_eth_stats_get(w->ifc.port_id, &st) == 0)
-		o->port = (struct run_port_stats){st.ipackets, st.imissed, st.ierrors, st.rx_nombuf,
-						  st.opackets, st.oerrors};
+	o->mem_per_conn = tcp_stack_mem_per_conn(client_tcp(rw->w[0].client));
+	o->interrupted = run_workers_stopped(rw);
+	collect_port(o, rw);
 }
 
-static int finish(struct worker *w, const struct plan *p, double t0, const struct series *s)
+static int finish(struct run_workers *rw, const struct plan *p, double t0,
+		  const struct series *s)
 {
 	struct run_outcome o = {0};
 	int rc;
@@ -253,7 +258,7 @@ static int finish(struct worker *w, const struct plan *p, double t0, const struc
 	o.phases = calloc(p->n_phases, sizeof(*o.phases));
 	if (!o.phases)
 		return DRENCH_EXIT_RUNTIME;
-	collect(w, p, t0, &o);
+	collect(rw, p, t0, &o);
 	bool pass = run_outcome_print(stdout, p, &o);
 	if (run_report_write(p, &o, s) < 0) {
 		fprintf(stderr, "drench run: cannot write %s/report.json\n", p->output);
@@ -289,30 +294,27 @@ static void stop_live(struct live *l)
 		prom_text_free(l->text);
 }
 
-static int launch(struct worker *w, const struct plan *p)
+static int launch(struct run_workers *rw, const struct plan *p)
 {
-	unsigned lcore = rte_get_next_lcore(rte_lcore_id(), 1, 0);
 	double t0 = unix_now();
-
-	if (lcore >= RTE_MAX_LCORE) {
-		fprintf(stderr, "drench run: the lcore list needs a worker lcore besides the main one\n");
-		return DRENCH_EXIT_USAGE;
-	}
-	w->lcore_id = lcore;
 	struct series *s = series_create(4096);
 	struct live live = {.series = s, .phase = p->phases[0].name};
+	int rc;
+
 	if (!s || start_live(p, &live) < 0) {
 		series_free(s);
 		return DRENCH_EXIT_USAGE;
 	}
-	if (rte_eal_remote_launch(worker_main, w, lcore) < 0) {
-		stop_live(&live);
-		series_free(s);
-		return DRENCH_EXIT_RUNTIME;
+	if (run_workers_launch(rw) < 0) {
+		run_workers_stop(rw);
+		rc = DRENCH_EXIT_RUNTIME;
+	} else {
+		watch(rw, p, t0, s, &live);
+		rc = 0;
 	}
-	watch(w, p, t0, s, &live);
-	rte_eal_wait_lcore(lcore);
-	int rc = finish(w, p, t0, s);
+	run_workers_wait(rw);
+	if (rc == 0)
+		rc = finish(rw, p, t0, s);
 	stop_live(&live);
 	series_free(s);
 	return rc;
@@ -330,30 +332,22 @@ static void print_start(const struct net_port *port, const struct plan *p)
 
 static int run_on_port(const struct plan *p, struct net_port *port)
 {
-	static struct worker w;
-	static struct client_phase phases[PLAN_MAX_PHASES];
+	static struct run_workers rw;
 	int rc;
 
-	net_iface_init(&w.ifc, port, 0, p->local_ip, p->netmask, p->gateway);
-	plan_client_phases(p, phases);
-	w.phases = phases;
-	w.n_phases = p->n_phases;
-	w.drain_us = p->drain_us;
-	w.results = calloc(p->n_phases, sizeof(*w.results));
-	w.client = w.results ? make_client(p, &w) : NULL;
-	if (!w.client) {
-		free(w.results);
+	if (run_workers_setup(&rw, p, port) < 0) {
+		run_workers_free(&rw);
 		return DRENCH_EXIT_USAGE;
 	}
 	print_start(port, p);
-	if (worker_resolve(&w, p->daddr, 5 * 1000 * 1000) < 0) {
+	run_workers_steer(&rw, port);
+	if (run_workers_resolve(&rw, p->daddr) < 0) {
 		fprintf(stderr, "drench run: no ARP answer from the target or its gateway\n");
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {
-		rc = launch(&w, p);
+		rc = launch(&rw, p);
 	}
-	client_destroy(w.client);
-	free(w.results);
+	run_workers_free(&rw);
 	return rc;
 }
 
@@ -367,7 +361,7 @@ static int execute(const struct plan *p)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	struct net_port_conf pc = {
-		.dev = p->dev, .n_queues = 1, .rx_desc = 4096, .tx_desc = 1024,
+		.dev = p->dev, .n_queues = run_workers_count(), .rx_desc = 4096, .tx_desc = 1024,
 		.mtu = p->mtu, .n_mbufs = 16383,
 	};
 	if (net_port_open(&pc, &port) < 0) {

@@ -25,22 +25,38 @@ static void error_at(struct config_errors *e, const struct campaign_where *w, co
 	config_error_add(e, w->file, w->line, w->col, w->path, NULL, fmt, what);
 }
 
+/* The EAL lcore list: the telemetry (main) lcore first, then the workers.
+ * Without a telemetry lcore, the lowest CPU that is not a worker. */
+static void plan_lcores(struct plan *p, const struct campaign_rig *r)
+{
+	unsigned main_lcore = 0;
+	size_t used;
+
+	if (r->telemetry_lcore >= 0) {
+		main_lcore = (unsigned)r->telemetry_lcore;
+	} else {
+		for (bool busy = true; busy; main_lcore += busy) {
+			busy = false;
+			for (size_t i = 0; i < r->n_worker_lcores; i++)
+				busy |= r->worker_lcores[i] == main_lcore;
+		}
+	}
+	used = (size_t)snprintf(p->lcores, sizeof(p->lcores), "%u", main_lcore);
+	for (size_t i = 0; i < r->n_worker_lcores && used < sizeof(p->lcores); i++)
+		used += (size_t)snprintf(p->lcores + used, sizeof(p->lcores) - used, ",%u",
+					 r->worker_lcores[i]);
+}
+
 static void plan_rig(struct plan *p, const struct campaign *c, struct config_errors *e)
 {
 	const struct campaign_rig *r = &c->rig;
 
 	if (r->n_ports != 1)
 		error_at(e, &r->where, "%s: one port per run for now", "rig.ports");
-	if (r->n_worker_lcores != 1)
-		error_at(e, &r->where, "%s: one worker lcore per run for now (multi-queue steering "
-				       "is not built yet)", "rig.lcores.workers");
 	if (r->n_ports == 0 || r->n_worker_lcores == 0 || r->n_local_ips == 0)
 		return;
 	p->dev = r->ports[0].name;
-	unsigned worker = r->worker_lcores[0];
-	unsigned main_lcore = r->telemetry_lcore >= 0 ? (unsigned)r->telemetry_lcore
-						      : (worker == 0 ? 1 : 0);
-	snprintf(p->lcores, sizeof(p->lcores), "%u,%u", main_lcore, worker);
+	plan_lcores(p, r);
 	p->local_ip = ntohl(r->local_ips[0].first.s_addr);
 	/* with a gateway every target is reached through it */
 	p->gateway = r->has_gateway ? ntohl(r->gateway.s_addr) : 0;

@@ -95,6 +95,23 @@ static void add_details(json_t *phase, const struct phase_stats *s)
 		"drop_bad_seq", (json_int_t)t->drop_bad_seq));
 }
 
+/* Per-worker counts (they add up to the totals) and how replies were steered. */
+static void add_workers(json_t *rep, const struct run_outcome *o)
+{
+	json_t *arr = json_array();
+
+	for (uint16_t i = 0; i < o->n_workers; i++) {
+		const struct run_worker_stats *w = &o->workers[i];
+		json_array_append_new(arr, json_pack("{sI sI sI sI sI sI sI}",
+			"lcore", (json_int_t)w->lcore, "requests", (json_int_t)w->requests,
+			"responses", (json_int_t)w->responses, "rx_packets", (json_int_t)w->rx_pkts,
+			"steered_in", (json_int_t)w->steer_in, "steered_out", (json_int_t)w->steer_out,
+			"steer_drops", (json_int_t)w->steer_drop));
+	}
+	json_object_set_new(rep, "workers", arr);
+	json_object_set_new(rep, "steering", json_string(o->steering ? o->steering : "none"));
+}
+
 static void add_port(json_t *rep, const struct run_outcome *o)
 {
 	const struct net_stats *n = &o->net;
@@ -171,6 +188,7 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 	json_object_set_new(rep, "interrupted", json_boolean(o->interrupted));
 	json_object_set_new(rep, "bytes_per_connection", json_integer((json_int_t)o->mem_per_conn));
 	add_port(rep, o);
+	add_workers(rep, o);
 	report_set_verdict(rep, pass);
 	snprintf(path, sizeof(path), "%s/report.json", p->output);
 	rc = report_write(rep, path);

@@ -19,6 +19,12 @@ struct run_outcome {
 	struct run_port_stats { /* the NIC's own view (rte_eth_stats) */
 		uint64_t ipackets, imissed, ierrors, rx_nombuf, opackets, oerrors;
 	} port;
+	const char *steering;        /* the mode chosen at start */
+	uint16_t n_workers;
+	struct run_worker_stats {    /* each worker's share of the run */
+		unsigned lcore;
+		uint64_t requests, responses, rx_pkts, steer_in, steer_out, steer_drop;
+	} workers[64];
 };
 
 /** Print each phase and the total with their gates; true when all pass. */

@@ -175,6 +175,8 @@ static void share_arp(struct net_iface *ifc, struct rte_mbuf *m)
 		if (rte_ring_enqueue(st->rings[w], m) < 0) {
 			rte_mbuf_refcnt_update(m, -1);
 			ifc->stats.steer_drop++;
+		} else {
+			ifc->stats.steer_out++;
 		}
 	}
 }

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_ring.h>
+
+#include "net/net.h"
+#include "phase-stats.h"
+#include "run-workers.h"
+
+#define PORT_MIN 10000
+#define PORT_MAX 65535
+#define STEER_RING_SIZE 4096
+
+uint16_t run_workers_count(void)
+{
+	return (uint16_t)(rte_lcore_count() - 1);
+}
+
+/* A worker's share of a level: the total split evenly, the remainder to the
+ * first workers, so that the shares add up to the total. */
+static double share(double total, uint16_t n, uint16_t i, bool whole)
+{
+	if (!whole)
+		return total / n;
+	double base = floor(total / n);
+	return base + ((double)i < total - base * n ? 1 : 0);
+}
+
+static void split_phases(struct run_workers *rw, const struct plan *p)
+{
+	struct client_phase *all = rw->phases;
+
+	for (uint16_t i = 0; i < rw->n; i++) {
+		struct client_phase *mine = &all[(size_t)i * p->n_phases];
+		plan_client_phases(p, mine);
+		for (uint32_t k = 0; k < p->n_phases; k++) {
+			bool whole = mine[k].model == CLIENT_CLOSED;
+			mine[k].from = share(mine[k].from, rw->n, i, whole);
+			mine[k].to = share(mine[k].to, rw->n, i, whole);
+			if (mine[k].max_conns)
+				mine[k].max_conns = (uint32_t)ceil((double)mine[k].max_conns / rw->n);
+		}
+	}
+}
+
+static struct client *make_client(const struct plan *p, struct worker *w, uint16_t i,
+				  uint16_t n)
+{
+	struct tcp_params tp;
+	struct client_conf cc = {
+		.daddr = p->daddr,
+		.dport = p->dport,
+		.tpls = p->tpls,
+		.n_tpls = p->n_tpls,
+		.max_pipeline = p->max_pipeline,
+		.request_timeout_us = p->request_timeout_us,
+		.rate_max_conns = (p->rate_max_conns + n - 1) / n,
+		.seed = 0x64726e63u ^ w->lcore_id,
+		.lcore = w->lcore_id,
+	};
+
+	tcp_params_default(&tp);
+	tp.local_addr = p->local_ip;
+	tp.mss = (uint16_t)(p->mtu - 40);
+	tp.port_min = PORT_MIN;
+	tp.port_max = PORT_MAX;
+	/* this worker's ports: port % n == i (lib/net/steer.h) */
+	tp.port_step = n;
+	tp.port_offset = (uint16_t)((i + n - PORT_MIN % n) % n);
+	/* every one of its ports: connections in TIME_WAIT hold theirs */
+	tp.max_conns = (PORT_MAX - PORT_MIN + 1) / n;
+	if (p->max_conns > tp.max_conns * n) {
+		fprintf(stderr, "drench run: %u connections exceed the %u local ports of one IP\n",
+			p->max_conns, tp.max_conns * n);
+		return NULL;
+	}
+	return client_create(&cc, &tp, worker_tx, w);
+}
+
+static int make_rings(struct run_workers *rw)
+{
+	char name[RTE_RING_NAMESIZE];
+
+	for (uint16_t i = 0; i < rw->n && rw->n > 1; i++) {
+		snprintf(name, sizeof(name), "drench_steer%u", i);
+		rw->rings[i] = rte_ring_create(name, STEER_RING_SIZE, rte_socket_id(),
+					       RING_F_SC_DEQ);
+		if (!rw->rings[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int setup_one(struct run_workers *rw, const struct plan *p, const struct net_port *port,
+		     uint16_t i, unsigned lcore)
+{
+	struct worker *w = &rw->w[i];
+
+	w->lcore_id = lcore;
+	net_iface_init(&w->ifc, port, i, p->local_ip, p->netmask, p->gateway);
+	rw->steer[i] = (struct steer){.mode = rw->mode, .n_workers = rw->n, .self = i};
+	memcpy(rw->steer[i].rings, rw->rings, sizeof(rw->rings));
+	w->ifc.steer = &rw->steer[i];
+	w->phases = &rw->phases[(size_t)i * p->n_phases];
+	w->n_phases = p->n_phases;
+	w->drain_us = p->drain_us;
+	w->results = calloc(p->n_phases, sizeof(*w->results));
+	w->client = w->results ? make_client(p, w, i, rw->n) : NULL;
+	return w->client ? 0 : -EINVAL;
+}
+
+int run_workers_setup(struct run_workers *rw, const struct plan *p, const struct net_port *port)
+{
+	unsigned lcore = rte_get_next_lcore(-1, 1, 0);
+
+	memset(rw, 0, sizeof(*rw));
+	rw->n = run_workers_count();
+	if (rw->n == 0 || rw->n > STEER_MAX_WORKERS) {
+		fprintf(stderr, "drench run: the lcore list needs 1 to %d worker lcores besides "
+				"the main one\n", STEER_MAX_WORKERS);
+		return -EINVAL;
+	}
+	rw->w = calloc(rw->n, sizeof(*rw->w));
+	rw->steer = calloc(rw->n, sizeof(*rw->steer));
+	rw->phases = calloc((size_t)rw->n * p->n_phases, sizeof(*rw->phases));
+	if (!rw->w || !rw->steer || !rw->phases || make_rings(rw) < 0)
+		return -ENOMEM;
+	split_phases(rw, p);
+	for (uint16_t i = 0; i < rw->n; i++, lcore = rte_get_next_lcore(lcore, 1, 0))
+		if (setup_one(rw, p, port, i, lcore) < 0)
+			return -EINVAL;
+	return 0;
+}
+
+void run_workers_steer(struct run_workers *rw, const struct net_port *port)
+{
+	uint16_t reta = 0;
+
+	if (rw->n == 1)
+		rw->mode = STEER_SINGLE;
+	else if (steer_rss_program(port->port_id, rw->n, &reta) == 0)
+		rw->mode = STEER_RSS;
+	else
+		rw->mode = STEER_REDIRECT;
+	for (uint16_t i = 0; i < rw->n && rw->steer; i++)
+		rw->steer[i].mode = rw->mode;
+	printf("drench: %u worker(s), steering: %s", rw->n, steer_mode_name(rw->mode));
+	if (rw->mode == STEER_RSS)
+		printf(" over a RETA of %u", reta);
+	printf("\n");
+}
+
+void run_workers_free(struct run_workers *rw)
+{
+	for (uint16_t i = 0; rw->w && i < rw->n; i++) {
+		client_destroy(rw->w[i].client);
+		free(rw->w[i].results);
+	}
+	for (uint16_t i = 0; i < STEER_MAX_WORKERS; i++)
+		rte_ring_free(rw->rings[i]);
+	free(rw->w);
+	free(rw->steer);
+	free(rw->phases);
+	memset(rw, 0, sizeof(*rw));
+}
+
+static void ignore_tcp(void *ctx, const struct tcp_seg *seg)
+{
+	(void)ctx;
+	(void)seg;
+}
+
+/* Who answered: the first worker whose table has the next hop, or -1. */
+static int resolved_on(const struct run_workers *rw, uint32_t hop)
+{
+	struct rte_ether_addr mac;
+
+	for (uint16_t i = 0; i < rw->n; i++)
+		if (net_arp_lookup((struct net_iface *)&rw->w[i].ifc, hop, &mac) == 0)
+			return i;
+	return -1;
+}
+
+/* The answer may come to any queue: every worker's is polled. */
+int run_workers_resolve(struct run_workers *rw, uint32_t daddr)
+{
+	uint32_t hop = net_next_hop(&rw->w[0].ifc, daddr);
+	uint64_t start = worker_now_us(), last = 0;
+	int who;
+
+	while ((who = resolved_on(rw, hop)) < 0) {
+		uint64_t now = worker_now_us();
+		if (now - start > 5 * 1000 * 1000)
+			return -ETIMEDOUT;
+		if (now - last > 200 * 1000) {
+			net_arp_request(&rw->w[0].ifc, hop);
+			net_tx_flush(&rw->w[0].ifc);
+			last = now;
+		}
+		for (uint16_t i = 0; i < rw->n; i++)
+			net_rx(&rw->w[i].ifc, now, ignore_tcp, NULL);
+	}
+	for (uint16_t i = 0; i < rw->n; i++)
+		if (i != who)
+			memcpy(rw->w[i].ifc.arp, rw->w[who].ifc.arp, sizeof(rw->w[i].ifc.arp));
+	return 0;
+}
+
+int run_workers_launch(struct run_workers *rw)
+{
+	for (uint16_t i = 0; i < rw->n; i++)
+		if (rte_eal_remote_launch(worker_main, &rw->w[i], rw->w[i].lcore_id) < 0)
+			return -EBUSY;
+	return 0;
+}
+
+bool run_workers_finished(const struct run_workers *rw)
+{
+	for (uint16_t i = 0; i < rw->n; i++)
+		if (!rw->w[i].finished)
+			return false;
+	return true;
+}
+
+void run_workers_stop(struct run_workers *rw)
+{
+	for (uint16_t i = 0; i < rw->n; i++)
+		rw->w[i].stop = true;
+}
+
+bool run_workers_stopped(const struct run_workers *rw)
+{
+	return rw->n && rw->w[0].stop;
+}
+
+void run_workers_wait(struct run_workers *rw)
+{
+	rte_eal_mp_wait_lcore();
+	(void)rw;
+}
+
+uint32_t run_workers_phase(const struct run_workers *rw)
+{
+	uint32_t ph = rw->w[0].phase;
+
+	for (uint16_t i = 1; i < rw->n; i++)
+		if (rw->w[i].phase < ph)
+			ph = rw->w[i].phase;
+	return ph;
+}
+
+void run_workers_snapshot(const struct run_workers *rw, struct run_snapshot *s)
+{
+	static const struct client_counters zc;
+	static const struct tcp_stats zt;
+
+	memset(s, 0, sizeof(*s));
+	for (uint16_t i = 0; i < rw->n; i++) {
+		const struct worker *w = &rw->w[i];
+		counters_add_diff(&s->client, &zc, client_counters(w->client));
+		tcp_stats_add_diff(&s->tcp, &zt, tcp_stack_stats(client_tcp(w->client)));
+		s->open_conns += client_open_conns(w->client);
+	}
+}
