@@ -301,7 +301,10 @@ static void on_chunk(struct collector *c, int i, const struct tp_frame *f)
 	off = json_integer_value(json_object_get(meta, "offset"));
 	size = json_integer_value(json_object_get(meta, "size"));
 	t = target ? collector_target(c, target) : NULL;
-	if (t == NULL || !safe_name(file) || off < 0 || size > COLLECTOR_MAX_PROFILE_BYTES ||
+	/* only profiles we asked this agent for, and a bounded number of them */
+	if (t == NULL || strcmp(t->cfg->agent, c->agents[c->conns[i].agent].id) != 0 ||
+	    !(t->baseline_asked || t->leak_asked) || t->n_profiles >= COLLECTOR_MAX_PROFILES ||
+	    !safe_name(file) || off < 0 || size > COLLECTOR_MAX_PROFILE_BYTES ||
 	    (json_int_t)data_len > size - off) {
 		reject(c, i, "profile chunk out of bounds");
 		json_decref(meta);
