@@ -2,9 +2,9 @@
 /*
  * Incremental HTTP/1.x request parser (the responder's side of resp.c).
  *
- * http_req_feed() -> fast paths for whole pieces (a header name and its colon,
- * runs of ignored bytes, the version, CRLF) -> step() for every other byte of
- * the head -> body bytes counted in bulk.
+ * http_req_feed() -> fast paths for whole pieces (the request line, a header
+ * name and its colon, runs of ignored bytes, the version, CRLF) -> step() for
+ * every other byte of the head -> body bytes counted in bulk.
  *
  * Invariants: line_len counts the bytes of the current line and is 0 right
  * after every LF; F_CR means the previous byte was a CR that ended a line, so
@@ -14,6 +14,7 @@
 #include "http/req.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 _Static_assert(sizeof(struct http_req) <= 40, "the parser lives in every server connection");
 
@@ -556,12 +557,52 @@ static ssize_t fast_line_end(struct http_req *p, const uint8_t *d, size_t len)
 	return line_end(p) < 0 ? -1 : 2;
 }
 
+static size_t run_of(const uint8_t *d, size_t len, uint8_t cls)
+{
+	size_t n = 0;
+
+	while (n < len && has_class(d[n], cls))
+		n++;
+	return n;
+}
+
+/* "METHOD SP target SP HTTP/1.x" whole, up to the line end. */
+static ssize_t fast_request_line(struct http_req *p, const uint8_t *d, size_t len)
+{
+	size_t room = head_room(p), m, t;
+
+	if (p->line_len != 0)
+		return 0;
+	if (len > room)
+		len = room;
+	m = run_of(d, len, CC_TCHAR);
+	if (m == 0 || m + 1 >= len || d[m] != ' ')
+		return 0;
+	t = run_of(d + m + 1, len - m - 1, CC_TARGET);
+	if (t == 0 || m + 1 + t + 9 > len || d[m + 1 + t] != ' ' ||
+	    memcmp(d + m + t + 2, "HTTP/1.", 7) != 0 || d[m + t + 9] < '0' || d[m + t + 9] > '9')
+		return 0;
+	p->sub = METHOD_CANDIDATES;
+	for (size_t i = 0; i < m && p->sub; i++)
+		match_method(p, d[i], (uint16_t)i);
+	method_end(p, (uint16_t)m);
+	if (d[m + t + 9] == '0')
+		p->flags |= F_HTTP10;
+	p->flags |= F_STARTED;
+	p->tok = 8;
+	p->state = ST_VERSION;
+	head_advance(p, m + t + 10);
+	return (ssize_t)(m + t + 10);
+}
+
 static ssize_t fast_path(struct http_req *p, const uint8_t *d, size_t len)
 {
 	if (p->flags & F_CR)
 		return 0;
 	if (d[0] == '\r')
 		return fast_line_end(p, d, len);
+	if (p->state == ST_START)
+		return fast_request_line(p, d, len);
 	if (p->state == ST_VERSION)
 		return fast_version(p, d, len);
 	if (p->state == ST_HDR_START)
