@@ -7,6 +7,8 @@
 # (RFC 2544) and exist only inside what this script creates.
 #
 #   gen0 (root, drench) -- wire0 [br0 in drench-wire] wire1 -- sut0 (drench-sut, nginx)
+#   mgmt0 198.19.255.1 (root) -- mgmt1 198.19.255.2 (drench-sut): the management
+#   link agents beside the servers use to reach drench's telemetry collector
 #
 #   scripts/rig.sh up      create namespaces, veths, hugepages, start nginx
 #   scripts/rig.sh down    undo all of it
@@ -142,6 +144,21 @@ make_wire() {
 	in_wire ip link set br0 up
 }
 
+MGMT_GEN_IP=${DRENCH_MGMT_GEN_IP:-198.19.255.1}
+MGMT_SUT_IP=${DRENCH_MGMT_SUT_IP:-198.19.255.2}
+
+# A kernel-to-kernel link for telemetry, apart from the DPDK data path.
+make_mgmt() {
+	if ! ip link show mgmt0 >/dev/null 2>&1; then
+		ip link add mgmt0 type veth peer name mgmt1
+		ip link set mgmt1 netns "$NS"
+	fi
+	ip addr replace "$MGMT_GEN_IP/30" dev mgmt0
+	ip link set mgmt0 up
+	in_ns ip addr replace "$MGMT_SUT_IP/30" dev mgmt1
+	in_ns ip link set mgmt1 up
+}
+
 make_netns() {
 	ip netns list | grep -qw "$NS" || ip netns add "$NS"
 	make_wire
@@ -152,6 +169,7 @@ make_netns() {
 	in_ns ip addr replace "$SUT_IP/24" dev "$SUT_IF"
 	in_ns ip link set "$SUT_IF" up
 	in_ns ip link set lo up
+	make_mgmt
 	# Without this the namespace's kernel sends partial checksums and GSO
 	# super-frames that a DPDK port on the other end receives as such.
 	in_ns ethtool -K "$SUT_IF" tx off tso off gso off gro off >/dev/null 2>&1 ||
@@ -171,6 +189,7 @@ cmd_down() {
 	stop_nginx
 	cmd_impair off >/dev/null 2>&1 || true
 	ip link del "$GEN_IF" 2>/dev/null || true
+	ip link del mgmt0 2>/dev/null || true
 	ip netns del "$NS" 2>/dev/null || true
 	ip netns del "$WIRE_NS" 2>/dev/null || true
 	release_hugepages

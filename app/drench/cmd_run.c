@@ -31,6 +31,7 @@
 #include "report/prom.h"
 #include "stats/hist.h"
 #include "stats/series.h"
+#include "run-telemetry.h"
 #include "run-workers.h"
 #include "worker.h"
 
@@ -125,18 +126,27 @@ static const char *render_live(void *ctx, size_t *len)
 
 /* The main lcore: a line per second and a point of the series until the
  * worker finishes; it sleeps (or waits on /metrics) in between. */
+/* Sleep up to 50 ms, or wait on /metrics and the telemetry collector. */
+static void wait_a_moment(struct live *live, struct collector *tel, const struct plan *p,
+			  const struct run_snapshot *last)
+{
+	if (live->server)
+		metrics_server_poll(live->server, tel ? 0 : 50, render_live, live);
+	if (tel)
+		run_telemetry_poll(tel, p, last, 50);
+	else if (!live->server)
+		usleep(50 * 1000);
+}
+
 static void watch(struct run_workers *rw, const struct plan *p, double t0, struct series *s,
-		  struct live *live)
+		  struct live *live, struct collector *tel)
 {
 	struct run_snapshot prev = {0}, cur;
 	double last = t0;
 	uint32_t ph = 0;
 
 	while (!run_workers_finished(rw)) {
-		if (live->server)
-			metrics_server_poll(live->server, 50, render_live, live);
-		else
-			usleep(50 * 1000);
+		wait_a_moment(live, tel, p, &prev);
 		if (interrupted && !run_workers_stopped(rw)) {
 			fprintf(stderr, "\ndrench: interrupted, draining\n");
 			run_workers_stop(rw);
@@ -250,7 +260,7 @@ static void collect(const struct run_workers *rw, const struct plan *p, double t
 }
 
 static int finish(struct run_workers *rw, const struct plan *p, double t0,
-		  const struct series *s)
+		  const struct series *s, struct collector *tel)
 {
 	struct run_outcome o = {0};
 	int rc;
@@ -259,6 +269,8 @@ static int finish(struct run_workers *rw, const struct plan *p, double t0,
 	if (!o.phases)
 		return DRENCH_EXIT_RUNTIME;
 	collect(rw, p, t0, &o);
+	o.telemetry = tel;
+	o.leak_free = run_telemetry_verdict_ok(tel);
 	bool pass = run_outcome_print(stdout, p, &o);
 	if (run_report_write(p, &o, s) < 0) {
 		fprintf(stderr, "drench run: cannot write %s/report.json\n", p->output);
@@ -299,9 +311,11 @@ static int launch(struct run_workers *rw, const struct plan *p)
 	double t0 = unix_now();
 	struct series *s = series_create(4096);
 	struct live live = {.series = s, .phase = p->phases[0].name};
+	struct collector *tel = NULL;
 	int rc;
 
-	if (!s || start_live(p, &live) < 0) {
+	if (!s || start_live(p, &live) < 0 || run_telemetry_start(p, &tel) < 0) {
+		stop_live(&live);
 		series_free(s);
 		return DRENCH_EXIT_USAGE;
 	}
@@ -309,12 +323,14 @@ static int launch(struct run_workers *rw, const struct plan *p)
 		run_workers_stop(rw);
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {
-		watch(rw, p, t0, s, &live);
+		watch(rw, p, t0, s, &live, tel);
 		rc = 0;
 	}
 	run_workers_wait(rw);
+	run_telemetry_recover(tel, p, &interrupted);
 	if (rc == 0)
-		rc = finish(rw, p, t0, s);
+		rc = finish(rw, p, t0, s, tel);
+	run_telemetry_stop(tel);
 	stop_live(&live);
 	series_free(s);
 	return rc;

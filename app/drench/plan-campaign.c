@@ -192,6 +192,7 @@ static void plan_requests(struct plan *p, const struct campaign *c, struct confi
 	for (size_t i = 0; i < c->n_requests; i++) {
 		const struct campaign_request *rq = &c->requests[i];
 		compile_patterns(&p->tpls[i], rq, e);
+		p->tpl_names[i] = rq->name;
 		if (rq->n_headers > 16)
 			error_at(e, &rq->where, "%s: at most 16 headers", rq->name);
 		if (build_template(&p->tpls[i], rq, &c->targets[rq->target]) < 0)
@@ -311,6 +312,7 @@ int plan_from_campaign(const char *path, const char *const *overrides, size_t n_
 	p->formats = loaded.output.formats | o->formats;
 	p->metrics_listen = o->metrics_listen ? o->metrics_listen : loaded.output.metrics_listen;
 	p->expect = loaded.has_expect ? &loaded.expect : NULL;
+	p->telemetry = loaded.telemetry;
 	plan_rig(p, &loaded, &e);
 	plan_requests(p, &loaded, &e);
 	plan_phases(p, &loaded, &e);

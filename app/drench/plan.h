@@ -11,6 +11,7 @@
 
 #include "config/campaign-t.h"
 #include "load/client-t.h"
+#include "telemetry/telemetry-config.h"
 
 #define PLAN_MAX_PHASES 256
 #define PLAN_MAX_TEMPLATES 64
@@ -35,6 +36,7 @@ struct plan {
 	/* requests */
 	struct client_template tpls[PLAN_MAX_TEMPLATES];
 	uint16_t n_tpls;
+	const char *tpl_names[PLAN_MAX_TEMPLATES];
 	uint16_t max_pipeline;
 	uint32_t max_conns;        /* connection table size */
 	uint32_t rate_max_conns;   /* open loop and cps pool */
@@ -44,6 +46,8 @@ struct plan {
 	struct plan_phase phases[PLAN_MAX_PHASES];
 	uint32_t n_phases;
 	const struct campaign_expect *expect; /* whole campaign; NULL: none */
+	/* memory telemetry of the servers (NULL: none) */
+	const struct telemetry_config *telemetry;
 	/* output */
 	const char *output;
 	unsigned formats;           /* CAMPAIGN_FORMAT_* bits */

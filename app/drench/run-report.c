@@ -13,6 +13,7 @@
 #include "report/report.h"
 #include "run-report.h"
 #include "stats/hist.h"
+#include "telemetry/collector.h"
 
 #define MAX_FAILURES 16
 
@@ -185,6 +186,9 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 		pass &= gate(ph, p->phases[i].expect, &o->phases[i]);
 	}
 	pass &= gate(rep, p->expect, &o->total);
+	if (o->telemetry)
+		collector_report_targets(o->telemetry, rep);
+	pass &= o->leak_free;
 	json_object_set_new(rep, "interrupted", json_boolean(o->interrupted));
 	json_object_set_new(rep, "bytes_per_connection", json_integer((json_int_t)o->mem_per_conn));
 	add_port(rep, o);
@@ -251,6 +255,10 @@ bool run_outcome_print(FILE *f, const struct plan *p, const struct run_outcome *
 	for (uint32_t i = 0; i < o->n_phases; i++)
 		pass &= print_gate(f, o->phases[i].name, p->phases[i].expect, &o->phases[i]);
 	pass &= print_gate(f, "campaign", p->expect, &o->total);
+	if (!o->leak_free) {
+		fprintf(f, "FAIL memory: a target leaks (see targets in report.json)\n");
+		pass = false;
+	}
 	if (o->interrupted)
 		fprintf(f, "interrupted: the campaign did not run to its end\n");
 	fprintf(f, "verdict: %s\n", pass ? "pass" : "fail");

@@ -19,6 +19,8 @@ struct run_outcome {
 	struct run_port_stats { /* the NIC's own view (rte_eth_stats) */
 		uint64_t ipackets, imissed, ierrors, rx_nombuf, opackets, oerrors;
 	} port;
+	struct collector *telemetry; /* NULL: the run watched no memory */
+	bool leak_free;              /* no target's memory leaks (true without telemetry) */
 	const char *steering;        /* the mode chosen at start */
 	uint16_t n_workers;
 	struct run_worker_stats {    /* each worker's share of the run */

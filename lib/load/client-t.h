@@ -12,6 +12,9 @@
 #include "stats/hist-t.h"
 
 /* Status classes counted separately; anything else (1xx final, 6xx...) is "other". */
+/* request templates a client can mix */
+#define CLIENT_MAX_TEMPLATES 64
+
 enum client_status_class { CLIENT_2XX, CLIENT_3XX, CLIENT_4XX, CLIENT_5XX, CLIENT_OTHER,
 			   CLIENT_CLASS_COUNT };
 
@@ -30,6 +33,7 @@ struct client_counters {
 	uint64_t conn_opened, conn_closed, conn_port_busy;
 	uint64_t delayed; /* open loop: due while no connection was free (sent later) */
 	uint64_t body_checked; /* responses whose body went through the matcher */
+	uint64_t requests_by_tpl[CLIENT_MAX_TEMPLATES]; /* requests sent, per template */
 };
 
 /* A request template with what its response must satisfy. */

@@ -221,7 +221,8 @@ struct client *client_create(const struct client_conf *conf, const struct tcp_pa
 {
 	struct client *cl;
 
-	if (conf->n_tpls == 0 || !conf->tpls || tp->max_conns == 0) {
+	if (conf->n_tpls == 0 || conf->n_tpls > CLIENT_MAX_TEMPLATES || !conf->tpls ||
+	    tp->max_conns == 0) {
 		errno = EINVAL;
 		return NULL;
 	}

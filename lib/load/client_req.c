@@ -116,6 +116,7 @@ int client_send_request(struct client *cl, struct tcp_conn *c, uint64_t intended
 	}
 	cc->stream_len += len;
 	cl->next_seq++;
+	cl->cnt.requests_by_tpl[tpl]++;
 	cc->requests++;
 	cl->outstanding++;
 	cl->cnt.requests++;

@@ -77,7 +77,7 @@ client() {
 		--url http://198.18.0.1/ --quiet --output "$WORK/$name" "$@" \
 		>"$WORK/$name.run.log" 2>&1 &
 	pid=$!
-	while kill -0 "$pid" 2>/dev/null && ! grep -q "^report: " "$WORK/$name.run.log"; do
+	while kill -0 "$pid" 2>/dev/null && ! grep -qs "^report: " "$WORK/$name.run.log"; do
 		sleep 0.05
 	done
 	stop_server "$name"

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "run-telemetry.h"
+#include "telemetry/collector.h"
+#include "telemetry/detector.h"
+#include "telemetry/proto.h"
+
+int run_telemetry_start(const struct plan *p, struct collector **out)
+{
+	struct tp_key key;
+	struct collector_options opts = {.outdir = p->output, .live = p->quiet ? NULL : stdout,
+					 .log = stderr};
+	int rc;
+
+	*out = NULL;
+	if (!p->telemetry)
+		return 0;
+	rc = tp_key_load(p->telemetry->key_file, &key);
+	if (rc < 0) {
+		fprintf(stderr, "drench run: telemetry key file %s: %s\n", p->telemetry->key_file,
+			strerror(-rc));
+		return rc;
+	}
+	if (mkdir(p->output, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "drench run: cannot create %s: %s\n", p->output, strerror(errno));
+		return -errno;
+	}
+	*out = collector_create(p->telemetry, &key, &opts);
+	if (!*out) {
+		fprintf(stderr, "drench run: cannot start the telemetry collector on %s: %s\n",
+			p->telemetry->listen, strerror(errno));
+		return -errno;
+	}
+	printf("drench: telemetry collector on %s for %zu target(s)\n", p->telemetry->listen,
+	       p->telemetry->n_targets);
+	collector_note_load(*out, true);
+	return 0;
+}
+
+void run_telemetry_poll(struct collector *c, const struct plan *p, const struct run_snapshot *s,
+			int timeout_ms)
+{
+	if (!c)
+		return;
+	for (uint16_t i = 0; s && i < p->n_tpls; i++)
+		collector_note_requests(c, s->client.requests_by_tpl[i], p->tpl_names[i]);
+	collector_poll(c, timeout_ms);
+}
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void run_telemetry_recover(struct collector *c, const struct plan *p,
+			   const volatile int *interrupted)
+{
+	if (!c)
+		return;
+	double until = mono_now() + p->telemetry->detector.recovery_s;
+
+	collector_note_load(c, false);
+	printf("drench: load over, watching memory recover for %.0f s\n",
+	       p->telemetry->detector.recovery_s);
+	while (!*interrupted && mono_now() < until)
+		collector_poll(c, 200);
+}
+
+bool run_telemetry_verdict_ok(struct collector *c)
+{
+	if (!c)
+		return true;
+	collector_evaluate(c);
+	enum leak_verdict v = collector_verdict(c);
+	printf("telemetry: worst verdict %s\n", leak_verdict_name(v));
+	return v != VERDICT_LEAK;
+}
+
+void run_telemetry_stop(struct collector *c)
+{
+	if (c)
+		collector_destroy(c);
+}
