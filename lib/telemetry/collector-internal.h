@@ -52,6 +52,7 @@ struct target_state {
 	char *profiles[COLLECTOR_MAX_PROFILES];
 	size_t n_profiles;
 	json_t *last_m; /* last sample's metrics, for the live line */
+	json_t *phases; /* collector_judge_phase() results, for the report */
 };
 
 struct collector {

@@ -8,6 +8,11 @@
 #include "report/report.h"
 #include "telemetry/collector-internal.h"
 
+static json_t *real_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
 void collector_evaluate(struct collector *c)
 {
 	for (size_t i = 0; i < c->n_targets; i++) {
@@ -30,7 +35,21 @@ void collector_evaluate(struct collector *c)
 	}
 }
 
-static int verdict_rank(enum leak_verdict v)
+static json_t *span_metric(const char *name, const struct metric_result *r)
+{
+	bool bytes = strstr(name, "bytes") != NULL;
+
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:i, s:s}", "name", name, "verdict",
+			 leak_verdict_name(r->verdict), "slope_per_hour",
+			 real_or_null(r->slope_per_s * 3600), "bytes_per_request",
+			 real_or_null(bytes ? r->per_request : NAN), "per_request",
+			 real_or_null(r->per_request), "mann_kendall_p", real_or_null(r->mk_p),
+			 "growth", real_or_null(r->growth), "floor_points", (int)r->n_points,
+			 "reason", r->reason ? r->reason : "");
+}
+
+/* Leak if a deciding metric leaks, then suspect, insufficient, ok. */
+static enum leak_verdict worse(enum leak_verdict a, enum leak_verdict b)
 {
 	static const int rank[] = {
 		[VERDICT_OK] = 0,
@@ -39,7 +58,46 @@ static int verdict_rank(enum leak_verdict v)
 		[VERDICT_LEAK] = 3,
 	};
 
-	return rank[v];
+	return rank[b] > rank[a] ? b : a;
+}
+
+static json_t *judge_target_phase(const struct target_state *t, const char *name, double start,
+				  double end)
+{
+	json_t *metrics = json_array();
+	enum leak_verdict v = VERDICT_OK;
+	bool any = false;
+
+	for (size_t i = 0; metrics && i < detector_n_metrics(t->det); i++) {
+		const char *m = detector_metric_name(t->det, i);
+		struct metric_result r;
+
+		if (!detector_result(t->det, i)->judged ||
+		    detector_judge_span(t->det, m, start, end, &r) < 0)
+			continue;
+		v = worse(v, r.verdict);
+		any = true;
+		json_array_append_new(metrics, span_metric(m, &r));
+	}
+	return json_pack("{s:s, s:f, s:f, s:s, s:o}", "name", name, "start", start, "end", end,
+			 "verdict", leak_verdict_name(any ? v : VERDICT_INSUFFICIENT), "metrics",
+			 metrics);
+}
+
+int collector_judge_phase(struct collector *c, const char *name, double start, double end)
+{
+	for (size_t i = 0; i < c->n_targets; i++) {
+		struct target_state *t = &c->targets[i];
+		json_t *ph = judge_target_phase(t, name, start, end);
+
+		if (t->phases == NULL)
+			t->phases = json_array();
+		if (ph == NULL || t->phases == NULL || json_array_append_new(t->phases, ph) < 0)
+			return -ENOMEM;
+		fprintf(c->log, "collector: phase %s: %s %s\n", name, t->cfg->name,
+			json_string_value(json_object_get(ph, "verdict")));
+	}
+	return 0;
 }
 
 enum leak_verdict collector_verdict(const struct collector *c)
@@ -47,8 +105,7 @@ enum leak_verdict collector_verdict(const struct collector *c)
 	enum leak_verdict worst = VERDICT_OK;
 
 	for (size_t i = 0; i < c->n_targets; i++)
-		if (verdict_rank(c->targets[i].verdict) > verdict_rank(worst))
-			worst = c->targets[i].verdict;
+		worst = worse(worst, c->targets[i].verdict);
 	return worst;
 }
 
@@ -152,11 +209,6 @@ void collector_live_lines(struct collector *c)
 	fflush(c->opts.live);
 }
 
-static json_t *real_or_null(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 static void metric_evidence(json_t *m, const struct metric_result *r)
 {
 	json_object_set_new(m, "judged", json_boolean(r->judged));
@@ -229,6 +281,8 @@ static int add_target(struct collector *c, json_t *report, const struct target_s
 	json_object_set_new(obj, "observed_s", real_or_null(t->last_t - t->first_t));
 	json_object_set_new(obj, "leak_after_s", real_or_null(t->leak_since - t->first_t));
 	json_object_set_new(obj, "time_to_limit_s", real_or_null(min_time_to_limit(t)));
+	if (t->phases != NULL)
+		json_object_set(obj, "phases", t->phases);
 	(void)c;
 	return 0;
 }

@@ -176,6 +176,7 @@ void collector_destroy(struct collector *c)
 	for (size_t i = 0; i < c->n_targets; i++) {
 		detector_destroy(c->targets[i].det);
 		json_decref(c->targets[i].last_m);
+		json_decref(c->targets[i].phases);
 		for (size_t k = 0; k < c->targets[i].n_profiles; k++)
 			free(c->targets[i].profiles[k]);
 	}

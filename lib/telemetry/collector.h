@@ -67,6 +67,13 @@ void collector_note_requests(struct collector *c, uint64_t total, const char *en
 /** Say that load runs or stopped for every target (recovery check). */
 void collector_note_load(struct collector *c, bool active);
 
+/** A phase of the campaign is over: judge each target's deciding metrics
+ * on the samples taken in [start, end] (unix seconds) alone, and keep the
+ * result as report targets[].phases[] {name, verdict, metrics[]}. With one
+ * endpoint per phase (a bisection campaign) this names the endpoint that
+ * leaks. 0 or -ENOMEM. */
+int collector_judge_phase(struct collector *c, const char *name, double start, double end);
+
 /** Evaluate every detector now (also done by collector_poll each interval). */
 void collector_evaluate(struct collector *c);
 

@@ -251,9 +251,16 @@ static void report_lists_the_target_and_counters(void **state)
 	json_t *r = report_new();
 	char err[256] = "";
 
+	assert_int_equal(collector_judge_phase(f->c, "map-phase", 1e9, 1e9 + 10), 0);
 	assert_int_equal(collector_report_targets(f->c, r), 0);
 	if (report_validate(r, err, sizeof(err)) != 0)
 		fail_msg("report.json contract: %s", err);
+	json_t *phase = json_array_get(
+		json_object_get(json_array_get(json_object_get(r, "targets"), 0), "phases"), 0);
+
+	assert_string_equal(json_string_value(json_object_get(phase, "name")), "map-phase");
+	/* five samples are not enough to judge a phase */
+	assert_string_equal(json_string_value(json_object_get(phase, "verdict")), "insufficient");
 	assert_string_equal(json_string_value(json_object_get(
 				    json_array_get(json_object_get(r, "targets"), 0), "name")),
 			    "api");

@@ -23,7 +23,8 @@
 
 struct floor_pt {
 	double t, v;
-	long idx; /* block index from the warm-up end */
+	long idx;   /* block index from the warm-up end */
+	double req; /* requests served when the block closed; NAN if unknown */
 };
 
 struct series {
@@ -180,8 +181,11 @@ static void merge_blocks(struct series *s)
 
 		p.idx >>= 1;
 		if (out > 0 && s->pts[out - 1].idx == p.idx) {
+			double req = fmax(p.req, s->pts[out - 1].req); /* the later count */
+
 			if (p.v < s->pts[out - 1].v)
 				s->pts[out - 1] = p;
+			s->pts[out - 1].req = req;
 		} else {
 			s->pts[out++] = p;
 		}
@@ -213,7 +217,12 @@ static void maybe_widen(struct detector *d, struct series *s)
 
 static void close_block(struct detector *d, struct series *s)
 {
-	s->pts[s->n++] = (struct floor_pt){.t = s->open_t, .v = s->open_min, .idx = s->open_idx};
+	s->pts[s->n++] = (struct floor_pt){
+		.t = s->open_t,
+		.v = s->open_min,
+		.idx = s->open_idx,
+		.req = d->req_base_set ? (double)d->req_now : NAN,
+	};
 	s->open = false;
 	maybe_widen(d, s);
 }
@@ -488,6 +497,54 @@ static enum leak_verdict aggregate(const struct detector *d)
 	if (suspect)
 		return VERDICT_SUSPECT;
 	return insufficient || d->n == 0 ? VERDICT_INSUFFICIENT : VERDICT_OK;
+}
+
+static void reset_result(struct metric_result *r)
+{
+	r->slope_per_s = r->mk_p = r->mk_z = r->baseline = r->floor_now = NAN;
+	r->growth = r->noise = r->first_half_slope = r->second_half_slope = NAN;
+	r->time_to_limit_s = r->per_request = r->window_s = r->leak_since = NAN;
+	r->recovered = r->persisted = false;
+}
+
+int detector_judge_span(const struct detector *d, const char *metric, double t0, double t1,
+			struct metric_result *out)
+{
+	int i = find_series(d, metric);
+	const struct series *s;
+	struct trend_point *p;
+	double req0 = NAN, req1 = NAN;
+	size_t n = 0;
+
+	if (i < 0)
+		return -ENOENT;
+	s = &d->s[i];
+	p = calloc(s->n + 1, sizeof(*p));
+	if (p == NULL)
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out));
+	reset_result(out);
+	out->judged = s->judged;
+	out->floor_width_s = s->width;
+	for (size_t k = 0; k < s->n; k++) {
+		if (s->pts[k].t < t0 || s->pts[k].t > t1)
+			continue;
+		if (n == 0)
+			req0 = s->pts[k].req;
+		req1 = s->pts[k].req;
+		p[n++] = (struct trend_point){.t = s->pts[k].t, .v = s->pts[k].v};
+	}
+	out->n_points = (unsigned)n;
+	if (n < d->p.min_points) {
+		out->verdict = VERDICT_INSUFFICIENT;
+		out->reason = "too few floor points in the span";
+	} else {
+		judge_trend(d, s, p, n, out);
+		if (req1 > req0 && isfinite(out->growth))
+			out->per_request = out->growth / (req1 - req0);
+	}
+	free(p);
+	return 0;
 }
 
 enum leak_verdict detector_evaluate(struct detector *d, double now)

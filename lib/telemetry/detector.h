@@ -43,6 +43,16 @@ void detector_note_gc(struct detector *d, double t, double gc_count);
 /** Evaluate every metric at time now; returns the target verdict. */
 enum leak_verdict detector_evaluate(struct detector *d, double now);
 
+/** Judge one metric on the floor points taken in [t0, t1] only, e.g. one
+ * phase of a bisection campaign that drives one endpoint per phase. Same
+ * trend, noise-floor and steadiness rules as detector_evaluate(); no
+ * recovery check; per_request from the requests served within the span.
+ * INSUFFICIENT with fewer than min_points floor points in the span (floor
+ * blocks widen over long runs: a span needs min_points x floor width).
+ * 0, -ENOENT (unknown metric) or -ENOMEM. */
+int detector_judge_span(const struct detector *d, const char *metric, double t0, double t1,
+			struct metric_result *out);
+
 /** Target verdict from the last evaluation. */
 enum leak_verdict detector_verdict(const struct detector *d);
 

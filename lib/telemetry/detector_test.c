@@ -5,6 +5,7 @@
  */
 /* cmocka needs its prerequisites first */
 /* clang-format off */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -367,6 +368,36 @@ static void leak_that_persists_after_load_reports_bytes_per_request(void **state
 	detector_destroy(d);
 }
 
+static void a_span_judges_only_its_own_phase(void **state)
+{
+	struct detector *d = new_detector();
+	struct rng r = {.s = 21};
+	struct metric_result a, b, c;
+
+	(void)state;
+	detector_watch(d, HEAP, true);
+	for (int t = 0; t <= 930; t++) {
+		/* phase a [30, 330): clean; phase b [330, 630): 300 B kept per
+		 * request at 1000 req/s; phase c [630, 930]: clean again */
+		double kept = 300.0 * 1000 * fmax(0, fmin(t, 630) - 330);
+
+		detector_note_requests(d, t, (uint64_t)t * 1000);
+		detector_add(d, HEAP, t, 50 * MB + kept + 0.3 * MB * gauss(&r));
+	}
+	assert_int_equal(detector_judge_span(d, HEAP, 30, 330, &a), 0);
+	assert_int_equal(detector_judge_span(d, HEAP, 330, 630, &b), 0);
+	assert_int_equal(detector_judge_span(d, HEAP, 630, 930, &c), 0);
+	assert_int_equal(a.verdict, VERDICT_OK);
+	assert_int_equal(b.verdict, VERDICT_LEAK);
+	assert_int_equal(c.verdict, VERDICT_OK);
+	if (!(fabs(b.per_request - 300) < 30))
+		fail_msg("phase b: %.1f bytes per request, want 300", b.per_request);
+	assert_int_equal(detector_judge_span(d, "no_such_metric", 0, 1, &a), -ENOENT);
+	assert_int_equal(detector_judge_span(d, HEAP, 30, 60, &a), 0);
+	assert_int_equal(a.verdict, VERDICT_INSUFFICIENT);
+	detector_destroy(d);
+}
+
 static void too_little_data_is_insufficient(void **state)
 {
 	struct detector *d = new_detector();
@@ -406,6 +437,7 @@ int main(void)
 		cmocka_unit_test(burst_that_recovers_is_not_a_leak),
 		cmocka_unit_test(recovery_after_load_stops_clears_a_rising_floor),
 		cmocka_unit_test(leak_that_persists_after_load_reports_bytes_per_request),
+		cmocka_unit_test(a_span_judges_only_its_own_phase),
 		cmocka_unit_test(too_little_data_is_insufficient),
 		cmocka_unit_test(invalid_parameters_are_refused),
 	};
