@@ -371,6 +371,34 @@ static double baseline_of(const struct trend_point *p, size_t n)
 	return median_inplace(v, k);
 }
 
+/* A leak's floor is near its recent level now; a burst on its way down is
+ * below it: last point under the median of the last quarter (robust to
+ * floor blocks that missed a GC trough) by more than a quarter of the noise. */
+static bool falling_now(const struct trend_point *p, size_t n, double noise)
+{
+	size_t k = n / 4 < 3 ? 3 : n / 4;
+	double v[64];
+
+	if (k > n)
+		k = n;
+	if (k > sizeof(v) / sizeof(v[0]))
+		k = sizeof(v) / sizeof(v[0]);
+	for (size_t i = 0; i < k; i++)
+		v[i] = p[n - k + i].v;
+	return p[n - 1].v < median_inplace(v, k) - noise / 4;
+}
+
+/* A half of the window takes its share of a steady leak: a slope of at least
+ * persist_ratio of the whole, and a growth of at least a quarter of the noise
+ * floor (so a flat half is not "steady" next to a small overall slope). */
+static bool half_grows(const struct detector *d, const struct metric_result *r, double slope,
+		       const struct trend_point *p, size_t n)
+{
+	double span = p[n - 1].t - p[0].t;
+
+	return slope >= d->p.persist_ratio * r->slope_per_s && slope * span >= r->noise / 4;
+}
+
 static void judge_trend(const struct detector *d, const struct series *s,
 			const struct trend_point *p, size_t n, struct metric_result *r)
 {
@@ -387,18 +415,43 @@ static void judge_trend(const struct detector *d, const struct series *s,
 	r->first_half_slope = theil_sen_slope(p, h);
 	r->second_half_slope = theil_sen_slope(p + h, n - h);
 	grows = r->slope_per_s > 0 && r->growth >= r->noise;
-	steady = r->first_half_slope >= d->p.persist_ratio * r->slope_per_s &&
-		 r->second_half_slope >= d->p.persist_ratio * r->slope_per_s;
+	steady = half_grows(d, r, r->first_half_slope, p, h) &&
+		 half_grows(d, r, r->second_half_slope, p + h, n - h);
+	steady &= !falling_now(p, n, r->noise);
 	if (grows && r->mk_p < d->p.alpha && steady) {
 		r->verdict = VERDICT_LEAK;
 		r->reason = "steady growth of the GC floor above the noise floor";
 	} else if (grows && r->mk_p < d->p.suspect_alpha) {
 		r->verdict = VERDICT_SUSPECT;
-		r->reason = steady ? "weak upward trend" : "grew, then stopped (plateau or step)";
+		r->reason = steady ? "weak upward trend"
+				   : "grew, then stopped or fell back (plateau, step, burst)";
 	} else {
 		r->verdict = VERDICT_OK;
 		r->reason = grows ? "growth without a significant trend"
 				  : "no growth above the noise floor";
+	}
+}
+
+/* A leak that began late in the window fails the whole window's steadiness
+ * (its first half is flat, like a plateau mirrored). Judge the recent half,
+ * quarter, ... alone with the same rules: a leak still growing now passes,
+ * a plateau, a step or a burst does not (one of the sub-halves is flat). */
+static void judge_recent(const struct detector *d, const struct series *s,
+			 const struct trend_point *p, size_t n, struct metric_result *r)
+{
+	struct metric_result sub;
+
+	if (r->verdict == VERDICT_LEAK)
+		return;
+	for (size_t m = n / 2; m >= d->p.min_points; m /= 2) {
+		sub = *r;
+		judge_trend(d, s, p + n - m, m, &sub);
+		if (sub.verdict == VERDICT_LEAK) {
+			*r = sub;
+			r->reason =
+				"steady growth of the GC floor in the recent part of the window";
+			return;
+		}
 	}
 }
 
@@ -468,6 +521,7 @@ static void evaluate_series(struct detector *d, struct series *s, double now)
 		r->reason = "too few GC cycles to see the floor";
 	} else {
 		judge_trend(d, s, p, n, r);
+		judge_recent(d, s, p, n, r);
 		judge_recovery(d, s, now, r);
 		judge_extras(d, s, r);
 	}

@@ -122,7 +122,7 @@ static void linear_leaks_of_several_slopes_are_leaks(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(slopes) / sizeof(slopes[0]); i++) {
-		for (uint64_t seed = 1; seed <= 5; seed++) {
+		for (uint64_t seed = 1; seed <= 10; seed++) {
 			struct detector *d = new_detector();
 			char what[64];
 
@@ -161,7 +161,7 @@ static double go_sawtooth(double t, struct rng *r, double *gc)
 static void go_gc_sawtooth_without_leak_is_not_a_leak(void **state)
 {
 	(void)state;
-	for (uint64_t seed = 1; seed <= 10; seed++) {
+	for (uint64_t seed = 1; seed <= 50; seed++) {
 		struct detector *d = new_detector();
 		struct run run = run_shape(d, HEAP, go_sawtooth, seed);
 
@@ -188,7 +188,7 @@ static double fast_sawtooth_without_gc_counter(double t, struct rng *r, double *
 static void slow_and_unreported_gc_sawtooths_are_not_leaks(void **state)
 {
 	(void)state;
-	for (uint64_t seed = 1; seed <= 10; seed++) {
+	for (uint64_t seed = 1; seed <= 50; seed++) {
 		struct detector *d = new_detector();
 
 		check_no_leak(run_shape(d, HEAP, slow_gc_sawtooth, seed), true, __LINE__);
@@ -209,7 +209,7 @@ static double cache_plateau(double t, struct rng *r, double *gc)
 static void cache_that_grows_then_plateaus_is_not_a_leak(void **state)
 {
 	(void)state;
-	for (uint64_t seed = 1; seed <= 10; seed++) {
+	for (uint64_t seed = 1; seed <= 50; seed++) {
 		struct detector *d = new_detector();
 
 		check_no_leak(run_shape(d, HEAP, cache_plateau, seed), false, __LINE__);
@@ -226,7 +226,7 @@ static double step_up(double t, struct rng *r, double *gc)
 static void step_up_that_stays_flat_is_not_a_leak(void **state)
 {
 	(void)state;
-	for (uint64_t seed = 1; seed <= 10; seed++) {
+	for (uint64_t seed = 1; seed <= 50; seed++) {
 		struct detector *d = new_detector();
 
 		check_no_leak(run_shape(d, HEAP, step_up, seed), true, __LINE__);
@@ -244,7 +244,7 @@ static double slow_leak(double t, struct rng *r, double *gc)
 static void slow_leak_just_above_the_noise_floor_is_a_leak(void **state)
 {
 	(void)state;
-	for (uint64_t seed = 1; seed <= 10; seed++) {
+	for (uint64_t seed = 1; seed <= 50; seed++) {
 		struct detector *d = new_detector();
 
 		check_leak(run_shape(d, HEAP, slow_leak, seed), RUN_S,
@@ -313,7 +313,7 @@ static double burst(double t, struct rng *r, double *gc)
 static void burst_that_recovers_is_not_a_leak(void **state)
 {
 	(void)state;
-	for (uint64_t seed = 1; seed <= 10; seed++) {
+	for (uint64_t seed = 1; seed <= 50; seed++) {
 		struct detector *d = new_detector();
 
 		check_no_leak(run_shape(d, HEAP, burst, seed), true, __LINE__);
@@ -398,6 +398,36 @@ static void a_span_judges_only_its_own_phase(void **state)
 	detector_destroy(d);
 }
 
+static void three_day_soak_keeps_a_bounded_number_of_points(void **state)
+{
+	struct detector *d = new_detector();
+	struct rng r = {.s = 33};
+	const int days3 = 3 * 24 * 3600;
+	const struct metric_result *res;
+	double first_leak = NAN;
+
+	(void)state;
+	detector_watch(d, HEAP, true);
+	for (int t = 0; t <= days3; t++) {
+		double gc = NAN;
+		/* 100 bytes a second (8.6 MB a day) under a sawtooth, from day 1 */
+		double v = go_sawtooth(t, &r, &gc) + (t > 86400 ? 100.0 * (t - 86400) : 0);
+
+		detector_add(d, HEAP, t, v);
+		detector_note_gc(d, t, gc);
+		if (t % 600 == 0 && detector_evaluate(d, t) == VERDICT_LEAK && isnan(first_leak))
+			first_leak = t;
+	}
+	res = detector_find(d, HEAP);
+	assert_int_equal(res->verdict, VERDICT_LEAK);
+	assert_true(res->n_points <= 256);
+	assert_true(first_leak > 86400);
+	printf("# detection: 100 B/s from day 1 of a 3-day soak: leak called %.1f h after it began,"
+	       " %u floor points of %.0f s\n",
+	       (first_leak - 86400) / 3600, res->n_points, res->floor_width_s);
+	detector_destroy(d);
+}
+
 static void too_little_data_is_insufficient(void **state)
 {
 	struct detector *d = new_detector();
@@ -438,6 +468,7 @@ int main(void)
 		cmocka_unit_test(recovery_after_load_stops_clears_a_rising_floor),
 		cmocka_unit_test(leak_that_persists_after_load_reports_bytes_per_request),
 		cmocka_unit_test(a_span_judges_only_its_own_phase),
+		cmocka_unit_test(three_day_soak_keeps_a_bounded_number_of_points),
 		cmocka_unit_test(too_little_data_is_insufficient),
 		cmocka_unit_test(invalid_parameters_are_refused),
 	};
