@@ -48,7 +48,8 @@ struct agent {
 	char boot[33];
 	unsigned interval_ms;
 	size_t buffer_cap;
-	double run_for_s; /* 0: forever */
+	bool buffer_from_cli; /* --buffer given: the campaign's agent_buffer does not apply */
+	double run_for_s;     /* 0: forever */
 	/* targets from the collector's CONFIG */
 	char *config_text;
 	struct agent_target targets[AGENT_MAX_TARGETS];
@@ -80,6 +81,7 @@ void link_io(struct agent *a, short revents);
 void link_flush_ring(struct agent *a);
 int link_send(struct agent *a, enum tp_type type, uint64_t seq, const void *payload, size_t len);
 void ring_push(struct agent *a, char *payload);
+int ring_resize(struct agent *a, size_t cap);
 
 /* sample.c */
 void targets_sample(struct agent *a);

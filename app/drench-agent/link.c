@@ -35,6 +35,31 @@ void ring_push(struct agent *a, char *payload)
 	a->ring_len++;
 }
 
+/* New bound; when it shrinks below what is held, the oldest go (dropped). */
+int ring_resize(struct agent *a, size_t cap)
+{
+	struct pending *ring;
+
+	if (cap == 0 || cap == a->buffer_cap)
+		return 0;
+	ring = calloc(cap, sizeof(*ring));
+	if (ring == NULL)
+		return -ENOMEM;
+	while (a->ring_len > cap) {
+		free(a->ring[a->ring_head].payload);
+		a->ring_head = (a->ring_head + 1) % a->buffer_cap;
+		a->ring_len--;
+		a->dropped++;
+	}
+	for (size_t i = 0; i < a->ring_len; i++)
+		ring[i] = a->ring[(a->ring_head + i) % a->buffer_cap];
+	free(a->ring);
+	a->ring = ring;
+	a->ring_head = 0;
+	a->buffer_cap = cap;
+	return 0;
+}
+
 static void ring_ack(struct agent *a, uint64_t seq)
 {
 	while (a->ring_len > 0 && a->ring[a->ring_head].seq <= seq) {

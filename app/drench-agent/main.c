@@ -42,7 +42,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: drench-agent --collector HOST:PORT --key-file FILE --id NAME\n"
 		"                    [--buffer SAMPLES] [--profile-dir DIR] [--run-for SECONDS]\n"
-		"  --buffer       samples kept while the collector is unreachable (default 3600)\n"
+		"  --buffer       samples kept while the collector is unreachable (default: the\n"
+		"                 campaign's telemetry.agent_buffer; 3600 until it is known)\n"
 		"  --profile-dir  where pprof captures are written (default /tmp/drench-agent)\n"
 		"  --run-for      exit after this many seconds (default: until SIGINT/SIGTERM)\n");
 }
@@ -98,6 +99,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 			break;
 		case 'b':
 			a->buffer_cap = strtoul(optarg, NULL, 10);
+			a->buffer_from_cli = true;
 			break;
 		case 'p':
 			a->profile_dir = optarg;

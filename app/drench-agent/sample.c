@@ -90,6 +90,8 @@ int targets_configure(struct agent *a, const char *text, size_t len)
 	a->config_text = strndup(text, len);
 	if (json_integer_value(json_object_get(cfg, "interval_ms")) >= 100)
 		a->interval_ms = (unsigned)json_integer_value(json_object_get(cfg, "interval_ms"));
+	if (!a->buffer_from_cli && json_integer_value(json_object_get(cfg, "buffer")) > 0)
+		ring_resize(a, (size_t)json_integer_value(json_object_get(cfg, "buffer")));
 	json_array_foreach(list, i, o)
 	{
 		if (a->n_targets == AGENT_MAX_TARGETS ||
@@ -97,8 +99,8 @@ int targets_configure(struct agent *a, const char *text, size_t len)
 			continue;
 		target_from_json(&a->targets[a->n_targets++], o);
 	}
-	fprintf(stderr, "drench-agent: watching %zu targets every %u ms\n", a->n_targets,
-		a->interval_ms);
+	fprintf(stderr, "drench-agent: watching %zu targets every %u ms, buffer %zu samples\n",
+		a->n_targets, a->interval_ms, a->buffer_cap);
 	json_decref(cfg);
 	return 0;
 }

@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: BSD-3-Clause
 #
 # Agent faults: two agents stream 5 samples a second through a TCP relay to
-# drench monitor. "roomy" keeps up to 1000 samples while disconnected,
-# "tight" only 5. Mid-run the collector is killed (-9) and restarted, then
-# the relay is killed and restarted (a cut connection). Expect: roomy lost
-# no sample (its sequence numbers arrive 1..N without a gap); tight lost some
-# and the report counts them (agent's dropped count: every missing sample,
-# plus at most a buffer's worth that were delivered but not yet acknowledged). A third
-# target, watched by process name, is killed and started again: the agent
-# follows the new pid and reports the restart. ~30 s.
+# drench monitor. "roomy" keeps up to 1000 samples while disconnected (its
+# --buffer), "tight" only 5 (the campaign's agent_buffer). Mid-run the
+# collector is killed (-9) and restarted, then the relay is killed and
+# restarted (a cut connection). Expect: roomy lost no sample (its sequence
+# numbers arrive 1..N without a gap); tight lost some and the report counts
+# them (its dropped count: every missing sample, plus at most a buffer's
+# worth delivered but not yet acknowledged). A third target, watched by
+# process name, is killed and started again: the agent follows the new pid
+# and reports the restart. ~30 s.
 #
 #   tests/telemetry/agent-faults.sh BUILD_DIR
 set -eu
@@ -54,6 +55,7 @@ telemetry:
   listen: 127.0.0.1:$collector
   key_file: $WORK/key
   interval: 200ms
+  agent_buffer: 5
   targets:
     - { name: roomy-target, agent: roomy, pid: $WATCHED1 }
     - { name: tight-target, agent: tight, pid: $WATCHED2 }
@@ -74,12 +76,14 @@ start_relay() {
 start_collector
 start_relay
 sleep 1
-for a in roomy:1000 tight:5; do
-	"$AGENT" --collector 127.0.0.1:$relay --key-file "$WORK/key" --id "${a%%:*}" \
-		--buffer "${a#*:}" 2> "$WORK/agent-${a%%:*}.err" &
-	eval "AGENT_${a%%:*}=$!"
-	PIDS="$PIDS $!"
-done
+# roomy's --buffer overrides the campaign's agent_buffer (5), which tight takes
+"$AGENT" --collector 127.0.0.1:$relay --key-file "$WORK/key" --id roomy --buffer 1000 \
+	2> "$WORK/agent-roomy.err" &
+AGENT_roomy=$!
+"$AGENT" --collector 127.0.0.1:$relay --key-file "$WORK/key" --id tight \
+	2> "$WORK/agent-tight.err" &
+AGENT_tight=$!
+PIDS="$PIDS $AGENT_roomy $AGENT_tight"
 
 sleep 4
 echo "killing the collector (-9) for 4 s"
