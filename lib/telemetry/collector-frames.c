@@ -226,7 +226,11 @@ static void on_sample(struct collector *c, int i, const struct tp_frame *f, json
 		t->first_t = ts;
 	t->last_t = fmax(t->last_t, ts);
 	t->samples++;
-	t->pid = (int)json_integer_value(json_object_get(msg, "pid"));
+	int pid = (int)json_integer_value(json_object_get(msg, "pid"));
+
+	if (t->pid > 0 && pid > 0 && pid != t->pid)
+		collector_target_restarted(c, t, t->pid, pid);
+	t->pid = pid;
 	t->restarts = (unsigned)json_integer_value(json_object_get(msg, "restarts"));
 	feed_metrics(c, t, ts, m);
 	if (!t->baseline_asked && ts >= t->first_t + c->cfg->detector.warmup_s)

@@ -48,7 +48,8 @@ struct target_state {
 	unsigned restarts;
 	bool baseline_asked, leak_asked;
 	enum leak_verdict verdict;
-	double leak_since; /* sample time of the current leak verdict, NAN */
+	bool leaked_before_restart; /* latched: a leak verdict, then the pid changed */
+	double leak_since;	    /* sample time of the current leak verdict, NAN */
 	char *profiles[COLLECTOR_MAX_PROFILES];
 	size_t n_profiles;
 	json_t *last_m; /* last sample's metrics, for the live line */
@@ -74,6 +75,8 @@ struct collector {
 };
 
 double collector_now(void);
+void collector_target_restarted(struct collector *c, struct target_state *t, int old_pid,
+				int new_pid);
 void collector_conn_close(struct collector *c, int i, const char *why);
 int collector_conn_send(struct collector *c, int i, enum tp_type type, uint64_t seq,
 			const void *payload, size_t len);

@@ -22,6 +22,8 @@ void collector_evaluate(struct collector *c)
 		if (t->samples == 0)
 			continue;
 		t->verdict = detector_evaluate(t->det, t->last_t);
+		if (t->leaked_before_restart)
+			t->verdict = VERDICT_LEAK;
 		if (t->verdict == VERDICT_LEAK && before != VERDICT_LEAK) {
 			t->leak_since = t->last_t;
 			fprintf(c->log, "collector: %s: LEAK after %.0f s of samples\n",
@@ -278,6 +280,7 @@ static int add_target(struct collector *c, json_t *report, const struct target_s
 	json_object_set_new(obj, "samples", json_integer((json_int_t)t->samples));
 	json_object_set_new(obj, "pid", json_integer(t->pid));
 	json_object_set_new(obj, "restarts", json_integer(t->restarts));
+	json_object_set_new(obj, "leak_before_restart", json_boolean(t->leaked_before_restart));
 	json_object_set_new(obj, "observed_s", real_or_null(t->last_t - t->first_t));
 	json_object_set_new(obj, "leak_after_s", real_or_null(t->leak_since - t->first_t));
 	json_object_set_new(obj, "time_to_limit_s", real_or_null(min_time_to_limit(t)));

@@ -94,6 +94,36 @@ static int judged_metrics(struct target_state *t)
 	return 0;
 }
 
+static int new_detector(const struct collector *c, struct target_state *t)
+{
+	uint64_t limit = t->cfg->memory_limit ? t->cfg->memory_limit : c->cfg->memory_limit;
+
+	t->det = detector_create(&c->cfg->detector, (double)limit);
+	if (t->det == NULL)
+		return -errno;
+	return judged_metrics(t);
+}
+
+/* The watched process was replaced: a new process starts a new series (with
+ * its own warm-up). A leak seen before the restart (perhaps the reason for
+ * it: an OOM kill) stays in the verdict. */
+void collector_target_restarted(struct collector *c, struct target_state *t, int old_pid,
+				int new_pid)
+{
+	struct detector *old = t->det;
+
+	if (t->verdict == VERDICT_LEAK)
+		t->leaked_before_restart = true;
+	fprintf(c->log, "collector: %s: pid %d replaced by %d: new series%s\n", t->cfg->name,
+		old_pid, new_pid,
+		t->leaked_before_restart ? " (leak seen before the restart)" : "");
+	if (new_detector(c, t) < 0) {
+		t->det = old; /* keep judging the old series rather than nothing */
+		return;
+	}
+	detector_destroy(old);
+}
+
 static int init_targets(struct collector *c)
 {
 	const struct telemetry_config *cfg = c->cfg;
@@ -104,17 +134,14 @@ static int init_targets(struct collector *c)
 	c->n_targets = cfg->n_targets;
 	for (size_t i = 0; i < cfg->n_targets; i++) {
 		struct target_state *t = &c->targets[i];
-		uint64_t limit = cfg->targets[i].memory_limit ? cfg->targets[i].memory_limit
-							      : cfg->memory_limit;
+		int rc;
 
 		t->cfg = &cfg->targets[i];
 		t->agent = -1;
 		t->first_t = t->leak_since = NAN;
-		t->det = detector_create(&cfg->detector, (double)limit);
-		if (t->det == NULL)
-			return -errno;
-		if (judged_metrics(t) < 0)
-			return -ENOMEM;
+		rc = new_detector(c, t);
+		if (rc < 0)
+			return rc;
 	}
 	return 0;
 }

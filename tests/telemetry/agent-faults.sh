@@ -140,6 +140,8 @@ pid=$(jq '.targets[] | select(.name == "by-name") | .pid' "$R")
 [ "$restarts" -eq 1 ] || fail "by-name: $restarts restarts reported, expected 1"
 [ "$pid" -eq "$VICTIM" ] || fail "by-name: sampling pid $pid, expected the new $VICTIM"
 grep -q "by-name: restart" "$WORK/monitor.err" || fail "by-name: no restart event logged"
+grep -q "by-name: pid [0-9]* replaced by $VICTIM: new series" "$WORK/monitor.err" ||
+	fail "by-name: the collector did not start a new series for the new process"
 echo "by-name: restart reported, now sampling pid $pid"
 jq -c '.telemetry | del(.agents)' "$R"
 echo "PASS"
