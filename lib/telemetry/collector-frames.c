@@ -228,7 +228,8 @@ static void on_sample(struct collector *c, int i, const struct tp_frame *f, json
 	t->samples++;
 	int pid = (int)json_integer_value(json_object_get(msg, "pid"));
 
-	if (t->pid > 0 && pid > 0 && pid != t->pid)
+	/* a cgroup's first pid may change without a restart of the service */
+	if (t->pid > 0 && pid > 0 && pid != t->pid && t->cfg->watch != TELEMETRY_WATCH_CGROUP)
 		collector_target_restarted(c, t, t->pid, pid);
 	t->pid = pid;
 	t->restarts = (unsigned)json_integer_value(json_object_get(msg, "restarts"));
