@@ -23,6 +23,7 @@
 
 #include "commands.h"
 #include "console.h"
+#include "match/match.h"
 #include "net/port.h"
 #include "plan-campaign.h"
 #include "plan-flags.h"
@@ -236,6 +237,28 @@ static void collect_port(struct run_outcome *o, const struct run_workers *rw)
 						  st.opackets, st.oerrors};
 }
 
+/* Body pattern counts, summed over workers, under each request and pattern name. */
+static json_t *collect_validation(const struct run_workers *rw, const struct plan *p)
+{
+	json_t *arr = json_array();
+
+	for (uint16_t t = 0; t < p->n_tpls; t++) {
+		for (size_t i = 0; p->tpls[t].match && i < match_db_count(p->tpls[t].match); i++) {
+			uint64_t matched = 0, failed = 0, m, f;
+			for (uint16_t k = 0; k < rw->n; k++)
+				if (client_pattern_counts(rw->w[k].client, t, i, &m, &f) == 0) {
+					matched += m;
+					failed += f;
+				}
+			json_array_append_new(arr, json_pack("{ss ss sI sI}", "request",
+				p->tpl_names[t] ? p->tpl_names[t] : "", "pattern",
+				match_db_name(p->tpls[t].match, i), "matched", (json_int_t)matched,
+				"failed", (json_int_t)failed));
+		}
+	}
+	return arr;
+}
+
 static void collect(const struct run_workers *rw, const struct plan *p, double t0,
 		    struct run_outcome *o)
 {
@@ -257,6 +280,7 @@ static void collect(const struct run_workers *rw, const struct plan *p, double t
 	o->mem_per_conn = tcp_stack_mem_per_conn(client_tcp(rw->w[0].client));
 	o->interrupted = run_workers_stopped(rw);
 	collect_port(o, rw);
+	o->validation = collect_validation(rw, p);
 }
 
 static int finish(struct run_workers *rw, const struct plan *p, double t0,
@@ -279,6 +303,7 @@ static int finish(struct run_workers *rw, const struct plan *p, double t0,
 		printf("report: %s/report.json\n", p->output);
 		rc = pass ? DRENCH_EXIT_PASS : DRENCH_EXIT_FAIL;
 	}
+	json_decref(o.validation);
 	free(o.phases);
 	return rc;
 }

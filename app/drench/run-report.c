@@ -193,6 +193,8 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 	json_object_set_new(rep, "bytes_per_connection", json_integer((json_int_t)o->mem_per_conn));
 	add_port(rep, o);
 	add_workers(rep, o);
+	if (o->validation)
+		json_object_set(rep, "validation", o->validation);
 	report_set_verdict(rep, pass);
 	snprintf(path, sizeof(path), "%s/report.json", p->output);
 	rc = report_write(rep, path);

@@ -2,6 +2,7 @@
 /* The outcome of a run: per-phase figures, gates, summary and report.json. */
 #pragma once
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -23,6 +24,7 @@ struct run_outcome {
 	bool leak_free;              /* no target's memory leaks (true without telemetry) */
 	const char *steering;        /* the mode chosen at start */
 	uint16_t n_workers;
+	json_t *validation;          /* per request and body pattern: matched, failed */
 	struct run_worker_stats {    /* each worker's share of the run */
 		unsigned lcore;
 		uint64_t requests, responses, rx_pkts, steer_in, steer_out, steer_drop;

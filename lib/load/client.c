@@ -355,3 +355,14 @@ struct tcp_stack *client_tcp(struct client *cl)
 {
 	return cl->tcp;
 }
+
+int client_pattern_counts(const struct client *cl, uint16_t tpl, size_t i, uint64_t *matched,
+			  uint64_t *failed)
+{
+	if (tpl >= cl->conf.n_tpls || !cl->scr[tpl] || i >= match_db_count(cl->conf.tpls[tpl].match))
+		return -ENOENT;
+	const struct match_counts *mc = match_scratch_counts(cl->scr[tpl], i);
+	*matched = mc->matched;
+	*failed = mc->failed;
+	return 0;
+}

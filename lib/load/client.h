@@ -51,3 +51,8 @@ uint32_t client_open_conns(const struct client *cl);  /* connections not yet clo
 const struct client_counters *client_counters(const struct client *cl);
 const struct hist *client_latency(const struct client *cl); /* since create, corrected */
 struct tcp_stack *client_tcp(struct client *cl);
+
+/** Body pattern i of template tpl on this client: responses that matched it and
+ * responses that broke it. -ENOENT when the template has no such pattern. */
+int client_pattern_counts(const struct client *cl, uint16_t tpl, size_t i, uint64_t *matched,
+			  uint64_t *failed);
