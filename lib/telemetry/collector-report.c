@@ -126,7 +126,7 @@ void collector_note_requests(struct collector *c, uint64_t total, const char *en
 	for (size_t i = 0; i < c->n_targets; i++) {
 		const char *ep = c->targets[i].cfg->endpoint;
 
-		if (endpoint == NULL || (ep != NULL && !strcmp(ep, endpoint)))
+		if (endpoint == NULL ? ep == NULL : ep != NULL && !strcmp(ep, endpoint))
 			detector_note_requests(c->targets[i].det, now, total);
 	}
 }

@@ -60,8 +60,9 @@ uint16_t collector_port(const struct collector *c);
 int collector_poll(struct collector *c, int timeout_ms);
 
 /** Requests sent so far (a running total) to endpoint, by drench run; the
- * targets whose `endpoint` matches (all targets when endpoint is NULL) use it
- * for bytes per request and to know when load stops. */
+ * targets whose `endpoint` names it use it for bytes per request and (unless
+ * collector_note_load() is used) to know when load stops. endpoint NULL: the
+ * total of all requests, for the targets that name no endpoint. */
 void collector_note_requests(struct collector *c, uint64_t total, const char *endpoint);
 
 /** Say that load runs or stopped for every target (recovery check). */
