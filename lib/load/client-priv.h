@@ -19,6 +19,7 @@ struct client {
 	uint32_t closing;     /* connections we are closing */
 	bool stopping;        /* no new requests; close when idle */
 	uint32_t sweep_pos;
+	uint64_t next_sweep_us; /* request timeouts are checked once a millisecond */
 	uint64_t rng;
 	uint64_t next_seq; /* request numbers for ${seq} */
 	struct client_counters cnt;

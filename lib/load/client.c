@@ -9,7 +9,10 @@
 #include "match/match.h"
 #include "stats/hist.h"
 
-#define SWEEP_PER_POLL 256
+/* Timeouts are swept once a millisecond, a slice of the table each time, so
+ * the whole table is covered about every second whatever its size. */
+#define SWEEP_EVERY_US 1000
+#define SWEEP_MIN 64
 
 /* Callers pass TSC time read at different moments (per segment, per poll
  * turn); keep the client's clock monotonic so durations never underflow. */
@@ -174,9 +177,11 @@ bool client_open_one(struct client *cl)
 /* Requests unanswered for too long: count a timeout and drop the connection. */
 static void sweep_timeouts(struct client *cl)
 {
-	if (cl->outstanding == 0 || cl->conf.request_timeout_us == 0)
+	if (cl->outstanding == 0 || cl->conf.request_timeout_us == 0 || cl->now < cl->next_sweep_us)
 		return;
-	for (uint32_t n = 0; n < SWEEP_PER_POLL && n < cl->max_conns; n++) {
+	cl->next_sweep_us = cl->now + SWEEP_EVERY_US;
+	uint32_t slice = cl->max_conns / 1000 > SWEEP_MIN ? cl->max_conns / 1000 : SWEEP_MIN;
+	for (uint32_t n = 0; n < slice && n < cl->max_conns; n++) {
 		uint32_t id = cl->sweep_pos;
 		struct client_conn *cc = &cl->conns[id];
 
