@@ -261,7 +261,7 @@ static size_t to_file(char *data, size_t size, size_t n, void *arg)
 	return fwrite(data, size, n, arg) * size;
 }
 
-static int fetch(struct agent_target *t, const char *url, const char *path)
+static int fetch(const char *url, const char *path)
 {
 	FILE *f = fopen(path, "we");
 	CURL *h = curl_easy_init();
@@ -281,7 +281,6 @@ static int fetch(struct agent_target *t, const char *url, const char *path)
 		curl_easy_cleanup(h);
 	if (f)
 		fclose(f);
-	(void)t;
 	return rc == CURLE_OK && status == 200 ? 0 : -EIO;
 }
 
@@ -365,7 +364,7 @@ void targets_profile(struct agent *a, const char *target, const char *tag)
 				 stamp);
 			snprintf(path, sizeof(path), "%s/%s", a->profile_dir, file);
 			snprintf(url, sizeof(url), "%s/%s", t->pprof_url, kinds[k]);
-			if (fetch(t, url, path) < 0) {
+			if (fetch(url, path) < 0) {
 				agent_event(a, t->name, "profile-failed", url);
 				continue;
 			}

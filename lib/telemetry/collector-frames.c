@@ -158,7 +158,7 @@ void collector_ask_profile(struct collector *c, struct target_state *t, const ch
 	}
 }
 
-static void feed_metrics(struct collector *c, struct target_state *t, double ts, json_t *m)
+static void feed_metrics(struct target_state *t, double ts, json_t *m)
 {
 	const char *name;
 	json_t *v;
@@ -180,7 +180,6 @@ static void feed_metrics(struct collector *c, struct target_state *t, double ts,
 	}
 	json_decref(t->last_m);
 	t->last_m = json_incref(m);
-	(void)c;
 }
 
 /* One line of samples.jsonl, re-serialised: an agent's bytes never reach the
@@ -233,7 +232,7 @@ static void on_sample(struct collector *c, int i, const struct tp_frame *f, json
 		collector_target_restarted(c, t, t->pid, pid);
 	t->pid = pid;
 	t->restarts = (unsigned)json_integer_value(json_object_get(msg, "restarts"));
-	feed_metrics(c, t, ts, m);
+	feed_metrics(t, ts, m);
 	if (!t->baseline_asked && ts >= t->first_t + c->cfg->detector.warmup_s)
 		collector_ask_profile(c, t, "baseline");
 }

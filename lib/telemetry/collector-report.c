@@ -242,7 +242,7 @@ static double min_time_to_limit(const struct target_state *t)
 	return best;
 }
 
-static int add_target(struct collector *c, json_t *report, const struct target_state *t)
+static int add_target(json_t *report, const struct target_state *t)
 {
 	size_t n = detector_n_metrics(t->det);
 	struct report_metric *ms = calloc(n ? n : 1, sizeof(*ms));
@@ -286,7 +286,6 @@ static int add_target(struct collector *c, json_t *report, const struct target_s
 	json_object_set_new(obj, "time_to_limit_s", real_or_null(min_time_to_limit(t)));
 	if (t->phases != NULL)
 		json_object_set(obj, "phases", t->phases);
-	(void)c;
 	return 0;
 }
 
@@ -319,7 +318,7 @@ static json_t *stats_json(const struct collector *c)
 int collector_report_targets(struct collector *c, json_t *report)
 {
 	for (size_t i = 0; i < c->n_targets; i++)
-		if (add_target(c, report, &c->targets[i]) < 0)
+		if (add_target(report, &c->targets[i]) < 0)
 			return -ENOMEM;
 	json_object_set_new(report, "telemetry", stats_json(c));
 	return 0;
