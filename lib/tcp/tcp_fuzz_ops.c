@@ -5,7 +5,8 @@
  * relative to the connection's state (near rcv_nxt/snd_una, or anywhere), so
  * that most segments get past the sequence checks. After every operation the
  * stack's invariants are checked; at the end everything is aborted and the
- * stack must be empty with its out-of-order pool whole.
+ * stack must be empty with its out-of-order pool whole. The stack also
+ * listens on port 80: the peer opens passive connections from a few ports.
  */
 #include "tcp/tcp_fuzz_ops.h"
 
@@ -69,6 +70,13 @@ static void fz_recv(void *ctx, struct tcp_conn *c, const uint8_t *d, uint32_t le
 	(void)x;
 }
 
+static void fz_established(void *ctx, struct tcp_conn *c)
+{
+	struct fz *f = ctx;
+	if (tcp_conn_passive(c)) /* from here the application owns it */
+		f->opened[tcp_conn_id(c)]++;
+}
+
 static void fz_closed(void *ctx, struct tcp_conn *c, enum tcp_close_reason why)
 {
 	struct fz *f = ctx;
@@ -85,18 +93,27 @@ static void check_conn(const struct tcp_stack *s, const struct tcp_conn *c)
 	CHECK(SEQ_LEQ(c->snd_una, c->snd_nxt));
 	CHECK(SEQ_LEQ(c->snd_nxt, c->snd_max) || c->state == TCP_SYN_SENT);
 	CHECK(SEQ_LEQ(c->snd_max, c->snd_lim + 1));
-	CHECK(c->cwnd >= c->mss || c->state == TCP_SYN_SENT);
+	CHECK(c->cwnd >= c->mss || c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD);
+	CHECK(!c->passive || c->lport == 80);
+	/* every passive connection is found by its remote address and port */
+	CHECK(!c->passive || hash_find((struct tcp_stack *)s, c->daddr, c->dport) == c);
 	CHECK(c->rto_us >= s->p.rto_min_us && c->rto_us <= s->p.rto_max_us);
 	CHECK(tw_armed(s->wheel, conn_id(s, c)) == (c->rtx_on || c->dack_on));
 }
 
 static void check_stack(const struct tcp_stack *s)
 {
-	uint32_t live = 0;
+	uint32_t live = 0, passive = 0, half_open = 0, slots = 0;
 	for (uint32_t i = 0; i < s->cap; i++) {
 		check_conn(s, &s->conns[i]);
 		live += !conn_gone(&s->conns[i]);
+		passive += !conn_gone(&s->conns[i]) && s->conns[i].passive;
+		half_open += s->conns[i].state == TCP_SYN_RCVD;
 	}
+	for (uint32_t i = 0; i < s->hash.size; i++)
+		slots += s->hash.slots[i] != TCP_NONE;
+	CHECK(slots == passive);
+	CHECK(half_open == s->half_open);
 	CHECK(live == s->active);
 	CHECK(live + s->fq_count == s->cap);
 	CHECK(s->ooo.nfree <= s->ooo.cap);
@@ -148,10 +165,14 @@ static void op_segment(struct fz *f)
 	struct tcp_conn *c = tcp_conn_by_id(f->s, which % NCONN);
 	uint8_t how = take(f);
 	struct tcp_seg seg = {
-		.saddr = PEER, .daddr = LOCAL, .sport = 80,
+		.saddr = PEER, .daddr = LOCAL, .sport = c ? c->dport : 80,
 		.dport = c ? c->lport : (uint16_t)(1000 + which % 8),
 		.wscale = -1,
 	};
+	if (!c && (which & 0x80)) { /* to the listening port, from a peer port */
+		seg.sport = (uint16_t)(2000 + which % 4);
+		seg.dport = 80;
+	}
 	if ((how & 7) == 7)
 		seg.sport = 81; /* a stranger */
 	if (c && c->state == TCP_SYN_SENT) {
@@ -164,6 +185,11 @@ static void op_segment(struct fz *f)
 			seg.mss = (uint16_t)(take(f) << 4);
 			seg.wscale = (int8_t)(take(f) % 20);
 		}
+	} else if (c && c->state == TCP_SYN_RCVD) {
+		seg.flags = pick_flags(f, false);
+		seg.seq = (how & 8) ? take32(f) : c->rcv_nxt - !!(how & 0x40);
+		seg.ack = (how & 2) ? c->snd_max : c->snd_max + take(f);
+		seg.wnd = pick_wnd(f, tcp_conn_id(c), how | 0x80);
 	} else if (c) {
 		seg.flags = pick_flags(f, false);
 		seg.seq = (how & 8) ? c->rcv_nxt + (uint32_t)((int8_t)take(f) * 100) : c->rcv_nxt;
@@ -182,10 +208,25 @@ static void op_segment(struct fz *f)
 	tcp_input(f->s, &seg, f->now);
 }
 
+/* The peer opens (or opens again) a passive connection from one of 4 ports. */
+static void op_syn(struct fz *f)
+{
+	uint8_t b = take(f);
+	struct tcp_seg seg = {
+		.saddr = PEER, .daddr = LOCAL, .sport = (uint16_t)(2000 + b % 4), .dport = 80,
+		.seq = take32(f), .flags = TCP_F_SYN, .wnd = 65535, .wscale = -1,
+	};
+	if (b & 4) {
+		seg.mss = (uint16_t)(take(f) << 4);
+		seg.wscale = (int8_t)(take(f) % 20);
+	}
+	tcp_input(f->s, &seg, f->now);
+}
+
 static void op(struct fz *f)
 {
 	struct tcp_conn *c;
-	switch (take(f) % 8) {
+	switch (take(f) % 9) {
 	case 0:
 		if (tcp_connect(f->s, PEER, 80, f->now, &c) == 0) {
 			f->opened[tcp_conn_id(c)]++;
@@ -209,6 +250,9 @@ static void op(struct fz *f)
 		f->now += (uint64_t)take(f) * (take(f) & 1 ? 100000 : 1000);
 		tcp_timers_run(f->s, f->now);
 		break;
+	case 5:
+		op_syn(f);
+		break;
 	default:
 		op_segment(f);
 		break;
@@ -225,7 +269,8 @@ static void add_stats(struct tcp_stats *sum, const struct tcp_stats *st)
 
 void tcp_fuzz_one(const uint8_t *data, size_t len, struct tcp_stats *sum)
 {
-	static const struct tcp_ops ops = {.tx = fz_tx, .on_recv = fz_recv, .on_closed = fz_closed};
+	static const struct tcp_ops ops = {.tx = fz_tx, .on_established = fz_established,
+					   .on_recv = fz_recv, .on_closed = fz_closed};
 	struct fz *f = calloc(1, sizeof(*f));
 	CHECK(f);
 	struct tcp_params p;
@@ -239,6 +284,7 @@ void tcp_fuzz_one(const uint8_t *data, size_t len, struct tcp_stats *sum)
 	p.msl_us = 2000000;
 	f->s = tcp_stack_create(&p, &ops, f);
 	CHECK(f->s);
+	CHECK(tcp_listen(f->s, 80) == 0);
 	f->p = data;
 	f->n = len;
 	f->now = 1000000;

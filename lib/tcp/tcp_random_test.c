@@ -46,6 +46,16 @@ static void random_operation_sequences_keep_the_invariants(void **state)
 	assert_true(sum.retrans_fast > 0);
 	assert_true(sum.persist_probes > 0);
 	assert_true(sum.time_wait_entered > 0);
+	print_message("server: syn %llu, accepted %llu, synack retrans %llu, timeouts %llu, "
+		      "half-open resets %llu, backlog drops %llu, table full %llu\n",
+		      (unsigned long long)sum.syn_rx, (unsigned long long)sum.conn_accepted,
+		      (unsigned long long)sum.retrans_synack, (unsigned long long)sum.synack_timeout,
+		      (unsigned long long)sum.half_open_reset, (unsigned long long)sum.syn_drop_backlog,
+		      (unsigned long long)sum.syn_drop_full);
+	assert_true(sum.conn_accepted > 0);
+	assert_true(sum.retrans_synack > 0);
+	assert_true(sum.half_open_reset > 0);
+	assert_true(sum.syn_drop_full > 0);
 }
 
 int main(void)
