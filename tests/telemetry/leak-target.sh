@@ -5,8 +5,10 @@
 # one target process per endpoint (three leaks and a clean one), each loaded
 # by its own wrk on loopback at a modest rate. Expect: leak for every leaking
 # endpoint and ok for the clean one, each leak called within 3 minutes, and
-# the leak heap profile's top entry (own code only) naming the leaking
-# handler. About 2 minutes.
+# the top entry (own code only) of the profile captured on the leak verdict,
+# against the warm-up baseline, naming the leaking handler: the heap profile
+# for the map and ticker leaks, the goroutine profile for the goroutine leak
+# (stacks are not heap). About 2 minutes.
 #
 #   tests/telemetry/leak-target.sh BUILD_DIR
 set -eu
@@ -126,23 +128,26 @@ done
 [ "$(verdict clean)" = ok ] || fail "clean: verdict $(verdict clean), expected ok"
 echo "ok: clean endpoint judged ok"
 
-# the heap profile captured on the leak verdict names the leaking handler
-check_top() { # target function
-	heap=$(jq -r --arg n "$1" '.targets[] | select(.name == $n) | .profiles[] | select(test("-leak-heap-"))' "$R" | head -n 1)
-	base=$(jq -r --arg n "$1" '.targets[] | select(.name == $n) | .profiles[] | select(test("-baseline-heap-"))' "$R" | head -n 1)
-	[ -n "$heap" ] && [ -n "$base" ] || fail "$1: no leak/baseline heap profile pair"
-	top=$(go tool pprof -top -sample_index=inuse_space -show='^main\.' \
-		-diff_base "$WORK/out/$base" "$WORK/out/$heap" 2>/dev/null |
+# the profile captured on the leak verdict names the leaking handler: heap
+# for the leaks that keep memory, goroutine for the goroutine leak
+check_top() { # target function kind
+	kind=${3:-heap}
+	leak=$(jq -r --arg n "$1" --arg k "-leak-$kind-" '.targets[] | select(.name == $n) | .profiles[] | select(contains($k))' "$R" | head -n 1)
+	base=$(jq -r --arg n "$1" --arg k "-baseline-$kind-" '.targets[] | select(.name == $n) | .profiles[] | select(contains($k))' "$R" | head -n 1)
+	[ -n "$leak" ] && [ -n "$base" ] || fail "$1: no leak/baseline $kind profile pair"
+	index=$([ "$kind" = heap ] && echo -sample_index=inuse_space || true)
+	top=$(go tool pprof -top $index -show='^main\.' \
+		-diff_base "$WORK/out/$base" "$WORK/out/$leak" 2>/dev/null |
 		awk '/flat%/ { getline; print $NF; exit }')
-	echo "$1: top of the heap profile (own code): $top"
+	echo "$1: top of the $kind profile (own code): $top"
 	# the handler itself or a closure it started (main.handler.func1)
 	case "$top" in
 	"main.$2" | "main.$2".*) ;;
-	*) fail "$1: heap profile top is $top, expected main.$2" ;;
+	*) fail "$1: $kind profile top is $top, expected main.$2" ;;
 	esac
 }
 check_top map mapLeakHandler
 check_top ticker tickerLeakHandler
-check_top goroutine goroutineLeakHandler
+check_top goroutine goroutineLeakHandler goroutine
 jq -c '.telemetry' "$R"
 echo "PASS"
