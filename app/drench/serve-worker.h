@@ -17,6 +17,7 @@ struct serve_worker {
 	volatile sig_atomic_t *stop;
 	uint64_t start_us, end_us; /* the serving time, shutdown excluded */
 	uint64_t arp_unresolved;   /* segments not sent for want of an ARP entry */
+	uint64_t now_us;	   /* this poll turn's time: one TSC read per turn */
 };
 
 /** Microseconds from the TSC. */
