@@ -80,6 +80,7 @@ int plan_from_flags(const struct run_opts *o, struct plan *p)
 		return -EINVAL;
 	p->netmask = o->prefix_len == 0 ? 0 : ~0u << (32 - o->prefix_len);
 	p->mtu = o->mtu;
+	p->time_wait_reset = o->time_wait_reset;
 	p->max_pipeline = 1;
 	p->max_conns = o->connections;
 	p->rate_max_conns = o->connections;

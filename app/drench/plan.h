@@ -30,6 +30,7 @@ struct plan {
 	char lcores[64];    /* EAL -l list: main (telemetry) lcore first, then the worker */
 	uint32_t local_ip, netmask, gateway; /* host order */
 	uint16_t mtu;
+	bool time_wait_reset;
 	/* target */
 	uint32_t daddr;
 	uint16_t dport;

@@ -23,6 +23,7 @@ static void usage(FILE *f)
 		"  --drain T           at the end, wait this long for outstanding responses (5s)\n"
 		"  --requests-per-conn N  close and reopen after N requests (0 = keep-alive forever)\n"
 		"  --mtu N             port MTU (1500)\n"
+		"  --time-wait P       2msl (hold TIME_WAIT after closing first) or reset (RST, port free)\n"
 		"  --output DIR        where report.json goes (drench-out)\n"
 		"  --quiet             no line per second\n"
 		"  --format LIST       extra outputs: html,prometheus,csv (report.json always)\n"
@@ -160,6 +161,13 @@ static int apply(struct run_opts *o, int opt, char *arg)
 			return -EINVAL;
 		o->mtu = (uint16_t)v;
 		return 0;
+	case 'W':
+		if (strcmp(arg, "2msl") && strcmp(arg, "reset")) {
+			fprintf(stderr, "drench run: --time-wait: expected 2msl or reset, got '%s'\n", arg);
+			return -EINVAL;
+		}
+		o->time_wait_reset = !strcmp(arg, "reset");
+		return 0;
 	case 'h': usage(stdout); return 1;
 	default: usage(stderr); return -EINVAL;
 	}
@@ -198,6 +206,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 		{"drain", required_argument, NULL, 'D'},
 		{"requests-per-conn", required_argument, NULL, 'r'},
 		{"mtu", required_argument, NULL, 'm'},
+		{"time-wait", required_argument, NULL, 'W'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"set", required_argument, NULL, 's'},
 		{"format", required_argument, NULL, 'F'},

@@ -2,6 +2,7 @@
 /* Command-line options of `drench run` (the flag form; campaigns come from YAML). */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct run_opts {
@@ -18,6 +19,7 @@ struct run_opts {
 	uint64_t drain_us;
 	uint32_t requests_per_conn;
 	uint16_t mtu;
+	bool time_wait_reset;
 	int quiet;
 	unsigned formats;           /* CAMPAIGN_FORMAT_* bits from --format */
 	const char *metrics_listen; /* --metrics-listen */

@@ -68,6 +68,7 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 	tcp_params_default(&tp);
 	tp.local_addr = p->local_ip;
 	tp.mss = (uint16_t)(p->mtu - 40);
+	tp.tw_policy = p->time_wait_reset ? TCP_TW_RESET : TCP_TW_2MSL;
 	tp.port_min = PORT_MIN;
 	tp.port_max = PORT_MAX;
 	/* this worker's ports: port % n == i (lib/net/steer.h) */

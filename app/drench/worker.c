@@ -14,7 +14,6 @@
 #include "worker.h"
 
 #define CLOSE_GRACE_US (1000 * 1000)
-#define ARP_RETRY_US (200 * 1000)
 
 uint64_t worker_now_us(void)
 {
@@ -25,10 +24,11 @@ uint64_t worker_now_us(void)
 	return (uint64_t)((double)rte_rdtsc() / tsc_per_us);
 }
 
+/* One clock read per poll turn: rdtsc is slow under a hypervisor. */
 static void on_tcp(void *ctx, const struct tcp_seg *seg)
 {
 	struct worker *w = ctx;
-	client_input(w->client, seg, worker_now_us());
+	client_input(w->client, seg, w->now_us);
 }
 
 static void fill(void *ctx, struct tcp_conn *c, uint64_t off, uint32_t len, uint8_t *dst)
@@ -52,29 +52,10 @@ int worker_tx(void *ctx, const struct tcp_seg_out *seg)
 
 static void poll_once(struct worker *w, uint64_t now)
 {
+	w->now_us = now;
 	net_rx(&w->ifc, now, on_tcp, w);
 	client_poll(w->client, now);
 	net_tx_flush(&w->ifc);
-}
-
-int worker_resolve(struct worker *w, uint32_t daddr, uint64_t timeout_us)
-{
-	struct rte_ether_addr mac;
-	uint32_t hop = net_next_hop(&w->ifc, daddr);
-	uint64_t start = worker_now_us(), last = 0;
-
-	while (net_arp_lookup(&w->ifc, hop, &mac) < 0) {
-		uint64_t now = worker_now_us();
-		if (now - start > timeout_us)
-			return -ETIMEDOUT;
-		if (now - last > ARP_RETRY_US) {
-			net_arp_request(&w->ifc, hop);
-			net_tx_flush(&w->ifc);
-			last = now;
-		}
-		net_rx(&w->ifc, now, on_tcp, w);
-	}
-	return 0;
 }
 
 /* Run until `until` or until stop is asked or done() holds. */

@@ -33,6 +33,7 @@ struct worker {
 	volatile uint32_t phase; /* the phase running now */
 	uint64_t start_us, end_us;
 	uint64_t arp_unresolved; /* segments not sent for want of an ARP entry */
+	uint64_t now_us;         /* the time of this poll turn */
 };
 
 /** lcore entry point; arg is a struct worker. */
@@ -43,6 +44,3 @@ int worker_tx(void *ctx, const struct tcp_seg_out *seg);
 
 /** Microseconds from the TSC. */
 uint64_t worker_now_us(void);
-
-/** Resolve the next hop to daddr before load starts; 0 or -ETIMEDOUT. */
-int worker_resolve(struct worker *w, uint32_t daddr, uint64_t timeout_us);

@@ -53,6 +53,7 @@ struct campaign_rig {
 	struct campaign_ip_range *local_ips;
 	size_t n_local_ips;
 	uint32_t n_local_addresses; /* total over local_ips */
+	bool time_wait_reset;       /* close with RST instead of holding TIME_WAIT */
 	bool has_gateway;
 	struct in_addr gateway;     /* next hop for every target when has_gateway */
 	uint16_t mtu;               /* default 1500 */

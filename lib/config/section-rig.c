@@ -18,7 +18,8 @@
 #define IPS_EXPECTED "an IPv4 address, a range 198.18.0.2-198.18.0.9, or a prefix 198.18.0.0/24"
 
 static const char *const rig_keys[] = {
-	"ports", "lcores", "numa_socket", "allow_remote_numa", "local_ips", "gateway", "mtu", NULL,
+	"ports", "lcores", "numa_socket", "allow_remote_numa", "local_ips", "gateway", "mtu",
+	"time_wait", NULL,
 };
 static const char *const lcore_keys[] = {"workers", "telemetry", NULL};
 
@@ -349,6 +350,10 @@ void section_rig(struct section_ctx *s, const struct yaml_node *n)
 	if (ips)
 		parse_local_ips(s, ips);
 	rig->has_gateway = cfg_get_ipv4(yaml_map_get(n, "gateway"), s->e, &rig->gateway) > 0;
+	static const char *const tw_names[] = {"2msl", "reset", NULL};
+	unsigned tw;
+	if (cfg_get_enum(yaml_map_get(n, "time_wait"), s->e, tw_names, &tw) > 0)
+		rig->time_wait_reset = tw == 1;
 	if (cfg_get_int(yaml_map_get(n, "mtu"), s->e, 576, 9216, &v) > 0)
 		rig->mtu = (uint16_t)v;
 	check_numa(s, n);
