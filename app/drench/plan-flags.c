@@ -9,18 +9,6 @@
 #include "http/url.h"
 #include "plan-flags.h"
 
-static int parse_ip(const char *what, const char *s, uint32_t *out)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1) {
-		fprintf(stderr, "drench run: %s: '%s' is not an IPv4 address\n", what, s);
-		return -EINVAL;
-	}
-	*out = ntohl(a.s_addr);
-	return 0;
-}
-
 static int plan_target(struct plan *p, const struct run_opts *o)
 {
 	static struct http_url url; /* the template keeps pointers into it */
@@ -75,10 +63,9 @@ int plan_from_flags(const struct run_opts *o, struct plan *p)
 	memset(p, 0, sizeof(*p));
 	p->dev = o->dev;
 	snprintf(p->lcores, sizeof(p->lcores), "%s", o->lcores);
-	if (parse_ip("--local-ip", o->local_ip, &p->local_ip) < 0 ||
-	    (o->gateway && parse_ip("--gateway", o->gateway, &p->gateway) < 0))
-		return -EINVAL;
-	p->netmask = o->prefix_len == 0 ? 0 : ~0u << (32 - o->prefix_len);
+	p->local_ip = o->local_ip;
+	p->netmask = o->netmask;
+	p->gateway = o->gateway;
 	p->mtu = o->mtu;
 	p->time_wait_reset = o->time_wait_reset;
 	p->max_pipeline = 1;

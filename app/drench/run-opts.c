@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli-args.h"
 #include "run-opts.h"
 
 static void usage(FILE *f)
@@ -29,68 +30,6 @@ static void usage(FILE *f)
 		"  --format LIST       extra outputs: html,prometheus,csv (report.json always)\n"
 		"  --metrics-listen A  live Prometheus metrics on http://A/metrics (127.0.0.1:9464)\n"
 		"  --set KEY=VALUE     campaign override, e.g. --set phases.*.duration=3s\n");
-}
-
-int run_opts_duration(const char *s, uint64_t *us)
-{
-	char *end;
-	double v = strtod(s, &end);
-	double mult;
-
-	if (end == s || v < 0)
-		return -EINVAL;
-	if (!strcmp(end, "us"))
-		mult = 1;
-	else if (!strcmp(end, "ms"))
-		mult = 1e3;
-	else if (!strcmp(end, "s") || !*end)
-		mult = 1e6;
-	else if (!strcmp(end, "m"))
-		mult = 60e6;
-	else if (!strcmp(end, "h"))
-		mult = 3600e6;
-	else
-		return -EINVAL;
-	*us = (uint64_t)(v * mult);
-	return 0;
-}
-
-static int parse_u32(const char *name, const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (end == s || *end || v < min || v > max) {
-		fprintf(stderr, "drench run: --%s: expected an integer in [%u, %u], got '%s'\n",
-			name, min, max, s);
-		return -EINVAL;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int parse_time(const char *name, const char *s, uint64_t *out)
-{
-	if (run_opts_duration(s, out) == 0)
-		return 0;
-	fprintf(stderr, "drench run: --%s: expected a duration like 10s, 500ms, 2m, got '%s'\n",
-		name, s);
-	return -EINVAL;
-}
-
-static int parse_local_ip(struct run_opts *o, char *arg)
-{
-	char *slash = strchr(arg, '/');
-
-	o->local_ip = arg;
-	if (!slash)
-		return 0;
-	*slash = '\0';
-	uint32_t len;
-	if (parse_u32("local-ip prefix", slash + 1, 1, 32, &len) < 0)
-		return -EINVAL;
-	o->prefix_len = (int)len;
-	return 0;
 }
 
 /* html,prometheus,csv -> CAMPAIGN_FORMAT_* bits */
@@ -118,8 +57,8 @@ static void set_defaults(struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->lcores = "0-1";
 	o->output = "drench-out";
-	o->local_ip = "198.18.0.2";
-	o->prefix_len = 24;
+	o->local_ip = 0xC6120002u; /* 198.18.0.2 */
+	o->netmask = 0xffffff00u;
 	o->connections = 64;
 	o->duration_us = 10 * 1000000ULL;
 	o->timeout_us = 10 * 1000000ULL;
@@ -127,13 +66,35 @@ static void set_defaults(struct run_opts *o)
 	o->mtu = 1500;
 }
 
+static int apply_number(struct run_opts *o, int opt, const char *arg)
+{
+	uint64_t v;
+	int rc;
+
+	switch (opt) {
+	case 'c':
+		rc = cli_uint("run", "connections", arg, 1, 4000000, &v);
+		o->connections = (uint32_t)v;
+		return rc;
+	case 'r':
+		rc = cli_uint("run", "requests-per-conn", arg, 0, UINT32_MAX, &v);
+		o->requests_per_conn = (uint32_t)v;
+		return rc;
+	case 'm':
+		rc = cli_uint("run", "mtu", arg, 576, 9000, &v);
+		o->mtu = (uint16_t)v;
+		return rc;
+	case 't': return cli_duration("run", "duration", arg, &o->duration_us);
+	case 'T': return cli_duration("run", "timeout", arg, &o->timeout_us);
+	default: return cli_duration("run", "drain", arg, &o->drain_us);
+	}
+}
+
 static int apply(struct run_opts *o, int opt, char *arg)
 {
-	uint32_t v;
-
 	o->given |= (opt == 'o' || opt == 'q' || opt == 's' || opt == 'h' || opt == 'F' ||
 		     opt == 'M') ? RUN_OPT_OUTPUT
-									  : RUN_OPT_FLAG_FORM_ONLY;
+				 : RUN_OPT_FLAG_FORM_ONLY;
 	switch (opt) {
 	case 's':
 		if (o->n_overrides == sizeof(o->overrides) / sizeof(o->overrides[0])) {
@@ -146,28 +107,13 @@ static int apply(struct run_opts *o, int opt, char *arg)
 	case 'u': o->url = arg; return 0;
 	case 'l': o->lcores = arg; return 0;
 	case 'o': o->output = arg; return 0;
-	case 'g': o->gateway = arg; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case 'M': o->metrics_listen = arg; return 0;
 	case 'F': return parse_formats(o, arg);
-	case 'i': return parse_local_ip(o, arg);
-	case 'c': return parse_u32("connections", arg, 1, 4000000, &o->connections);
-	case 't': return parse_time("duration", arg, &o->duration_us);
-	case 'T': return parse_time("timeout", arg, &o->timeout_us);
-	case 'D': return parse_time("drain", arg, &o->drain_us);
-	case 'r': return parse_u32("requests-per-conn", arg, 0, UINT32_MAX, &o->requests_per_conn);
-	case 'm':
-		if (parse_u32("mtu", arg, 576, 9000, &v) < 0)
-			return -EINVAL;
-		o->mtu = (uint16_t)v;
-		return 0;
-	case 'W':
-		if (strcmp(arg, "2msl") && strcmp(arg, "reset")) {
-			fprintf(stderr, "drench run: --time-wait: expected 2msl or reset, got '%s'\n", arg);
-			return -EINVAL;
-		}
-		o->time_wait_reset = !strcmp(arg, "reset");
-		return 0;
+	case 'i': return cli_ipv4_prefix("run", "local-ip", arg, 24, &o->local_ip, &o->netmask);
+	case 'g': return cli_ipv4("run", "gateway", arg, &o->gateway);
+	case 'W': return cli_time_wait("run", arg, &o->time_wait_reset);
+	case 'c': case 'r': case 'm': case 't': case 'T': case 'D': return apply_number(o, opt, arg);
 	case 'h': usage(stdout); return 1;
 	default: usage(stderr); return -EINVAL;
 	}

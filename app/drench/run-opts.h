@@ -10,9 +10,9 @@ struct run_opts {
 	const char *lcores;    /* EAL lcore list: first = main (telemetry), next = worker */
 	const char *url;
 	const char *output;    /* folder for report.json */
-	const char *local_ip;  /* our address (the generator's) */
-	int prefix_len;
-	const char *gateway;
+	uint32_t local_ip;     /* our address (the generator's), host order */
+	uint32_t netmask;
+	uint32_t gateway;      /* 0: none */
 	uint32_t connections;
 	uint64_t duration_us;
 	uint64_t timeout_us;   /* per request */
@@ -37,6 +37,3 @@ struct run_opts {
 
 /** Parse argv (argv[0] is "run"); 0 or -EINVAL with a message on stderr. */
 int run_opts_parse(int argc, char **argv, struct run_opts *o);
-
-/** "10s", "500ms", "2m", "1h" -> microseconds; -EINVAL if malformed. */
-int run_opts_duration(const char *s, uint64_t *us);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "run-opts.h"
+#include "cli-args.h"
 #include "serve-opts.h"
 
 static void usage(FILE *f)
@@ -34,111 +35,60 @@ static void usage(FILE *f)
 		"  --quiet                 no line per second\n");
 }
 
-static int bad(const char *name, const char *what, const char *got)
+static int apply_number(struct serve_opts *o, int opt, const char *arg)
 {
-	fprintf(stderr, "drench serve: --%s: expected %s, got '%s'\n", name, what, got);
-	return -EINVAL;
-}
+	uint64_t v = 0;
+	int rc;
 
-static int parse_u64(const char *name, const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (end == s || *end || errno || v < min || v > max || s[0] == '-') {
-		char what[64];
-		snprintf(what, sizeof(what), "an integer in [%llu, %llu]", (unsigned long long)min,
-			 (unsigned long long)max);
-		return bad(name, what, s);
+	switch (opt) {
+	case 'p':
+		rc = cli_uint("serve", "port", arg, 1, 65535, &v);
+		o->port = (uint16_t)v;
+		return rc;
+	case 's':
+		rc = cli_uint("serve", "status", arg, 200, 599, &v);
+		o->status = (uint16_t)v;
+		return rc;
+	case 'b': return cli_uint("serve", "body-size", arg, 0, 64ull << 20, &o->body_size);
+	case 'k':
+		rc = cli_uint("serve", "keepalive-requests", arg, 0, UINT32_MAX, &v);
+		o->keepalive_requests = (uint32_t)v;
+		return rc;
+	case 'n':
+		rc = cli_uint("serve", "max-conns", arg, 1, 16u << 20, &v);
+		o->max_conns = (uint32_t)v;
+		return rc;
+	case 'M':
+		rc = cli_uint("serve", "mbufs", arg, 1023, 1u << 20, &v);
+		o->n_mbufs = (uint32_t)v;
+		return rc;
+	default:
+		rc = cli_uint("serve", "mtu", arg, 576, 9000, &v);
+		o->mtu = (uint16_t)v;
+		return rc;
 	}
-	*out = v;
-	return 0;
-}
-
-static int parse_ip(const char *name, const char *s, uint32_t *out)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		return bad(name, "an IPv4 address", s);
-	*out = ntohl(a.s_addr);
-	return 0;
-}
-
-static int parse_local_ip(struct serve_opts *o, char *arg)
-{
-	char *slash = strchr(arg, '/');
-	uint64_t len = 24;
-
-	if (slash) {
-		*slash = '\0';
-		if (parse_u64("local-ip prefix", slash + 1, 1, 32, &len) < 0)
-			return -EINVAL;
-	}
-	o->netmask = ~0u << (32 - len);
-	return parse_ip("local-ip", arg, &o->local_ip);
 }
 
 static int apply(struct serve_opts *o, int opt, char *arg)
 {
-	uint64_t v;
+	bool reset;
 
 	switch (opt) {
 	case 'd': o->dev = arg; return 0;
 	case 'l': o->lcores = arg; return 0;
-	case 'i': return parse_local_ip(o, arg);
-	case 'g': return parse_ip("gateway", arg, &o->gateway);
+	case 'i': return cli_ipv4_prefix("serve", "local-ip", arg, 24, &o->local_ip, &o->netmask);
+	case 'g': return cli_ipv4("serve", "gateway", arg, &o->gateway);
 	case 'c': o->chunked = true; return 0;
 	case 'q': o->quiet = true; return 0;
-	case 'p':
-		if (parse_u64("port", arg, 1, 65535, &v) < 0)
-			return -EINVAL;
-		o->port = (uint16_t)v;
-		return 0;
-	case 's':
-		if (parse_u64("status", arg, 200, 599, &v) < 0)
-			return -EINVAL;
-		o->status = (uint16_t)v;
-		return 0;
-	case 'b': return parse_u64("body-size", arg, 0, 64ull << 20, &o->body_size);
-	case 'k':
-		if (parse_u64("keepalive-requests", arg, 0, UINT32_MAX, &v) < 0)
-			return -EINVAL;
-		o->keepalive_requests = (uint32_t)v;
-		return 0;
-	case 'D':
-		return run_opts_duration(arg, &o->delay_us) == 0
-			       ? 0
-			       : bad("delay", "a duration like 5ms", arg);
-	case 't':
-		return run_opts_duration(arg, &o->duration_us) == 0
-			       ? 0
-			       : bad("duration", "a duration like 10s", arg);
-	case 'n':
-		if (parse_u64("max-conns", arg, 1, 16u << 20, &v) < 0)
-			return -EINVAL;
-		o->max_conns = (uint32_t)v;
-		return 0;
-	case 'M':
-		if (parse_u64("mbufs", arg, 1023, 1u << 20, &v) < 0)
-			return -EINVAL;
-		o->n_mbufs = (uint32_t)v;
-		return 0;
+	case 'D': return cli_duration("serve", "delay", arg, &o->delay_us);
+	case 't': return cli_duration("serve", "duration", arg, &o->duration_us);
 	case 'w':
-		if (!strcmp(arg, "reset"))
-			o->tw_policy = TCP_TW_RESET;
-		else if (!strcmp(arg, "2msl"))
-			o->tw_policy = TCP_TW_2MSL;
-		else
-			return bad("time-wait", "reset or 2msl", arg);
-		return 0;
-	case 'm':
-		if (parse_u64("mtu", arg, 576, 9000, &v) < 0)
+		if (cli_time_wait("serve", arg, &reset) < 0)
 			return -EINVAL;
-		o->mtu = (uint16_t)v;
+		o->tw_policy = reset ? TCP_TW_RESET : TCP_TW_2MSL;
 		return 0;
+	case 'p': case 's': case 'b': case 'k': case 'n': case 'M': case 'm':
+		return apply_number(o, opt, arg);
 	case 'h': usage(stdout); return 1;
 	default: usage(stderr); return -EINVAL;
 	}

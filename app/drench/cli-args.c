@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli-args.h"
+
+int cli_bad(const char *cmd, const char *name, const char *what, const char *got)
+{
+	fprintf(stderr, "drench %s: --%s: expected %s, got '%s'\n", cmd, name, what, got);
+	return -EINVAL;
+}
+
+int cli_uint(const char *cmd, const char *name, const char *s, uint64_t min, uint64_t max,
+	     uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (end == s || *end || errno || v < min || v > max || s[0] == '-') {
+		char what[64];
+		snprintf(what, sizeof(what), "an integer in [%llu, %llu]", (unsigned long long)min,
+			 (unsigned long long)max);
+		return cli_bad(cmd, name, what, s);
+	}
+	*out = v;
+	return 0;
+}
+
+int cli_parse_duration(const char *s, uint64_t *us)
+{
+	static const struct {
+		const char *unit;
+		double us;
+	} units[] = {{"us", 1}, {"ms", 1e3}, {"s", 1e6}, {"", 1e6}, {"m", 60e6}, {"h", 3600e6}};
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || v < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!strcmp(end, units[i].unit)) {
+			*us = (uint64_t)(v * units[i].us);
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int cli_duration(const char *cmd, const char *name, const char *s, uint64_t *us)
+{
+	if (cli_parse_duration(s, us) == 0)
+		return 0;
+	return cli_bad(cmd, name, "a duration like 10s, 500ms, 2m", s);
+}
+
+int cli_ipv4(const char *cmd, const char *name, const char *s, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return cli_bad(cmd, name, "an IPv4 address", s);
+	*out = ntohl(a.s_addr);
+	return 0;
+}
+
+int cli_ipv4_prefix(const char *cmd, const char *name, char *arg, int default_len, uint32_t *ip,
+		    uint32_t *netmask)
+{
+	char *slash = strchr(arg, '/');
+	uint64_t len = (uint64_t)default_len;
+
+	if (slash) {
+		*slash = '\0';
+		if (cli_uint(cmd, name, slash + 1, 1, 32, &len) < 0)
+			return -EINVAL;
+	}
+	*netmask = ~0u << (32 - len);
+	return cli_ipv4(cmd, name, arg, ip);
+}
+
+int cli_time_wait(const char *cmd, const char *s, bool *reset)
+{
+	if (strcmp(s, "2msl") && strcmp(s, "reset"))
+		return cli_bad(cmd, "time-wait", "2msl or reset", s);
+	*reset = !strcmp(s, "reset");
+	return 0;
+}

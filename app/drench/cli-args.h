@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Parsing of command-line values shared by the subcommands; each error is
+ * printed as "drench CMD: --NAME: expected WHAT, got 'VALUE'". */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/** Print the error; returns -EINVAL. */
+int cli_bad(const char *cmd, const char *name, const char *what, const char *got);
+
+/** A decimal integer in [min, max]. */
+int cli_uint(const char *cmd, const char *name, const char *s, uint64_t min, uint64_t max,
+	     uint64_t *out);
+
+/** "10s", "500ms", "2m", "1h", "250us" (a bare number is seconds) -> microseconds. */
+int cli_parse_duration(const char *s, uint64_t *us);
+int cli_duration(const char *cmd, const char *name, const char *s, uint64_t *us);
+
+/** A dotted IPv4 address, to host order. */
+int cli_ipv4(const char *cmd, const char *name, const char *s, uint32_t *out);
+
+/** "IP" or "IP/LEN" (LEN defaults to default_len); arg is modified. */
+int cli_ipv4_prefix(const char *cmd, const char *name, char *arg, int default_len, uint32_t *ip,
+		    uint32_t *netmask);
+
+/** "2msl" or "reset". */
+int cli_time_wait(const char *cmd, const char *s, bool *reset);
