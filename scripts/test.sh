@@ -24,6 +24,10 @@ ASAN_OPTIONS=detect_leaks=1 meson test -C build-asan --suite unit --print-errorl
 
 [ "$what" = unit ] && exit 0
 
+# A short run of the libFuzzer targets of the agent protocol and the
+# Prometheus parser (clang; docs/agent-protocol.md says how to run a long one).
+meson test -C build --suite fuzz --print-errorlogs
+
 trap 'scripts/rig.sh down >/dev/null 2>&1 || true' EXIT
 scripts/rig.sh up
 meson test -C build --suite integration --print-errorlogs --num-processes 1
