@@ -110,7 +110,7 @@ void detector_destroy(struct detector *d)
 static double default_min_growth(const char *name)
 {
 	if (strstr(name, "bytes") != NULL)
-		return 1024.0 * 1024.0;
+		return 2 * 1024.0 * 1024.0;
 	if (strstr(name, "objects") != NULL)
 		return 10000;
 	return 10;
