@@ -294,6 +294,7 @@ static int finish(struct run_workers *rw, const struct plan *p, double t0,
 		return DRENCH_EXIT_RUNTIME;
 	collect(rw, p, t0, &o);
 	o.telemetry = tel;
+	run_telemetry_judge_phases(tel, o.phases, o.n_phases);
 	o.leak_free = run_telemetry_verdict_ok(tel);
 	bool pass = run_outcome_print(stdout, p, &o);
 	if (run_report_write(p, &o, s) < 0) {

@@ -49,6 +49,8 @@ void run_telemetry_poll(struct collector *c, const struct plan *p, const struct 
 		return;
 	for (uint16_t i = 0; s && i < p->n_tpls; i++)
 		collector_note_requests(c, s->client.requests_by_tpl[i], p->tpl_names[i]);
+	if (s) /* targets that name no endpoint count every request */
+		collector_note_requests(c, s->client.requests, NULL);
 	collector_poll(c, timeout_ms);
 }
 
@@ -72,6 +74,12 @@ void run_telemetry_recover(struct collector *c, const struct plan *p,
 	       p->telemetry->detector.recovery_s);
 	while (!*interrupted && mono_now() < until)
 		collector_poll(c, 200);
+}
+
+void run_telemetry_judge_phases(struct collector *c, const struct phase_stats *phases, uint32_t n)
+{
+	for (uint32_t i = 0; c && i < n; i++)
+		collector_judge_phase(c, phases[i].name, phases[i].start, phases[i].end);
 }
 
 bool run_telemetry_verdict_ok(struct collector *c)

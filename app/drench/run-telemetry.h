@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "console.h"
+#include "phase-stats.h"
 #include "plan.h"
 
 struct collector;
@@ -26,6 +27,10 @@ void run_telemetry_poll(struct collector *c, const struct plan *p, const struct 
 /** Load is over: watch the recovery window (Ctrl-C cuts it short). */
 void run_telemetry_recover(struct collector *c, const struct plan *p,
 			   const volatile int *interrupted);
+
+/** Judge each phase's time span alone (a bisection campaign names the
+ * phase, so the endpoint, whose memory grew): targets[].phases[]. */
+void run_telemetry_judge_phases(struct collector *c, const struct phase_stats *phases, uint32_t n);
 
 /** Judge every target now; false when one leaks (true without telemetry). */
 bool run_telemetry_verdict_ok(struct collector *c);

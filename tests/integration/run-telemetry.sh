@@ -75,6 +75,9 @@ assert t["verdict"] == "leak", t["verdict"]
 bpr = [m["bytes_per_request"] for m in t["metrics"] if m["verdict"] == "leak"]
 assert any(b is not None and b > 0 for b in bpr), t["metrics"]
 assert r["phases"][0]["requests"] > 10000, r["phases"][0]["requests"]
+# the phase judged alone names it (a bisection campaign reads these)
+ph = {x["name"]: x for x in t["phases"]}
+assert ph["load"]["verdict"] == "leak", ph
 print("leaky:", t["verdict"], [(m["name"], m["verdict"], m["bytes_per_request"]) for m in t["metrics"]])
 PY
 echo PASS
