@@ -98,10 +98,25 @@ static int make_rings(struct run_workers *rw)
 	return 0;
 }
 
+/* A worker on another socket than its port crosses the interconnect for
+ * every packet; the campaign check refuses it unless allow_remote_numa, and
+ * here it is said aloud either way. */
+static void check_numa(const struct net_port *port, unsigned lcore)
+{
+	int lsock = (int)rte_lcore_to_socket_id(lcore);
+
+	if (port->socket_id >= 0 && lsock != port->socket_id)
+		fprintf(stderr, "drench run: warning: worker lcore %u is on socket %d, port %s on "
+				"socket %d: every packet crosses sockets\n",
+			lcore, lsock, port->name, port->socket_id);
+}
+
 static int setup_one(struct run_workers *rw, const struct plan *p, const struct net_port *port,
 		     uint16_t i, unsigned lcore)
 {
 	struct worker *w = &rw->w[i];
+
+	check_numa(port, lcore);
 
 	w->lcore_id = lcore;
 	net_iface_init(&w->ifc, port, i, p->local_ip, p->netmask, p->gateway);
