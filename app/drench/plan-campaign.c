@@ -52,7 +52,10 @@ static void plan_rig(struct plan *p, const struct campaign *c, struct config_err
 	const struct campaign_rig *r = &c->rig;
 
 	if (r->n_ports != 1)
-		error_at(e, &r->where, "%s: one port per run for now", "rig.ports");
+		error_at(e, &r->where, "%s: one port per run for now", "ports");
+	if (r->n_local_addresses > 1)
+		error_at(e, &r->where, "%s: one local address per run for now (its 55536 ports "
+				       "per worker set the connection limit)", "local_ips");
 	if (r->n_ports == 0 || r->n_worker_lcores == 0 || r->n_local_ips == 0)
 		return;
 	p->dev = r->ports[0].name;
