@@ -13,7 +13,7 @@ packages=(
 	# tests
 	libcmocka-dev
 	# rig: servers, peers and tools
-	nginx-light wrk ethtool iproute2 tcpdump procps curl python3
+	nginx-light wrk ethtool iproute2 tcpdump procps curl python3 jq
 	golang-go golang-github-gin-gonic-gin-dev golang-github-labstack-echo-dev
 	golang-github-prometheus-client-golang-dev
 )
