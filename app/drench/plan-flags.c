@@ -53,6 +53,14 @@ static void plan_phase(struct plan *p, const struct run_opts *o)
 		.requests_per_conn = o->requests_per_conn,
 		.n_mix = 1,
 	};
+	/* open loop and connection rate: --connections caps the pool */
+	if (o->rate > 0 || o->cps > 0) {
+		ph->client.model = o->rate > 0 ? CLIENT_RATE : CLIENT_CPS;
+		ph->client.from = ph->client.to = o->rate > 0 ? o->rate : o->cps;
+		ph->client.max_conns = o->connections;
+		if (o->cps > 0 && o->requests_per_conn == 0)
+			ph->client.requests_per_conn = 1;
+	}
 	ph->mix_tpl[0] = 0;
 	ph->mix_cum[0] = 1;
 	p->n_phases = 1;

@@ -18,7 +18,10 @@ static void usage(FILE *f)
 		"  --lcores LIST       EAL lcores; the first is the telemetry lcore, the next the worker (0-1)\n"
 		"  --local-ip IP/LEN   the generator's address (198.18.0.2/24)\n"
 		"  --gateway IP        next hop for targets off our subnet\n"
-		"  --connections N     connections kept open, closed loop (64)\n"
+		"  --connections N     connections kept open, closed loop (64); with --rate or\n"
+		"                      --cps, the most open at once\n"
+		"  --rate R            open loop: R requests per second on a schedule (wrk2's -R)\n"
+		"  --cps R             R new connections per second, --requests-per-conn each (1)\n"
 		"  --duration T        how long to drive load: 10s, 2m, 1h (10s)\n"
 		"  --timeout T         a request unanswered this long is a timeout error (10s)\n"
 		"  --drain T           at the end, wait this long for outstanding responses (5s)\n"
@@ -84,6 +87,14 @@ static int apply_number(struct run_opts *o, int opt, const char *arg)
 		rc = cli_uint("run", "mtu", arg, 576, 9000, &v);
 		o->mtu = (uint16_t)v;
 		return rc;
+	case 'R':
+		rc = cli_uint("run", "rate", arg, 1, 100000000, &v);
+		o->rate = (double)v;
+		return rc;
+	case 'C':
+		rc = cli_uint("run", "cps", arg, 1, 100000000, &v);
+		o->cps = (double)v;
+		return rc;
 	case 't': return cli_duration("run", "duration", arg, &o->duration_us);
 	case 'T': return cli_duration("run", "timeout", arg, &o->timeout_us);
 	default: return cli_duration("run", "drain", arg, &o->drain_us);
@@ -113,7 +124,8 @@ static int apply(struct run_opts *o, int opt, char *arg)
 	case 'i': return cli_ipv4_prefix("run", "local-ip", arg, 24, &o->local_ip, &o->netmask);
 	case 'g': return cli_ipv4("run", "gateway", arg, &o->gateway);
 	case 'W': return cli_time_wait("run", arg, &o->time_wait_reset);
-	case 'c': case 'r': case 'm': case 't': case 'T': case 'D': return apply_number(o, opt, arg);
+	case 'c': case 'r': case 'm': case 't': case 'T': case 'D': case 'R': case 'C':
+		return apply_number(o, opt, arg);
 	case 'h': usage(stdout); return 1;
 	default: usage(stderr); return -EINVAL;
 	}
@@ -153,6 +165,8 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 		{"requests-per-conn", required_argument, NULL, 'r'},
 		{"mtu", required_argument, NULL, 'm'},
 		{"time-wait", required_argument, NULL, 'W'},
+		{"rate", required_argument, NULL, 'R'},
+		{"cps", required_argument, NULL, 'C'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"set", required_argument, NULL, 's'},
 		{"format", required_argument, NULL, 'F'},
@@ -173,6 +187,10 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 		return campaign_form(o, argc - optind, argv + optind);
 	if (o->n_overrides) {
 		fprintf(stderr, "drench run: --set applies to a campaign file, and none was given\n");
+		return -EINVAL;
+	}
+	if (o->rate > 0 && o->cps > 0) {
+		fprintf(stderr, "drench run: --rate and --cps are two load models; give one\n");
 		return -EINVAL;
 	}
 	if (!o->dev || !o->url) {

@@ -14,6 +14,8 @@ struct run_opts {
 	uint32_t netmask;
 	uint32_t gateway;      /* 0: none */
 	uint32_t connections;
+	double rate;           /* --rate: open loop, requests per second (0: closed loop) */
+	double cps;            /* --cps: new connections per second (0: none) */
 	uint64_t duration_us;
 	uint64_t timeout_us;   /* per request */
 	uint64_t drain_us;
