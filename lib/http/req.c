@@ -11,6 +11,7 @@
  * the next byte must be LF; every byte of the head (empty lines before the
  * request line included) counts toward max_head_bytes.
  */
+#include "http/chars.h"
 #include "http/req.h"
 
 #include <stdbool.h>
@@ -97,49 +98,6 @@ static const char *const err_names[HTTP_REQ_ERR_COUNT] = {
 	[HTTP_REQ_ERR_TRUNCATED] = "connection closed inside a request",
 };
 
-/* ---- character classes (RFC 9110 5.6.2 token, 5.5 field-value; RFC 9112 3.2
- * request-target, kept lenient: any byte but controls, SP and DEL) ---- */
-
-enum char_class {
-	CC_TCHAR = 1,
-	CC_FIELD = 2,  /* VCHAR, SP, HTAB, obs-text */
-	CC_TARGET = 4, /* VCHAR, obs-text */
-};
-
-static const uint8_t char_class[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, /* 0x00 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
-	2, 7, 6, 7, 7, 7, 7, 7, 6, 6, 7, 7, 6, 7, 7, 6, /* 0x20 */
-	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, /* 0x30 */
-	6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, /* 0x40 */
-	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 7, 7, /* 0x50 */
-	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, /* 0x60 */
-	7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 6, 7, 6, 7, 0, /* 0x70 */
-	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, /* 0x80 */
-	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, /* 0x90 */
-	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, /* 0xa0 */
-	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, /* 0xb0 */
-	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, /* 0xc0 */
-	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, /* 0xd0 */
-	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, /* 0xe0 */
-	6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, /* 0xf0 */
-};
-
-static bool has_class(uint8_t c, uint8_t cls)
-{
-	return (char_class[c] & cls) != 0;
-}
-
-static bool is_blank(uint8_t c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static uint8_t to_lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 /* ---- limits ---- */
 
 static uint32_t max_head_bytes(const struct http_req *p)
@@ -205,7 +163,7 @@ static int request_line_char(struct http_req *p, uint8_t c, uint16_t pos)
 {
 	switch (p->state) {
 	case ST_START:
-		if (!has_class(c, CC_TCHAR))
+		if (!http_has_class(c, HTTP_CC_TCHAR))
 			return fail(p, HTTP_REQ_ERR_METHOD);
 		p->flags |= F_STARTED;
 		p->sub = METHOD_CANDIDATES;
@@ -217,7 +175,7 @@ static int request_line_char(struct http_req *p, uint8_t c, uint16_t pos)
 			method_end(p, pos);
 			return 0;
 		}
-		if (!has_class(c, CC_TCHAR))
+		if (!http_has_class(c, HTTP_CC_TCHAR))
 			return fail(p, HTTP_REQ_ERR_METHOD);
 		match_method(p, c, pos);
 		return 0;
@@ -229,7 +187,7 @@ static int request_line_char(struct http_req *p, uint8_t c, uint16_t pos)
 			p->state = ST_VERSION;
 			return 0;
 		}
-		if (!has_class(c, CC_TARGET))
+		if (!http_has_class(c, HTTP_CC_TARGET))
 			return fail(p, HTTP_REQ_ERR_TARGET);
 		p->tok = 1;
 		return 0;
@@ -244,7 +202,7 @@ static void match_name(struct http_req *p, uint8_t c, uint16_t pos)
 {
 	for (int id = HDR_OTHER + 1; id < HDR_COUNT; id++)
 		if ((p->sub & (1 << id)) &&
-		    (pos >= header_name_len[id] || to_lower(c) != (uint8_t)header_names[id][pos]))
+		    (pos >= header_name_len[id] || http_to_lower(c) != (uint8_t)header_names[id][pos]))
 			p->sub &= ~(1 << id);
 }
 
@@ -279,7 +237,7 @@ static int content_length_char(struct http_req *p, uint8_t c)
 		p->tok |= 1;
 		return 0;
 	}
-	if (is_blank(c)) {
+	if (http_is_blank(c)) {
 		if (p->tok & 1)
 			p->tok |= TOK_ENDED;
 		return 0;
@@ -320,7 +278,7 @@ static void connection_char(struct http_req *p, uint8_t c)
 		p->sub |= 0x3 << SUB_WORD_SHIFT;
 		return;
 	}
-	if (is_blank(c)) {
+	if (http_is_blank(c)) {
 		if (pos > 0)
 			p->tok |= TOK_ENDED;
 		return;
@@ -330,7 +288,7 @@ static void connection_char(struct http_req *p, uint8_t c)
 		return;
 	}
 	for (int w = 0; w < 2; w++)
-		if (pos >= connection_word_len[w] || to_lower(c) != (uint8_t)connection_words[w][pos])
+		if (pos >= connection_word_len[w] || http_to_lower(c) != (uint8_t)connection_words[w][pos])
 			p->sub &= ~(1 << (SUB_WORD_SHIFT + w));
 	p->tok++;
 }
@@ -339,9 +297,9 @@ static int header_line_char(struct http_req *p, uint8_t c, uint16_t pos)
 {
 	switch (p->state) {
 	case ST_HDR_START:
-		if (is_blank(c))
+		if (http_is_blank(c))
 			return fail(p, HTTP_REQ_ERR_OBS_FOLD);
-		if (!has_class(c, CC_TCHAR))
+		if (!http_has_class(c, HTTP_CC_TCHAR))
 			return fail(p, HTTP_REQ_ERR_HEADER_NAME);
 		if (++p->n_headers > max_headers(p))
 			return fail(p, HTTP_REQ_ERR_TOO_MANY_HEADERS);
@@ -352,12 +310,12 @@ static int header_line_char(struct http_req *p, uint8_t c, uint16_t pos)
 	case ST_HDR_NAME:
 		if (c == ':')
 			return begin_value(p, matched_header(p, pos));
-		if (!has_class(c, CC_TCHAR))
+		if (!http_has_class(c, HTTP_CC_TCHAR))
 			return fail(p, HTTP_REQ_ERR_HEADER_NAME);
 		match_name(p, c, pos);
 		return 0;
 	default: /* ST_HDR_VALUE */
-		if (!has_class(c, CC_FIELD))
+		if (!http_has_class(c, HTTP_CC_FIELD))
 			return fail(p, HTTP_REQ_ERR_HEADER_VALUE);
 		if ((p->sub & SUB_ID_MASK) == HDR_CONTENT_LENGTH)
 			return content_length_char(p, c);
@@ -478,16 +436,16 @@ static size_t skip_plain(struct http_req *p, const uint8_t *d, size_t len)
 	if (p->flags & F_CR)
 		return 0;
 	if (p->state == ST_TARGET)
-		want = CC_TARGET;
+		want = HTTP_CC_TARGET;
 	else if (p->state == ST_HDR_NAME && !(p->sub & SUB_NAME_CANDIDATES))
-		want = CC_TCHAR;
+		want = HTTP_CC_TCHAR;
 	else if (p->state == ST_HDR_VALUE && (p->sub & SUB_ID_MASK) == HDR_OTHER)
-		want = CC_FIELD;
+		want = HTTP_CC_FIELD;
 	else
 		return 0;
 	if (len > room)
 		len = room;
-	while (n < len && has_class(d[n], want))
+	while (n < len && http_has_class(d[n], want))
 		n++;
 	if (n > 0 && p->state == ST_TARGET)
 		p->tok = 1;
@@ -502,7 +460,7 @@ static uint8_t header_id(const uint8_t *name, size_t len)
 
 		if (header_name_len[id] != len)
 			continue;
-		while (i < len && to_lower(name[i]) == (uint8_t)header_names[id][i])
+		while (i < len && http_to_lower(name[i]) == (uint8_t)header_names[id][i])
 			i++;
 		if (i == len)
 			return id;
@@ -517,7 +475,7 @@ static ssize_t fast_header_name(struct http_req *p, const uint8_t *d, size_t len
 
 	if (len > room)
 		len = room;
-	while (n < len && has_class(d[n], CC_TCHAR))
+	while (n < len && http_has_class(d[n], HTTP_CC_TCHAR))
 		n++;
 	if (n == 0 || n == len || d[n] != ':')
 		return 0;
@@ -561,7 +519,7 @@ static size_t run_of(const uint8_t *d, size_t len, uint8_t cls)
 {
 	size_t n = 0;
 
-	while (n < len && has_class(d[n], cls))
+	while (n < len && http_has_class(d[n], cls))
 		n++;
 	return n;
 }
@@ -575,10 +533,10 @@ static ssize_t fast_request_line(struct http_req *p, const uint8_t *d, size_t le
 		return 0;
 	if (len > room)
 		len = room;
-	m = run_of(d, len, CC_TCHAR);
+	m = run_of(d, len, HTTP_CC_TCHAR);
 	if (m == 0 || m + 1 >= len || d[m] != ' ')
 		return 0;
-	t = run_of(d + m + 1, len - m - 1, CC_TARGET);
+	t = run_of(d + m + 1, len - m - 1, HTTP_CC_TARGET);
 	if (t == 0 || m + 1 + t + 9 > len || d[m + 1 + t] != ' ' ||
 	    memcmp(d + m + t + 2, "HTTP/1.", 7) != 0 || d[m + t + 9] < '0' || d[m + t + 9] > '9')
 		return 0;

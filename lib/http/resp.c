@@ -10,6 +10,7 @@
  * the next byte must be LF; `remaining` holds the number being parsed
  * (Content-Length, chunk size) and then the bytes left in the body or chunk.
  */
+#include "http/chars.h"
 #include "http/resp.h"
 
 #include <stdbool.h>
@@ -116,53 +117,6 @@ static const char *const err_names[HTTP_ERR_COUNT] = {
 	[HTTP_ERR_NO_RESPONSE] = "connection closed before a response",
 };
 
-/* ---- character classes (RFC 9110 5.6.2 token, 5.5 field-value) ---- */
-
-enum char_class {
-	CC_TCHAR = 1, /* token: header names, transfer codings */
-	CC_FIELD = 2, /* VCHAR, SP, HTAB, obs-text: values, reason, extensions */
-};
-
-/* Generated from the RFC definitions; a lookup per byte is the cheapest test. */
-static const uint8_t char_class[256] = {
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, /* 0x00 */
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
-	2, 3, 2, 3, 3, 3, 3, 3, 2, 2, 3, 3, 2, 3, 3, 2, /* 0x20 */
-	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, /* 0x30 */
-	2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x40 */
-	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 3, 3, /* 0x50 */
-	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* 0x60 */
-	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 2, 3, 0, /* 0x70 */
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x80 */
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0x90 */
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xa0 */
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xb0 */
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xc0 */
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xd0 */
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xe0 */
-	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* 0xf0 */
-};
-
-static bool is_tchar(uint8_t c)
-{
-	return char_class[c] & CC_TCHAR;
-}
-
-static bool is_field_char(uint8_t c)
-{
-	return char_class[c] & CC_FIELD;
-}
-
-static bool is_blank(uint8_t c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static uint8_t to_lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
-
 static int hex_value(uint8_t c)
 {
 	uint8_t l = c | 0x20;
@@ -207,7 +161,7 @@ static void match_name(struct http_resp *p, uint8_t c, uint16_t pos)
 		const char *name = header_names[id];
 
 		if ((p->sub & (1 << id)) &&
-		    (pos >= header_name_len[id] || to_lower(c) != (uint8_t)name[pos]))
+		    (pos >= header_name_len[id] || http_to_lower(c) != (uint8_t)name[pos]))
 			p->sub &= ~(1 << id);
 	}
 }
@@ -240,7 +194,7 @@ static int content_length_char(struct http_resp *p, uint8_t c)
 		p->tok |= 1;
 		return 0;
 	}
-	if (is_blank(c)) {
+	if (http_is_blank(c)) {
 		if (p->tok & 1)
 			p->tok |= TOK_ENDED;
 		return 0;
@@ -294,7 +248,7 @@ static void token_char(struct http_resp *p, uint8_t c)
 		p->sub |= 0x3 << SUB_WORD_SHIFT;
 		return;
 	}
-	if (is_blank(c)) {
+	if (http_is_blank(c)) {
 		if (pos > 0)
 			p->tok |= TOK_ENDED;
 		return;
@@ -306,7 +260,7 @@ static void token_char(struct http_resp *p, uint8_t c)
 	for (int w = 0; w < 2; w++) {
 		const char *s = header_words[id][w];
 
-		if (pos >= header_word_len[id][w] || to_lower(c) != (uint8_t)s[pos])
+		if (pos >= header_word_len[id][w] || http_to_lower(c) != (uint8_t)s[pos])
 			p->sub &= ~(1 << (SUB_WORD_SHIFT + w));
 	}
 	p->tok++;
@@ -442,7 +396,7 @@ static int status_line_char(struct http_resp *p, uint8_t c, uint16_t pos)
 		}
 		return fail(p, HTTP_ERR_STATUS);
 	default: /* ST_REASON */
-		return is_field_char(c) ? 0 : fail(p, HTTP_ERR_REASON);
+		return http_has_class(c, HTTP_CC_FIELD) ? 0 : fail(p, HTTP_ERR_REASON);
 	}
 }
 
@@ -450,9 +404,9 @@ static int header_line_char(struct http_resp *p, uint8_t c, uint16_t pos)
 {
 	switch (p->state) {
 	case ST_HDR_START:
-		if (is_blank(c))
+		if (http_is_blank(c))
 			return fail(p, HTTP_ERR_OBS_FOLD);
-		if (!is_tchar(c))
+		if (!http_has_class(c, HTTP_CC_TCHAR))
 			return fail(p, HTTP_ERR_HEADER_NAME);
 		if (++p->n_headers > max_headers(p))
 			return fail(p, HTTP_ERR_TOO_MANY_HEADERS);
@@ -466,12 +420,12 @@ static int header_line_char(struct http_resp *p, uint8_t c, uint16_t pos)
 			p->state = ST_HDR_VALUE;
 			return 0;
 		}
-		if (!is_tchar(c))
+		if (!http_has_class(c, HTTP_CC_TCHAR))
 			return fail(p, HTTP_ERR_HEADER_NAME);
 		match_name(p, c, pos);
 		return 0;
 	default: /* ST_HDR_VALUE */
-		if (!is_field_char(c))
+		if (!http_has_class(c, HTTP_CC_FIELD))
 			return fail(p, HTTP_ERR_HEADER_VALUE);
 		return value_char(p, c);
 	}
@@ -491,18 +445,18 @@ static int chunk_line_char(struct http_resp *p, uint8_t c)
 			p->tok = 1;
 			return 0;
 		}
-		if (!p->tok || (c != ';' && !is_blank(c)))
+		if (!p->tok || (c != ';' && !http_is_blank(c)))
 			return fail(p, HTTP_ERR_CHUNK_SIZE);
 		p->state = c == ';' ? ST_CHUNK_EXT : ST_CHUNK_SIZE_WS;
 		return 0;
 	case ST_CHUNK_SIZE_WS:
 		if (c == ';')
 			p->state = ST_CHUNK_EXT;
-		else if (!is_blank(c))
+		else if (!http_is_blank(c))
 			return fail(p, HTTP_ERR_CHUNK_SIZE);
 		return 0;
 	case ST_CHUNK_EXT:
-		return is_field_char(c) ? 0 : fail(p, HTTP_ERR_CHUNK_EXT);
+		return http_has_class(c, HTTP_CC_FIELD) ? 0 : fail(p, HTTP_ERR_CHUNK_EXT);
 	default: /* ST_CHUNK_DATA_END */
 		return fail(p, HTTP_ERR_CHUNK_END);
 	}
@@ -642,7 +596,7 @@ static uint8_t header_id(const uint8_t *name, size_t len)
 
 		if (header_name_len[id] != len)
 			continue;
-		while (i < len && to_lower(name[i]) == (uint8_t)header_names[id][i])
+		while (i < len && http_to_lower(name[i]) == (uint8_t)header_names[id][i])
 			i++;
 		if (i == len)
 			return id;
@@ -657,7 +611,7 @@ static ssize_t fast_header_name(struct http_resp *p, const uint8_t *d, size_t le
 
 	if (len > room)
 		len = room;
-	while (n < len && is_tchar(d[n]))
+	while (n < len && http_has_class(d[n], HTTP_CC_TCHAR))
 		n++;
 	if (n == 0 || n == len || d[n] != ':')
 		return 0;
@@ -712,17 +666,17 @@ static size_t skip_plain(struct http_resp *p, const uint8_t *data, size_t len)
 	switch (p->state) {
 	case ST_REASON:
 	case ST_CHUNK_EXT:
-		want = CC_FIELD;
+		want = HTTP_CC_FIELD;
 		break;
 	case ST_HDR_NAME:
 		if (p->sub & SUB_NAME_CANDIDATES)
 			return 0;
-		want = CC_TCHAR;
+		want = HTTP_CC_TCHAR;
 		break;
 	case ST_HDR_VALUE:
 		if ((p->sub & SUB_ID_MASK) != HDR_OTHER)
 			return 0;
-		want = CC_FIELD;
+		want = HTTP_CC_FIELD;
 		break;
 	default:
 		return 0;
@@ -734,7 +688,7 @@ static size_t skip_plain(struct http_resp *p, const uint8_t *data, size_t len)
 		room = max_head_bytes(p) - p->head_bytes;
 	if (len > room)
 		len = room;
-	while (n < len && (char_class[data[n]] & want))
+	while (n < len && http_has_class(data[n], want))
 		n++;
 	p->line_len += n;
 	if (p->state != ST_CHUNK_EXT)
