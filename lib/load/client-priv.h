@@ -23,7 +23,7 @@ struct client {
 	uint64_t rng;
 	uint64_t next_seq; /* request numbers for ${seq} */
 	struct client_counters cnt;
-	struct hist lat_all;
+	struct hist lat_all; /* where latencies go when a phase gives no histogram */
 
 	/* the current phase */
 	struct client_phase ph;

@@ -353,7 +353,7 @@ const struct client_counters *client_counters(const struct client *cl)
 
 const struct hist *client_latency(const struct client *cl)
 {
-	return &cl->lat_all;
+	return cl->lat;
 }
 
 struct tcp_stack *client_tcp(struct client *cl)

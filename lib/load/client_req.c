@@ -193,8 +193,6 @@ static void record_response(struct client *cl, struct client_conn *cc, uint32_t 
 	hist_record(cl->lat, cl->now - r->intended_us);
 	if (cl->lat_uncorrected != cl->lat)
 		hist_record(cl->lat_uncorrected, cl->now - r->sent_us);
-	if (cl->lat != &cl->lat_all)
-		hist_record(&cl->lat_all, cl->now - r->intended_us);
 	cc->head = (uint16_t)((cc->head + 1) % cl->conf.max_pipeline);
 	cc->inflight--;
 	cl->outstanding--;
