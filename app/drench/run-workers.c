@@ -10,6 +10,7 @@
 #include <rte_ring.h>
 
 #include "net/net.h"
+#include "tsc-clock.h"
 #include "phase-stats.h"
 #include "run-workers.h"
 
@@ -207,11 +208,11 @@ static int resolved_on(const struct run_workers *rw, uint32_t hop)
 int run_workers_resolve(struct run_workers *rw, uint32_t daddr)
 {
 	uint32_t hop = net_next_hop(&rw->w[0].ifc, daddr);
-	uint64_t start = worker_now_us(), last = 0;
+	uint64_t start = tsc_now_us(), last = 0;
 	int who;
 
 	while ((who = resolved_on(rw, hop)) < 0) {
-		uint64_t now = worker_now_us();
+		uint64_t now = tsc_now_us();
 		if (now - start > 5 * 1000 * 1000)
 			return -ETIMEDOUT;
 		if (now - last > 200 * 1000) {

@@ -9,23 +9,14 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include <rte_cycles.h>
 
 #include "net/net.h"
+#include "tsc-clock.h"
 #include "serve-worker.h"
 
 #define CLOSE_GRACE_US (1000 * 1000)
 #define SECOND_US (1000 * 1000)
 #define TIMER_POLL_US 20 /* timers tick per ms: no need to walk them every turn */
-
-uint64_t serve_now_us(void)
-{
-	static double tsc_per_us;
-
-	if (tsc_per_us == 0)
-		tsc_per_us = (double)rte_get_tsc_hz() / 1e6;
-	return (uint64_t)((double)rte_rdtsc() / tsc_per_us);
-}
 
 /* The turn's time, not a TSC read per segment: rdtsc is slow in a VM (perf
  * put a fifth of the loop on it) and a burst lasts microseconds. */
@@ -105,27 +96,27 @@ static void poll_once(struct serve_worker *w, uint64_t now)
 
 static void shut_down(struct serve_worker *w)
 {
-	uint64_t until = serve_now_us() + CLOSE_GRACE_US;
+	uint64_t until = tsc_now_us() + CLOSE_GRACE_US;
 
-	responder_close_all(w->resp, serve_now_us());
+	responder_close_all(w->resp, tsc_now_us());
 	net_tx_flush(&w->ifc);
-	while (responder_open_conns(w->resp) > 0 && serve_now_us() < until)
-		poll_once(w, serve_now_us());
-	responder_abort_all(w->resp, serve_now_us());
+	while (responder_open_conns(w->resp) > 0 && tsc_now_us() < until)
+		poll_once(w, tsc_now_us());
+	responder_abort_all(w->resp, tsc_now_us());
 	net_tx_flush(&w->ifc);
 }
 
 void serve_loop(struct serve_worker *w)
 {
 	struct serve_snapshot prev = {0}, cur;
-	uint64_t now = serve_now_us(), next_line, next_arp;
+	uint64_t now = tsc_now_us(), next_line, next_arp;
 
 	w->start_us = now;
 	next_line = now + SECOND_US;
 	next_arp = now + SECOND_US;
 	while (!*w->stop && (w->duration_us == 0 || now - w->start_us < w->duration_us)) {
 		poll_once(w, now);
-		now = serve_now_us();
+		now = tsc_now_us();
 		if (now < next_line)
 			continue;
 		snapshot(w, &cur);
@@ -139,6 +130,6 @@ void serve_loop(struct serve_worker *w)
 			next_arp = now + SECOND_US;
 		}
 	}
-	w->end_us = serve_now_us();
+	w->end_us = tsc_now_us();
 	shut_down(w);
 }

@@ -20,8 +20,6 @@ struct serve_worker {
 	uint64_t now_us;	   /* this poll turn's time: one TSC read per turn */
 };
 
-/** Microseconds from the TSC. */
-uint64_t serve_now_us(void);
 
 /** The transmit function handed to the responder (ctx: the worker). */
 int serve_tx(void *ctx, const struct tcp_seg_out *seg);

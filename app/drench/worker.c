@@ -7,22 +7,13 @@
  */
 #include <errno.h>
 
-#include <rte_cycles.h>
 #include <rte_lcore.h>
 
 #include "net/net.h"
+#include "tsc-clock.h"
 #include "worker.h"
 
 #define CLOSE_GRACE_US (1000 * 1000)
-
-uint64_t worker_now_us(void)
-{
-	static double tsc_per_us;
-
-	if (tsc_per_us == 0)
-		tsc_per_us = (double)rte_get_tsc_hz() / 1e6;
-	return (uint64_t)((double)rte_rdtsc() / tsc_per_us);
-}
 
 /* One clock read per poll turn: rdtsc is slow under a hypervisor. */
 static void on_tcp(void *ctx, const struct tcp_seg *seg)
@@ -61,7 +52,7 @@ static void poll_once(struct worker *w, uint64_t now)
 /* Run until `until` or until stop is asked or done() holds. */
 static void poll_until(struct worker *w, uint64_t until, bool (*done)(struct worker *))
 {
-	uint64_t now = worker_now_us(), next_arp = now + 1000 * 1000;
+	uint64_t now = tsc_now_us(), next_arp = now + 1000 * 1000;
 
 	while (now < until && !(done && done(w))) {
 		if (!done && w->stop)
@@ -71,7 +62,7 @@ static void poll_until(struct worker *w, uint64_t until, bool (*done)(struct wor
 			net_arp_refresh(&w->ifc, now);
 			next_arp = now + 1000 * 1000;
 		}
-		now = worker_now_us();
+		now = tsc_now_us();
 	}
 }
 
@@ -90,7 +81,7 @@ static void phase_begin(struct worker *w, uint32_t p)
 	struct worker_phase_result *r = &w->results[p];
 
 	w->phase = p;
-	r->start_us = worker_now_us();
+	r->start_us = tsc_now_us();
 	r->start = *client_counters(w->client);
 	r->tcp_start = *tcp_stack_stats(client_tcp(w->client));
 	client_set_phase(w->client, &w->phases[p], &r->lat, &r->lat_uncorrected, r->start_us);
@@ -108,11 +99,11 @@ static void phase_end(struct worker *w, uint32_t p, uint64_t load_end_us)
 /* Stop issuing, wait for what is outstanding, close, reset what is left. */
 static void shut_down(struct worker *w)
 {
-	client_stop(w->client, worker_now_us());
-	poll_until(w, worker_now_us() + w->drain_us, drained);
-	client_close_all(w->client, worker_now_us());
-	poll_until(w, worker_now_us() + CLOSE_GRACE_US, all_closed);
-	client_abort_all(w->client, worker_now_us());
+	client_stop(w->client, tsc_now_us());
+	poll_until(w, tsc_now_us() + w->drain_us, drained);
+	client_close_all(w->client, tsc_now_us());
+	poll_until(w, tsc_now_us() + CLOSE_GRACE_US, all_closed);
+	client_abort_all(w->client, tsc_now_us());
 	net_tx_flush(&w->ifc);
 }
 
@@ -121,14 +112,14 @@ int worker_main(void *arg)
 	struct worker *w = arg;
 	uint32_t p;
 
-	w->start_us = worker_now_us();
+	w->start_us = tsc_now_us();
 	for (p = 0; p < w->n_phases && !w->stop; p++) {
 		phase_begin(w, p);
 		poll_until(w, w->results[p].start_us + w->phases[p].duration_us, NULL);
 		if (p + 1 < w->n_phases && !w->stop)
-			phase_end(w, p, worker_now_us());
+			phase_end(w, p, tsc_now_us());
 	}
-	w->end_us = worker_now_us();
+	w->end_us = tsc_now_us();
 	shut_down(w);
 	/* what the drain settled belongs to the last phase that ran, but its
 	 * time (and so its rate) ends with the load */

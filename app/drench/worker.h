@@ -42,5 +42,3 @@ int worker_main(void *arg);
 /** The client's transmit function: builds the frame on the worker's queue. */
 int worker_tx(void *ctx, const struct tcp_seg_out *seg);
 
-/** Microseconds from the TSC. */
-uint64_t worker_now_us(void);
