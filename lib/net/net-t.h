@@ -10,7 +10,7 @@
 #define NET_TX_BURST 32
 
 struct steer;
-#define NET_ARP_SLOTS 8
+#define NET_ARP_SLOTS 32 /* a responder talks to a client's whole address range */
 
 /* Counters; every drop has its reason. */
 struct net_stats {
@@ -41,7 +41,8 @@ struct net_iface {
 	uint16_t port_id, queue_id;
 	struct rte_mempool *pool;
 	struct rte_ether_addr mac;
-	uint32_t ip;      /* our address, host order */
+	uint32_t ip;      /* our (first) address, host order */
+	uint32_t n_ips;   /* we own ip .. ip + n_ips - 1 (net_iface_init sets 1) */
 	uint32_t netmask; /* host order */
 	uint32_t gateway; /* next hop for off-subnet peers, host order; 0 = none */
 	struct net_offloads ofl;
