@@ -8,6 +8,10 @@
 #include <rte_ether.h>
 
 #define NET_TX_BURST 32
+/* Frames the NIC's ring refused wait here for the next flush; only beyond
+ * this are frames dropped (tx_full). Dropping at once would turn a short
+ * burst into TCP losses, recovered by RTO hundreds of milliseconds later. */
+#define NET_TX_HOLD 1024
 
 struct steer;
 #define NET_ARP_SLOTS 32 /* a responder talks to a client's whole address range */
@@ -49,7 +53,7 @@ struct net_iface {
 	struct net_arp_entry arp[NET_ARP_SLOTS];
 	uint32_t arp_refresh_us;
 	const struct steer *steer; /* NULL: this worker owns every frame */
-	struct rte_mbuf *tx[NET_TX_BURST];
+	struct rte_mbuf *tx[NET_TX_HOLD];
 	uint16_t tx_len;
 	struct net_stats stats;
 };

@@ -3,7 +3,7 @@
 # One million concurrent connections against the built-in responder over a
 # net_memif pair, from 20 local addresses (55536 ports each): every
 # connection is established and open at the same time, sends requests
-# (one at once, then one per think time), and none is lost.
+# (one at once, then one after a think time of 20 s), and none is lost.
 # Needs root, hugepages and about 1 GiB of memory.
 # Usage: DRENCH=path/to/drench loopback-million.sh
 set -euo pipefail
@@ -55,7 +55,7 @@ PY
 case_million() {
 	serve million --max-conns $((CONNS + CONNS / 10)) --mbufs 65535
 	client million --local-ip 198.18.0.10-198.18.0.29/24 --connections "$CONNS" \
-		--think 10s --duration 25s
+		--think 20s --duration 25s
 	check || fail "one million connections"
 }
 
