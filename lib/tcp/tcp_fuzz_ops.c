@@ -98,7 +98,12 @@ static void check_conn(const struct tcp_stack *s, const struct tcp_conn *c)
 	/* every passive connection is found by its remote address and port */
 	CHECK(!c->passive || hash_find((struct tcp_stack *)s, c->daddr, c->dport) == c);
 	CHECK(c->rto_us >= s->p.rto_min_us && c->rto_us <= s->p.rto_max_us);
-	CHECK(tw_armed(s->wheel, conn_id(s, c)) == (c->rtx_on || c->dack_on));
+	/* an armed timer is armed no later than its earliest deadline (it may be
+	 * stale, armed while nothing is due: it fires once and finds nothing) */
+	CHECK(!c->rtx_on || (tw_armed(s->wheel, conn_id(s, c)) &&
+			     SEQ_LEQ(tw_expiry(s->wheel, conn_id(s, c)), c->rtx_at)));
+	CHECK(!c->dack_on || (tw_armed(s->wheel, conn_id(s, c)) &&
+			      SEQ_LEQ(tw_expiry(s->wheel, conn_id(s, c)), c->dack_at)));
 }
 
 static void check_stack(const struct tcp_stack *s)

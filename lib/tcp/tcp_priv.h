@@ -20,8 +20,10 @@
  *   - Every connection not CLOSED and not TIME_WAIT still owes exactly one
  *     on_closed(); TIME_WAIT connections have had theirs.
  *   - snd_una <= snd_nxt <= snd_max <= snd_lim + 1 (the +1 is our FIN).
- *   - The wheel holds a connection's node iff rtx_on or dack_on, at the
- *     earlier of the two deadlines.
+ *   - While rtx_on or dack_on, the wheel holds the connection's node no
+ *     later than the earlier deadline; it may also hold it (stale) when
+ *     neither is on or earlier than due: it then fires and finds nothing
+ *     (lazy timers, tcp_timers.c).
  *   - After any callback, code re-checks c->state != TCP_CLOSED before
  *     touching c again (the application may have aborted it).
  */

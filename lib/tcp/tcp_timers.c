@@ -30,17 +30,22 @@ static uint32_t deadline(const struct tcp_stack *s, uint64_t now, uint32_t delay
 	return (uint32_t)((now + delay_us + s->p.tick_us - 1) / s->p.tick_us);
 }
 
+/* Lazy, as in Linux: the node moves only when a deadline comes earlier than
+ * where it is armed. A node armed too early (the ACK came, the deadline moved
+ * on) fires once, finds nothing due and is armed again, or left idle; every
+ * segment of a busy connection would otherwise move it twice. */
 static void timer_sync(struct tcp_stack *s, struct tcp_conn *c)
 {
-	uint32_t id = conn_id(s, c);
+	uint32_t id = conn_id(s, c), want;
+
+	if (!c->rtx_on && !c->dack_on)
+		return;
 	if (c->rtx_on && c->dack_on)
-		tw_arm(s->wheel, id, SEQ_MIN(c->rtx_at, c->dack_at));
-	else if (c->rtx_on)
-		tw_arm(s->wheel, id, c->rtx_at);
-	else if (c->dack_on)
-		tw_arm(s->wheel, id, c->dack_at);
+		want = SEQ_MIN(c->rtx_at, c->dack_at);
 	else
-		tw_cancel(s->wheel, id);
+		want = c->rtx_on ? c->rtx_at : c->dack_at;
+	if (!tw_armed(s->wheel, id) || SEQ_GT(tw_expiry(s->wheel, id), want))
+		tw_arm(s->wheel, id, want);
 }
 
 void timer_rtx_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now, uint32_t delay_us)
