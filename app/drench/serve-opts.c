@@ -32,7 +32,10 @@ static void usage(FILE *f)
 		"  --time-wait reset|2msl  after we close first: RST instead of TIME_WAIT\n"
 		"                          (reset, the default, so clients may reuse ports at once)\n"
 		"  --mtu N                 port MTU (1500)\n"
-		"  --quiet                 no line per second\n");
+		"  --quiet                 no line per second\n"
+		"  --output DIR            also write DIR/report.json (none by default)\n"
+		"  the same responder runs from a campaign file: drench run FILE.yaml\n"
+		"  with role: responder (docs/campaign.md)\n");
 }
 
 static int apply_number(struct serve_opts *o, int opt, const char *arg)
@@ -80,6 +83,7 @@ static int apply(struct serve_opts *o, int opt, char *arg)
 	case 'g': return cli_ipv4("serve", "gateway", arg, &o->gateway);
 	case 'c': o->chunked = true; return 0;
 	case 'q': o->quiet = true; return 0;
+	case 'o': o->output = arg; return 0;
 	case 'D': return cli_duration("serve", "delay", arg, &o->delay_us);
 	case 't': return cli_duration("serve", "duration", arg, &o->duration_us);
 	case 'w':
@@ -94,7 +98,7 @@ static int apply(struct serve_opts *o, int opt, char *arg)
 	}
 }
 
-static void set_defaults(struct serve_opts *o)
+void serve_opts_defaults(struct serve_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->lcores = "0";
@@ -128,12 +132,13 @@ int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 		{"time-wait", required_argument, NULL, 'w'},
 		{"mtu", required_argument, NULL, 'm'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt, rc;
 
-	set_defaults(o);
+	serve_opts_defaults(o);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		rc = apply(o, opt, optarg);
