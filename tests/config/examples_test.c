@@ -69,7 +69,7 @@ static void every_example_passes_drench_check(void **state)
 	(void)state;
 	struct dirent **names;
 	int n = scandir(DRENCH_SOURCE_ROOT "/config", &names, is_yaml, alphasort);
-	assert_true(n >= 6);
+	assert_true(n >= 8);
 	for (int i = 0; i < n; i++) {
 		char path[512];
 		snprintf(path, sizeof(path), "%s/config/%s", DRENCH_SOURCE_ROOT, names[i]->d_name);
@@ -93,6 +93,8 @@ static const struct {
 	{"connection-rate.yaml", {"--set", "phases.*.duration=3s"}},
 	{"soak.yaml", {"--set", "phases.*.duration=3s"}},
 	{"leak-bisection.yaml", {"--set", "phases.*.duration=2s"}},
+	{"loopback-client.yaml", {"--set", "phases.*.duration=3s"}},
+	{"loopback-responder.yaml", {"--set", "responder.duration=5s"}},
 };
 
 static void every_example_accepts_its_ci_overrides(void **state)
