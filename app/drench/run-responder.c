@@ -4,12 +4,13 @@
  * by serve_execute(): one loop, whichever form started it. Its one worker
  * lcore is the EAL main lcore, as `drench serve --lcores N` makes it.
  */
+#include "run-responder.h"
+
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
-#include "run-responder.h"
 
 static void rig_options(struct campaign *c, struct serve_opts *o)
 {
@@ -26,8 +27,7 @@ static void rig_options(struct campaign *c, struct serve_opts *o)
 	o->mtu = r->mtu;
 }
 
-void serve_opts_from_campaign(struct campaign *c, const struct run_opts *ro,
-			      struct serve_opts *o)
+void serve_opts_from_campaign(struct campaign *c, const struct run_opts *ro, struct serve_opts *o)
 {
 	const struct campaign_responder *r = &c->responder;
 

@@ -7,6 +7,8 @@
  * Its figures sit beside them under "responder", "tcp", "net" and "port",
  * so a loopback test can set them against the client's.
  */
+#include "serve-report.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -15,7 +17,6 @@
 #include <rte_ethdev.h>
 
 #include "report/report.h"
-#include "serve-report.h"
 
 #define J(x) ((json_int_t)(x))
 

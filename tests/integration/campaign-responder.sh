@@ -6,7 +6,8 @@
 # answered, no error on either side, requests answered by the responder ==
 # responses the client got, connections accepted == connections the client
 # opened. Then the responder alone with responder.duration stops by itself
-# and reports an empty, uninterrupted run.
+# and reports an empty, uninterrupted run, and `drench serve --output` with
+# the same values reports the same options.
 # Needs root and hugepages (two DPDK processes, --in-memory); skips (77)
 # without them. On a shared machine run it under flock /tmp/drench-dpdk.lock.
 # Usage: DRENCH=path/to/drench campaign-responder.sh
@@ -175,7 +176,9 @@ case_pair() {
 	agree pair
 }
 
-# responder.duration: it stops by itself, nothing served, not interrupted
+# responder.duration: it stops by itself, nothing served, not interrupted;
+# and drench serve, the flag form of the same role, given the same values,
+# runs with the same options
 case_duration() {
 	local rc=0
 	stop_on_exit
@@ -183,14 +186,23 @@ case_duration() {
 	wait "$SRV_PID" || rc=$?
 	SRV_PID=
 	[ "$rc" = 0 ] || fail "duration: exit $rc"
-	python3 - "$WORK/duration.responder/report.json" <<'PY' || fail "duration: report"
+	rm -f "$SOCK"
+	timeout --signal=INT --kill-after=10 60 "$DRENCH" serve --lcores 0 \
+		--dev "net_memif0,role=server,socket=$SOCK" --local-ip 198.18.0.1/24 \
+		--body-size 1000 --duration 1s --output "$WORK/flags" --quiet \
+		>"$WORK/flags.log" 2>&1 || { cat "$WORK/flags.log" >&2; fail "drench serve --output"; }
+	python3 - "$WORK/duration.responder/report.json" "$WORK/flags/report.json" <<'PY' ||
 import json, sys
-r = json.load(open(sys.argv[1]))
+r, f = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 assert r["role"] == "responder" and not r["interrupted"], r
 assert 0.9 < r["seconds"] < 5, r["seconds"]
 assert r["responder"]["requests"] == 0 and r["responder"]["connections"]["accepted"] == 0, r
-print(f"ok duration: stopped by itself after {r['seconds']:.2f} s")
+assert f["role"] == "responder" and f["campaign"] is None, f
+assert f["options"] == r["options"], (f["options"], r["options"])
+print(f"ok duration: stopped by itself after {r['seconds']:.2f} s; drench serve has the "
+      "same options")
 PY
+		fail "duration: reports"
 }
 
 # DPDK 22.11's memif PMD can segfault inside rx_burst. A pair whose responder
