@@ -83,6 +83,33 @@ int cli_ipv4_prefix(const char *cmd, const char *name, char *arg, int default_le
 	return cli_ipv4(cmd, name, arg, ip);
 }
 
+int cli_ipv4_range_prefix(const char *cmd, const char *name, char *arg, uint32_t max_count,
+			  uint32_t *first, uint32_t *count, uint32_t *netmask)
+{
+	char *dash = strchr(arg, '-');
+	uint32_t last;
+
+	if (!dash) {
+		*count = 1;
+		return cli_ipv4_prefix(cmd, name, arg, 24, first, netmask);
+	}
+	*dash = '\0';
+	if (cli_ipv4(cmd, name, arg, first) < 0 ||
+	    cli_ipv4_prefix(cmd, name, dash + 1, 24, &last, netmask) < 0)
+		return -EINVAL;
+	if (last < *first || last - *first >= max_count) {
+		fprintf(stderr, "drench %s: --%s: the range must go up and hold at most %u "
+				"addresses\n", cmd, name, max_count);
+		return -EINVAL;
+	}
+	if ((*first & *netmask) != (last & *netmask)) {
+		fprintf(stderr, "drench %s: --%s: both ends must be in the same subnet\n", cmd, name);
+		return -EINVAL;
+	}
+	*count = last - *first + 1;
+	return 0;
+}
+
 int cli_time_wait(const char *cmd, const char *s, bool *reset)
 {
 	if (strcmp(s, "2msl") && strcmp(s, "reset"))

@@ -24,5 +24,10 @@ int cli_ipv4(const char *cmd, const char *name, const char *s, uint32_t *out);
 int cli_ipv4_prefix(const char *cmd, const char *name, char *arg, int default_len, uint32_t *ip,
 		    uint32_t *netmask);
 
+/** "IP[/LEN]" or "FIRST-LAST[/LEN]": the first address and how many follow
+ * it (at most max_count, all in the same LEN subnet); arg is modified. */
+int cli_ipv4_range_prefix(const char *cmd, const char *name, char *arg, uint32_t max_count,
+			  uint32_t *first, uint32_t *count, uint32_t *netmask);
+
 /** "2msl" or "reset". */
 int cli_time_wait(const char *cmd, const char *s, bool *reset);

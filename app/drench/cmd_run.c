@@ -231,7 +231,8 @@ static void collect_port(struct run_outcome *o, const struct run_workers *rw)
 			.lcore = w->lcore_id, .requests = c->requests,
 			.responses = counters_responses(c), .rx_pkts = w->ifc.stats.rx_pkts,
 			.steer_in = w->ifc.stats.steer_in, .steer_out = w->ifc.stats.steer_out,
-			.steer_drop = w->ifc.stats.steer_drop};
+			.steer_drop = w->ifc.stats.steer_drop,
+			.established_peak = client_established_peak(w->client)};
 	}
 	if (rte_eth_stats_get(rw->w[0].ifc.port_id, &st) == 0)
 		o->port = (struct run_port_stats){st.ipackets, st.imissed, st.ierrors, st.rx_nombuf,
@@ -279,6 +280,7 @@ static void collect(const struct run_workers *rw, const struct plan *p, double t
 	}
 	finish_stats(&o->total);
 	o->mem_per_conn = tcp_stack_mem_per_conn(client_tcp(rw->w[0].client));
+	o->local_addresses = p->n_local_ips;
 	o->interrupted = run_workers_stopped(rw);
 	collect_port(o, rw);
 	o->validation = collect_validation(rw, p);
@@ -363,14 +365,22 @@ static int launch(struct run_workers *rw, const struct plan *p)
 	return rc;
 }
 
-static void print_start(const struct net_port *port, const struct plan *p)
+static void print_start(const struct net_port *port, const struct plan *p,
+			const struct run_workers *rw)
 {
+	struct tcp_stack *tcp = client_tcp(rw->w[0].client);
+
 	printf("drench: port %s (%s, socket %d), %s checksums, target %u.%u.%u.%u:%u, "
 	       "%u phase(s)\n",
 	       port->name, port->driver, port->socket_id,
 	       port->ofl.tx_tcp_cksum ? "hardware" : "software", p->daddr >> 24,
 	       (p->daddr >> 16) & 255, (p->daddr >> 8) & 255, p->daddr & 255, p->dport,
 	       p->n_phases);
+	printf("drench: %u local address%s from %u.%u.%u.%u, table %u connections per worker, "
+	       "%zu bytes per connection\n",
+	       p->n_local_ips, p->n_local_ips == 1 ? "" : "es", p->local_ip >> 24,
+	       (p->local_ip >> 16) & 255, (p->local_ip >> 8) & 255, p->local_ip & 255,
+	       tcp_stack_capacity(tcp), tcp_stack_mem_per_conn(tcp));
 }
 
 static int run_on_port(const struct plan *p, struct net_port *port)
@@ -382,7 +392,7 @@ static int run_on_port(const struct plan *p, struct net_port *port)
 		run_workers_free(&rw);
 		return DRENCH_EXIT_USAGE;
 	}
-	print_start(port, p);
+	print_start(port, p, &rw);
 	run_workers_steer(&rw, port);
 	if (run_workers_resolve(&rw, p->daddr) < 0) {
 		fprintf(stderr, "drench run: no ARP answer from the target or its gateway\n");

@@ -53,14 +53,17 @@ static void plan_rig(struct plan *p, const struct campaign *c, struct config_err
 
 	if (r->n_ports != 1)
 		error_at(e, &r->where, "%s: one port per run for now", "ports");
-	if (r->n_local_addresses > 1)
-		error_at(e, &r->where, "%s: one local address per run for now (its 55536 ports "
-				       "per worker set the connection limit)", "local_ips");
+	if (r->n_local_ips > 1)
+		error_at(e, &r->where, "%s: one range of consecutive addresses per run for now",
+			 "local_ips");
+	if (r->n_local_addresses > PLAN_MAX_LOCAL_IPS)
+		error_at(e, &r->where, "%s: more addresses than drench uses (4096)", "local_ips");
 	if (r->n_ports == 0 || r->n_worker_lcores == 0 || r->n_local_ips == 0)
 		return;
 	p->dev = r->ports[0].name;
 	plan_lcores(p, r);
 	p->local_ip = ntohl(r->local_ips[0].first.s_addr);
+	p->n_local_ips = ntohl(r->local_ips[0].last.s_addr) - p->local_ip + 1;
 	/* with a gateway every target is reached through it */
 	p->gateway = r->has_gateway ? ntohl(r->gateway.s_addr) : 0;
 	p->netmask = r->has_gateway ? 0xffffffffu : 0;
@@ -270,6 +273,7 @@ static void plan_phases(struct plan *p, const struct campaign *c, struct config_
 			.to = ph->level.to,
 			.duration_us = ph->duration_us,
 			.pipeline = (uint16_t)(ph->pipeline ? ph->pipeline : 1),
+			.think_us = ph->think_us,
 			.requests_per_conn = ph->model == CAMPAIGN_LOAD_CPS ? ph->requests_per_connection : 0,
 		};
 		plan_mix(pp, ph, c);

@@ -50,6 +50,7 @@ static void plan_phase(struct plan *p, const struct run_opts *o)
 		.to = o->connections,
 		.duration_us = o->duration_us,
 		.pipeline = 1,
+		.think_us = o->think_us,
 		.requests_per_conn = o->requests_per_conn,
 		.n_mix = 1,
 	};
@@ -72,6 +73,7 @@ int plan_from_flags(const struct run_opts *o, struct plan *p)
 	p->dev = o->dev;
 	snprintf(p->lcores, sizeof(p->lcores), "%s", o->lcores);
 	p->local_ip = o->local_ip;
+	p->n_local_ips = o->n_local_ips;
 	p->netmask = o->netmask;
 	p->gateway = o->gateway;
 	p->mtu = o->mtu;

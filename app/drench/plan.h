@@ -15,6 +15,7 @@
 
 #define PLAN_MAX_PHASES 256
 #define PLAN_MAX_TEMPLATES 64
+#define PLAN_MAX_LOCAL_IPS 4096 /* addresses in the local range (said in plan-campaign.c) */
 
 struct plan_phase {
 	const char *name;
@@ -29,6 +30,7 @@ struct plan {
 	const char *dev;    /* vdev string or PCI address */
 	char lcores[64];    /* EAL -l list: main (telemetry) lcore first, then the worker */
 	uint32_t local_ip, netmask, gateway; /* host order */
+	uint32_t n_local_ips; /* local_ip .. local_ip + n - 1, each worker uses them all */
 	uint16_t mtu;
 	bool time_wait_reset;
 	/* target */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli-args.h"
+#include "plan.h"
 #include "run-opts.h"
 
 static void usage(FILE *f)
@@ -16,7 +17,8 @@ static void usage(FILE *f)
 		"  --dev DEV           DPDK device: a vdev (net_af_xdp0,iface=gen0) or a PCI address\n"
 		"  --url URL           http://IPv4[:port]/path to request\n"
 		"  --lcores LIST       EAL lcores; the first is the telemetry lcore, the next the worker (0-1)\n"
-		"  --local-ip IP/LEN   the generator's address (198.18.0.2/24)\n"
+		"  --local-ip IP/LEN   the generator's address (198.18.0.2/24), or a range of\n"
+		"                      them, IP-IP/LEN (every worker uses each address)\n"
 		"  --gateway IP        next hop for targets off our subnet\n"
 		"  --connections N     connections kept open, closed loop (64); with --rate or\n"
 		"                      --cps, the most open at once\n"
@@ -24,6 +26,8 @@ static void usage(FILE *f)
 		"  --cps R             R new connections per second, --requests-per-conn each (1)\n"
 		"  --duration T        how long to drive load: 10s, 2m, 1h (10s)\n"
 		"  --timeout T         a request unanswered this long is a timeout error (10s)\n"
+		"  --think T           closed loop: each connection waits T after a response\n"
+		"                      before its next request (0)\n"
 		"  --drain T           at the end, wait this long for outstanding responses (5s)\n"
 		"  --requests-per-conn N  close and reopen after N requests (0 = keep-alive forever)\n"
 		"  --mtu N             port MTU (1500)\n"
@@ -61,6 +65,7 @@ static void set_defaults(struct run_opts *o)
 	o->lcores = "0-1";
 	o->output = "drench-out";
 	o->local_ip = 0xC6120002u; /* 198.18.0.2 */
+	o->n_local_ips = 1;
 	o->netmask = 0xffffff00u;
 	o->connections = 64;
 	o->duration_us = 10 * 1000000ULL;
@@ -97,6 +102,7 @@ static int apply_number(struct run_opts *o, int opt, const char *arg)
 		return rc;
 	case 't': return cli_duration("run", "duration", arg, &o->duration_us);
 	case 'T': return cli_duration("run", "timeout", arg, &o->timeout_us);
+	case 'k': return cli_duration("run", "think", arg, &o->think_us);
 	default: return cli_duration("run", "drain", arg, &o->drain_us);
 	}
 }
@@ -121,10 +127,12 @@ static int apply(struct run_opts *o, int opt, char *arg)
 	case 'q': o->quiet = 1; return 0;
 	case 'M': o->metrics_listen = arg; return 0;
 	case 'F': return parse_formats(o, arg);
-	case 'i': return cli_ipv4_prefix("run", "local-ip", arg, 24, &o->local_ip, &o->netmask);
+	case 'i':
+		return cli_ipv4_range_prefix("run", "local-ip", arg, PLAN_MAX_LOCAL_IPS, &o->local_ip,
+					     &o->n_local_ips, &o->netmask);
 	case 'g': return cli_ipv4("run", "gateway", arg, &o->gateway);
 	case 'W': return cli_time_wait("run", arg, &o->time_wait_reset);
-	case 'c': case 'r': case 'm': case 't': case 'T': case 'D': case 'R': case 'C':
+	case 'c': case 'r': case 'm': case 't': case 'T': case 'D': case 'R': case 'C': case 'k':
 		return apply_number(o, opt, arg);
 	case 'h': usage(stdout); return 1;
 	default: usage(stderr); return -EINVAL;
@@ -161,6 +169,7 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 		{"connections", required_argument, NULL, 'c'},
 		{"duration", required_argument, NULL, 't'},
 		{"timeout", required_argument, NULL, 'T'},
+		{"think", required_argument, NULL, 'k'},
 		{"drain", required_argument, NULL, 'D'},
 		{"requests-per-conn", required_argument, NULL, 'r'},
 		{"mtu", required_argument, NULL, 'm'},
@@ -191,6 +200,11 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 	}
 	if (o->rate > 0 && o->cps > 0) {
 		fprintf(stderr, "drench run: --rate and --cps are two load models; give one\n");
+		return -EINVAL;
+	}
+	if (o->think_us > 0 && (o->rate > 0 || o->cps > 0)) {
+		fprintf(stderr, "drench run: --think applies to the closed loop, not to --rate "
+				"or --cps\n");
 		return -EINVAL;
 	}
 	if (!o->dev || !o->url) {

@@ -10,7 +10,8 @@ struct run_opts {
 	const char *lcores;    /* EAL lcore list: first = main (telemetry), next = worker */
 	const char *url;
 	const char *output;    /* folder for report.json */
-	uint32_t local_ip;     /* our address (the generator's), host order */
+	uint32_t local_ip;     /* our (first) address (the generator's), host order */
+	uint32_t n_local_ips;  /* consecutive addresses from local_ip */
 	uint32_t netmask;
 	uint32_t gateway;      /* 0: none */
 	uint32_t connections;
@@ -18,6 +19,7 @@ struct run_opts {
 	double cps;            /* --cps: new connections per second (0: none) */
 	uint64_t duration_us;
 	uint64_t timeout_us;   /* per request */
+	uint64_t think_us;     /* closed loop: wait after each response */
 	uint64_t drain_us;
 	uint32_t requests_per_conn;
 	uint16_t mtu;

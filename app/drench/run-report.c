@@ -81,9 +81,10 @@ static void add_details(json_t *phase, const struct phase_stats *s)
 	json_object_set_new(phase, "delayed", json_integer((json_int_t)s->c.delayed));
 	json_object_set_new(phase, "requested_rate", json_real(s->requested_rate));
 	json_object_set_new(phase, "latency_uncorrected_us", latency_json(&s->lat_uncorrected));
-	json_object_set_new(phase, "connections", json_pack("{sI sI sI}",
+	json_object_set_new(phase, "connections", json_pack("{sI sI sI sI}",
 		"opened", (json_int_t)s->c.conn_opened, "closed", (json_int_t)s->c.conn_closed,
-		"port_busy", (json_int_t)s->c.conn_port_busy));
+		"port_busy", (json_int_t)s->c.conn_port_busy,
+		"unused", (json_int_t)s->c.conn_unused));
 	json_object_set_new(phase, "tcp", json_pack("{sI sI sI sI sI sI sI sI sI}",
 		"retrans_rto", (json_int_t)t->retrans_rto,
 		"retrans_fast", (json_int_t)t->retrans_fast,
@@ -100,16 +101,21 @@ static void add_details(json_t *phase, const struct phase_stats *s)
 static void add_workers(json_t *rep, const struct run_outcome *o)
 {
 	json_t *arr = json_array();
+	uint64_t peak = 0;
 
 	for (uint16_t i = 0; i < o->n_workers; i++) {
 		const struct run_worker_stats *w = &o->workers[i];
-		json_array_append_new(arr, json_pack("{sI sI sI sI sI sI sI}",
+		peak += w->established_peak;
+		json_array_append_new(arr, json_pack("{sI sI sI sI sI sI sI sI}",
 			"lcore", (json_int_t)w->lcore, "requests", (json_int_t)w->requests,
 			"responses", (json_int_t)w->responses, "rx_packets", (json_int_t)w->rx_pkts,
 			"steered_in", (json_int_t)w->steer_in, "steered_out", (json_int_t)w->steer_out,
-			"steer_drops", (json_int_t)w->steer_drop));
+			"steer_drops", (json_int_t)w->steer_drop,
+			"established_peak", (json_int_t)w->established_peak));
 	}
 	json_object_set_new(rep, "workers", arr);
+	/* each worker's peak, added: the most that can have been open at once */
+	json_object_set_new(rep, "established_peak", json_integer((json_int_t)peak));
 	json_object_set_new(rep, "steering", json_string(o->steering ? o->steering : "none"));
 }
 
@@ -191,6 +197,7 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 	pass &= o->leak_free;
 	json_object_set_new(rep, "interrupted", json_boolean(o->interrupted));
 	json_object_set_new(rep, "bytes_per_connection", json_integer((json_int_t)o->mem_per_conn));
+	json_object_set_new(rep, "local_addresses", json_integer(o->local_addresses));
 	add_port(rep, o);
 	add_workers(rep, o);
 	if (o->validation)

@@ -15,6 +15,7 @@ struct run_outcome {
 	uint32_t n_phases;          /* phases that ran (Ctrl-C may cut the list) */
 	struct phase_stats total;   /* every phase together */
 	size_t mem_per_conn;
+	uint32_t local_addresses;
 	bool interrupted;
 	struct net_stats net;   /* the worker's interface: every drop by reason */
 	struct run_port_stats { /* the NIC's own view (rte_eth_stats) */
@@ -28,6 +29,7 @@ struct run_outcome {
 	struct run_worker_stats {    /* each worker's share of the run */
 		unsigned lcore;
 		uint64_t requests, responses, rx_pkts, steer_in, steer_out, steer_drop;
+		uint64_t established_peak; /* connections established at once, at most */
 	} workers[64];
 };
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #define PORT_MIN 10000
 #define PORT_MAX 65535
 #define STEER_RING_SIZE 4096
+#define TABLE_MAX (4u << 20) /* connections per worker: about 1 GiB of state */
 
 uint16_t run_workers_count(void)
 {
@@ -68,6 +70,7 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 
 	tcp_params_default(&tp);
 	tp.local_addr = p->local_ip;
+	tp.n_local_addrs = (uint16_t)p->n_local_ips;
 	tp.mss = (uint16_t)(p->mtu - 40);
 	tp.tw_policy = p->time_wait_reset ? TCP_TW_RESET : TCP_TW_2MSL;
 	tp.port_min = PORT_MIN;
@@ -75,13 +78,15 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 	/* this worker's ports: port % n == i (lib/net/steer.h) */
 	tp.port_step = n;
 	tp.port_offset = (uint16_t)((i + n - PORT_MIN % n) % n);
-	/* every one of its ports: connections in TIME_WAIT hold theirs */
-	tp.max_conns = (PORT_MAX - PORT_MIN + 1) / n;
-	if (p->max_conns > tp.max_conns * n) {
-		fprintf(stderr, "drench run: %u connections exceed the %u local ports of one IP\n",
-			p->max_conns, tp.max_conns * n);
+	/* every one of its (address, port) pairs: connections in TIME_WAIT hold theirs */
+	uint64_t pairs = (uint64_t)(PORT_MAX - PORT_MIN + 1) / n * p->n_local_ips;
+	if (p->max_conns > pairs * n) {
+		fprintf(stderr, "drench run: %u connections exceed the %" PRIu64 " ports of %u "
+				"local address%s\n", p->max_conns, pairs * n, p->n_local_ips,
+			p->n_local_ips == 1 ? "" : "es");
 		return NULL;
 	}
+	tp.max_conns = (uint32_t)(pairs < TABLE_MAX ? pairs : TABLE_MAX);
 	return client_create(&cc, &tp, worker_tx, w);
 }
 
@@ -121,6 +126,7 @@ static int setup_one(struct run_workers *rw, const struct plan *p, const struct 
 
 	w->lcore_id = lcore;
 	net_iface_init(&w->ifc, port, i, p->local_ip, p->netmask, p->gateway);
+	w->ifc.n_ips = p->n_local_ips;
 	rw->steer[i] = (struct steer){.mode = rw->mode, .n_workers = rw->n, .self = i};
 	memcpy(rw->steer[i].rings, rw->rings, sizeof(rw->rings));
 	w->ifc.steer = &rw->steer[i];

@@ -175,6 +175,7 @@ struct campaign_phase {
 	enum campaign_load_model model;
 	struct campaign_level level;        /* CONNECTIONS, RATE, CPS */
 	unsigned pipeline;                  /* CONNECTIONS: requests in flight per connection, default 1 */
+	uint64_t think_us;                  /* CONNECTIONS: wait after a response, default 0 */
 	unsigned requests_per_connection;   /* CPS: default 1; 0 = keep-alive forever */
 	unsigned max_connections;           /* RATE, CPS: open at once at most; 0 = default */
 	struct campaign_steps steps;        /* STEPS */

@@ -19,7 +19,7 @@
 #define MODELS_EXPECTED "exactly one of connections, rate, cps, idle or steps"
 
 static const char *const phase_keys[] = {
-	"name", "duration", "connections", "rate", "cps", "idle", "steps", "pipeline",
+	"name", "duration", "connections", "rate", "cps", "idle", "steps", "pipeline", "think",
 	"requests_per_connection", "max_connections", "requests", "expect", NULL,
 };
 static const char *const level_keys[] = {"from", "to", NULL};
@@ -212,6 +212,7 @@ static void parse_model_options(struct section_ctx *s, const struct yaml_node *n
 {
 	const struct yaml_node *pl = yaml_map_get(n, "pipeline");
 	const struct yaml_node *rpc = yaml_map_get(n, "requests_per_connection");
+	const struct yaml_node *think = yaml_map_get(n, "think");
 	int64_t v;
 
 	p->pipeline = 1;
@@ -221,6 +222,11 @@ static void parse_model_options(struct section_ctx *s, const struct yaml_node *n
 				"pipeline applies to the connections model only");
 	else if (cfg_get_int(pl, s->e, 1, 1024, &v) > 0)
 		p->pipeline = (unsigned)v;
+	if (think && effective_model(p) != CAMPAIGN_LOAD_CONNECTIONS)
+		config_error_at(s->e, &think->mark, think->path, "connections in this phase",
+				"think applies to the connections model only");
+	else
+		cfg_get_duration(think, s->e, 0, &p->think_us);
 	if (rpc && effective_model(p) != CAMPAIGN_LOAD_CPS)
 		config_error_at(s->e, &rpc->mark, rpc->path, "cps in this phase",
 				"requests_per_connection applies to the cps model only");

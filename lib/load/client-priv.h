@@ -16,6 +16,7 @@ struct client {
 	uint32_t open;        /* connections in use */
 	uint32_t outstanding; /* requests awaiting a response */
 	uint32_t connecting;  /* connections opened, not yet established */
+	uint32_t established, established_peak; /* now, and the most at once */
 	uint32_t closing;     /* connections we are closing */
 	bool stopping;        /* no new requests; close when idle */
 	uint32_t sweep_pos;
@@ -36,6 +37,7 @@ struct client {
 	uint32_t n_idle;
 
 	struct match_scratch **scr; /* per template with a matcher: this lcore's scratch */
+	struct timer_wheel *think; /* CLOSED with think time: one timer per connection */
 	uint32_t *pending; /* connection ids with a queued action */
 	uint32_t n_pending;
 	struct client_req *reqs; /* max_conns rings of max_pipeline entries */
@@ -48,6 +50,14 @@ struct client_conn *client_conn_of(struct client *cl, const struct tcp_conn *c);
 void client_queue_action(struct client *cl, const struct tcp_conn *c);
 void client_run_actions(struct client *cl);
 bool client_open_one(struct client *cl);
+
+/* client_think.c */
+int client_think_init(struct client *cl, uint32_t max_conns);
+void client_think_fini(struct client *cl);
+void client_think_start(struct client *cl, const struct tcp_conn *c);
+bool client_thinking(const struct client *cl, uint32_t id);
+void client_think_cancel(struct client *cl, uint32_t id);
+void client_think_poll(struct client *cl);
 
 /* client_req.c */
 struct client_req *client_req_at(struct client *cl, uint32_t id, uint16_t i);

@@ -31,6 +31,7 @@ struct client_counters {
 	uint64_t err_connect, err_timeout, err_reset, err_parse, err_validation;
 	uint64_t body_bytes;
 	uint64_t conn_opened, conn_closed, conn_port_busy;
+	uint64_t conn_unused; /* established, then closed without a request sent */
 	uint64_t delayed; /* open loop: due while no connection was free (sent later) */
 	uint64_t body_checked; /* responses whose body went through the matcher */
 	uint64_t requests_by_tpl[CLIENT_MAX_TEMPLATES]; /* requests sent, per template */
@@ -76,6 +77,7 @@ struct client_phase {
 	uint64_t duration_us;
 	uint16_t pipeline;           /* CLOSED: requests in flight per connection (>= 1) */
 	uint32_t requests_per_conn;  /* then close; 0 = keep-alive forever */
+	uint64_t think_us;           /* CLOSED: wait between a response and the next request */
 	uint32_t max_conns;          /* RATE, CPS: open at once at most; 0 = rate_max_conns */
 	const uint16_t *mix_tpl;     /* templates of the mix ... */
 	const uint32_t *mix_cum;     /* ... and their cumulative weights */
@@ -108,4 +110,5 @@ struct client_conn {
 	uint8_t want_send : 1;
 	uint8_t idle_listed : 1; /* in the idle stack (open loop) */
 	uint8_t closing : 1;     /* we gave up on it: late bytes are ignored */
+	uint8_t think_over : 1;  /* its think time ended: send now */
 };

@@ -44,6 +44,8 @@ static void on_established(void *ctx, struct tcp_conn *c)
 
 	cc->established = 1;
 	cl->connecting--;
+	if (++cl->established > cl->established_peak)
+		cl->established_peak = cl->established;
 	client_model_established(cl, c, cc);
 }
 
@@ -98,8 +100,13 @@ static void on_closed(void *ctx, struct tcp_conn *c, enum tcp_close_reason why)
 
 	count_close(cl, cc, why);
 	client_forget_conn(cl, cc);
+	client_think_cancel(cl, tcp_conn_id(c));
 	if (!cc->established)
 		cl->connecting--;
+	else
+		cl->established--;
+	if (cc->established && cc->requests == 0)
+		cl->cnt.conn_unused++;
 	if (cc->closing)
 		cl->closing--;
 	cc->in_use = cc->established = 0;
@@ -238,7 +245,7 @@ struct client *client_create(const struct client_conf *conf, const struct tcp_pa
 	if (cl->conf.max_pipeline == 0)
 		cl->conf.max_pipeline = 1;
 	if (client_alloc(cl, tp->max_conns, cl->conf.max_pipeline) < 0 ||
-	    client_alloc_matchers(cl) < 0 ||
+	    client_alloc_matchers(cl) < 0 || client_think_init(cl, tp->max_conns) < 0 ||
 	    !(cl->tcp = tcp_stack_create(tp, &client_tcp_ops, cl))) {
 		client_destroy(cl);
 		errno = ENOMEM;
@@ -267,6 +274,7 @@ void client_destroy(struct client *cl)
 		for (uint16_t i = 0; i < cl->conf.n_tpls; i++)
 			match_scratch_free(cl->scr[i]);
 	free(cl->scr);
+	client_think_fini(cl);
 	free(cl->conns);
 	free(cl->reqs);
 	free(cl->pending);
@@ -331,6 +339,7 @@ void client_poll(struct client *cl, uint64_t now_us)
 	client_advance(cl, now_us);
 	tcp_timers_run(cl->tcp, now_us);
 	sweep_timeouts(cl);
+	client_think_poll(cl);
 	client_run_actions(cl);
 	client_model_poll(cl);
 	client_run_actions(cl);
@@ -344,6 +353,11 @@ uint32_t client_outstanding(const struct client *cl)
 uint32_t client_open_conns(const struct client *cl)
 {
 	return cl->open;
+}
+
+uint32_t client_established_peak(const struct client *cl)
+{
+	return cl->established_peak;
 }
 
 const struct client_counters *client_counters(const struct client *cl)

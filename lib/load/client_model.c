@@ -2,7 +2,10 @@
 /*
  * Load models: when to open connections and when to send requests.
  *  CLOSED  keep level() connections open, each with `pipeline` requests in
- *          flight; a response makes room for the next request.
+ *          flight; a response makes room for the next request, at once or
+ *          after the think time (client_think.c). At most CONNECTING_MAX
+ *          handshakes at a time, as a kernel's SYN backlog would: a million
+ *          SYNs at once would only overflow the rings and come back by RTO.
  *  RATE    requests on the open-loop schedule; each goes out on an idle
  *          connection, timed from its intended send time; when none is idle
  *          more are opened (up to rate_max_conns) and the request waits,
@@ -16,6 +19,7 @@
 #include "load/client-priv.h"
 
 #define OPEN_PER_POLL 64
+#define CONNECTING_MAX 1024
 
 double client_level(const struct client *cl)
 {
@@ -65,6 +69,12 @@ static bool closed_next(struct client *cl, struct tcp_conn *c, struct client_con
 	/* ramping down: connections beyond the level close when idle */
 	if (cc->inflight == 0 && cl->open - cl->closing > (uint32_t)lround(client_level(cl)))
 		return false;
+	if (cc->inflight == 0 && cc->requests > 0 && cl->ph.think_us && !cc->think_over) {
+		if (!client_thinking(cl, tcp_conn_id(c)))
+			client_think_start(cl, c);
+		return true;
+	}
+	cc->think_over = 0;
 	while (cc->inflight < depth && !quota_used(cl, cc))
 		if (client_send_request(cl, c, cl->now) < 0)
 			break;
@@ -116,7 +126,8 @@ static void closed_poll(struct client *cl)
 {
 	uint32_t target = (uint32_t)lround(client_level(cl));
 
-	for (int n = 0; n < OPEN_PER_POLL && cl->open - cl->closing < target; n++)
+	for (int n = 0; n < OPEN_PER_POLL && cl->open - cl->closing < target &&
+			cl->connecting < CONNECTING_MAX; n++)
 		if (!client_open_one(cl))
 			break;
 }

@@ -254,6 +254,52 @@ static void stop_then_close_all_accounts_for_every_request(void **state)
 	assert_int_equal(client_outstanding(P.cl), 0);
 }
 
+static void established_peak_and_unused_connections_are_counted(void **state)
+{
+	(void)state;
+	make_client(4, 0);
+	start();
+	accept_conn(0);
+	accept_conn(1);
+	assert_int_equal(client_established_peak(P.cl), 2);
+	client_stop(P.cl, P.now);
+	accept_conn(2); /* established after stop: it never sends a request */
+	assert_int_equal(client_established_peak(P.cl), 3);
+	client_abort_all(P.cl, P.now);
+	const struct client_counters *c = cnt();
+	assert_int_equal(c->requests, 2);
+	assert_int_equal(c->conn_unused, 1);
+	assert_int_equal(c->conn_closed, 4);
+	assert_int_equal(client_established_peak(P.cl), 3);
+}
+
+static void think_time_delays_the_next_request_after_a_response(void **state)
+{
+	(void)state;
+	make_client(2, 0);
+	P.ph.think_us = 500000;
+	start();
+	accept_conn(0);
+	accept_conn(1);
+	assert_int_equal(cnt()->requests, 2); /* the first request goes at once */
+	server_sends(0, TCP_F_ACK, ok_64);
+	P.now += 499000;
+	client_poll(P.cl, P.now);
+	assert_int_equal(cnt()->requests, 2);
+	P.now += 1000;
+	client_poll(P.cl, P.now);
+	assert_int_equal(cnt()->requests, 3);
+	assert_non_null(last_tx(0, TCP_F_ACK | TCP_F_PSH));
+	/* a connection that ends while thinking is not woken later */
+	server_sends(1, TCP_F_ACK, ok_64);
+	server_sends(1, TCP_F_RST, NULL);
+	assert_int_equal(cnt()->err_reset, 0);
+	P.now += 600000;
+	client_poll(P.cl, P.now);
+	assert_int_equal(cnt()->responses[CLIENT_2XX], 2);
+	assert_int_equal(client_outstanding(P.cl), cnt()->requests - 2);
+}
+
 static void late_bytes_after_giving_up_are_not_parse_errors(void **state)
 {
 	(void)state;
@@ -367,6 +413,8 @@ int main(void)
 		T(unanswered_request_times_out_once),
 		T(requests_per_connection_limit_closes_and_reopens),
 		T(stop_then_close_all_accounts_for_every_request),
+		T(established_peak_and_unused_connections_are_counted),
+		T(think_time_delays_the_next_request_after_a_response),
 		T(late_bytes_after_giving_up_are_not_parse_errors),
 		T(disallowed_status_is_a_validation_failure),
 		T(pipelined_responses_in_one_segment_each_complete_a_request),

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* ARP: a handful of slots (the server or the gateway), answers for our own
- * address, learns from requests aimed at us and from replies. */
+/* ARP: a few slots (the server or the gateway; a responder's clients),
+ * answers for each of our addresses, learns from requests aimed at us and
+ * from replies. */
 #include <errno.h>
 #include <string.h>
 
@@ -55,7 +56,7 @@ void net_arp_learn(struct net_iface *ifc, uint32_t ip, const struct rte_ether_ad
 	slot->updated_us = now_us;
 }
 
-static struct rte_mbuf *arp_build(struct net_iface *ifc, uint16_t op,
+static struct rte_mbuf *arp_build(struct net_iface *ifc, uint16_t op, uint32_t sip,
 				  const struct rte_ether_addr *dst_mac, uint32_t tip)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(ifc->pool);
@@ -73,7 +74,7 @@ static struct rte_mbuf *arp_build(struct net_iface *ifc, uint16_t op,
 	arp->arp_plen = 4;
 	arp->arp_opcode = rte_cpu_to_be_16(op);
 	arp->arp_data.arp_sha = ifc->mac;
-	arp->arp_data.arp_sip = rte_cpu_to_be_32(ifc->ip);
+	arp->arp_data.arp_sip = rte_cpu_to_be_32(sip);
 	arp->arp_data.arp_tha = op == RTE_ARP_OP_REQUEST ? (struct rte_ether_addr){{0}} : *dst_mac;
 	arp->arp_data.arp_tip = rte_cpu_to_be_32(tip);
 	m->data_len = m->pkt_len = sizeof(*eth) + sizeof(*arp);
@@ -83,7 +84,7 @@ static struct rte_mbuf *arp_build(struct net_iface *ifc, uint16_t op,
 int net_arp_request(struct net_iface *ifc, uint32_t ip)
 {
 	struct rte_ether_addr bcast = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
-	struct rte_mbuf *m = arp_build(ifc, RTE_ARP_OP_REQUEST, &bcast, ip);
+	struct rte_mbuf *m = arp_build(ifc, RTE_ARP_OP_REQUEST, ifc->ip, &bcast, ip);
 
 	if (!m) {
 		ifc->stats.tx_nombuf++;
@@ -122,13 +123,13 @@ void net_arp_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_us)
 	uint32_t tip = rte_be_to_cpu_32(arp->arp_data.arp_tip);
 	uint16_t op = rte_be_to_cpu_16(arp->arp_opcode);
 
-	if (tip != ifc->ip) {
+	if (!net_ip_is_ours(ifc, tip)) {
 		ifc->stats.drop_not_ours++;
 		return;
 	}
 	net_arp_learn(ifc, sip, &arp->arp_data.arp_sha, now_us);
 	if (op == RTE_ARP_OP_REQUEST) {
-		struct rte_mbuf *r = arp_build(ifc, RTE_ARP_OP_REPLY, &arp->arp_data.arp_sha, sip);
+		struct rte_mbuf *r = arp_build(ifc, RTE_ARP_OP_REPLY, tip, &arp->arp_data.arp_sha, sip);
 		if (!r) {
 			ifc->stats.tx_nombuf++;
 			return;

@@ -8,9 +8,13 @@
 #include <rte_ether.h>
 
 #define NET_TX_BURST 32
+/* Frames the NIC's ring refused wait here for the next flush; only beyond
+ * this are frames dropped (tx_full). Dropping at once would turn a short
+ * burst into TCP losses, recovered by RTO hundreds of milliseconds later. */
+#define NET_TX_HOLD 1024
 
 struct steer;
-#define NET_ARP_SLOTS 8
+#define NET_ARP_SLOTS 32 /* a responder talks to a client's whole address range */
 
 /* Counters; every drop has its reason. */
 struct net_stats {
@@ -41,14 +45,15 @@ struct net_iface {
 	uint16_t port_id, queue_id;
 	struct rte_mempool *pool;
 	struct rte_ether_addr mac;
-	uint32_t ip;      /* our address, host order */
+	uint32_t ip;      /* our (first) address, host order */
+	uint32_t n_ips;   /* we own ip .. ip + n_ips - 1 (net_iface_init sets 1) */
 	uint32_t netmask; /* host order */
 	uint32_t gateway; /* next hop for off-subnet peers, host order; 0 = none */
 	struct net_offloads ofl;
 	struct net_arp_entry arp[NET_ARP_SLOTS];
 	uint32_t arp_refresh_us;
 	const struct steer *steer; /* NULL: this worker owns every frame */
-	struct rte_mbuf *tx[NET_TX_BURST];
+	struct rte_mbuf *tx[NET_TX_HOLD];
 	uint16_t tx_len;
 	struct net_stats stats;
 };

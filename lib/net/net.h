@@ -32,6 +32,11 @@ void net_tx_queue(struct net_iface *ifc, struct rte_mbuf *m);
 /** Send what is queued; returns frames handed to the NIC. */
 uint16_t net_tx_flush(struct net_iface *ifc);
 
+static inline bool net_ip_is_ours(const struct net_iface *ifc, uint32_t ip)
+{
+	return ip - ifc->ip < ifc->n_ips; /* wraps when below */
+}
+
 /* ARP */
 int net_arp_lookup(struct net_iface *ifc, uint32_t ip, struct rte_ether_addr *mac);
 int net_arp_request(struct net_iface *ifc, uint32_t ip);

@@ -57,7 +57,7 @@ static int setup_eal(void **state)
 	char *args[] = {"net_test", "--no-huge", "-m", "128", "--no-pci", "--no-shconf",
 			"--vdev=net_ring0", "--log-level=*:error"};
 	struct net_port_conf pc = {.dev = "net_ring0", .n_queues = 1, .rx_desc = 256,
-				   .tx_desc = 256, .n_mbufs = 1023};
+				   .tx_desc = 256, .n_mbufs = 8191};
 	(void)state;
 	if (rte_eal_init(8, args) < 0)
 		return -1;
@@ -253,6 +253,68 @@ static void segment_for_another_address_is_not_ours(void **state)
 	assert_int_equal(ifc.stats.drop_not_ours, 1);
 }
 
+/* With a range of addresses, each one is ours (ARP and TCP) and the next is not. */
+static void every_address_of_a_range_is_ours(void **state)
+{
+	struct tcp_seg_out s = {.saddr = PEER_IP, .daddr = OUR_IP + 3, .sport = 80,
+				.dport = 10000, .flags = TCP_F_ACK, .wscale = -1};
+	(void)state;
+
+	ifc.n_ips = 4;
+	struct rte_mbuf *m = arp_frame(RTE_ARP_OP_REQUEST, PEER_IP, OUR_IP + 3);
+	net_arp_input(&ifc, m, 1);
+	rte_pktmbuf_free(m);
+	assert_int_equal(ifc.tx_len, 1);
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(ifc.tx[0], struct rte_ether_hdr *);
+	struct rte_arp_hdr *arp = (struct rte_arp_hdr *)(eth + 1);
+	assert_int_equal(rte_be_to_cpu_32(arp->arp_data.arp_sip), OUR_IP + 3);
+	net_tx_flush(&ifc);
+	net_rx(&ifc, 2, on_tcp, NULL); /* our own reply comes back: not for us */
+	assert_int_equal(ifc.stats.drop_not_ours, 1);
+
+	net_arp_learn(&ifc, OUR_IP + 3, &port.mac, 1);
+	net_arp_learn(&ifc, OUR_IP + 4, &port.mac, 1);
+	assert_int_equal(net_tcp_tx(&ifc, &s, fill_pattern, NULL), 0);
+	s.daddr = OUR_IP + 4;
+	assert_int_equal(net_tcp_tx(&ifc, &s, fill_pattern, NULL), 0);
+	s.daddr = OUR_IP - 1;
+	net_arp_learn(&ifc, OUR_IP - 1, &port.mac, 1);
+	assert_int_equal(net_tcp_tx(&ifc, &s, fill_pattern, NULL), 0);
+	net_tx_flush(&ifc);
+	net_rx(&ifc, 2, on_tcp, NULL);
+	assert_int_equal(seen.calls, 1);
+	assert_int_equal(seen.seg.daddr, OUR_IP + 3);
+	assert_int_equal(ifc.stats.drop_not_ours, 1 + 2);
+}
+
+/* A full TX ring holds frames back instead of dropping them; only beyond
+ * NET_TX_HOLD are they dropped, and every frame is accounted for. */
+static void frames_the_ring_refuses_wait_for_the_next_flush(void **state)
+{
+	(void)state;
+	unsigned queued = 0;
+
+	while (ifc.tx_len < NET_TX_HOLD / 2 && queued < 100000) {
+		assert_int_equal(net_arp_request(&ifc, PEER_IP), 0);
+		queued++;
+	}
+	assert_int_equal(ifc.stats.tx_full, 0);
+	assert_int_equal(ifc.stats.tx_pkts + ifc.tx_len, queued);
+	uint16_t held = ifc.tx_len;
+	while (net_rx(&ifc, 2, on_tcp, NULL) > 0) /* the ring drains into our RX */
+		;
+	assert_true(net_tx_flush(&ifc) > 0);
+	assert_true(ifc.tx_len < held);
+	while (ifc.stats.tx_full == 0 && queued < 100000) {
+		net_arp_request(&ifc, PEER_IP);
+		queued++;
+	}
+	assert_int_equal(ifc.tx_len, NET_TX_HOLD);
+	assert_int_equal(ifc.stats.tx_pkts + ifc.tx_len + ifc.stats.tx_full, queued);
+	while (net_rx(&ifc, 2, on_tcp, NULL) > 0)
+		;
+}
+
 static struct rte_mbuf *echo_request(uint16_t payload_len)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(port.pool);
@@ -372,6 +434,8 @@ int main(void)
 		T(data_segment_round_trips_through_the_port),
 		T(corrupted_tcp_checksum_is_dropped_and_counted),
 		T(segment_for_another_address_is_not_ours),
+		T(every_address_of_a_range_is_ours),
+		T(frames_the_ring_refuses_wait_for_the_next_flush),
 		T(icmp_echo_request_is_answered_with_valid_checksums),
 		T(near_zero_key_hashes_a_reply_to_its_destination_port),
 		T(frame_for_another_workers_port_goes_through_its_ring),

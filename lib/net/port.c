@@ -177,6 +177,7 @@ void net_iface_init(struct net_iface *ifc, const struct net_port *p, uint16_t q,
 	ifc->mac = p->mac;
 	ifc->ofl = p->ofl;
 	ifc->ip = ip;
+	ifc->n_ips = 1;
 	ifc->netmask = netmask;
 	ifc->gateway = gateway;
 	ifc->arp_refresh_us = 30 * 1000 * 1000;

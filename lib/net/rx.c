@@ -116,7 +116,7 @@ static bool ipv4_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_u
 		ifc->stats.drop_ip_cksum++;
 		return false;
 	}
-	if (rte_be_to_cpu_32(ip->dst_addr) != ifc->ip) {
+	if (!net_ip_is_ours(ifc, rte_be_to_cpu_32(ip->dst_addr))) {
 		ifc->stats.drop_not_ours++;
 		return false;
 	}

@@ -20,19 +20,24 @@ uint16_t net_tx_flush(struct net_iface *ifc)
 		return 0;
 	sent = rte_eth_tx_burst(ifc->port_id, ifc->queue_id, ifc->tx, n);
 	ifc->stats.tx_pkts += sent;
-	if (sent < n) {
-		/* the ring is full: drop, TCP retransmits what mattered */
-		ifc->stats.tx_full += n - sent;
-		rte_pktmbuf_free_bulk(&ifc->tx[sent], n - sent);
-	}
-	ifc->tx_len = 0;
+	if (sent < n) /* the ring is full: the rest waits, oldest first */
+		memmove(ifc->tx, &ifc->tx[sent], (size_t)(n - sent) * sizeof(ifc->tx[0]));
+	ifc->tx_len = n - sent;
 	return sent;
 }
 
 void net_tx_queue(struct net_iface *ifc, struct rte_mbuf *m)
 {
+	if (ifc->tx_len == NET_TX_HOLD) {
+		net_tx_flush(ifc);
+		if (ifc->tx_len == NET_TX_HOLD) { /* still full: TCP resends what mattered */
+			ifc->stats.tx_full++;
+			rte_pktmbuf_free(m);
+			return;
+		}
+	}
 	ifc->tx[ifc->tx_len++] = m;
-	if (ifc->tx_len == NET_TX_BURST)
+	if (ifc->tx_len % NET_TX_BURST == 0)
 		net_tx_flush(ifc);
 }
 

@@ -74,6 +74,7 @@ struct tcp_seg_out {
 struct tcp_params {
 	uint32_t max_conns;      /* connection table capacity */
 	uint32_t local_addr;     /* host order */
+	uint16_t n_local_addrs;  /* client: local_addr .. local_addr + n - 1; 0 = 1 */
 	uint16_t port_min;       /* local port range [port_min, port_max] */
 	uint16_t port_max;
 	uint16_t port_step;      /* use every port_step-th port (flow steering); 0 = 1 */

@@ -70,10 +70,11 @@ struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_
 				   void *ctx);
 void tcp_stack_destroy(struct tcp_stack *s);
 
-/** Open a connection from the stack's address to daddr:dport; the stack picks a
- * free local port from its range (oldest freed first). -EADDRINUSE when none is
- * free. The SYN is sent before this returns. The table holds
- * min(max_conns, ports in the range) connections. */
+/** Open a connection from one of the stack's addresses to daddr:dport; the
+ * stack picks a free (address, port) pair (oldest freed first; consecutive
+ * connections take consecutive addresses). -EADDRINUSE when none is free. The
+ * SYN is sent before this returns. The table holds
+ * min(max_conns, ports in the range * n_local_addrs) connections. */
 int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t now,
 		struct tcp_conn **out);
 
@@ -115,6 +116,7 @@ uint32_t tcp_conn_id(const struct tcp_conn *c); /* dense, < max_conns */
 struct tcp_conn *tcp_conn_by_id(struct tcp_stack *s, uint32_t id); /* NULL if free */
 enum tcp_state tcp_conn_state(const struct tcp_conn *c);
 uint16_t tcp_conn_local_port(const struct tcp_conn *c);
+uint32_t tcp_conn_local_addr(const struct tcp_stack *s, const struct tcp_conn *c); /* host order */
 bool tcp_conn_passive(const struct tcp_conn *c);        /* opened by tcp_listen() */
 uint32_t tcp_conn_remote_addr(const struct tcp_conn *c); /* host order */
 uint16_t tcp_conn_remote_port(const struct tcp_conn *c);

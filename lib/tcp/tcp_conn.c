@@ -3,9 +3,11 @@
  * Connection table, port allocation, lifecycle (connect, close, abort, the end
  * of a connection), accessors and name tables.
  *
- * The table is a dense array indexed by conn id; a client connection's local
- * port is port_first + id * port_step, so an incoming segment finds its
- * connection from its destination port alone, then the 4-tuple is verified.
+ * The table is a dense array indexed by conn id. With n local addresses, a
+ * client connection's address is local_addr + id % n and its port
+ * port_first + (id / n) * port_step (dperf's address x port index), so an
+ * incoming segment finds its connection from its destination address and
+ * port alone, then the 4-tuple is verified.
  * Passive (server) connections all share the listening port: they are found
  * through the remote (address, port) table of tcp_hash.c instead.
  */
@@ -50,7 +52,8 @@ static bool params_valid(const struct tcp_params *p)
 	       p->mss >= TCP_MIN_MSS && p->rcv_wnd > 0 && p->wscale <= TCP_MAX_WSCALE &&
 	       p->tick_us > 0 && p->rto_min_us > 0 && p->rto_min_us <= p->rto_max_us &&
 	       p->rto_init_us > 0 && p->rto_max_us < (1u << 31) &&
-	       p->msl_us <= 1000000000u && p->delack_us < (1u << 31);
+	       p->msl_us <= 1000000000u && p->delack_us < (1u << 31) &&
+	       (uint64_t)p->local_addr + (p->n_local_addrs ? p->n_local_addrs : 1) <= 1ull << 32;
 }
 
 static uint32_t port_capacity(const struct tcp_params *p)
@@ -60,7 +63,8 @@ static uint32_t port_capacity(const struct tcp_params *p)
 	uint32_t step = p->port_step ? p->port_step : 1;
 	uint32_t first = (uint32_t)p->port_min + p->port_offset;
 	uint32_t nports = (p->port_max - first) / step + 1;
-	return umin32(nports, p->max_conns);
+	uint64_t slots = (uint64_t)nports * (p->n_local_addrs ? p->n_local_addrs : 1);
+	return slots < p->max_conns ? (uint32_t)slots : p->max_conns;
 }
 
 static int stack_alloc(struct tcp_stack *s)
@@ -89,6 +93,7 @@ struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_
 	s->ctx = ctx;
 	s->port_step = p->port_step ? p->port_step : 1;
 	s->port_first = (uint16_t)(p->port_min + p->port_offset);
+	s->n_addrs = p->n_local_addrs ? p->n_local_addrs : 1;
 	s->cap = port_capacity(p);
 	s->client_ports = p->port_max != 0;
 	s->max_half_open = p->max_half_open ? umin32(p->max_half_open, s->cap) : s->cap;
@@ -160,7 +165,7 @@ static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, u
 	c->id = id;
 	c->daddr = daddr;
 	c->dport = dport;
-	c->lport = (uint16_t)(s->port_first + id * s->port_step);
+	c->lport = (uint16_t)(s->port_first + id / s->n_addrs * s->port_step);
 	c->snd_una = c->snd_nxt = c->snd_max = iss;
 	c->snd_lim = iss + 1; /* the SYN */
 	c->recover = iss;
@@ -315,19 +320,26 @@ void conn_unhold(struct tcp_stack *s)
 
 struct tcp_conn *conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg)
 {
-	if (seg->daddr != s->p.local_addr)
-		return NULL;
-	if (seg->dport == s->listen_port && s->listen_port != 0)
+	uint32_t addr = seg->daddr - s->p.local_addr; /* wraps when below */
+	if (addr == 0 && seg->dport == s->listen_port && s->listen_port != 0)
 		return hash_find(s, seg->saddr, seg->sport);
-	if (!s->client_ports || seg->dport < s->port_first)
+	if (addr >= s->n_addrs || !s->client_ports || seg->dport < s->port_first)
 		return NULL;
 	uint32_t off = seg->dport - s->port_first;
-	if (off % s->port_step != 0 || off / s->port_step >= s->cap)
+	if (off % s->port_step != 0)
 		return NULL;
-	struct tcp_conn *c = &s->conns[off / s->port_step];
+	uint64_t id = (uint64_t)(off / s->port_step) * s->n_addrs + addr;
+	if (id >= s->cap)
+		return NULL;
+	struct tcp_conn *c = &s->conns[id];
 	if (conn_gone(c) || c->passive || c->daddr != seg->saddr || c->dport != seg->sport)
 		return NULL;
 	return c;
+}
+
+uint32_t tcp_conn_local_addr(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	return conn_local_addr(s, c);
 }
 
 uint32_t tcp_conn_id(const struct tcp_conn *c)

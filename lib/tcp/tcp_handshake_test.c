@@ -264,6 +264,62 @@ static void freed_ports_are_reused_oldest_first(void **state)
 	h_teardown(h);
 }
 
+static void three_addresses_two_ports(struct tcp_params *p)
+{
+	p->n_local_addrs = 3;
+	p->port_min = 30000;
+	p->port_max = 30001;
+}
+
+/* dperf's address x port index: six (address, port) pairs, each found again
+ * by an incoming segment, the same port on every address. */
+static void every_local_address_gets_every_port(void **state)
+{
+	(void)state;
+	struct harness *h = h_new(three_addresses_two_ports);
+	assert_int_equal(tcp_stack_capacity(h->s), 6);
+	bool seen[3][2] = {{false}};
+	for (int i = 0; i < 6; i++) {
+		struct tcp_conn *c = h_connect(h);
+		uint32_t addr = tcp_conn_local_addr(h->s, c);
+		uint16_t port = tcp_conn_local_port(c);
+		assert_int_equal(h_last(h)->saddr, addr);
+		assert_true(addr >= H_LOCAL && addr < H_LOCAL + 3);
+		assert_true(port == 30000 || port == 30001);
+		/* consecutive connections spread over the addresses first */
+		assert_int_equal(addr, H_LOCAL + (uint32_t)i % 3);
+		assert_false(seen[addr - H_LOCAL][port - 30000]);
+		seen[addr - H_LOCAL][port - 30000] = true;
+		struct h_conn *hc = h_of(h, c);
+		struct tcp_seg seg = h_seg(h, c, TCP_F_SYN | TCP_F_ACK, hc->peer_iss, hc->iss + 1, 0);
+		h_in(h, &seg);
+		assert_int_equal(tcp_conn_state(c), TCP_ESTABLISHED);
+		assert_int_equal(h_last(h)->saddr, addr);
+	}
+	struct tcp_conn *extra = NULL;
+	assert_int_equal(tcp_connect(h->s, H_PEER, 80, h->now, &extra), -EADDRINUSE);
+	h_teardown(h);
+}
+
+static void segment_for_an_address_beyond_the_range_gets_rst(void **state)
+{
+	(void)state;
+	struct harness *h = h_new(three_addresses_two_ports);
+	struct tcp_conn *c = h_connect(h);
+	struct h_conn *hc = h_of(h, c);
+	struct tcp_seg seg = h_seg(h, c, TCP_F_SYN | TCP_F_ACK, hc->peer_iss, hc->iss + 1, 0);
+	seg.daddr = H_LOCAL + 3;
+	h_in(h, &seg);
+	assert_int_equal(tcp_stack_stats(h->s)->drop_no_conn, 1);
+	assert_int_equal(h_last(h)->flags, TCP_F_RST);
+	assert_int_equal(h_last(h)->saddr, H_LOCAL + 3);
+	seg.daddr = H_LOCAL - 1;
+	h_in(h, &seg);
+	assert_int_equal(tcp_stack_stats(h->s)->drop_no_conn, 2);
+	assert_int_equal(tcp_conn_state(c), TCP_SYN_SENT);
+	h_teardown(h);
+}
+
 static void memory_per_connection_is_at_most_128_bytes(void **state)
 {
 	struct harness *h = *state;
@@ -318,6 +374,10 @@ static void bad_params_are_refused(void **state)
 	p = h->p;
 	p.max_conns = 0;
 	assert_null(tcp_stack_create(&p, &ops, NULL));
+	p = h->p;
+	p.local_addr = 0xfffffffeu;
+	p.n_local_addrs = 3; /* would run past 255.255.255.255 */
+	assert_null(tcp_stack_create(&p, &ops, NULL));
 }
 
 static void names_cover_every_state_and_reason(void **state)
@@ -351,6 +411,8 @@ int main(void)
 		T(segment_with_wrong_peer_is_not_matched),
 		cmocka_unit_test(port_allocation_exhausts_then_recycles_after_close),
 		cmocka_unit_test(freed_ports_are_reused_oldest_first),
+		cmocka_unit_test(every_local_address_gets_every_port),
+		cmocka_unit_test(segment_for_an_address_beyond_the_range_gets_rst),
 		T(memory_per_connection_is_at_most_128_bytes),
 		cmocka_unit_test(iss_depends_only_on_the_seed),
 		T(bad_params_are_refused),

@@ -29,7 +29,7 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 {
 	struct tcp_seg_out o = {
 		.conn = c,
-		.saddr = s->p.local_addr,
+		.saddr = conn_local_addr(s, c),
 		.daddr = c->daddr,
 		.sport = c->lport,
 		.dport = c->dport,
@@ -64,7 +64,7 @@ void out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	struct tcp_seg_out o = {
 		.conn = c,
-		.saddr = s->p.local_addr,
+		.saddr = conn_local_addr(s, c),
 		.daddr = c->daddr,
 		.sport = c->lport,
 		.dport = c->dport,
@@ -91,7 +91,7 @@ void out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	struct tcp_seg_out o = {
 		.conn = c,
-		.saddr = s->p.local_addr,
+		.saddr = conn_local_addr(s, c),
 		.daddr = c->daddr,
 		.sport = c->lport,
 		.dport = c->dport,

@@ -99,6 +99,7 @@ struct tcp_stack {
 	struct tcp_conn *conns;
 	uint32_t cap;
 	uint16_t port_first, port_step;
+	uint16_t n_addrs;  /* client addresses: id % n_addrs picks one */
 	uint32_t *freeq;   /* FIFO ring of free ids: spreads port reuse */
 	uint32_t fq_head, fq_count;
 	uint32_t active;
@@ -124,6 +125,16 @@ static inline uint32_t conn_id(const struct tcp_stack *s, const struct tcp_conn 
 static inline bool conn_gone(const struct tcp_conn *c)
 {
 	return c->state == TCP_CLOSED;
+}
+
+/* A client connection's address is local_addr + id % n_addrs (ids interleave
+ * the addresses, so any number of connections spreads over all of them);
+ * passive ones answer on local_addr. */
+static inline uint32_t conn_local_addr(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	if (s->n_addrs == 1 || c->passive)
+		return s->p.local_addr;
+	return s->p.local_addr + c->id % s->n_addrs;
 }
 
 static inline uint32_t umin32(uint32_t a, uint32_t b)

@@ -191,7 +191,7 @@ struct tcp_seg h_seg(struct harness *h, struct tcp_conn *c, uint8_t flags, uint3
 	uint32_t off = seq - (hc->peer_iss + 1);
 	struct tcp_seg seg = {
 		.saddr = tcp_conn_remote_addr(c),
-		.daddr = H_LOCAL,
+		.daddr = tcp_conn_local_addr(h->s, c),
 		.sport = tcp_conn_remote_port(c),
 		.dport = tcp_conn_local_port(c),
 		.seq = seq,
