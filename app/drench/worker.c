@@ -102,7 +102,12 @@ static void shut_down(struct worker *w)
 	client_stop(w->client, tsc_now_us());
 	poll_until(w, tsc_now_us() + w->drain_us, drained);
 	client_close_all(w->client, tsc_now_us());
-	poll_until(w, tsc_now_us() + CLOSE_GRACE_US, all_closed);
+	/* the grace starts again as long as connections keep closing (a million
+	 * take a few seconds, paced by the client) */
+	for (uint32_t left = UINT32_MAX; client_open_conns(w->client) < left;) {
+		left = client_open_conns(w->client);
+		poll_until(w, tsc_now_us() + CLOSE_GRACE_US, all_closed);
+	}
 	client_abort_all(w->client, tsc_now_us());
 	net_tx_flush(&w->ifc);
 }

@@ -19,6 +19,8 @@ struct client {
 	uint32_t established, established_peak; /* now, and the most at once */
 	uint32_t closing;     /* connections we are closing */
 	bool stopping;        /* no new requests; close when idle */
+	bool close_busy;      /* the closing sweep also closes busy connections */
+	uint32_t close_pos;   /* where the closing sweep goes on */
 	uint32_t sweep_pos;
 	uint64_t next_sweep_us; /* request timeouts are checked once a millisecond */
 	uint64_t rng;

@@ -13,6 +13,8 @@
  * the whole table is covered about every second whatever its size. */
 #define SWEEP_EVERY_US 1000
 #define SWEEP_MIN 64
+#define CLOSING_MAX 4096          /* our FINs in flight at the end */
+#define CLOSE_SCAN_PER_POLL 65536 /* table entries looked at per poll at the end */
 
 /* Callers pass TSC time read at different moments (per segment, per poll
  * turn); keep the client's clock monotonic so durations never underflow. */
@@ -282,24 +284,46 @@ void client_destroy(struct client *cl)
 	free(cl);
 }
 
+/* At the end, connections close a few thousand at a time (the next ones as
+ * the first finish), so that a million FINs do not overflow the rings at
+ * once. Busy connections are skipped (they close after their responses)
+ * unless close_busy, when their requests count as timeouts. */
+static void close_sweep(struct client *cl)
+{
+	for (uint32_t n = 0; n < CLOSE_SCAN_PER_POLL && cl->close_pos < cl->max_conns &&
+			     cl->closing < CLOSING_MAX; n++) {
+		uint32_t id = cl->close_pos++;
+		struct client_conn *cc = &cl->conns[id];
+		struct tcp_conn *c = tcp_conn_by_id(cl->tcp, id);
+		if (!cc->in_use || !c || cc->closing || (cc->inflight > 0 && !cl->close_busy))
+			continue;
+		cl->cnt.err_timeout += client_drop_requests(cl, cc);
+		close_or_abort(cl, c, false);
+	}
+}
+
+static void start_close_sweep(struct client *cl, bool close_busy)
+{
+	cl->stopping = true;
+	cl->n_idle = 0;
+	cl->close_pos = 0;
+	cl->close_busy = close_busy;
+	close_sweep(cl);
+}
+
 void client_stop(struct client *cl, uint64_t now_us)
 {
 	client_advance(cl, now_us);
-	cl->stopping = true;
-	/* idle connections close now; busy ones after their responses */
-	for (uint32_t id = 0; id < cl->max_conns; id++) {
-		struct client_conn *cc = &cl->conns[id];
-		struct tcp_conn *c = tcp_conn_by_id(cl->tcp, id);
-		if (cc->in_use && c && cc->inflight == 0) {
-			cc->want_close = 1;
-			client_queue_action(cl, c);
-		}
-	}
-	cl->n_idle = 0;
-	client_run_actions(cl);
+	start_close_sweep(cl, false);
 }
 
-static void close_each(struct client *cl, bool abort)
+void client_close_all(struct client *cl, uint64_t now_us)
+{
+	client_advance(cl, now_us);
+	start_close_sweep(cl, true);
+}
+
+static void abort_each(struct client *cl)
 {
 	for (uint32_t id = 0; id < cl->max_conns; id++) {
 		struct client_conn *cc = &cl->conns[id];
@@ -307,16 +331,8 @@ static void close_each(struct client *cl, bool abort)
 		if (!cc->in_use || !c)
 			continue;
 		cl->cnt.err_timeout += client_drop_requests(cl, cc);
-		close_or_abort(cl, c, abort);
+		close_or_abort(cl, c, true);
 	}
-}
-
-void client_close_all(struct client *cl, uint64_t now_us)
-{
-	client_advance(cl, now_us);
-	cl->stopping = true;
-	cl->n_idle = 0;
-	close_each(cl, false);
 }
 
 void client_abort_all(struct client *cl, uint64_t now_us)
@@ -324,7 +340,7 @@ void client_abort_all(struct client *cl, uint64_t now_us)
 	client_advance(cl, now_us);
 	cl->stopping = true;
 	cl->n_idle = 0;
-	close_each(cl, true);
+	abort_each(cl);
 }
 
 void client_input(struct client *cl, const struct tcp_seg *seg, uint64_t now_us)
@@ -341,6 +357,8 @@ void client_poll(struct client *cl, uint64_t now_us)
 	sweep_timeouts(cl);
 	client_think_poll(cl);
 	client_run_actions(cl);
+	if (cl->stopping)
+		close_sweep(cl);
 	client_model_poll(cl);
 	client_run_actions(cl);
 }

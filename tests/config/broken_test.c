@@ -35,7 +35,7 @@ static const struct row table[] = {
 		"broken/unknown-key.yaml:12:5: phases[0].duration: missing required key " DUR,
 		"broken/unknown-key.yaml:13:5: phases[0].durration: unknown key, did you mean "
 		"\"duration\"? (expected one of: name, duration, connections, rate, cps, idle, "
-		"steps, pipeline, requests_per_connection, max_connections, requests, expect)",
+		"steps, pipeline, think, requests_per_connection, max_connections, requests, expect)",
 	}},
 	{__LINE__, "broken/missing-key.yaml", {NULL}, {
 		"broken/missing-key.yaml:6:5: targets[0].address: missing required key (expected "
@@ -109,13 +109,15 @@ static const struct row table[] = {
 		"rig.local_ips)",
 		"broken/impossible.yaml:20:15: phases[1].pipeline: pipeline applies to the "
 		"connections model only (expected connections in this phase)",
-		"broken/impossible.yaml:21:23: phases[1].requests[1]: unknown request \"large\" "
+		"broken/impossible.yaml:21:12: phases[1].think: think applies to the "
+		"connections model only (expected connections in this phase)",
+		"broken/impossible.yaml:22:23: phases[1].requests[1]: unknown request \"large\" "
 		"(expected the name of a request)",
-		"broken/impossible.yaml:22:11: phases[2].name: phase \"warm\" is defined twice "
+		"broken/impossible.yaml:23:11: phases[2].name: phase \"warm\" is defined twice "
 		"(expected a name used once)",
-		"broken/impossible.yaml:23:15: phases[2].duration: a steps phase takes its duration "
+		"broken/impossible.yaml:24:15: phases[2].duration: a steps phase takes its duration "
 		"from its steps (expected steps.hold and steps.pause)",
-		"broken/impossible.yaml:24:38: phases[2].steps.step: step is zero (expected a step "
+		"broken/impossible.yaml:25:38: phases[2].steps.step: step is zero (expected a step "
 		"above zero)",
 	}},
 	/* the telemetry section is parsed by its own code; the endpoint is ours to check */

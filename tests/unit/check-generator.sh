@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # drench check refuses what drench run cannot do, named at file:line:column:
-# requests of one run aimed at two targets.
+# requests of one run aimed at two targets, two ranges of local addresses;
+# and it takes one range of many addresses.
 set -euo pipefail
 DRENCH=${DRENCH:?}
 dir=$(mktemp -d)
@@ -26,4 +27,26 @@ cat "$dir/err"
 [ "$rc" = 2 ] || { echo "FAIL: exit $rc, expected 2"; exit 1; }
 grep -q "two.yaml:10:5: requests\[1\]: rb: every request of a run must use the same target" "$dir/err" ||
 	{ echo "FAIL: message"; exit 1; }
+
+# ranges: one of 20 addresses is fine, two ranges are not (yet)
+cat >"$dir/ranges.yaml" <<'YAML'
+rig:
+  ports: ["net_af_xdp0,iface=gen0"]
+  lcores: {workers: [1], telemetry: 0}
+  local_ips: [198.18.0.10-198.18.0.29]
+targets:
+  - {name: a, address: 198.18.0.1}
+requests:
+  - {name: ra, path: /, target: a}
+phases:
+  - {name: p, duration: 1s, connections: 1000000, think: 10s}
+YAML
+"$DRENCH" check "$dir/ranges.yaml" >"$dir/out" 2>"$dir/err" || { cat "$dir/err"; echo "FAIL: one range"; exit 1; }
+grep -q "20 local addresses" "$dir/out" || { cat "$dir/out"; echo "FAIL: 20 addresses"; exit 1; }
+sed -i 's/\[198.18.0.10-198.18.0.29\]/[198.18.0.10-198.18.0.29, 198.18.0.40]/' "$dir/ranges.yaml"
+rc=0
+"$DRENCH" check "$dir/ranges.yaml" >"$dir/out" 2>"$dir/err" || rc=$?
+[ "$rc" = 2 ] || { echo "FAIL: two ranges: exit $rc, expected 2"; exit 1; }
+grep -q "ranges.yaml:2:3: rig: local_ips: one range of consecutive addresses per run" "$dir/err" ||
+	{ cat "$dir/err"; echo "FAIL: two ranges message"; exit 1; }
 echo PASS
