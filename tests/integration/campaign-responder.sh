@@ -12,26 +12,10 @@
 # without them. On a shared machine run it under flock /tmp/drench-dpdk.lock.
 # Usage: DRENCH=path/to/drench campaign-responder.sh
 set -euo pipefail
-source "$(dirname "$0")/lib.sh"
-
-SOCK=/run/drench-campaign-responder.$$.sock
-SRV_PID=
-
-cleanup() {
-	[ -n "$SRV_PID" ] && kill -INT "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null || true
-	rm -f "$SOCK"
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root (DPDK, hugepages)"
-	exit 77
-fi
-if [ "$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)" -lt 64 ]; then
-	echo "SKIP: fewer than 64 free hugepages (scripts/rig.sh up reserves them)"
-	exit 77
-fi
+source "$(dirname "$0")/lib.sh" # ROOT, check_report
+rmdir "$WORK"
+# WORK, SOCK, cleanup, the root and hugepage skips, stop_server, run_case
+source "$(dirname "$0")/memif-lib.sh"
 
 # responder NAME SETS... : drench run on the responder campaign, in the
 # background, its memif socket ours; returns once it listens
@@ -42,27 +26,15 @@ responder() {
 	rm -f "$SOCK"
 	timeout --signal=INT --kill-after=10 60 "$DRENCH" run "$ROOT/config/loopback-responder.yaml" \
 		--set "rig.ports=[\"net_memif0,role=server,socket=$SOCK\"]" "${sets[@]}" \
-		--output "$WORK/$name.responder" --quiet >"$WORK/$name.responder.log" 2>&1 &
+		--output "$WORK/$name.responder" --quiet >"$WORK/$name.serve.log" 2>&1 &
 	SRV_PID=$!
 	for _ in $(seq 100); do
-		grep -q "^drench serve: port" "$WORK/$name.responder.log" && return 0
+		grep -q "^drench serve: port" "$WORK/$name.serve.log" && return 0
 		kill -0 "$SRV_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	cat "$WORK/$name.responder.log" >&2
+	cat "$WORK/$name.serve.log" >&2
 	fail "$name: the responder campaign did not start"
-}
-
-# stop_responder NAME : Ctrl-C, then its exit code must be 0
-stop_responder() {
-	local rc=0
-	kill -INT "$SRV_PID" 2>/dev/null || true
-	wait "$SRV_PID" || rc=$?
-	SRV_PID=
-	if [ "$rc" != 0 ]; then
-		cat "$WORK/$1.responder.log" >&2
-		fail "$1: the responder campaign exited with $rc"
-	fi
 }
 
 # hold_at_summary PID LOG : SIGSTOP PID as soon as LOG shows its summary:
@@ -110,7 +82,7 @@ client() {
 		sleep 0.1
 	done
 	[ -n "$child" ] && hold_at_summary "$child" "$WORK/$name.client.log" && held=1
-	stop_responder "$name"
+	stop_server "$name"
 	[ "$held" = 1 ] && kill -CONT "$child"
 	wait "$pid" || rc=$?
 	if [ "$rc" != 0 ]; then
@@ -205,22 +177,8 @@ PY
 		fail "duration: reports"
 }
 
-# DPDK 22.11's memif PMD can segfault inside rx_burst. A pair whose responder
-# died of SIGSEGV runs again, at most three times, and says so; any other
-# failure fails at once.
-run_case() { # NAME
-	local try
-	for try in 1 2 3; do
-		if ("case_$1") 2>"$WORK/$1.err"; then
-			return 0
-		fi
-		cat "$WORK/$1.err" >&2
-		grep -q "responder campaign exited with 139" "$WORK/$1.err" || exit 1
-		echo "NOTE: $1: the responder crashed in the memif PMD (SIGSEGV), attempt $try" >&2
-	done
-	fail "$1: the responder crashed three times"
-}
-
+# run_case (memif-lib.sh) runs a case again, at most three times, when its
+# responder died of the memif PMD's SIGSEGV
 run_case pair
 run_case duration
 echo "PASS: the responder role of a campaign, over net_memif"
