@@ -7,14 +7,9 @@
  */
 #pragma once
 
-#include "config/campaign.h"
-#include "run-opts.h"
-#include "serve-opts.h"
+#include <stddef.h> /* run-opts.h uses size_t without it */
 
-/** Fill o from a loaded responder campaign (campaign_load() checked that
- * its rig has one port, one worker lcore and one address) and, when ro is
- * given, the run's --output and --quiet. o points into c. */
-void serve_opts_from_campaign(struct campaign *c, const struct run_opts *ro, struct serve_opts *o);
+#include "run-opts.h"
 
 /** cmd_run's dispatch: when ro->campaign loads as a responder campaign, run
  * it and return the exit code; otherwise (a client campaign, or one that

@@ -1,4 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * struct serve_opts built two ways: from the flags of `drench serve`
+ * (serve_opts_parse) and from a campaign with role: responder
+ * (serve_opts_from_campaign). The same defaults start both, each campaign
+ * key sets the field its flag sets.
+ */
+#include "serve-opts.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -6,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "run-opts.h"
 #include "cli-args.h"
-#include "serve-opts.h"
+#include "config/campaign.h"
+#include "run-opts.h"
 
 static void usage(FILE *f)
 {
@@ -155,4 +163,41 @@ int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Its one worker lcore is the EAL main lcore, as `--lcores N` makes it. */
+static void rig_options(struct campaign *c, struct serve_opts *o)
+{
+	const struct campaign_rig *r = &c->rig;
+	char lcore[16];
+
+	o->dev = r->ports[0].name;
+	snprintf(lcore, sizeof(lcore), "%u", r->worker_lcores[0]);
+	o->lcores = campaign_strdup(c, lcore);
+	o->local_ip = ntohl(r->local_ips[0].first.s_addr);
+	/* as for the client: with a gateway every peer is reached through it */
+	o->gateway = r->has_gateway ? ntohl(r->gateway.s_addr) : 0;
+	o->netmask = r->has_gateway ? 0xffffffffu : 0;
+	o->mtu = r->mtu;
+}
+
+void serve_opts_from_campaign(struct campaign *c, const struct run_opts *ro, struct serve_opts *o)
+{
+	const struct campaign_responder *r = &c->responder;
+
+	serve_opts_defaults(o);
+	rig_options(c, o);
+	o->port = r->port;
+	o->status = r->status;
+	o->body_size = r->body_size;
+	o->chunked = r->chunked;
+	o->keepalive_requests = r->keepalive_requests;
+	o->delay_us = r->delay_us;
+	o->duration_us = r->duration_us;
+	o->max_conns = r->max_connections;
+	o->tw_policy = r->time_wait_reset ? TCP_TW_RESET : TCP_TW_2MSL;
+	o->campaign = c->name;
+	o->quiet = ro && ro->quiet;
+	o->output = ro && (ro->given & RUN_OPT_OUTPUT) && strcmp(ro->output, "drench-out") ?
+			    ro->output : c->output.folder;
 }

@@ -9,7 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config/campaign-t.h"
 #include "tcp/tcp-t.h"
+
+struct run_opts;
 
 struct serve_opts {
 	const char *dev;    /* vdev string or PCI address */
@@ -40,6 +43,11 @@ void serve_opts_defaults(struct serve_opts *o);
 /** Parse argv (argv[0] is "serve"): 0, 1 after --help, or -EINVAL with a
  * message on stderr. */
 int serve_opts_parse(int argc, char **argv, struct serve_opts *o);
+
+/** Fill o from a loaded responder campaign (campaign_load() checked that
+ * its rig has one port, one worker lcore and one address) and, when ro is
+ * given, the run's --output and --quiet. o points into c. */
+void serve_opts_from_campaign(struct campaign *c, const struct run_opts *ro, struct serve_opts *o);
 
 /** Run the responder o describes: EAL, port, serve loop on the main lcore,
  * summary, and report.json when o->output is set. Returns the exit code
