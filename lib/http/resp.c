@@ -589,6 +589,8 @@ static ssize_t fast_status(struct http_resp *p, const uint8_t *d, size_t len)
 	return status_code_done(p) < 0 ? -1 : 12;
 }
 
+/* name holds token characters only, so c | 0x20 lowers a letter and maps no
+ * other token character onto a lower-case letter or '-'. */
 static uint8_t header_id(const uint8_t *name, size_t len)
 {
 	for (int id = HDR_OTHER + 1; id < HDR_COUNT; id++) {
@@ -596,7 +598,7 @@ static uint8_t header_id(const uint8_t *name, size_t len)
 
 		if (header_name_len[id] != len)
 			continue;
-		while (i < len && http_to_lower(name[i]) == (uint8_t)header_names[id][i])
+		while (i < len && (name[i] | 0x20) == (uint8_t)header_names[id][i])
 			i++;
 		if (i == len)
 			return id;
@@ -621,6 +623,35 @@ static ssize_t fast_header_name(struct http_resp *p, const uint8_t *d, size_t le
 	begin_value(p, (p->flags & F_TRAILERS) ? HDR_OTHER : header_id(d, n));
 	p->state = ST_HDR_VALUE;
 	return (ssize_t)(n + 1);
+}
+
+/* A Content-Length value up to its CR: blanks, at most 19 digits (no
+ * overflow), blanks; 0: take the slow path (anything else, or split). */
+static ssize_t fast_content_length(struct http_resp *p, const uint8_t *d, size_t len)
+{
+	size_t n = 0, digits;
+	uint64_t v = 0;
+
+	if (len > head_room(p))
+		len = head_room(p);
+	while (n < len && http_is_blank(d[n]))
+		n++;
+	for (digits = 0; n < len && is_digit(d[n]) && digits < 19; digits++)
+		v = v * 10 + (d[n++] - '0');
+	if (digits == 0 || n == len || is_digit(d[n]))
+		return 0;
+	p->tok = 1;
+	while (n < len && http_is_blank(d[n])) {
+		p->tok = 1 | TOK_ENDED;
+		n++;
+	}
+	if (n == len || d[n] != '\r') {
+		p->tok = 0;
+		return 0;
+	}
+	p->remaining = v;
+	head_advance(p, n);
+	return (ssize_t)n;
 }
 
 static bool cr_ends_line(const struct http_resp *p);
@@ -650,6 +681,8 @@ static ssize_t fast_path(struct http_resp *p, const uint8_t *d, size_t len)
 		return fast_status(p, d, len);
 	if (p->state == ST_HDR_START)
 		return fast_header_name(p, d, len);
+	if (p->state == ST_HDR_VALUE && p->tok == 0 && (p->sub & SUB_ID_MASK) == HDR_CONTENT_LENGTH)
+		return fast_content_length(p, d, len);
 	return 0;
 }
 

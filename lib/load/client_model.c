@@ -116,10 +116,15 @@ bool client_model_next(struct client *cl, struct tcp_conn *c, struct client_conn
 	}
 }
 
+/* The first requests go out from inside the stack's callback (tcp_send is
+ * allowed there; nothing else is done in it), so the first carries the ACK
+ * of the SYN-ACK: one frame fewer per connection. */
 void client_model_established(struct client *cl, struct tcp_conn *c, struct client_conn *cc)
 {
-	cc->want_send = 1;
-	client_queue_action(cl, c);
+	if (!client_model_next(cl, c, cc) && cc->inflight == 0) {
+		cc->want_close = 1;
+		client_queue_action(cl, c);
+	}
 }
 
 static void closed_poll(struct client *cl)

@@ -149,6 +149,21 @@ static void each_response_triggers_the_next_request_on_the_connection(void **sta
 	assert_int_equal(hist_count(client_latency(P.cl)), 5);
 }
 
+static void first_request_carries_the_handshake_ack(void **state)
+{
+	(void)state;
+	make_client(1, 0);
+	start();
+	unsigned before = P.ntx;
+	accept_conn(0);
+	assert_int_equal(P.ntx, before + 1); /* no pure ACK before the request */
+	const struct tcp_seg_out *req = &P.tx[P.ntx - 1];
+	assert_true(req->flags & TCP_F_ACK);
+	assert_int_equal(req->ack, PEER_ISS + 1);
+	assert_true(req->len > 0);
+	assert_int_equal(cnt()->requests, 1);
+}
+
 static void status_classes_are_counted_apart(void **state)
 {
 	(void)state;
@@ -406,6 +421,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_teardown(f, teardown)
 		T(each_response_triggers_the_next_request_on_the_connection),
+		T(first_request_carries_the_handshake_ack),
 		T(status_classes_are_counted_apart),
 		T(malformed_response_is_a_parse_error_and_the_connection_is_replaced),
 		T(server_closing_mid_request_is_a_reset_error),
