@@ -4,9 +4,11 @@
  *
  * Validate a campaign and start nothing: every error goes to stderr and the
  * exit code is 2; a valid campaign prints a summary of what would run (phases
- * after steps expansion, their load and the total duration) and exits 0.
+ * after steps expansion, their load and the total duration; for role:
+ * responder, what it listens on and answers) and exits 0.
  */
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,38 +77,75 @@ static void print_phases(const struct campaign *c)
 }
 
 /* What `drench run` would refuse on top of the schema (one target per run,
- * request templates, body patterns): the same plan is built, nothing started. */
-static bool generator_accepts(const char *path, const char *const *sets, size_t n_sets)
+ * request templates, body patterns): the same plan is built, nothing
+ * started. A responder campaign the loader accepted runs as it is. */
+static bool generator_accepts(struct campaign *c, const char *const *sets, size_t n_sets)
 {
 #ifdef DRENCH_HAVE_DPDK
 	static struct plan plan;
 	struct run_opts o = {.output = "drench-out"};
-	int rc = plan_from_campaign(path, sets, n_sets, &o, &plan);
 
+	if (c->role == CAMPAIGN_ROLE_RESPONDER)
+		return true;
+	int rc = plan_from_campaign(c->file, sets, n_sets, &o, &plan);
 	plan_free(&plan);
 	plan_campaign_release();
 	return rc == 0;
 #else
-	(void)path;
+	(void)c;
 	(void)sets;
 	(void)n_sets;
 	return true;
 #endif
 }
 
-static void print_summary(const struct campaign *c)
+static void print_rig(const struct campaign_rig *rig)
 {
-	char dur[32], addr[INET_ADDRSTRLEN];
-	const struct campaign_rig *rig = &c->rig;
-
-	printf("campaign %s (%s): %zu phases, %s\n", c->name, c->file, c->n_phases,
-	       units_format_duration(c->total_duration_us, dur, sizeof(dur)));
 	printf("rig: %zu port%s (%s%s), worker lcores", rig->n_ports, rig->n_ports == 1 ? "" : "s",
 	       rig->ports[0].name, rig->n_ports > 1 ? ", ..." : "");
 	for (size_t i = 0; i < rig->n_worker_lcores; i++)
 		printf("%s%u", i ? "," : " ", rig->worker_lcores[i]);
 	printf(", %u local address%s, MTU %u\n", rig->n_local_addresses,
 	       rig->n_local_addresses == 1 ? "" : "es", rig->mtu);
+}
+
+static void print_responder(const struct campaign *c)
+{
+	const struct campaign_responder *r = &c->responder;
+	char dur[32], addr[INET_ADDRSTRLEN] = "?";
+
+	if (c->rig.n_local_ips)
+		inet_ntop(AF_INET, &c->rig.local_ips[0].first, addr, sizeof(addr));
+	printf("campaign %s (%s): responder, %s%s\n", c->name, c->file,
+	       r->duration_us ? "for " : "until Ctrl-C",
+	       r->duration_us ? units_format_duration(r->duration_us, dur, sizeof(dur)) : "");
+	print_rig(&c->rig);
+	printf("responder: listens on %s:%u, answers %u with %" PRIu64 " body byte%s (%s), ",
+	       addr, r->port, r->status, r->body_size, r->body_size == 1 ? "" : "s",
+	       r->chunked ? "chunked" : "content-length");
+	if (r->keepalive_requests)
+		printf("%u request%s per connection, ", r->keepalive_requests,
+		       r->keepalive_requests == 1 ? "" : "s");
+	else
+		printf("keep-alive unlimited, ");
+	if (r->delay_us)
+		printf("delay %s, ", units_format_duration(r->delay_us, dur, sizeof(dur)));
+	printf("table %u connections, time_wait %s\n", r->max_connections,
+	       r->time_wait_reset ? "reset" : "2msl");
+	printf("output: %s/report.json\n", c->output.folder);
+}
+
+static void print_summary(const struct campaign *c)
+{
+	char dur[32], addr[INET_ADDRSTRLEN];
+
+	if (c->role == CAMPAIGN_ROLE_RESPONDER) {
+		print_responder(c);
+		return;
+	}
+	printf("campaign %s (%s): %zu phases, %s\n", c->name, c->file, c->n_phases,
+	       units_format_duration(c->total_duration_us, dur, sizeof(dur)));
+	print_rig(&c->rig);
 	for (size_t i = 0; i < c->n_targets; i++) {
 		const struct campaign_target *t = &c->targets[i];
 		inet_ntop(AF_INET, &t->address, addr, sizeof(addr));
@@ -168,7 +207,8 @@ int cmd_check(int argc, char **argv)
 		return DRENCH_EXIT_USAGE;
 	}
 	print_summary(&c);
+	bool accepted = generator_accepts(&c, sets, n_sets);
 	campaign_free(&c);
 	config_errors_free(&e);
-	return generator_accepts(path, sets, n_sets) ? DRENCH_EXIT_PASS : DRENCH_EXIT_USAGE;
+	return accepted ? DRENCH_EXIT_PASS : DRENCH_EXIT_USAGE;
 }

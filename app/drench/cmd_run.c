@@ -28,6 +28,7 @@
 #include "plan-campaign.h"
 #include "plan-flags.h"
 #include "run-report.h"
+#include "run-responder.h"
 #include "report/metrics-server.h"
 #include "report/prom.h"
 #include "stats/hist.h"
@@ -434,6 +435,9 @@ int cmd_run(int argc, char **argv)
 
 	if (rc != 0)
 		return rc > 0 ? DRENCH_EXIT_PASS : DRENCH_EXIT_USAGE;
+	/* role: responder runs the built-in responder, as drench serve does */
+	if (o.campaign && (rc = run_responder_campaign(&o)) >= 0)
+		return rc;
 	if (o.campaign)
 		rc = plan_from_campaign(o.campaign, o.overrides, o.n_overrides, &o, &plan);
 	else

@@ -3,15 +3,18 @@
  * drench serve: the built-in HTTP/1.1 responder on a DPDK port, so that two
  * drench processes (or two ports) can be looped back to calibrate a rig and
  * measure the generator without a kernel server in the way. Start the EAL
- * and the port, build the responder from the flags, serve on the main lcore
- * with a line per second, then print a summary. Ctrl-C (or --duration) ends
- * it: connections get a FIN, a second's grace, then a RST.
+ * and the port, build the responder from the options, serve on the main
+ * lcore with a line per second, then print a summary (and write report.json
+ * when asked). Ctrl-C (or the duration) ends it: connections get a FIN, a
+ * second's grace, then a RST. The options come from the flags here, or from
+ * a campaign with role: responder (run-responder.c); both run serve_execute().
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -20,6 +23,7 @@
 #include "commands.h"
 #include "net/port.h"
 #include "serve-opts.h"
+#include "serve-report.h"
 #include "serve-worker.h"
 
 static volatile sig_atomic_t stop_asked;
@@ -119,9 +123,37 @@ static void print_summary(const struct serve_worker *w)
 	fflush(stdout);
 }
 
+static double unix_now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static int write_report(const struct serve_opts *o, const struct serve_worker *w,
+			const struct serve_outcome *out)
+{
+	int rc;
+
+	if (!o->output)
+		return DRENCH_EXIT_PASS;
+	rc = serve_report_write(o, w, out);
+	if (rc < 0) {
+		fprintf(stderr, "drench serve: cannot write %s/report.json: %s\n", o->output,
+			strerror(-rc));
+		return DRENCH_EXIT_RUNTIME;
+	}
+	printf("report: %s/report.json\n", o->output);
+	fflush(stdout);
+	return DRENCH_EXIT_PASS;
+}
+
 static int serve_on_port(const struct serve_opts *o, struct net_port *port)
 {
 	static struct serve_worker w;
+	struct serve_outcome out;
+	int rc;
 
 	net_iface_init(&w.ifc, port, 0, o->local_ip, o->netmask, o->gateway);
 	w.duration_us = o->duration_us;
@@ -133,34 +165,45 @@ static int serve_on_port(const struct serve_opts *o, struct net_port *port)
 		return DRENCH_EXIT_USAGE;
 	}
 	print_start(port, o, &w);
+	out.start = unix_now();
 	serve_loop(&w);
+	out.end = unix_now();
+	out.interrupted = o->duration_us && stop_asked;
 	print_summary(&w);
+	rc = write_report(o, &w, &out);
 	responder_destroy(w.resp);
-	return DRENCH_EXIT_PASS;
+	return rc;
+}
+
+int serve_execute(const struct serve_opts *o)
+{
+	struct net_port port;
+	int rc;
+
+	if (eal_start(o) < 0)
+		return DRENCH_EXIT_RUNTIME;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	struct net_port_conf pc = {
+		.dev = o->dev, .n_queues = 1, .rx_desc = 1024, .tx_desc = 1024,
+		.mtu = o->mtu, .n_mbufs = o->n_mbufs,
+	};
+	if (net_port_open(&pc, &port) < 0) {
+		rc = DRENCH_EXIT_RUNTIME;
+	} else {
+		rc = serve_on_port(o, &port);
+		net_port_close(&port);
+	}
+	rte_eal_cleanup();
+	return rc;
 }
 
 int cmd_serve(int argc, char **argv)
 {
 	struct serve_opts o;
-	struct net_port port;
 	int rc = serve_opts_parse(argc, argv, &o);
 
 	if (rc != 0)
 		return rc > 0 ? DRENCH_EXIT_PASS : DRENCH_EXIT_USAGE;
-	if (eal_start(&o) < 0)
-		return DRENCH_EXIT_RUNTIME;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
-	struct net_port_conf pc = {
-		.dev = o.dev, .n_queues = 1, .rx_desc = 1024, .tx_desc = 1024,
-		.mtu = o.mtu, .n_mbufs = o.n_mbufs,
-	};
-	if (net_port_open(&pc, &port) < 0) {
-		rc = DRENCH_EXIT_RUNTIME;
-	} else {
-		rc = serve_on_port(&o, &port);
-		net_port_close(&port);
-	}
-	rte_eal_cleanup();
-	return rc;
+	return serve_execute(&o);
 }

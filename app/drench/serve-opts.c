@@ -1,4 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * struct serve_opts built two ways: from the flags of `drench serve`
+ * (serve_opts_parse) and from a campaign with role: responder
+ * (serve_opts_from_campaign). The same defaults start both, each campaign
+ * key sets the field its flag sets.
+ */
+#include "serve-opts.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
@@ -6,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "run-opts.h"
 #include "cli-args.h"
-#include "serve-opts.h"
+#include "config/campaign.h"
+#include "run-opts.h"
 
 static void usage(FILE *f)
 {
@@ -32,7 +40,10 @@ static void usage(FILE *f)
 		"  --time-wait reset|2msl  after we close first: RST instead of TIME_WAIT\n"
 		"                          (reset, the default, so clients may reuse ports at once)\n"
 		"  --mtu N                 port MTU (1500)\n"
-		"  --quiet                 no line per second\n");
+		"  --quiet                 no line per second\n"
+		"  --output DIR            also write DIR/report.json (none by default)\n"
+		"  the same responder runs from a campaign file: drench run FILE.yaml\n"
+		"  with role: responder (docs/campaign.md)\n");
 }
 
 static int apply_number(struct serve_opts *o, int opt, const char *arg)
@@ -80,6 +91,7 @@ static int apply(struct serve_opts *o, int opt, char *arg)
 	case 'g': return cli_ipv4("serve", "gateway", arg, &o->gateway);
 	case 'c': o->chunked = true; return 0;
 	case 'q': o->quiet = true; return 0;
+	case 'o': o->output = arg; return 0;
 	case 'D': return cli_duration("serve", "delay", arg, &o->delay_us);
 	case 't': return cli_duration("serve", "duration", arg, &o->duration_us);
 	case 'w':
@@ -94,7 +106,7 @@ static int apply(struct serve_opts *o, int opt, char *arg)
 	}
 }
 
-static void set_defaults(struct serve_opts *o)
+void serve_opts_defaults(struct serve_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->lcores = "0";
@@ -128,12 +140,13 @@ int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 		{"time-wait", required_argument, NULL, 'w'},
 		{"mtu", required_argument, NULL, 'm'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	int opt, rc;
 
-	set_defaults(o);
+	serve_opts_defaults(o);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		rc = apply(o, opt, optarg);
@@ -150,4 +163,41 @@ int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Its one worker lcore is the EAL main lcore, as `--lcores N` makes it. */
+static void rig_options(struct campaign *c, struct serve_opts *o)
+{
+	const struct campaign_rig *r = &c->rig;
+	char lcore[16];
+
+	o->dev = r->ports[0].name;
+	snprintf(lcore, sizeof(lcore), "%u", r->worker_lcores[0]);
+	o->lcores = campaign_strdup(c, lcore);
+	o->local_ip = ntohl(r->local_ips[0].first.s_addr);
+	/* as for the client: with a gateway every peer is reached through it */
+	o->gateway = r->has_gateway ? ntohl(r->gateway.s_addr) : 0;
+	o->netmask = r->has_gateway ? 0xffffffffu : 0;
+	o->mtu = r->mtu;
+}
+
+void serve_opts_from_campaign(struct campaign *c, const struct run_opts *ro, struct serve_opts *o)
+{
+	const struct campaign_responder *r = &c->responder;
+
+	serve_opts_defaults(o);
+	rig_options(c, o);
+	o->port = r->port;
+	o->status = r->status;
+	o->body_size = r->body_size;
+	o->chunked = r->chunked;
+	o->keepalive_requests = r->keepalive_requests;
+	o->delay_us = r->delay_us;
+	o->duration_us = r->duration_us;
+	o->max_conns = r->max_connections;
+	o->tw_policy = r->time_wait_reset ? TCP_TW_RESET : TCP_TW_2MSL;
+	o->campaign = c->name;
+	o->quiet = ro && ro->quiet;
+	o->output = ro && (ro->given & RUN_OPT_OUTPUT) && strcmp(ro->output, "drench-out") ?
+			    ro->output : c->output.folder;
 }

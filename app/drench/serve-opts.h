@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Command-line options of `drench serve` (the built-in responder, flag form). */
+/*
+ * What the built-in responder runs with: built from the flags of `drench
+ * serve` (serve_opts_parse) or from a campaign with role: responder
+ * (run-responder.c), then run the same way by serve_execute().
+ */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config/campaign-t.h"
 #include "tcp/tcp-t.h"
+
+struct run_opts;
 
 struct serve_opts {
 	const char *dev;    /* vdev string or PCI address */
@@ -25,8 +32,24 @@ struct serve_opts {
 	uint16_t mtu;
 	enum tcp_time_wait_policy tw_policy;
 	bool quiet;
+	const char *output;   /* folder for report.json; NULL: no report */
+	const char *campaign; /* the campaign's name when built from one, else NULL */
 };
+
+/** The defaults of every option (dev NULL, 198.18.0.1/24, port 80, 200, 1
+ * body byte, 65536 connections, TIME_WAIT reset, until Ctrl-C). */
+void serve_opts_defaults(struct serve_opts *o);
 
 /** Parse argv (argv[0] is "serve"): 0, 1 after --help, or -EINVAL with a
  * message on stderr. */
 int serve_opts_parse(int argc, char **argv, struct serve_opts *o);
+
+/** Fill o from a loaded responder campaign (campaign_load() checked that
+ * its rig has one port, one worker lcore and one address) and, when ro is
+ * given, the run's --output and --quiet. o points into c. */
+void serve_opts_from_campaign(struct campaign *c, const struct run_opts *ro, struct serve_opts *o);
+
+/** Run the responder o describes: EAL, port, serve loop on the main lcore,
+ * summary, and report.json when o->output is set. Returns the exit code
+ * (enum drench_exit). In cmd_serve.c. */
+int serve_execute(const struct serve_opts *o);

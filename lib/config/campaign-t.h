@@ -202,17 +202,43 @@ struct campaign_output {
 	const char *metrics_listen; /* live Prometheus endpoint "ADDR:PORT"; NULL: none */
 };
 
+/* ---- role ---- */
+
+/* What this drench does: send load (targets, requests, phases, expect), or
+ * answer it with the built-in responder (the responder section). */
+enum campaign_role {
+	CAMPAIGN_ROLE_CLIENT,
+	CAMPAIGN_ROLE_RESPONDER,
+};
+
+/* The built-in responder: every request gets the same templated response. */
+struct campaign_responder {
+	uint16_t port;               /* listening TCP port, default 80 */
+	uint16_t status;             /* 200..599, default 200 */
+	uint64_t body_size;          /* body bytes per response, default 1 */
+	bool chunked;                /* Transfer-Encoding: chunked instead of Content-Length */
+	uint32_t keepalive_requests; /* answer N per connection then close; 0 = no limit */
+	uint64_t delay_us;           /* answer each request this long after it arrived */
+	uint32_t max_connections;    /* connection table capacity, default 65536 */
+	bool time_wait_reset;        /* default true: RST after closing first */
+	uint64_t duration_us;        /* 0: until Ctrl-C */
+	struct campaign_where where;
+};
+
 struct campaign {
 	const char *file; /* the campaign path as given */
 	const char *name; /* `name:`, default the file name without .yaml */
+	enum campaign_role role;
 	struct campaign_rig rig;
+	/* role responder: targets, requests, phases and expect are empty */
+	struct campaign_responder responder;
 	struct campaign_target *targets;
 	size_t n_targets;
 	struct campaign_request *requests;
 	size_t n_requests;
 	struct campaign_phase *phases;
 	size_t n_phases;
-	uint64_t total_duration_us;
+	uint64_t total_duration_us; /* responder: its duration, 0 until Ctrl-C */
 	bool has_expect;
 	struct campaign_expect expect; /* for the whole campaign */
 	bool has_telemetry;            /* a `telemetry:` section was given */

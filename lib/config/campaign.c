@@ -2,8 +2,9 @@
 /*
  * campaign_load(): read the YAML, apply --set overrides, check the top-level
  * keys, then run each section parser (section-*.c) in dependency order:
- * rig, targets, requests (name targets), phases (name requests), expect,
- * telemetry, output. Errors accumulate; the campaign is kept only if none.
+ * rig, then by role either targets, requests (name targets), phases (name
+ * requests), expect, telemetry (a client) or responder, then output. Errors
+ * accumulate; the campaign is kept only if none.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -133,6 +134,11 @@ const char *campaign_model_unit(enum campaign_load_model m)
 	}
 }
 
+const char *campaign_role_name(enum campaign_role r)
+{
+	return r == CAMPAIGN_ROLE_RESPONDER ? "responder" : "client";
+}
+
 double campaign_phase_level_at(const struct campaign_phase *p, uint64_t t_us)
 {
 	if (!p->duration_us || t_us >= p->duration_us)
@@ -143,8 +149,16 @@ double campaign_phase_level_at(const struct campaign_phase *p, uint64_t t_us)
 /* ---- top level ---- */
 
 static const char *const top_keys[] = {
-	"name", "rig", "targets", "requests", "phases", "expect", "telemetry", "output", NULL,
+	"name", "role", "rig", "targets", "requests", "phases", "expect", "telemetry", "output",
+	"responder", NULL,
 };
+/* in enum campaign_role order */
+static const char *const role_names[] = {"client", "responder", NULL};
+/* what only a client campaign has: a responder answers, it does not send */
+static const char *const client_only_keys[] = {
+	"targets", "requests", "phases", "expect", "telemetry", NULL,
+};
+#define CLIENT_ONLY_EXPECTED "role: client for targets, requests, phases, expect and telemetry"
 
 static void section_name(struct section_ctx *s, const struct yaml_node *n, const char *path)
 {
@@ -201,17 +215,19 @@ static void section_telemetry(struct section_ctx *s, const struct yaml_node *n)
 #endif
 }
 
-static void parse_document(struct section_ctx *s, const struct yaml_node *root, const char *path)
+/* A key present where the role does not take it, named at the key. */
+static void refuse_key(struct section_ctx *s, const struct yaml_node *root, const char *key,
+		       const char *expected, const char *role)
 {
-	if (!root) {
-		config_error_add(s->e, path, 1, 1, NULL, "a mapping with rig, targets, requests "
-			"and phases", "empty campaign");
-		return;
-	}
-	if (!cfg_mapping_strict(root, s->e, top_keys))
-		return;
-	section_name(s, yaml_map_get(root, "name"), path);
-	section_rig(s, cfg_require(root, "rig", s->e, "a mapping with ports, lcores, local_ips"));
+	const struct yaml_pair *p = yaml_map_pair(root, key);
+
+	if (p)
+		config_error_at(s->e, &p->key_mark, p->value->path, expected,
+				"not part of a %s campaign", role);
+}
+
+static void parse_client(struct section_ctx *s, const struct yaml_node *root)
+{
 	section_targets(s, cfg_require(root, "targets", s->e, "a list of targets"));
 	section_requests(s, cfg_require(root, "requests", s->e, "a list of request templates"));
 	section_phases(s, cfg_require(root, "phases", s->e, "a list of phases"));
@@ -221,6 +237,57 @@ static void parse_document(struct section_ctx *s, const struct yaml_node *root, 
 		section_expect(s, x, &s->c->expect);
 	}
 	section_telemetry(s, yaml_map_get(root, "telemetry"));
+	refuse_key(s, root, "responder", "role: responder", "client");
+}
+
+/* The responder writes report.json only, and has no live endpoint. */
+static void check_responder_output(struct section_ctx *s, const struct yaml_node *n)
+{
+	const struct yaml_node *listen = yaml_map_get(n, "metrics_listen");
+	const struct yaml_node *fl = yaml_map_get(n, "formats");
+	bool one = fl && fl->kind == YAML_KIND_SCALAR;
+
+	if (listen)
+		config_error_at(s->e, &listen->mark, listen->path, "no metrics_listen",
+				"the responder serves no live metrics");
+	for (size_t i = 0; fl && i < (one ? 1 : yaml_len(fl)); i++) {
+		const struct yaml_node *f = one ? fl : yaml_seq_at(fl, i);
+		if (f && f->kind == YAML_KIND_SCALAR && strcmp(f->scalar, "json") &&
+		    !yaml_is_null(f))
+			config_error_at(s->e, &f->mark, f->path, "json",
+					"the responder writes report.json only, not %s",
+					f->scalar);
+	}
+}
+
+static void parse_responder(struct section_ctx *s, const struct yaml_node *root)
+{
+	for (size_t i = 0; client_only_keys[i]; i++)
+		refuse_key(s, root, client_only_keys[i], CLIENT_ONLY_EXPECTED, "responder");
+	section_responder(s, yaml_map_get(root, "responder"), yaml_map_get(root, "rig"));
+	check_responder_output(s, yaml_map_get(root, "output"));
+}
+
+static void parse_document(struct section_ctx *s, const struct yaml_node *root, const char *path)
+{
+	unsigned role = CAMPAIGN_ROLE_CLIENT;
+
+	if (!root) {
+		config_error_add(s->e, path, 1, 1, NULL, "a mapping with rig, targets, requests "
+			"and phases", "empty campaign");
+		return;
+	}
+	if (!cfg_mapping_strict(root, s->e, top_keys))
+		return;
+	section_name(s, yaml_map_get(root, "name"), path);
+	section_rig(s, cfg_require(root, "rig", s->e, "a mapping with ports, lcores, local_ips"));
+	/* with an unknown role, what the other sections should hold is unknown */
+	int r = cfg_get_enum(yaml_map_get(root, "role"), s->e, role_names, &role);
+	s->c->role = (enum campaign_role)role;
+	if (r >= 0 && role == CAMPAIGN_ROLE_CLIENT)
+		parse_client(s, root);
+	else if (r >= 0)
+		parse_responder(s, root);
 	section_output(s, yaml_map_get(root, "output"));
 }
 

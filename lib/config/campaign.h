@@ -64,5 +64,8 @@ const char *campaign_model_name(enum campaign_load_model m);
 /** The unit of a model's level: "connections", "rps", "cps", "". */
 const char *campaign_model_unit(enum campaign_load_model m);
 
+/** "client", "responder". */
+const char *campaign_role_name(enum campaign_role r);
+
 /** The level of a phase at time t_us from its start (linear ramp). */
 double campaign_phase_level_at(const struct campaign_phase *p, uint64_t t_us);

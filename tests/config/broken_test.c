@@ -28,6 +28,7 @@ struct row {
 };
 
 #define DUR "(expected a number with unit ms, s, m, h)"
+#define CLIENT_ONLY "(expected role: client for targets, requests, phases, expect and telemetry)"
 
 static const struct row table[] = {
 	{__LINE__, "broken/unknown-key.yaml", {NULL}, {
@@ -133,6 +134,73 @@ static const struct row table[] = {
 		"--set:4:1: override \"phases.2.name=x\": index past the end of the list (expected "
 		"KEY.PATH=VALUE selecting existing items)",
 	}},
+	/* role: responder: the client's sections are refused where they stand */
+	{__LINE__, "broken/responder-client-sections.yaml", {NULL}, {
+		"broken/responder-client-sections.yaml:8:1: targets: not part of a responder "
+		"campaign " CLIENT_ONLY,
+		"broken/responder-client-sections.yaml:10:1: requests: not part of a responder "
+		"campaign " CLIENT_ONLY,
+		"broken/responder-client-sections.yaml:12:1: phases: not part of a responder "
+		"campaign " CLIENT_ONLY,
+		"broken/responder-client-sections.yaml:14:1: expect: not part of a responder "
+		"campaign " CLIENT_ONLY,
+		"broken/responder-client-sections.yaml:15:1: telemetry: not part of a responder "
+		"campaign " CLIENT_ONLY,
+		"broken/responder-client-sections.yaml:17:19: output.formats[1]: the responder "
+		"writes report.json only, not html (expected json)",
+		"broken/responder-client-sections.yaml:18:19: output.metrics_listen: the responder "
+		"serves no live metrics (expected no metrics_listen)",
+	}},
+	{__LINE__, "broken/responder-values.yaml", {NULL}, {
+		"broken/responder-values.yaml:8:9: responder.port: 0 is out of range (expected a "
+		"whole number from 1 to 65535)",
+		"broken/responder-values.yaml:9:11: responder.status: 99 is out of range (expected "
+		"a whole number from 200 to 599)",
+		"broken/responder-values.yaml:10:14: responder.body_size: size 1GiB is out of range "
+		"(expected a size such as 512, 64KiB, 1MiB, 512MB, from 0 to 67108864 bytes)",
+		"broken/responder-values.yaml:11:12: responder.chunked: bad boolean \"maybe\" "
+		"(expected true or false)",
+		"broken/responder-values.yaml:12:23: responder.keepalive_requests: -1 is out of "
+		"range (expected a whole number from 0 to 4294967295)",
+		"broken/responder-values.yaml:13:10: responder.delay: bad duration \"5\" " DUR,
+		"broken/responder-values.yaml:14:20: responder.max_connections: 0 is out of range "
+		"(expected a whole number, optionally with k, M or G, from 1 to 16777216)",
+		"broken/responder-values.yaml:15:14: responder.time_wait: unknown value \"never\" "
+		"(expected one of: 2msl, reset)",
+		"broken/responder-values.yaml:16:13: responder.duration: duration \"0s\" is too "
+		"short (expected at least 1ms)",
+		"broken/responder-values.yaml:17:3: responder.listen: unknown key (expected one of: "
+		"port, status, body_size, chunked, keepalive_requests, delay, max_connections, "
+		"time_wait, duration)",
+	}},
+	{__LINE__, "broken/responder-rig.yaml", {NULL}, {
+		"broken/responder-rig.yaml:4:10: rig.ports: a responder serves one port, not 2 "
+		"(expected one port)",
+		"broken/responder-rig.yaml:5:21: rig.lcores.workers: a responder polls on one "
+		"lcore, not 2 (expected one worker lcore)",
+		"broken/responder-rig.yaml:6:14: rig.local_ips: a responder listens on one "
+		"address, not 4 (expected one address)",
+		"broken/responder-rig.yaml:9:14: responder.time_wait: time_wait is also given in "
+		"rig.time_wait (expected time_wait in one place)",
+	}},
+	{__LINE__, "broken/client-with-responder.yaml", {NULL}, {
+		"broken/client-with-responder.yaml:12:1: responder: not part of a client campaign "
+		"(expected role: responder)",
+	}},
+	{__LINE__, "broken/bad-role.yaml", {NULL}, {
+		"broken/bad-role.yaml:2:7: role: unknown value \"server\" (expected one of: "
+		"client, responder)",
+	}},
+	/* a client campaign turned responder by an override: every client part named */
+	{__LINE__, "ok.yaml", {"role=responder"}, {
+		"ok.yaml:4:37: rig.lcores.telemetry: a responder has no telemetry lcore: its "
+		"worker prints the line per second (expected lcores.workers only)",
+		"ok.yaml:5:14: rig.local_ips: a responder listens on one address, not 4 (expected "
+		"one address)",
+		"ok.yaml:6:1: targets: not part of a responder campaign " CLIENT_ONLY,
+		"ok.yaml:9:1: requests: not part of a responder campaign " CLIENT_ONLY,
+		"ok.yaml:15:1: phases: not part of a responder campaign " CLIENT_ONLY,
+	}},
 	{__LINE__, "broken/does-not-exist.yaml", {NULL}, {
 		"broken/does-not-exist.yaml:1:1: cannot open: No such file or directory (expected "
 		"a readable YAML file)",
@@ -230,11 +298,70 @@ static void the_valid_file_loads_with_its_steps_expanded(void **state)
 	config_errors_free(&e);
 }
 
+static void a_responder_campaign_loads_with_its_defaults_and_values(void **state)
+{
+	(void)state;
+	struct config_errors e;
+	struct campaign c;
+
+	config_errors_init(&e);
+	assert_int_equal(chdir(DRENCH_SOURCE_ROOT "/tests/config"), 0);
+	int ret = campaign_load_on(&two_cpus, "responder.yaml", NULL, 0, &c, &e);
+	config_errors_print(&e, stderr);
+	assert_int_equal(ret, 0);
+	assert_int_equal(c.role, CAMPAIGN_ROLE_RESPONDER);
+	assert_int_equal(c.n_targets + c.n_requests + c.n_phases, 0);
+	assert_int_equal(c.responder.port, 80);
+	assert_int_equal(c.responder.status, 200);
+	assert_int_equal(c.responder.body_size, 1);
+	assert_false(c.responder.chunked);
+	assert_int_equal(c.responder.keepalive_requests, 0);
+	assert_int_equal(c.responder.max_connections, 65536);
+	assert_true(c.responder.time_wait_reset);
+	assert_int_equal(c.responder.duration_us, 0);
+	assert_int_equal(c.total_duration_us, 0);
+	assert_string_equal(c.output.folder, "results");
+	campaign_free(&c);
+
+	const char *sets[] = {"responder={port: 8080, status: 503, body_size: 4KiB, chunked: "
+			      "true, keepalive_requests: 10, delay: 2ms, max_connections: 1M, "
+			      "duration: 1m}"};
+	assert_int_equal(campaign_load_on(&two_cpus, "responder.yaml", sets, 1, &c, &e), 0);
+	assert_int_equal(c.responder.port, 8080);
+	assert_int_equal(c.responder.status, 503);
+	assert_int_equal(c.responder.body_size, 4096);
+	assert_true(c.responder.chunked);
+	assert_int_equal(c.responder.keepalive_requests, 10);
+	assert_int_equal(c.responder.delay_us, 2000);
+	assert_int_equal(c.responder.max_connections, 1000000);
+	assert_int_equal(c.responder.duration_us, 60000000);
+	assert_int_equal(c.total_duration_us, 60000000);
+	campaign_free(&c);
+
+	/* time_wait: the responder's own, else the rig's (shared), else reset */
+	const char *rig_tw[] = {"rig.time_wait=2msl"};
+	assert_int_equal(campaign_load_on(&two_cpus, "responder.yaml", rig_tw, 1, &c, &e), 0);
+	assert_false(c.responder.time_wait_reset);
+	campaign_free(&c);
+	const char *own_tw[] = {"responder.time_wait=2msl"};
+	assert_int_equal(campaign_load_on(&two_cpus, "responder.yaml", own_tw, 1, &c, &e), 0);
+	assert_false(c.responder.time_wait_reset);
+	campaign_free(&c);
+
+	/* a client campaign says so, written or not */
+	assert_int_equal(campaign_load_on(&two_cpus, "ok.yaml", NULL, 0, &c, &e), 0);
+	assert_int_equal(c.role, CAMPAIGN_ROLE_CLIENT);
+	campaign_free(&c);
+	assert_int_equal(config_errors_count(&e), 0);
+	config_errors_free(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_broken_file_gives_exactly_its_errors),
 		cmocka_unit_test(the_valid_file_loads_with_its_steps_expanded),
+		cmocka_unit_test(a_responder_campaign_loads_with_its_defaults_and_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

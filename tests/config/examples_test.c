@@ -69,7 +69,7 @@ static void every_example_passes_drench_check(void **state)
 	(void)state;
 	struct dirent **names;
 	int n = scandir(DRENCH_SOURCE_ROOT "/config", &names, is_yaml, alphasort);
-	assert_true(n >= 6);
+	assert_true(n >= 8);
 	for (int i = 0; i < n; i++) {
 		char path[512];
 		snprintf(path, sizeof(path), "%s/config/%s", DRENCH_SOURCE_ROOT, names[i]->d_name);
@@ -93,6 +93,8 @@ static const struct {
 	{"connection-rate.yaml", {"--set", "phases.*.duration=3s"}},
 	{"soak.yaml", {"--set", "phases.*.duration=3s"}},
 	{"leak-bisection.yaml", {"--set", "phases.*.duration=2s"}},
+	{"loopback-client.yaml", {"--set", "phases.*.duration=3s"}},
+	{"loopback-responder.yaml", {"--set", "responder.duration=5s"}},
 };
 
 static void every_example_accepts_its_ci_overrides(void **state)
@@ -128,12 +130,40 @@ static void a_broken_campaign_exits_2_with_every_error(void **state)
 	assert_int_equal(run_drench(usage).exit_code, 2);
 }
 
+#ifdef DRENCH_HAVE_DPDK
+/* drench run with role: responder: its errors and the client-only flags are
+ * refused before anything starts */
+static void a_responder_campaign_is_refused_before_it_starts(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/tests/config/broken/responder-rig.yaml",
+		 DRENCH_SOURCE_ROOT);
+	const char *broken[] = {"run", path, NULL};
+	struct outcome o = run_drench(broken);
+	assert_int_equal(o.exit_code, 2);
+	assert_non_null(strstr(o.err, "responder-rig.yaml:5:21: rig.lcores.workers: a responder "
+				      "polls on one lcore, not 2"));
+
+	snprintf(path, sizeof(path), "%s/config/loopback-responder.yaml", DRENCH_SOURCE_ROOT);
+	const char *html[] = {"run", path, "--format", "html", NULL};
+	o = run_drench(html);
+	assert_int_equal(o.exit_code, 2);
+	assert_non_null(strstr(o.err, "a responder writes report.json only"));
+	const char *flag_form[] = {"run", path, "--connections", "4", NULL};
+	assert_int_equal(run_drench(flag_form).exit_code, 2);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_example_passes_drench_check),
 		cmocka_unit_test(every_example_accepts_its_ci_overrides),
 		cmocka_unit_test(a_broken_campaign_exits_2_with_every_error),
+#ifdef DRENCH_HAVE_DPDK
+		cmocka_unit_test(a_responder_campaign_is_refused_before_it_starts),
+#endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

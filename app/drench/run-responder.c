@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * `drench run FILE.yaml` with role: responder: the campaign turned into the
+ * options of `drench serve` (serve_opts_from_campaign), then run by
+ * serve_execute(): one loop, whichever form started it.
+ */
+#include "run-responder.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "config/campaign.h"
+#include "serve-opts.h"
+
+/* flags of the campaign form that only a client run takes */
+static bool flags_fit(const struct run_opts *ro)
+{
+	if (ro->metrics_listen || (ro->formats & ~(unsigned)CAMPAIGN_FORMAT_JSON)) {
+		fprintf(stderr, "drench run: %s: a responder writes report.json only; "
+				"--format and --metrics-listen do not apply\n", ro->campaign);
+		return false;
+	}
+	return true;
+}
+
+int run_responder_campaign(const struct run_opts *ro)
+{
+	struct config_errors e;
+	struct serve_opts o;
+	struct campaign c;
+	int rc;
+
+	config_errors_init(&e);
+	rc = campaign_load(ro->campaign, ro->overrides, ro->n_overrides, &c, &e);
+	config_errors_free(&e);
+	if (rc < 0)
+		return -1;
+	if (c.role != CAMPAIGN_ROLE_RESPONDER) {
+		campaign_free(&c);
+		return -1;
+	}
+	if (!flags_fit(ro)) {
+		rc = DRENCH_EXIT_USAGE;
+	} else {
+		serve_opts_from_campaign(&c, ro, &o);
+		rc = o.lcores ? serve_execute(&o) : DRENCH_EXIT_RUNTIME; /* NULL: ENOMEM */
+	}
+	campaign_free(&c);
+	return rc;
+}

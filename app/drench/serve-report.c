@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The responder's report.json. The contract keys (schema, verdict, phases,
+ * targets) are there so the tools that read a client's report read this one;
+ * phases and targets stay empty: a responder has no load phases and watches
+ * no server; the verdict is always "pass" (a responder has no gates).
+ * Its figures sit beside them under "responder", "tcp", "net" and "port",
+ * so a loopback test can set them against the client's.
+ */
+#include "serve-report.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include <rte_ethdev.h>
+
+#include "report/report.h"
+
+#define J(x) ((json_int_t)(x))
+
+/* mkdir -p */
+static int make_dirs(const char *dir)
+{
+	char path[PATH_MAX];
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	for (char *s = path + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+static json_t *options_json(const struct serve_opts *o, const struct serve_worker *w)
+{
+	char listen[32];
+
+	snprintf(listen, sizeof(listen), "%u.%u.%u.%u:%u", o->local_ip >> 24,
+		 (o->local_ip >> 16) & 255, (o->local_ip >> 8) & 255, o->local_ip & 255, o->port);
+	return json_pack("{ss sI sI sb sI sI sI ss sI}", "listen", listen, "status", J(o->status),
+			 "body_size", J(o->body_size), "chunked", o->chunked,
+			 "keepalive_requests", J(o->keepalive_requests), "delay_us", J(o->delay_us),
+			 "max_connections", J(o->max_conns), "time_wait",
+			 o->tw_policy == TCP_TW_RESET ? "reset" : "2msl", "response_bytes",
+			 J(responder_response_len(w->resp)));
+}
+
+/* requests answered, connections, and what went wrong, in one object */
+static json_t *responder_json(const struct responder_counters *c, const struct tcp_stats *t,
+			      const struct serve_worker *w, double secs)
+{
+	return json_pack("{sI sI sI sI sf s{sI sI sI sI sI} s{sI sI sI} s{sI sI sI sI}}",
+		"requests", J(c->requests), "responses", J(c->responses),
+		"body_bytes", J(c->body_bytes), "delayed", J(c->delayed),
+		"rps", secs > 0 ? (double)c->responses / secs : 0.0,
+		"connections", "accepted", J(c->conn_accepted), "closed", J(c->conn_closed),
+		"reset", J(c->conn_reset), "keepalive_closes", J(c->keepalive_closes),
+		"open_at_end", J(responder_open_conns(w->resp)),
+		"errors", "parse", J(c->parse_errors), "pipeline_overflow", J(c->pipeline_overflow),
+		"ignored_bytes", J(c->ignored_bytes),
+		"drops", "syn_backlog", J(t->syn_drop_backlog), "syn_table_full", J(t->syn_drop_full),
+		"synack_timeout", J(t->synack_timeout), "arp_unresolved", J(w->arp_unresolved));
+}
+
+static json_t *tcp_json(const struct tcp_stats *t)
+{
+	json_t *j = json_pack("{sI sI sI sI sI sI sI sI sI}",
+		"rx_segs", J(t->rx_segs), "tx_segs", J(t->tx_segs), "rx_bytes", J(t->rx_bytes),
+		"tx_bytes", J(t->tx_bytes), "syn_rx", J(t->syn_rx),
+		"conn_accepted", J(t->conn_accepted), "retrans_rto", J(t->retrans_rto),
+		"retrans_fast", J(t->retrans_fast), "retrans_synack", J(t->retrans_synack));
+	json_t *k = json_pack("{sI sI sI sI sI sI sI sI}",
+		"rst_rx", J(t->conn_reset_rx), "rst_tx", J(t->rst_tx),
+		"time_wait_reset", J(t->time_wait_reset), "ooo_queued", J(t->ooo_queued),
+		"ooo_drop_full", J(t->ooo_drop_full), "drop_no_conn", J(t->drop_no_conn),
+		"drop_bad_seq", J(t->drop_bad_seq), "half_open_reset", J(t->half_open_reset));
+
+	json_object_update(j, k);
+	json_decref(k);
+	return j;
+}
+
+static json_t *net_json(const struct net_stats *n)
+{
+	return json_pack("{sI sI sI sI sI sI sI sI}", "rx_packets", J(n->rx_pkts),
+		"tx_packets", J(n->tx_pkts), "rx_arp", J(n->rx_arp),
+		"drop_ip_cksum", J(n->drop_ip_cksum), "drop_tcp_cksum", J(n->drop_tcp_cksum),
+		"drop_not_ours", J(n->drop_not_ours), "tx_nombuf", J(n->tx_nombuf),
+		"tx_full", J(n->tx_full));
+}
+
+static void add_port(json_t *rep, uint16_t port_id)
+{
+	struct rte_eth_stats st;
+
+	if (rte_eth_stats_get(port_id, &st) != 0)
+		return;
+	json_object_set_new(rep, "port", json_pack("{sI sI sI sI sI sI}",
+		"rx_packets", J(st.ipackets), "rx_missed", J(st.imissed), "rx_errors", J(st.ierrors),
+		"rx_nombuf", J(st.rx_nombuf), "tx_packets", J(st.opackets), "tx_errors",
+		J(st.oerrors)));
+}
+
+static void fill(json_t *rep, const struct serve_opts *o, const struct serve_worker *w,
+		 const struct serve_outcome *out)
+{
+	struct tcp_stack *s = responder_tcp(w->resp);
+	const struct tcp_stats *t = tcp_stack_stats(s);
+	double secs = (double)(w->end_us - w->start_us) / 1e6;
+
+	json_object_set_new(rep, "role", json_string("responder"));
+	json_object_set_new(rep, "campaign", o->campaign ? json_string(o->campaign) : json_null());
+	json_object_set_new(rep, "start", json_real(out->start));
+	json_object_set_new(rep, "end", json_real(out->end));
+	json_object_set_new(rep, "seconds", json_real(secs));
+	json_object_set_new(rep, "interrupted", json_boolean(out->interrupted));
+	json_object_set_new(rep, "options", options_json(o, w));
+	json_object_set_new(rep, "responder",
+			    responder_json(responder_counters(w->resp), t, w, secs));
+	json_object_set_new(rep, "bytes_per_connection", json_integer(J(tcp_stack_mem_per_conn(s))));
+	json_object_set_new(rep, "tcp", tcp_json(t));
+	json_object_set_new(rep, "net", net_json(&w->ifc.stats));
+	add_port(rep, w->ifc.port_id);
+}
+
+int serve_report_write(const struct serve_opts *o, const struct serve_worker *w,
+		       const struct serve_outcome *out)
+{
+	char path[PATH_MAX];
+	json_t *rep = report_new();
+	int rc;
+
+	if (!rep)
+		return -ENOMEM;
+	rc = make_dirs(o->output);
+	if (rc == 0) {
+		fill(rep, o, w, out);
+		report_set_verdict(rep, true); /* a responder has no gates */
+		snprintf(path, sizeof(path), "%s/report.json", o->output);
+		rc = report_write(rep, path);
+	}
+	json_decref(rep);
+	return rc;
+}
