@@ -33,6 +33,9 @@ int cmd_serve(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* lines reach a log file or a pipe as they are printed: the line per
+	 * second, the summary a test waits for */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2) {
 		usage(stderr);
 		return DRENCH_EXIT_USAGE;

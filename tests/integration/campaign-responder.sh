@@ -37,50 +37,20 @@ responder() {
 	fail "$name: the responder campaign did not start"
 }
 
-# hold_at_summary PID LOG : SIGSTOP PID as soon as LOG shows its summary:
-# its workers have stopped polling, its port is still open (the report is
-# written before the port is closed). 0 when held, 1 when PID ended first.
-hold_at_summary() {
-	python3 - "$1" "$2" <<'PY'
-import os, signal, sys, time
-pid, log = int(sys.argv[1]), sys.argv[2]
-seen, deadline = b"", time.monotonic() + 60
-with open(log, "rb") as f:
-    while time.monotonic() < deadline:
-        chunk = f.read()
-        seen += chunk
-        if b"\n--- drench summary ---" in seen:
-            os.kill(pid, signal.SIGSTOP)
-            sys.exit(0)
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            sys.exit(1)
-        if not chunk:
-            time.sleep(0.001)
-sys.exit(1)
-PY
-}
-
 # client NAME : the client campaign, shortened to 3 s. DPDK 22.11's memif
 # PMD may crash in rx_burst when the peer disconnects while it polls, so
 # neither side may close its port while the other polls: the client is held
 # once its workers are done, the responder stops, then the client goes on
-# to write its report and close. Its stdout is line-buffered (stdbuf) so the
-# summary shows the moment it is printed.
+# to write its report and close.
 client() {
 	local name=$1 pid rc=0 child held=0
-	timeout --signal=INT --kill-after=10 60 stdbuf -oL "$DRENCH" run \
+	timeout --signal=INT --kill-after=10 60 "$DRENCH" run \
 		"$ROOT/config/loopback-client.yaml" \
 		--set "rig.ports=[\"net_memif0,role=client,socket=$SOCK\"]" \
 		--set 'phases.*.duration=3s' --output "$WORK/$name.client" --quiet \
 		>"$WORK/$name.client.log" 2>&1 &
 	pid=$!
-	for _ in $(seq 50); do
-		child=$(pgrep -P "$pid" || true)
-		[ -n "$child" ] && break
-		sleep 0.1
-	done
+	child=$(child_of "$pid")
 	[ -n "$child" ] && hold_at_summary "$child" "$WORK/$name.client.log" && held=1
 	stop_server "$name"
 	[ "$held" = 1 ] && kill -CONT "$child"

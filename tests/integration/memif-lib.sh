@@ -60,33 +60,66 @@ stop_server() {
 	fi
 }
 
+# child_of PID : the drench process under `timeout` PID (empty if none came)
+child_of() {
+	local child
+	for _ in $(seq 50); do
+		child=$(pgrep -P "$1" || true)
+		[ -n "$child" ] && break
+		sleep 0.1
+	done
+	echo "$child"
+}
+
+# hold_at_summary PID LOG : SIGSTOP PID as soon as LOG shows its summary:
+# its workers have stopped polling, its port is still open (the report is
+# written before the port is closed). 0 when held, 1 when PID ended first.
+hold_at_summary() {
+	python3 - "$1" "$2" "${CLIENT_LIMIT:-60}" <<'PY'
+import os, signal, sys, time
+pid, log = int(sys.argv[1]), sys.argv[2]
+seen, deadline = b"", time.monotonic() + float(sys.argv[3])
+with open(log, "rb") as f:
+    while time.monotonic() < deadline:
+        chunk = f.read()
+        seen += chunk
+        if b"\n--- drench summary ---" in seen:
+            os.kill(pid, signal.SIGSTOP)
+            sys.exit(0)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            sys.exit(1)
+        if not chunk:
+            time.sleep(0.001)
+sys.exit(1)
+PY
+}
+
 # client NAME ARGS... : a bounded drench run against the responder. The
-# responder stops as soon as the client is done with its port (its report is
-# written), while the client is held, before it closes the port: the memif PMD
-# of DPDK 22.11 may crash in rx_burst when the peer disconnects while it polls.
+# memif PMD of DPDK 22.11 may crash in rx_burst when the peer disconnects
+# while it polls, so neither side closes its port while the other polls: the
+# client is held once its workers are done (its summary is printed, its port
+# still open), the responder stops, then the client writes its report and
+# closes.
 client() {
-	local name=$1 pid rc=0
+	local name=$1 pid rc=0 child held=0
 	shift
 	timeout --signal=INT --kill-after=10 "${CLIENT_LIMIT:-60}" "$DRENCH" run --lcores 0,1 \
 		--dev "net_memif0,role=client,socket=$SOCK${MEMIF_OPTS:-}" --local-ip 198.18.0.2/24 \
 		--url http://198.18.0.1/ --quiet --output "$WORK/$name" "$@" \
 		>"$WORK/$name.run.log" 2>&1 &
 	pid=$!
-	while kill -0 "$pid" 2>/dev/null && ! grep -qs "^report: " "$WORK/$name.run.log"; do
-		sleep 0.05
-	done
-	# Hold the client (its workers have stopped polling) so that it cannot
-	# close its end of the memif while the responder still polls and shuts down.
-	local child
-	child=$(pgrep -P "$pid" || true)
-	[ -n "$child" ] && kill -STOP "$child"
+	child=$(child_of "$pid")
+	[ -n "$child" ] && hold_at_summary "$child" "$WORK/$name.run.log" && held=1
 	stop_server "$name"
-	[ -n "$child" ] && kill -CONT "$child"
+	[ "$held" = 1 ] && kill -CONT "$child"
 	wait "$pid" || rc=$?
 	if [ "$rc" != 0 ]; then
 		cat "$WORK/$name.run.log" >&2
 		fail "$name: drench run exited with $rc"
 	fi
+	[ "$held" = 1 ] || fail "$name: the client ended before it could be held"
 }
 
 # DPDK 22.11's memif PMD can segfault inside rx_burst (librte_net_memif, seen
