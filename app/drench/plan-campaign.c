@@ -310,6 +310,11 @@ int plan_from_campaign(const char *path, const char *const *overrides, size_t n_
 	if (campaign_load(path, overrides, n_overrides, &loaded, &e) < 0)
 		return finish_errors(&e) < 0 ? -EINVAL : -EINVAL;
 	have_loaded = true;
+	if (loaded.role != CAMPAIGN_ROLE_CLIENT) { /* cmd_run sends those to the responder */
+		config_error_add(&e, path, 1, 1, "role", NULL, "%s",
+				 "a responder campaign has no client plan");
+		return finish_errors(&e);
+	}
 	p->max_pipeline = 1;
 	p->rate_max_conns = RATE_MAX_CONNS;
 	p->request_timeout_us = o->timeout_us;

@@ -9,6 +9,7 @@
 #include "expect.h"
 #include "report/csv.h"
 #include "report/html.h"
+#include "report/out-file.h"
 #include "report/prom.h"
 #include "report/report.h"
 #include "run-report.h"
@@ -16,26 +17,6 @@
 #include "telemetry/collector.h"
 
 #define MAX_FAILURES 16
-
-/* mkdir -p */
-static int make_dirs(const char *dir)
-{
-	char path[PATH_MAX];
-
-	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	for (char *s = path + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
 
 static void fill_phase(struct report_phase *rp, const struct phase_stats *s)
 {
@@ -179,7 +160,7 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 
 	if (!rep)
 		return -ENOMEM;
-	rc = make_dirs(p->output);
+	rc = out_dir_make(p->output);
 	if (rc < 0) {
 		json_decref(rep);
 		return rc;

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <stddef.h> /* run-opts.h uses size_t without it */
+#include <stddef.h>
 
 #include "run-opts.h"
 

@@ -16,27 +16,10 @@
 
 #include <rte_ethdev.h>
 
+#include "report/out-file.h"
 #include "report/report.h"
 
 #define J(x) ((json_int_t)(x))
-
-/* mkdir -p */
-static int make_dirs(const char *dir)
-{
-	char path[PATH_MAX];
-
-	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
-		return -ENAMETOOLONG;
-	for (char *s = path + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	return mkdir(path, 0755) < 0 && errno != EEXIST ? -errno : 0;
-}
 
 static json_t *options_json(const struct serve_opts *o, const struct serve_worker *w)
 {
@@ -139,7 +122,7 @@ int serve_report_write(const struct serve_opts *o, const struct serve_worker *w,
 
 	if (!rep)
 		return -ENOMEM;
-	rc = make_dirs(o->output);
+	rc = out_dir_make(o->output);
 	if (rc == 0) {
 		fill(rep, o, w, out);
 		report_set_verdict(rep, true); /* a responder has no gates */

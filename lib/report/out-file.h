@@ -24,3 +24,6 @@ int out_file_commit(struct out_file *o);
 
 /** Give up: remove the temporary file and release o. */
 void out_file_abort(struct out_file *o);
+
+/** mkdir -p: the output folder and its parents. 0 or -errno. */
+int out_dir_make(const char *dir);

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include "report/out-file.h"
 #include "report/report.h"
 
 static const struct report_phase warmup = {
@@ -130,6 +131,30 @@ static void writing_into_a_missing_folder_fails_with_errno(void **state)
 	(void)state;
 	assert_int_equal(report_write(r, "/tmp/report_test_no_such_dir/x/report.json"), -ENOENT);
 	json_decref(r);
+}
+
+static void output_folders_are_made_with_their_parents(void **state)
+{
+	char base[] = "/tmp/report_test_dirs.XXXXXX", deep[128], file[160];
+	json_t *r = report_new();
+
+	(void)state;
+	assert_non_null(mkdtemp(base));
+	snprintf(deep, sizeof(deep), "%s/a/b/", base);
+	assert_int_equal(out_dir_make(deep), 0);
+	assert_int_equal(out_dir_make(deep), 0); /* already there: fine */
+	snprintf(file, sizeof(file), "%s/a/b/report.json", base);
+	assert_int_equal(report_write(r, file), 0);
+	snprintf(file, sizeof(file), "%s/a/b/report.json/c", base);
+	assert_int_equal(out_dir_make(file), -ENOTDIR);
+	json_decref(r);
+	snprintf(file, sizeof(file), "%s/a/b/report.json", base);
+	unlink(file);
+	snprintf(file, sizeof(file), "%s/a/b", base);
+	rmdir(file);
+	snprintf(file, sizeof(file), "%s/a", base);
+	rmdir(file);
+	assert_int_equal(rmdir(base), 0);
 }
 
 static void nan_and_infinity_become_null(void **state)
@@ -332,6 +357,7 @@ int main(void)
 		cmocka_unit_test(phase_fields_are_written_under_contract_keys),
 		cmocka_unit_test(a_report_round_trips_through_a_file_and_validates),
 		cmocka_unit_test(writing_into_a_missing_folder_fails_with_errno),
+		cmocka_unit_test(output_folders_are_made_with_their_parents),
 		cmocka_unit_test(nan_and_infinity_become_null),
 		cmocka_unit_test(returned_objects_accept_extra_fields),
 		cmocka_unit_test(counts_beyond_int64_are_clamped_not_negative),

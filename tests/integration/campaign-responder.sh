@@ -43,23 +43,13 @@ responder() {
 # once its workers are done, the responder stops, then the client goes on
 # to write its report and close.
 client() {
-	local name=$1 pid rc=0 child held=0
+	local name=$1
 	timeout --signal=INT --kill-after=10 60 "$DRENCH" run \
 		"$ROOT/config/loopback-client.yaml" \
 		--set "rig.ports=[\"net_memif0,role=client,socket=$SOCK\"]" \
 		--set 'phases.*.duration=3s' --output "$WORK/$name.client" --quiet \
 		>"$WORK/$name.client.log" 2>&1 &
-	pid=$!
-	child=$(child_of "$pid")
-	[ -n "$child" ] && hold_at_summary "$child" "$WORK/$name.client.log" && held=1
-	stop_server "$name"
-	[ "$held" = 1 ] && kill -CONT "$child"
-	wait "$pid" || rc=$?
-	if [ "$rc" != 0 ]; then
-		cat "$WORK/$name.client.log" >&2
-		fail "$name: the client campaign exited with $rc"
-	fi
-	[ "$held" = 1 ] || fail "$name: the client ended before it could be held"
+	finish_client "$name" $! "$WORK/$name.client.log"
 }
 
 # agree NAME : both reports keep the contract and tell the same story

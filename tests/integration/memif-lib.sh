@@ -103,20 +103,26 @@ PY
 # still open), the responder stops, then the client writes its report and
 # closes.
 client() {
-	local name=$1 pid rc=0 child held=0
+	local name=$1
 	shift
 	timeout --signal=INT --kill-after=10 "${CLIENT_LIMIT:-60}" "$DRENCH" run --lcores 0,1 \
 		--dev "net_memif0,role=client,socket=$SOCK${MEMIF_OPTS:-}" --local-ip 198.18.0.2/24 \
 		--url http://198.18.0.1/ --quiet --output "$WORK/$name" "$@" \
 		>"$WORK/$name.run.log" 2>&1 &
-	pid=$!
+	finish_client "$name" $! "$WORK/$name.run.log"
+}
+
+# finish_client NAME PID LOG : hold the client (under `timeout` PID) at its
+# summary, stop the responder, let the client close; fail unless it exits 0
+finish_client() {
+	local name=$1 pid=$2 log=$3 rc=0 child held=0
 	child=$(child_of "$pid")
-	[ -n "$child" ] && hold_at_summary "$child" "$WORK/$name.run.log" && held=1
+	[ -n "$child" ] && hold_at_summary "$child" "$log" && held=1
 	stop_server "$name"
 	[ "$held" = 1 ] && kill -CONT "$child"
 	wait "$pid" || rc=$?
 	if [ "$rc" != 0 ]; then
-		cat "$WORK/$name.run.log" >&2
+		cat "$log" >&2
 		fail "$name: drench run exited with $rc"
 	fi
 	[ "$held" = 1 ] || fail "$name: the client ended before it could be held"
