@@ -6,10 +6,11 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: drench run [OPTIONS] [CAMPAIGN.yaml]   drive load (DPDK)\n"
+	fprintf(f, "usage: drench run [OPTIONS] [CAMPAIGN.yaml]   drive load, or answer it with\n"
+		   "                                              role: responder (DPDK)\n"
 		   "       drench check CAMPAIGN.yaml             validate a campaign only\n"
 		   "       drench monitor CAMPAIGN.yaml           telemetry and leak verdicts only\n"
-		   "       drench serve --dev DEV [OPTIONS]       built-in HTTP responder (DPDK)\n"
+		   "       drench serve --dev DEV [OPTIONS]       the responder role, flag form (DPDK)\n"
 		   "exit codes: 0 pass, 1 failed or leak found, 2 bad usage or config, 3 runtime fault\n");
 }
 
