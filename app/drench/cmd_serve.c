@@ -79,11 +79,12 @@ static void print_start(const struct net_port *port, const struct serve_opts *o,
 {
 	struct tcp_stack *s = responder_tcp(w->resp);
 
-	printf("drench serve: port %s (%s, socket %d), %s checksums, %u.%u.%u.%u:%u, lcore %u\n",
+	printf("drench serve: port %s (%s, socket %d), %s checksums, %u.%u.%u.%u:%u, lcore %u, "
+	       "%u queue%s\n",
 	       port->name, port->driver, port->socket_id,
 	       port->ofl.tx_tcp_cksum ? "hardware" : "software", o->local_ip >> 24,
 	       (o->local_ip >> 16) & 255, (o->local_ip >> 8) & 255, o->local_ip & 255, o->port,
-	       rte_lcore_id());
+	       rte_lcore_id(), o->n_queues, o->n_queues == 1 ? "" : "s (reply to port P on P % n)");
 	printf("drench serve: %u %s, %" PRIu64 " body bytes (%s), response %" PRIu64
 	       " bytes, keep-alive %s, table %u connections, %zu bytes per connection\n",
 	       o->status, o->status == 200 ? "OK" : "", o->body_size,
@@ -97,9 +98,11 @@ static void print_summary(const struct serve_worker *w)
 {
 	const struct responder_counters *c = responder_counters(w->resp);
 	const struct tcp_stats *t = tcp_stack_stats(responder_tcp(w->resp));
-	const struct net_stats *n = &w->ifc.stats;
+	struct net_stats sum;
+	const struct net_stats *n = &sum;
 	double secs = (double)(w->end_us - w->start_us) / 1e6;
 
+	serve_net_stats(w, &sum);
 	if (secs <= 0)
 		secs = 1e-6;
 	printf("summary: %.1f s, requests %" PRIu64 " (%.0f/s), responses %" PRIu64
@@ -155,7 +158,9 @@ static int serve_on_port(const struct serve_opts *o, struct net_port *port)
 	struct serve_outcome out;
 	int rc;
 
-	net_iface_init(&w.ifc, port, 0, o->local_ip, o->netmask, o->gateway);
+	w.n_queues = o->n_queues;
+	for (uint16_t q = 0; q < o->n_queues; q++)
+		net_iface_init(&w.ifc[q], port, q, o->local_ip, o->netmask, o->gateway);
 	w.duration_us = o->duration_us;
 	w.quiet = o->quiet;
 	w.stop = &stop_asked;
@@ -185,7 +190,7 @@ int serve_execute(const struct serve_opts *o)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	struct net_port_conf pc = {
-		.dev = o->dev, .n_queues = 1, .rx_desc = 1024, .tx_desc = 1024,
+		.dev = o->dev, .n_queues = o->n_queues, .rx_desc = 1024, .tx_desc = 1024,
 		.mtu = o->mtu, .n_mbufs = o->n_mbufs,
 	};
 	if (net_port_open(&pc, &port) < 0) {

@@ -36,6 +36,9 @@ static void usage(FILE *f)
 		"  --delay T               answer each request T after it arrived (0)\n"
 		"  --duration T            stop after T: 10s, 2m (0 = until Ctrl-C)\n"
 		"  --max-conns N           connection table capacity (65536)\n"
+		"  --queues N              queue pairs, all polled by the one lcore (1); a reply to\n"
+		"                          client port P leaves on queue P %% N, as the client's RSS\n"
+		"                          steering would bring it to the worker that owns P\n"
 		"  --mbufs N               mbufs in the port's pool (16383)\n"
 		"  --time-wait reset|2msl  after we close first: RST instead of TIME_WAIT\n"
 		"                          (reset, the default, so clients may reuse ports at once)\n"
@@ -73,6 +76,10 @@ static int apply_number(struct serve_opts *o, int opt, const char *arg)
 		rc = cli_uint("serve", "mbufs", arg, 1023, 1u << 20, &v);
 		o->n_mbufs = (uint32_t)v;
 		return rc;
+	case 'Q':
+		rc = cli_uint("serve", "queues", arg, 1, SERVE_MAX_QUEUES, &v);
+		o->n_queues = (uint16_t)v;
+		return rc;
 	default:
 		rc = cli_uint("serve", "mtu", arg, 576, 9000, &v);
 		o->mtu = (uint16_t)v;
@@ -99,7 +106,7 @@ static int apply(struct serve_opts *o, int opt, char *arg)
 			return -EINVAL;
 		o->tw_policy = reset ? TCP_TW_RESET : TCP_TW_2MSL;
 		return 0;
-	case 'p': case 's': case 'b': case 'k': case 'n': case 'M': case 'm':
+	case 'p': case 's': case 'b': case 'k': case 'n': case 'M': case 'm': case 'Q':
 		return apply_number(o, opt, arg);
 	case 'h': usage(stdout); return 1;
 	default: usage(stderr); return -EINVAL;
@@ -117,6 +124,7 @@ void serve_opts_defaults(struct serve_opts *o)
 	o->body_size = 1;
 	o->max_conns = 65536;
 	o->n_mbufs = 16383;
+	o->n_queues = 1;
 	o->mtu = 1500;
 	o->tw_policy = TCP_TW_RESET;
 }
@@ -137,6 +145,7 @@ int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 		{"duration", required_argument, NULL, 't'},
 		{"max-conns", required_argument, NULL, 'n'},
 		{"mbufs", required_argument, NULL, 'M'},
+		{"queues", required_argument, NULL, 'Q'},
 		{"time-wait", required_argument, NULL, 'w'},
 		{"mtu", required_argument, NULL, 'm'},
 		{"quiet", no_argument, NULL, 'q'},

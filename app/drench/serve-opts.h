@@ -14,6 +14,8 @@
 
 struct run_opts;
 
+#define SERVE_MAX_QUEUES 8
+
 struct serve_opts {
 	const char *dev;    /* vdev string or PCI address */
 	const char *lcores; /* EAL lcores; the responder runs on the first (main) lcore */
@@ -29,6 +31,7 @@ struct serve_opts {
 	uint64_t duration_us;	     /* 0 = until Ctrl-C */
 	uint32_t max_conns;
 	uint32_t n_mbufs;
+	uint16_t n_queues; /* RX/TX queue pairs, all polled by the one lcore */
 	uint16_t mtu;
 	enum tcp_time_wait_policy tw_policy;
 	bool quiet;

@@ -109,8 +109,11 @@ static void fill(json_t *rep, const struct serve_opts *o, const struct serve_wor
 			    responder_json(responder_counters(w->resp), t, w, secs));
 	json_object_set_new(rep, "bytes_per_connection", json_integer(J(tcp_stack_mem_per_conn(s))));
 	json_object_set_new(rep, "tcp", tcp_json(t));
-	json_object_set_new(rep, "net", net_json(&w->ifc.stats));
-	add_port(rep, w->ifc.port_id);
+	struct net_stats n;
+
+	serve_net_stats(w, &n);
+	json_object_set_new(rep, "net", net_json(&n));
+	add_port(rep, w->ifc[0].port_id);
 }
 
 int serve_report_write(const struct serve_opts *o, const struct serve_worker *w,

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 
 #include "net/net.h"
@@ -32,16 +33,40 @@ static void fill(void *ctx, struct tcp_conn *c, uint64_t off, uint32_t len, uint
 	responder_fill(w->resp, c, off, len, dst);
 }
 
+/* A reply to client port P leaves on queue P % n: what a NIC steering with
+ * drench's RSS key and RETA would do on the client's side (lib/net/steer.h),
+ * so a drench client with n workers gets each reply on its owner's queue. */
 int serve_tx(void *ctx, const struct tcp_seg_out *seg)
 {
 	struct serve_worker *w = ctx;
-	int rc = net_tcp_tx(&w->ifc, seg, fill, w);
+	struct net_iface *ifc = &w->ifc[seg->dport % w->n_queues];
+	int rc = net_tcp_tx(ifc, seg, fill, w);
 
 	if (rc == -EHOSTUNREACH) { /* clients ARP for us first; ask if one did not */
 		w->arp_unresolved++;
-		net_arp_request(&w->ifc, net_next_hop(&w->ifc, seg->daddr));
+		net_arp_request(ifc, net_next_hop(ifc, seg->daddr));
 	}
 	return rc;
+}
+
+void serve_net_stats(const struct serve_worker *w, struct net_stats *sum)
+{
+	uint64_t *s = (uint64_t *)sum;
+
+	memset(sum, 0, sizeof(*sum));
+	for (uint16_t q = 0; q < w->n_queues; q++) {
+		const uint64_t *a = (const uint64_t *)&w->ifc[q].stats;
+		for (size_t f = 0; f < sizeof(*sum) / sizeof(uint64_t); f++)
+			s[f] += a[f];
+	}
+}
+
+/* One ARP table for all queues: what one queue learned, every queue knows. */
+static void share_arp(struct serve_worker *w, uint16_t from)
+{
+	for (uint16_t q = 0; q < w->n_queues; q++)
+		if (q != from)
+			memcpy(w->ifc[q].arp, w->ifc[from].arp, sizeof(w->ifc[q].arp));
 }
 
 /* What the line per second compares. */
@@ -58,8 +83,11 @@ static void snapshot(const struct serve_worker *w, struct serve_snapshot *s)
 	s->r = *responder_counters(w->resp);
 	s->syn_drops = t->syn_drop_backlog + t->syn_drop_full;
 	s->retrans = t->retrans_rto + t->retrans_fast + t->retrans_synack;
-	s->rx_pkts = w->ifc.stats.rx_pkts;
-	s->tx_pkts = w->ifc.stats.tx_pkts;
+	struct net_stats n;
+
+	serve_net_stats(w, &n);
+	s->rx_pkts = n.rx_pkts;
+	s->tx_pkts = n.tx_pkts;
 	s->open = responder_open_conns(w->resp);
 }
 
@@ -78,6 +106,12 @@ static void print_line(const struct serve_snapshot *p, const struct serve_snapsh
 	fflush(stdout);
 }
 
+static void flush_all(struct serve_worker *w)
+{
+	for (uint16_t q = 0; q < w->n_queues; q++)
+		net_tx_flush(&w->ifc[q]);
+}
+
 /* Received segments are answered inside net_rx (the responder acts as soon
  * as the stack returns); responder_poll only runs timers and delayed
  * responses, so it runs every TIMER_POLL_US rather than every turn. */
@@ -86,12 +120,17 @@ static void poll_once(struct serve_worker *w, uint64_t now)
 	static uint64_t last_poll;
 
 	w->now_us = now;
-	net_rx(&w->ifc, now, on_tcp, w);
+	for (uint16_t q = 0; q < w->n_queues; q++) {
+		uint64_t arp = w->ifc[q].stats.rx_arp;
+		net_rx(&w->ifc[q], now, on_tcp, w);
+		if (w->ifc[q].stats.rx_arp != arp && w->n_queues > 1)
+			share_arp(w, q);
+	}
 	if (now - last_poll >= TIMER_POLL_US) {
 		responder_poll(w->resp, now);
 		last_poll = now;
 	}
-	net_tx_flush(&w->ifc);
+	flush_all(w);
 }
 
 static void shut_down(struct serve_worker *w)
@@ -99,11 +138,11 @@ static void shut_down(struct serve_worker *w)
 	uint64_t until = tsc_now_us() + CLOSE_GRACE_US;
 
 	responder_close_all(w->resp, tsc_now_us());
-	net_tx_flush(&w->ifc);
+	flush_all(w);
 	while (responder_open_conns(w->resp) > 0 && tsc_now_us() < until)
 		poll_once(w, tsc_now_us());
 	responder_abort_all(w->resp, tsc_now_us());
-	net_tx_flush(&w->ifc);
+	flush_all(w);
 }
 
 void serve_loop(struct serve_worker *w)
@@ -126,7 +165,7 @@ void serve_loop(struct serve_worker *w)
 		prev = cur;
 		next_line = now + SECOND_US;
 		if (now > next_arp) {
-			net_arp_refresh(&w->ifc, now);
+			net_arp_refresh(&w->ifc[0], now);
 			next_arp = now + SECOND_US;
 		}
 	}

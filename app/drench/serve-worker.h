@@ -8,9 +8,11 @@
 
 #include "load/responder.h"
 #include "net/net-t.h"
+#include "serve-opts.h"
 
 struct serve_worker {
-	struct net_iface ifc;
+	struct net_iface ifc[SERVE_MAX_QUEUES]; /* one per queue pair */
+	uint16_t n_queues;
 	struct responder *resp;
 	uint64_t duration_us; /* 0: until stop */
 	bool quiet;	      /* no line per second */
@@ -20,6 +22,9 @@ struct serve_worker {
 	uint64_t now_us;	   /* this poll turn's time: one TSC read per turn */
 };
 
+
+/** Every queue's counters added up. */
+void serve_net_stats(const struct serve_worker *w, struct net_stats *sum);
 
 /** The transmit function handed to the responder (ctx: the worker). */
 int serve_tx(void *ctx, const struct tcp_seg_out *seg);

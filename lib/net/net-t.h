@@ -27,6 +27,7 @@ struct net_stats {
 	uint64_t steer_out;      /* frames passed to the worker that owns them */
 	uint64_t steer_in;       /* frames other workers passed to us */
 	uint64_t steer_drop;     /* the owner's ring was full */
+	uint64_t arp_shared_out, arp_shared_in; /* ARP copies between workers (not misdirected) */
 };
 
 struct net_arp_entry {

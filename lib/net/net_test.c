@@ -416,6 +416,11 @@ static void frame_for_another_workers_port_goes_through_its_ring(void **state)
 	net_rx(&other, 3, on_tcp, NULL);
 	assert_int_equal(net_arp_lookup(&ifc, PEER_IP + 7, &mac), 0);
 	assert_int_equal(net_arp_lookup(&other, PEER_IP + 7, &mac), 0);
+	/* ARP copies are counted apart: steer_* counts misdirected frames only */
+	assert_int_equal(ifc.stats.arp_shared_out, 1);
+	assert_int_equal(other.stats.arp_shared_in, 1);
+	assert_int_equal(ifc.stats.steer_out, 1);
+	assert_int_equal(other.stats.steer_in, 1);
 	ifc.steer = NULL;
 	rte_ring_free(st0.rings[0]);
 	rte_ring_free(st0.rings[1]);

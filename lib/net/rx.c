@@ -176,7 +176,7 @@ static void share_arp(struct net_iface *ifc, struct rte_mbuf *m)
 			rte_mbuf_refcnt_update(m, -1);
 			ifc->stats.steer_drop++;
 		} else {
-			ifc->stats.steer_out++;
+			ifc->stats.arp_shared_out++;
 		}
 	}
 }
@@ -215,9 +215,13 @@ static uint16_t steered_in(struct net_iface *ifc, uint64_t now_us, net_tcp_rx_fn
 	unsigned n = rte_ring_dequeue_burst(ifc->steer->rings[ifc->steer->self], (void **)pkts,
 					    RX_BURST, NULL);
 
-	ifc->stats.steer_in += n;
-	for (unsigned i = 0; i < n; i++)
+	for (unsigned i = 0; i < n; i++) {
+		if (is_arp(pkts[i]))
+			ifc->stats.arp_shared_in++;
+		else
+			ifc->stats.steer_in++;
 		frame_input(ifc, pkts[i], now_us, on_tcp, ctx);
+	}
 	return (uint16_t)n;
 }
 

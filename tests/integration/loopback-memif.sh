@@ -5,6 +5,9 @@
 #   keep-alive, 1000-byte Content-Length bodies, 5 s
 #   keep-alive, 5000-byte chunked bodies, 2 s
 #   one request per connection, the server closing first, 2 s
+#   two client workers on two queue pairs, the responder replying to port P
+#   on queue P % 2 (as RSS with drench's key would): no frame reaches a
+#   worker that does not own it, and the per-worker counts add up
 # Needs root and hugepages (two DPDK processes, --in-memory); skips (77)
 # without them. Usage: DRENCH=path/to/drench loopback-memif.sh
 set -euo pipefail
@@ -65,7 +68,38 @@ case_cps() {
 	grep -q "keep-alive closes [1-9]" "$WORK/cps.serve.log" || fail "cps: the server never closed first"
 }
 
+# queues : 0 misdirected frames with two queues, per-worker counts add up
+check_queues() {
+	python3 - "$WORK/queues/report.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+p, w = r["phases"][0], r["workers"]
+problems = []
+def want(cond, what):
+    if not cond:
+        problems.append(what)
+want(len(w) == 2, f"{len(w)} workers")
+want(all(x["requests"] > 0 for x in w), f"a worker sent nothing: {w}")
+want(sum(x["requests"] for x in w) == p["requests"], f"worker requests {w} vs {p['requests']}")
+want(sum(x["responses"] for x in w) == p["responses"]["2xx"], f"worker responses {w}")
+want(p["requests"] == p["responses"]["2xx"], f"{p['requests']} requests, {p['responses']}")
+want(all(v == 0 for v in p["errors"].values()), f"errors {p['errors']}")
+want(all(x["steered_out"] == 0 and x["steered_in"] == 0 and x["steer_drops"] == 0 for x in w),
+     f"frames reached a worker that does not own them: {w}")
+if problems:
+    sys.exit("queues: " + "; ".join(problems))
+print(f"ok queues: {[x['requests'] for x in w]} requests per worker, 0 misdirected")
+PY
+}
+
+case_queues() {
+	serve queues --queues 2
+	client queues --lcores 0@0,1@1,2@1 --duration 3s --connections 64
+	check_queues || fail "two queues"
+}
+
 run_case keepalive
 run_case chunked
 run_case cps
+run_case queues
 echo "PASS: loopback over net_memif"
