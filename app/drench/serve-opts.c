@@ -204,6 +204,7 @@ void serve_opts_from_campaign(struct campaign *c, const struct run_opts *ro, str
 	o->delay_us = r->delay_us;
 	o->duration_us = r->duration_us;
 	o->max_conns = r->max_connections;
+	o->n_queues = r->queues;
 	o->tw_policy = r->time_wait_reset ? TCP_TW_RESET : TCP_TW_2MSL;
 	o->campaign = c->name;
 	o->quiet = ro && ro->quiet;

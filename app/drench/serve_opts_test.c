@@ -71,6 +71,7 @@ static void assert_same(const struct serve_opts *a, const struct serve_opts *b)
 	assert_int_equal(a->duration_us, b->duration_us);
 	assert_int_equal(a->max_conns, b->max_conns);
 	assert_int_equal(a->n_mbufs, b->n_mbufs);
+	assert_int_equal(a->n_queues, b->n_queues);
 	assert_int_equal(a->mtu, b->mtu);
 	assert_int_equal(a->tw_policy, b->tw_policy);
 }
@@ -88,11 +89,11 @@ static void every_responder_key_sets_what_its_flag_sets(void **state)
 		"--dev", DEV, "--lcores", "0", "--local-ip", "198.18.0.7/24", "--port", "8080",
 		"--status", "503", "--body-size", "4096", "--chunked", "--keepalive-requests", "10",
 		"--delay", "2ms", "--max-conns", "1000", "--time-wait", "2msl", "--duration", "1m",
-		"--mtu", "9000", NULL,
+		"--mtu", "9000", "--queues", "2", NULL,
 	};
 	const char *sets[] = {
 		"responder={port: 8080, status: 503, body_size: 4KiB, chunked: true, "
-		"keepalive_requests: 10, delay: 2ms, max_connections: 1k, time_wait: 2msl, "
+		"keepalive_requests: 10, delay: 2ms, max_connections: 1k, queues: 2, time_wait: 2msl, "
 		"duration: 1m}",
 		"rig.mtu=9000",
 	};

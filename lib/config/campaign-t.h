@@ -220,6 +220,7 @@ struct campaign_responder {
 	uint32_t keepalive_requests; /* answer N per connection then close; 0 = no limit */
 	uint64_t delay_us;           /* answer each request this long after it arrived */
 	uint32_t max_connections;    /* connection table capacity, default 65536 */
+	uint16_t queues;             /* queue pairs the one lcore polls, default 1 */
 	bool time_wait_reset;        /* default true: RST after closing first */
 	uint64_t duration_us;        /* 0: until Ctrl-C */
 	struct campaign_where where;

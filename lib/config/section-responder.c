@@ -11,10 +11,11 @@
 
 #define BODY_MAX (64ull << 20) /* as drench serve --body-size */
 #define CONNS_MAX (16u << 20)
+#define QUEUES_MAX 8 /* as drench serve --queues */
 
 static const char *const responder_keys[] = {
 	"port", "status", "body_size", "chunked", "keepalive_requests", "delay",
-	"max_connections", "time_wait", "duration", NULL,
+	"max_connections", "queues", "time_wait", "duration", NULL,
 };
 static const char *const tw_names[] = {"2msl", "reset", NULL};
 
@@ -24,6 +25,7 @@ static void set_defaults(struct campaign_responder *r)
 	r->status = 200;
 	r->body_size = 1;
 	r->max_connections = 65536;
+	r->queues = 1;
 	r->time_wait_reset = true; /* a client reusing its ports never meets an old 4-tuple */
 }
 
@@ -61,6 +63,8 @@ static void parse_numbers(struct section_ctx *s, const struct yaml_node *n,
 		r->keepalive_requests = (uint32_t)v;
 	if (cfg_get_count(yaml_map_get(n, "max_connections"), s->e, 1, CONNS_MAX, &u) > 0)
 		r->max_connections = (uint32_t)u;
+	if (cfg_get_int(yaml_map_get(n, "queues"), s->e, 1, QUEUES_MAX, &v) > 0)
+		r->queues = (uint16_t)v;
 	cfg_get_duration(yaml_map_get(n, "delay"), s->e, 0, &r->delay_us);
 	cfg_get_duration(yaml_map_get(n, "duration"), s->e, 1000, &r->duration_us);
 }

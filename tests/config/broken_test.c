@@ -171,7 +171,7 @@ static const struct row table[] = {
 		"short (expected at least 1ms)",
 		"broken/responder-values.yaml:17:3: responder.listen: unknown key (expected one of: "
 		"port, status, body_size, chunked, keepalive_requests, delay, max_connections, "
-		"time_wait, duration)",
+		"queues, time_wait, duration)",
 	}},
 	{__LINE__, "broken/responder-rig.yaml", {NULL}, {
 		"broken/responder-rig.yaml:4:10: rig.ports: a responder serves one port, not 2 "
