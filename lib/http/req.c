@@ -12,7 +12,10 @@
  * request line included) counts toward max_head_bytes.
  */
 #include "http/chars.h"
+#include "http/memo.h"
 #include "http/req.h"
+
+#include <stddef.h>
 
 #include <stdbool.h>
 #include <string.h>
@@ -660,6 +663,50 @@ uint64_t http_req_body_bytes(const struct http_req *p)
 		return 0;
 	return p->content_length - (p->state == ST_BODY ? p->remaining : 0);
 }
+
+uint32_t http_req_head_bytes(const struct http_req *p)
+{
+	return p->head_bytes;
+}
+
+/* ---- for the head memo (memo.h) ---- */
+
+_Static_assert(offsetof(struct http_req, lim) == 0, "memo.h: the state begins with lim");
+_Static_assert(sizeof(struct http_req) <= HTTP_MEMO_STATE, "memo.h keeps a copy");
+
+static ssize_t ops_feed(void *p, const uint8_t *data, size_t len)
+{
+	return http_req_feed(p, data, len);
+}
+
+static bool ops_idle(const void *p)
+{
+	return http_req_idle(p);
+}
+
+static bool ops_head_done(const void *p)
+{
+	return http_req_headers_done(p);
+}
+
+static uint32_t ops_head_bytes(const void *p)
+{
+	return http_req_head_bytes(p);
+}
+
+static uint64_t ops_body_bytes(const void *p)
+{
+	return http_req_body_bytes(p);
+}
+
+const struct http_parser_ops http_req_ops = {
+	.size = sizeof(struct http_req),
+	.feed = ops_feed,
+	.idle = ops_idle,
+	.head_done = ops_head_done,
+	.head_bytes = ops_head_bytes,
+	.body_bytes = ops_body_bytes,
+};
 
 enum http_req_err http_req_errcode(const struct http_req *p)
 {

@@ -62,6 +62,9 @@ uint64_t http_req_content_length(const struct http_req *p);
 /** Body bytes consumed so far. */
 uint64_t http_req_body_bytes(const struct http_req *p);
 
+/** Bytes of the request head (line, headers, empty line) parsed so far. */
+uint32_t http_req_head_bytes(const struct http_req *p);
+
 enum http_req_err http_req_errcode(const struct http_req *p);
 /** Text of http_req_errcode(): "none" when there is no error. */
 const char *http_req_error(const struct http_req *p);

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include "http/memo.h"
 #include "http/req.h"
 
 #define MAX_REQ 3
@@ -63,6 +64,10 @@ static void record(struct outcome *o, struct http_req *p, const struct vector *v
 	http_req_init(p, v->lim);
 }
 
+/* When set, every feed goes through this memo (warm across vectors). */
+static struct http_memo *memo;
+static struct http_memo shared_memo;
+
 /* Feed one piece; false once the parser failed. */
 static bool feed_piece(struct outcome *o, struct http_req *p, const struct vector *v,
 		       const char *src, size_t len)
@@ -74,7 +79,8 @@ static bool feed_piece(struct outcome *o, struct http_req *p, const struct vecto
 	assert_non_null(piece);
 	memcpy(piece, src, len);
 	while (off < len) {
-		ssize_t n = http_req_feed(p, piece + off, len - off);
+		ssize_t n = memo ? http_memo_feed(memo, p, piece + off, len - off)
+				 : http_req_feed(p, piece + off, len - off);
 
 		if (n < 0) {
 			o->err = http_req_errcode(p);
@@ -158,7 +164,7 @@ static void check_prefix(const struct vector *v, const struct outcome *o, size_t
 		check_request(v, o, i, how);
 }
 
-static void check_vector(const struct vector *v)
+static void check_segmentations(const struct vector *v)
 {
 	size_t *cuts = malloc((v->len + 1) * sizeof(*cuts));
 	struct outcome o;
@@ -185,6 +191,16 @@ static void check_vector(const struct vector *v)
 		check_prefix(v, &o, k, true);
 	}
 	free(cuts);
+}
+
+/* Every segmentation, parsing each head, then again through the memo. */
+static void check_vector(const struct vector *v)
+{
+	memo = NULL;
+	check_segmentations(v);
+	memo = &shared_memo;
+	check_segmentations(v);
+	memo = NULL;
 }
 
 #define IN(s) .input = (s), .len = sizeof(s) - 1
@@ -291,13 +307,17 @@ static const struct vector invalid[] = {
 static void valid_requests_parse_in_any_segmentation(void **state)
 {
 	(void)state;
+	http_memo_init(&shared_memo, &http_req_ops);
 	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++)
 		check_vector(&valid[i]);
+	assert_true(shared_memo.hits > 0); /* the memo was used, not only filled */
+	assert_true(shared_memo.learned > 1);
 }
 
 static void malformed_requests_fail_in_any_segmentation(void **state)
 {
 	(void)state;
+	http_memo_init(&shared_memo, &http_req_ops);
 	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
 		assert_int_not_equal(invalid[i].err, HTTP_REQ_ERR_NONE);
 		check_vector(&invalid[i]);

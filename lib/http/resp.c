@@ -11,7 +11,10 @@
  * (Content-Length, chunk size) and then the bytes left in the body or chunk.
  */
 #include "http/chars.h"
+#include "http/memo.h"
 #include "http/resp.h"
+
+#include <stddef.h>
 
 #include <stdbool.h>
 
@@ -825,6 +828,50 @@ bool http_resp_keep_alive(const struct http_resp *p)
 		return (p->flags & F_CONN_KEEP_ALIVE) != 0;
 	return true;
 }
+
+uint32_t http_resp_head_bytes(const struct http_resp *p)
+{
+	return p->head_bytes;
+}
+
+/* ---- for the head memo (memo.h) ---- */
+
+_Static_assert(offsetof(struct http_resp, lim) == 0, "memo.h: the state begins with lim");
+_Static_assert(sizeof(struct http_resp) <= HTTP_MEMO_STATE, "memo.h keeps a copy");
+
+static ssize_t ops_feed(void *p, const uint8_t *data, size_t len)
+{
+	return http_resp_feed(p, data, len);
+}
+
+static bool ops_idle(const void *p)
+{
+	return http_resp_idle(p);
+}
+
+static bool ops_head_done(const void *p)
+{
+	return http_resp_headers_done(p);
+}
+
+static uint32_t ops_head_bytes(const void *p)
+{
+	return http_resp_head_bytes(p);
+}
+
+static uint64_t ops_body_bytes(const void *p)
+{
+	return http_resp_body_bytes(p);
+}
+
+const struct http_parser_ops http_resp_ops = {
+	.size = sizeof(struct http_resp),
+	.feed = ops_feed,
+	.idle = ops_idle,
+	.head_done = ops_head_done,
+	.head_bytes = ops_head_bytes,
+	.body_bytes = ops_body_bytes,
+};
 
 uint64_t http_resp_body_bytes(const struct http_resp *p)
 {

@@ -52,6 +52,10 @@ int http_resp_status(const struct http_resp *p);
  * Meaningful once the headers are parsed. */
 bool http_resp_keep_alive(const struct http_resp *p);
 
+/** Bytes of the final response's head (status line, headers, empty line)
+ * once it is parsed; of the head so far before. */
+uint32_t http_resp_head_bytes(const struct http_resp *p);
+
 /** Body bytes so far: decoded data for chunked, 0 for HEAD, 204 and 304. */
 uint64_t http_resp_body_bytes(const struct http_resp *p);
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include "http/memo.h"
 #include "http/resp.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
@@ -59,6 +60,10 @@ struct outcome {
 };
 
 static int body_arg_marker;
+
+/* When set, every feed goes through this memo (warm across vectors). */
+static struct http_memo *memo;
+static struct http_memo shared_memo;
 
 static void on_body(void *arg, struct http_resp *p, const uint8_t *data, size_t n)
 {
@@ -121,7 +126,8 @@ static bool feed_piece(struct outcome *o, struct conn *c, const struct vector *v
 	c->fed_lo = piece;
 	c->fed_hi = piece + len;
 	while (off < len) {
-		ssize_t n = http_resp_feed(&c->resp, piece + off, len - off);
+		ssize_t n = memo ? http_memo_feed(memo, &c->resp, piece + off, len - off)
+				 : http_resp_feed(&c->resp, piece + off, len - off);
 
 		if (n < 0) {
 			o->err = http_resp_errcode(&c->resp);
@@ -218,7 +224,7 @@ static void check_prefix(const struct vector *v, const struct outcome *o, size_t
 	}
 }
 
-static void check_vector(const struct vector *v)
+static void check_segmentations(const struct vector *v)
 {
 	size_t *cuts = malloc((v->len + 1) * sizeof(*cuts));
 	struct outcome o;
@@ -245,6 +251,16 @@ static void check_vector(const struct vector *v)
 		check_prefix(v, &o, k, true);
 	}
 	free(cuts);
+}
+
+/* Every segmentation, parsing each head, then again through the memo. */
+static void check_vector(const struct vector *v)
+{
+	memo = NULL;
+	check_segmentations(v);
+	memo = &shared_memo;
+	check_segmentations(v);
+	memo = NULL;
 }
 
 #define IN(s) .input = (s), .len = sizeof(s) - 1
@@ -443,13 +459,17 @@ static const struct vector invalid[] = {
 static void valid_responses_parse_in_any_segmentation(void **state)
 {
 	(void)state;
+	http_memo_init(&shared_memo, &http_resp_ops);
 	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++)
 		check_vector(&valid[i]);
+	assert_true(shared_memo.hits > 0); /* the memo was used, not only filled */
+	assert_true(shared_memo.learned > 1);
 }
 
 static void malformed_responses_fail_in_any_segmentation(void **state)
 {
 	(void)state;
+	http_memo_init(&shared_memo, &http_resp_ops);
 	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
 		assert_int_not_equal(invalid[i].err, HTTP_ERR_NONE);
 		check_vector(&invalid[i]);
@@ -742,6 +762,45 @@ static void status_and_headers_done_are_known_before_the_body(void **state)
 	assert_int_equal(http_resp_body_bytes(&p), 5);
 }
 
+/* feed one response on a fresh parser through m; its body length */
+static uint64_t memo_feed(struct http_memo *m, bool head, const char *s)
+{
+	struct http_resp p;
+
+	http_resp_init(&p, head, NULL);
+	assert_int_equal(http_memo_feed(m, &p, (const uint8_t *)s, strlen(s)),
+			 (ssize_t)strlen(s));
+	assert_true(http_resp_done(&p));
+	return http_resp_body_bytes(&p);
+}
+
+static void a_repeated_head_is_taken_from_the_memo(void **state)
+{
+	static const char a[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+	static const char b[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi";
+	struct http_memo m;
+
+	(void)state;
+	http_memo_init(&m, &http_resp_ops);
+	assert_int_equal(memo_feed(&m, false, a), 5);
+	assert_int_equal(m.learned, 1);
+	assert_int_equal(memo_feed(&m, false, a), 5);
+	assert_int_equal(memo_feed(&m, false, a), 5);
+	assert_int_equal(m.hits, 2);
+	/* another head is parsed, not taken: one byte differs */
+	assert_int_equal(memo_feed(&m, false, b), 2);
+	assert_int_equal(m.hits, 2);
+	/* the memo is for GET: a HEAD response parses on its own, no body */
+	assert_int_equal(memo_feed(&m, true, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"), 0);
+	assert_int_equal(m.hits, 2);
+	/* after enough misses in a row the memo takes the new head */
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(memo_feed(&m, false, b), 2);
+	assert_int_equal(m.learned, 2);
+	assert_int_equal(memo_feed(&m, false, b), 2);
+	assert_true(m.hits > 2);
+}
+
 static void every_error_has_a_name(void **state)
 {
 	(void)state;
@@ -765,6 +824,7 @@ int main(void)
 		cmocka_unit_test(closing_an_idle_connection_is_no_response),
 		cmocka_unit_test(a_done_parser_consumes_nothing_and_a_failed_one_stays_failed),
 		cmocka_unit_test(status_and_headers_done_are_known_before_the_body),
+		cmocka_unit_test(a_repeated_head_is_taken_from_the_memo),
 		cmocka_unit_test(every_error_has_a_name),
 	};
 

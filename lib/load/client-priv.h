@@ -3,6 +3,7 @@
  * flight) and client_model.c (load models). */
 #pragma once
 
+#include "http/memo.h"
 #include "load/client.h"
 #include "load/schedule.h"
 
@@ -38,6 +39,7 @@ struct client {
 	uint32_t *idle;
 	uint32_t n_idle;
 
+	struct http_memo memo; /* the last response head, parsed once (http/memo.h) */
 	struct match_scratch **scr; /* per template with a matcher: this lcore's scratch */
 	struct timer_wheel *think; /* CLOSED with think time: one timer per connection */
 	uint32_t *pending; /* connection ids with a queued action */

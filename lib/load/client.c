@@ -258,6 +258,7 @@ struct client *client_create(const struct client_conf *conf, const struct tcp_pa
 	cl->max_conns = tp->max_conns;
 	cl->rng = conf->seed ? conf->seed : 0x9e3779b97f4a7c15ull;
 	cl->ph.model = CLIENT_IDLE;
+	http_memo_init(&cl->memo, &http_resp_ops);
 	hist_init(&cl->lat_all);
 	cl->lat = cl->lat_uncorrected = &cl->lat_all;
 	return cl;

@@ -249,7 +249,7 @@ void client_on_data(struct client *cl, struct tcp_conn *c, const uint8_t *data, 
 			client_queue_action(cl, c);
 			return;
 		}
-		ssize_t n = http_resp_feed(&cc->resp, data, len);
+		ssize_t n = http_memo_feed(&cl->memo, &cc->resp, data, len);
 		if (n < 0) {
 			parse_failed(cl, c, cc);
 			return;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "load/responder.h"
+#include "http/memo.h"
 #include "http/req.h"
 
 /* The responses a connection can send; all built at create time. */
@@ -73,6 +74,7 @@ struct responder {
 	uint32_t max_conns;
 	uint32_t open;
 	struct resp_set rs;
+	struct http_memo memo; /* the last request head, parsed once (http/memo.h) */
 	struct responder_counters cnt;
 	struct resp_conn *conns;
 	uint32_t *pending; /* connection ids with a queued action */

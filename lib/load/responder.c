@@ -94,7 +94,7 @@ static void on_recv(void *ctx, struct tcp_conn *c, const uint8_t *data, uint32_t
 			r->cnt.ignored_bytes += len;
 			return;
 		}
-		ssize_t n = http_req_feed(&rc->req, data, len);
+		ssize_t n = http_memo_feed(&r->memo, &rc->req, data, len);
 		if (n < 0) {
 			r->cnt.parse_errors++;
 			rc->closing = 1;
@@ -365,6 +365,7 @@ struct responder *responder_create(const struct responder_conf *conf,
 	if (!r)
 		return NULL;
 	r->conf = *conf;
+	http_memo_init(&r->memo, &http_req_ops);
 	r->tx = tx;
 	r->tx_ctx = tx_ctx;
 	rc = resp_set_build(&r->rs, conf);
