@@ -8,6 +8,7 @@
 #include <rte_ring.h>
 #include <rte_tcp.h>
 
+#include "net/cksum.h"
 #include "net/net.h"
 #include "net/steer.h"
 
@@ -46,7 +47,8 @@ static bool tcp_cksum_ok(const struct net_iface *ifc, const struct rte_mbuf *m,
 		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 			return false;
 	}
-	return rte_ipv4_udptcp_cksum_verify(ip, th) == 0;
+	uint16_t l4_len = rte_be_to_cpu_16(ip->total_length) - rte_ipv4_hdr_len(ip);
+	return net_tcp_sum(ip, th, l4_len) == 0xffff;
 }
 
 static void tcp_wire_input(struct net_iface *ifc, struct rte_mbuf *m, struct rte_ipv4_hdr *ip,
@@ -94,7 +96,7 @@ static bool ip_cksum_ok(const struct net_iface *ifc, const struct rte_mbuf *m,
 			return false;
 	}
 	/* the one's complement sum over a correct header, checksum included, is all ones */
-	return rte_raw_cksum(ip, rte_ipv4_hdr_len(ip)) == 0xffff;
+	return net_ipv4_hdr_sum(ip, rte_ipv4_hdr_len(ip)) == 0xffff;
 }
 
 /* Returns true when m was consumed (sent back) and must not be freed. */

@@ -10,6 +10,7 @@
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 
+#include "net/cksum.h"
 #include "net/net.h"
 
 uint16_t net_tx_flush(struct net_iface *ifc)
@@ -97,12 +98,13 @@ static void set_checksums(struct net_iface *ifc, struct rte_mbuf *m, struct rte_
 	if (ifc->ofl.tx_ip_cksum)
 		m->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM;
 	else
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ip->hdr_checksum = net_ipv4_cksum(ip);
 	if (ifc->ofl.tx_tcp_cksum) {
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = rte_ipv4_phdr_cksum(ip, m->ol_flags);
 	} else {
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+		th->cksum = net_tcp_cksum(ip, th,
+					  rte_be_to_cpu_16(ip->total_length) - (uint16_t)sizeof(*ip));
 	}
 }
 
