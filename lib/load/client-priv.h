@@ -18,6 +18,7 @@ struct client {
 	uint32_t outstanding; /* requests awaiting a response */
 	uint32_t connecting;  /* connections opened, not yet established */
 	uint32_t established, established_peak; /* now, and the most at once */
+	uint32_t closed_target; /* CLOSED: connections to keep, as of the last poll turn */
 	uint32_t closing;     /* connections we are closing */
 	bool stopping;        /* no new requests; close when idle */
 	bool close_busy;      /* the closing sweep also closes busy connections */

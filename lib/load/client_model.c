@@ -67,7 +67,7 @@ static bool closed_next(struct client *cl, struct tcp_conn *c, struct client_con
 	if (depth > cl->conf.max_pipeline)
 		depth = cl->conf.max_pipeline;
 	/* ramping down: connections beyond the level close when idle */
-	if (cc->inflight == 0 && cl->open - cl->closing > (uint32_t)lround(client_level(cl)))
+	if (cc->inflight == 0 && cl->open - cl->closing > cl->closed_target)
 		return false;
 	if (cc->inflight == 0 && cc->requests > 0 && cl->ph.think_us && !cc->think_over) {
 		if (!client_thinking(cl, tcp_conn_id(c)))
@@ -127,10 +127,13 @@ void client_model_established(struct client *cl, struct tcp_conn *c, struct clie
 	}
 }
 
+/* The closed loop's connection count, taken once per poll turn: every
+ * response checks it, and a double and lround each time showed in perf. */
 static void closed_poll(struct client *cl)
 {
 	uint32_t target = (uint32_t)lround(client_level(cl));
 
+	cl->closed_target = target;
 	for (int n = 0; n < OPEN_PER_POLL && cl->open - cl->closing < target &&
 			cl->connecting < CONNECTING_MAX; n++)
 		if (!client_open_one(cl))
@@ -196,6 +199,7 @@ void client_set_phase(struct client *cl, const struct client_phase *ph, struct h
 	client_advance(cl, now_us);
 	cl->ph = *ph;
 	cl->ph_start = cl->now;
+	cl->closed_target = (uint32_t)lround(client_level(cl));
 	cl->lat = lat ? lat : &cl->lat_all;
 	cl->lat_uncorrected = lat_uncorrected ? lat_uncorrected : cl->lat;
 	if (ph->model == CLIENT_RATE || ph->model == CLIENT_CPS) {
