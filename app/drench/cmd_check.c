@@ -47,6 +47,8 @@ static void print_options(const struct campaign_phase *p)
 {
 	if (p->model == CAMPAIGN_LOAD_CONNECTIONS && p->pipeline > 1)
 		printf(", pipeline %u", p->pipeline);
+	if (p->model == CAMPAIGN_LOAD_CONNECTIONS && p->think_us > 0)
+		printf(", think %.3g s", (double)p->think_us / 1e6);
 	if (p->model == CAMPAIGN_LOAD_CPS) {
 		if (p->requests_per_connection)
 			printf(", %u request%s per connection", p->requests_per_connection,

@@ -94,6 +94,7 @@ static const struct {
 	{"soak.yaml", {"--set", "phases.*.duration=3s"}},
 	{"leak-bisection.yaml", {"--set", "phases.*.duration=2s"}},
 	{"loopback-client.yaml", {"--set", "phases.*.duration=3s"}},
+	{"million-connections.yaml", {"--set", "phases.*.duration=3s"}},
 	{"loopback-responder.yaml", {"--set", "responder.duration=5s"}},
 };
 

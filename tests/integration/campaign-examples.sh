@@ -12,6 +12,9 @@ run_here=(smoke steps connection-rate open-loop-latency)
 not_here=(
 	# a net_memif pair, not the rig: campaign-responder.sh runs the two together
 	loopback-responder loopback-client
+	# a million connections need the memif responder with a large table:
+	# loopback-million.sh runs the same load in the flag form
+	million-connections
 	# need tests/targets/leaky.go and agents in the rig namespace for their
 	# verdicts; drench check covers them (tests/config/examples_test.c)
 	soak leak-bisection
