@@ -20,6 +20,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
+#include "numa-place.h"
 #include "commands.h"
 #include "net/port.h"
 #include "serve-opts.h"
@@ -164,7 +165,10 @@ static int serve_on_port(const struct serve_opts *o, struct net_port *port)
 	w.duration_us = o->duration_us;
 	w.quiet = o->quiet;
 	w.stop = &stop_asked;
+	bool placed = numa_place_begin(port->socket_id);
 	w.resp = make_responder(o, &w);
+	if (placed)
+		numa_place_end();
 	if (!w.resp) {
 		fprintf(stderr, "drench serve: cannot build the responder: %s\n", strerror(errno));
 		return DRENCH_EXIT_USAGE;

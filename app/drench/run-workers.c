@@ -11,6 +11,7 @@
 #include <rte_ring.h>
 
 #include "net/net.h"
+#include "numa-place.h"
 #include "tsc-clock.h"
 #include "phase-stats.h"
 #include "run-workers.h"
@@ -90,13 +91,13 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 	return client_create(&cc, &tp, worker_tx, w);
 }
 
-static int make_rings(struct run_workers *rw)
+static int make_rings(struct run_workers *rw, int socket)
 {
 	char name[RTE_RING_NAMESIZE];
 
 	for (uint16_t i = 0; i < rw->n && rw->n > 1; i++) {
 		snprintf(name, sizeof(name), "drench_steer%u", i);
-		rw->rings[i] = rte_ring_create(name, STEER_RING_SIZE, rte_socket_id(),
+		rw->rings[i] = rte_ring_create(name, STEER_RING_SIZE, socket,
 					       RING_F_SC_DEQ);
 		if (!rw->rings[i])
 			return -ENOMEM;
@@ -133,8 +134,11 @@ static int setup_one(struct run_workers *rw, const struct plan *p, const struct 
 	w->phases = &rw->phases[(size_t)i * p->n_phases];
 	w->n_phases = p->n_phases;
 	w->drain_us = p->drain_us;
+	bool placed = numa_place_begin(port->socket_id);
 	w->results = calloc(p->n_phases, sizeof(*w->results));
 	w->client = w->results ? make_client(p, w, i, rw->n) : NULL;
+	if (placed)
+		numa_place_end();
 	return w->client ? 0 : -EINVAL;
 }
 
@@ -152,7 +156,7 @@ int run_workers_setup(struct run_workers *rw, const struct plan *p, const struct
 	rw->w = calloc(rw->n, sizeof(*rw->w));
 	rw->steer = calloc(rw->n, sizeof(*rw->steer));
 	rw->phases = calloc((size_t)rw->n * p->n_phases, sizeof(*rw->phases));
-	if (!rw->w || !rw->steer || !rw->phases || make_rings(rw) < 0)
+	if (!rw->w || !rw->steer || !rw->phases || make_rings(rw, port->socket_id >= 0 ? port->socket_id : (int)rte_socket_id()) < 0)
 		return -ENOMEM;
 	split_phases(rw, p);
 	for (uint16_t i = 0; i < rw->n; i++, lcore = rte_get_next_lcore(lcore, 1, 0))
