@@ -7,7 +7,7 @@
 # drench: `drench serve` + `drench run` (full TCP, HTTP parsed on both sides).
 # dperf: its server + its client (TCP protocol mode: no HTTP parsing). dperf
 # has no vdev option, so a small preload library built here turns the port
-# name net_memif0 of its config into a memif vdev and caps its mbuf pools.
+# name net_memif000 of its config into a memif vdev and caps its mbuf pools.
 # dperf's connection rate is open loop (it sends at a target rate and falls
 # over past its ceiling), so its cps is found in two runs: a linear ramp to
 # DPERF_CPS_MAX gives the best second before the first retransmission (the
@@ -218,7 +218,7 @@ PY
 
 # ---- dperf ----
 
-# dperf_conf FILE ROLE IPS [KEY VALUE]... : a dperf config over net_memif0
+# dperf_conf FILE ROLE IPS [KEY VALUE]... : a dperf config over net_memif000
 dperf_conf() {
 	local file=$1 role=$2 ips=$3 local_ip=198.18.0.1 peer=198.18.0.2 cpu=0
 	shift 3
@@ -229,7 +229,7 @@ dperf_conf() {
 		echo "mode $role"
 		echo "cpu $cpu"
 		echo "payload_size 1"
-		echo "port net_memif0 $local_ip $peer"
+		echo "port net_memif000 $local_ip $peer" # 12 characters, as dperf wants of a PCI address
 		echo "client 198.18.0.2 $ips"
 		echo "server 198.18.0.1 1"
 		echo "listen 80 1"
@@ -259,11 +259,15 @@ dperf_pair() {
 	stop_bg
 }
 
-# dperf_seconds NAME FIRST LAST : "mean_rsp_per_s retransmits frames_per_rsp"
-# over the client's lines "seconds N" FIRST..LAST; with FIRST = knee, the best
-# responses/s of a second before the first one with a retransmission
+# dperf_seconds NAME MODE ARG : "mean_rsp_per_s retransmissions frames_per_rsp"
+# from the client's line per second ("seconds N" blocks):
+#   knee -      the best responses/s of a second before the first one with a
+#               retransmission (mean = that best, the rest 0)
+#   from N      the SECS seconds N, N+1, ...
+#   full CONNS  the last SECS seconds with all CONNS connections open and none
+#               opening (keep-alive: dperf opens them during its slow start)
 dperf_seconds() {
-	python3 - "$OUT/$1.client" "$2" "$3" <<'PY'
+	python3 - "$OUT/$1.client" "$2" "$3" "$SECS" <<'PY'
 import re, sys
 text = re.sub(r"\x1b\[[0-9;]*m", "", open(sys.argv[1]).read())
 secs = []
@@ -283,8 +287,12 @@ if sys.argv[2] == "knee":
         best = max(best, f.get("tcpRsp", 0))
     print(best, 0, 0)
     sys.exit()
-first, last = int(sys.argv[2]), int(sys.argv[3])
-sel = [f for f in secs if first <= f["n"] <= last]
+n = int(sys.argv[4])
+if sys.argv[2] == "full":
+    sel = [f for f in secs if f.get("skCon") == int(sys.argv[3]) and f.get("skOpen") == 0]
+    sel = sel[-n:]
+else:
+    sel = [f for f in secs if int(sys.argv[3]) <= f["n"] < int(sys.argv[3]) + n]
 if not sel:
     print(0, 0, 0)
     sys.exit()
@@ -294,9 +302,6 @@ print(round(rsp / len(sel)), sum(rt(f) for f in sel), f"{frames / rsp if rsp els
 PY
 }
 
-# steady seconds of a run with slow_start R and duration SECS + 4: the
-# first two duration seconds and the last one are left out
-steady() { dperf_seconds "$1" $(($2 + 2)) $(($2 + SECS + 1)); }
 
 flock_on() { exec 9>"$LOCK" && timeout 600 flock 9; }
 flock_off() { flock -u 9; }
@@ -311,11 +316,11 @@ read -r d_rps _ d_ka_err <<<"$(drench_figure ka)"
 
 dperf_conf "$OUT/ka.server.conf" server 1 keepalive 60s duration 10m
 dperf_conf "$OUT/ka.client.conf" client 1 keepalive 0us cc "$CONNS" cps 10k \
-	slow_start 10 duration "$((SECS + 4))s"
+	slow_start 10 duration "$((SECS > 6 ? SECS - 5 : 1))s"
 flock_on
 dperf_pair ka
 flock_off
-read -r p_rps p_ka_rt p_ka_fpr <<<"$(steady ka 10)"
+read -r p_rps p_ka_rt p_ka_fpr <<<"$(dperf_seconds ka full "$CONNS")"
 
 flock_on
 drench_serve cps --body-size 1 --keepalive-requests 1
@@ -329,7 +334,7 @@ dperf_conf "$OUT/ramp.client.conf" client "$ramp_ips" cps "$DPERF_CPS_MAX" \
 flock_on
 dperf_pair ramp
 flock_off
-read -r knee _ _ <<<"$(dperf_seconds ramp knee 0)"
+read -r knee _ _ <<<"$(dperf_seconds ramp knee -)"
 [ "$knee" -gt 0 ] || { cat "$OUT/ramp.client" >&2; die "dperf's ramp completed no connection"; }
 
 target=$((knee * 9 / 10))
@@ -340,7 +345,7 @@ dperf_conf "$OUT/cps.client.conf" client "$ips" cps "$target" slow_start 10 \
 flock_on
 dperf_pair cps
 flock_off
-read -r p_cps p_cps_rt p_cps_fpc <<<"$(steady cps 10)"
+read -r p_cps p_cps_rt p_cps_fpc <<<"$(dperf_seconds cps from 12)"
 
 ratio() { python3 -c "import sys; a,b=map(float,sys.argv[1:]); print('%.2f' % (a/b if b else 0))" "$@"; }
 echo "drench beside dperf over net_memif (${MEMIF_OPTS-,rsize=12}), ${SECS}s steady per load,"
