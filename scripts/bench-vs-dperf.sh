@@ -2,19 +2,23 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # drench beside baidu/dperf over a net_memif pair on one machine, the same two
 # loads in the same run, server/responder on lcore 0, client on lcore 1:
-#   keep-alive requests/s, 1-byte body, CONNS connections, closed loop
-#   connections/s, one GET per connection, the server closing first
-# drench: `drench serve` + `drench run` (full TCP, HTTP parsed on both sides).
-# dperf: its server + its client (TCP protocol mode: no HTTP parsing). dperf
-# has no vdev option, so a small preload library built here turns the port
-# name net_memif000 of its config into a memif vdev and caps its mbuf pools.
-# dperf's connection rate is open loop (it sends at a target rate and falls
-# over past its ceiling), so its cps is found in two runs: a linear ramp to
-# DPERF_CPS_MAX gives the best second before the first retransmission (the
+#   keep-alive requests/s, CONNS connections, closed loop
+#   connections/s, one request per connection, the server closing first
+# drench: `drench serve` + `drench run`, HTTP/1.1 with a 1-byte body, full TCP,
+# requests and responses parsed. dperf: its server + its client, twice:
+#   tcp   payload_size 1: one byte each way, no HTTP (the issue's figure)
+#   http  payload_size 86, protocol http: a GET and a 200 with a 1-byte body,
+#         its client parsing the response
+# dperf has no vdev option, so a small preload library built here turns the
+# port name net_memif000 of its config into a memif vdev and caps its mbuf
+# pools. dperf's connection rate is open loop (it sends at a target rate and
+# falls over past its ceiling), so its cps is found in two runs: a linear ramp
+# to DPERF_CPS_MAX gives the best second before the first retransmission (the
 # knee), then a steady run at 90 % of the knee gives the figure.
 # Each pair runs under `flock /tmp/drench-dpdk.lock` and `timeout`.
 #   DPERF=/path/to/dperf [DRENCH=...] scripts/bench-vs-dperf.sh [SECS] [CONNS]
-# Last line: "drench/dperf cps: X, rps: Y".
+# Last line (ratios, the drench figure over dperf's):
+#   drench/dperf cps: X, rps: Y, http cps: X2, http rps: Y2
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECS=${1:-5}
@@ -54,7 +58,10 @@ EOF
 
 [ -n "$DPERF" ] || how_to_build_dperf
 [ -x "$DPERF" ] || die "DPERF=$DPERF is not an executable"
-ldd "$DPERF" | grep -q librte_eal || how_to_build_dperf
+case "$(ldd "$DPERF" 2>/dev/null)" in
+*librte_eal*) ;;
+*) how_to_build_dperf ;;
+esac
 [ "$(id -u)" = 0 ] || die "needs root (DPDK, hugepages)"
 [ -x "$DRENCH" ] || die "no drench binary at $DRENCH (set DRENCH)"
 command -v gcc >/dev/null || die "needs gcc (to build the preload library)"
@@ -228,7 +235,6 @@ dperf_conf() {
 	{
 		echo "mode $role"
 		echo "cpu $cpu"
-		echo "payload_size 1"
 		echo "port net_memif000 $local_ip $peer" # 12 characters, as dperf wants of a PCI address
 		echo "client 198.18.0.2 $ips"
 		echo "server 198.18.0.1 1"
@@ -306,6 +312,54 @@ PY
 flock_on() { exec 9>"$LOCK" && timeout 600 flock 9; }
 flock_off() { flock -u 9; }
 
+# dperf_keepalive TAG KEY VALUE... : the keep-alive pair with those extra
+# config lines; sets KA="rps retransmissions frames_per_request"
+dperf_keepalive() {
+	local tag=$1
+	shift
+	dperf_conf "$OUT/$tag-ka.server.conf" server 1 keepalive 60s duration 10m "$@"
+	dperf_conf "$OUT/$tag-ka.client.conf" client 1 keepalive 0us cc "$CONNS" cps 10k \
+		slow_start 10 duration "$((SECS > 6 ? SECS - 5 : 1))s" "$@"
+	flock_on
+	dperf_pair "$tag-ka"
+	flock_off
+	KA=$(dperf_seconds "$tag-ka" full "$CONNS")
+}
+
+# dperf_cps TAG KEY VALUE... : the ramp, then the steady run at 90 % of its
+# knee; sets CPS="cps retransmissions frames_per_connection target knee"
+dperf_cps() {
+	local tag=$1 knee target ips
+	shift
+	dperf_conf "$OUT/$tag-ramp.server.conf" server "$ramp_ips" duration 10m "$@"
+	dperf_conf "$OUT/$tag-ramp.client.conf" client "$ramp_ips" cps "$DPERF_CPS_MAX" \
+		slow_start "$DPERF_RAMP_S" duration 1s "$@"
+	flock_on
+	dperf_pair "$tag-ramp"
+	flock_off
+	read -r knee _ _ <<<"$(dperf_seconds "$tag-ramp" knee -)"
+	if [ "$knee" -le 0 ]; then
+		cat "$OUT/$tag-ramp.client" >&2
+		die "$tag: dperf's ramp completed no connection"
+	fi
+	target=$((knee * 9 / 10))
+	ips=$(dperf_ips "$target")
+	dperf_conf "$OUT/$tag-cps.server.conf" server "$ips" duration 10m "$@"
+	dperf_conf "$OUT/$tag-cps.client.conf" client "$ips" cps "$target" slow_start 10 \
+		duration "$((SECS + 4))s" "$@"
+	flock_on
+	dperf_pair "$tag-cps"
+	flock_off
+	CPS="$(dperf_seconds "$tag-cps" from 12) $target $knee"
+}
+
+# dperf's two message shapes: "tcp", the issue's figure: payload_size 1 sends
+# one byte each way, no HTTP at all; "http": payload_size 86 makes dperf send
+# a real GET and a 200 response with Content-Length 1, and protocol http makes
+# its client parse the response (status line, headers, length)
+TCP_KEYS=(payload_size 1)
+HTTP_KEYS=(payload_size 86 protocol http)
+
 # ---- the runs: each pair holds the lock on its own ----
 
 flock_on
@@ -313,49 +367,37 @@ drench_serve ka --body-size 1
 drench_client ka
 flock_off
 read -r d_rps _ d_ka_err <<<"$(drench_figure ka)"
-
-dperf_conf "$OUT/ka.server.conf" server 1 keepalive 60s duration 10m
-dperf_conf "$OUT/ka.client.conf" client 1 keepalive 0us cc "$CONNS" cps 10k \
-	slow_start 10 duration "$((SECS > 6 ? SECS - 5 : 1))s"
-flock_on
-dperf_pair ka
-flock_off
-read -r p_rps p_ka_rt p_ka_fpr <<<"$(dperf_seconds ka full "$CONNS")"
+dperf_keepalive tcp "${TCP_KEYS[@]}"
+read -r p_rps p_ka_rt p_ka_fpr <<<"$KA"
+dperf_keepalive http "${HTTP_KEYS[@]}"
+read -r h_rps h_ka_rt h_ka_fpr <<<"$KA"
 
 flock_on
 drench_serve cps --body-size 1 --keepalive-requests 1
 drench_client cps --requests-per-conn 1
 flock_off
 read -r _ d_cps d_cps_err <<<"$(drench_figure cps)"
-
-dperf_conf "$OUT/ramp.server.conf" server "$ramp_ips" duration 10m
-dperf_conf "$OUT/ramp.client.conf" client "$ramp_ips" cps "$DPERF_CPS_MAX" \
-	slow_start "$DPERF_RAMP_S" duration 1s
-flock_on
-dperf_pair ramp
-flock_off
-read -r knee _ _ <<<"$(dperf_seconds ramp knee -)"
-[ "$knee" -gt 0 ] || { cat "$OUT/ramp.client" >&2; die "dperf's ramp completed no connection"; }
-
-target=$((knee * 9 / 10))
-ips=$(dperf_ips "$target")
-dperf_conf "$OUT/cps.server.conf" server "$ips" duration 10m
-dperf_conf "$OUT/cps.client.conf" client "$ips" cps "$target" slow_start 10 \
-	duration "$((SECS + 4))s"
-flock_on
-dperf_pair cps
-flock_off
-read -r p_cps p_cps_rt p_cps_fpc <<<"$(dperf_seconds cps from 12)"
+dperf_cps tcp "${TCP_KEYS[@]}"
+read -r p_cps p_cps_rt p_cps_fpc p_target p_knee <<<"$CPS"
+dperf_cps http "${HTTP_KEYS[@]}"
+read -r h_cps h_cps_rt h_cps_fpc h_target h_knee <<<"$CPS"
 
 ratio() { python3 -c "import sys; a,b=map(float,sys.argv[1:]); print('%.2f' % (a/b if b else 0))" "$@"; }
-echo "drench beside dperf over net_memif (${MEMIF_OPTS-,rsize=12}), ${SECS}s steady per load,"
-echo "server/responder lcore 0, client lcore 1, 1-byte bodies"
-printf "keep-alive, %s connections:  drench %9s rps (errors %s)   dperf %9s rps" \
-	"$CONNS" "$d_rps" "$d_ka_err" "$p_rps"
-printf " (retransmissions %s, %s frames per request)\n" "$p_ka_rt" "$p_ka_fpr"
-printf "one GET per connection:        drench %9s cps (errors %s)   dperf %9s cps" \
-	"$d_cps" "$d_cps_err" "$p_cps"
-printf " (retransmissions %s, %s frames per connection; target %s, ramp knee %s)\n" \
-	"$p_cps_rt" "$p_cps_fpc" "$target" "$knee"
+echo "drench beside dperf over net_memif (${MEMIF_OPTS-,rsize=12}), ${SECS}s per load,"
+echo "server/responder lcore 0, client lcore 1; drench: HTTP/1.1, 1-byte bodies, parsed;"
+echo "dperf tcp: 1-byte payloads, no HTTP; dperf http: GET and 200 with a 1-byte body"
+printf "keep-alive, %s connections, requests/s:\n" "$CONNS"
+printf "  drench     %9s  errors %s\n" "$d_rps" "$d_ka_err"
+printf "  dperf tcp  %9s  retransmissions %s, %s frames per request\n" \
+	"$p_rps" "$p_ka_rt" "$p_ka_fpr"
+printf "  dperf http %9s  retransmissions %s, %s frames per request\n" \
+	"$h_rps" "$h_ka_rt" "$h_ka_fpr"
+printf "one GET per connection, connections/s:\n"
+printf "  drench     %9s  errors %s\n" "$d_cps" "$d_cps_err"
+printf "  dperf tcp  %9s  retransmissions %s, %s frames per connection (ramp knee %s, run at %s)\n" \
+	"$p_cps" "$p_cps_rt" "$p_cps_fpc" "$p_knee" "$p_target"
+printf "  dperf http %9s  retransmissions %s, %s frames per connection (ramp knee %s, run at %s)\n" \
+	"$h_cps" "$h_cps_rt" "$h_cps_fpc" "$h_knee" "$h_target"
 echo "logs: $OUT"
-echo "drench/dperf cps: $(ratio "$d_cps" "$p_cps"), rps: $(ratio "$d_rps" "$p_rps")"
+echo "drench/dperf cps: $(ratio "$d_cps" "$p_cps"), rps: $(ratio "$d_rps" "$p_rps")," \
+	"http cps: $(ratio "$d_cps" "$h_cps"), http rps: $(ratio "$d_rps" "$h_rps")"
