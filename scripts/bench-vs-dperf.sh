@@ -283,6 +283,7 @@ for block in re.split(r"\n(?=seconds )", text):
         continue
     f = {k: int(v.replace(",", "")) for k, v in re.findall(r"(\w+) +([\d,]+)\b", block)}
     f["n"] = int(m.group(1))
+    f.setdefault("tcpRsp", f.get("http2XX", 0))  # protocol http counts 2xx instead
     secs.append(f)
 rt = lambda f: f.get("synRt", 0) + f.get("finRt", 0) + f.get("ackRt", 0) + f.get("pushRt", 0)
 if sys.argv[2] == "knee":
