@@ -43,11 +43,11 @@ how_to_build_dperf() {
 bench-vs-dperf: set DPERF to a dperf binary linked against the shared DPDK
 libraries (the script preloads a library into it, which a static build ignores).
 Build it beside the project, against Debian's DPDK 22.11 (libdpdk-dev):
-  git clone https://github.com/baidu/dperf ../dperf && cd ../dperf
-  mkdir -p build && gcc -O3 -g -I./src -Wall -DHTTP_PARSE -DALLOW_EXPERIMENTAL_API \
-      $(pkg-config --cflags libdpdk) -Wno-address-of-packed-member \
-      $(ls src/*.c | grep -v src/kni.c) -o build/dperf \
-      $(pkg-config --libs libdpdk) -lrte_net_bond -lrte_bus_pci -lrte_bus_vdev -lpthread
+  git clone https://github.com/baidu/dperf ../dperf
+  (cd ../dperf && mkdir -p build && gcc -O3 -g -I./src -Wall -DHTTP_PARSE \
+      -DALLOW_EXPERIMENTAL_API $(pkg-config --cflags libdpdk) \
+      -Wno-address-of-packed-member $(ls src/*.c | grep -v src/kni.c) -o build/dperf \
+      $(pkg-config --libs libdpdk) -lrte_net_bond -lrte_bus_pci -lrte_bus_vdev -lpthread)
   DPERF=../dperf/build/dperf scripts/bench-vs-dperf.sh
 (dperf's own Makefile links DPDK statically, which the preload cannot reach,
 and stops on "cannot find -lsystemd" without libsystemd-dev; src/kni.c is
