@@ -368,6 +368,11 @@ dperf_cps() {
 		cat "$OUT/$tag-ramp.client" >&2
 		die "$tag: dperf's ramp completed no connection"
 	fi
+	if [ $((knee * 100)) -ge $((DPERF_CPS_MAX * 95)) ]; then
+		echo "bench-vs-dperf: $tag: dperf's ramp reached DPERF_CPS_MAX ($DPERF_CPS_MAX)" \
+			"without a retransmission: its ceiling is higher (a higher DPERF_CPS_MAX" \
+			"needs more hugepages)" >&2
+	fi
 	target=$((knee * 9 / 10))
 	ips=$(dperf_ips "$target")
 	dperf_conf "$OUT/$tag-cps.server.conf" server "$ips" duration 10m "$@"
