@@ -15,7 +15,8 @@
 # falls over past its ceiling), so its cps is found in two runs: a linear ramp
 # to DPERF_CPS_MAX gives the best second before the first retransmission (the
 # knee), then a steady run at 90 % of the knee gives the figure.
-# Each pair runs under `flock /tmp/drench-dpdk.lock` and `timeout`.
+# Each pair runs under `flock /tmp/drench-dpdk.lock` (taken per pair, unless the
+# whole script already runs under it) and `timeout`.
 #   DPERF=/path/to/dperf [DRENCH=...] scripts/bench-vs-dperf.sh [SECS] [CONNS]
 # Last line (ratios, the drench figure over dperf's):
 #   drench/dperf cps: X, rps: Y, http cps: X2, http rps: Y2
@@ -310,8 +311,32 @@ PY
 }
 
 
-flock_on() { exec 9>"$LOCK" && timeout 600 flock 9; }
-flock_off() { flock -u 9; }
+# outer_lock : does an ancestor of this shell hold the lock already (the whole
+# script run under `flock /tmp/drench-dpdk.lock ...`)? Then taking it again
+# per pair would wait for ever.
+outer_lock() {
+	local inode holders pid=$$
+	[ -e "$LOCK" ] || return 1
+	inode=$(stat -c %i "$LOCK")
+	holders=" $(awk -v ino="$inode" '$2 == "FLOCK" { split($6, f, ":"); if (f[3] == ino) print $5 }' \
+		/proc/locks | tr '\n' ' ') "
+	while [ "$pid" -gt 1 ]; do
+		case "$holders" in *" $pid "*) return 0 ;; esac
+		pid=$(awk '/^PPid:/ {print $2}' "/proc/$pid/status")
+	done
+	return 1
+}
+OUTER_LOCK=0
+outer_lock && OUTER_LOCK=1
+
+flock_on() {
+	[ "$OUTER_LOCK" = 1 ] && return 0
+	exec 9>"$LOCK" && timeout 600 flock 9
+}
+flock_off() {
+	[ "$OUTER_LOCK" = 1 ] && return 0
+	flock -u 9
+}
 
 # dperf_keepalive TAG KEY VALUE... : the keep-alive pair with those extra
 # config lines; sets KA="rps retransmissions frames_per_request"
@@ -342,6 +367,11 @@ dperf_cps() {
 	if [ "$knee" -le 0 ]; then
 		cat "$OUT/$tag-ramp.client" >&2
 		die "$tag: dperf's ramp completed no connection"
+	fi
+	if [ $((knee * 100)) -ge $((DPERF_CPS_MAX * 95)) ]; then
+		echo "bench-vs-dperf: $tag: dperf's ramp reached DPERF_CPS_MAX ($DPERF_CPS_MAX)" \
+			"without a retransmission: its ceiling is higher (a higher DPERF_CPS_MAX" \
+			"needs more hugepages)" >&2
 	fi
 	target=$((knee * 9 / 10))
 	ips=$(dperf_ips "$target")
