@@ -393,7 +393,7 @@ static int run_on_port(const struct plan *p, struct net_port *port)
 		return DRENCH_EXIT_USAGE;
 	}
 	print_start(port, p, &rw);
-	run_workers_steer(&rw, port);
+	run_workers_steer(&rw, port, p);
 	if (run_workers_resolve(&rw, p->daddr) < 0) {
 		fprintf(stderr, "drench run: no ARP answer from the target or its gateway\n");
 		rc = DRENCH_EXIT_RUNTIME;

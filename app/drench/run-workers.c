@@ -165,13 +165,27 @@ int run_workers_setup(struct run_workers *rw, const struct plan *p, const struct
 	return 0;
 }
 
-void run_workers_steer(struct run_workers *rw, const struct net_port *port)
+/* RSS steering is taken only when the software Toeplitz hash, with our key
+ * and RETA, sends the reply of every connection the run can open to its
+ * owner's queue; else frames are redirected, and it is said why. */
+static bool rss_holds(const struct plan *p, uint16_t reta, uint16_t n)
+{
+	uint32_t bad = steer_rss_misplaced(p->daddr, p->dport, p->local_ip, p->n_local_ips,
+					   PORT_MIN, PORT_MAX, reta, n);
+
+	if (bad)
+		printf("drench: RSS would deliver %u of the replies to another worker: "
+		       "software redirect instead\n", bad);
+	return bad == 0;
+}
+
+void run_workers_steer(struct run_workers *rw, const struct net_port *port, const struct plan *p)
 {
 	uint16_t reta = 0;
 
 	if (rw->n == 1)
 		rw->mode = STEER_SINGLE;
-	else if (steer_rss_program(port->port_id, rw->n, &reta) == 0)
+	else if (steer_rss_program(port->port_id, rw->n, &reta) == 0 && rss_holds(p, reta, rw->n))
 		rw->mode = STEER_RSS;
 	else
 		rw->mode = STEER_REDIRECT;

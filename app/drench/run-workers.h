@@ -34,7 +34,7 @@ void run_workers_free(struct run_workers *rw);
 uint16_t run_workers_count(void);
 
 /** Choose the steering for the port (RSS when it can, else redirect) and say so. */
-void run_workers_steer(struct run_workers *rw, const struct net_port *port);
+void run_workers_steer(struct run_workers *rw, const struct net_port *port, const struct plan *p);
 
 /** Resolve the target's next hop before load starts (on worker 0's queue,
  * then copied to every worker); 0 or -ETIMEDOUT. */

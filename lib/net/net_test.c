@@ -381,6 +381,15 @@ static void near_zero_key_hashes_a_reply_to_its_destination_port(void **state)
 			}
 }
 
+/* The start-up check finds nothing wrong with a RETA the workers divide, and
+ * sees the misplaced ports when they do not (3 workers, RETA of 128). */
+static void the_start_check_counts_misplaced_ports(void **state)
+{
+	(void)state;
+	assert_int_equal(steer_rss_misplaced(PEER_IP, 80, OUR_IP, 3, 10000, 65535, 128, 4), 0);
+	assert_true(steer_rss_misplaced(PEER_IP, 80, OUR_IP, 1, 10000, 10999, 128, 3) > 0);
+}
+
 static void frame_for_another_workers_port_goes_through_its_ring(void **state)
 {
 	static struct steer st0, st1;
@@ -443,6 +452,7 @@ int main(void)
 		T(frames_the_ring_refuses_wait_for_the_next_flush),
 		T(icmp_echo_request_is_answered_with_valid_checksums),
 		T(near_zero_key_hashes_a_reply_to_its_destination_port),
+		T(the_start_check_counts_misplaced_ports),
 		T(frame_for_another_workers_port_goes_through_its_ring),
 #undef T
 	};

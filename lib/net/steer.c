@@ -54,6 +54,19 @@ uint16_t steer_rss_queue(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_
 	return steer_reta_entry((uint16_t)(hash % reta_size), reta_size, n_queues);
 }
 
+uint32_t steer_rss_misplaced(uint32_t saddr, uint16_t sport, uint32_t daddr, uint32_t n_daddr,
+			     uint16_t port_first, uint16_t port_last, uint16_t reta_size,
+			     uint16_t n_queues)
+{
+	uint32_t bad = 0;
+
+	for (uint32_t a = 0; a < n_daddr; a++)
+		for (uint32_t port = port_first; port <= port_last; port++)
+			bad += steer_rss_queue(saddr, daddr + a, sport, (uint16_t)port, reta_size,
+					       n_queues) != port % n_queues;
+	return bad;
+}
+
 static int program_reta(uint16_t port_id, uint16_t n_queues, uint16_t reta_size)
 {
 	struct rte_eth_rss_reta_entry64 reta[RTE_ETH_RSS_RETA_SIZE_512 / RTE_ETH_RETA_GROUP_SIZE];

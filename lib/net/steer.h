@@ -56,6 +56,14 @@ uint16_t steer_reta_entry(uint16_t i, uint16_t reta_size, uint16_t n_queues);
 uint16_t steer_rss_queue(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
 			 uint16_t reta_size, uint16_t n_queues);
 
+/** The start-up check: replies from saddr:sport to each of our addresses
+ * daddr .. daddr + n_daddr - 1 and ports port_first .. port_last that the
+ * key and RETA would deliver to another queue than their owner's
+ * (port % n_queues). 0 means the steering holds for every connection. */
+uint32_t steer_rss_misplaced(uint32_t saddr, uint16_t sport, uint32_t daddr, uint32_t n_daddr,
+			     uint16_t port_first, uint16_t port_last, uint16_t reta_size,
+			     uint16_t n_queues);
+
 /** Program the port: our RSS key and RETA.
  * 0, or a negative errno when the device does not let us (then redirect). */
 int steer_rss_program(uint16_t port_id, uint16_t n_queues, uint16_t *reta_size);
