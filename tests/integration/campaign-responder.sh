@@ -28,13 +28,7 @@ responder() {
 		--set "rig.ports=[\"net_memif0,role=server,socket=$SOCK\"]" "${sets[@]}" \
 		--output "$WORK/$name.responder" --quiet >"$WORK/$name.serve.log" 2>&1 &
 	SRV_PID=$!
-	for _ in $(seq 100); do
-		grep -q "^drench serve: port" "$WORK/$name.serve.log" && return 0
-		kill -0 "$SRV_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$WORK/$name.serve.log" >&2
-	fail "$name: the responder campaign did not start"
+	wait_serving "$name"
 }
 
 # client NAME : the client campaign, shortened to 3 s. DPDK 22.11's memif

@@ -39,13 +39,18 @@ serve() {
 		--dev "net_memif0,role=server,socket=$SOCK${MEMIF_OPTS:-}" --local-ip 198.18.0.1/24 --quiet \
 		"$@" >"$WORK/$name.serve.log" 2>&1 &
 	SRV_PID=$!
+	wait_serving "$name"
+}
+
+# wait_serving NAME : until the responder SRV_PID listens (10 s at most)
+wait_serving() {
 	for _ in $(seq 100); do
-		grep -q "^drench serve: port" "$WORK/$name.serve.log" && return 0
+		grep -q "^drench serve: port" "$WORK/$1.serve.log" && return 0
 		kill -0 "$SRV_PID" 2>/dev/null || break
 		sleep 0.1
 	done
-	cat "$WORK/$name.serve.log" >&2
-	fail "$name: drench serve did not start"
+	cat "$WORK/$1.serve.log" >&2
+	fail "$1: the responder did not start"
 }
 
 # stop_server NAME
