@@ -37,53 +37,7 @@ die() {
 [ "$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)" -ge 128 ] ||
 	die "fewer than 128 free 2 MiB hugepages (scripts/rig.sh up reserves 512)"
 
-# wait_for FILE PATTERN PID : until FILE has PATTERN (10 s at most)
-wait_for() {
-	for _ in $(seq 100); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		kill -0 "$3" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$1" >&2
-	die "$1: no '$2'"
-}
-
-stop_bg() {
-	kill -INT "$BG" 2>/dev/null || true
-	wait "$BG" || true
-	BG=
-}
-
-# serve NAME ARGS... : the responder on lcore 0, in the background
-serve() {
-	local name=$1
-	shift
-	rm -f "$SOCK"
-	timeout --signal=INT --kill-after=10 $((SECS + 60)) "$DRENCH" serve --lcores 0 \
-		--dev "net_memif0,role=server,$MEMIF" --local-ip 198.18.0.1/24 \
-		--max-conns 262144 --mbufs 16383 "$@" >"$OUT/$name.serve" 2>&1 &
-	BG=$!
-	wait_for "$OUT/$name.serve" "^drench serve: port" "$BG"
-}
-
-# client NAME ARGS... : drench run, worker on lcore 1. The responder stops once
-# the client has written its report, before the client closes its port (the
-# memif PMD of DPDK 22.11 may crash in rx_burst when the peer disconnects).
-client() {
-	local name=$1 pid rc=0
-	shift
-	timeout --signal=INT --kill-after=10 $((SECS + 60)) "$DRENCH" run --lcores 0,1 --quiet \
-		--dev "net_memif0,role=client,$MEMIF" --local-ip 198.18.0.2/24 \
-		--url http://198.18.0.1/ --duration "${SECS}s" --drain 2s --output "$OUT/$name" \
-		"$@" >"$OUT/$name.run" 2>&1 &
-	pid=$!
-	while kill -0 "$pid" 2>/dev/null && ! grep -qs "^report: " "$OUT/$name.run"; do
-		sleep 0.05
-	done
-	stop_bg
-	wait "$pid" || rc=$?
-	[ "$rc" = 0 ] || { cat "$OUT/$name.run" >&2; die "$name: drench run failed ($rc)"; }
-}
+source scripts/memif-bench-lib.sh
 
 # figures NAME : "rps cps errors rx_mpps tx_mpps": the client's report, and
 # the responder's frames per second averaged over its busy seconds (those
@@ -108,8 +62,8 @@ PY
 run_drench() {
 	local name=$1 body=$2 conns=$3
 	shift 3
-	serve "$name" --body-size "$body" "$@"
-	client "$name" --connections "$conns" "${CLIENT_EXTRA[@]}"
+	drench_serve "$name" --body-size "$body" "$@"
+	drench_client "$name" --connections "$conns" "${CLIENT_EXTRA[@]}"
 	figures "$name"
 }
 

@@ -152,67 +152,7 @@ EOF
 gcc -O2 -Wall -Wextra -shared -fPIC -o "$OUT/dperf-memif.so" "$OUT/dperf-memif.c" -ldl ||
 	die "cannot build the preload library"
 
-# wait_for FILE PATTERN PID : until FILE has PATTERN (15 s at most)
-wait_for() {
-	for _ in $(seq 150); do
-		grep -q "$2" "$1" 2>/dev/null && return 0
-		kill -0 "$3" 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$1" >&2
-	die "$1: no '$2'"
-}
-
-# stop_bg : Ctrl-C to the background server (timeout passes it on); dperf
-# prints four more seconds before it exits, so it gets 12 s, then SIGKILL
-stop_bg() {
-	local child
-	kill -INT "$BG" 2>/dev/null || true
-	for _ in $(seq 120); do
-		kill -0 "$BG" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$BG" 2>/dev/null; then
-		child=$(pgrep -P "$BG" || true)
-		if [ -n "$child" ]; then
-			kill -KILL "$child" 2>/dev/null || true
-		fi
-	fi
-	wait "$BG" || true
-	BG=
-}
-
-# ---- drench: the same flags as scripts/bench-loopback.sh ----
-
-drench_serve() {
-	local name=$1
-	shift
-	rm -f "$SOCK"
-	timeout --signal=INT --kill-after=10 $((SECS + 60)) "$DRENCH" serve --lcores 0 \
-		--dev "net_memif0,role=server,$MEMIF" --local-ip 198.18.0.1/24 \
-		--max-conns 262144 --mbufs 16383 "$@" >"$OUT/$name.serve" 2>&1 &
-	BG=$!
-	wait_for "$OUT/$name.serve" "^drench serve: port" "$BG"
-}
-
-# the responder stops once the client has written its report, before the
-# client closes its port (the memif PMD of DPDK 22.11 may crash in rx_burst
-# when its peer disconnects)
-drench_client() {
-	local name=$1 pid rc=0
-	shift
-	timeout --signal=INT --kill-after=10 $((SECS + 60)) "$DRENCH" run --lcores 0,1 --quiet \
-		--dev "net_memif0,role=client,$MEMIF" --local-ip 198.18.0.2/24 \
-		--url http://198.18.0.1/ --duration "${SECS}s" --drain 2s --output "$OUT/$name" \
-		--connections "$CONNS" "$@" >"$OUT/$name.run" 2>&1 &
-	pid=$!
-	while kill -0 "$pid" 2>/dev/null && ! grep -qs "^report: " "$OUT/$name.run"; do
-		sleep 0.05
-	done
-	stop_bg
-	wait "$pid" || rc=$?
-	[ "$rc" = 0 ] || { cat "$OUT/$name.run" >&2; die "$name: drench run failed ($rc)"; }
-}
+source scripts/memif-bench-lib.sh
 
 # drench_figure NAME : "rps cps errors" from the client's report.json
 drench_figure() {
@@ -395,7 +335,7 @@ HTTP_KEYS=(payload_size 86 protocol http)
 
 flock_on
 drench_serve ka --body-size 1
-drench_client ka
+drench_client ka --connections "$CONNS"
 flock_off
 read -r d_rps _ d_ka_err <<<"$(drench_figure ka)"
 dperf_keepalive tcp "${TCP_KEYS[@]}"
@@ -405,7 +345,7 @@ read -r h_rps h_ka_rt h_ka_fpr <<<"$KA"
 
 flock_on
 drench_serve cps --body-size 1 --keepalive-requests 1
-drench_client cps --requests-per-conn 1
+drench_client cps --connections "$CONNS" --requests-per-conn 1
 flock_off
 read -r _ d_cps d_cps_err <<<"$(drench_figure cps)"
 dperf_cps tcp "${TCP_KEYS[@]}"
