@@ -9,13 +9,7 @@ need_rig
 RUN_DIR=${DRENCH_RIG_DIR:-/run/drench-rig}
 master=$(cat "$RUN_DIR/nginx.pid")
 
-cat >"$WORK/co.yaml" <<YAML
-rig:
-  ports: ["$VDEV"]
-  lcores: {workers: [1], telemetry: 0}
-  local_ips: [198.18.0.2]
-targets:
-  - {name: nginx, address: $SUT_IP}
+{ campaign_head; cat <<YAML; } >"$WORK/co.yaml"
 requests:
   - {name: small, path: /64b}
 phases:

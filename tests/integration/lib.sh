@@ -31,6 +31,20 @@ drench_run() {
 	return "${PIPESTATUS[0]}"
 }
 
+# campaign_head [NAME [PORT]] : the rig and target sections every rig campaign
+# starts with (one worker on lcore 1, the generator at 198.18.0.2, the target
+# NAME, default nginx, at the system under test)
+campaign_head() {
+	cat <<YAML
+rig:
+  ports: ["$VDEV"]
+  lcores: {workers: [1], telemetry: 0}
+  local_ips: [198.18.0.2]
+targets:
+  - {name: ${1:-nginx}, address: $SUT_IP, port: ${2:-80}}
+YAML
+}
+
 # json FILE EXPR : evaluate a python expression over the report as `r`
 json() {
 	python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1"

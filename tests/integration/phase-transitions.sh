@@ -6,13 +6,7 @@
 # request of the run answered, each phase reported on its own.
 source "$(dirname "$0")/lib.sh"
 need_rig
-cat >"$WORK/t.yaml" <<YAML
-rig:
-  ports: ["$VDEV"]
-  lcores: {workers: [1], telemetry: 0}
-  local_ips: [198.18.0.2]
-targets:
-  - {name: nginx, address: $SUT_IP}
+{ campaign_head; cat <<YAML; } >"$WORK/t.yaml"
 requests:
   - {name: small, path: "/64b?id=\${seq}&r=\${rand}", weight: 3}
   - {name: big, path: /4k, weight: 1}

@@ -26,13 +26,7 @@ for _ in $(seq 50); do
 	sleep 0.2
 done
 
-cat >"$WORK/run.yaml" <<YAML
-rig:
-  ports: ["$VDEV"]
-  lcores: {workers: [1], telemetry: 0}
-  local_ips: [198.18.0.2]
-targets:
-  - {name: leaky, address: $SUT_IP, port: 8080}
+{ campaign_head leaky 8080; cat <<YAML; } >"$WORK/run.yaml"
 requests:
   - {name: map, path: /leak/map}
 phases:

@@ -6,13 +6,7 @@
 # hold fail none. The run exits 1.
 source "$(dirname "$0")/lib.sh"
 need_rig
-cat >"$WORK/v.yaml" <<YAML
-rig:
-  ports: ["$VDEV"]
-  lcores: {workers: [1], telemetry: 0}
-  local_ips: [198.18.0.2]
-targets:
-  - {name: nginx, address: $SUT_IP}
+{ campaign_head; cat <<YAML; } >"$WORK/v.yaml"
 requests:
   - name: small
     path: /64b
