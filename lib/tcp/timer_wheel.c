@@ -67,16 +67,6 @@ static void unlink_node(struct timer_wheel *w, uint32_t id)
 	n->prev = TW_IDLE;
 }
 
-bool tw_armed(const struct timer_wheel *w, uint32_t id)
-{
-	return w->nodes[id].prev != TW_IDLE;
-}
-
-uint32_t tw_expiry(const struct timer_wheel *w, uint32_t id)
-{
-	return w->nodes[id].expiry;
-}
-
 uint32_t tw_armed_count(const struct timer_wheel *w)
 {
 	return w->armed;

@@ -45,8 +45,16 @@ void tw_destroy(struct timer_wheel *w);
 /** (Re)arm id to fire at the first advance reaching tick expiry. */
 void tw_arm(struct timer_wheel *w, uint32_t id, uint32_t expiry);
 void tw_cancel(struct timer_wheel *w, uint32_t id);
-bool tw_armed(const struct timer_wheel *w, uint32_t id);
-uint32_t tw_expiry(const struct timer_wheel *w, uint32_t id);
+/* inline: the lazy timers of lib/tcp ask both on every segment */
+static inline bool tw_armed(const struct timer_wheel *w, uint32_t id)
+{
+	return w->nodes[id].prev != TW_IDLE;
+}
+
+static inline uint32_t tw_expiry(const struct timer_wheel *w, uint32_t id)
+{
+	return w->nodes[id].expiry;
+}
 uint32_t tw_armed_count(const struct timer_wheel *w);
 
 /** Fire every timer with expiry <= now; fire() may arm or cancel any id.
