@@ -98,13 +98,23 @@ CONF
 	mkdir -p "$RUN_DIR/tmp"
 }
 
+# A daemon must not keep the descriptors of whoever ran us: a lock held by a
+# caller (flock FILE scripts/rig.sh up) would otherwise stay held by nginx.
+close_inherited_fds() {
+	local fd
+	for fd in $(ls /proc/$BASHPID/fd); do
+		[ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+	done
+	return 0
+}
+
 start_nginx() {
 	write_nginx_conf
 	if [ -f "$RUN_DIR/nginx.pid" ] && kill -0 "$(cat "$RUN_DIR/nginx.pid")" 2>/dev/null; then
 		log "nginx already running"
 		return
 	fi
-	in_ns taskset -c "$NGINX_CPU" nginx -c "$RUN_DIR/nginx.conf"
+	(close_inherited_fds && in_ns taskset -c "$NGINX_CPU" nginx -c "$RUN_DIR/nginx.conf")
 	log "nginx on $SUT_IP:80 (pinned to cpu $NGINX_CPU)"
 }
 
