@@ -74,6 +74,9 @@ static inline void telemetry_detector_defaults(struct detector_params *p)
 		.recovery_ratio = 0.5,
 		.min_gc_cycles = 3,
 		.load_idle_s = 5,
+		.leak_confirm = 3,
+		.min_exact_points = 4,
+		.recovery_gcs = 2,
 	};
 }
 
