@@ -21,6 +21,7 @@ void collector_evaluate(struct collector *c)
 
 		if (t->samples == 0)
 			continue;
+		collector_choose_judged(c, t);
 		t->verdict = detector_evaluate(t->det, t->last_t);
 		if (t->leaked_before_restart)
 			t->verdict = VERDICT_LEAK;
@@ -322,4 +323,47 @@ int collector_report_targets(struct collector *c, json_t *report)
 			return -ENOMEM;
 	json_object_set_new(report, "telemetry", stats_json(c));
 	return 0;
+}
+
+void collector_checkpoint(struct collector *c, const char *tag)
+{
+	for (size_t i = 0; i < c->n_targets; i++)
+		collector_ask_profile(c, &c->targets[i], tag);
+}
+
+double collector_samples_until(const struct collector *c)
+{
+	double until = NAN;
+
+	for (size_t i = 0; i < c->n_targets; i++)
+		if (c->targets[i].samples > 0 && !(until <= c->targets[i].last_t))
+			until = c->targets[i].last_t;
+	return until;
+}
+
+size_t collector_missing_judged(const struct collector *c, FILE *f)
+{
+	size_t missing = 0;
+
+	for (size_t i = 0; i < c->n_targets; i++) {
+		const struct target_state *t = &c->targets[i];
+
+		for (size_t k = 0; t->samples > 0 && k < t->cfg->n_judge; k++) {
+			const struct metric_result *r = detector_find(t->det, t->cfg->judge[k]);
+
+			if (r != NULL && r->samples > 0)
+				continue;
+			if (f != NULL)
+				fprintf(f, "  %s: %s\n", t->cfg->name, t->cfg->judge[k]);
+			missing++;
+		}
+	}
+	return missing;
+}
+
+bool collector_gate_passes(const struct collector *c)
+{
+	enum leak_verdict v = collector_verdict(c);
+
+	return v != VERDICT_LEAK && (v != VERDICT_INSUFFICIENT || c->cfg->allow_insufficient);
 }

@@ -28,6 +28,12 @@ int detector_watch(struct detector *d, const char *metric, bool judged);
  * only. Non-finite values are ignored. 0 or negative errno. */
 int detector_add(struct detector *d, const char *metric, double t, double v);
 
+/** Add an exact live value taken right after a GC (t = the GC's time):
+ * each is one floor point, no block minimum. forced: from a forced-GC
+ * checkpoint (one such point after load stops is enough for recovery).
+ * Points before load begins give the idle floor. 0 or negative errno. */
+int detector_add_floor(struct detector *d, const char *metric, double t, double v, bool forced);
+
 /** Total requests served to this target so far (a counter). Enables
  * per-request figures and, unless detector_note_load() is used, tells when
  * load stops (counter flat for load_idle_s). */

@@ -200,10 +200,12 @@ static void slow_and_unreported_gc_sawtooths_are_not_leaks(void **state)
 	}
 }
 
+/* a cache that fills fast then stays full: concave fill of 20 MB, mostly
+ * done before the first verdict (warm-up + min_window) */
 static double cache_plateau(double t, struct rng *r, double *gc)
 {
 	(void)gc;
-	return 50 * MB + 100e3 * fmin(t, 230) + 0.3 * MB * gauss(r);
+	return 50 * MB + 20 * MB * (1 - exp(-t / 25)) + 0.3 * MB * gauss(r);
 }
 
 static void cache_that_grows_then_plateaus_is_not_a_leak(void **state)
@@ -212,7 +214,7 @@ static void cache_that_grows_then_plateaus_is_not_a_leak(void **state)
 	for (uint64_t seed = 1; seed <= 50; seed++) {
 		struct detector *d = new_detector();
 
-		check_no_leak(run_shape(d, HEAP, cache_plateau, seed), false, __LINE__);
+		check_no_leak(run_shape(d, HEAP, cache_plateau, seed), true, __LINE__);
 		detector_destroy(d);
 	}
 }
@@ -334,6 +336,8 @@ static void recovery_after_load_stops_clears_a_rising_floor(void **state)
 
 		detector_note_requests(d, t, t < 400 ? (uint64_t)t * 100 : 40000);
 		detector_add(d, HEAP, t, v);
+		if (t % 5 == 0 && t < 395)
+			detector_evaluate(d, t);
 		if (t == 399)
 			assert_int_equal(detector_evaluate(d, t), VERDICT_LEAK);
 	}
@@ -356,6 +360,8 @@ static void leak_that_persists_after_load_reports_bytes_per_request(void **state
 
 		detector_note_requests(d, t, (uint64_t)fmin(t, 400) * 1000);
 		detector_add(d, HEAP, t, 50 * MB + kept + 0.3 * MB * gauss(&r));
+		if (t % 5 == 0)
+			detector_evaluate(d, t);
 	}
 	assert_int_equal(detector_evaluate(d, RUN_S), VERDICT_LEAK);
 	res = detector_find(d, HEAP);
@@ -383,6 +389,8 @@ static void a_span_judges_only_its_own_phase(void **state)
 
 		detector_note_requests(d, t, (uint64_t)t * 1000);
 		detector_add(d, HEAP, t, 50 * MB + kept + 0.3 * MB * gauss(&r));
+		if (t % 5 == 0)
+			detector_evaluate(d, t);
 	}
 	assert_int_equal(detector_judge_span(d, HEAP, 30, 330, &a), 0);
 	assert_int_equal(detector_judge_span(d, HEAP, 330, 630, &b), 0);
