@@ -228,6 +228,47 @@ static void metric_evidence(json_t *m, const struct metric_result *r)
 	json_object_set_new(m, "spikes", json_integer(r->spikes));
 	json_object_set_new(m, "recovered", json_boolean(r->recovered));
 	json_object_set_new(m, "persisted_after_load", json_boolean(r->persisted));
+	json_object_set_new(m, "exact_points", json_boolean(r->exact));
+	json_object_set_new(m, "latched", json_boolean(r->latched));
+	json_object_set_new(m, "plateau", json_boolean(r->plateau));
+	json_object_set_new(m, "mk_variance_factor", real_or_null(r->mk_var_factor));
+	json_object_set_new(m, "recent_slope_per_hour", real_or_null(r->recent_slope * 3600));
+	json_object_set_new(m, "recent_slope_lower_per_hour",
+			    real_or_null(r->recent_lower * 3600));
+	json_object_set_new(m, "idle_floor", real_or_null(r->idle_floor));
+	json_object_set_new(m, "post_load_floor", real_or_null(r->post_floor));
+	json_object_set_new(m, "post_load_points", json_integer(r->post_points));
+	json_object_set_new(m, "load_start", real_or_null(r->load_start));
+	json_object_set_new(m, "load_stop", real_or_null(r->load_stop));
+	json_object_set_new(m, "values", json_integer((json_int_t)r->samples));
+}
+
+/* The judged metrics' floor points: [[t, v, forced], ...]. */
+static json_t *floor_points_json(const struct detector *d, size_t i)
+{
+	enum { CAP = 512 };
+	double t[CAP], v[CAP];
+	bool forced[CAP];
+	size_t n = detector_points(d, i, t, v, forced, CAP);
+	json_t *a = json_array();
+
+	for (size_t k = 0; a && k < n; k++)
+		json_array_append_new(a, json_pack("[f, f, b]", t[k], v[k], forced[k]));
+	return a;
+}
+
+static void live_heap_evidence(json_t *obj, const struct collector *c,
+			       const struct target_state *t)
+{
+	const char *note = collector_live_note(t);
+
+	json_object_set_new(obj, "live_heap_source",
+			    t->live_source ? json_string(t->live_source) : json_null());
+	json_object_set_new(obj, "live_heap_note", note ? json_string(note) : json_null());
+	json_object_set_new(obj, "gcs_with_live_point", json_integer((json_int_t)t->live_gcs));
+	json_object_set_new(obj, "gcs_with_pinned_goal", json_integer((json_int_t)t->pinned_gcs));
+	json_object_set_new(obj, "forced_gc", json_boolean(c->cfg->forced_gc));
+	json_object_set_new(obj, "checkpoints_asked", json_integer(t->checkpoints));
 }
 
 static double min_time_to_limit(const struct target_state *t)
@@ -243,7 +284,19 @@ static double min_time_to_limit(const struct target_state *t)
 	return best;
 }
 
-static int add_target(json_t *report, const struct target_state *t)
+/* The target verdict in words: the reason of the judged metric that decided it. */
+static const char *target_reason(const struct target_state *t)
+{
+	for (size_t i = 0; i < detector_n_metrics(t->det); i++) {
+		const struct metric_result *r = detector_result(t->det, i);
+
+		if (r->judged && r->verdict == t->verdict)
+			return r->reason;
+	}
+	return t->samples == 0 ? "no samples from the agent" : "no judged metric";
+}
+
+static int add_target(json_t *report, const struct collector *c, const struct target_state *t)
 {
 	size_t n = detector_n_metrics(t->det);
 	struct report_metric *ms = calloc(n ? n : 1, sizeof(*ms));
@@ -275,8 +328,12 @@ static int add_target(json_t *report, const struct target_state *t)
 	if (obj == NULL)
 		return -ENOMEM;
 	arr = json_object_get(obj, "metrics");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		metric_evidence(json_array_get(arr, i), detector_result(t->det, i));
+		if (detector_result(t->det, i)->judged)
+			json_object_set_new(json_array_get(arr, i), "floor_points_tv",
+					    floor_points_json(t->det, i));
+	}
 	json_object_set_new(obj, "agent", json_string(t->cfg->agent));
 	json_object_set_new(obj, "samples", json_integer((json_int_t)t->samples));
 	json_object_set_new(obj, "pid", json_integer(t->pid));
@@ -285,6 +342,8 @@ static int add_target(json_t *report, const struct target_state *t)
 	json_object_set_new(obj, "observed_s", real_or_null(t->last_t - t->first_t));
 	json_object_set_new(obj, "leak_after_s", real_or_null(t->leak_since - t->first_t));
 	json_object_set_new(obj, "time_to_limit_s", real_or_null(min_time_to_limit(t)));
+	json_object_set_new(obj, "reason", json_string(target_reason(t)));
+	live_heap_evidence(obj, c, t);
 	if (t->phases != NULL)
 		json_object_set(obj, "phases", t->phases);
 	return 0;
@@ -319,7 +378,7 @@ static json_t *stats_json(const struct collector *c)
 int collector_report_targets(struct collector *c, json_t *report)
 {
 	for (size_t i = 0; i < c->n_targets; i++)
-		if (add_target(report, &c->targets[i]) < 0)
+		if (add_target(report, c, &c->targets[i]) < 0)
 			return -ENOMEM;
 	json_object_set_new(report, "telemetry", stats_json(c));
 	return 0;

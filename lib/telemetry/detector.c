@@ -891,3 +891,16 @@ const char *leak_verdict_name(enum leak_verdict v)
 		return "insufficient";
 	}
 }
+
+size_t detector_points(const struct detector *d, size_t i, double *t, double *v, bool *forced,
+		       size_t cap)
+{
+	size_t n = 0;
+
+	for (; i < d->n && n < d->s[i].n && n < cap; n++) {
+		t[n] = d->s[i].pts[n].t;
+		v[n] = d->s[i].pts[n].v;
+		forced[n] = d->s[i].pts[n].forced;
+	}
+	return n;
+}
