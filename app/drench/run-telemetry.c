@@ -129,7 +129,9 @@ void run_telemetry_recover(struct collector *c, const struct plan *p,
 		return;
 	t = unix_now();
 	collector_checkpoint(c, "idle");
-	wait_samples_until(c, t + interval / 2, 10);
+	/* the agent captures synchronously: a regular sample after the
+	 * checkpoint comes after all of its profile chunks */
+	wait_samples_until(c, t + interval, 10);
 }
 
 void run_telemetry_phase_done(struct collector *c, const char *phase)
