@@ -284,16 +284,27 @@ static double min_time_to_limit(const struct target_state *t)
 	return best;
 }
 
-/* The target verdict in words: the reason of the judged metric that decided it. */
-static const char *target_reason(const struct target_state *t)
+/* The target verdict in words: the reason of the judged metric that decided
+ * it, and what the heap evidence could not show (a pinned GC goal). */
+static json_t *target_reason(const struct target_state *t)
 {
+	const char *why = t->samples == 0 ? "no samples from the agent" : "no judged metric";
+	const char *note = collector_live_note(t);
+	char text[1024];
+
 	for (size_t i = 0; i < detector_n_metrics(t->det); i++) {
 		const struct metric_result *r = detector_result(t->det, i);
 
-		if (r->judged && r->verdict == t->verdict)
-			return r->reason;
+		if (r->judged && r->verdict == t->verdict) {
+			snprintf(text, sizeof(text), "%s: %s", detector_metric_name(t->det, i),
+				 r->reason);
+			why = text;
+			break;
+		}
 	}
-	return t->samples == 0 ? "no samples from the agent" : "no judged metric";
+	if (note == NULL || t->verdict == VERDICT_LEAK)
+		return json_string(why);
+	return json_sprintf("%s; but %s", why, note);
 }
 
 static int add_target(json_t *report, const struct collector *c, const struct target_state *t)
@@ -342,7 +353,7 @@ static int add_target(json_t *report, const struct collector *c, const struct ta
 	json_object_set_new(obj, "observed_s", real_or_null(t->last_t - t->first_t));
 	json_object_set_new(obj, "leak_after_s", real_or_null(t->leak_since - t->first_t));
 	json_object_set_new(obj, "time_to_limit_s", real_or_null(min_time_to_limit(t)));
-	json_object_set_new(obj, "reason", json_string(target_reason(t)));
+	json_object_set_new(obj, "reason", target_reason(t));
 	live_heap_evidence(obj, c, t);
 	if (t->phases != NULL)
 		json_object_set(obj, "phases", t->phases);
