@@ -7,6 +7,7 @@
 
 #include "report/report.h"
 #include "telemetry/collector-internal.h"
+#include "telemetry/goroutines.h"
 
 static json_t *real_or_null(double v)
 {
@@ -257,6 +258,84 @@ static json_t *floor_points_json(const struct detector *d, size_t i)
 	return a;
 }
 
+/* First and last profile of t whose name contains kind and ends with ext. */
+static void profile_pair(const struct target_state *t, const char *kind, const char *ext,
+			 const char **first, const char **last)
+{
+	size_t el = strlen(ext);
+
+	*first = *last = NULL;
+	for (size_t i = 0; i < t->n_profiles; i++) {
+		size_t l = strlen(t->profiles[i]);
+
+		if (strstr(t->profiles[i], kind) == NULL || l < el ||
+		    strcmp(t->profiles[i] + l - el, ext) != 0)
+			continue;
+		if (*first == NULL)
+			*first = t->profiles[i];
+		*last = t->profiles[i];
+	}
+}
+
+static char *read_text(const char *dir, const char *rel)
+{
+	char path[4096], *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = n >= 0 && n < (16 << 20) ? malloc((size_t)n + 1) : NULL;
+	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf != NULL)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The first and last checkpoints side by side: the heap diff command, ready
+ * to paste, and the goroutine sites that grew most (top 5). */
+static void checkpoint_evidence(json_t *obj, const struct collector *c,
+				const struct target_state *t)
+{
+	const char *h0, *h1, *g0, *g1;
+	struct goroutine_site s[5];
+	char *a, *b;
+	int n;
+
+	profile_pair(t, "-heap-", ".pb.gz", &h0, &h1);
+	if (h0 != NULL && h1 != h0)
+		json_object_set_new(obj, "pprof_diff",
+				    json_sprintf("go tool pprof -top -sample_index=inuse_space "
+						 "-diff_base %s %s",
+						 h0, h1));
+	profile_pair(t, "-goroutine-", ".txt", &g0, &g1);
+	if (g0 == NULL || g1 == g0)
+		return;
+	a = read_text(c->opts.outdir, g0);
+	b = read_text(c->opts.outdir, g1);
+	n = a && b ? goroutine_growth(a, b, s, 5) : -1;
+	free(a);
+	free(b);
+	if (n < 0)
+		return;
+	json_t *arr = json_array();
+
+	for (int i = 0; arr && i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "site", s[i].name,
+						     "before", (json_int_t)s[i].before, "after",
+						     (json_int_t)s[i].after));
+	json_object_set_new(obj, "goroutine_growth",
+			    json_pack("{s:s, s:s, s:o}", "from", g0, "to", g1, "sites", arr));
+}
+
 static void live_heap_evidence(json_t *obj, const struct collector *c,
 			       const struct target_state *t)
 {
@@ -355,6 +434,7 @@ static int add_target(json_t *report, const struct collector *c, const struct ta
 	json_object_set_new(obj, "time_to_limit_s", real_or_null(min_time_to_limit(t)));
 	json_object_set_new(obj, "reason", target_reason(t));
 	live_heap_evidence(obj, c, t);
+	checkpoint_evidence(obj, c, t);
 	if (t->phases != NULL)
 		json_object_set(obj, "phases", t->phases);
 	return 0;
