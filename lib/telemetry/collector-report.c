@@ -475,10 +475,18 @@ int collector_report_targets(struct collector *c, json_t *report)
 	return 0;
 }
 
-void collector_checkpoint(struct collector *c, const char *tag)
+size_t collector_checkpoint(struct collector *c, const char *tag)
 {
+	size_t asked = 0;
+
 	for (size_t i = 0; i < c->n_targets; i++)
-		collector_ask_profile(c, &c->targets[i], tag);
+		asked += collector_ask_profile(c, &c->targets[i], tag);
+	return asked;
+}
+
+unsigned long collector_checkpoint_samples(const struct collector *c)
+{
+	return c->checkpoint_samples;
 }
 
 double collector_samples_until(const struct collector *c)
