@@ -164,13 +164,17 @@ static void final_checkpoint(struct collector *c, const struct telemetry_config 
 {
 	struct timespec ts;
 	double asked, until = mono_now() + 5;
+	unsigned long before = collector_checkpoint_samples(c);
+	size_t n;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	asked = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	if (!cfg->forced_gc)
 		return;
-	collector_checkpoint(c, "end");
-	while (mono_now() < until && !(collector_samples_until(c) > asked))
+	n = collector_checkpoint(c, "end");
+	/* the checkpoint samples, then a regular one (after the profiles) */
+	while (mono_now() < until && (collector_checkpoint_samples(c) < before + n ||
+				      !(collector_samples_until(c) > asked)))
 		collector_poll(c, 200);
 }
 

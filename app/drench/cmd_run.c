@@ -171,6 +171,7 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 		prev = cur;
 		last = now;
 	}
+	run_telemetry_phase_done(tel, p->phases[ph].name);
 	/* the drain's last responses close the series */
 	run_workers_snapshot(rw, &cur);
 	add_point(s, unix_now() - t0, ph, &prev, &cur);

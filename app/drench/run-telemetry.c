@@ -116,6 +116,8 @@ void run_telemetry_recover(struct collector *c, const struct plan *p,
 	double recovery = p->telemetry->detector.recovery_s;
 	double interval = (double)p->telemetry->interval_us / 1e6;
 	double stop = unix_now(), until = mono_now() + recovery + 2 * interval + 5, t;
+	unsigned long before;
+	size_t n;
 
 	collector_note_load(c, false);
 	printf("drench: load over, watching memory recover for %.0f s\n", recovery);
@@ -128,8 +130,14 @@ void run_telemetry_recover(struct collector *c, const struct plan *p,
 	if (*interrupted)
 		return;
 	t = unix_now();
-	collector_checkpoint(c, "idle");
-	wait_samples_until(c, t + interval / 2, 10);
+	before = collector_checkpoint_samples(c);
+	n = collector_checkpoint(c, "idle");
+	/* the agent captures synchronously: a regular sample after the
+	 * checkpoint comes after all of its profile chunks */
+	for (double end = mono_now() + 10;
+	     mono_now() < end && collector_checkpoint_samples(c) < before + n;)
+		collector_poll(c, 200);
+	wait_samples_until(c, t + interval, 10);
 }
 
 void run_telemetry_phase_done(struct collector *c, const char *phase)

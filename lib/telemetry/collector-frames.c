@@ -140,14 +140,14 @@ static void on_hello(struct collector *c, int i, json_t *msg)
 	send_config(c, i, ai);
 }
 
-void collector_ask_profile(struct collector *c, struct target_state *t, const char *tag)
+bool collector_ask_profile(struct collector *c, struct target_state *t, const char *tag)
 {
 	int conn = t->agent >= 0 ? c->agents[t->agent].conn : -1;
 
 	bool gc = c->cfg->forced_gc;
 
 	if (conn < 0 || t->cfg->pprof_url == NULL || !c->cfg->profiles)
-		return;
+		return false;
 	if (collector_conn_send_json(c, conn, TP_PROFILE_REQ,
 				     json_pack("{s:s, s:s, s:b}", "target", t->cfg->name, "tag", tag,
 					       "gc", gc)) == 0) {
@@ -158,7 +158,9 @@ void collector_ask_profile(struct collector *c, struct target_state *t, const ch
 		else if (!strcmp(tag, "leak"))
 			t->leak_asked = true;
 		t->checkpoints++;
+		return true;
 	}
+	return false;
 }
 
 static void feed_metrics(struct target_state *t, double ts, json_t *m, const char *checkpoint)
@@ -237,6 +239,8 @@ static void on_sample(struct collector *c, int i, const struct tp_frame *f, json
 		collector_target_restarted(c, t, t->pid, pid);
 	t->pid = pid;
 	t->restarts = (unsigned)json_integer_value(json_object_get(msg, "restarts"));
+	if (json_is_string(json_object_get(msg, "checkpoint")))
+		c->checkpoint_samples++;
 	feed_metrics(t, ts, m, json_string_value(json_object_get(msg, "checkpoint")));
 	if (!t->baseline_asked && ts >= t->first_t + c->cfg->detector.warmup_s)
 		collector_ask_profile(c, t, "baseline");

@@ -77,6 +77,7 @@ struct collector {
 	double next_eval;
 	double started;
 	struct collector_stats st;
+	unsigned long checkpoint_samples; /* samples flagged with a checkpoint tag */
 };
 
 double collector_now(void);
@@ -91,7 +92,7 @@ int collector_conn_send_json(struct collector *c, int i, enum tp_type type, json
 void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f);
 void collector_send_acks(struct collector *c);
 struct target_state *collector_target(struct collector *c, const char *name);
-void collector_ask_profile(struct collector *c, struct target_state *t, const char *tag);
+bool collector_ask_profile(struct collector *c, struct target_state *t, const char *tag);
 
 /* collector-live.c */
 bool collector_live_metric(const char *name);

@@ -478,7 +478,8 @@ static bool half_grows(const struct detector *d, const struct metric_result *r, 
 
 /* Plateau test: the recent third of the window (at least 5 points) must
  * still grow, the lower end of its slope's one-sided 95% interval above 0. */
-static void judge_plateau(const struct trend_point *p, size_t n, struct metric_result *r)
+static void judge_plateau(const struct trend_point *p, size_t n, double factor,
+			  struct metric_result *r)
 {
 	double from = p[n - 1].t - r->window_s / 3;
 	size_t m = 0;
@@ -490,8 +491,44 @@ static void judge_plateau(const struct trend_point *p, size_t n, struct metric_r
 		m = n < 5 ? n : 5;
 	r->recent_slope = theil_sen_slope(p + n - m, m);
 	r->recent_lower = -INFINITY;
-	if (m >= 5 && mann_kendall_hr(p + n - m, m, &mk) == 0)
+	if (m >= 5 && mann_kendall_hr(p + n - m, m, factor, &mk) == 0)
 		r->recent_lower = theil_sen_lower(p + n - m, m, 1.645, mk.var_s);
+}
+
+/* Robust spread of the residuals around the Theil–Sen line (1.4826 MAD). */
+static double residual_sd(const struct trend_point *p, size_t n, double slope)
+{
+	double *v = malloc(sizeof(*v) * n), mid, sd;
+
+	if (v == NULL || !isfinite(slope)) {
+		free(v);
+		return NAN;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = p[i].v - slope * (p[i].t - p[0].t);
+	mid = median_inplace(v, n);
+	for (size_t i = 0; i < n; i++)
+		v[i] = fabs(p[i].v - slope * (p[i].t - p[0].t) - mid);
+	sd = 1.4826 * median_inplace(v, n);
+	free(v);
+	return sd;
+}
+
+/* Growth a leak must exceed. Block minima keep the configured share of the
+ * baseline and an absolute floor per unit. Exact post-GC points are far
+ * less noisy: a smaller share, a smaller absolute floor, but at least
+ * EXACT_NOISE_K times their own measured spread. */
+#define EXACT_NOISE_SHARE 0.4   /* of noise_floor */
+#define EXACT_MIN_GROWTH (256 * 1024.0)
+#define EXACT_NOISE_K 4.0
+static double noise_of(const struct detector *d, const struct series *s,
+		       const struct trend_point *p, size_t n, const struct metric_result *r)
+{
+	if (!s->exact || !s->is_bytes)
+		return fmax(fmax(d->p.noise_floor * fabs(r->baseline), s->min_growth),
+			    EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
+	return fmax(fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(r->baseline), EXACT_MIN_GROWTH),
+		    EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
 }
 
 static void judge_trend(const struct detector *d, const struct series *s,
@@ -500,9 +537,11 @@ static void judge_trend(const struct detector *d, const struct series *s,
 	size_t h = n / 2;
 	bool steady, grows, going_on;
 	struct mk_result mk;
+	/* a sub-window's noise autocorrelation, measured before it (judge_recent) */
+	double factor = isfinite(r->mk_var_factor) ? r->mk_var_factor : 1.0;
 
 	r->slope_per_s = theil_sen_slope(p, n);
-	mann_kendall_hr(p, n, &mk);
+	mann_kendall_hr(p, n, factor, &mk);
 	r->mk_p = mk.p;
 	r->mk_z = mk.z;
 	r->mk_var_factor = mk.var_factor;
@@ -510,10 +549,10 @@ static void judge_trend(const struct detector *d, const struct series *s,
 	r->floor_now = p[n - 1].v;
 	r->window_s = p[n - 1].t - p[0].t;
 	r->growth = r->slope_per_s * r->window_s;
-	r->noise = fmax(d->p.noise_floor * fabs(r->baseline), s->min_growth);
+	r->noise = noise_of(d, s, p, n, r);
 	r->first_half_slope = theil_sen_slope(p, h);
 	r->second_half_slope = theil_sen_slope(p + h, n - h);
-	judge_plateau(p, n, r);
+	judge_plateau(p, n, mk.var_factor, r);
 	grows = r->slope_per_s > 0 && r->growth >= r->noise;
 	steady = half_grows(d, r, r->first_half_slope, p, h) &&
 		 half_grows(d, r, r->second_half_slope, p + h, n - h);
@@ -554,7 +593,15 @@ static void judge_recent(const struct detector *d, const struct series *s,
 	if (r->verdict == VERDICT_LEAK)
 		return;
 	for (size_t m = n / 2; m >= d->p.min_points; m /= 2) {
+		struct mk_result before;
+
+		/* a short window cannot see slow autocorrelation: take it from the
+		 * points before it (the same noise, and no late leak's hinge) */
+		mann_kendall_hr(p, n - m, 1.0, &before);
+		if (before.p < d->p.suspect_alpha)
+			continue; /* not a late start: the whole window judges a leak */
 		sub = *r;
+		sub.mk_var_factor = before.var_factor;
 		judge_trend(d, s, p + n - m, m, &sub);
 		if (sub.verdict == VERDICT_LEAK) {
 			*r = sub;
@@ -627,7 +674,9 @@ static void judge_recovery(const struct detector *d, const struct series *s, dou
 	ref = isfinite(r->idle_floor) ? r->idle_floor : r->baseline;
 	if (!isfinite(ref))
 		return;
-	noise = fmax(d->p.noise_floor * fabs(ref), s->min_growth);
+	noise = s->exact && s->is_bytes ? fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(ref),
+						EXACT_MIN_GROWTH)
+					: fmax(d->p.noise_floor * fabs(ref), s->min_growth);
 	r->recovered = r->post_floor <= ref + noise;
 	r->persisted = !r->recovered && (r->verdict == VERDICT_LEAK || s->latched);
 	if (r->recovered && r->verdict != VERDICT_OK) {
@@ -841,4 +890,17 @@ const char *leak_verdict_name(enum leak_verdict v)
 	default:
 		return "insufficient";
 	}
+}
+
+size_t detector_points(const struct detector *d, size_t i, double *t, double *v, bool *forced,
+		       size_t cap)
+{
+	size_t n = 0;
+
+	for (; i < d->n && n < d->s[i].n && n < cap; n++) {
+		t[n] = d->s[i].pts[n].t;
+		v[n] = d->s[i].pts[n].v;
+		forced[n] = d->s[i].pts[n].forced;
+	}
+	return n;
 }

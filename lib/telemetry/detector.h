@@ -66,6 +66,11 @@ size_t detector_n_metrics(const struct detector *d);
 const char *detector_metric_name(const struct detector *d, size_t i);
 const struct metric_result *detector_result(const struct detector *d, size_t i);
 
+/** Floor points of metric i in time order (at most cap): times, values, and
+ * whether each came from a forced-GC checkpoint. Returns how many. */
+size_t detector_points(const struct detector *d, size_t i, double *t, double *v, bool *forced,
+		       size_t cap);
+
 /** Result by metric name, NULL if unknown. */
 const struct metric_result *detector_find(const struct detector *d, const char *metric);
 

@@ -206,7 +206,8 @@ static double hamed_rao_factor(const struct trend_point *p, size_t n)
 	return fmax(1.0, 1.0 + 2.0 * sum / (dn * (dn - 1) * (dn - 2)));
 }
 
-int mann_kendall_hr(const struct trend_point *p, size_t n, struct mk_result *out)
+int mann_kendall_hr(const struct trend_point *p, size_t n, double min_factor,
+		    struct mk_result *out)
 {
 	double dn = (double)n, var, s = 0;
 
@@ -220,7 +221,7 @@ int mann_kendall_hr(const struct trend_point *p, size_t n, struct mk_result *out
 	var = (dn * (dn - 1) * (2 * dn + 5) - tie_term(p, n)) / 18.0;
 	if (var <= 0)
 		return 0;
-	out->var_factor = hamed_rao_factor(p, n);
+	out->var_factor = fmax(min_factor, hamed_rao_factor(p, n));
 	out->var_s = var * out->var_factor;
 	if (s > 0)
 		out->z = (s - 1) / sqrt(out->var_s);

@@ -34,9 +34,12 @@ struct mk_result {
 	double p;	   /* one-sided p-value for an upward trend; 1 when n < 3 */
 };
 
-/** Hamed–Rao corrected Mann–Kendall, points in time order. 0, or -ENOMEM
- * (out then says p = 1). */
-int mann_kendall_hr(const struct trend_point *p, size_t n, struct mk_result *out);
+/** Hamed–Rao corrected Mann–Kendall, points in time order. min_factor: a
+ * lower bound for n/n* (the factor of a longer window of the same series,
+ * whose autocorrelation a short window cannot see), 1 for none. 0, or
+ * -ENOMEM (out then says p = 1). */
+int mann_kendall_hr(const struct trend_point *p, size_t n, double min_factor,
+		    struct mk_result *out);
 
 /** Lower end of Sen's confidence interval for the Theil–Sen slope: the
  * order statistic (N - z sqrt(var_s)) / 2 of the N pairwise slopes. NAN
