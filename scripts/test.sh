@@ -44,6 +44,10 @@ ASAN_OPTIONS=detect_leaks=1 run_tests build-asan unit
 # Prometheus parser (clang; docs/agent-protocol.md says how to run a long one).
 run_tests build fuzz
 
+# The leak corpus: Go services (gin, echo) in every leak class and the
+# classes that look like one, each verdict asserted (loopback, no rig).
+run_tests build leak-corpus
+
 trap 'scripts/rig.sh down >/dev/null 2>&1 || true' EXIT
 scripts/rig.sh up
 run_tests build integration --num-processes 1

@@ -86,6 +86,6 @@ int ring_resize(struct agent *a, size_t cap);
 /* sample.c */
 void targets_sample(struct agent *a);
 int targets_configure(struct agent *a, const char *text, size_t len);
-void targets_profile(struct agent *a, const char *target, const char *tag);
+void targets_profile(struct agent *a, const char *target, const char *tag, bool gc);
 void targets_free(struct agent *a);
 void agent_event(struct agent *a, const char *target, const char *event, const char *detail);

@@ -208,7 +208,8 @@ static void on_frame(struct agent *a, const struct tp_frame *f)
 		if (json_string_value(json_object_get(msg, "target")) &&
 		    json_string_value(json_object_get(msg, "tag")))
 			targets_profile(a, json_string_value(json_object_get(msg, "target")),
-					json_string_value(json_object_get(msg, "tag")));
+					json_string_value(json_object_get(msg, "tag")),
+					json_is_true(json_object_get(msg, "gc")));
 		json_decref(msg);
 		break;
 	default:

@@ -24,6 +24,10 @@ static const char *const go_series[] = {
 	"go_memstats_heap_inuse_bytes", "go_memstats_heap_alloc_bytes",
 	"go_memstats_heap_objects",	"go_goroutines",
 	"go_gc_duration_seconds_count",
+	/* the live heap after the last GC: next_gc / (1 + GOGC/100), or exposed
+	 * directly by the runtime-metrics collector, and when that GC ran */
+	"go_memstats_next_gc_bytes", "go_memstats_last_gc_time_seconds", "go_gc_gogc_percent",
+	"go_gc_heap_live_bytes", "go_memstats_alloc_bytes_total",
 };
 #define N_GO_SERIES (sizeof(go_series) / sizeof(go_series[0]))
 
@@ -219,7 +223,8 @@ static json_t *proc_metrics(const struct proc_sample *p)
 	return m;
 }
 
-static void sample_one(struct agent *a, struct agent_target *t, double now)
+/* checkpoint: the tag of the forced GC this sample follows, or NULL */
+static void sample_one(struct agent *a, struct agent_target *t, double now, const char *checkpoint)
 {
 	struct proc_sample ps;
 	char cg[4096];
@@ -241,6 +246,8 @@ static void sample_one(struct agent *a, struct agent_target *t, double now)
 		scrape_metrics(a, t, m);
 	o = json_pack("{s:s, s:f, s:i, s:i, s:I, s:o}", "target", t->name, "t", now, "pid", pid,
 		      "restarts", t->restarts, "dropped", (json_int_t)a->dropped, "m", m);
+	if (checkpoint != NULL)
+		json_object_set_new(o, "checkpoint", json_string(checkpoint));
 	ring_push(a, json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17)));
 	json_decref(o);
 }
@@ -250,7 +257,7 @@ void targets_sample(struct agent *a)
 	double now = agent_now();
 
 	for (size_t i = 0; i < a->n_targets; i++)
-		sample_one(a, &a->targets[i], now);
+		sample_one(a, &a->targets[i], now, NULL);
 	link_flush_ring(a);
 }
 
@@ -345,9 +352,13 @@ static void send_profile(struct agent *a, const char *target, const char *file, 
 	free(frame);
 }
 
-void targets_profile(struct agent *a, const char *target, const char *tag)
+/* A forced-GC checkpoint (gc): heap?gc=1 runs a GC before it writes the
+ * profile, so a sample taken right after it reads the exact live heap. */
+void targets_profile(struct agent *a, const char *target, const char *tag, bool gc)
 {
-	static const char *const kinds[] = {"heap", "goroutine"};
+	static const char *const kinds[] = {"heap", "goroutine", "goroutine"};
+	static const char *const queries[] = {"", "", "?debug=1"};
+	static const char *const exts[] = {"pb.gz", "pb.gz", "txt"};
 	char stamp[32], file[256], path[4400], url[2048];
 	time_t now = time(NULL);
 	struct tm tm;
@@ -359,14 +370,19 @@ void targets_profile(struct agent *a, const char *target, const char *tag)
 		if (strcmp(t->name, target) != 0 || t->pprof_url == NULL)
 			continue;
 		mkdir(a->profile_dir, 0755);
-		for (size_t k = 0; k < 2; k++) {
-			snprintf(file, sizeof(file), "%s-%s-%s-%s.pb.gz", t->name, tag, kinds[k],
-				 stamp);
+		for (size_t k = 0; k < 3; k++) {
+			snprintf(file, sizeof(file), "%s-%s-%s-%s.%s", t->name, tag, kinds[k], stamp,
+				 exts[k]);
 			snprintf(path, sizeof(path), "%s/%s", a->profile_dir, file);
-			snprintf(url, sizeof(url), "%s/%s", t->pprof_url, kinds[k]);
+			snprintf(url, sizeof(url), "%s/%s%s", t->pprof_url, kinds[k],
+				 k == 0 && gc ? "?gc=1" : queries[k]);
 			if (fetch(url, path) < 0) {
 				agent_event(a, t->name, "profile-failed", url);
 				continue;
+			}
+			if (k == 0 && gc) {
+				sample_one(a, t, agent_now(), tag);
+				link_flush_ring(a);
 			}
 			fprintf(stderr, "drench-agent: captured %s\n", path);
 			send_profile(a, target, file, path);

@@ -120,15 +120,17 @@ static int finish(struct collector *c, const char *outdir)
 	char path[4096];
 	json_t *report = report_new();
 	enum leak_verdict v;
+	bool pass;
 	int rc;
 
 	collector_evaluate(c);
 	v = collector_verdict(c);
+	pass = collector_gate_passes(c);
 	if (report == NULL || collector_report_targets(c, report) < 0) {
 		json_decref(report);
 		return DRENCH_EXIT_RUNTIME;
 	}
-	report_set_verdict(report, v != VERDICT_LEAK);
+	report_set_verdict(report, pass);
 	snprintf(path, sizeof(path), "%s/report.json", outdir);
 	rc = report_write(report, path);
 	json_decref(report);
@@ -137,7 +139,15 @@ static int finish(struct collector *c, const char *outdir)
 		return DRENCH_EXIT_RUNTIME;
 	}
 	printf("drench monitor: verdict %s, report in %s\n", leak_verdict_name(v), path);
-	return v == VERDICT_LEAK ? DRENCH_EXIT_FAIL : DRENCH_EXIT_PASS;
+	if (collector_missing_judged(c, NULL) > 0) {
+		fprintf(stderr, "drench monitor: judged metrics that were never sampled:\n");
+		collector_missing_judged(c, stderr);
+		return DRENCH_EXIT_RUNTIME;
+	}
+	if (v == VERDICT_INSUFFICIENT && !pass)
+		printf("drench monitor: insufficient evidence fails the gate (set "
+		       "telemetry.allow_insufficient to accept it)\n");
+	return pass ? DRENCH_EXIT_PASS : DRENCH_EXIT_FAIL;
 }
 
 static double mono_now(void)
@@ -146,6 +156,26 @@ static double mono_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A forced-GC checkpoint at the end of the watch: its sample is an exact
+ * live heap for the recovery check and the last profile. At most 5 s. */
+static void final_checkpoint(struct collector *c, const struct telemetry_config *cfg)
+{
+	struct timespec ts;
+	double asked, until = mono_now() + 5;
+	unsigned long before = collector_checkpoint_samples(c);
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	asked = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (!cfg->forced_gc)
+		return;
+	n = collector_checkpoint(c, "end");
+	/* the checkpoint samples, then a regular one (after the profiles) */
+	while (mono_now() < until && (collector_checkpoint_samples(c) < before + n ||
+				      !(collector_samples_until(c) > asked)))
+		collector_poll(c, 200);
 }
 
 static int watch(const struct telemetry_config *cfg, const struct tp_key *key, const char *outdir,
@@ -172,6 +202,7 @@ static int watch(const struct telemetry_config *cfg, const struct tp_key *key, c
 		collector_destroy(c);
 		return DRENCH_EXIT_RUNTIME;
 	}
+	final_checkpoint(c, cfg);
 	rc = finish(c, outdir);
 	collector_destroy(c);
 	return rc;

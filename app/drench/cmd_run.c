@@ -157,8 +157,12 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 		if (now - last < 1.0)
 			continue;
 		run_workers_snapshot(rw, &cur);
+		uint32_t was = ph;
+
 		ph = run_workers_phase(rw);
 		ph = ph < p->n_phases ? ph : p->n_phases - 1;
+		for (uint32_t k = was; k < ph; k++)
+			run_telemetry_phase_done(tel, p->phases[k].name);
 		live->phase = p->phases[ph].name;
 		if (!p->quiet)
 			console_line(stdout, now - t0, p->phases[ph].name,
@@ -167,6 +171,7 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 		prev = cur;
 		last = now;
 	}
+	run_telemetry_phase_done(tel, p->phases[ph].name);
 	/* the drain's last responses close the series */
 	run_workers_snapshot(rw, &cur);
 	add_point(s, unix_now() - t0, ph, &prev, &cur);
@@ -300,12 +305,13 @@ static int finish(struct run_workers *rw, const struct plan *p, double t0,
 	run_telemetry_judge_phases(tel, o.phases, o.n_phases);
 	o.leak_free = run_telemetry_verdict_ok(tel);
 	bool pass = run_outcome_print(stdout, p, &o);
+	bool fault = run_telemetry_judged_missing(tel);
 	if (run_report_write(p, &o, s) < 0) {
 		fprintf(stderr, "drench run: cannot write %s/report.json\n", p->output);
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {
 		printf("report: %s/report.json\n", p->output);
-		rc = pass ? DRENCH_EXIT_PASS : DRENCH_EXIT_FAIL;
+		rc = fault ? DRENCH_EXIT_RUNTIME : pass ? DRENCH_EXIT_PASS : DRENCH_EXIT_FAIL;
 	}
 	json_decref(o.validation);
 	free(o.phases);

@@ -36,3 +36,10 @@ void run_telemetry_judge_phases(struct collector *c, const struct phase_stats *p
 bool run_telemetry_verdict_ok(struct collector *c);
 
 void run_telemetry_stop(struct collector *c);
+
+/** A phase ended: a forced-GC checkpoint named phase-NAME. */
+void run_telemetry_phase_done(struct collector *c, const char *phase);
+
+/** True (after naming them on stderr) when a `judge:` metric was never
+ * sampled: the campaign judged nothing real, a runtime fault. */
+bool run_telemetry_judged_missing(struct collector *c);

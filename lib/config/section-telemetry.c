@@ -14,7 +14,8 @@
 
 static const char *const section_keys[] = {
 	"listen",	"key_file", "interval", "agent_buffer", "duration",
-	"memory_limit", "profiles", "detector", "targets",	NULL,
+	"memory_limit", "profiles", "detector", "targets",	"forced_gc",
+	"allow_insufficient", NULL,
 };
 static const char *const detector_keys[] = {
 	"warmup",	 "floor_window",   "min_window",    "min_points",  "alpha",
@@ -33,6 +34,7 @@ void telemetry_config_init(struct telemetry_config *c)
 	c->interval_us = 1000000;
 	c->agent_buffer = 3600;
 	c->profiles = true;
+	c->forced_gc = true;
 	telemetry_detector_defaults(&c->detector);
 }
 
@@ -308,6 +310,8 @@ int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *o
 	cfg_get_duration(yaml_map_get(n, "duration"), e, 0, &out->duration_us);
 	cfg_get_size(yaml_map_get(n, "memory_limit"), e, 1, UINT64_MAX, &out->memory_limit);
 	cfg_get_bool(yaml_map_get(n, "profiles"), e, &out->profiles);
+	cfg_get_bool(yaml_map_get(n, "forced_gc"), e, &out->forced_gc);
+	cfg_get_bool(yaml_map_get(n, "allow_insufficient"), e, &out->allow_insufficient);
 	parse_detector(yaml_map_get(n, "detector"), &out->detector, e);
 	if (cfg_require(n, "targets", e, "a list of targets") != NULL)
 		parse_targets(yaml_map_get(n, "targets"), out, e);

@@ -140,36 +140,43 @@ static void on_hello(struct collector *c, int i, json_t *msg)
 	send_config(c, i, ai);
 }
 
-void collector_ask_profile(struct collector *c, struct target_state *t, const char *tag)
+bool collector_ask_profile(struct collector *c, struct target_state *t, const char *tag)
 {
 	int conn = t->agent >= 0 ? c->agents[t->agent].conn : -1;
 
+	bool gc = c->cfg->forced_gc;
+
 	if (conn < 0 || t->cfg->pprof_url == NULL || !c->cfg->profiles)
-		return;
+		return false;
 	if (collector_conn_send_json(c, conn, TP_PROFILE_REQ,
-				     json_pack("{s:s, s:s}", "target", t->cfg->name, "tag", tag)) ==
-	    0) {
-		fprintf(c->log, "collector: asked agent %s for %s profiles of %s\n",
-			c->agents[t->agent].id, tag, t->cfg->name);
+				     json_pack("{s:s, s:s, s:b}", "target", t->cfg->name, "tag", tag,
+					       "gc", gc)) == 0) {
+		fprintf(c->log, "collector: asked agent %s for %s%s profiles of %s\n",
+			c->agents[t->agent].id, tag, gc ? " forced-GC" : "", t->cfg->name);
 		if (!strcmp(tag, "baseline"))
 			t->baseline_asked = true;
-		else
+		else if (!strcmp(tag, "leak"))
 			t->leak_asked = true;
+		t->checkpoints++;
+		return true;
 	}
+	return false;
 }
 
-static void feed_metrics(struct target_state *t, double ts, json_t *m)
+static void feed_metrics(struct target_state *t, double ts, json_t *m, const char *checkpoint)
 {
 	const char *name;
 	json_t *v;
 
+	collector_live_heap(t, ts, m, checkpoint);
 	json_object_foreach(m, name, v)
 	{
 		double x = json_number_value(v);
 
 		if (!json_is_number(v))
 			continue;
-		if (!strcmp(name, "hwm_bytes") || !strcmp(name, "scrape_ok"))
+		if (!strcmp(name, "hwm_bytes") || !strcmp(name, "scrape_ok") ||
+		    collector_live_metric(name))
 			continue; /* a high-water mark only rises; a flag is no series */
 		if (t->cfg->requests_metric && !strcmp(name, t->cfg->requests_metric))
 			detector_note_requests(t->det, ts, (uint64_t)fmax(0, x));
@@ -232,7 +239,9 @@ static void on_sample(struct collector *c, int i, const struct tp_frame *f, json
 		collector_target_restarted(c, t, t->pid, pid);
 	t->pid = pid;
 	t->restarts = (unsigned)json_integer_value(json_object_get(msg, "restarts"));
-	feed_metrics(t, ts, m);
+	if (json_is_string(json_object_get(msg, "checkpoint")))
+		c->checkpoint_samples++;
+	feed_metrics(t, ts, m, json_string_value(json_object_get(msg, "checkpoint")));
 	if (!t->baseline_asked && ts >= t->first_t + c->cfg->detector.warmup_s)
 		collector_ask_profile(c, t, "baseline");
 }
@@ -307,7 +316,7 @@ static void on_chunk(struct collector *c, int i, const struct tp_frame *f)
 	t = target ? collector_target(c, target) : NULL;
 	/* only profiles we asked this agent for, and a bounded number of them */
 	if (t == NULL || strcmp(t->cfg->agent, c->agents[c->conns[i].agent].id) != 0 ||
-	    !(t->baseline_asked || t->leak_asked) || t->n_profiles >= COLLECTOR_MAX_PROFILES ||
+	    t->checkpoints == 0 || t->n_profiles >= COLLECTOR_MAX_PROFILES ||
 	    !safe_name(file) || off < 0 || size > COLLECTOR_MAX_PROFILE_BYTES ||
 	    (json_int_t)data_len > size - off) {
 		reject(c, i, "profile chunk out of bounds");

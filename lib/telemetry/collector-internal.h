@@ -13,7 +13,7 @@
 #define COLLECTOR_MAX_AGENTS 64
 #define COLLECTOR_HELLO_TIMEOUT_S 5.0
 #define COLLECTOR_TX_CAP (1u << 20)
-#define COLLECTOR_MAX_PROFILES 16
+#define COLLECTOR_MAX_PROFILES 64
 #define COLLECTOR_MAX_PROFILE_BYTES (64u << 20)
 
 struct conn {
@@ -54,6 +54,11 @@ struct target_state {
 	size_t n_profiles;
 	json_t *last_m; /* last sample's metrics, for the live line */
 	json_t *phases; /* collector_judge_phase() results, for the report */
+	double last_gc;		 /* go_memstats_last_gc_time_seconds last seen; NAN */
+	const char *live_source; /* how the live heap is derived, NULL if it is not */
+	unsigned long live_gcs, pinned_gcs; /* GCs that gave a live point / had next_gc pinned */
+	bool live_fallback;	 /* judged on heap_inuse minima instead of the live heap */
+	unsigned checkpoints;	 /* forced-GC checkpoints asked */
 };
 
 struct collector {
@@ -72,6 +77,7 @@ struct collector {
 	double next_eval;
 	double started;
 	struct collector_stats st;
+	unsigned long checkpoint_samples; /* samples flagged with a checkpoint tag */
 };
 
 double collector_now(void);
@@ -86,7 +92,13 @@ int collector_conn_send_json(struct collector *c, int i, enum tp_type type, json
 void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f);
 void collector_send_acks(struct collector *c);
 struct target_state *collector_target(struct collector *c, const char *name);
-void collector_ask_profile(struct collector *c, struct target_state *t, const char *tag);
+bool collector_ask_profile(struct collector *c, struct target_state *t, const char *tag);
+
+/* collector-live.c */
+bool collector_live_metric(const char *name);
+void collector_live_heap(struct target_state *t, double ts, json_t *m, const char *checkpoint);
+void collector_choose_judged(const struct collector *c, struct target_state *t);
+const char *collector_live_note(const struct target_state *t);
 
 /* collector-report.c */
 void collector_live_lines(struct collector *c);

@@ -7,6 +7,7 @@
 
 #include "report/report.h"
 #include "telemetry/collector-internal.h"
+#include "telemetry/goroutines.h"
 
 static json_t *real_or_null(double v)
 {
@@ -21,6 +22,7 @@ void collector_evaluate(struct collector *c)
 
 		if (t->samples == 0)
 			continue;
+		collector_choose_judged(c, t);
 		t->verdict = detector_evaluate(t->det, t->last_t);
 		if (t->leaked_before_restart)
 			t->verdict = VERDICT_LEAK;
@@ -227,6 +229,125 @@ static void metric_evidence(json_t *m, const struct metric_result *r)
 	json_object_set_new(m, "spikes", json_integer(r->spikes));
 	json_object_set_new(m, "recovered", json_boolean(r->recovered));
 	json_object_set_new(m, "persisted_after_load", json_boolean(r->persisted));
+	json_object_set_new(m, "exact_points", json_boolean(r->exact));
+	json_object_set_new(m, "latched", json_boolean(r->latched));
+	json_object_set_new(m, "plateau", json_boolean(r->plateau));
+	json_object_set_new(m, "mk_variance_factor", real_or_null(r->mk_var_factor));
+	json_object_set_new(m, "recent_slope_per_hour", real_or_null(r->recent_slope * 3600));
+	json_object_set_new(m, "recent_slope_lower_per_hour",
+			    real_or_null(r->recent_lower * 3600));
+	json_object_set_new(m, "idle_floor", real_or_null(r->idle_floor));
+	json_object_set_new(m, "post_load_floor", real_or_null(r->post_floor));
+	json_object_set_new(m, "post_load_points", json_integer(r->post_points));
+	json_object_set_new(m, "load_start", real_or_null(r->load_start));
+	json_object_set_new(m, "load_stop", real_or_null(r->load_stop));
+	json_object_set_new(m, "values", json_integer((json_int_t)r->samples));
+}
+
+/* The judged metrics' floor points: [[t, v, forced], ...]. */
+static json_t *floor_points_json(const struct detector *d, size_t i)
+{
+	enum { CAP = 512 };
+	double t[CAP], v[CAP];
+	bool forced[CAP];
+	size_t n = detector_points(d, i, t, v, forced, CAP);
+	json_t *a = json_array();
+
+	for (size_t k = 0; a && k < n; k++)
+		json_array_append_new(a, json_pack("[f, f, b]", t[k], v[k], forced[k]));
+	return a;
+}
+
+/* First and last profile of t whose name contains kind and ends with ext. */
+static void profile_pair(const struct target_state *t, const char *kind, const char *ext,
+			 const char **first, const char **last)
+{
+	size_t el = strlen(ext);
+
+	*first = *last = NULL;
+	for (size_t i = 0; i < t->n_profiles; i++) {
+		size_t l = strlen(t->profiles[i]);
+
+		if (strstr(t->profiles[i], kind) == NULL || l < el ||
+		    strcmp(t->profiles[i] + l - el, ext) != 0)
+			continue;
+		if (*first == NULL)
+			*first = t->profiles[i];
+		*last = t->profiles[i];
+	}
+}
+
+static char *read_text(const char *dir, const char *rel)
+{
+	char path[4096], *buf;
+	FILE *f;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = n >= 0 && n < (16 << 20) ? malloc((size_t)n + 1) : NULL;
+	if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf != NULL)
+		buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* The first and last checkpoints side by side: the heap diff command, ready
+ * to paste, and the goroutine sites that grew most (top 5). */
+static void checkpoint_evidence(json_t *obj, const struct collector *c,
+				const struct target_state *t)
+{
+	const char *h0, *h1, *g0, *g1;
+	struct goroutine_site s[5];
+	char *a, *b;
+	int n;
+
+	profile_pair(t, "-heap-", ".pb.gz", &h0, &h1);
+	if (h0 != NULL && h1 != h0)
+		json_object_set_new(obj, "pprof_diff",
+				    json_sprintf("go tool pprof -top -sample_index=inuse_space "
+						 "-diff_base %s %s",
+						 h0, h1));
+	profile_pair(t, "-goroutine-", ".txt", &g0, &g1);
+	if (g0 == NULL || g1 == g0)
+		return;
+	a = read_text(c->opts.outdir, g0);
+	b = read_text(c->opts.outdir, g1);
+	n = a && b ? goroutine_growth(a, b, s, 5) : -1;
+	free(a);
+	free(b);
+	if (n < 0)
+		return;
+	json_t *arr = json_array();
+
+	for (int i = 0; arr && i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "site", s[i].name,
+						     "before", (json_int_t)s[i].before, "after",
+						     (json_int_t)s[i].after));
+	json_object_set_new(obj, "goroutine_growth",
+			    json_pack("{s:s, s:s, s:o}", "from", g0, "to", g1, "sites", arr));
+}
+
+static void live_heap_evidence(json_t *obj, const struct collector *c,
+			       const struct target_state *t)
+{
+	const char *note = collector_live_note(t);
+
+	json_object_set_new(obj, "live_heap_source",
+			    t->live_source ? json_string(t->live_source) : json_null());
+	json_object_set_new(obj, "live_heap_note", note ? json_string(note) : json_null());
+	json_object_set_new(obj, "gcs_with_live_point", json_integer((json_int_t)t->live_gcs));
+	json_object_set_new(obj, "gcs_with_pinned_goal", json_integer((json_int_t)t->pinned_gcs));
+	json_object_set_new(obj, "forced_gc", json_boolean(c->cfg->forced_gc));
+	json_object_set_new(obj, "checkpoints_asked", json_integer(t->checkpoints));
 }
 
 static double min_time_to_limit(const struct target_state *t)
@@ -242,7 +363,30 @@ static double min_time_to_limit(const struct target_state *t)
 	return best;
 }
 
-static int add_target(json_t *report, const struct target_state *t)
+/* The target verdict in words: the reason of the judged metric that decided
+ * it, and what the heap evidence could not show (a pinned GC goal). */
+static json_t *target_reason(const struct target_state *t)
+{
+	const char *why = t->samples == 0 ? "no samples from the agent" : "no judged metric";
+	const char *note = collector_live_note(t);
+	char text[1024];
+
+	for (size_t i = 0; i < detector_n_metrics(t->det); i++) {
+		const struct metric_result *r = detector_result(t->det, i);
+
+		if (r->judged && r->verdict == t->verdict) {
+			snprintf(text, sizeof(text), "%s: %s", detector_metric_name(t->det, i),
+				 r->reason);
+			why = text;
+			break;
+		}
+	}
+	if (note == NULL || t->verdict == VERDICT_LEAK)
+		return json_string(why);
+	return json_sprintf("%s; but %s", why, note);
+}
+
+static int add_target(json_t *report, const struct collector *c, const struct target_state *t)
 {
 	size_t n = detector_n_metrics(t->det);
 	struct report_metric *ms = calloc(n ? n : 1, sizeof(*ms));
@@ -274,8 +418,12 @@ static int add_target(json_t *report, const struct target_state *t)
 	if (obj == NULL)
 		return -ENOMEM;
 	arr = json_object_get(obj, "metrics");
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		metric_evidence(json_array_get(arr, i), detector_result(t->det, i));
+		if (detector_result(t->det, i)->judged)
+			json_object_set_new(json_array_get(arr, i), "floor_points_tv",
+					    floor_points_json(t->det, i));
+	}
 	json_object_set_new(obj, "agent", json_string(t->cfg->agent));
 	json_object_set_new(obj, "samples", json_integer((json_int_t)t->samples));
 	json_object_set_new(obj, "pid", json_integer(t->pid));
@@ -284,6 +432,9 @@ static int add_target(json_t *report, const struct target_state *t)
 	json_object_set_new(obj, "observed_s", real_or_null(t->last_t - t->first_t));
 	json_object_set_new(obj, "leak_after_s", real_or_null(t->leak_since - t->first_t));
 	json_object_set_new(obj, "time_to_limit_s", real_or_null(min_time_to_limit(t)));
+	json_object_set_new(obj, "reason", target_reason(t));
+	live_heap_evidence(obj, c, t);
+	checkpoint_evidence(obj, c, t);
 	if (t->phases != NULL)
 		json_object_set(obj, "phases", t->phases);
 	return 0;
@@ -318,8 +469,59 @@ static json_t *stats_json(const struct collector *c)
 int collector_report_targets(struct collector *c, json_t *report)
 {
 	for (size_t i = 0; i < c->n_targets; i++)
-		if (add_target(report, &c->targets[i]) < 0)
+		if (add_target(report, c, &c->targets[i]) < 0)
 			return -ENOMEM;
 	json_object_set_new(report, "telemetry", stats_json(c));
 	return 0;
+}
+
+size_t collector_checkpoint(struct collector *c, const char *tag)
+{
+	size_t asked = 0;
+
+	for (size_t i = 0; i < c->n_targets; i++)
+		asked += collector_ask_profile(c, &c->targets[i], tag);
+	return asked;
+}
+
+unsigned long collector_checkpoint_samples(const struct collector *c)
+{
+	return c->checkpoint_samples;
+}
+
+double collector_samples_until(const struct collector *c)
+{
+	double until = NAN;
+
+	for (size_t i = 0; i < c->n_targets; i++)
+		if (c->targets[i].samples > 0 && !(until <= c->targets[i].last_t))
+			until = c->targets[i].last_t;
+	return until;
+}
+
+size_t collector_missing_judged(const struct collector *c, FILE *f)
+{
+	size_t missing = 0;
+
+	for (size_t i = 0; i < c->n_targets; i++) {
+		const struct target_state *t = &c->targets[i];
+
+		for (size_t k = 0; t->samples > 0 && k < t->cfg->n_judge; k++) {
+			const struct metric_result *r = detector_find(t->det, t->cfg->judge[k]);
+
+			if (r != NULL && r->samples > 0)
+				continue;
+			if (f != NULL)
+				fprintf(f, "  %s: %s\n", t->cfg->name, t->cfg->judge[k]);
+			missing++;
+		}
+	}
+	return missing;
+}
+
+bool collector_gate_passes(const struct collector *c)
+{
+	enum leak_verdict v = collector_verdict(c);
+
+	return v != VERDICT_LEAK && (v != VERDICT_INSUFFICIENT || c->cfg->allow_insufficient);
 }

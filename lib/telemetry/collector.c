@@ -91,6 +91,10 @@ static int judged_metrics(struct target_state *t)
 	for (size_t i = 0; i < n; i++)
 		if (detector_watch(t->det, list[i], true) < 0)
 			return -ENOMEM;
+	/* judged instead while the live heap has too few exact points */
+	if (cfg->n_judge == 0 && cfg->metrics_url != NULL &&
+	    detector_watch(t->det, TELEMETRY_GO_FALLBACK, false) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
@@ -138,7 +142,7 @@ static int init_targets(struct collector *c)
 
 		t->cfg = &cfg->targets[i];
 		t->agent = -1;
-		t->first_t = t->leak_since = NAN;
+		t->first_t = t->leak_since = t->last_gc = NAN;
 		rc = new_detector(c, t);
 		if (rc < 0)
 			return rc;

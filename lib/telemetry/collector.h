@@ -75,6 +75,25 @@ void collector_note_load(struct collector *c, bool active);
  * leaks. 0 or -ENOMEM. */
 int collector_judge_phase(struct collector *c, const char *name, double start, double end);
 
+/** Returns how many targets were asked. Ask every target's agent for a checkpoint named tag ("phase-NAME",
+ * "idle"): heap and goroutine profiles, through /debug/pprof/heap?gc=1 when
+ * `forced_gc` is on, so the sample that follows gives an exact live heap. */
+size_t collector_checkpoint(struct collector *c, const char *tag);
+
+/** Samples received so far that follow a checkpoint (to wait for one). */
+unsigned long collector_checkpoint_samples(const struct collector *c);
+
+/** Oldest "last sample time" over the targets that have samples (unix
+ * seconds); NAN if none has. drench run waits on it to judge recovery. */
+double collector_samples_until(const struct collector *c);
+
+/** Targets with samples whose configured `judge:` names a series that was
+ * never sampled: each is printed to f as "target: metric"; returns how many. */
+size_t collector_missing_judged(const struct collector *c, FILE *f);
+
+/** Exit decision: leak fails; insufficient fails unless the campaign allows it. */
+bool collector_gate_passes(const struct collector *c);
+
 /** Evaluate every detector now (also done by collector_poll each interval). */
 void collector_evaluate(struct collector *c);
 

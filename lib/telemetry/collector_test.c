@@ -268,6 +268,72 @@ static void report_lists_the_target_and_counters(void **state)
 	json_decref(r);
 }
 
+/* A Go target's samples: next_gc gives one live-heap point per new
+ * last_gc_time; a pinned goal gives none; a judge: name never sampled is
+ * reported; insufficient fails the gate unless allowed. */
+static void live_heap_points_and_the_gate(void **state)
+{
+	struct fixture *f = *state, g = *f;
+	static char *judge[] = {"go_heap_live_bytes", "never_sampled"};
+	struct telemetry_target tgt = {.name = "api",
+				       .agent = "a2",
+				       .pid = getpid(),
+				       .metrics_url = "http://127.0.0.1:1/metrics",
+				       .judge = judge,
+				       .n_judge = 2};
+	struct collector_options opts = {.outdir = f->dir, .log = stderr};
+	uint8_t nonce[TP_NONCE_LEN];
+	struct tp_frame fr;
+	char js[512];
+	json_t *r = report_new(), *t, *m = NULL;
+	int fd;
+
+	(void)state;
+	g.cfg.targets = &tgt;
+	g.cfg.listen = "127.0.0.1:0";
+	g.c = collector_create(&g.cfg, &g.key, &opts);
+	assert_non_null(g.c);
+	fd = handshake(&g, nonce);
+	send_frame(&g, fd, &g.key, nonce, TP_HELLO, 0, "{\"agent\":\"a2\",\"boot\":\"b\"}");
+	expect_frame(&g, fd, nonce, TP_CONFIG, &fr);
+	for (int i = 1; i <= 6; i++) {
+		/* GCs at samples 1, 2, 4, 6 (3 and 5 repeat the last one); the
+		 * first has its goal pinned at Go's 4 MiB minimum */
+		int gc = i == 1 ? 1 : i < 4 ? 2 : i < 6 ? 4 : 6;
+		double next_gc = gc == 1 ? 4194304.0 : 16e6 + gc * 1e6;
+
+		snprintf(js, sizeof(js),
+			 "{\"target\":\"api\",\"t\":%.3f,\"pid\":1,\"m\":{"
+			 "\"go_memstats_next_gc_bytes\":%.1f,"
+			 "\"go_memstats_last_gc_time_seconds\":%.3f,\"go_goroutines\":5}}",
+			 1e9 + i, next_gc, 1e9 + gc - 0.5);
+		send_frame(&g, fd, &g.key, nonce, TP_SAMPLE, (uint64_t)i, js);
+	}
+	collector_evaluate(g.c);
+	assert_int_equal(collector_missing_judged(g.c, NULL), 1);
+	assert_false(collector_gate_passes(g.c)); /* insufficient */
+	g.cfg.allow_insufficient = true;
+	assert_true(collector_gate_passes(g.c));
+	assert_int_equal(collector_report_targets(g.c, r), 0);
+	t = json_array_get(json_object_get(r, "targets"), 0);
+	assert_int_equal(json_integer_value(json_object_get(t, "gcs_with_pinned_goal")), 1);
+	assert_int_equal(json_integer_value(json_object_get(t, "gcs_with_live_point")), 3);
+	assert_non_null(strstr(json_string_value(json_object_get(t, "live_heap_source")),
+			       "GOGC=100 assumed"));
+	for (size_t i = 0; i < json_array_size(json_object_get(t, "metrics")); i++) {
+		json_t *x = json_array_get(json_object_get(t, "metrics"), i);
+
+		if (!strcmp(json_string_value(json_object_get(x, "name")), "go_heap_live_bytes"))
+			m = x;
+	}
+	assert_non_null(m);
+	assert_int_equal(json_integer_value(json_object_get(m, "values")), 3);
+	assert_true(json_is_true(json_object_get(m, "exact_points")));
+	json_decref(r);
+	close(fd);
+	collector_destroy(g.c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +343,7 @@ int main(void)
 		cmocka_unit_test(samples_before_hello_are_refused),
 		cmocka_unit_test(good_agent_gets_config_acks_and_dedup),
 		cmocka_unit_test(report_lists_the_target_and_counters),
+		cmocka_unit_test(live_heap_points_and_the_gate),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

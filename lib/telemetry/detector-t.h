@@ -28,6 +28,9 @@ struct detector_params {
 	double recovery_ratio;	/* recovered when the floor gives back this share of the growth */
 	unsigned min_gc_cycles; /* heap metrics need this many GC cycles in the window */
 	double load_idle_s;	/* request counter flat this long = load stopped */
+	unsigned leak_confirm;	/* consecutive leak evaluations before a live leak is called */
+	unsigned min_exact_points; /* exact post-GC points that can decide alone */
+	unsigned recovery_gcs;	/* GCs after the stop a recovery needs (a forced one counts for all) */
 };
 
 /* Result for one metric of one target at the last evaluation. */
@@ -52,4 +55,16 @@ struct metric_result {
 	bool persisted;	    /* leak still there after load stopped */
 	double leak_since;  /* time the current leak verdict began; NAN if none */
 	const char *reason; /* one short sentence */
+	/* evidence */
+	bool exact;		/* floor points are exact post-GC live values */
+	bool latched;		/* a leak was called and no recovery withdrew it */
+	bool plateau;		/* grew, but the recent third of the window is flat */
+	double mk_var_factor;	/* Hamed–Rao variance inflation n/n* */
+	double recent_slope;	/* Theil–Sen on the recent third; NAN if too short */
+	double recent_lower;	/* lower end of its 95% one-sided interval */
+	double idle_floor;	/* lowest value before load began; NAN if unknown */
+	double post_floor;	/* lowest floor point after load stopped; NAN if none */
+	unsigned post_points;	/* floor points after load stopped */
+	unsigned long samples;	/* values received (samples or exact points) */
+	double load_start, load_stop; /* NAN if unknown */
 };

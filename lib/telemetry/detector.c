@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Leak detector. Per metric: samples after warm-up fall into blocks of
- * floor_window_s; each block keeps its minimum (the GC floor). On evaluation
- * the floor points taken while load ran are fitted with Theil–Sen and tested
- * with Mann–Kendall; growth must clear a noise floor and be steady (both halves
- * of the window grow); after load stops, a floor that gives the growth back
- * clears the verdict. See docs/leak-detection.md.
+ * Leak detector. Per metric, floor points: exact post-GC live values where
+ * the caller has them (detector_add_floor), else the minimum of each block
+ * of floor_window_s of samples after warm-up. On evaluation the floor
+ * points taken while load ran are fitted with Theil–Sen and tested with the
+ * Hamed–Rao corrected Mann–Kendall; growth must clear a noise floor, be
+ * steady (both halves grow) and still go on in the recent third of the
+ * window (plateau test). A leak is called after leak_confirm evaluations in
+ * a row and then latched: only recovery evidence (after load stopped, the
+ * floor back within noise of the idle floor before load) withdraws it.
+ * See docs/leak-detection.md.
  */
 #include "telemetry/detector.h"
 
@@ -20,18 +24,30 @@
 #define MAX_METRICS 64
 #define SPIKE_MAX 256
 #define MAX_WIDTH_S (7 * 24 * 3600.0)
+/* A leak grows at a steady rate: the recent third of the window must keep at
+ * least this share of the whole window's slope (a filling cache slows down). */
+#define RECENT_SHARE 0.5
 
 struct floor_pt {
 	double t, v;
 	long idx;   /* block index from the warm-up end */
 	double req; /* requests served when the block closed; NAN if unknown */
+	bool forced; /* an exact point from a forced-GC checkpoint */
 };
 
 struct series {
 	char *name;
 	bool judged, is_bytes, gc_bound;
+	bool exact;	    /* fed with exact post-GC points */
+	long seq;	    /* exact points so far (their block index) */
+	double idle_min;    /* lowest value before load began */
+	unsigned long samples;
+	unsigned streak;    /* consecutive raw leak evaluations */
+	bool latched;
+	struct metric_result latched_res; /* the evaluation that called the leak */
 	double min_growth;
 	double width;
+	unsigned merges; /* times the points were merged pairwise */
 	bool open;
 	long open_idx;
 	double open_min, open_t;
@@ -53,6 +69,7 @@ struct detector {
 	size_t n;
 	bool load_explicit, load_known, load_active;
 	double load_stop_t;
+	double load_start_t; /* first time load was seen running; NAN if never */
 	bool req_known;
 	uint64_t req_last, req_base, req_now;
 	double req_change_t, req_base_t, req_now_t;
@@ -75,7 +92,8 @@ static bool params_valid(const struct detector_params *p)
 	       p->noise_floor >= 0 && p->persist_ratio >= 0 && p->persist_ratio <= 1 &&
 	       p->spike_k > 0 && p->spike_window >= 10 && p->spike_window <= SPIKE_MAX &&
 	       p->recovery_s >= 0 && p->recovery_ratio > 0 && p->recovery_ratio <= 1 &&
-	       p->load_idle_s > 0;
+	       p->load_idle_s > 0 && p->leak_confirm >= 1 && p->min_exact_points >= 3 &&
+	       p->recovery_gcs >= 1;
 }
 
 struct detector *detector_create(const struct detector_params *p, double memory_limit)
@@ -92,6 +110,7 @@ struct detector *detector_create(const struct detector_params *p, double memory_
 	d->p = *p;
 	d->limit = memory_limit;
 	d->load_stop_t = NAN;
+	d->load_start_t = NAN;
 	return d;
 }
 
@@ -149,6 +168,7 @@ static int add_series(struct detector *d, const char *metric, bool judged)
 	s->res.judged = judged;
 	s->res.leak_since = NAN;
 	s->res.reason = "no data yet";
+	s->idle_min = NAN;
 	return (int)d->n++;
 }
 
@@ -183,15 +203,19 @@ static void merge_blocks(struct series *s)
 		if (out > 0 && s->pts[out - 1].idx == p.idx) {
 			double req = fmax(p.req, s->pts[out - 1].req); /* the later count */
 
+			bool forced = p.forced || s->pts[out - 1].forced;
+
 			if (p.v < s->pts[out - 1].v)
 				s->pts[out - 1] = p;
 			s->pts[out - 1].req = req;
+			s->pts[out - 1].forced = forced;
 		} else {
 			s->pts[out++] = p;
 		}
 	}
 	s->n = out;
 	s->width *= 2;
+	s->merges++;
 	if (!s->open)
 		return;
 	s->open_idx >>= 1;
@@ -250,6 +274,22 @@ static void note_spike(const struct detector *d, struct series *s, double v)
 		s->win_n++;
 }
 
+static void start_clock(struct detector *d, double t)
+{
+	if (!d->started) {
+		d->started = true;
+		d->origin = t + d->p.warmup_s;
+	}
+}
+
+/* Every value counts for the gate; values before load began give the idle floor. */
+static void note_idle(const struct detector *d, struct series *s, double v)
+{
+	s->samples++;
+	if (isnan(d->load_start_t) && !(s->idle_min <= v))
+		s->idle_min = v;
+}
+
 static void series_add(struct detector *d, struct series *s, double t, double v)
 {
 	long idx = (long)floor((t - d->origin) / s->width);
@@ -285,13 +325,46 @@ int detector_add(struct detector *d, const char *metric, double t, double v)
 		i = add_series(d, metric, false);
 	if (i < 0)
 		return i;
-	if (!d->started) {
-		d->started = true;
-		d->origin = t + d->p.warmup_s;
-	}
+	start_clock(d, t);
+	note_idle(d, &d->s[i], v);
 	if (t < d->origin)
 		return 0;
 	series_add(d, &d->s[i], t, v);
+	return 0;
+}
+
+int detector_add_floor(struct detector *d, const char *metric, double t, double v, bool forced)
+{
+	struct series *s;
+	int i;
+
+	if (d == NULL || metric == NULL || !isfinite(t))
+		return -EINVAL;
+	if (!isfinite(v))
+		return 0;
+	i = find_series(d, metric);
+	if (i < 0)
+		i = add_series(d, metric, false);
+	if (i < 0)
+		return i;
+	s = &d->s[i];
+	s->exact = true;
+	start_clock(d, t);
+	note_idle(d, s, v);
+	s->last_v = v;
+	if (t < d->origin)
+		return 0;
+	if (s->n > 0 && t <= s->pts[s->n - 1].t)
+		return 0; /* the same GC seen again */
+	s->pts[s->n++] = (struct floor_pt){
+		.t = t,
+		.v = v,
+		.idx = s->seq++ >> s->merges,
+		.req = d->req_base_set ? (double)d->req_now : NAN,
+		.forced = forced,
+	};
+	if (s->n > d->p.max_points)
+		merge_blocks(s);
 	return 0;
 }
 
@@ -310,6 +383,8 @@ void detector_note_requests(struct detector *d, double t, uint64_t total)
 		return;
 	if (!d->req_known || total != d->req_last) {
 		if (d->req_known && total > d->req_last) {
+			if (isnan(d->load_start_t))
+				d->load_start_t = d->req_change_t;
 			d->load_active = true;
 			d->load_stop_t = NAN;
 		}
@@ -327,6 +402,8 @@ void detector_note_load(struct detector *d, double t, bool active)
 {
 	d->load_explicit = true;
 	d->load_known = true;
+	if (active && isnan(d->load_start_t))
+		d->load_start_t = t;
 	if (active && !d->load_active)
 		d->load_stop_t = NAN;
 	if (!active && d->load_active)
@@ -399,35 +476,107 @@ static bool half_grows(const struct detector *d, const struct metric_result *r, 
 	return slope >= d->p.persist_ratio * r->slope_per_s && slope * span >= r->noise / 4;
 }
 
+/* Plateau test: the recent third of the window (at least 5 points) must
+ * still grow, the lower end of its slope's one-sided 95% interval above 0. */
+static void judge_plateau(const struct trend_point *p, size_t n, double factor,
+			  struct metric_result *r)
+{
+	double from = p[n - 1].t - r->window_s / 3;
+	size_t m = 0;
+	struct mk_result mk;
+
+	while (m < n && p[n - 1 - m].t >= from)
+		m++;
+	if (m < 5)
+		m = n < 5 ? n : 5;
+	r->recent_slope = theil_sen_slope(p + n - m, m);
+	r->recent_lower = -INFINITY;
+	if (m >= 5 && mann_kendall_hr(p + n - m, m, factor, &mk) == 0)
+		r->recent_lower = theil_sen_lower(p + n - m, m, 1.645, mk.var_s);
+}
+
+/* Robust spread of the residuals around the Theil–Sen line (1.4826 MAD). */
+static double residual_sd(const struct trend_point *p, size_t n, double slope)
+{
+	double *v = malloc(sizeof(*v) * n), mid, sd;
+
+	if (v == NULL || !isfinite(slope)) {
+		free(v);
+		return NAN;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = p[i].v - slope * (p[i].t - p[0].t);
+	mid = median_inplace(v, n);
+	for (size_t i = 0; i < n; i++)
+		v[i] = fabs(p[i].v - slope * (p[i].t - p[0].t) - mid);
+	sd = 1.4826 * median_inplace(v, n);
+	free(v);
+	return sd;
+}
+
+/* Growth a leak must exceed. Block minima keep the configured share of the
+ * baseline and an absolute floor per unit. Exact post-GC points are far
+ * less noisy: a smaller share, a smaller absolute floor, but at least
+ * EXACT_NOISE_K times their own measured spread. */
+#define EXACT_NOISE_SHARE 0.4   /* of noise_floor */
+#define EXACT_MIN_GROWTH (256 * 1024.0)
+#define EXACT_NOISE_K 4.0
+static double noise_of(const struct detector *d, const struct series *s,
+		       const struct trend_point *p, size_t n, const struct metric_result *r)
+{
+	if (!s->exact || !s->is_bytes)
+		return fmax(fmax(d->p.noise_floor * fabs(r->baseline), s->min_growth),
+			    EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
+	return fmax(fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(r->baseline), EXACT_MIN_GROWTH),
+		    EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
+}
+
 static void judge_trend(const struct detector *d, const struct series *s,
 			const struct trend_point *p, size_t n, struct metric_result *r)
 {
 	size_t h = n / 2;
-	bool steady, grows;
+	bool steady, grows, going_on;
+	struct mk_result mk;
+	/* a sub-window's noise autocorrelation, measured before it (judge_recent) */
+	double factor = isfinite(r->mk_var_factor) ? r->mk_var_factor : 1.0;
 
 	r->slope_per_s = theil_sen_slope(p, n);
-	r->mk_p = mann_kendall_p(p, n, NULL, &r->mk_z);
+	mann_kendall_hr(p, n, factor, &mk);
+	r->mk_p = mk.p;
+	r->mk_z = mk.z;
+	r->mk_var_factor = mk.var_factor;
 	r->baseline = baseline_of(p, n);
 	r->floor_now = p[n - 1].v;
 	r->window_s = p[n - 1].t - p[0].t;
 	r->growth = r->slope_per_s * r->window_s;
-	r->noise = fmax(d->p.noise_floor * fabs(r->baseline), s->min_growth);
+	r->noise = noise_of(d, s, p, n, r);
 	r->first_half_slope = theil_sen_slope(p, h);
 	r->second_half_slope = theil_sen_slope(p + h, n - h);
+	judge_plateau(p, n, mk.var_factor, r);
 	grows = r->slope_per_s > 0 && r->growth >= r->noise;
 	steady = half_grows(d, r, r->first_half_slope, p, h) &&
 		 half_grows(d, r, r->second_half_slope, p + h, n - h);
 	steady &= !falling_now(p, n, r->noise);
-	if (grows && r->mk_p < d->p.alpha && steady) {
+	going_on = r->recent_lower > 0 && r->recent_slope >= RECENT_SHARE * r->slope_per_s;
+	r->plateau = grows && r->mk_p < d->p.suspect_alpha && !going_on &&
+		     !(r->recent_slope >= d->p.persist_ratio * r->slope_per_s);
+	if (grows && r->mk_p < d->p.alpha && steady && going_on) {
 		r->verdict = VERDICT_LEAK;
-		r->reason = "steady growth of the GC floor above the noise floor";
+		r->reason = "steady growth of the floor above the noise, still growing in the "
+			    "recent third of the window";
+	} else if (r->plateau) {
+		r->verdict = VERDICT_OK;
+		r->reason = "grew, then levelled off: the recent third of the window is flat "
+			    "(a cache or working set that filled)";
 	} else if (grows && r->mk_p < d->p.suspect_alpha) {
 		r->verdict = VERDICT_SUSPECT;
-		r->reason = steady ? "weak upward trend"
-				   : "grew, then stopped or fell back (plateau, step, burst)";
+		r->reason = !going_on ? "upward trend, but the recent growth is not significant"
+			    : steady  ? "weak upward trend"
+				      : "grew, then stopped or fell back (step, burst)";
 	} else {
 		r->verdict = VERDICT_OK;
-		r->reason = grows ? "growth without a significant trend"
+		r->reason = grows ? "growth without a significant trend (noise allowed for "
+				    "autocorrelation)"
 				  : "no growth above the noise floor";
 	}
 }
@@ -444,40 +593,96 @@ static void judge_recent(const struct detector *d, const struct series *s,
 	if (r->verdict == VERDICT_LEAK)
 		return;
 	for (size_t m = n / 2; m >= d->p.min_points; m /= 2) {
+		struct mk_result before;
+
+		/* a short window cannot see slow autocorrelation: take it from the
+		 * points before it (the same noise, and no late leak's hinge) */
+		mann_kendall_hr(p, n - m, 1.0, &before);
+		if (before.p < d->p.suspect_alpha)
+			continue; /* not a late start: the whole window judges a leak */
 		sub = *r;
+		sub.mk_var_factor = before.var_factor;
 		judge_trend(d, s, p + n - m, m, &sub);
 		if (sub.verdict == VERDICT_LEAK) {
 			*r = sub;
-			r->reason =
-				"steady growth of the GC floor in the recent part of the window";
+			r->reason = "steady growth of the floor in the recent part of the window";
 			return;
 		}
 	}
 }
 
-/* After load stops: did the floor give the growth back? */
+/* Few exact post-GC points (a fast leak makes GCs rare): each of the last
+ * ones higher than the one before, and far above the noise, is a leak. */
+static void judge_few_exact(const struct detector *d, const struct series *s,
+			    const struct trend_point *p, size_t n, struct metric_result *r)
+{
+	size_t k = n < 6 ? n : 6;
+
+	if (!s->exact || r->verdict == VERDICT_LEAK || n >= d->p.min_points ||
+	    n < d->p.min_exact_points)
+		return;
+	for (size_t i = n - k + 1; i < n; i++)
+		if (!(p[i].v > p[i - 1].v))
+			return;
+	if (p[n - 1].v - p[n - k].v < 3 * r->noise)
+		return;
+	r->verdict = VERDICT_LEAK;
+	r->reason = "each of the last GCs left more live heap, far above the noise";
+}
+
+/* Lowest floor point after load stopped, and how many there are. */
+static double post_stop_floor(const struct detector *d, const struct series *s, unsigned *n,
+			      bool *forced)
+{
+	double lo = INFINITY;
+
+	*n = 0;
+	*forced = false;
+	for (size_t i = 0; i < s->n; i++) {
+		if (!(s->pts[i].t > d->load_stop_t))
+			continue;
+		lo = fmin(lo, s->pts[i].v);
+		*forced |= s->pts[i].forced;
+		(*n)++;
+	}
+	if (s->open && s->open_t > d->load_stop_t) {
+		lo = fmin(lo, s->open_min);
+		(*n)++;
+	}
+	return lo;
+}
+
+/* After load stops and recovery_s passed: is the floor back within noise of
+ * the idle floor before load (else of the first floor points)? A working
+ * set given back recovers; a leak does not. Needs recovery_gcs exact points
+ * (or one forced GC), or 2 blocks, after the stop. */
 static void judge_recovery(const struct detector *d, const struct series *s, double now,
 			   struct metric_result *r)
 {
-	double post_min = INFINITY, peak = -INFINITY;
+	unsigned need;
+	bool forced;
+	double ref, noise;
 
 	if (!isfinite(d->load_stop_t) || now - d->load_stop_t < d->p.recovery_s)
 		return;
-	for (size_t i = 0; i < s->n; i++) {
-		if (s->pts[i].t > d->load_stop_t)
-			post_min = fmin(post_min, s->pts[i].v);
-		else
-			peak = fmax(peak, s->pts[i].v);
-	}
-	if (s->open && s->open_t > d->load_stop_t)
-		post_min = fmin(post_min, s->open_min);
-	if (!isfinite(post_min) || !isfinite(peak) || peak <= r->baseline)
+	r->post_floor = post_stop_floor(d, s, &r->post_points, &forced);
+	need = s->exact ? (forced ? 1 : d->p.recovery_gcs) : 2;
+	if (r->post_points < need) {
+		r->post_floor = NAN;
 		return;
-	r->recovered = peak - post_min >= d->p.recovery_ratio * (peak - r->baseline);
-	r->persisted = !r->recovered && r->verdict == VERDICT_LEAK;
+	}
+	ref = isfinite(r->idle_floor) ? r->idle_floor : r->baseline;
+	if (!isfinite(ref))
+		return;
+	noise = s->exact && s->is_bytes ? fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(ref),
+						EXACT_MIN_GROWTH)
+					: fmax(d->p.noise_floor * fabs(ref), s->min_growth);
+	r->recovered = r->post_floor <= ref + noise;
+	r->persisted = !r->recovered && (r->verdict == VERDICT_LEAK || s->latched);
 	if (r->recovered && r->verdict != VERDICT_OK) {
 		r->verdict = VERDICT_OK;
-		r->reason = "gave the growth back after load stopped";
+		r->reason = "after load stopped, the floor came back within noise of the idle "
+			    "floor before load";
 	}
 }
 
@@ -497,38 +702,81 @@ static void judge_extras(const struct detector *d, const struct series *s, struc
 		r->per_request = r->slope_per_s * (req_end_t - d->req_base_t) / (double)reqs;
 }
 
-static void evaluate_series(struct detector *d, struct series *s, double now)
+/* Hysteresis: a raw leak becomes a leak after leak_confirm evaluations in a
+ * row; a called leak stays called (with the evidence that called it) until
+ * recovery evidence withdraws it, whatever later evaluations say. */
+static void apply_latch(const struct detector *d, struct series *s, struct metric_result *r)
 {
-	struct metric_result *r = &s->res;
-	enum leak_verdict before = r->verdict;
-	struct trend_point *p = malloc(sizeof(*p) * (s->n + 1));
-	size_t n = p != NULL ? active_points(d, s, p) : 0;
-	double gcs = d->gc_known ? d->gc_now - d->gc_base : NAN;
+	bool raw_leak = r->verdict == VERDICT_LEAK;
 
+	s->streak = raw_leak ? s->streak + 1 : 0;
+	if (raw_leak && (s->latched || s->streak >= d->p.leak_confirm)) {
+		s->latched = true;
+		s->latched_res = *r;
+	} else if (s->latched && r->recovered) {
+		s->latched = false;
+	} else if (s->latched) {
+		struct metric_result now = *r;
+
+		*r = s->latched_res;
+		r->samples = now.samples;
+		r->post_floor = now.post_floor;
+		r->post_points = now.post_points;
+		r->persisted = isfinite(d->load_stop_t);
+		r->spikes = now.spikes;
+		r->reason = "leak called earlier; no recovery evidence since";
+	} else if (raw_leak) {
+		r->verdict = VERDICT_SUSPECT;
+		r->reason = "leak pending confirmation by the next evaluations";
+	}
+	r->latched = s->latched;
+}
+
+static void reset_result(struct metric_result *r)
+{
 	r->slope_per_s = r->mk_p = r->mk_z = r->baseline = r->floor_now = NAN;
 	r->growth = r->noise = r->first_half_slope = r->second_half_slope = NAN;
 	r->time_to_limit_s = r->per_request = r->window_s = NAN;
+	r->mk_var_factor = r->recent_slope = r->recent_lower = NAN;
+	r->post_floor = NAN;
+	r->post_points = 0;
+	r->recovered = r->persisted = r->plateau = false;
+}
+
+static void evaluate_series(struct detector *d, struct series *s, double now)
+{
+	struct metric_result *r = &s->res;
+	double since = r->leak_since;
+	struct trend_point *p = malloc(sizeof(*p) * (s->n + 1));
+	size_t n = p != NULL ? active_points(d, s, p) : 0;
+	double gcs = d->gc_known ? d->gc_now - d->gc_base : NAN;
+	unsigned min_points = s->exact ? d->p.min_exact_points : d->p.min_points;
+
+	reset_result(r);
 	r->n_points = (unsigned)n;
 	r->floor_width_s = s->width;
 	r->spikes = s->spikes;
-	r->recovered = r->persisted = false;
-	if (!d->started || now - d->origin < d->p.min_window_s || n < d->p.min_points) {
+	r->exact = s->exact;
+	r->samples = s->samples;
+	r->load_start = d->load_start_t;
+	r->load_stop = d->load_stop_t;
+	r->idle_floor = isfinite(d->load_start_t) ? s->idle_min : NAN;
+	if (!d->started || now - d->origin < d->p.min_window_s || n < min_points) {
 		r->verdict = VERDICT_INSUFFICIENT;
 		r->reason = d->started && now >= d->origin ? "too few floor points after warm-up"
 							   : "warming up";
-	} else if (s->gc_bound && isfinite(gcs) && gcs < d->p.min_gc_cycles) {
+	} else if (s->gc_bound && !s->exact && isfinite(gcs) && gcs < d->p.min_gc_cycles) {
 		r->verdict = VERDICT_INSUFFICIENT;
 		r->reason = "too few GC cycles to see the floor";
 	} else {
 		judge_trend(d, s, p, n, r);
 		judge_recent(d, s, p, n, r);
-		judge_recovery(d, s, now, r);
+		judge_few_exact(d, s, p, n, r);
 		judge_extras(d, s, r);
 	}
-	if (r->verdict == VERDICT_LEAK && before != VERDICT_LEAK)
-		r->leak_since = now;
-	else if (r->verdict != VERDICT_LEAK)
-		r->leak_since = NAN;
+	judge_recovery(d, s, now, r);
+	apply_latch(d, s, r);
+	r->leak_since = r->verdict != VERDICT_LEAK ? NAN : isnan(since) ? now : since;
 	free(p);
 }
 
@@ -553,13 +801,6 @@ static enum leak_verdict aggregate(const struct detector *d)
 	return insufficient || d->n == 0 ? VERDICT_INSUFFICIENT : VERDICT_OK;
 }
 
-static void reset_result(struct metric_result *r)
-{
-	r->slope_per_s = r->mk_p = r->mk_z = r->baseline = r->floor_now = NAN;
-	r->growth = r->noise = r->first_half_slope = r->second_half_slope = NAN;
-	r->time_to_limit_s = r->per_request = r->window_s = r->leak_since = NAN;
-	r->recovered = r->persisted = false;
-}
 
 int detector_judge_span(const struct detector *d, const char *metric, double t0, double t1,
 			struct metric_result *out)
@@ -649,4 +890,17 @@ const char *leak_verdict_name(enum leak_verdict v)
 	default:
 		return "insufficient";
 	}
+}
+
+size_t detector_points(const struct detector *d, size_t i, double *t, double *v, bool *forced,
+		       size_t cap)
+{
+	size_t n = 0;
+
+	for (; i < d->n && n < d->s[i].n && n < cap; n++) {
+		t[n] = d->s[i].pts[n].t;
+		v[n] = d->s[i].pts[n].v;
+		forced[n] = d->s[i].pts[n].forced;
+	}
+	return n;
 }

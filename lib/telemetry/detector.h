@@ -28,6 +28,12 @@ int detector_watch(struct detector *d, const char *metric, bool judged);
  * only. Non-finite values are ignored. 0 or negative errno. */
 int detector_add(struct detector *d, const char *metric, double t, double v);
 
+/** Add an exact live value taken right after a GC (t = the GC's time):
+ * each is one floor point, no block minimum. forced: from a forced-GC
+ * checkpoint (one such point after load stops is enough for recovery).
+ * Points before load begins give the idle floor. 0 or negative errno. */
+int detector_add_floor(struct detector *d, const char *metric, double t, double v, bool forced);
+
 /** Total requests served to this target so far (a counter). Enables
  * per-request figures and, unless detector_note_load() is used, tells when
  * load stops (counter flat for load_idle_s). */
@@ -59,6 +65,11 @@ enum leak_verdict detector_verdict(const struct detector *d);
 size_t detector_n_metrics(const struct detector *d);
 const char *detector_metric_name(const struct detector *d, size_t i);
 const struct metric_result *detector_result(const struct detector *d, size_t i);
+
+/** Floor points of metric i in time order (at most cap): times, values, and
+ * whether each came from a forced-GC checkpoint. Returns how many. */
+size_t detector_points(const struct detector *d, size_t i, double *t, double *v, bool *forced,
+		       size_t cap);
 
 /** Result by metric name, NULL if unknown. */
 const struct metric_result *detector_find(const struct detector *d, const char *metric);

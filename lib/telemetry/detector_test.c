@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 /* clang-format on */
 
@@ -200,10 +201,12 @@ static void slow_and_unreported_gc_sawtooths_are_not_leaks(void **state)
 	}
 }
 
+/* a cache that fills fast then stays full: concave fill of 20 MB, mostly
+ * done before the first verdict (warm-up + min_window) */
 static double cache_plateau(double t, struct rng *r, double *gc)
 {
 	(void)gc;
-	return 50 * MB + 100e3 * fmin(t, 230) + 0.3 * MB * gauss(r);
+	return 50 * MB + 20 * MB * (1 - exp(-t / 25)) + 0.3 * MB * gauss(r);
 }
 
 static void cache_that_grows_then_plateaus_is_not_a_leak(void **state)
@@ -212,7 +215,7 @@ static void cache_that_grows_then_plateaus_is_not_a_leak(void **state)
 	for (uint64_t seed = 1; seed <= 50; seed++) {
 		struct detector *d = new_detector();
 
-		check_no_leak(run_shape(d, HEAP, cache_plateau, seed), false, __LINE__);
+		check_no_leak(run_shape(d, HEAP, cache_plateau, seed), true, __LINE__);
 		detector_destroy(d);
 	}
 }
@@ -334,6 +337,8 @@ static void recovery_after_load_stops_clears_a_rising_floor(void **state)
 
 		detector_note_requests(d, t, t < 400 ? (uint64_t)t * 100 : 40000);
 		detector_add(d, HEAP, t, v);
+		if (t % 5 == 0 && t < 395)
+			detector_evaluate(d, t);
 		if (t == 399)
 			assert_int_equal(detector_evaluate(d, t), VERDICT_LEAK);
 	}
@@ -356,6 +361,8 @@ static void leak_that_persists_after_load_reports_bytes_per_request(void **state
 
 		detector_note_requests(d, t, (uint64_t)fmin(t, 400) * 1000);
 		detector_add(d, HEAP, t, 50 * MB + kept + 0.3 * MB * gauss(&r));
+		if (t % 5 == 0)
+			detector_evaluate(d, t);
 	}
 	assert_int_equal(detector_evaluate(d, RUN_S), VERDICT_LEAK);
 	res = detector_find(d, HEAP);
@@ -383,6 +390,8 @@ static void a_span_judges_only_its_own_phase(void **state)
 
 		detector_note_requests(d, t, (uint64_t)t * 1000);
 		detector_add(d, HEAP, t, 50 * MB + kept + 0.3 * MB * gauss(&r));
+		if (t % 5 == 0)
+			detector_evaluate(d, t);
 	}
 	assert_int_equal(detector_judge_span(d, HEAP, 30, 330, &a), 0);
 	assert_int_equal(detector_judge_span(d, HEAP, 330, 630, &b), 0);
@@ -439,6 +448,261 @@ static void too_little_data_is_insufficient(void **state)
 	detector_destroy(d);
 }
 
+/* ---- exact post-GC points, autocorrelation, hysteresis, recovery ---- */
+
+#define LIVE "go_heap_live_bytes"
+
+/* Live heap (exact, one point per GC) at second t; NAN: no GC this second. */
+typedef double (*live_fn)(double t, struct rng *r);
+
+struct exact_run {
+	enum leak_verdict final;
+	double first_leak_t;
+	bool flipped; /* left leak (for anything) after it was called */
+	const struct metric_result *res;
+};
+
+/* GCs every gc_s seconds while load runs in [0, load_s); evaluations every
+ * second (the collector's interval), to end_s. */
+static struct exact_run run_exact(struct detector *d, live_fn live, double gc_s, int load_s,
+				  int end_s, uint64_t seed)
+{
+	struct rng r = {.s = seed};
+	struct exact_run out = {.first_leak_t = NAN};
+
+	assert_true(detector_watch(d, LIVE, true) >= 0);
+	for (int t = 0; t <= end_s; t++) {
+		detector_note_load(d, t, t < load_s);
+		if (fmod(t, gc_s) == 0 && (t < load_s || t < load_s + 2 * gc_s + 1))
+			assert_int_equal(detector_add_floor(d, LIVE, t, live(t, &r), false), 0);
+		enum leak_verdict v = detector_evaluate(d, t);
+
+		if (v == VERDICT_LEAK && isnan(out.first_leak_t))
+			out.first_leak_t = t;
+		out.flipped |= !isnan(out.first_leak_t) && v != VERDICT_LEAK;
+	}
+	out.final = detector_evaluate(d, end_s);
+	out.res = detector_find(d, LIVE);
+	return out;
+}
+
+static double fast_leak_live(double t, struct rng *r)
+{
+	return 20 * MB + 1 * MB * t + 50e3 * gauss(r);
+}
+
+static void fast_leak_with_rare_gcs_stays_a_leak_when_gcs_stop(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct detector *d = new_detector();
+		/* a GC every 15 s (the heap doubles between them), none after the load */
+		struct exact_run run = run_exact(d, fast_leak_live, 15, 150, 220, seed);
+
+		if (run.final != VERDICT_LEAK || run.flipped || !(run.first_leak_t <= 120))
+			fail_msg("seed %llu: final %s, first leak %.0f s, flipped %d: %s",
+				 (unsigned long long)seed, leak_verdict_name(run.final),
+				 run.first_leak_t, run.flipped, run.res->reason);
+		assert_true(run.res->latched);
+		detector_destroy(d);
+	}
+}
+
+/* 3% of a 20 MiB baseline per minute, GC every 2 s, 30 kB of jitter */
+static double slow_leak_live(double t, struct rng *r)
+{
+	return 20 * MB + 0.03 * 20 * MB / 60 * t + 30e3 * gauss(r);
+}
+
+static void slow_leak_of_three_percent_a_minute_is_called_within_120_s(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct detector *d = new_detector();
+		struct exact_run run = run_exact(d, slow_leak_live, 2, 180, 180, seed);
+
+		if (run.final != VERDICT_LEAK || !(run.first_leak_t <= 120))
+			fail_msg("seed %llu: final %s, first leak %.0f s: %s",
+				 (unsigned long long)seed, leak_verdict_name(run.final),
+				 run.first_leak_t, run.res->reason);
+		if (seed == 1)
+			printf("# detection: exact slow leak 3%%/min: called %.0f s after load "
+			       "start\n",
+			       run.first_leak_t);
+		detector_destroy(d);
+	}
+}
+
+/* fills 32 MB in 20 s, then evicts: flat with churn */
+static double bounded_cache_live(double t, struct rng *r)
+{
+	return 10 * MB + 32 * MB * fmin(t / 20, 1) + 300e3 * gauss(r);
+}
+
+/* fills 16 MB over 40 s, then stays flat */
+static double slow_cache_live(double t, struct rng *r)
+{
+	return 10 * MB + 16 * MB * fmin(t / 40, 1) + 100e3 * gauss(r);
+}
+
+static void caches_that_fill_then_stay_flat_are_never_called_leaks(void **state)
+{
+	static const live_fn shapes[] = {bounded_cache_live, slow_cache_live};
+
+	(void)state;
+	for (size_t k = 0; k < 2; k++) {
+		for (uint64_t seed = 1; seed <= 20; seed++) {
+			struct detector *d = new_detector();
+			struct exact_run run = run_exact(d, shapes[k], 2, 120, 160, seed);
+
+			if (!isnan(run.first_leak_t) || run.final == VERDICT_LEAK)
+				fail_msg("shape %zu seed %llu: leak at %.0f s: %s", k,
+					 (unsigned long long)seed, run.first_leak_t,
+					 run.res->reason);
+			detector_destroy(d);
+		}
+	}
+}
+
+/* Block minima of a flat series with AR(1) noise, phi = 0.99: long excursions
+ * that plain Mann–Kendall takes for trends. */
+static double ar1_state;
+
+static double ar1_noise(double t, struct rng *r, double *gc)
+{
+	(void)gc;
+	if (t == 0)
+		ar1_state = 0;
+	/* stationary sd 1.5 MB: innovations of 1.5 MB * sqrt(1 - phi^2) */
+	ar1_state = 0.99 * ar1_state + 1.5 * MB * sqrt(1 - 0.99 * 0.99) * gauss(r);
+	return 50 * MB + ar1_state;
+}
+
+static void autocorrelated_noise_is_not_a_leak(void **state)
+{
+	unsigned leaks = 0;
+
+	(void)state;
+	for (uint64_t seed = 1; seed <= 100; seed++) {
+		struct detector *d = new_detector();
+		struct run run = run_shape(d, HEAP, ar1_noise, seed);
+
+		leaks += run.final == VERDICT_LEAK;
+		detector_destroy(d);
+	}
+	/* measured: 10 of 100 (the hard end: stationary sd 3% of the baseline,
+	 * correlation time 100 s); 26 when the recent sub-windows judged with
+	 * their own short-window autocorrelation and after a growing prefix */
+	if (leaks > 12)
+		fail_msg("%u of 100 AR(1) series called leaks", leaks);
+}
+
+/* idle 20 MB; under load a 30 MB working set plus a 50 kB/s leak */
+static double hidden_leak_live(double t, struct rng *r)
+{
+	bool load = t >= 20 && t < 200;
+	double leak = 50e3 * fmin(fmax(t - 20, 0), 180);
+
+	return 20 * MB + (load ? 30 * MB : 0) + leak + 50e3 * gauss(r);
+}
+
+static void leak_under_a_larger_working_set_is_judged_against_the_idle_floor(void **state)
+{
+	struct detector *d = new_detector();
+	struct rng r = {.s = 3};
+	const struct metric_result *res;
+
+	(void)state;
+	detector_watch(d, LIVE, true);
+	for (int t = 0; t <= 260; t++) {
+		detector_note_load(d, t, t >= 20 && t < 200);
+		if (t % 2 == 0)
+			detector_add_floor(d, LIVE, t, hidden_leak_live(t, &r), false);
+		detector_evaluate(d, t);
+	}
+	res = detector_find(d, LIVE);
+	/* the working set went (30 MB of a 60 MB peak), the leak (9 MB) stayed */
+	assert_int_equal(detector_evaluate(d, 260), VERDICT_LEAK);
+	assert_false(res->recovered);
+	assert_true(res->persisted);
+	assert_true(fabs(res->idle_floor - 20 * MB) < 0.5 * MB);
+	assert_true(res->post_floor > 28 * MB);
+	detector_destroy(d);
+}
+
+/* a working set that grows with the load (a connection ramp), given back */
+static double ramp_live(double t, struct rng *r)
+{
+	double load = t >= 20 && t < 200 ? 150e3 * (t - 20) : 0;
+
+	return 20 * MB + load + 50e3 * gauss(r);
+}
+
+static void working_set_given_back_after_load_withdraws_the_leak(void **state)
+{
+	struct detector *d = new_detector();
+	struct rng r = {.s = 5};
+	bool called = false;
+
+	(void)state;
+	detector_watch(d, LIVE, true);
+	for (int t = 0; t <= 260; t++) {
+		detector_note_load(d, t, t >= 20 && t < 200);
+		if (t % 2 == 0 || t == 240)
+			detector_add_floor(d, LIVE, t, ramp_live(t, &r), t == 240);
+		called |= detector_evaluate(d, t) == VERDICT_LEAK;
+	}
+	assert_true(called); /* it looked like a leak while the ramp ran */
+	assert_int_equal(detector_evaluate(d, 260), VERDICT_OK);
+	assert_true(detector_find(d, LIVE)->recovered);
+	assert_false(detector_find(d, LIVE)->latched);
+	detector_destroy(d);
+}
+
+static void a_leak_needs_consecutive_evaluations_before_it_is_called(void **state)
+{
+	struct detector *d = new_detector();
+	struct rng r = {.s = 8};
+	int raw = 0;
+
+	(void)state;
+	detector_watch(d, LIVE, true);
+	for (int t = 0; t <= 200; t++) {
+		detector_note_load(d, t, true);
+		if (t % 2 == 0)
+			detector_add_floor(d, LIVE, t, fast_leak_live(t, &r), false);
+		enum leak_verdict v = detector_evaluate(d, t);
+
+		if (v == VERDICT_SUSPECT && raw == 0 &&
+		    !strcmp(detector_find(d, LIVE)->reason,
+			    "leak pending confirmation by the next evaluations"))
+			raw = t;
+		if (v == VERDICT_LEAK) {
+			/* leak_confirm = 3: the two evaluations before said "pending" */
+			assert_int_equal(t - raw, 2);
+			break;
+		}
+	}
+	assert_true(raw > 0);
+	detector_destroy(d);
+}
+
+static void every_value_counts_as_a_sample_for_the_gate(void **state)
+{
+	struct detector *d = new_detector();
+
+	(void)state;
+	detector_watch(d, "never_sampled", true);
+	detector_add(d, HEAP, 0, 1);
+	detector_add_floor(d, LIVE, 0, 1, false);
+	detector_add_floor(d, LIVE, 1, 1, false);
+	detector_evaluate(d, 1);
+	assert_int_equal(detector_find(d, "never_sampled")->samples, 0);
+	assert_int_equal(detector_find(d, HEAP)->samples, 1);
+	assert_int_equal(detector_find(d, LIVE)->samples, 2);
+	detector_destroy(d);
+}
+
 static void invalid_parameters_are_refused(void **state)
 {
 	struct detector_params p;
@@ -471,6 +735,14 @@ int main(void)
 		cmocka_unit_test(three_day_soak_keeps_a_bounded_number_of_points),
 		cmocka_unit_test(too_little_data_is_insufficient),
 		cmocka_unit_test(invalid_parameters_are_refused),
+		cmocka_unit_test(fast_leak_with_rare_gcs_stays_a_leak_when_gcs_stop),
+		cmocka_unit_test(slow_leak_of_three_percent_a_minute_is_called_within_120_s),
+		cmocka_unit_test(caches_that_fill_then_stay_flat_are_never_called_leaks),
+		cmocka_unit_test(autocorrelated_noise_is_not_a_leak),
+		cmocka_unit_test(leak_under_a_larger_working_set_is_judged_against_the_idle_floor),
+		cmocka_unit_test(working_set_given_back_after_load_withdraws_the_leak),
+		cmocka_unit_test(a_leak_needs_consecutive_evaluations_before_it_is_called),
+		cmocka_unit_test(every_value_counts_as_a_sample_for_the_gate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

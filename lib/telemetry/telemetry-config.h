@@ -50,6 +50,8 @@ struct telemetry_config {
 	uint64_t duration_us;  /* drench monitor: how long to watch; 0 = until signal */
 	uint64_t memory_limit; /* bytes, for time-to-limit; 0 = none */
 	bool profiles;	       /* capture pprof heap/goroutine profiles */
+	bool forced_gc;	       /* checkpoints through /debug/pprof/heap?gc=1 (Go targets with pprof) */
+	bool allow_insufficient; /* an insufficient judged target does not fail the gate */
 	struct detector_params detector;
 	struct telemetry_target *targets;
 	size_t n_targets;
@@ -74,12 +76,19 @@ static inline void telemetry_detector_defaults(struct detector_params *p)
 		.recovery_ratio = 0.5,
 		.min_gc_cycles = 3,
 		.load_idle_s = 5,
+		.leak_confirm = 3,
+		.min_exact_points = 4,
+		.recovery_gcs = 2,
 	};
 }
 
 /* Metrics that decide a Go target's verdict when `judge` is not given. */
-#define TELEMETRY_GO_JUDGED                                                                        \
-	"go_memstats_heap_inuse_bytes", "go_memstats_heap_objects", "go_goroutines"
+#define TELEMETRY_GO_JUDGED TELEMETRY_LIVE_HEAP, "go_goroutines"
+/* The live heap after each GC, derived by the collector (docs/leak-detection.md). */
+#define TELEMETRY_LIVE_HEAP "go_heap_live_bytes"
+/* Judged instead when the live heap cannot be derived (no next_gc, or the
+ * heap is below Go's minimum GC goal so next_gc is pinned). */
+#define TELEMETRY_GO_FALLBACK "go_memstats_heap_inuse_bytes"
 /* ... and a target without a metrics endpoint's. */
 #define TELEMETRY_PROC_JUDGED "pss_bytes", "anon_bytes", "fds"
 

@@ -43,6 +43,8 @@ static void full_section_parses_with_units(void **state)
 				   "  duration: 10m\n"
 				   "  memory_limit: 2GiB\n"
 				   "  profiles: false\n"
+				   "  forced_gc: false\n"
+				   "  allow_insufficient: true\n"
 				   "  detector:\n"
 				   "    warmup: 1m\n"
 				   "    noise_floor: 10%\n"
@@ -72,6 +74,8 @@ static void full_section_parses_with_units(void **state)
 	assert_int_equal(c.duration_us, 600000000ull);
 	assert_int_equal(c.memory_limit, 2ull << 30);
 	assert_false(c.profiles);
+	assert_false(c.forced_gc);
+	assert_true(c.allow_insufficient);
 	assert_true(c.detector.warmup_s == 60);
 	assert_true(c.detector.noise_floor > 0.099 && c.detector.noise_floor < 0.101);
 	assert_true(c.detector.spike_k == 3);

@@ -72,6 +72,14 @@ assert r["phases"][0]["requests"] > 10000, r["phases"][0]["requests"]
 # the phase judged alone names it (a bisection campaign reads these)
 ph = {x["name"]: x for x in t["phases"]}
 assert ph["load"]["verdict"] == "leak", ph
+# recovery judged on samples after stop + recovery, against the idle floor
+# drench waited for before load; the leak stayed
+j = [m for m in t["metrics"] if m["judged"]]
+assert any(m["post_load_points"] > 0 and m["persisted_after_load"] for m in j), j
+assert any(m["idle_floor"] is not None for m in j), j
+# forced-GC checkpoints before load, after the phase and after the idle tail
+for tag in ("-idle-before-heap-", "-phase-load-heap-", "-idle-heap-"):
+    assert any(tag in p for p in t["profiles"]), (tag, t["profiles"])
 print("leaky:", t["verdict"], [(m["name"], m["verdict"], m["bytes_per_request"]) for m in t["metrics"]])
 PY
 echo PASS

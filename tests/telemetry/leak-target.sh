@@ -128,12 +128,18 @@ done
 [ "$(verdict clean)" = ok ] || fail "clean: verdict $(verdict clean), expected ok"
 echo "ok: clean endpoint judged ok"
 
+# recovery was judged after the load stopped (requests_metric went flat), and
+# the leak stayed
+persisted() { jq -r --arg n "$1" '[.targets[] | select(.name == $n) | .metrics[] | select(.judged and .persisted_after_load and .post_load_points > 0)] | length' "$R"; }
+[ "$(persisted map)" -ge 1 ] || fail "map: no recovery judged after load stopped"
+echo "ok: map leak judged after load stopped, and it stayed"
+
 # the profile captured on the leak verdict names the leaking handler: heap
 # for the leaks that keep memory, goroutine for the goroutine leak
 check_top() { # target function kind
 	kind=${3:-heap}
-	leak=$(jq -r --arg n "$1" --arg k "-leak-$kind-" '.targets[] | select(.name == $n) | .profiles[] | select(contains($k))' "$R" | head -n 1)
-	base=$(jq -r --arg n "$1" --arg k "-baseline-$kind-" '.targets[] | select(.name == $n) | .profiles[] | select(contains($k))' "$R" | head -n 1)
+	leak=$(jq -r --arg n "$1" --arg k "-leak-$kind-" '.targets[] | select(.name == $n) | .profiles[] | select(contains($k) and endswith(".pb.gz"))' "$R" | head -n 1)
+	base=$(jq -r --arg n "$1" --arg k "-baseline-$kind-" '.targets[] | select(.name == $n) | .profiles[] | select(contains($k) and endswith(".pb.gz"))' "$R" | head -n 1)
 	[ -n "$leak" ] && [ -n "$base" ] || fail "$1: no leak/baseline $kind profile pair"
 	index=$([ "$kind" = heap ] && echo -sample_index=inuse_space || true)
 	top=$(go tool pprof -top $index -show='^main\.' \

@@ -63,10 +63,16 @@ telemetry:
   key_file: $WORK/key
   targets: [{name: a, agent: h, pid: $$}]
 EOF2
-expect_rc 0 "$DRENCH" monitor "$WORK/ok.yaml" --duration 2
-[ "$(jq -r .verdict "$WORK/out/report.json")" = pass ] || fail "no passing report"
+# a target never heard from is insufficient, and that fails the gate...
+expect_rc 1 "$DRENCH" monitor "$WORK/ok.yaml" --duration 2
+[ "$(jq -r .verdict "$WORK/out/report.json")" = fail ] || fail "insufficient passed the gate"
 [ "$(jq -r '.targets[0].verdict' "$WORK/out/report.json")" = insufficient ] ||
 	fail "a target never heard from is not insufficient"
+grep -q "insufficient evidence fails the gate" "$WORK/stdout" || fail "insufficient failure not explained"
+# ... unless the campaign accepts it
+sed -i 's/^  key_file:/  allow_insufficient: true\n  key_file:/' "$WORK/ok.yaml"
+expect_rc 0 "$DRENCH" monitor "$WORK/ok.yaml" --duration 2
+[ "$(jq -r .verdict "$WORK/out/report.json")" = pass ] || fail "allow_insufficient: no passing report"
 
 "$DRENCH" monitor "$WORK/ok.yaml" --duration 5 > /dev/null 2>&1 &
 PIDS="$PIDS $!"
