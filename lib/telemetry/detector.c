@@ -830,11 +830,13 @@ int detector_judge_span(const struct detector *d, const char *metric, double t0,
 		p[n++] = (struct trend_point){.t = s->pts[k].t, .v = s->pts[k].v};
 	}
 	out->n_points = (unsigned)n;
-	if (n < d->p.min_points) {
+	out->exact = s->exact;
+	if (n < (s->exact ? d->p.min_exact_points : d->p.min_points)) {
 		out->verdict = VERDICT_INSUFFICIENT;
 		out->reason = "too few floor points in the span";
 	} else {
 		judge_trend(d, s, p, n, out);
+		judge_few_exact(d, s, p, n, out);
 		if (req1 > req0 && isfinite(out->growth))
 			out->per_request = out->growth / (req1 - req0);
 	}
