@@ -30,19 +30,19 @@
 
 struct floor_pt {
 	double t, v;
-	long idx;   /* block index from the warm-up end */
-	double req; /* requests served when the block closed; NAN if unknown */
+	long idx;    /* block index from the warm-up end */
+	double req;  /* requests served when the block closed; NAN if unknown */
 	bool forced; /* an exact point from a forced-GC checkpoint */
 };
 
 struct series {
 	char *name;
 	bool judged, is_bytes, gc_bound;
-	bool exact;	    /* fed with exact post-GC points */
-	long seq;	    /* exact points so far (their block index) */
-	double idle_min;    /* lowest value before load began */
+	bool exact;	 /* fed with exact post-GC points */
+	long seq;	 /* exact points so far (their block index) */
+	double idle_min; /* lowest value before load began */
 	unsigned long samples;
-	unsigned streak;    /* consecutive raw leak evaluations */
+	unsigned streak; /* consecutive raw leak evaluations */
 	bool latched;
 	struct metric_result latched_res; /* the evaluation that called the leak */
 	double min_growth;
@@ -518,7 +518,7 @@ static double residual_sd(const struct trend_point *p, size_t n, double slope)
  * baseline and an absolute floor per unit. Exact post-GC points are far
  * less noisy: a smaller share, a smaller absolute floor, but at least
  * EXACT_NOISE_K times their own measured spread. */
-#define EXACT_NOISE_SHARE 0.4   /* of noise_floor */
+#define EXACT_NOISE_SHARE 0.4 /* of noise_floor */
 #define EXACT_MIN_GROWTH (256 * 1024.0)
 #define EXACT_NOISE_K 4.0
 static double noise_of(const struct detector *d, const struct series *s,
@@ -527,8 +527,9 @@ static double noise_of(const struct detector *d, const struct series *s,
 	if (!s->exact || !s->is_bytes)
 		return fmax(fmax(d->p.noise_floor * fabs(r->baseline), s->min_growth),
 			    EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
-	return fmax(fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(r->baseline), EXACT_MIN_GROWTH),
-		    EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
+	return fmax(
+		fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(r->baseline), EXACT_MIN_GROWTH),
+		EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
 }
 
 static void judge_trend(const struct detector *d, const struct series *s,
@@ -674,9 +675,9 @@ static void judge_recovery(const struct detector *d, const struct series *s, dou
 	ref = isfinite(r->idle_floor) ? r->idle_floor : r->baseline;
 	if (!isfinite(ref))
 		return;
-	noise = s->exact && s->is_bytes ? fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(ref),
-						EXACT_MIN_GROWTH)
-					: fmax(d->p.noise_floor * fabs(ref), s->min_growth);
+	noise = s->exact && s->is_bytes
+			? fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(ref), EXACT_MIN_GROWTH)
+			: fmax(d->p.noise_floor * fabs(ref), s->min_growth);
 	r->recovered = r->post_floor <= ref + noise;
 	r->persisted = !r->recovered && (r->verdict == VERDICT_LEAK || s->latched);
 	if (r->recovered && r->verdict != VERDICT_OK) {
@@ -800,7 +801,6 @@ static enum leak_verdict aggregate(const struct detector *d)
 		return VERDICT_SUSPECT;
 	return insufficient || d->n == 0 ? VERDICT_INSUFFICIENT : VERDICT_OK;
 }
-
 
 int detector_judge_span(const struct detector *d, const char *metric, double t0, double t1,
 			struct metric_result *out)
