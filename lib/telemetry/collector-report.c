@@ -162,6 +162,16 @@ static double last_metric(const struct target_state *t, const char *name)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* The last sampled value, or for a derived series (the live heap) its
+ * last floor point. */
+static double lead_value(const struct target_state *t, const char *lead,
+			 const struct metric_result *r)
+{
+	double v = last_metric(t, lead);
+
+	return isfinite(v) || r == NULL ? v : r->floor_now;
+}
+
 /* The judged metric with the steepest growth, for the live line. */
 static const char *lead_metric(const struct target_state *t)
 {
@@ -202,7 +212,7 @@ void collector_live_lines(struct collector *c)
 			"samples=%llu lost=%llu dup=%llu\n",
 			t->last_t - t->first_t, t->cfg->name, leak_verdict_name(t->verdict),
 			human(last_metric(t, "rss_bytes"), true, a, sizeof(a)), lead ? lead : "-",
-			human(lead ? last_metric(t, lead) : NAN, lead && strstr(lead, "bytes"), b,
+			human(lead ? lead_value(t, lead, r) : NAN, lead && strstr(lead, "bytes"), b,
 			      sizeof(b)),
 			human(r ? r->slope_per_s * 3600 : NAN, lead && strstr(lead, "bytes"), g,
 			      sizeof(g)),

@@ -24,6 +24,10 @@
 #define MAX_METRICS 64
 #define SPIKE_MAX 256
 #define MAX_WIDTH_S (7 * 24 * 3600.0)
+/* Load (re)starts when the request counter grows by more than this while
+ * idle: the checkpoints' own pprof requests, which some services count,
+ * are not load. */
+#define LOAD_MIN_REQUESTS 16
 /* A leak grows at a steady rate: the recent third of the window must keep at
  * least this share of the whole window's slope (a filling cache slows down). */
 #define RECENT_SHARE 0.5
@@ -72,6 +76,7 @@ struct detector {
 	double load_start_t; /* first time load was seen running; NAN if never */
 	bool req_known;
 	uint64_t req_last, req_base, req_now;
+	uint64_t req_idle; /* the count when load was last seen idle */
 	double req_change_t, req_base_t, req_now_t;
 	bool req_base_set;
 	bool gc_known;
@@ -381,20 +386,25 @@ void detector_note_requests(struct detector *d, double t, uint64_t total)
 	}
 	if (d->load_explicit)
 		return;
+	if (!d->req_known || total < d->req_idle) {
+		d->req_idle = total; /* first count, or the counter was reset */
+	} else if (!d->load_active && total > d->req_idle + LOAD_MIN_REQUESTS) {
+		if (isnan(d->load_start_t))
+			d->load_start_t = t;
+		d->load_active = true;
+		d->load_stop_t = NAN;
+		d->req_change_t = t;
+	}
 	if (!d->req_known || total != d->req_last) {
-		if (d->req_known && total > d->req_last) {
-			if (isnan(d->load_start_t))
-				d->load_start_t = d->req_change_t;
-			d->load_active = true;
-			d->load_stop_t = NAN;
-		}
 		d->req_known = true;
 		d->load_known = true;
 		d->req_last = total;
-		d->req_change_t = t;
+		if (d->load_active)
+			d->req_change_t = t;
 	} else if (d->load_active && t - d->req_change_t >= d->p.load_idle_s) {
 		d->load_active = false;
 		d->load_stop_t = d->req_change_t;
+		d->req_idle = total;
 	}
 }
 
