@@ -21,13 +21,18 @@
 #include "telemetry/proto.h"
 
 static const char *const go_series[] = {
-	"go_memstats_heap_inuse_bytes", "go_memstats_heap_alloc_bytes",
-	"go_memstats_heap_objects",	"go_goroutines",
+	"go_memstats_heap_inuse_bytes",
+	"go_memstats_heap_alloc_bytes",
+	"go_memstats_heap_objects",
+	"go_goroutines",
 	"go_gc_duration_seconds_count",
 	/* the live heap after the last GC: next_gc / (1 + GOGC/100), or exposed
 	 * directly by the runtime-metrics collector, and when that GC ran */
-	"go_memstats_next_gc_bytes", "go_memstats_last_gc_time_seconds", "go_gc_gogc_percent",
-	"go_gc_heap_live_bytes", "go_memstats_alloc_bytes_total",
+	"go_memstats_next_gc_bytes",
+	"go_memstats_last_gc_time_seconds",
+	"go_gc_gogc_percent",
+	"go_gc_heap_live_bytes",
+	"go_memstats_alloc_bytes_total",
 };
 #define N_GO_SERIES (sizeof(go_series) / sizeof(go_series[0]))
 
@@ -371,8 +376,8 @@ void targets_profile(struct agent *a, const char *target, const char *tag, bool 
 			continue;
 		mkdir(a->profile_dir, 0755);
 		for (size_t k = 0; k < 3; k++) {
-			snprintf(file, sizeof(file), "%s-%s-%s-%s.%s", t->name, tag, kinds[k], stamp,
-				 exts[k]);
+			snprintf(file, sizeof(file), "%s-%s-%s-%s.%s", t->name, tag, kinds[k],
+				 stamp, exts[k]);
 			snprintf(path, sizeof(path), "%s/%s", a->profile_dir, file);
 			snprintf(url, sizeof(url), "%s/%s%s", t->pprof_url, kinds[k],
 				 k == 0 && gc ? "?gc=1" : queries[k]);

@@ -159,11 +159,12 @@ static double mono_now(void)
 }
 
 /* A forced-GC checkpoint at the end of the watch: its sample is an exact
- * live heap for the recovery check and the last profile. At most 5 s. */
+ * live heap for the recovery check and the last profile. At most 10 s (a
+ * GC and profile of a large heap take seconds). */
 static void final_checkpoint(struct collector *c, const struct telemetry_config *cfg)
 {
 	struct timespec ts;
-	double asked, until = mono_now() + 5;
+	double asked, until = mono_now() + 10;
 	unsigned long before = collector_checkpoint_samples(c);
 	size_t n;
 

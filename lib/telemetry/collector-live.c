@@ -51,7 +51,8 @@ static double live_from(struct target_state *t, json_t *m)
 bool collector_live_metric(const char *name)
 {
 	return !strcmp(name, "go_memstats_last_gc_time_seconds") ||
-	       !strcmp(name, "go_gc_gogc_percent") || !strcmp(name, "go_memstats_alloc_bytes_total");
+	       !strcmp(name, "go_gc_gogc_percent") ||
+	       !strcmp(name, "go_memstats_alloc_bytes_total");
 }
 
 void collector_live_heap(struct target_state *t, double ts, json_t *m, const char *checkpoint)
@@ -66,7 +67,8 @@ void collector_live_heap(struct target_state *t, double ts, json_t *m, const cha
 	if (!isfinite(live))
 		return;
 	t->live_gcs++;
-	detector_add_floor(t->det, TELEMETRY_LIVE_HEAP, fmin(last_gc, ts), live, checkpoint != NULL);
+	detector_add_floor(t->det, TELEMETRY_LIVE_HEAP, fmin(last_gc, ts), live,
+			   checkpoint != NULL);
 }
 
 /* Default judging of a Go target: the live heap once it has enough exact

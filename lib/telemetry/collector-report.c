@@ -162,6 +162,16 @@ static double last_metric(const struct target_state *t, const char *name)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* The last sampled value, or for a derived series (the live heap) its
+ * last floor point. */
+static double lead_value(const struct target_state *t, const char *lead,
+			 const struct metric_result *r)
+{
+	double v = last_metric(t, lead);
+
+	return isfinite(v) || r == NULL ? v : r->floor_now;
+}
+
 /* The judged metric with the steepest growth, for the live line. */
 static const char *lead_metric(const struct target_state *t)
 {
@@ -202,7 +212,7 @@ void collector_live_lines(struct collector *c)
 			"samples=%llu lost=%llu dup=%llu\n",
 			t->last_t - t->first_t, t->cfg->name, leak_verdict_name(t->verdict),
 			human(last_metric(t, "rss_bytes"), true, a, sizeof(a)), lead ? lead : "-",
-			human(lead ? last_metric(t, lead) : NAN, lead && strstr(lead, "bytes"), b,
+			human(lead ? lead_value(t, lead, r) : NAN, lead && strstr(lead, "bytes"), b,
 			      sizeof(b)),
 			human(r ? r->slope_per_s * 3600 : NAN, lead && strstr(lead, "bytes"), g,
 			      sizeof(g)),
@@ -234,8 +244,7 @@ static void metric_evidence(json_t *m, const struct metric_result *r)
 	json_object_set_new(m, "plateau", json_boolean(r->plateau));
 	json_object_set_new(m, "mk_variance_factor", real_or_null(r->mk_var_factor));
 	json_object_set_new(m, "recent_slope_per_hour", real_or_null(r->recent_slope * 3600));
-	json_object_set_new(m, "recent_slope_lower_per_hour",
-			    real_or_null(r->recent_lower * 3600));
+	json_object_set_new(m, "recent_slope_lower_per_hour", real_or_null(r->recent_lower * 3600));
 	json_object_set_new(m, "idle_floor", real_or_null(r->idle_floor));
 	json_object_set_new(m, "post_load_floor", real_or_null(r->post_floor));
 	json_object_set_new(m, "post_load_points", json_integer(r->post_points));
@@ -329,15 +338,14 @@ static void checkpoint_evidence(json_t *obj, const struct collector *c,
 	json_t *arr = json_array();
 
 	for (int i = 0; arr && i < n; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "site", s[i].name,
-						     "before", (json_int_t)s[i].before, "after",
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:I}", "site", s[i].name, "before",
+						     (json_int_t)s[i].before, "after",
 						     (json_int_t)s[i].after));
 	json_object_set_new(obj, "goroutine_growth",
 			    json_pack("{s:s, s:s, s:o}", "from", g0, "to", g1, "sites", arr));
 }
 
-static void live_heap_evidence(json_t *obj, const struct collector *c,
-			       const struct target_state *t)
+static void live_heap_evidence(json_t *obj, const struct collector *c, const struct target_state *t)
 {
 	const char *note = collector_live_note(t);
 

@@ -24,25 +24,29 @@
 #define MAX_METRICS 64
 #define SPIKE_MAX 256
 #define MAX_WIDTH_S (7 * 24 * 3600.0)
+/* Load (re)starts when the request counter grows by more than this while
+ * idle: the checkpoints' own pprof requests, which some services count,
+ * are not load. */
+#define LOAD_MIN_REQUESTS 16
 /* A leak grows at a steady rate: the recent third of the window must keep at
  * least this share of the whole window's slope (a filling cache slows down). */
 #define RECENT_SHARE 0.5
 
 struct floor_pt {
 	double t, v;
-	long idx;   /* block index from the warm-up end */
-	double req; /* requests served when the block closed; NAN if unknown */
+	long idx;    /* block index from the warm-up end */
+	double req;  /* requests served when the block closed; NAN if unknown */
 	bool forced; /* an exact point from a forced-GC checkpoint */
 };
 
 struct series {
 	char *name;
 	bool judged, is_bytes, gc_bound;
-	bool exact;	    /* fed with exact post-GC points */
-	long seq;	    /* exact points so far (their block index) */
-	double idle_min;    /* lowest value before load began */
+	bool exact;	 /* fed with exact post-GC points */
+	long seq;	 /* exact points so far (their block index) */
+	double idle_min; /* lowest value before load began */
 	unsigned long samples;
-	unsigned streak;    /* consecutive raw leak evaluations */
+	unsigned streak; /* consecutive raw leak evaluations */
 	bool latched;
 	struct metric_result latched_res; /* the evaluation that called the leak */
 	double min_growth;
@@ -72,6 +76,7 @@ struct detector {
 	double load_start_t; /* first time load was seen running; NAN if never */
 	bool req_known;
 	uint64_t req_last, req_base, req_now;
+	uint64_t req_idle; /* the count when load was last seen idle */
 	double req_change_t, req_base_t, req_now_t;
 	bool req_base_set;
 	bool gc_known;
@@ -381,20 +386,25 @@ void detector_note_requests(struct detector *d, double t, uint64_t total)
 	}
 	if (d->load_explicit)
 		return;
+	if (!d->req_known || total < d->req_idle) {
+		d->req_idle = total; /* first count, or the counter was reset */
+	} else if (!d->load_active && total > d->req_idle + LOAD_MIN_REQUESTS) {
+		if (isnan(d->load_start_t))
+			d->load_start_t = t;
+		d->load_active = true;
+		d->load_stop_t = NAN;
+		d->req_change_t = t;
+	}
 	if (!d->req_known || total != d->req_last) {
-		if (d->req_known && total > d->req_last) {
-			if (isnan(d->load_start_t))
-				d->load_start_t = d->req_change_t;
-			d->load_active = true;
-			d->load_stop_t = NAN;
-		}
 		d->req_known = true;
 		d->load_known = true;
 		d->req_last = total;
-		d->req_change_t = t;
+		if (d->load_active)
+			d->req_change_t = t;
 	} else if (d->load_active && t - d->req_change_t >= d->p.load_idle_s) {
 		d->load_active = false;
 		d->load_stop_t = d->req_change_t;
+		d->req_idle = total;
 	}
 }
 
@@ -518,7 +528,7 @@ static double residual_sd(const struct trend_point *p, size_t n, double slope)
  * baseline and an absolute floor per unit. Exact post-GC points are far
  * less noisy: a smaller share, a smaller absolute floor, but at least
  * EXACT_NOISE_K times their own measured spread. */
-#define EXACT_NOISE_SHARE 0.4   /* of noise_floor */
+#define EXACT_NOISE_SHARE 0.4 /* of noise_floor */
 #define EXACT_MIN_GROWTH (256 * 1024.0)
 #define EXACT_NOISE_K 4.0
 static double noise_of(const struct detector *d, const struct series *s,
@@ -527,8 +537,9 @@ static double noise_of(const struct detector *d, const struct series *s,
 	if (!s->exact || !s->is_bytes)
 		return fmax(fmax(d->p.noise_floor * fabs(r->baseline), s->min_growth),
 			    EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
-	return fmax(fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(r->baseline), EXACT_MIN_GROWTH),
-		    EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
+	return fmax(
+		fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(r->baseline), EXACT_MIN_GROWTH),
+		EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
 }
 
 static void judge_trend(const struct detector *d, const struct series *s,
@@ -674,9 +685,9 @@ static void judge_recovery(const struct detector *d, const struct series *s, dou
 	ref = isfinite(r->idle_floor) ? r->idle_floor : r->baseline;
 	if (!isfinite(ref))
 		return;
-	noise = s->exact && s->is_bytes ? fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(ref),
-						EXACT_MIN_GROWTH)
-					: fmax(d->p.noise_floor * fabs(ref), s->min_growth);
+	noise = s->exact && s->is_bytes
+			? fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(ref), EXACT_MIN_GROWTH)
+			: fmax(d->p.noise_floor * fabs(ref), s->min_growth);
 	r->recovered = r->post_floor <= ref + noise;
 	r->persisted = !r->recovered && (r->verdict == VERDICT_LEAK || s->latched);
 	if (r->recovered && r->verdict != VERDICT_OK) {
@@ -801,7 +812,6 @@ static enum leak_verdict aggregate(const struct detector *d)
 	return insufficient || d->n == 0 ? VERDICT_INSUFFICIENT : VERDICT_OK;
 }
 
-
 int detector_judge_span(const struct detector *d, const char *metric, double t0, double t1,
 			struct metric_result *out)
 {
@@ -830,11 +840,13 @@ int detector_judge_span(const struct detector *d, const char *metric, double t0,
 		p[n++] = (struct trend_point){.t = s->pts[k].t, .v = s->pts[k].v};
 	}
 	out->n_points = (unsigned)n;
-	if (n < d->p.min_points) {
+	out->exact = s->exact;
+	if (n < (s->exact ? d->p.min_exact_points : d->p.min_points)) {
 		out->verdict = VERDICT_INSUFFICIENT;
 		out->reason = "too few floor points in the span";
 	} else {
 		judge_trend(d, s, p, n, out);
+		judge_few_exact(d, s, p, n, out);
 		if (req1 > req0 && isfinite(out->growth))
 			out->per_request = out->growth / (req1 - req0);
 	}

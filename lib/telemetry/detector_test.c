@@ -687,6 +687,49 @@ static void a_leak_needs_consecutive_evaluations_before_it_is_called(void **stat
 	detector_destroy(d);
 }
 
+static void a_span_with_few_exact_gcs_can_be_a_leak(void **state)
+{
+	struct detector *d = new_detector();
+	struct rng r = {.s = 2};
+	struct metric_result res;
+
+	(void)state;
+	detector_watch(d, LIVE, true);
+	/* a GC every 12 s: 5 of them in the 60 s phase */
+	for (int t = 0; t <= 200; t += 12)
+		detector_add_floor(d, LIVE, t, fast_leak_live(t, &r), false);
+	assert_int_equal(detector_judge_span(d, LIVE, 100, 160, &res), 0);
+	assert_int_equal(res.n_points, 5);
+	assert_int_equal(res.verdict, VERDICT_LEAK);
+	detector_destroy(d);
+}
+
+/* The checkpoints' pprof requests (3 each) may be counted by the service:
+ * after load stopped they must not restart it, or recovery is never judged. */
+static void a_few_requests_after_the_stop_do_not_restart_the_load(void **state)
+{
+	struct detector *d = new_detector();
+	struct rng r = {.s = 6};
+	const struct metric_result *res;
+
+	(void)state;
+	detector_watch(d, LIVE, true);
+	for (int t = 0; t <= 200; t++) {
+		uint64_t reqs = t < 120 ? (uint64_t)t * 200 : (uint64_t)(24000 + (t >= 150) * 3 + (t >= 190) * 3);
+
+		detector_note_requests(d, t, reqs);
+		if (t % 2 == 0 && (t < 120 || t == 190))
+			detector_add_floor(d, LIVE, t, fast_leak_live(fmin(t, 120), &r), t == 190);
+		detector_evaluate(d, t);
+	}
+	res = detector_find(d, LIVE);
+	assert_true(fabs(res->load_stop - 119) < 1.5);
+	assert_true(res->post_points >= 1);
+	assert_true(res->persisted);
+	assert_int_equal(res->verdict, VERDICT_LEAK);
+	detector_destroy(d);
+}
+
 static void every_value_counts_as_a_sample_for_the_gate(void **state)
 {
 	struct detector *d = new_detector();
@@ -743,6 +786,8 @@ int main(void)
 		cmocka_unit_test(working_set_given_back_after_load_withdraws_the_leak),
 		cmocka_unit_test(a_leak_needs_consecutive_evaluations_before_it_is_called),
 		cmocka_unit_test(every_value_counts_as_a_sample_for_the_gate),
+		cmocka_unit_test(a_few_requests_after_the_stop_do_not_restart_the_load),
+		cmocka_unit_test(a_span_with_few_exact_gcs_can_be_a_leak),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

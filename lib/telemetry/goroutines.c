@@ -95,8 +95,7 @@ static int by_growth(const void *a, const void *b)
 	return (gy > gx) - (gy < gx);
 }
 
-int goroutine_growth(const char *before, const char *after, struct goroutine_site *out,
-		     size_t cap)
+int goroutine_growth(const char *before, const char *after, struct goroutine_site *out, size_t cap)
 {
 	struct sites *ss = calloc(1, sizeof(*ss));
 	size_t n = 0;

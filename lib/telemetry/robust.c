@@ -206,8 +206,7 @@ static double hamed_rao_factor(const struct trend_point *p, size_t n)
 	return fmax(1.0, 1.0 + 2.0 * sum / (dn * (dn - 1) * (dn - 2)));
 }
 
-int mann_kendall_hr(const struct trend_point *p, size_t n, double min_factor,
-		    struct mk_result *out)
+int mann_kendall_hr(const struct trend_point *p, size_t n, double min_factor, struct mk_result *out)
 {
 	double dn = (double)n, var, s = 0;
 

@@ -22,6 +22,7 @@ clang $CFLAGS -o "$WORK/fuzz-prom" "$SRC/tests/fuzz/fuzz-prom.c" "$SRC/lib/telem
 clang $CFLAGS -o "$WORK/fuzz-collector" "$SRC/tests/fuzz/fuzz-collector.c" \
 	"$SRC"/lib/telemetry/collector.c "$SRC"/lib/telemetry/collector-frames.c \
 	"$SRC"/lib/telemetry/collector-report.c "$SRC"/lib/telemetry/detector.c \
+	"$SRC"/lib/telemetry/collector-live.c "$SRC"/lib/telemetry/goroutines.c \
 	"$SRC"/lib/telemetry/robust.c "$SRC"/lib/telemetry/proto.c \
 	"$SRC"/lib/report/report.c "$SRC"/lib/report/report-validate.c "$SRC"/lib/report/report-write.c \
 	$(pkg-config --cflags --libs libsodium jansson) -lm
