@@ -34,6 +34,7 @@
 #include "stats/hist.h"
 #include "stats/series.h"
 #include "run-telemetry.h"
+#include "interval-latency.h"
 #include "run-workers.h"
 #include "worker.h"
 
@@ -91,10 +92,12 @@ _Static_assert((int)CLIENT_CLASS_COUNT == (int)SERIES_N_CLASSES, "status classes
 
 /* One point of the time series: what happened between two snapshots. */
 static void add_point(struct series *s, double t, uint32_t phase, const struct run_snapshot *a,
-		      const struct run_snapshot *b)
+		      const struct run_snapshot *b, struct interval_latency *il,
+		      const struct run_workers *rw)
 {
-	struct series_point pt = {.t = t, .phase = phase, .p50_us = NAN, .p99_us = NAN,
-				  .open_conns = b->open_conns};
+	struct series_point pt = {.t = t, .phase = phase, .open_conns = b->open_conns};
+
+	interval_latency_take(il, rw, phase, &pt);
 
 	pt.requests = b->client.requests - a->client.requests;
 	for (int c = 0; c < SERIES_N_CLASSES; c++)
@@ -143,9 +146,12 @@ static void wait_a_moment(struct live *live, struct collector *tel, const struct
 static void watch(struct run_workers *rw, const struct plan *p, double t0, struct series *s,
 		  struct live *live, struct collector *tel)
 {
+	static struct interval_latency il; /* two histograms: too big for the stack */
 	struct run_snapshot prev = {0}, cur;
 	double last = t0;
 	uint32_t ph = 0;
+
+	interval_latency_init(&il);
 
 	while (!run_workers_finished(rw)) {
 		wait_a_moment(live, tel, p, &prev);
@@ -163,13 +169,13 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 		if (!p->quiet)
 			console_line(stdout, now - t0, p->phases[ph].name,
 				     asked_rate(&p->phases[ph].client), &prev, &cur, now - last);
-		add_point(s, now - t0, ph, &prev, &cur);
+		add_point(s, now - t0, ph, &prev, &cur, &il, rw);
 		prev = cur;
 		last = now;
 	}
 	/* the drain's last responses close the series */
 	run_workers_snapshot(rw, &cur);
-	add_point(s, unix_now() - t0, ph, &prev, &cur);
+	add_point(s, unix_now() - t0, ph, &prev, &cur, &il, rw);
 }
 
 static void merge_phase(struct phase_stats *s, const struct worker_phase_result *r,

@@ -267,6 +267,7 @@ static void plan_phases(struct plan *p, const struct campaign *c, struct config_
 		struct plan_phase *pp = &p->phases[i];
 
 		pp->name = ph->name;
+		pp->step_of = ph->step_of;
 		pp->client = (struct client_phase){
 			.model = model_of(ph->model),
 			.from = ph->level.from,

@@ -19,6 +19,7 @@
 
 struct plan_phase {
 	const char *name;
+	const char *step_of; /* the steps phase this level came from; NULL: none */
 	struct client_phase client;
 	const struct campaign_expect *expect; /* NULL: no phase gate */
 	uint16_t mix_tpl[PLAN_MAX_TEMPLATES];
