@@ -35,6 +35,7 @@
 #include "stats/series.h"
 #include "run-telemetry.h"
 #include "interval-latency.h"
+#include "run-tui.h"
 #include "run-workers.h"
 #include "worker.h"
 
@@ -144,7 +145,7 @@ static void wait_a_moment(struct live *live, struct collector *tel, const struct
 }
 
 static void watch(struct run_workers *rw, const struct plan *p, double t0, struct series *s,
-		  struct live *live, struct collector *tel)
+		  struct live *live, struct collector *tel, struct run_tui *view)
 {
 	static struct interval_latency il; /* two histograms: too big for the stack */
 	struct run_snapshot prev = {0}, cur;
@@ -166,10 +167,13 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 		ph = run_workers_phase(rw);
 		ph = ph < p->n_phases ? ph : p->n_phases - 1;
 		live->phase = p->phases[ph].name;
-		if (!p->quiet)
+		add_point(s, now - t0, ph, &prev, &cur, &il, rw);
+		if (view->tui)
+			run_tui_draw(view, p, ph, now - t0, &prev, &cur, now - last,
+				     series_at(s, series_count(s) - 1));
+		else if (!p->quiet)
 			console_line(stdout, now - t0, p->phases[ph].name,
 				     asked_rate(&p->phases[ph].client), &prev, &cur, now - last);
-		add_point(s, now - t0, ph, &prev, &cur, &il, rw);
 		prev = cur;
 		last = now;
 	}
@@ -347,9 +351,13 @@ static int launch(struct run_workers *rw, const struct plan *p)
 	struct series *s = series_create(4096);
 	struct live live = {.series = s, .phase = p->phases[0].name};
 	struct collector *tel = NULL;
+	struct run_tui view;
 	int rc;
 
-	if (!s || start_live(p, &live) < 0 || run_telemetry_start(p, &tel) < 0) {
+	run_tui_open(&view, p, p->output);
+	if (!s || start_live(p, &live) < 0 ||
+	    run_telemetry_start(p, run_tui_live(&view, p), &tel) < 0) {
+		run_tui_free(&view);
 		stop_live(&live);
 		series_free(s);
 		return DRENCH_EXIT_USAGE;
@@ -358,14 +366,16 @@ static int launch(struct run_workers *rw, const struct plan *p)
 		run_workers_stop(rw);
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {
-		watch(rw, p, t0, s, &live, tel);
+		watch(rw, p, t0, s, &live, tel, &view);
 		rc = 0;
 	}
+	run_tui_close_view(&view);
 	run_workers_wait(rw);
 	run_telemetry_recover(tel, p, &interrupted);
 	if (rc == 0)
 		rc = finish(rw, p, t0, s, tel);
 	run_telemetry_stop(tel);
+	run_tui_free(&view);
 	stop_live(&live);
 	series_free(s);
 	return rc;

@@ -323,6 +323,7 @@ int plan_from_campaign(const char *path, const char *const *overrides, size_t n_
 	p->output = (o->given & RUN_OPT_OUTPUT) && strcmp(o->output, "drench-out") ?
 			    o->output : loaded.output.folder;
 	p->quiet = o->quiet;
+	p->tui = o->tui;
 	p->formats = loaded.output.formats | o->formats;
 	p->metrics_listen = o->metrics_listen ? o->metrics_listen : loaded.output.metrics_listen;
 	p->expect = loaded.has_expect ? &loaded.expect : NULL;

@@ -57,6 +57,7 @@ struct plan {
 	unsigned formats;           /* CAMPAIGN_FORMAT_* bits */
 	const char *metrics_listen; /* NULL: no live endpoint */
 	bool quiet;
+	int tui; /* terminal view: 1 on, 0 off, -1 when stdout is a terminal */
 };
 
 /** Release the templates the plan built. */

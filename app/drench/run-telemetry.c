@@ -10,11 +10,10 @@
 #include "telemetry/detector.h"
 #include "telemetry/proto.h"
 
-int run_telemetry_start(const struct plan *p, struct collector **out)
+int run_telemetry_start(const struct plan *p, FILE *live, struct collector **out)
 {
 	struct tp_key key;
-	struct collector_options opts = {.outdir = p->output, .live = p->quiet ? NULL : stdout,
-					 .log = stderr};
+	struct collector_options opts = {.outdir = p->output, .live = live, .log = stderr};
 	int rc;
 
 	*out = NULL;

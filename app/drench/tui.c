@@ -170,7 +170,7 @@ static int load_panels(struct tui *t, int y, const struct tui_load *l)
 	static const char *const kinds[] = {"connect", "timeout", "reset", "parse", "validation"};
 	bool short_of = l->asked_rps > 0 && l->rps < 0.95 * l->asked_rps;
 
-	mvprintw(y, 0, "requests/s ");
+	mvprintw(y, 0, "responses/s ");
 	attron(health_attr(false, short_of) | A_BOLD);
 	printw("%.0f", l->rps);
 	attroff(health_attr(false, short_of) | A_BOLD);
