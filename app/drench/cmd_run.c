@@ -37,6 +37,7 @@
 #include "interval-latency.h"
 #include "run-tui.h"
 #include "run-workers.h"
+#include "dpdk-telemetry.h"
 #include "worker.h"
 
 static volatile sig_atomic_t interrupted;
@@ -168,6 +169,10 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 		ph = ph < p->n_phases ? ph : p->n_phases - 1;
 		live->phase = p->phases[ph].name;
 		add_point(s, now - t0, ph, &prev, &cur, &il, rw);
+		drench_telemetry_publish(rw, p, ph, now - t0, &cur,
+					 (double)(counters_responses(&cur.client) -
+						  counters_responses(&prev.client)) / (now - last),
+					 series_at(s, series_count(s) - 1));
 		if (view->tui)
 			run_tui_draw(view, p, ph, now - t0, &prev, &cur, now - last,
 				     series_at(s, series_count(s) - 1));
@@ -177,6 +182,7 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 		prev = cur;
 		last = now;
 	}
+	drench_telemetry_finished();
 	/* the drain's last responses close the series */
 	run_workers_snapshot(rw, &cur);
 	add_point(s, unix_now() - t0, ph, &prev, &cur, &il, rw);
@@ -427,6 +433,8 @@ static int execute(const struct plan *p)
 
 	if (eal_start(p) < 0)
 		return DRENCH_EXIT_RUNTIME;
+	if (drench_telemetry_register() < 0) /* the run goes on without its commands */
+		fprintf(stderr, "drench run: cannot register the /drench telemetry commands\n");
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	struct net_port_conf pc = {
