@@ -18,7 +18,7 @@ static const char css[] =
 	"td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"tr.group th{background:#f3f3f3}\n"
 	"td.bad{color:#b00;font-weight:bold}\n"
-	"table.summary th{background:#f3f3f3}\n"
+	"table.summary th{background:#f3f3f3}table.summary td,table.summary th{white-space:nowrap;padding:2px 6px}\n"
 	".verdict{padding:1px 8px;border-radius:4px;color:#fff;background:#777}\n"
 	".v-pass,.v-ok{background:#2a8a3a}.v-fail,.v-leak{background:#c0302a}\n"
 	".v-suspect{background:#d08a00}.v-insufficient{background:#777}\n"
