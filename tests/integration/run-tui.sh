@@ -34,6 +34,13 @@ done
 sleep 2 # a few seconds of the open loop, for the sparklines
 pane
 cp "$WORK/pane" "$WORK/live"
+# RUN_TUI_SCREENSHOT=path.png: the pane, with its colours, as a PNG (docs/)
+if [ -n "${RUN_TUI_SCREENSHOT:-}" ]; then
+	tm capture-pane -e -p -t t | python3 "$ROOT/tests/report/pane-to-html.py" >"$WORK/pane.html"
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$WORK/profile" \
+		--window-size=1100,560 --hide-scrollbars --screenshot="$RUN_TUI_SCREENSHOT" \
+		"file://$WORK/pane.html" 2>/dev/null >/dev/null || fail "no screenshot"
+fi
 show() { cat "$WORK/live" >&2; fail "$*"; }
 grep -q "drench run: 2 phase(s), report to $WORK/t" "$WORK/live" || show "no title"
 grep -Eq "^phase 2/2 open-loop +0:0[0-9], 0:0[0-9] left in the phase" "$WORK/live" ||

@@ -71,6 +71,13 @@ grep -Eq "grower +(ok|suspect|leak|insufficient) +rss=[0-9.]+ ?[KMG]" "$WORK/pan
 	fail "no live line with memory and verdict for the watched target"
 grep -q "lonely.*waiting for agent absent" "$WORK/pane" || fail "the absent agent is not named"
 cp "$WORK/pane" "$WORK/live-pane"
+# MONITOR_TUI_SCREENSHOT=path.png: the pane, with its colours, as a PNG (docs/)
+if [ -n "${MONITOR_TUI_SCREENSHOT:-}" ]; then
+	tm capture-pane -e -p -t t | python3 "$(dirname "$0")/../report/pane-to-html.py" >"$WORK/pane.html"
+	timeout 60 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$WORK/profile" \
+		--window-size=1180,400 --hide-scrollbars --screenshot="$MONITOR_TUI_SCREENSHOT" \
+		"file://$WORK/pane.html" 2>/dev/null >/dev/null || fail "no screenshot"
+fi
 for _ in $(seq 50); do
 	[ -s "$WORK/rc" ] && break
 	sleep 0.2
