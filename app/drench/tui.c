@@ -239,6 +239,9 @@ void tui_draw(struct tui *t, const struct tui_frame *f)
 		push(&t->p99, f->load->p99_us);
 		push(&t->p999, f->load->p999_us);
 	}
+	/* a full repaint once a second: lines others wrote to the terminal (EAL
+	 * logs, the collector's log) are wiped instead of staying behind */
+	clearok(curscr, TRUE);
 	erase();
 	attron(COLOR_PAIR(C_TITLE) | A_BOLD);
 	mvprintw(0, 0, " %-*.*s", COLS - 1, COLS - 1, f->title);

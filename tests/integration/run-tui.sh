@@ -7,6 +7,7 @@
 # retransmissions; at the end the terminal is given back to the summary and
 # the verdict, and the run exits 0.
 source "$(dirname "$0")/lib.sh"
+export LC_ALL=C.UTF-8 # the sparklines are UTF-8: patterns count characters
 need_rig
 command -v tmux >/dev/null || fail "no tmux (scripts/install-deps.sh installs it)"
 SOCK=drench-run-tui-$$
@@ -49,7 +50,7 @@ grep -Eq "^run \[#+ *\] 0:[01][0-9], 0:0[0-9] left" "$WORK/live" || show "no pro
 grep -Eq "^responses/s (19[0-9][0-9]|20[0-9][0-9]) of 2000 requested" "$WORK/live" ||
 	show "no responses/s against the requested rate"
 for q in p50 p99 p99.9; do
-	grep -Eq "^  $q +[0-9]+ us [▁▂▃▄▅▆▇█]{2,}" "$WORK/live" || show "no $q figure with a sparkline"
+	grep -Eq "^  $q +[0-9]+ us +[▁▂▃▄▅▆▇█]{2,}" "$WORK/live" || show "no $q figure with a sparkline"
 done
 grep -q "connect 0 (0/s)  timeout 0 (0/s)  reset 0 (0/s)  parse 0 (0/s)  validation 0 (0/s)" \
 	"$WORK/live" || show "no errors by kind"
