@@ -1,6 +1,6 @@
 // Measured in the browser and appended to a copy of report.html by
 // report-html.sh: what the page looks like once laid out, as JSON in
-// <pre id="drench-check"> for --dump-dom. The report itself has no script.
+// a pre element (id drench-check) for --dump-dom. The report itself has no script.
 (function () {
   function box(e) {
     const b = e.getBBox();
@@ -32,8 +32,15 @@
       width: svg.getBoundingClientRect().width,
     };
   }
+  const memory = [...document.querySelectorAll("figure.memchart")].map((f) => ({
+    bars: f.querySelectorAll("rect").length,
+    leak: f.querySelectorAll("rect.m-leak").length,
+    suspect: f.querySelectorAll("rect.m-suspect").length,
+    ok: f.querySelectorAll("rect.m-ok").length,
+  }));
   const out = {
     charts: charts,
+    memory: memory,
     summary_rows: document.querySelectorAll("table.summary tr").length - 1,
     folded: document.querySelectorAll("details.phase").length,
     open_folds: document.querySelectorAll("details.phase[open]").length,
