@@ -145,6 +145,24 @@ static void wait_a_moment(struct live *live, struct collector *tel, const struct
 		usleep(50 * 1000);
 }
 
+/* The second that ended (pt its series point): to DPDK telemetry, and to the
+ * terminal view or the console line. */
+static void show_second(const struct run_workers *rw, const struct plan *p, uint32_t ph,
+			double t, double dt, const struct run_snapshot *prev,
+			const struct run_snapshot *cur, const struct series_point *pt,
+			struct run_tui *view)
+{
+	double rps = (double)(counters_responses(&cur->client) -
+			      counters_responses(&prev->client)) / dt;
+
+	drench_telemetry_publish(rw, p, ph, t, cur, rps, pt);
+	if (view->tui)
+		run_tui_draw(view, p, ph, t, prev, cur, dt, pt);
+	else if (!p->quiet)
+		console_line(stdout, t, p->phases[ph].name, asked_rate(&p->phases[ph].client),
+			     prev, cur, dt);
+}
+
 static void watch(struct run_workers *rw, const struct plan *p, double t0, struct series *s,
 		  struct live *live, struct collector *tel, struct run_tui *view)
 {
@@ -169,16 +187,8 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 		ph = ph < p->n_phases ? ph : p->n_phases - 1;
 		live->phase = p->phases[ph].name;
 		add_point(s, now - t0, ph, &prev, &cur, &il, rw);
-		drench_telemetry_publish(rw, p, ph, now - t0, &cur,
-					 (double)(counters_responses(&cur.client) -
-						  counters_responses(&prev.client)) / (now - last),
-					 series_at(s, series_count(s) - 1));
-		if (view->tui)
-			run_tui_draw(view, p, ph, now - t0, &prev, &cur, now - last,
-				     series_at(s, series_count(s) - 1));
-		else if (!p->quiet)
-			console_line(stdout, now - t0, p->phases[ph].name,
-				     asked_rate(&p->phases[ph].client), &prev, &cur, now - last);
+		show_second(rw, p, ph, now - t0, now - last, &prev, &cur,
+			    series_at(s, series_count(s) - 1), view);
 		prev = cur;
 		last = now;
 	}
