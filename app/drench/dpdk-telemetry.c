@@ -74,7 +74,9 @@ static int phase_cmd(const char *cmd, const char *params, struct rte_tel_data *d
 	rte_tel_data_start_dict(d);
 	pthread_mutex_lock(&pub.mu);
 	rte_tel_data_add_dict_string(d, "state",
-				     !pub.started ? "starting" : pub.finished ? "finished" : "running");
+				     !pub.started   ? "starting"
+				     : pub.finished ? "finished"
+						    : "running");
 	rte_tel_data_add_dict_string(d, "name", pub.phase);
 	rte_tel_data_add_dict_u64(d, "index", pub.phase_index);
 	rte_tel_data_add_dict_u64(d, "count", pub.n_phases);
@@ -132,9 +134,9 @@ int drench_telemetry_register(void)
 	return rc;
 }
 
-void drench_telemetry_publish(const struct run_workers *rw, const struct plan *p,
-			      uint32_t phase, double elapsed_s, const struct run_snapshot *cur,
-			      double rps, const struct series_point *pt)
+void drench_telemetry_publish(const struct run_workers *rw, const struct plan *p, uint32_t phase,
+			      double elapsed_s, const struct run_snapshot *cur, double rps,
+			      const struct series_point *pt)
 {
 	pthread_mutex_lock(&pub.mu);
 	pub.started = true;

@@ -17,9 +17,9 @@
 int drench_telemetry_register(void);
 
 /** Publish the second that ended: phase, counters, pt's latencies. */
-void drench_telemetry_publish(const struct run_workers *rw, const struct plan *p,
-			      uint32_t phase, double elapsed_s, const struct run_snapshot *cur,
-			      double rps, const struct series_point *pt);
+void drench_telemetry_publish(const struct run_workers *rw, const struct plan *p, uint32_t phase,
+			      double elapsed_s, const struct run_snapshot *cur, double rps,
+			      const struct series_point *pt);
 
 /** The load is over: /drench/phase says so. */
 void drench_telemetry_finished(void);

@@ -18,8 +18,8 @@ static void hist_since(struct hist *d, const struct hist *cur, const struct hist
 {
 	hist_init(d);
 	for (unsigned i = 0; i < HIST_N_BUCKETS; i++) {
-		uint64_t n = cur->buckets[i] > prev->buckets[i] ? cur->buckets[i] - prev->buckets[i]
-								 : 0;
+		uint64_t n =
+			cur->buckets[i] > prev->buckets[i] ? cur->buckets[i] - prev->buckets[i] : 0;
 		d->buckets[i] = n;
 		d->count += n;
 	}

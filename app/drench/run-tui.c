@@ -90,19 +90,20 @@ void run_tui_draw(struct run_tui *rt, const struct plan *p, uint32_t phase, doub
 	fill_load(&load, &p->phases[phase].client, prev, cur, dt_s, pt);
 	if (rt->have_targets)
 		tui_targets_read(&rt->tt);
-	tui_draw(rt->tui, &(struct tui_frame){
-		.title = rt->title,
-		.phase = p->phases[phase].name,
-		.phase_index = phase,
-		.n_phases = p->n_phases,
-		.phase_elapsed_s = elapsed_s - rt->phase_t0,
-		.phase_length_s = (double)p->phases[phase].client.duration_us / 1e6,
-		.run_elapsed_s = elapsed_s,
-		.run_length_s = rt->run_length_s,
-		.load = &load,
-		.targets = (const char *const *)rt->tt.line,
-		.n_targets = rt->have_targets ? tui_targets_count(&rt->tt) : 0,
-	});
+	tui_draw(rt->tui,
+		 &(struct tui_frame){
+			 .title = rt->title,
+			 .phase = p->phases[phase].name,
+			 .phase_index = phase,
+			 .n_phases = p->n_phases,
+			 .phase_elapsed_s = elapsed_s - rt->phase_t0,
+			 .phase_length_s = (double)p->phases[phase].client.duration_us / 1e6,
+			 .run_elapsed_s = elapsed_s,
+			 .run_length_s = rt->run_length_s,
+			 .load = &load,
+			 .targets = (const char *const *)rt->tt.line,
+			 .n_targets = rt->have_targets ? tui_targets_count(&rt->tt) : 0,
+		 });
 }
 
 void run_tui_close_view(struct run_tui *rt)

@@ -13,8 +13,8 @@
 #include "tui.h"
 
 struct run_tui {
-	struct tui *tui;         /* NULL: no view (lines, or quiet) */
-	struct tui_targets tt;   /* when the plan has telemetry */
+	struct tui *tui;       /* NULL: no view (lines, or quiet) */
+	struct tui_targets tt; /* when the plan has telemetry */
 	bool have_targets;
 	char title[160];
 	bool started;

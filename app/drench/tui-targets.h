@@ -16,8 +16,8 @@
 struct tui_targets {
 	const struct telemetry_config *cfg;
 	int rfd;
-	FILE *w;                      /* give this to the collector as .live */
-	char *line[TUI_MAX_TARGETS];  /* newest line per target, NULL: none yet */
+	FILE *w;		     /* give this to the collector as .live */
+	char *line[TUI_MAX_TARGETS]; /* newest line per target, NULL: none yet */
 	char buf[8192];
 	size_t len;
 };

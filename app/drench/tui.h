@@ -20,9 +20,9 @@ struct tui;
 
 /* One frame of the load panels (drench run only). */
 struct tui_load {
-	double rps, asked_rps;               /* asked 0: closed loop */
-	double p50_us, p99_us, p999_us;      /* of the last interval; NAN: none */
-	uint64_t errors[5];                  /* connect, timeout, reset, parse, validation */
+	double rps, asked_rps;		/* asked 0: closed loop */
+	double p50_us, p99_us, p999_us; /* of the last interval; NAN: none */
+	uint64_t errors[5];		/* connect, timeout, reset, parse, validation */
 	double errors_per_s[5];
 	uint32_t open_conns;
 	double opened_per_s;
@@ -31,8 +31,8 @@ struct tui_load {
 };
 
 struct tui_frame {
-	const char *title;   /* "drench run: steps" */
-	const char *phase;   /* NULL: no phases (monitor without a duration) */
+	const char *title; /* "drench run: steps" */
+	const char *phase; /* NULL: no phases (monitor without a duration) */
 	uint32_t phase_index, n_phases;
 	double phase_elapsed_s, phase_length_s; /* length 0: unknown */
 	double run_elapsed_s, run_length_s;

@@ -78,14 +78,15 @@ static size_t band_name_len(const json_t *phases, const struct span *first, size
 }
 
 /* One band: the shaded rect, its ticks, and its label when it fits. */
-static void band(FILE *f, const struct html_plot *pl, const json_t *phases,
-		 const struct span *sp, size_t levels, int shade, double *label_end)
+static void band(FILE *f, const struct html_plot *pl, const json_t *phases, const struct span *sp,
+		 size_t levels, int shade, double *label_end)
 {
 	double x0 = html_plot_x(pl, sp[0].t0), x1 = html_plot_x(pl, sp[levels - 1].t1);
 	double w = (double)band_name_len(phases, sp, levels) * LABEL_CHAR_W;
 
-	fprintf(f, "<g class=\"band\"><rect class=\"band-%d\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
-		   "height=\"%d\"><title>",
+	fprintf(f,
+		"<g class=\"band\"><rect class=\"band-%d\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+		"height=\"%d\"><title>",
 		shade, x0, pl->top, x1 - x0, pl->height);
 	band_name(f, phases, sp, levels);
 	if (levels > 1)
@@ -94,7 +95,8 @@ static void band(FILE *f, const struct html_plot *pl, const json_t *phases,
 	for (size_t k = 1; k < levels; k++) {
 		double x = html_plot_x(pl, sp[k].t0);
 
-		fprintf(f, "<line class=\"step-tick\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
+		fprintf(f,
+			"<line class=\"step-tick\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n",
 			x, pl->top - 4, x, pl->top + 6);
 	}
 	if (x0 + LABEL_PAD >= *label_end && x0 + LABEL_PAD + w <= x1) {

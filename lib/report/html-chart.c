@@ -33,7 +33,7 @@ struct line_def {
 };
 
 struct chart_def {
-	const char *id;	   /* the figure's id */
+	const char *id; /* the figure's id */
 	const char *title;
 	const struct line_def *lines;
 	size_t n_lines;
@@ -198,7 +198,9 @@ static void axes(FILE *f, const struct html_plot *pl, const struct y_axis *y)
 		/* the last label ends at the plot's edge, not past it */
 		fprintf(f, "<text class=\"axis\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">",
 			html_plot_x(pl, pl->t_end * k / 4), CHART_H - 6,
-			k == 4 ? "end" : k == 0 ? "start" : "middle");
+			k == 4	 ? "end"
+			: k == 0 ? "start"
+				 : "middle");
 		html_duration(f, pl->t_end * k / 4);
 		fputs("</text>\n", f);
 	}
@@ -269,13 +271,13 @@ void html_series_charts(FILE *f, const json_t *phases, const struct series *s)
 {
 	static const struct line_def rps[] = {{"rps", "responses/s", rps_at},
 					      {"requested", "requested/s", requested_at}};
-	static const struct line_def latency[] = {{"p50", "p50", p50_at},
-						  {"p99", "p99", p99_at},
-						  {"p999", "p99.9", p999_at}};
-	static const struct line_def errors[] = {
-		{"err-connect", "connect", connect_at}, {"err-timeout", "timeout", timeout_at},
-		{"err-reset", "reset", reset_at},	{"err-parse", "parse", parse_at},
-		{"err-validation", "validation", validation_at}};
+	static const struct line_def latency[] = {
+		{"p50", "p50", p50_at}, {"p99", "p99", p99_at}, {"p999", "p99.9", p999_at}};
+	static const struct line_def errors[] = {{"err-connect", "connect", connect_at},
+						 {"err-timeout", "timeout", timeout_at},
+						 {"err-reset", "reset", reset_at},
+						 {"err-parse", "parse", parse_at},
+						 {"err-validation", "validation", validation_at}};
 	static const struct line_def conns[] = {{"conns", "open connections", conns_at}};
 	static const struct line_def retrans[] = {{"retrans", "retransmissions/s", retrans_at}};
 	struct chart_data d = {s, phases};
@@ -293,13 +295,14 @@ void html_series_charts(FILE *f, const json_t *phases, const struct series *s)
 	if (any_value(&d, latency, 3))
 		chart(f, &d,
 		      &(struct chart_def){"chart-latency",
-					  "Latency per interval, microseconds (log scale)",
-					  latency, 3, true});
-	chart(f, &d, &(struct chart_def){"chart-errors", "Errors per second, by kind", errors, 5,
-					  false});
+					  "Latency per interval, microseconds (log scale)", latency,
+					  3, true});
+	chart(f, &d,
+	      &(struct chart_def){"chart-errors", "Errors per second, by kind", errors, 5, false});
 	chart(f, &d, &(struct chart_def){"chart-conns", "Open connections", conns, 1, false});
-	chart(f, &d, &(struct chart_def){"chart-retrans", "TCP retransmissions per second",
-					  retrans, 1, false});
+	chart(f, &d,
+	      &(struct chart_def){"chart-retrans", "TCP retransmissions per second", retrans, 1,
+				  false});
 }
 
 void html_latency_bars(FILE *f, const json_t *latency, double scale_us)

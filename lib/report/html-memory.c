@@ -179,8 +179,8 @@ static void growth_chart(FILE *f, const json_t *t)
 			y + 2, fmax(1, w), MEM_ROW_H - 4);
 		html_text(f, string(ph, "verdict"));
 		fputs("</title></rect>\n", f);
-		fprintf(f, "<text class=\"axis\" x=\"%.1f\" y=\"%d\">", MEM_LABEL_W + fmax(1, w) + 6,
-			y + 13);
+		fprintf(f, "<text class=\"axis\" x=\"%.1f\" y=\"%d\">",
+			MEM_LABEL_W + fmax(1, w) + 6, y + 13);
 		html_json_number(f, json_object_get(m, "growth"), 0);
 		fputs(" ", f);
 		html_text(f, string(ph, "verdict"));

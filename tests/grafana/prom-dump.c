@@ -12,8 +12,13 @@
 static int dump_live(struct prom_text *t)
 {
 	struct series *s = series_create(8);
-	struct series_point p = {.t = 1, .requests = 10, .responses = {10}, .open_conns = 2,
-				 .p50_us = 100, .p99_us = 200, .p999_us = 300};
+	struct series_point p = {.t = 1,
+				 .requests = 10,
+				 .responses = {10},
+				 .open_conns = 2,
+				 .p50_us = 100,
+				 .p99_us = 200,
+				 .p999_us = 300};
 	int rc;
 
 	if (s == NULL || series_add(s, &p) < 0)
@@ -25,10 +30,19 @@ static int dump_live(struct prom_text *t)
 
 static int dump_report(struct prom_text *t)
 {
-	static const struct report_phase ph = {.name = "steady", .start = 1, .end = 2,
-					       .requests = 10, .responses = {10}, .rps = 10,
-					       .p50 = 1, .p90 = 2, .p99 = 3, .p999 = 4, .max = 5};
-	static const struct report_metric m[] = {{"go_memstats_heap_inuse_bytes", "leak", 1e6, 12.5}};
+	static const struct report_phase ph = {.name = "steady",
+					       .start = 1,
+					       .end = 2,
+					       .requests = 10,
+					       .responses = {10},
+					       .rps = 10,
+					       .p50 = 1,
+					       .p90 = 2,
+					       .p99 = 3,
+					       .p999 = 4,
+					       .max = 5};
+	static const struct report_metric m[] = {
+		{"go_memstats_heap_inuse_bytes", "leak", 1e6, 12.5}};
 	static const struct report_target tg = {"api", "leak", m, 1, NULL, 0};
 	json_t *r = report_new();
 	int rc;
