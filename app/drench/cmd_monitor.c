@@ -42,7 +42,7 @@ struct monitor_args {
 	const char *outdir;
 	const char *listen;
 	double duration_s; /* < 0: from the campaign */
-	int tui;           /* 1 --tui, 0 --no-tui, -1: when stdout is a terminal */
+	int tui;	   /* 1 --tui, 0 --no-tui, -1: when stdout is a terminal */
 };
 
 static void monitor_usage(FILE *f)
@@ -185,7 +185,8 @@ static int view_open(struct monitor_view *v, const struct telemetry_config *cfg)
 
 static void view_draw(struct monitor_view *v, double elapsed_s, double duration_s)
 {
-	struct tui_frame f = {.title = v->title, .run_elapsed_s = elapsed_s,
+	struct tui_frame f = {.title = v->title,
+			      .run_elapsed_s = elapsed_s,
 			      .run_length_s = duration_s > 0 ? duration_s : 0,
 			      .targets = (const char *const *)v->tt.line,
 			      .n_targets = tui_targets_count(&v->tt)};
@@ -231,7 +232,8 @@ static int watch(const struct telemetry_config *cfg, const struct tp_key *key, c
 	}
 	if (view.tui == NULL) {
 		printf("drench monitor: listening on %s for %zu targets, %s\n", cfg->listen,
-		       cfg->n_targets, duration_s > 0 ? "until the duration ends" : "until interrupted");
+		       cfg->n_targets,
+		       duration_s > 0 ? "until the duration ends" : "until interrupted");
 		fflush(stdout);
 	}
 	while (!monitor_stop && rc == 0 && (duration_s <= 0 || mono_now() - start < duration_s)) {

@@ -238,7 +238,8 @@ static void phase_names_and_figures_appear(void **state)
 	json_t *r = fixture_report();
 	char *html = render(r, NULL);
 
-	assert_non_null(strstr(html, "<summary>warm up: 2,058 responses/s, p99 4,100 µs</summary>"));
+	assert_non_null(
+		strstr(html, "<summary>warm up: 2,058 responses/s, p99 4,100 µs</summary>"));
 	assert_non_null(strstr(html, "<summary>steady: "));
 	assert_non_null(strstr(html, ">123,456<"));		       /* requests */
 	assert_non_null(strstr(html, ">120,000<"));		       /* 2xx */
@@ -359,8 +360,8 @@ static json_t *steps_report(size_t n, const char *step_of)
 		char name[64];
 		/* every tenth name short enough for its band */
 		snprintf(name, sizeof(name), i % 10 ? "a-rather-long-level-name-%zu" : "L%zu", i);
-		struct report_phase ph = {.name = name, .p50 = NAN, .p90 = NAN, .p99 = NAN,
-					  .p999 = NAN, .max = NAN};
+		struct report_phase ph = {
+			.name = name, .p50 = NAN, .p90 = NAN, .p99 = NAN, .p999 = NAN, .max = NAN};
 		json_t *o = report_add_phase(r, &ph);
 		if (step_of)
 			json_object_set_new(o, "step_of", json_string(step_of));
@@ -376,8 +377,11 @@ static struct series *one_point_per_phase(size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		for (int k = 0; k < (i % 10 ? 1 : 20); k++) {
-			struct series_point p = {.t = ++t, .phase = (uint32_t)i, .p50_us = NAN,
-						 .p99_us = NAN, .p999_us = NAN};
+			struct series_point p = {.t = ++t,
+						 .phase = (uint32_t)i,
+						 .p50_us = NAN,
+						 .p99_us = NAN,
+						 .p999_us = NAN};
 			assert_int_equal(series_add(s, &p), 0);
 		}
 	return s;
@@ -430,10 +434,11 @@ static void the_summary_has_a_row_per_phase_with_error_ratio_and_memory(void **s
 	char *html;
 
 	json_object_set_new(api, "phases",
-		json_pack("[{ss ss s[{ss sf}]}, {ss ss s[{ss sf}]}]", "name", "warm up",
-			  "verdict", "ok", "metrics", "name", "go_memstats_heap_inuse_bytes",
-			  "growth", 1000.0, "name", "steady", "verdict", "leak", "metrics",
-			  "name", "go_memstats_heap_inuse_bytes", "growth", 5e6));
+			    json_pack("[{ss ss s[{ss sf}]}, {ss ss s[{ss sf}]}]", "name", "warm up",
+				      "verdict", "ok", "metrics", "name",
+				      "go_memstats_heap_inuse_bytes", "growth", 1000.0, "name",
+				      "steady", "verdict", "leak", "metrics", "name",
+				      "go_memstats_heap_inuse_bytes", "growth", 5e6));
 	html = render(r, NULL);
 	const char *table = strstr(html, "<table class=\"summary\">");
 	assert_non_null(table);
