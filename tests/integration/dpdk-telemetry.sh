@@ -29,15 +29,18 @@ ask() {
 	shift
 	printf '%s\n' "$@" | timeout 10 "$CLIENT" -i "$i" 2>/dev/null | grep '^{'
 }
-# the instance whose /info is ours (other DPDK processes may have 0)
-instance=
+# the instance whose /info names drench (timeout's child; other DPDK
+# processes may hold instance 0)
+instance= pid=
 for _ in $(seq 50); do
 	sleep 0.2
+	pid=${pid:-$(pgrep -P "$RUN_PID" -x drench || true)}
+	[ -n "$pid" ] || continue
 	for i in 0 1 2 3; do
-		ask "$i" /info 2>/dev/null | grep -q "\"pid\": $RUN_PID\b" && instance=$i && break 2
+		ask "$i" /info 2>/dev/null | grep -q "\"pid\": $pid\b" && instance=$i && break 2
 	done
 done
-[ -n "$instance" ] || { cat "$WORK/run.log" >&2; fail "no telemetry socket names pid $RUN_PID"; }
+[ -n "$instance" ] || { cat "$WORK/run.log" >&2; fail "no telemetry socket names drench's pid ($pid)"; }
 # until the steady phase runs
 for _ in $(seq 50); do
 	ask "$instance" /drench/phase | grep -q '"name": "steady"' && break
