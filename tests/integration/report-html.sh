@@ -19,7 +19,7 @@ requests:
   - {name: page, path: /4k}
 phases:
   - {name: open-loop, duration: 3s, rate: 2k}
-  - {name: ramp, steps: {model: connections, from: 2, to: 10, step: 2, hold: 1s, pause: 1s}}
+  - {name: ramp, steps: {model: connections, from: 2, to: 10, step: 2, hold: 2s, pause: 1s}}
 output: {folder: $WORK/t, formats: [json, html]}
 YAML
 rc=0
@@ -51,14 +51,16 @@ assert set(charts) == {"chart-rps", "chart-latency", "chart-errors", "chart-conn
                        "chart-retrans"}, sorted(charts)
 for cid, c in charts.items():
     assert c["bands"] == 2, (cid, c["bands"])   # open-loop, and the ramp as one band
-    assert c["ticks"] == 8, (cid, c["ticks"])   # a tick where each later level begins
+    # a tick where each later level or pause begins; a 1 s pause may fall
+    # between two points of the series and leave no tick (docs/reports.md)
+    assert 4 <= c["ticks"] <= 8, (cid, c["ticks"])
     assert not c["overlaps"], (cid, c["overlaps"])
     assert not c["labels_outside_band"], (cid, c["labels_outside_band"])
     assert c["labels"] == ["open-loop", "ramp"], (cid, c["labels"])
     assert c["width"] > 600, (cid, c["width"])
 lat = charts["chart-latency"]["lines"]
 assert lat["p50"] >= 5 and lat["p99"] >= 5 and lat["p999"] >= 5, lat
-assert charts["chart-rps"]["lines"]["rps"] >= 8, charts["chart-rps"]["lines"]
+assert charts["chart-rps"]["lines"]["rps"] >= 14, charts["chart-rps"]["lines"]
 assert charts["chart-rps"]["lines"]["requested"] >= 2, charts["chart-rps"]["lines"]
 assert d["summary_rows"] == n, d["summary_rows"]
 assert d["folded"] == n and d["open_folds"] == 0, (d["folded"], d["open_folds"])
