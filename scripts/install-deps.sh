@@ -10,8 +10,12 @@ packages=(
 	dpdk dpdk-dev libdpdk-dev libhyperscan-dev libnuma-dev libbpf-dev libxdp-dev
 	# config, report, agent
 	libyaml-dev libjansson-dev libcurl4-openssl-dev libsodium-dev
+	# terminal view (drench run/monitor --tui)
+	libncurses-dev
 	# tests
 	libcmocka-dev
+	# tests: report.html laid out in a headless browser, the terminal view in a pane
+	chromium tmux
 	# rig: servers, peers and tools
 	nginx-light wrk ethtool iproute2 tcpdump procps curl python3 jq
 	golang-go golang-github-gin-gonic-gin-dev golang-github-labstack-echo-dev

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "config/config-errors.h"
@@ -25,6 +26,8 @@
 #include "telemetry/detector.h"
 #include "telemetry/proto.h"
 #include "telemetry/telemetry-config.h"
+#include "tui-targets.h"
+#include "tui.h"
 
 static volatile sig_atomic_t monitor_stop;
 
@@ -39,12 +42,13 @@ struct monitor_args {
 	const char *outdir;
 	const char *listen;
 	double duration_s; /* < 0: from the campaign */
+	int tui;	   /* 1 --tui, 0 --no-tui, -1: when stdout is a terminal */
 };
 
 static void monitor_usage(FILE *f)
 {
 	fprintf(f, "usage: drench monitor CAMPAIGN.yaml [--output DIR] [--duration SECONDS]"
-		   " [--listen ADDR:PORT]\n");
+		   " [--listen ADDR:PORT] [--tui | --no-tui]\n");
 }
 
 static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
@@ -53,12 +57,15 @@ static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
 		{"output", required_argument, NULL, 'o'},
 		{"duration", required_argument, NULL, 'd'},
 		{"listen", required_argument, NULL, 'l'},
+		{"tui", no_argument, NULL, 'T'},
+		{"no-tui", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	int o;
 
 	m->duration_s = -1;
+	m->tui = -1;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "o:d:l:h", opts, NULL)) != -1) {
 		switch (o) {
@@ -70,6 +77,12 @@ static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
 			break;
 		case 'l':
 			m->listen = optarg;
+			break;
+		case 'T':
+			m->tui = 1;
+			break;
+		case 'N':
+			m->tui = 0;
 			break;
 		case 'h':
 			monitor_usage(stdout);
@@ -179,34 +192,99 @@ static void final_checkpoint(struct collector *c, const struct telemetry_config 
 		collector_poll(c, 200);
 }
 
+/* The terminal view: the collector's lines, caught, under a progress bar. */
+struct monitor_view {
+	struct tui *tui;
+	struct tui_targets tt;
+	char title[160];
+};
+
+static int view_open(struct monitor_view *v, const struct telemetry_config *cfg)
+{
+	v->tui = NULL;
+	if (tui_targets_open(&v->tt, cfg) < 0)
+		return -1;
+	v->tui = tui_open();
+	if (v->tui == NULL) {
+		tui_targets_close(&v->tt);
+		return -1;
+	}
+	snprintf(v->title, sizeof(v->title), "drench monitor: %zu targets, agents connect to %s",
+		 cfg->n_targets, cfg->listen);
+	return 0;
+}
+
+static void view_draw(struct monitor_view *v, double elapsed_s, double duration_s)
+{
+	struct tui_frame f = {.title = v->title,
+			      .run_elapsed_s = elapsed_s,
+			      .run_length_s = duration_s > 0 ? duration_s : 0,
+			      .targets = (const char *const *)v->tt.line,
+			      .n_targets = tui_targets_count(&v->tt)};
+
+	tui_targets_read(&v->tt);
+	tui_draw(v->tui, &f);
+}
+
+/* The terminal back; the pipe stays open while the collector may write to it. */
+static void view_close(struct monitor_view *v)
+{
+	tui_close(v->tui);
+	v->tui = NULL;
+}
+
 static int watch(const struct telemetry_config *cfg, const struct tp_key *key, const char *outdir,
-		 double duration_s)
+		 double duration_s, bool want_tui)
 {
 	struct collector_options opts = {.outdir = outdir, .live = stdout, .log = stderr};
-	struct collector *c = collector_create(cfg, key, &opts);
+	struct monitor_view view = {0};
+	struct collector *c;
 	double start = mono_now();
 	int rc = 0;
 
+	if (want_tui && view_open(&view, cfg) < 0)
+		fprintf(stderr, "drench monitor: no terminal view (%s); lines instead\n",
+			strerror(errno));
+	if (view.tui != NULL) {
+		FILE *null = fopen("/dev/null", "w"); /* the log would tear the view */
+
+		opts.live = view.tt.w;
+		opts.log = null != NULL ? null : stderr;
+	}
+	c = collector_create(cfg, key, &opts);
 	if (c == NULL) {
+		int e = errno;
+		view_close(&view);
+		tui_targets_close(&view.tt);
 		fprintf(stderr,
 			"drench monitor: cannot start the collector (listen %s, output %s): %s\n",
-			cfg->listen, outdir, strerror(errno));
+			cfg->listen, outdir, strerror(e));
 		return DRENCH_EXIT_RUNTIME;
 	}
-	printf("drench monitor: listening on %s for %zu targets, %s\n", cfg->listen, cfg->n_targets,
-	       duration_s > 0 ? "until the duration ends" : "until interrupted");
-	fflush(stdout);
-	while (!monitor_stop && rc == 0 && (duration_s <= 0 || mono_now() - start < duration_s))
+	if (view.tui == NULL) {
+		printf("drench monitor: listening on %s for %zu targets, %s\n", cfg->listen,
+		       cfg->n_targets,
+		       duration_s > 0 ? "until the duration ends" : "until interrupted");
+		fflush(stdout);
+	}
+	while (!monitor_stop && rc == 0 && (duration_s <= 0 || mono_now() - start < duration_s)) {
 		rc = collector_poll(c, 500);
+		if (view.tui != NULL)
+			view_draw(&view, mono_now() - start, duration_s);
+	}
+	view_close(&view);
 	if (rc < 0) {
 		fprintf(stderr, "drench monitor: collector fault: %s\n", strerror(-rc));
-		collector_destroy(c);
-		return DRENCH_EXIT_RUNTIME;
+	} else {
+		final_checkpoint(c, cfg);
+		rc = finish(c, outdir);
 	}
-	final_checkpoint(c, cfg);
-	rc = finish(c, outdir);
 	collector_destroy(c);
-	return rc;
+	if (view.tt.w != NULL)
+		tui_targets_close(&view.tt);
+	if (opts.log != stderr)
+		fclose(opts.log);
+	return rc < 0 ? DRENCH_EXIT_RUNTIME : rc;
 }
 
 int cmd_monitor(int argc, char **argv)
@@ -243,7 +321,8 @@ int cmd_monitor(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	rc = watch(&cfg, &key, outdir,
-		   m.duration_s >= 0 ? m.duration_s : (double)cfg.duration_us / 1e6);
+		   m.duration_s >= 0 ? m.duration_s : (double)cfg.duration_us / 1e6,
+		   m.tui == 1 || (m.tui == -1 && isatty(STDOUT_FILENO)));
 out:
 	telemetry_config_clear(&cfg);
 	free(outdir);

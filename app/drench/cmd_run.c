@@ -34,7 +34,10 @@
 #include "stats/hist.h"
 #include "stats/series.h"
 #include "run-telemetry.h"
+#include "interval-latency.h"
+#include "run-tui.h"
 #include "run-workers.h"
+#include "dpdk-telemetry.h"
 #include "worker.h"
 
 static volatile sig_atomic_t interrupted;
@@ -91,10 +94,12 @@ _Static_assert((int)CLIENT_CLASS_COUNT == (int)SERIES_N_CLASSES, "status classes
 
 /* One point of the time series: what happened between two snapshots. */
 static void add_point(struct series *s, double t, uint32_t phase, const struct run_snapshot *a,
-		      const struct run_snapshot *b)
+		      const struct run_snapshot *b, struct interval_latency *il,
+		      const struct run_workers *rw)
 {
-	struct series_point pt = {.t = t, .phase = phase, .p50_us = NAN, .p99_us = NAN,
-				  .open_conns = b->open_conns};
+	struct series_point pt = {.t = t, .phase = phase, .open_conns = b->open_conns};
+
+	interval_latency_take(il, rw, phase, &pt);
 
 	pt.requests = b->client.requests - a->client.requests;
 	for (int c = 0; c < SERIES_N_CLASSES; c++)
@@ -140,12 +145,33 @@ static void wait_a_moment(struct live *live, struct collector *tel, const struct
 		usleep(50 * 1000);
 }
 
-static void watch(struct run_workers *rw, const struct plan *p, double t0, struct series *s,
-		  struct live *live, struct collector *tel)
+/* The second that ended (pt its series point): to DPDK telemetry, and to the
+ * terminal view or the console line. */
+static void show_second(const struct run_workers *rw, const struct plan *p, uint32_t ph,
+			double t, double dt, const struct run_snapshot *prev,
+			const struct run_snapshot *cur, const struct series_point *pt,
+			struct run_tui *view)
 {
+	double rps = (double)(counters_responses(&cur->client) -
+			      counters_responses(&prev->client)) / dt;
+
+	drench_telemetry_publish(rw, p, ph, t, cur, rps, pt);
+	if (view->tui)
+		run_tui_draw(view, p, ph, t, prev, cur, dt, pt);
+	else if (!p->quiet)
+		console_line(stdout, t, p->phases[ph].name, asked_rate(&p->phases[ph].client),
+			     prev, cur, dt);
+}
+
+static void watch(struct run_workers *rw, const struct plan *p, double t0, struct series *s,
+		  struct live *live, struct collector *tel, struct run_tui *view)
+{
+	static struct interval_latency il; /* two histograms: too big for the stack */
 	struct run_snapshot prev = {0}, cur;
 	double last = t0;
 	uint32_t ph = 0;
+
+	interval_latency_init(&il);
 
 	while (!run_workers_finished(rw)) {
 		wait_a_moment(live, tel, p, &prev);
@@ -164,17 +190,17 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 		for (uint32_t k = was; k < ph; k++)
 			run_telemetry_phase_done(tel, p->phases[k].name);
 		live->phase = p->phases[ph].name;
-		if (!p->quiet)
-			console_line(stdout, now - t0, p->phases[ph].name,
-				     asked_rate(&p->phases[ph].client), &prev, &cur, now - last);
-		add_point(s, now - t0, ph, &prev, &cur);
+		add_point(s, now - t0, ph, &prev, &cur, &il, rw);
+		show_second(rw, p, ph, now - t0, now - last, &prev, &cur,
+			    series_at(s, series_count(s) - 1), view);
 		prev = cur;
 		last = now;
 	}
 	run_telemetry_phase_done(tel, p->phases[ph].name);
+	drench_telemetry_finished();
 	/* the drain's last responses close the series */
 	run_workers_snapshot(rw, &cur);
-	add_point(s, unix_now() - t0, ph, &prev, &cur);
+	add_point(s, unix_now() - t0, ph, &prev, &cur, &il, rw);
 }
 
 static void merge_phase(struct phase_stats *s, const struct worker_phase_result *r,
@@ -347,9 +373,13 @@ static int launch(struct run_workers *rw, const struct plan *p)
 	struct series *s = series_create(4096);
 	struct live live = {.series = s, .phase = p->phases[0].name};
 	struct collector *tel = NULL;
+	struct run_tui view;
 	int rc;
 
-	if (!s || start_live(p, &live) < 0 || run_telemetry_start(p, &tel) < 0) {
+	run_tui_open(&view, p, p->output);
+	if (!s || start_live(p, &live) < 0 ||
+	    run_telemetry_start(p, run_tui_live(&view, p), &tel) < 0) {
+		run_tui_free(&view);
 		stop_live(&live);
 		series_free(s);
 		return DRENCH_EXIT_USAGE;
@@ -358,14 +388,16 @@ static int launch(struct run_workers *rw, const struct plan *p)
 		run_workers_stop(rw);
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {
-		watch(rw, p, t0, s, &live, tel);
+		watch(rw, p, t0, s, &live, tel, &view);
 		rc = 0;
 	}
+	run_tui_close_view(&view);
 	run_workers_wait(rw);
 	run_telemetry_recover(tel, p, &interrupted);
 	if (rc == 0)
 		rc = finish(rw, p, t0, s, tel);
 	run_telemetry_stop(tel);
+	run_tui_free(&view);
 	stop_live(&live);
 	series_free(s);
 	return rc;
@@ -417,6 +449,8 @@ static int execute(const struct plan *p)
 
 	if (eal_start(p) < 0)
 		return DRENCH_EXIT_RUNTIME;
+	if (drench_telemetry_register() < 0) /* the run goes on without its commands */
+		fprintf(stderr, "drench run: cannot register the /drench telemetry commands\n");
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	struct net_port_conf pc = {

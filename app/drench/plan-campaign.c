@@ -267,6 +267,7 @@ static void plan_phases(struct plan *p, const struct campaign *c, struct config_
 		struct plan_phase *pp = &p->phases[i];
 
 		pp->name = ph->name;
+		pp->step_of = ph->step_of;
 		pp->client = (struct client_phase){
 			.model = model_of(ph->model),
 			.from = ph->level.from,
@@ -322,6 +323,7 @@ int plan_from_campaign(const char *path, const char *const *overrides, size_t n_
 	p->output = (o->given & RUN_OPT_OUTPUT) && strcmp(o->output, "drench-out") ?
 			    o->output : loaded.output.folder;
 	p->quiet = o->quiet;
+	p->tui = o->tui;
 	p->formats = loaded.output.formats | o->formats;
 	p->metrics_listen = o->metrics_listen ? o->metrics_listen : loaded.output.metrics_listen;
 	p->expect = loaded.has_expect ? &loaded.expect : NULL;

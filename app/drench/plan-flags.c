@@ -85,6 +85,7 @@ int plan_from_flags(const struct run_opts *o, struct plan *p)
 	p->drain_us = o->drain_us;
 	p->output = o->output;
 	p->quiet = o->quiet;
+	p->tui = o->tui;
 	p->formats = o->formats;
 	p->metrics_listen = o->metrics_listen;
 	if (plan_target(p, o) < 0)

@@ -19,6 +19,7 @@
 
 struct plan_phase {
 	const char *name;
+	const char *step_of; /* the steps phase this level came from; NULL: none */
 	struct client_phase client;
 	const struct campaign_expect *expect; /* NULL: no phase gate */
 	uint16_t mix_tpl[PLAN_MAX_TEMPLATES];
@@ -56,6 +57,7 @@ struct plan {
 	unsigned formats;           /* CAMPAIGN_FORMAT_* bits */
 	const char *metrics_listen; /* NULL: no live endpoint */
 	bool quiet;
+	int tui; /* terminal view: 1 on, 0 off, -1 when stdout is a terminal */
 };
 
 /** Release the templates the plan built. */

@@ -34,6 +34,7 @@ static void usage(FILE *f)
 		"  --time-wait P       2msl (hold TIME_WAIT after closing first) or reset (RST, port free)\n"
 		"  --output DIR        where report.json goes (drench-out)\n"
 		"  --quiet             no line per second\n"
+		"  --tui, --no-tui     the live terminal view (default when stdout is a terminal)\n"
 		"  --format LIST       extra outputs: html,prometheus,csv (report.json always)\n"
 		"  --metrics-listen A  live Prometheus metrics on http://A/metrics (127.0.0.1:9464)\n"
 		"  --set KEY=VALUE     campaign override, e.g. --set phases.*.duration=3s\n");
@@ -64,6 +65,7 @@ static void set_defaults(struct run_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->lcores = "0-1";
 	o->output = "drench-out";
+	o->tui = -1;
 	o->local_ip = 0xC6120002u; /* 198.18.0.2 */
 	o->n_local_ips = 1;
 	o->netmask = 0xffffff00u;
@@ -109,7 +111,7 @@ static int apply_number(struct run_opts *o, int opt, const char *arg)
 
 static int apply(struct run_opts *o, int opt, char *arg)
 {
-	o->given |= (opt == 'o' || opt == 'q' || opt == 's' || opt == 'h' || opt == 'F' ||
+	o->given |= (opt == 'o' || opt == 'q' || opt == 'U' || opt == 'n' || opt == 's' || opt == 'h' || opt == 'F' ||
 		     opt == 'M') ? RUN_OPT_OUTPUT
 				 : RUN_OPT_FLAG_FORM_ONLY;
 	switch (opt) {
@@ -125,6 +127,8 @@ static int apply(struct run_opts *o, int opt, char *arg)
 	case 'l': o->lcores = arg; return 0;
 	case 'o': o->output = arg; return 0;
 	case 'q': o->quiet = 1; return 0;
+	case 'U': o->tui = 1; return 0;
+	case 'n': o->tui = 0; return 0;
 	case 'M': o->metrics_listen = arg; return 0;
 	case 'F': return parse_formats(o, arg);
 	case 'i':
@@ -147,7 +151,7 @@ static int campaign_form(struct run_opts *o, int n_args, char **args)
 		return -EINVAL;
 	}
 	if (o->given & RUN_OPT_FLAG_FORM_ONLY) {
-		fprintf(stderr, "drench run: with a campaign file, only --set, --output, --quiet, "
+		fprintf(stderr, "drench run: with a campaign file, only --set, --output, --quiet, --tui, "
 				"--format and --metrics-listen apply; write the rest in the "
 				"campaign or use --set\n");
 		return -EINVAL;
@@ -177,6 +181,8 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 		{"rate", required_argument, NULL, 'R'},
 		{"cps", required_argument, NULL, 'C'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"tui", no_argument, NULL, 'U'},
+		{"no-tui", no_argument, NULL, 'n'},
 		{"set", required_argument, NULL, 's'},
 		{"format", required_argument, NULL, 'F'},
 		{"metrics-listen", required_argument, NULL, 'M'},

@@ -26,6 +26,7 @@ struct run_opts {
 	uint16_t mtu;
 	bool time_wait_reset;
 	int quiet;
+	int tui; /* --tui 1, --no-tui 0, neither -1 (on when stdout is a terminal) */
 	unsigned formats;           /* CAMPAIGN_FORMAT_* bits from --format */
 	const char *metrics_listen; /* --metrics-listen */
 	/* campaign form: `drench run CAMPAIGN.yaml [--set key=value ...]` */

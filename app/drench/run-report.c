@@ -170,6 +170,8 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 		fill_phase(&rp, &o->phases[i]);
 		json_t *ph = report_add_phase(rep, &rp);
 		add_details(ph, &o->phases[i]);
+		if (p->phases[i].step_of) /* report.html draws a steps ramp as one band */
+			json_object_set_new(ph, "step_of", json_string(p->phases[i].step_of));
 		pass &= gate(ph, p->phases[i].expect, &o->phases[i]);
 	}
 	pass &= gate(rep, p->expect, &o->total);

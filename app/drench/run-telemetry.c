@@ -63,11 +63,10 @@ static void wait_idle_baseline(struct collector *c, const struct plan *p)
 	wait_samples_until(c, t + interval, IDLE_BASELINE_MAX_S - (mono_now() - start));
 }
 
-int run_telemetry_start(const struct plan *p, struct collector **out)
+int run_telemetry_start(const struct plan *p, FILE *live, struct collector **out)
 {
 	struct tp_key key;
-	struct collector_options opts = {.outdir = p->output, .live = p->quiet ? NULL : stdout,
-					 .log = stderr};
+	struct collector_options opts = {.outdir = p->output, .live = live, .log = stderr};
 	int rc;
 
 	*out = NULL;

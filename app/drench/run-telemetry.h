@@ -18,7 +18,7 @@ struct collector;
 
 /** Start the collector when the plan has telemetry; 0 (also when it has
  * none) or a negative errno after a message on stderr. */
-int run_telemetry_start(const struct plan *p, struct collector **out);
+int run_telemetry_start(const struct plan *p, FILE *live, struct collector **out);
 
 /** Wait on the collector's sockets up to timeout_ms; feed it the request totals. */
 void run_telemetry_poll(struct collector *c, const struct plan *p, const struct run_snapshot *s,

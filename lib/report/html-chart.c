@@ -6,12 +6,12 @@
 #include "report/html-internal.h"
 
 /* chart geometry, in SVG user units */
-#define CHART_W 800
-#define CHART_H 220
+#define CHART_W 900
+#define CHART_H 200
 #define PAD_LEFT 70
 #define PAD_RIGHT 20
-#define PAD_TOP 18
-#define PAD_BOTTOM 28
+#define PAD_TOP 22
+#define PAD_BOTTOM 24
 #define PLOT_W (CHART_W - PAD_LEFT - PAD_RIGHT)
 #define PLOT_H (CHART_H - PAD_TOP - PAD_BOTTOM)
 
@@ -21,10 +21,23 @@
 #define BAR_LABEL_W 60
 #define BAR_MAX_W 340
 
+struct chart_data {
+	const struct series *s;
+	const json_t *phases;
+};
+
 struct line_def {
 	const char *cls;   /* CSS class: stroke colour, and what tests look for */
 	const char *label; /* legend */
-	double (*value)(const struct series *s, size_t i);
+	double (*value)(const struct chart_data *d, size_t i);
+};
+
+struct chart_def {
+	const char *id; /* the figure's id */
+	const char *title;
+	const struct line_def *lines;
+	size_t n_lines;
+	bool log_y; /* decades: p50 and p99.9 a hundred times apart both readable */
 };
 
 static uint64_t responses_of(const struct series_point *p)
@@ -36,37 +49,69 @@ static uint64_t responses_of(const struct series_point *p)
 	return n;
 }
 
-static uint64_t errors_of(const struct series_point *p)
-{
-	return p->err_connect + p->err_timeout + p->err_reset + p->err_parse + p->err_validation;
-}
-
 /* per second of the point's span; NAN for a span of no time */
-static double per_second(const struct series *s, size_t i, uint64_t n)
+static double per_second(const struct chart_data *d, size_t i, uint64_t n)
 {
-	double secs = series_point_seconds(s, i);
+	double secs = series_point_seconds(d->s, i);
 
 	return secs > 0 ? (double)n / secs : NAN;
 }
 
-static double rps_at(const struct series *s, size_t i)
+#define PT(d, i) series_at((d)->s, (i))
+
+static double rps_at(const struct chart_data *d, size_t i)
 {
-	return per_second(s, i, responses_of(series_at(s, i)));
+	return per_second(d, i, responses_of(PT(d, i)));
 }
 
-static double errors_at(const struct series *s, size_t i)
+/* the phase's requested rate (open loop and connection rate); NAN otherwise */
+static double requested_at(const struct chart_data *d, size_t i)
 {
-	return per_second(s, i, errors_of(series_at(s, i)));
+	const json_t *ph = json_array_get(d->phases, PT(d, i)->phase);
+	double r = json_number_value(json_object_get(ph, "requested_rate"));
+
+	return r > 0 ? r : NAN;
 }
 
-static double p50_at(const struct series *s, size_t i)
+static double connect_at(const struct chart_data *d, size_t i)
 {
-	return series_at(s, i)->p50_us;
+	return per_second(d, i, PT(d, i)->err_connect);
 }
-
-static double p99_at(const struct series *s, size_t i)
+static double timeout_at(const struct chart_data *d, size_t i)
 {
-	return series_at(s, i)->p99_us;
+	return per_second(d, i, PT(d, i)->err_timeout);
+}
+static double reset_at(const struct chart_data *d, size_t i)
+{
+	return per_second(d, i, PT(d, i)->err_reset);
+}
+static double parse_at(const struct chart_data *d, size_t i)
+{
+	return per_second(d, i, PT(d, i)->err_parse);
+}
+static double validation_at(const struct chart_data *d, size_t i)
+{
+	return per_second(d, i, PT(d, i)->err_validation);
+}
+static double retrans_at(const struct chart_data *d, size_t i)
+{
+	return per_second(d, i, PT(d, i)->retrans);
+}
+static double conns_at(const struct chart_data *d, size_t i)
+{
+	return PT(d, i)->open_conns;
+}
+static double p50_at(const struct chart_data *d, size_t i)
+{
+	return PT(d, i)->p50_us;
+}
+static double p99_at(const struct chart_data *d, size_t i)
+{
+	return PT(d, i)->p99_us;
+}
+static double p999_at(const struct chart_data *d, size_t i)
+{
+	return PT(d, i)->p999_us;
 }
 
 /* The axis end: the next 1, 2 or 5 times a power of ten at or above v. */
@@ -79,141 +124,163 @@ static double nice_max(double v)
 	return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * e;
 }
 
-static double x_of(double t, double t_end)
+/* the y range: [0, nice max] linear, or whole decades around the values */
+struct y_axis {
+	bool log;
+	double lo, hi; /* values, or log10 of values */
+};
+
+static double y_of(const struct y_axis *y, double v)
 {
-	return PAD_LEFT + t / t_end * PLOT_W;
+	double u = y->log ? log10(v) : v;
+
+	return PAD_TOP + PLOT_H - (u - y->lo) / (y->hi - y->lo) * PLOT_H;
 }
 
-static double y_of(double v, double y_end)
+static bool plottable(const struct y_axis *y, double v)
 {
-	return PAD_TOP + PLOT_H - v / y_end * PLOT_H;
+	return isfinite(v) && (!y->log || v > 0);
 }
 
-static double largest(const struct series *s, const struct line_def *lines, size_t n_lines)
+static void value_range(const struct chart_data *d, const struct chart_def *c, double *lo,
+			double *hi)
 {
-	double m = 0;
+	*lo = INFINITY;
+	*hi = 0;
+	for (size_t l = 0; l < c->n_lines; l++)
+		for (size_t i = 0; i < series_count(d->s); i++) {
+			double v = c->lines[l].value(d, i);
 
-	for (size_t l = 0; l < n_lines; l++)
-		for (size_t i = 0; i < series_count(s); i++) {
-			double v = lines[l].value(s, i);
-			if (isfinite(v) && v > m)
-				m = v;
+			if (!isfinite(v) || (c->log_y && v <= 0))
+				continue;
+			*lo = fmin(*lo, v);
+			*hi = fmax(*hi, v);
 		}
-	return m;
 }
 
-static void axes(FILE *f, double t_end, double y_end)
+static struct y_axis y_axis_of(const struct chart_data *d, const struct chart_def *c)
 {
-	for (int k = 0; k <= 2; k++) {
-		double v = y_end * k / 2;
-		double y = y_of(v, y_end);
+	double lo, hi;
+
+	value_range(d, c, &lo, &hi);
+	if (!c->log_y)
+		return (struct y_axis){false, 0, nice_max(hi)};
+	if (!isfinite(lo))
+		return (struct y_axis){true, 0, 1};
+	double a = floor(log10(lo)), b = ceil(log10(hi));
+	return (struct y_axis){true, a, b > a ? b : a + 1};
+}
+
+static void y_label(FILE *f, const struct y_axis *y, double u)
+{
+	if (y->log)
+		html_number(f, pow(10, u), u < 0 ? 2 : 0);
+	else
+		html_number(f, u, u < 10 && u != floor(u) ? 1 : 0);
+}
+
+static void axes(FILE *f, const struct html_plot *pl, const struct y_axis *y)
+{
+	int steps = y->log ? (int)(y->hi - y->lo) : 2;
+
+	for (int k = 0; k <= steps; k++) {
+		double u = y->lo + (y->hi - y->lo) * k / steps;
+		double yy = y_of(y, y->log ? pow(10, u) : u);
 
 		fprintf(f, "<line class=\"grid\" x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\"/>\n",
-			PAD_LEFT, y, PAD_LEFT + PLOT_W, y);
+			PAD_LEFT, yy, PAD_LEFT + PLOT_W, yy);
 		fprintf(f, "<text class=\"axis\" x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
-			PAD_LEFT - 6, y + 4);
-		html_number(f, v, v < 10 && v != floor(v) ? 1 : 0);
+			PAD_LEFT - 6, yy + 4);
+		y_label(f, y, u);
 		fputs("</text>\n", f);
+	}
+	for (int k = 0; k <= 4; k++) {
 		/* the last label ends at the plot's edge, not past it */
 		fprintf(f, "<text class=\"axis\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">",
-			x_of(t_end * k / 2, t_end), CHART_H - 8, k == 2 ? "end" : "middle");
-		html_duration(f, t_end * k / 2);
+			html_plot_x(pl, pl->t_end * k / 4), CHART_H - 6,
+			k == 4	 ? "end"
+			: k == 0 ? "start"
+				 : "middle");
+		html_duration(f, pl->t_end * k / 4);
 		fputs("</text>\n", f);
 	}
 }
 
-static void phase_name(FILE *f, const json_t *phases, uint32_t idx)
-{
-	const char *name = json_string_value(json_object_get(json_array_get(phases, idx), "name"));
-
-	if (name != NULL)
-		html_text(f, name);
-	else
-		fprintf(f, "phase %u", idx);
-}
-
-/* A dashed line where each phase of the series starts, with its name. */
-static void phase_marks(FILE *f, const json_t *phases, const struct series *s, double t_end)
-{
-	for (size_t i = 0; i < series_count(s); i++) {
-		const struct series_point *p = series_at(s, i);
-
-		if (i > 0 && p->phase == series_at(s, i - 1)->phase)
-			continue;
-		double x = x_of(i > 0 ? series_at(s, i - 1)->t : 0, t_end);
-		fprintf(f,
-			"<line class=\"phase-mark\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
-			"y2=\"%d\"/>\n",
-			x, PAD_TOP, x, PAD_TOP + PLOT_H);
-		fprintf(f, "<text class=\"phase-name\" x=\"%.1f\" y=\"%d\">", x + 3, PAD_TOP - 5);
-		phase_name(f, phases, p->phase);
-		fputs("</text>\n", f);
-	}
-}
-
-static void polyline(FILE *f, const struct series *s, const struct line_def *l, double t_end,
-		     double y_end)
+static void polyline(FILE *f, const struct chart_data *d, const struct line_def *l,
+		     const struct html_plot *pl, const struct y_axis *y)
 {
 	const char *sep = "";
 
 	fprintf(f, "<polyline class=\"%s\" points=\"", l->cls);
-	for (size_t i = 0; i < series_count(s); i++) {
-		double v = l->value(s, i);
+	for (size_t i = 0; i < series_count(d->s); i++) {
+		double v = l->value(d, i);
 
-		if (!isfinite(v))
+		if (!plottable(y, v))
 			continue; /* unknown: the line goes straight to the next known point */
-		fprintf(f, "%s%.1f,%.1f", sep, x_of(series_at(s, i)->t, t_end), y_of(v, y_end));
+		fprintf(f, "%s%.1f,%.1f", sep, html_plot_x(pl, PT(d, i)->t), y_of(y, v));
 		sep = " ";
 	}
 	fputs("\"/>\n", f);
 }
 
+/* The legend as HTML under the chart: it never covers a line. */
 static void legend(FILE *f, const struct line_def *lines, size_t n_lines)
 {
+	fputs("<p class=\"legend\">", f);
 	for (size_t l = 0; l < n_lines; l++) {
-		fprintf(f, "<text class=\"legend %s-key\" x=\"%d\" y=\"%d\" text-anchor=\"end\">",
-			lines[l].cls, CHART_W - PAD_RIGHT, PAD_TOP + 14 + 14 * (int)l);
+		fprintf(f, "<span class=\"key %s-key\"></span>", lines[l].cls);
 		html_text(f, lines[l].label);
-		fputs("</text>\n", f);
+		fputs(" ", f);
 	}
+	fputs("</p>\n", f);
 }
 
-static void chart(FILE *f, const char *title, const json_t *phases, const struct series *s,
-		  const struct line_def *lines, size_t n_lines)
+static void chart(FILE *f, const struct chart_data *d, const struct chart_def *c)
 {
-	double t_end = series_at(s, series_count(s) - 1)->t;
-	double y_end = nice_max(largest(s, lines, n_lines));
+	struct html_plot pl = {PAD_LEFT, PAD_TOP, PLOT_W, PLOT_H,
+			       series_at(d->s, series_count(d->s) - 1)->t};
+	struct y_axis y = y_axis_of(d, c);
 
-	if (!(t_end > 0))
-		t_end = 1;
-	fputs("<figure>\n<figcaption>", f);
-	html_text(f, title);
+	if (!(pl.t_end > 0))
+		pl.t_end = 1;
+	fprintf(f, "<figure class=\"chart\" id=\"%s\">\n<figcaption>", c->id);
+	html_text(f, c->title);
 	fprintf(f,
-		"</figcaption>\n<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+		"</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" "
 		"viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\">\n",
 		CHART_W, CHART_H, CHART_W, CHART_H);
-	axes(f, t_end, y_end);
-	phase_marks(f, phases, s, t_end);
-	for (size_t l = 0; l < n_lines; l++)
-		polyline(f, s, &lines[l], t_end, y_end);
-	legend(f, lines, n_lines);
-	fputs("</svg>\n</figure>\n", f);
+	html_phase_bands(f, &pl, d->phases, d->s);
+	axes(f, &pl, &y);
+	for (size_t l = 0; l < c->n_lines; l++)
+		polyline(f, d, &c->lines[l], &pl, &y);
+	fputs("</svg>\n", f);
+	legend(f, c->lines, c->n_lines);
+	fputs("</figure>\n", f);
 }
 
-static bool any_latency(const struct series *s)
+static bool any_value(const struct chart_data *d, const struct line_def *lines, size_t n)
 {
-	for (size_t i = 0; i < series_count(s); i++)
-		if (isfinite(p50_at(s, i)) || isfinite(p99_at(s, i)))
-			return true;
+	for (size_t l = 0; l < n; l++)
+		for (size_t i = 0; i < series_count(d->s); i++)
+			if (isfinite(lines[l].value(d, i)))
+				return true;
 	return false;
 }
 
 void html_series_charts(FILE *f, const json_t *phases, const struct series *s)
 {
-	static const struct line_def rps[] = {{"rps", "responses/s", rps_at}};
-	static const struct line_def errors[] = {{"errors", "errors/s", errors_at}};
-	static const struct line_def latency[] = {{"p50", "p50 µs", p50_at},
-						  {"p99", "p99 µs", p99_at}};
+	static const struct line_def rps[] = {{"rps", "responses/s", rps_at},
+					      {"requested", "requested/s", requested_at}};
+	static const struct line_def latency[] = {
+		{"p50", "p50", p50_at}, {"p99", "p99", p99_at}, {"p999", "p99.9", p999_at}};
+	static const struct line_def errors[] = {{"err-connect", "connect", connect_at},
+						 {"err-timeout", "timeout", timeout_at},
+						 {"err-reset", "reset", reset_at},
+						 {"err-parse", "parse", parse_at},
+						 {"err-validation", "validation", validation_at}};
+	static const struct line_def conns[] = {{"conns", "open connections", conns_at}};
+	static const struct line_def retrans[] = {{"retrans", "retransmissions/s", retrans_at}};
+	struct chart_data d = {s, phases};
 
 	if (s == NULL || series_count(s) == 0) {
 		fputs("<p class=\"none\">No time series was recorded.</p>\n", f);
@@ -221,12 +288,21 @@ void html_series_charts(FILE *f, const json_t *phases, const struct series *s)
 	}
 	fprintf(f, "<p class=\"note\">%zu points, one per ", series_count(s));
 	html_duration(f, series_interval(s));
-	fputs(" (the series halves its resolution as the run grows).</p>\n", f);
-	chart(f, "Responses per second", phases, s, rps, 1);
-	chart(f, "Errors per second (connect, timeout, reset, parse, validation)", phases, s,
-	      errors, 1);
-	if (any_latency(s))
-		chart(f, "Latency per interval, microseconds", phases, s, latency, 2);
+	fputs(" (the series halves its resolution as the run grows). Shaded bands are the "
+	      "phases; a steps ramp is one band with a tick at each level.</p>\n",
+	      f);
+	chart(f, &d, &(struct chart_def){"chart-rps", "Responses per second", rps, 2, false});
+	if (any_value(&d, latency, 3))
+		chart(f, &d,
+		      &(struct chart_def){"chart-latency",
+					  "Latency per interval, microseconds (log scale)", latency,
+					  3, true});
+	chart(f, &d,
+	      &(struct chart_def){"chart-errors", "Errors per second, by kind", errors, 5, false});
+	chart(f, &d, &(struct chart_def){"chart-conns", "Open connections", conns, 1, false});
+	chart(f, &d,
+	      &(struct chart_def){"chart-retrans", "TCP retransmissions per second", retrans, 1,
+				  false});
 }
 
 void html_latency_bars(FILE *f, const json_t *latency, double scale_us)

@@ -23,9 +23,33 @@ void html_duration(FILE *f, double seconds);
 /* Is path a relative reference without a scheme, safe to put in an href? */
 bool html_safe_relative_link(const char *path);
 
-/* The charts over time: RPS, errors per second and (when known) latency, with
- * the phase boundaries of the series marked and named from report.phases. */
+/* The charts over time: responses/s against the requested rate, latency
+ * p50/p99/p99.9 (log scale), errors by kind, open connections and TCP
+ * retransmissions, each over the phase bands of the series. */
 void html_series_charts(FILE *f, const json_t *phases, const struct series *s);
+
+/* The plot area of a chart, in SVG units, and the time its right edge stands for. */
+struct html_plot {
+	int left, top, width, height;
+	double t_end;
+};
+
+static inline double html_plot_x(const struct html_plot *pl, double t)
+{
+	return pl->left + t / pl->t_end * pl->width;
+}
+
+/* The phases of the series as shaded bands, a steps ramp as one band with a
+ * tick per level, labelled where the label fits (never overlapping). */
+void html_phase_bands(FILE *f, const struct html_plot *pl, const json_t *phases,
+		      const struct series *s);
+
+/* The memory section: per target its verdict, the evidence of each metric
+ * and a chart of the floor's growth per phase coloured by verdict. */
+void html_targets_section(FILE *f, const json_t *targets);
+
+/* A verdict as a coloured badge. */
+void html_verdict_badge(FILE *f, const char *v);
 
 /* Horizontal bars of a phase's latency percentiles on a log scale whose end
  * is scale_us (the largest latency of all phases). */

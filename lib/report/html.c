@@ -12,26 +12,42 @@
 
 /* no '<' or '>' in here: the tests' tag checker reads the whole page */
 static const char css[] =
-	"body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}\n"
+	"body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:960px}\n"
 	"table{border-collapse:collapse;margin:.5em 0}\n"
 	"th,td{padding:2px 10px;border-bottom:1px solid #ddd;text-align:left}\n"
 	"td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"tr.group th{background:#f3f3f3}\n"
 	"td.bad{color:#b00;font-weight:bold}\n"
+	"table.summary th{background:#f3f3f3}table.summary td,table.summary "
+	"th{white-space:nowrap;padding:2px 6px}\n"
 	".verdict{padding:1px 8px;border-radius:4px;color:#fff;background:#777}\n"
 	".v-pass,.v-ok{background:#2a8a3a}.v-fail,.v-leak{background:#c0302a}\n"
 	".v-suspect{background:#d08a00}.v-insufficient{background:#777}\n"
 	".cols{display:flex;gap:2em;flex-wrap:wrap;align-items:flex-start}\n"
+	"details{margin:.3em 0}summary{cursor:pointer}\n"
 	"ul.fail li{color:#b00}\n"
 	".note,.none{color:#666}\n"
+	"figure{margin:1em 0}figcaption{font-weight:600}\n"
+	"p.legend{margin:0 0 0 70px;font-size:13px}\n"
+	".key{display:inline-block;width:18px;height:4px;margin:0 4px 3px 10px}\n"
 	"svg text{font-size:11px;fill:#444}\n"
 	"svg .grid{stroke:#e4e4e4}\n"
-	"svg .phase-mark{stroke:#999;stroke-dasharray:4 3}\n"
+	"svg .band-0{fill:#f4f6fa}svg .band-1{fill:#e6ebf4}\n"
+	"svg .step-tick{stroke:#8a96ad}\n"
 	"svg polyline{fill:none;stroke-width:1.5}\n"
-	"svg .rps{stroke:#2a6fdb}svg .errors{stroke:#c0302a}\n"
-	"svg .p50{stroke:#2a6fdb}svg .p99{stroke:#d08a00}\n"
-	"svg .rps-key,svg .p50-key{fill:#2a6fdb}svg .errors-key{fill:#c0302a}\n"
-	"svg .p99-key{fill:#d08a00}\n"
+	"svg .rps,svg .p50,svg "
+	".conns{stroke:#2a6fdb}.rps-key,.p50-key,.conns-key{background:#2a6fdb}\n"
+	"svg .requested{stroke:#555;stroke-dasharray:5 4}.requested-key{background:#555}\n"
+	"svg .p99{stroke:#d08a00}.p99-key{background:#d08a00}\n"
+	"svg .p999{stroke:#c0302a}.p999-key{background:#c0302a}\n"
+	"svg .err-connect{stroke:#c0302a}.err-connect-key{background:#c0302a}\n"
+	"svg .err-timeout{stroke:#d08a00}.err-timeout-key{background:#d08a00}\n"
+	"svg .err-reset{stroke:#7b3fb5}.err-reset-key{background:#7b3fb5}\n"
+	"svg .err-parse{stroke:#2a8a8a}.err-parse-key{background:#2a8a8a}\n"
+	"svg .err-validation{stroke:#8a5a2a}.err-validation-key{background:#8a5a2a}\n"
+	"svg .retrans{stroke:#7b3fb5}.retrans-key{background:#7b3fb5}\n"
+	"svg .m-ok{fill:#2a8a3a}svg .m-leak{fill:#c0302a}svg .m-suspect{fill:#d08a00}\n"
+	"svg .m-insufficient,svg .m-other{fill:#999}\n"
 	"svg .bar{fill:#7aa7e8}\n";
 
 static const char *string(const json_t *obj, const char *key)
@@ -40,7 +56,7 @@ static const char *string(const json_t *obj, const char *key)
 }
 
 /* A verdict as a coloured badge; the class comes from a fixed list. */
-static void verdict_badge(FILE *f, const char *v)
+void html_verdict_badge(FILE *f, const char *v)
 {
 	static const char *const known[] = {"pass", "fail",    "ok",
 					    "leak", "suspect", "insufficient"};
@@ -88,7 +104,7 @@ static void expect_failures(FILE *f, const json_t *failures)
 static void summary(FILE *f, const json_t *r)
 {
 	fputs("<h1>drench report</h1>\n<p>Verdict: ", f);
-	verdict_badge(f, string(r, "verdict"));
+	html_verdict_badge(f, string(r, "verdict"));
 	fputs("</p>\n", f);
 	if (json_is_true(json_object_get(r, "interrupted")))
 		fputs("<p class=\"note\">Interrupted: the campaign did not run to its end.</p>\n",
@@ -163,105 +179,130 @@ static double largest_latency(const json_t *phases)
 	return m;
 }
 
+static double number(const json_t *obj, const char *key)
+{
+	const json_t *v = json_object_get(obj, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* errors / (responses + errors): the share of attempts that went wrong */
+static double error_ratio(const json_t *ph)
+{
+	static const char *const kinds[] = {"connect", "timeout", "reset", "parse", "validation"};
+	static const char *const classes[] = {"2xx", "3xx", "4xx", "5xx"};
+	double errs = 0, resp = 0;
+
+	for (size_t i = 0; i < 5; i++)
+		errs += fmax(0, number(json_object_get(ph, "errors"), kinds[i]));
+	for (size_t i = 0; i < 4; i++)
+		resp += fmax(0, number(json_object_get(ph, "responses"), classes[i]));
+	return errs + resp > 0 ? errs / (errs + resp) : NAN;
+}
+
+/* Worst verdict of any target in the phase called name: leak, suspect,
+ * insufficient, ok; NULL when no target judged it. */
+static const char *memory_verdict(const json_t *targets, const char *name)
+{
+	static const char *const rank[] = {"ok", "insufficient", "suspect", "leak"};
+	int worst = -1;
+	size_t i, j;
+	json_t *t, *ph;
+
+	json_array_foreach(targets, i, t) json_array_foreach(json_object_get(t, "phases"), j, ph)
+	{
+		const char *n = string(ph, "name"), *v = string(ph, "verdict");
+
+		for (int k = 0; name && n && v && strcmp(n, name) == 0 && k < 4; k++)
+			if (strcmp(v, rank[k]) == 0 && k > worst)
+				worst = k;
+	}
+	return worst < 0 ? NULL : rank[worst];
+}
+
+static void cell(FILE *f, double v, int decimals)
+{
+	fputs("<td class=\"n\">", f);
+	html_number(f, v, decimals);
+	fputs("</td>", f);
+}
+
+static void summary_row(FILE *f, const json_t *ph, const json_t *targets)
+{
+	const json_t *lat = json_object_get(ph, "latency_us");
+	const json_t *fails = json_object_get(ph, "expect_failures");
+	const char *mem = memory_verdict(targets, string(ph, "name"));
+	double ratio = error_ratio(ph);
+
+	fputs("<tr><td>", f);
+	html_text(f, string(ph, "name"));
+	fputs("</td>", f);
+	cell(f, number(ph, "end") - number(ph, "start"), 1);
+	cell(f, number(ph, "rps"), 0);
+	cell(f, number(ph, "requested_rate") > 0 ? number(ph, "requested_rate") : NAN, 0);
+	fprintf(f, "<td class=\"n%s\">", ratio > 0 ? " bad" : "");
+	html_number(f, ratio * 100, 2);
+	fputs(isfinite(ratio) ? " %</td>" : "</td>", f);
+	cell(f, number(lat, "p50"), 0);
+	cell(f, number(lat, "p99"), 0);
+	cell(f, number(lat, "p999"), 0);
+	fputs("<td>", f);
+	if (json_is_array(fails))
+		html_verdict_badge(f, json_array_size(fails) == 0 ? "pass" : "fail");
+	fputs("</td><td>", f);
+	if (mem != NULL)
+		html_verdict_badge(f, mem);
+	fputs("</td></tr>\n", f);
+}
+
+/* One row per phase: what a reader compares first. */
+static void summary_table(FILE *f, const json_t *r)
+{
+	const json_t *phases = json_object_get(r, "phases");
+	size_t i;
+	json_t *ph;
+
+	if (json_array_size(phases) == 0)
+		return;
+	fputs("<table class=\"summary\">\n<tr><th>phase</th><th>seconds</th>"
+	      "<th>responses/s</th><th>requested/s</th><th>errors</th><th>p50 µs</th>"
+	      "<th>p99 µs</th><th>p99.9 µs</th><th>gate</th><th>memory</th></tr>\n",
+	      f);
+	json_array_foreach(phases, i, ph) summary_row(f, ph, json_object_get(r, "targets"));
+	fputs("</table>\n", f);
+}
+
+static void phase_fold_title(FILE *f, const json_t *ph)
+{
+	fputs("<summary>", f);
+	html_text(f, string(ph, "name"));
+	fputs(": ", f);
+	html_number(f, number(ph, "rps"), 0);
+	fputs(" responses/s, p99 ", f);
+	html_number(f, number(json_object_get(ph, "latency_us"), "p99"), 0);
+	fputs(" µs</summary>\n", f);
+}
+
 static void phases_section(FILE *f, const json_t *phases)
 {
 	double scale = largest_latency(phases);
 	size_t i;
 	json_t *ph;
 
-	fputs("<h2>Phases</h2>\n", f);
+	fputs("<h2>Phases in detail</h2>\n", f);
 	if (json_array_size(phases) == 0)
 		fputs("<p class=\"none\">No phases in this report.</p>\n", f);
 	json_array_foreach(phases, i, ph)
 	{
-		fputs("<section class=\"phase\">\n<h3>", f);
-		html_text(f, string(ph, "name"));
-		fputs("</h3>\n<div class=\"cols\">\n", f);
+		fputs("<details class=\"phase\">\n", f);
+		phase_fold_title(f, ph);
+		fputs("<div class=\"cols\">\n", f);
 		phase_table(f, ph);
 		fputs("<div>\n<p class=\"note\">Latency percentiles (log scale)</p>\n", f);
 		html_latency_bars(f, json_object_get(ph, "latency_us"), scale);
 		fputs("</div>\n</div>\n", f);
 		expect_failures(f, json_object_get(ph, "expect_failures"));
-		fputs("</section>\n", f);
-	}
-}
-
-static void metrics_table(FILE *f, const json_t *metrics)
-{
-	size_t i;
-	json_t *m;
-
-	if (json_array_size(metrics) == 0)
-		return;
-	fputs("<table>\n<tr><th>metric</th><th>verdict</th><th>slope per hour</th>"
-	      "<th>bytes per request</th></tr>\n",
-	      f);
-	json_array_foreach(metrics, i, m)
-	{
-		fputs("<tr><td>", f);
-		html_text(f, string(m, "name"));
-		fputs("</td><td>", f);
-		verdict_badge(f, string(m, "verdict"));
-		fputs("</td><td class=\"n\">", f);
-		html_json_number(f, json_object_get(m, "slope_per_hour"), 1);
-		fputs("</td><td class=\"n\">", f);
-		html_json_number(f, json_object_get(m, "bytes_per_request"), 1);
-		fputs("</td></tr>\n", f);
-	}
-	fputs("</table>\n", f);
-}
-
-static void profiles_list(FILE *f, const json_t *profiles)
-{
-	size_t i;
-	json_t *p;
-
-	if (json_array_size(profiles) == 0)
-		return;
-	fputs("<p>Profiles (compare with <code>go tool pprof -diff_base</code>):</p>\n<ul>\n", f);
-	json_array_foreach(profiles, i, p)
-	{
-		const char *path = json_string_value(p);
-
-		fputs("<li>", f);
-		if (html_safe_relative_link(path)) {
-			fputs("<a href=\"", f);
-			html_text(f, path);
-			fputs("\">", f);
-			html_text(f, path);
-			fputs("</a>", f);
-		} else {
-			html_text(f, path); /* not relative: shown, not linked */
-		}
-		fputs("</li>\n", f);
-	}
-	fputs("</ul>\n", f);
-}
-
-static void targets_section(FILE *f, const json_t *targets)
-{
-	size_t i;
-	json_t *t;
-
-	fputs("<h2>Memory</h2>\n", f);
-	if (json_array_size(targets) == 0) {
-		fputs("<p class=\"none\">No memory telemetry in this run.</p>\n", f);
-		return;
-	}
-	fputs("<p class=\"note\">leak: the metric's floor grows with a significant trend; "
-	      "suspect: it grows, but not beyond doubt; insufficient: too few samples "
-	      "after warm-up.</p>\n",
-	      f);
-	json_array_foreach(targets, i, t)
-	{
-		fputs("<section class=\"target\">\n<h3>", f);
-		html_text(f, string(t, "name"));
-		fputs(" ", f);
-		verdict_badge(f, string(t, "verdict"));
-		fputs("</h3>\n", f);
-		metrics_table(f, json_object_get(t, "metrics"));
-		profiles_list(f, json_object_get(t, "profiles"));
-		fputs("</section>\n", f);
+		fputs("</details>\n", f);
 	}
 }
 
@@ -274,10 +315,11 @@ int report_html_print(FILE *f, const json_t *r, const struct series *s)
 	head(f, r);
 	fputs("<body>\n", f);
 	summary(f, r);
+	summary_table(f, r);
 	fputs("<h2>Over time</h2>\n", f);
 	html_series_charts(f, phases, s);
+	html_targets_section(f, json_object_get(r, "targets"));
 	phases_section(f, phases);
-	targets_section(f, json_object_get(r, "targets"));
 	fputs("<p class=\"note\">Figures from report.json (schema ", f);
 	html_json_number(f, json_object_get(r, "schema"), 0);
 	fputs(").</p>\n</body>\n</html>\n", f);

@@ -238,8 +238,9 @@ static void phase_names_and_figures_appear(void **state)
 	json_t *r = fixture_report();
 	char *html = render(r, NULL);
 
-	assert_non_null(strstr(html, "<h3>warm up</h3>"));
-	assert_non_null(strstr(html, "<h3>steady</h3>"));
+	assert_non_null(
+		strstr(html, "<summary>warm up: 2,058 responses/s, p99 4,100 µs</summary>"));
+	assert_non_null(strstr(html, "<summary>steady: "));
 	assert_non_null(strstr(html, ">123,456<"));		       /* requests */
 	assert_non_null(strstr(html, ">120,000<"));		       /* 2xx */
 	assert_non_null(strstr(html, ">2,057.6<"));		       /* rps */
@@ -281,7 +282,7 @@ static void strings_from_the_report_are_escaped(void **state)
 	assert_null(strstr(html, "<script"));
 	assert_null(strstr(html, "<i>"));
 	assert_null(strstr(html, "<b>1ms"));
-	assert_non_null(strstr(html, "<h3>&lt;script&gt;alert(1)&lt;/script&gt;</h3>"));
+	assert_non_null(strstr(html, "<summary>&lt;script&gt;alert(1)&lt;/script&gt;: "));
 	/* the chart's phase label too */
 	assert_non_null(strstr(html, ">&lt;script&gt;alert(1)&lt;/script&gt;</text>"));
 	assert_non_null(strstr(html, "<li>p99 4100us &gt; &lt;b&gt;1ms&lt;/b&gt;</li>"));
@@ -304,7 +305,9 @@ static void charts_have_one_point_per_series_point(void **state)
 
 		assert_balanced(html);
 		assert_int_equal(polyline_points(html, "rps"), n);
-		assert_int_equal(polyline_points(html, "errors"), n);
+		assert_int_equal(polyline_points(html, "err-timeout"), n);
+		assert_int_equal(polyline_points(html, "conns"), n);
+		assert_int_equal(polyline_points(html, "retrans"), n);
 		/* p99 is known on odd seconds only: unknown points are left out */
 		size_t known = 0;
 		for (size_t i = 0; i < n; i++)
@@ -316,19 +319,142 @@ static void charts_have_one_point_per_series_point(void **state)
 	json_decref(r);
 }
 
-static void phase_boundaries_are_marked_on_every_chart(void **state)
+/* The x of every phase label of the page, in order, with its text length. */
+static size_t phase_labels(const char *html, double *x, size_t *len, size_t max)
+{
+	static const char key[] = "<text class=\"phase-name\" x=\"";
+	size_t n = 0;
+
+	for (const char *p = strstr(html, key); p != NULL && n < max; p = strstr(p, key)) {
+		p += strlen(key);
+		x[n] = strtod(p, NULL);
+		const char *t = strchr(p, '>') + 1;
+		len[n++] = (size_t)(strchr(t, '<') - t);
+	}
+	return n;
+}
+
+static void phase_bands_are_drawn_on_every_chart(void **state)
 {
 	(void)state;
 	json_t *r = fixture_report();
 	struct series *s = fixture_series(64, 30);
 	char *html = render(r, s);
 
-	/* 3 phases (the first at 0) on 3 charts: RPS, errors, latency */
-	assert_int_equal(count(html, "<line class=\"phase-mark\""), 9);
-	assert_int_equal(count(html, "class=\"phase-name\" x=\"73.0\""), 3); /* t = 0 */
-	assert_int_equal(count(html, ">steady</text>"), 3);
+	/* 3 phases on 5 charts: RPS, latency, errors, connections, retransmissions */
+	assert_int_equal(count(html, "<figure class=\"chart\""), 5);
+	assert_int_equal(count(html, "<g class=\"band\">"), 15);
+	assert_int_equal(count(html, "class=\"phase-name\" x=\"74.0\""), 5); /* t = 0 */
+	assert_int_equal(count(html, ">steady</text>"), 5);
 	free(html);
 	series_free(s);
+	json_decref(r);
+}
+
+/* a report of n phases "level-K" expanded from one steps phase */
+static json_t *steps_report(size_t n, const char *step_of)
+{
+	json_t *r = report_new();
+
+	for (size_t i = 0; i < n; i++) {
+		char name[64];
+		/* every tenth name short enough for its band */
+		snprintf(name, sizeof(name), i % 10 ? "a-rather-long-level-name-%zu" : "L%zu", i);
+		struct report_phase ph = {
+			.name = name, .p50 = NAN, .p90 = NAN, .p99 = NAN, .p999 = NAN, .max = NAN};
+		json_t *o = report_add_phase(r, &ph);
+		if (step_of)
+			json_object_set_new(o, "step_of", json_string(step_of));
+	}
+	return r;
+}
+
+/* a point per phase, and 20 for every tenth */
+static struct series *one_point_per_phase(size_t n)
+{
+	struct series *s = series_create(1024);
+	double t = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < (i % 10 ? 1 : 20); k++) {
+			struct series_point p = {.t = ++t,
+						 .phase = (uint32_t)i,
+						 .p50_us = NAN,
+						 .p99_us = NAN,
+						 .p999_us = NAN};
+			assert_int_equal(series_add(s, &p), 0);
+		}
+	return s;
+}
+
+static void a_steps_ramp_is_one_band_with_a_tick_per_level(void **state)
+{
+	(void)state;
+	json_t *r = steps_report(19, "step");
+	struct series *s = one_point_per_phase(19);
+	char *html = render(r, s);
+
+	/* no latency in this series: 4 charts */
+	assert_int_equal(count(html, "<figure class=\"chart\""), 4);
+	assert_int_equal(count(html, "<g class=\"band\">"), 4);
+	assert_int_equal(count(html, "<line class=\"step-tick\""), 4 * 18);
+	assert_int_equal(count(html, "class=\"phase-name\""), 4);
+	assert_int_equal(count(html, ">step</text>"), 4);
+	assert_non_null(strstr(html, "<title>step (19 phases)</title>"));
+	free(html);
+	series_free(s);
+	json_decref(r);
+}
+
+static void labels_that_do_not_fit_are_left_out_never_overlapped(void **state)
+{
+	(void)state;
+	json_t *r = steps_report(150, NULL); /* 150 separate phases, most with long names */
+	struct series *s = one_point_per_phase(150);
+	char *html = render(r, s);
+	double x[600];
+	size_t len[600];
+	size_t n = phase_labels(html, x, len, 600);
+
+	assert_int_equal(count(html, "<g class=\"band\">"), 4 * 150);
+	assert_int_equal(n, 4 * 15); /* the short names in the wide bands */
+	for (size_t i = 1; i < n; i++)
+		if (x[i] > x[i - 1]) /* the same chart: each label ends before the next */
+			assert_true(x[i - 1] + (double)len[i - 1] * 7.0 <= x[i]);
+	free(html);
+	series_free(s);
+	json_decref(r);
+}
+
+static void the_summary_has_a_row_per_phase_with_error_ratio_and_memory(void **state)
+{
+	(void)state;
+	json_t *r = fixture_report();
+	json_t *api = json_array_get(json_object_get(r, "targets"), 0);
+	char *html;
+
+	json_object_set_new(api, "phases",
+			    json_pack("[{ss ss s[{ss sf}]}, {ss ss s[{ss sf}]}]", "name", "warm up",
+				      "verdict", "ok", "metrics", "name",
+				      "go_memstats_heap_inuse_bytes", "growth", 1000.0, "name",
+				      "steady", "verdict", "leak", "metrics", "name",
+				      "go_memstats_heap_inuse_bytes", "growth", 5e6));
+	html = render(r, NULL);
+	const char *table = strstr(html, "<table class=\"summary\">");
+	assert_non_null(table);
+	const char *end = strstr(table, "</table>");
+	char *t = strndup(table, (size_t)(end - table));
+	assert_int_equal(count(t, "<tr><td>"), 3);
+	/* 15 errors against 123,456 responses */
+	assert_non_null(strstr(t, ">0.01 %</td>"));
+	assert_non_null(strstr(t, "<tr><td>steady</td>"));
+	assert_non_null(strstr(strstr(t, "<tr><td>steady</td>"), "v-leak"));
+	/* the memory chart: a bar per phase coloured by its verdict */
+	assert_non_null(strstr(html, "<figure class=\"memchart\">"));
+	assert_int_equal(count(html, "<rect class=\"m-leak\""), 1);
+	assert_int_equal(count(html, "<rect class=\"m-ok\""), 1);
+	free(t);
+	free(html);
 	json_decref(r);
 }
 
@@ -399,7 +525,10 @@ int main(void)
 		cmocka_unit_test(targets_show_verdicts_metrics_and_profile_links),
 		cmocka_unit_test(strings_from_the_report_are_escaped),
 		cmocka_unit_test(charts_have_one_point_per_series_point),
-		cmocka_unit_test(phase_boundaries_are_marked_on_every_chart),
+		cmocka_unit_test(phase_bands_are_drawn_on_every_chart),
+		cmocka_unit_test(a_steps_ramp_is_one_band_with_a_tick_per_level),
+		cmocka_unit_test(labels_that_do_not_fit_are_left_out_never_overlapped),
+		cmocka_unit_test(the_summary_has_a_row_per_phase_with_error_ratio_and_memory),
 		cmocka_unit_test(without_a_series_there_are_no_charts),
 		cmocka_unit_test(the_file_is_written_whole),
 		cmocka_unit_test(only_relative_paths_become_links),

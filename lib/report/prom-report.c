@@ -292,6 +292,7 @@ static void live_gauges(struct prom_text *t, const struct series *s, const char 
 			     PROM_GAUGE, false};
 	struct prom_label pl = {"phase", phase};
 	struct prom_label q50 = {"quantile", "0.5"}, q99 = {"quantile", "0.99"};
+	struct prom_label q999 = {"quantile", "0.999"};
 
 	emit(&el, NULL, 0, last ? last->t : 0);
 	if (phase != NULL)
@@ -305,6 +306,7 @@ static void live_gauges(struct prom_text *t, const struct series *s, const char 
 	emit(&rps, NULL, 0, secs > 0 ? (double)responses / secs : NAN);
 	emit(&lat, &q50, 1, last->p50_us);
 	emit(&lat, &q99, 1, last->p99_us);
+	emit(&lat, &q999, 1, last->p999_us);
 }
 
 int report_prom_render_live(struct prom_text *t, const struct series *s, const char *phase)

@@ -306,7 +306,8 @@ static void live_metrics_are_totals_and_the_newest_point(void **state)
 				       .retrans = 2,
 				       .open_conns = 4,
 				       .p50_us = 100,
-				       .p99_us = 300};
+				       .p99_us = 300,
+				       .p999_us = 500};
 	const struct series_point b = {.t = 3,
 				       .phase = 1,
 				       .requests = 20,
@@ -314,7 +315,8 @@ static void live_metrics_are_totals_and_the_newest_point(void **state)
 				       .err_reset = 2,
 				       .open_conns = 6,
 				       .p50_us = 120,
-				       .p99_us = NAN};
+				       .p99_us = NAN,
+				       .p999_us = 900};
 
 	series_add(s, &a);
 	series_add(s, &b);
@@ -357,7 +359,8 @@ static void live_metrics_are_totals_and_the_newest_point(void **state)
 		"# HELP drench_latency_us Response latency percentiles over the newest point, "
 		"microseconds\n"
 		"# TYPE drench_latency_us gauge\n"
-		"drench_latency_us{quantile=\"0.5\"} 120\n");
+		"drench_latency_us{quantile=\"0.5\"} 120\n"
+		"drench_latency_us{quantile=\"0.999\"} 900\n");
 	series_free(s);
 	prom_text_free(t);
 }

@@ -27,4 +27,5 @@ struct series_point {
 	uint64_t retrans;
 	uint32_t open_conns;   /* a gauge: connections open at t */
 	double p50_us, p99_us; /* of the interval; NAN when unknown */
+	double p999_us;        /* of the interval; NAN when unknown */
 };

@@ -56,6 +56,7 @@ static void merge_into(struct series_point *a, const struct series_point *b)
 	/* fmax() ignores a NAN operand: an unknown interval does not hide a known one */
 	a->p50_us = fmax(a->p50_us, b->p50_us);
 	a->p99_us = fmax(a->p99_us, b->p99_us);
+	a->p999_us = fmax(a->p999_us, b->p999_us);
 }
 
 /* Halve the resolution: points 2k and 2k+1 become point k. Only called when
@@ -131,6 +132,7 @@ void series_total(const struct series *s, struct series_point *out)
 	memset(out, 0, sizeof(*out));
 	out->p50_us = NAN;
 	out->p99_us = NAN;
+	out->p999_us = NAN;
 	for (size_t i = 0; i < s->n; i++)
 		merge_into(out, &s->points[i]);
 }

@@ -6,10 +6,10 @@
  * at most `capacity` points; when it is full it halves its resolution by
  * merging neighbouring pairs, so a 72-hour soak keeps the whole run, at a
  * coarser step, in the memory of a short one:
- * capacity * sizeof(struct series_point) bytes (4096 points: 544 KiB).
+ * capacity * sizeof(struct series_point) bytes (4096 points: 576 KiB).
  *
  * Merging two points: counts add, t, phase and open_conns are the later
- * point's, p50_us and p99_us the larger (NAN only when both are NAN).
+ * point's, p50_us, p99_us and p999_us the larger (NAN only when both are NAN).
  * Once merged, a stored point stands for series_raw_per_point() added points;
  * the newest stored point may stand for fewer (it is still filling).
  *

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Every metric config/grafana/drench.json queries exists: drench_* names in
+what drench writes (prom-dump: the live /metrics page and metrics.prom),
+go_* names among the series drench-agent reads from the targets.
+Usage: dashboard-metrics.py DASHBOARD PROM_DUMP AGENT_SAMPLE_C"""
+import json
+import re
+import subprocess
+import sys
+
+PROMQL_WORDS = {
+    "sum", "avg", "min", "max", "count", "rate", "irate", "increase", "by", "without",
+    "on", "ignoring", "group_left", "group_right", "label_values", "histogram_quantile",
+    "and", "or", "unless", "job", "offset",
+}
+
+
+def metric_names(expr):
+    """The metric names an expression selects (labels, ranges, strings removed)."""
+    e = re.sub(r'"(?:[^"\\]|\\.)*"', "", expr)
+    e = re.sub(r"\{[^}]*\}", "", e)
+    e = re.sub(r"\[[^\]]*\]", "", e)
+    e = re.sub(r"\b(by|without|on|ignoring)\s*\([^)]*\)", "", e)
+    e = re.sub(r"\$\w+", "", e)
+    names = set(re.findall(r"[A-Za-z_:][A-Za-z0-9_:]*", e)) - PROMQL_WORDS
+    return {n for n in names if not re.fullmatch(r"[0-9.e]+", n)}
+
+
+def exported(prom_dump):
+    text = subprocess.run([prom_dump], check=True, capture_output=True, text=True).stdout
+    return set(re.findall(r"^# TYPE (\S+) ", text, re.M))
+
+
+def agent_series(sample_c):
+    src = open(sample_c).read()
+    block = re.search(r"go_series\[\]\s*=\s*\{(.*?)\};", src, re.S)
+    assert block, "no go_series list in " + sample_c
+    return set(re.findall(r'"([a-z_]+)"', block.group(1)))
+
+
+def expressions(dash):
+    for p in dash["panels"]:
+        for t in p.get("targets", []):
+            yield p["title"], t["expr"]
+    for v in dash["templating"]["list"]:
+        yield "variable " + v["name"], v["query"]["query"]
+
+
+def unknown(dash, drench, agent):
+    bad = []
+    for where, expr in expressions(dash):
+        names = metric_names(expr)
+        if not names:
+            bad.append((where, expr, "selects no metric"))
+        for n in names:
+            if n not in (drench if n.startswith("drench_") else agent):
+                bad.append((where, expr, n))
+    return bad
+
+
+def main():
+    dash = json.load(open(sys.argv[1]))
+    drench, agent = exported(sys.argv[2]), agent_series(sys.argv[3])
+    assert len(drench) >= 10, drench
+    # the check itself catches a misspelt metric
+    probe = {"panels": [{"title": "probe", "targets": [{"expr": "rate(drench_nope_total[1m])"}]}],
+             "templating": {"list": []}}
+    assert unknown(probe, drench, agent), "the checker accepted an unknown metric"
+    bad = unknown(dash, drench, agent)
+    for b in bad:
+        print("unknown metric:", *b, file=sys.stderr)
+    queried = {n for _, e in expressions(dash) for n in metric_names(e)}
+    print(f"{len(queried)} metrics queried, all exported" if not bad else "FAIL")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
