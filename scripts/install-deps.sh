@@ -13,7 +13,7 @@ packages=(
 	# tests
 	libcmocka-dev
 	# rig: servers, peers and tools
-	nginx-light wrk ethtool iproute2 tcpdump procps curl python3 jq
+	nginx-light lighttpd wrk ethtool iproute2 tcpdump procps curl python3 jq
 	golang-go golang-github-gin-gonic-gin-dev golang-github-labstack-echo-dev
 	golang-github-prometheus-client-golang-dev
 )
@@ -21,5 +21,6 @@ packages=(
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${packages[@]}"
-# Debian starts nginx on installation; the rig runs its own instance in a namespace.
+# Debian starts nginx and lighttpd on installation; the rig runs its own instances in a namespace.
 systemctl stop nginx 2>/dev/null || service nginx stop 2>/dev/null || pkill -x nginx || true
+systemctl stop lighttpd 2>/dev/null || service lighttpd stop 2>/dev/null || true
