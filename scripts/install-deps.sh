@@ -17,7 +17,7 @@ packages=(
 	# tests: report.html laid out in a headless browser, the terminal view in a pane
 	chromium tmux
 	# rig: servers, peers and tools
-	nginx-light wrk ethtool iproute2 tcpdump procps curl python3 jq
+	nginx-light lighttpd wrk ethtool iproute2 tcpdump procps curl python3 jq
 	golang-go golang-github-gin-gonic-gin-dev golang-github-labstack-echo-dev
 	golang-github-prometheus-client-golang-dev
 )
@@ -25,5 +25,6 @@ packages=(
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${packages[@]}"
-# Debian starts nginx on installation; the rig runs its own instance in a namespace.
+# Debian starts nginx and lighttpd on installation; the rig runs its own instances in a namespace.
 systemctl stop nginx 2>/dev/null || service nginx stop 2>/dev/null || pkill -x nginx || true
+systemctl stop lighttpd 2>/dev/null || service lighttpd stop 2>/dev/null || true
