@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "telemetry/proto-t.h"
+#include "telemetry/session.h"
 
 #define AGENT_MAX_TARGETS 32
 #define AGENT_MAX_METRICS 32
@@ -35,14 +36,15 @@ enum link_state {
 	LINK_DOWN,	 /* retry at retry_at */
 	LINK_CONNECTING, /* TCP connect in progress */
 	LINK_CHALLENGED, /* connected, waiting for the CHALLENGE (until retry_at) */
-	LINK_READY,	 /* HELLO sent: samples flow */
+	LINK_HELLO_SENT, /* waiting for CONFIG, the collector's proof of the key */
+	LINK_READY,	 /* the collector authenticated: samples flow */
 };
 
 struct agent {
 	/* command line */
 	char *collector_host;
 	uint16_t collector_port;
-	struct tp_key key;
+	uint8_t key[TP_KEY_LEN]; /* this agent's own key */
 	char *id;
 	char *profile_dir;
 	char boot[33];
@@ -65,12 +67,14 @@ struct agent {
 	enum link_state link;
 	int fd;
 	double retry_at;
-	uint8_t nonce[TP_NONCE_LEN];
+	uint8_t nc[TP_NONCE_LEN], na[TP_NONCE_LEN]; /* collector's and our nonce */
+	struct tp_session s;
 	uint8_t *rx, *tx;
 	size_t rx_len, tx_len;
 };
 
-double agent_now(void);
+double agent_now(void);	 /* monotonic: schedules and deadlines */
+double agent_wall(void); /* wall clock: sample times */
 
 /* link.c */
 int link_init(struct agent *a);
@@ -79,7 +83,9 @@ void link_tick(struct agent *a, double now);
 int link_pollfd(const struct agent *a, short *events);
 void link_io(struct agent *a, short revents);
 void link_flush_ring(struct agent *a);
-int link_send(struct agent *a, enum tp_type type, uint64_t seq, const void *payload, size_t len);
+int link_send(struct agent *a, enum tp_type type, const void *payload, size_t len);
+void link_on_frame(struct agent *a, const struct tp_frame *f);
+void ring_ack(struct agent *a, uint64_t upto);
 void ring_push(struct agent *a, char *payload);
 int ring_resize(struct agent *a, size_t cap);
 

@@ -20,6 +20,7 @@
 
 #include "agent.h"
 #include "telemetry/proto.h"
+#include "telemetry/session.h"
 
 static volatile sig_atomic_t stop;
 
@@ -29,12 +30,23 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-double agent_now(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* An NTP step of the wall clock must not stop the schedule or the retries. */
+double agent_now(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+double agent_wall(void)
+{
+	return clock_s(CLOCK_REALTIME);
 }
 
 static void usage(FILE *f)
@@ -42,10 +54,42 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: drench-agent --collector HOST:PORT --key-file FILE --id NAME\n"
 		"                    [--buffer SAMPLES] [--profile-dir DIR] [--run-for SECONDS]\n"
+		"       drench-agent --derive-key --key-file MASTER --id NAME > NAME.key\n"
+		"  --key-file     this agent's key (64 hex digits), as --derive-key prints it\n"
+		"                 from the campaign's master key_file\n"
 		"  --buffer       samples kept while the collector is unreachable (default: the\n"
 		"                 campaign's telemetry.agent_buffer; 3600 until it is known)\n"
 		"  --profile-dir  where pprof captures are written (default /tmp/drench-agent)\n"
 		"  --run-for      exit after this many seconds (default: until SIGINT/SIGTERM)\n");
+}
+
+/* --derive-key: print this id's key, derived from the master key file, as
+ * the collector derives it. Exit code: 0, or 2 for a bad id or key file. */
+static int derive_key(const char *master_file, const char *id)
+{
+	struct tp_key file;
+	uint8_t master[TP_KEY_LEN], key[TP_KEY_LEN];
+	char hex[2 * TP_KEY_LEN + 1];
+	int rc = tp_key_load(master_file, &file);
+
+	if (rc < 0 || sodium_init() < 0) {
+		fprintf(stderr, "drench-agent: master key file %s: %s\n", master_file,
+			rc == -EINVAL ? "must hold 16 to 256 bytes" : strerror(-rc));
+		return 2;
+	}
+	tp_master_key(&file, master);
+	rc = tp_agent_key(master, id, key);
+	if (rc == 0) {
+		sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
+		printf("%s\n", hex);
+	} else {
+		fprintf(stderr, "drench-agent: bad --id %s\n", id);
+	}
+	sodium_memzero(&file, sizeof(file));
+	sodium_memzero(master, sizeof(master));
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(hex, sizeof(hex));
+	return rc == 0 ? 0 : 2;
 }
 
 static int parse_hostport(struct agent *a, const char *s)
@@ -73,17 +117,21 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{"buffer", required_argument, NULL, 'b'},
 		{"profile-dir", required_argument, NULL, 'p'},
 		{"run-for", required_argument, NULL, 'r'},
+		{"derive-key", no_argument, NULL, 'd'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *key_file = NULL;
+	bool derive = false;
 	int o, rc;
 
 	a->buffer_cap = 3600;
 	a->interval_ms = 1000;
-	a->profile_dir = "/tmp/drench-agent";
-	while ((o = getopt_long(argc, argv, "c:k:i:b:p:r:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:k:i:b:p:r:dh", opts, NULL)) != -1) {
 		switch (o) {
+		case 'd':
+			derive = true;
+			break;
 		case 'c':
 			if (parse_hostport(a, optarg) < 0) {
 				fprintf(stderr, "drench-agent: bad --collector %s (HOST:PORT)\n",
@@ -114,15 +162,24 @@ static int parse_args(struct agent *a, int argc, char **argv)
 			return -EINVAL;
 		}
 	}
+	if (derive && key_file && a->id && optind == argc)
+		exit(derive_key(key_file, a->id));
 	if (a->collector_host == NULL || key_file == NULL || a->id == NULL || a->buffer_cap == 0 ||
 	    optind != argc) {
 		usage(stderr);
 		return -EINVAL;
 	}
-	rc = tp_key_load(key_file, &a->key);
+	if (!tp_id_valid(a->id)) {
+		fprintf(stderr, "drench-agent: bad --id (1 to %d of A-Z a-z 0-9 . - _)\n",
+			TP_MAX_ID_LEN);
+		return -EINVAL;
+	}
+	rc = tp_agent_key_load(key_file, a->key);
 	if (rc < 0) {
 		fprintf(stderr, "drench-agent: key file %s: %s\n", key_file,
-			rc == -EINVAL ? "must hold 16 to 256 bytes" : strerror(-rc));
+			rc == -EINVAL ? "must hold this agent's key, 64 hex digits "
+					"(drench-agent --derive-key)"
+				      : strerror(-rc));
 		return rc;
 	}
 	return 0;

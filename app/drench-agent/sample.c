@@ -112,7 +112,7 @@ void agent_event(struct agent *a, const char *target, const char *event, const c
 	char *text = json_dumps(o, JSON_COMPACT);
 
 	fprintf(stderr, "drench-agent: %s: %s %s\n", target, event, detail ? detail : "");
-	link_send(a, TP_EVENT, 0, text, strlen(text));
+	link_send(a, TP_EVENT, text, strlen(text));
 	free(text);
 	json_decref(o);
 }
@@ -239,15 +239,17 @@ static void sample_one(struct agent *a, struct agent_target *t, double now)
 	m = proc_metrics(&ps);
 	if (t->metrics_url)
 		scrape_metrics(a, t, m);
-	o = json_pack("{s:s, s:f, s:i, s:i, s:I, s:o}", "target", t->name, "t", now, "pid", pid,
-		      "restarts", t->restarts, "dropped", (json_int_t)a->dropped, "m", m);
+	/* n: the number ring_push gives this sample */
+	o = json_pack("{s:s, s:I, s:f, s:i, s:i, s:I, s:o}", "target", t->name, "n",
+		      (json_int_t)a->next_seq, "t", now, "pid", pid, "restarts", t->restarts,
+		      "dropped", (json_int_t)a->dropped, "m", m);
 	ring_push(a, json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17)));
 	json_decref(o);
 }
 
 void targets_sample(struct agent *a)
 {
-	double now = agent_now();
+	double now = agent_wall();
 
 	for (size_t i = 0; i < a->n_targets; i++)
 		sample_one(a, &a->targets[i], now);
@@ -333,7 +335,7 @@ static void send_profile(struct agent *a, const char *target, const char *file, 
 		frame[1] = (uint8_t)m;
 		memcpy(frame + 2, text, m);
 		memcpy(frame + 2 + m, data + off, n);
-		if (link_send(a, TP_PROFILE_CHUNK, 0, frame, 2 + m + n) < 0)
+		if (link_send(a, TP_PROFILE_CHUNK, frame, 2 + m + n) < 0)
 			fprintf(stderr, "drench-agent: profile %s not sent: collector link down\n",
 				file);
 		link_flush_ring(a);

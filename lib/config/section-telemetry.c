@@ -14,7 +14,7 @@
 
 static const char *const section_keys[] = {
 	"listen",	"key_file", "interval", "agent_buffer", "duration",
-	"memory_limit", "profiles", "detector", "targets",	NULL,
+	"memory_limit", "profiles", "detector", "targets",	"agent_key_dir", NULL,
 };
 static const char *const detector_keys[] = {
 	"warmup",	 "floor_window",   "min_window",    "min_points",  "alpha",
@@ -61,6 +61,7 @@ void telemetry_config_clear(struct telemetry_config *c)
 {
 	free(c->listen);
 	free(c->key_file);
+	free(c->agent_key_dir);
 	for (size_t i = 0; i < c->n_targets; i++)
 		target_clear(&c->targets[i]);
 	free(c->targets);
@@ -302,6 +303,7 @@ int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *o
 		return -ENOMEM;
 	if (cfg_require(n, "key_file", e, "a file holding the agents' pre-shared key") != NULL)
 		get_string_dup(n, "key_file", e, &out->key_file);
+	get_string_dup(n, "agent_key_dir", e, &out->agent_key_dir);
 	cfg_get_duration(yaml_map_get(n, "interval"), e, 100000, &out->interval_us);
 	if (cfg_get_int(yaml_map_get(n, "agent_buffer"), e, 1, 1000000, &buffer) == 1)
 		out->agent_buffer = (uint32_t)buffer;

@@ -26,6 +26,33 @@ static void reject(struct collector *c, int i, const char *why)
 	fprintf(c->log, "collector: %s: rejected frame: %s\n", c->conns[i].peer, why);
 }
 
+/* Counters arrive as JSON numbers: whole, non-negative and exact in a double
+ * before they are cast (a cast of 1e300 to an integer is undefined). */
+static bool counter_valid(double x)
+{
+	return isfinite(x) && x >= 0 && x <= 9007199254740992.0 && x == floor(x);
+}
+
+/* Wire strings printed in logs: anything but plain printable ASCII becomes
+ * \xNN, so an agent cannot forge log lines or drive a terminal. */
+static const char *printable(const char *s, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	if (s == NULL)
+		return "-";
+	for (; *s && o + 5 < cap; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			out[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
+	}
+	out[o] = '\0';
+	return out;
+}
+
 struct target_state *collector_target(struct collector *c, const char *name)
 {
 	for (size_t i = 0; i < c->n_targets; i++)
@@ -103,20 +130,16 @@ static int find_or_add_agent(struct collector *c, const char *id)
 	return (int)c->n_agents++;
 }
 
-static void on_hello(struct collector *c, int i, json_t *msg)
+/* Called once the HELLO authenticated under the agent's own key: only now
+ * may it replace that agent's older connection (a half-open one, or the
+ * agent's previous process). id and boot are valid (collector-hello.c). */
+void collector_bind_agent(struct collector *c, int i, const char *id, const char *boot,
+			  json_t *hello)
 {
-	const char *id = json_string_value(json_object_get(msg, "agent"));
-	const char *boot = json_string_value(json_object_get(msg, "boot"));
-	json_int_t dropped = json_integer_value(json_object_get(msg, "dropped"));
+	double dropped = json_number_value(json_object_get(hello, "dropped"));
 	struct agent_state *a;
-	int ai;
+	int ai = find_or_add_agent(c, id);
 
-	if (c->conns[i].agent >= 0 || id == NULL || boot == NULL || strlen(id) > 128) {
-		reject(c, i, "bad HELLO");
-		c->conns[i].closing = true;
-		return;
-	}
-	ai = find_or_add_agent(c, id);
 	if (ai < 0) {
 		reject(c, i, "too many agents");
 		c->conns[i].closing = true;
@@ -131,7 +154,8 @@ static void on_hello(struct collector *c, int i, json_t *msg)
 		a->boot = strdup(boot);
 		a->last_seq = 0; /* a new agent process numbers from 1 again */
 	}
-	a->dropped = dropped > 0 ? (uint64_t)dropped : 0;
+	if (counter_valid(dropped))
+		a->dropped = (uint64_t)dropped;
 	a->conn = i;
 	c->conns[i].agent = ai;
 	fprintf(c->log,
@@ -196,31 +220,77 @@ static void record_sample(struct collector *c, struct agent_state *a, uint64_t s
 	json_decref(line);
 }
 
-static void on_sample(struct collector *c, int i, const struct tp_frame *f, json_t *msg)
+/* Agents' clocks are on NTP: a sample from the future beyond this is refused,
+ * so one bad timestamp cannot pin the evaluation clock ahead of real time. */
+#define SAMPLE_FUTURE_S 300.0
+#define SAMPLE_EPOCH_MIN 1e9 /* 2001: before this, the clock is not set */
+
+static bool metrics_valid(json_t *m)
+{
+	const char *name;
+	json_t *v;
+
+	if (!json_is_object(m))
+		return false;
+	json_object_foreach(m, name, v)
+	{
+		if (json_is_number(v) && !(fabs(json_number_value(v)) <= 9007199254740992.0))
+			return false;
+	}
+	return true;
+}
+
+static bool sample_valid(json_t *msg, double ts)
+{
+	json_t *pid = json_object_get(msg, "pid"), *restarts = json_object_get(msg, "restarts");
+	json_t *dropped = json_object_get(msg, "dropped");
+
+	return isfinite(ts) && ts >= SAMPLE_EPOCH_MIN && ts <= collector_now() + SAMPLE_FUTURE_S &&
+	       (pid == NULL ||
+		(json_is_integer(pid) && json_integer_value(pid) >= 0 &&
+		 json_integer_value(pid) <= INT32_MAX)) &&
+	       (restarts == NULL || (json_is_integer(restarts) && json_integer_value(restarts) >= 0 &&
+				     json_integer_value(restarts) <= UINT32_MAX)) &&
+	       (dropped == NULL || counter_valid(json_number_value(dropped))) &&
+	       metrics_valid(json_object_get(msg, "m"));
+}
+
+static void on_sample(struct collector *c, int i, json_t *msg)
 {
 	struct agent_state *a = &c->agents[c->conns[i].agent];
 	const char *name = json_string_value(json_object_get(msg, "target"));
 	json_t *m = json_object_get(msg, "m");
+	json_t *nv = json_object_get(msg, "n");
 	double ts = json_number_value(json_object_get(msg, "t"));
 	struct target_state *t = name ? collector_target(c, name) : NULL;
+	uint64_t n;
 
+	if (!json_is_integer(nv) || json_integer_value(nv) <= 0) {
+		reject(c, i, "sample without a sample number");
+		return;
+	}
+	n = (uint64_t)json_integer_value(nv);
 	c->conns[i].got_samples = true;
-	if (f->seq <= a->last_seq) {
+	if (n <= a->last_seq) {
 		c->st.duplicates++;
 		return;
 	}
-	if (t == NULL || strcmp(t->cfg->agent, a->id) != 0 || !json_is_object(m) || !isfinite(ts) ||
-	    ts <= 0) {
+	if (a->last_seq > 0 && n > a->last_seq + 1)
+		c->st.lost += n - a->last_seq - 1;
+	a->last_seq = n;
+	if (t == NULL || strcmp(t->cfg->agent, a->id) != 0 || !json_is_object(m)) {
 		reject(c, i, "sample for an unknown target or without metrics");
-		a->last_seq = f->seq;
 		return;
 	}
-	if (a->last_seq > 0 && f->seq > a->last_seq + 1)
-		c->st.lost += f->seq - a->last_seq - 1;
-	a->last_seq = f->seq;
-	a->dropped = (uint64_t)fmax(a->dropped, json_number_value(json_object_get(msg, "dropped")));
+	if (!sample_valid(msg, ts)) {
+		c->st.rejected_values++;
+		fprintf(c->log, "collector: agent %s: sample %llu refused: time or value out of range\n",
+			a->id, (unsigned long long)n);
+		return;
+	}
+	a->dropped = (uint64_t)fmax((double)a->dropped, json_number_value(json_object_get(msg, "dropped")));
 	c->st.samples++;
-	record_sample(c, a, f->seq, msg);
+	record_sample(c, a, n, msg);
 	if (isnan(t->first_t))
 		t->first_t = ts;
 	t->last_t = fmax(t->last_t, ts);
@@ -333,10 +403,11 @@ static void on_event(struct collector *c, int i, json_t *msg)
 	const char *target = json_string_value(json_object_get(msg, "target"));
 	const char *event = json_string_value(json_object_get(msg, "event"));
 	const char *detail = json_string_value(json_object_get(msg, "detail"));
+	char t[256], e[128], d[1024];
 
 	fprintf(c->log, "collector: agent %s: %s: %s%s%s\n", c->agents[c->conns[i].agent].id,
-		target ? target : "-", event ? event : "?", detail ? ": " : "",
-		detail ? detail : "");
+		printable(target, t, sizeof(t)), printable(event, e, sizeof(e)), detail ? ": " : "",
+		detail ? printable(detail, d, sizeof(d)) : "");
 }
 
 void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f)
@@ -344,7 +415,7 @@ void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f
 	struct conn *k = &c->conns[i];
 	json_t *msg = NULL;
 
-	if (k->agent < 0 && f->type != TP_HELLO) {
+	if (k->agent < 0) {
 		reject(c, i, "frame before HELLO");
 		k->closing = true;
 		return;
@@ -353,19 +424,15 @@ void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f
 		on_chunk(c, i, f);
 		return;
 	}
-	if (f->type != TP_HELLO && f->type != TP_SAMPLE && f->type != TP_EVENT) {
-		reject(c, i, "frame type an agent does not send");
+	if (f->type != TP_SAMPLE && f->type != TP_EVENT) {
+		reject(c, i, "frame type an agent does not send after HELLO");
 		return;
 	}
 	msg = json_loadb((const char *)f->payload, f->len, 0, NULL);
 	if (!json_is_object(msg)) {
 		reject(c, i, "payload is not a JSON object");
-		if (f->type == TP_HELLO)
-			k->closing = true;
-	} else if (f->type == TP_HELLO) {
-		on_hello(c, i, msg);
 	} else if (f->type == TP_SAMPLE) {
-		on_sample(c, i, f, msg);
+		on_sample(c, i, msg);
 	} else {
 		on_event(c, i, msg);
 	}
@@ -388,6 +455,9 @@ void collector_send_acks(struct collector *c)
 		if (k->fd < 0 || !k->got_samples || k->closing)
 			continue;
 		k->got_samples = false;
-		collector_conn_send(c, i, TP_ACK, c->agents[k->agent].last_seq, NULL, 0);
+		/* the session key binds the ACK to this boot and connection */
+		collector_conn_send_json(c, i, TP_ACK,
+					 json_pack("{s:I}", "upto",
+						   (json_int_t)c->agents[k->agent].last_seq));
 	}
 }

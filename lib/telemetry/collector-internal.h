@@ -8,10 +8,16 @@
 
 #include "telemetry/collector.h"
 #include "telemetry/detector.h"
+#include "telemetry/session.h"
 
-#define COLLECTOR_MAX_CONNS 32
 #define COLLECTOR_MAX_AGENTS 64
-#define COLLECTOR_HELLO_TIMEOUT_S 5.0
+/* Connections that have not authenticated yet get slots of their own, so a
+ * flood of idle sockets can neither take an agent's slot nor keep a new
+ * agent out: past these bounds the oldest unauthenticated socket goes. */
+#define COLLECTOR_UNAUTH_SLOTS 16
+#define COLLECTOR_UNAUTH_PER_SOURCE 8
+#define COLLECTOR_MAX_CONNS (COLLECTOR_MAX_AGENTS + COLLECTOR_UNAUTH_SLOTS)
+#define COLLECTOR_HELLO_TIMEOUT_S 1.0
 #define COLLECTOR_TX_CAP (1u << 20)
 #define COLLECTOR_MAX_PROFILES 16
 #define COLLECTOR_MAX_PROFILE_BYTES (64u << 20)
@@ -19,9 +25,11 @@
 struct conn {
 	int fd;
 	char peer[64];
-	double opened;
+	uint32_t src;  /* IPv4 source address, for the per-source bound */
+	double opened; /* monotonic */
 	uint8_t nonce[TP_NONCE_LEN];
-	int agent; /* index in agents[], -1 before HELLO */
+	struct tp_session s; /* keys and counters, valid once agent >= 0 */
+	int agent;	     /* index in agents[], -1 before an authenticated HELLO */
 	uint8_t *rx;
 	size_t rx_len;
 	uint8_t *tx;
@@ -58,7 +66,7 @@ struct target_state {
 
 struct collector {
 	const struct telemetry_config *cfg;
-	struct tp_key key;
+	uint8_t master[TP_KEY_LEN];
 	struct collector_options opts;
 	FILE *log;
 	int lfd;
@@ -75,15 +83,21 @@ struct collector {
 };
 
 double collector_now(void);
+double collector_mono(void);
 void collector_target_restarted(struct collector *c, struct target_state *t, int old_pid,
 				int new_pid);
 void collector_conn_close(struct collector *c, int i, const char *why);
-int collector_conn_send(struct collector *c, int i, enum tp_type type, uint64_t seq,
-			const void *payload, size_t len);
+int collector_conn_send(struct collector *c, int i, enum tp_type type, const void *payload,
+			size_t len);
 int collector_conn_send_json(struct collector *c, int i, enum tp_type type, json_t *obj);
+
+/* collector-hello.c */
+int collector_hello(struct collector *c, int i, const uint8_t *buf, const struct tp_frame *f);
 
 /* collector-frames.c */
 void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f);
+void collector_bind_agent(struct collector *c, int i, const char *id, const char *boot,
+			  json_t *hello);
 void collector_send_acks(struct collector *c);
 struct target_state *collector_target(struct collector *c, const char *name);
 void collector_ask_profile(struct collector *c, struct target_state *t, const char *tag);

@@ -10,16 +10,23 @@
  * holds only part of a frame (call again with more), or a negative errno:
  * -EBADMSG bad magic, version or type; -EMSGSIZE declared payload larger than
  * TP_MAX_PAYLOAD (known from the header alone: the stream cannot be resynced);
- * -EACCES the tag does not authenticate the frame under key and nonce.
+ * -EACCES the tag does not authenticate the frame under key.
  * out->payload points into buf. Never reads past buf + len. */
-ssize_t tp_decode(const uint8_t *buf, size_t len, const struct tp_key *key,
-		  const uint8_t nonce[TP_NONCE_LEN], struct tp_frame *out);
+ssize_t tp_decode(const uint8_t *buf, size_t len, const uint8_t key[TP_KEY_LEN],
+		  struct tp_frame *out);
+
+/** tp_decode without the tag check, for a frame whose key depends on its
+ * payload (HELLO names the agent); verify it with tp_verify before use. */
+ssize_t tp_peek(const uint8_t *buf, size_t len, struct tp_frame *out);
+
+/** Check the tag of a frame tp_peek found at buf: 0 or -EACCES. */
+int tp_verify(const uint8_t *buf, const struct tp_frame *f, const uint8_t key[TP_KEY_LEN]);
 
 /** Encode a frame into out (cap bytes). Returns the frame length or a
  * negative errno: -EMSGSIZE payload too large, -ENOBUFS cap too small,
  * -EINVAL bad type. */
 ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, const void *payload,
-		  size_t len, const struct tp_key *key, const uint8_t nonce[TP_NONCE_LEN]);
+		  size_t len, const uint8_t key[TP_KEY_LEN]);
 
 /** Read a key file: its bytes with trailing whitespace removed. 0, -EINVAL
  * (shorter than TP_MIN_KEY_LEN or longer than TP_MAX_KEY_LEN) or -errno. */

@@ -44,7 +44,8 @@ struct telemetry_target {
 
 struct telemetry_config {
 	char *listen;	       /* "address:port" the collector binds */
-	char *key_file;	       /* pre-shared key for the agents */
+	char *key_file;	       /* master key: agent keys are derived from it */
+	char *agent_key_dir;   /* or NULL; else DIR/ID.key holds each agent's key */
 	uint64_t interval_us;  /* agents' sampling interval */
 	uint32_t agent_buffer; /* samples an agent keeps while disconnected */
 	uint64_t duration_us;  /* drench monitor: how long to watch; 0 = until signal */
