@@ -26,10 +26,25 @@ struct agent_target {
 	CURL *curl;
 };
 
-/* A sample waiting for the collector's ACK. */
+/* A sample or event waiting for the collector's ACK (one numbering). */
 struct pending {
 	uint64_t seq;
+	enum tp_type type;
 	char *payload;
+};
+
+#define AGENT_MAX_PROFILES 8 /* captures kept until the collector confirms them */
+
+/* A captured profile file, resent whole after each reconnect until the
+ * collector's ACK names it (chunks in flight when a link is cut are lost). */
+struct profile_out {
+	bool used, sent;
+	uint32_t grant;
+	int fd;
+	uint64_t size, off;
+	char target[TP_MAX_ID_LEN + 1];
+	char file[256];
+	char sha[65];
 };
 
 enum link_state {
@@ -47,6 +62,9 @@ struct agent {
 	uint8_t key[TP_KEY_LEN]; /* this agent's own key */
 	char *id;
 	char *profile_dir;
+	int profile_dirfd; /* private (ours, 0700), opened without following links */
+	struct profile_out profiles[AGENT_MAX_PROFILES];
+	uint64_t profiles_dropped;
 	char boot[33];
 	unsigned interval_ms;
 	size_t buffer_cap;
@@ -86,12 +104,20 @@ void link_flush_ring(struct agent *a);
 int link_send(struct agent *a, enum tp_type type, const void *payload, size_t len);
 void link_on_frame(struct agent *a, const struct tp_frame *f);
 void ring_ack(struct agent *a, uint64_t upto);
-void ring_push(struct agent *a, char *payload);
+void ring_push(struct agent *a, enum tp_type type, char *payload);
 int ring_resize(struct agent *a, size_t cap);
 
 /* sample.c */
 void targets_sample(struct agent *a);
 int targets_configure(struct agent *a, const char *text, size_t len);
-void targets_profile(struct agent *a, const char *target, const char *tag);
+
+/* profiles.c */
+int profile_dir_open(struct agent *a);
+void targets_profile(struct agent *a, const char *target, const char *tag, uint32_t grant);
+void profiles_pump(struct agent *a);
+void profiles_rewind(struct agent *a);
+void profiles_confirmed(struct agent *a, const char *file);
+void profiles_free(struct agent *a);
 void targets_free(struct agent *a);
+void agent_curl_restrict(CURL *h);
 void agent_event(struct agent *a, const char *target, const char *event, const char *detail);

@@ -24,7 +24,7 @@
 
 #define TX_CAP (4u * TP_MAX_FRAME)
 
-void ring_push(struct agent *a, char *payload)
+void ring_push(struct agent *a, enum tp_type type, char *payload)
 {
 	size_t cap = a->buffer_cap;
 
@@ -35,7 +35,7 @@ void ring_push(struct agent *a, char *payload)
 		a->dropped++;
 	}
 	a->ring[(a->ring_head + a->ring_len) % cap] =
-		(struct pending){.seq = a->next_seq++, .payload = payload};
+		(struct pending){.seq = a->next_seq++, .type = type, .payload = payload};
 	a->ring_len++;
 }
 
@@ -180,10 +180,11 @@ void link_flush_ring(struct agent *a)
 			continue;
 		if (TX_CAP - a->tx_len < TP_MAX_FRAME)
 			break;
-		if (link_send(a, TP_SAMPLE, p->payload, strlen(p->payload)) < 0)
+		if (link_send(a, p->type, p->payload, strlen(p->payload)) < 0)
 			break;
 		a->sent_upto = p->seq;
 	}
+	profiles_pump(a);
 	if (a->link != LINK_DOWN)
 		flush_tx(a);
 }
@@ -225,6 +226,7 @@ static void collector_proven(struct agent *a)
 	a->link = LINK_READY;
 	/* resend everything unacknowledged: the collector drops duplicates */
 	a->sent_upto = a->acked;
+	profiles_rewind(a);
 	fprintf(stderr,
 		"drench-agent: connected to the collector, %zu samples to resend, %llu dropped\n",
 		a->ring_len, (unsigned long long)a->dropped);
@@ -250,14 +252,18 @@ void link_on_frame(struct agent *a, const struct tp_frame *f)
 		if (json_is_integer(json_object_get(msg, "upto")) &&
 		    json_integer_value(json_object_get(msg, "upto")) >= 0)
 			ring_ack(a, (uint64_t)json_integer_value(json_object_get(msg, "upto")));
+		if (json_string_value(json_object_get(msg, "profile")))
+			profiles_confirmed(a, json_string_value(json_object_get(msg, "profile")));
 		json_decref(msg);
 		break;
 	case TP_PROFILE_REQ:
 		msg = json_loadb((const char *)f->payload, f->len, 0, NULL);
 		if (json_string_value(json_object_get(msg, "target")) &&
-		    json_string_value(json_object_get(msg, "tag")))
+		    json_string_value(json_object_get(msg, "tag")) &&
+		    json_integer_value(json_object_get(msg, "grant")) > 0)
 			targets_profile(a, json_string_value(json_object_get(msg, "target")),
-					json_string_value(json_object_get(msg, "tag")));
+					json_string_value(json_object_get(msg, "tag")),
+					(uint32_t)json_integer_value(json_object_get(msg, "grant")));
 		json_decref(msg);
 		break;
 	default:
@@ -336,7 +342,7 @@ void link_io(struct agent *a, short revents)
 	if (a->link == LINK_CONNECTING && (revents & (POLLOUT | POLLERR | POLLHUP)))
 		connected(a);
 	else if (revents & POLLOUT)
-		flush_tx(a);
+		link_flush_ring(a); /* room again: what waited for it (profile chunks) */
 	if (a->link == LINK_DOWN || !(revents & (POLLIN | POLLHUP | POLLERR)))
 		return;
 	for (;;) {

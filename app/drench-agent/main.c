@@ -59,7 +59,9 @@ static void usage(FILE *f)
 		"                 from the campaign's master key_file\n"
 		"  --buffer       samples kept while the collector is unreachable (default: the\n"
 		"                 campaign's telemetry.agent_buffer; 3600 until it is known)\n"
-		"  --profile-dir  where pprof captures are written (default /tmp/drench-agent)\n"
+		"  --profile-dir  where pprof captures are written, a directory of ours with mode\n"
+		"                 0700 (created so; default $XDG_RUNTIME_DIR/drench-agent, else\n"
+		"                 $HOME/.drench-agent)\n"
 		"  --run-for      exit after this many seconds (default: until SIGINT/SIGTERM)\n");
 }
 
@@ -90,6 +92,22 @@ static int derive_key(const char *master_file, const char *id)
 	sodium_memzero(key, sizeof(key));
 	sodium_memzero(hex, sizeof(hex));
 	return rc == 0 ? 0 : 2;
+}
+
+/* Per user and outside /tmp, where another local user could plant it first. */
+static int default_profile_dir(struct agent *a)
+{
+	static char path[4096];
+	const char *run = getenv("XDG_RUNTIME_DIR"), *home = getenv("HOME");
+
+	if (run && run[0] == '/')
+		snprintf(path, sizeof(path), "%s/drench-agent", run);
+	else if (home && home[0] == '/')
+		snprintf(path, sizeof(path), "%s/.drench-agent", home);
+	else
+		return -ENOENT;
+	a->profile_dir = path;
+	return 0;
 }
 
 static int parse_hostport(struct agent *a, const char *s)
@@ -169,6 +187,10 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		usage(stderr);
 		return -EINVAL;
 	}
+	if (a->profile_dir == NULL && default_profile_dir(a) < 0) {
+		fprintf(stderr, "drench-agent: no $XDG_RUNTIME_DIR or $HOME: give --profile-dir\n");
+		return -EINVAL;
+	}
 	if (!tp_id_valid(a->id)) {
 		fprintf(stderr, "drench-agent: bad --id (1 to %d of A-Z a-z 0-9 . - _)\n",
 			TP_MAX_ID_LEN);
@@ -215,7 +237,8 @@ int main(int argc, char **argv)
 	struct agent a = {0};
 	uint8_t boot[16];
 
-	if (parse_args(&a, argc, argv) < 0)
+	a.profile_dirfd = -1;
+	if (parse_args(&a, argc, argv) < 0 || profile_dir_open(&a) < 0)
 		return 2;
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    link_init(&a) < 0) {
@@ -234,6 +257,7 @@ int main(int argc, char **argv)
 		"drench-agent: stopping: %llu samples taken, %zu unacknowledged, %llu dropped\n",
 		(unsigned long long)(a.next_seq - 1), a.ring_len, (unsigned long long)a.dropped);
 	targets_free(&a);
+	profiles_free(&a);
 	link_free(&a);
 	free(a.collector_host);
 	curl_global_cleanup();

@@ -167,12 +167,20 @@ void collector_bind_agent(struct collector *c, int i, const char *id, const char
 void collector_ask_profile(struct collector *c, struct target_state *t, const char *tag)
 {
 	int conn = t->agent >= 0 ? c->agents[t->agent].conn : -1;
+	uint32_t grant;
 
 	if (conn < 0 || t->cfg->pprof_url == NULL || !c->cfg->profiles)
 		return;
+	grant = collector_grant_open(c, t, tag);
+	if (grant == 0) {
+		fprintf(c->log, "collector: too many profile requests open\n");
+		return;
+	}
+	/* flags: room for capture options (bits), 0 = none */
 	if (collector_conn_send_json(c, conn, TP_PROFILE_REQ,
-				     json_pack("{s:s, s:s}", "target", t->cfg->name, "tag", tag)) ==
-	    0) {
+				     json_pack("{s:s, s:s, s:I, s:I}", "target", t->cfg->name,
+					       "tag", tag, "grant", (json_int_t)grant, "flags",
+					       (json_int_t)0)) == 0) {
 		fprintf(c->log, "collector: asked agent %s for %s profiles of %s\n",
 			c->agents[t->agent].id, tag, t->cfg->name);
 		if (!strcmp(tag, "baseline"))
@@ -255,29 +263,42 @@ static bool sample_valid(json_t *msg, double ts)
 	       metrics_valid(json_object_get(msg, "m"));
 }
 
-static void on_sample(struct collector *c, int i, json_t *msg)
+/* Samples and events share one numbering per boot: true when n is new
+ * (gaps counted in lost), false for a duplicate or a frame without one. */
+static bool number_new(struct collector *c, int i, json_t *msg, uint64_t *out)
 {
 	struct agent_state *a = &c->agents[c->conns[i].agent];
-	const char *name = json_string_value(json_object_get(msg, "target"));
-	json_t *m = json_object_get(msg, "m");
 	json_t *nv = json_object_get(msg, "n");
-	double ts = json_number_value(json_object_get(msg, "t"));
-	struct target_state *t = name ? collector_target(c, name) : NULL;
 	uint64_t n;
 
 	if (!json_is_integer(nv) || json_integer_value(nv) <= 0) {
-		reject(c, i, "sample without a sample number");
-		return;
+		reject(c, i, "sample or event without a number");
+		return false;
 	}
 	n = (uint64_t)json_integer_value(nv);
 	c->conns[i].got_samples = true;
 	if (n <= a->last_seq) {
 		c->st.duplicates++;
-		return;
+		return false;
 	}
 	if (a->last_seq > 0 && n > a->last_seq + 1)
 		c->st.lost += n - a->last_seq - 1;
 	a->last_seq = n;
+	*out = n;
+	return true;
+}
+
+static void on_sample(struct collector *c, int i, json_t *msg)
+{
+	struct agent_state *a = &c->agents[c->conns[i].agent];
+	const char *name = json_string_value(json_object_get(msg, "target"));
+	json_t *m = json_object_get(msg, "m");
+	double ts = json_number_value(json_object_get(msg, "t"));
+	struct target_state *t = name ? collector_target(c, name) : NULL;
+	uint64_t n;
+
+	if (!number_new(c, i, msg, &n))
+		return;
 	if (t == NULL || strcmp(t->cfg->agent, a->id) != 0 || !json_is_object(m)) {
 		reject(c, i, "sample for an unknown target or without metrics");
 		return;
@@ -307,104 +328,16 @@ static void on_sample(struct collector *c, int i, json_t *msg)
 		collector_ask_profile(c, t, "baseline");
 }
 
-/* Profile file names come from the agent: keep them to one plain component. */
-static bool safe_name(const char *s)
-{
-	if (s == NULL || s[0] == '\0' || s[0] == '.' || strlen(s) > 200)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '_'))
-			return false;
-	return true;
-}
-
-static int file_sha256_hex(const char *path, char hex[65])
-{
-	crypto_hash_sha256_state st;
-	unsigned char buf[16384], digest[crypto_hash_sha256_BYTES];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	crypto_hash_sha256_init(&st);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
-	close(fd);
-	crypto_hash_sha256_final(&st, digest);
-	sodium_bin2hex(hex, 65, digest, sizeof(digest));
-	return n < 0 ? -EIO : 0;
-}
-
-static void profile_done(struct collector *c, int i, struct target_state *t, const char *file,
-			 const char *path, const char *sha)
-{
-	char hex[65], rel[256];
-
-	if (sha == NULL || file_sha256_hex(path, hex) < 0 || strcmp(hex, sha) != 0) {
-		reject(c, i, "profile does not match its SHA-256");
-		unlink(path);
-		return;
-	}
-	c->st.profiles++;
-	snprintf(rel, sizeof(rel), "profiles/%s", file);
-	fprintf(c->log, "collector: profile %s (%s) received\n", rel, t->cfg->name);
-	if (t->n_profiles < COLLECTOR_MAX_PROFILES)
-		t->profiles[t->n_profiles++] = strdup(rel);
-}
-
-static void on_chunk(struct collector *c, int i, const struct tp_frame *f)
-{
-	const char *meta_text, *file, *target;
-	const uint8_t *data;
-	size_t meta_len, data_len;
-	json_t *meta;
-	char path[4096];
-	json_int_t off, size;
-	struct target_state *t;
-	int fd;
-
-	if (tp_chunk_split(f->payload, f->len, &meta_text, &meta_len, &data, &data_len) < 0 ||
-	    (meta = json_loadb(meta_text, meta_len, 0, NULL)) == NULL) {
-		reject(c, i, "bad profile chunk");
-		return;
-	}
-	file = json_string_value(json_object_get(meta, "file"));
-	target = json_string_value(json_object_get(meta, "target"));
-	off = json_integer_value(json_object_get(meta, "offset"));
-	size = json_integer_value(json_object_get(meta, "size"));
-	t = target ? collector_target(c, target) : NULL;
-	/* only profiles we asked this agent for, and a bounded number of them */
-	if (t == NULL || strcmp(t->cfg->agent, c->agents[c->conns[i].agent].id) != 0 ||
-	    !(t->baseline_asked || t->leak_asked) || t->n_profiles >= COLLECTOR_MAX_PROFILES ||
-	    !safe_name(file) || off < 0 || size > COLLECTOR_MAX_PROFILE_BYTES ||
-	    (json_int_t)data_len > size - off) {
-		reject(c, i, "profile chunk out of bounds");
-		json_decref(meta);
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/profiles", c->opts.outdir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/profiles/%s", c->opts.outdir, file);
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (off == 0 ? O_TRUNC : 0), 0644);
-	if (fd < 0 || pwrite(fd, data, data_len, off) != (ssize_t)data_len)
-		fprintf(c->log, "collector: cannot write %s: %s\n", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	if (json_is_true(json_object_get(meta, "last")))
-		profile_done(c, i, t, file, path,
-			     json_string_value(json_object_get(meta, "sha256")));
-	json_decref(meta);
-}
-
 static void on_event(struct collector *c, int i, json_t *msg)
 {
 	const char *target = json_string_value(json_object_get(msg, "target"));
 	const char *event = json_string_value(json_object_get(msg, "event"));
 	const char *detail = json_string_value(json_object_get(msg, "detail"));
 	char t[256], e[128], d[1024];
+	uint64_t n;
 
+	if (!number_new(c, i, msg, &n))
+		return;
 	fprintf(c->log, "collector: agent %s: %s: %s%s%s\n", c->agents[c->conns[i].agent].id,
 		printable(target, t, sizeof(t)), printable(event, e, sizeof(e)), detail ? ": " : "",
 		detail ? printable(detail, d, sizeof(d)) : "");
@@ -421,7 +354,7 @@ void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f
 		return;
 	}
 	if (f->type == TP_PROFILE_CHUNK) {
-		on_chunk(c, i, f);
+		collector_on_chunk(c, i, f);
 		return;
 	}
 	if (f->type != TP_SAMPLE && f->type != TP_EVENT) {

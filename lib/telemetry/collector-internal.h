@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sodium.h>
 #include <stdio.h>
 
 #include "telemetry/collector.h"
@@ -21,6 +22,12 @@
 #define COLLECTOR_TX_CAP (1u << 20)
 #define COLLECTOR_MAX_PROFILES 16
 #define COLLECTOR_MAX_PROFILE_BYTES (64u << 20)
+/* what one agent may write under profiles/ in a run, every file counted */
+#define COLLECTOR_AGENT_PROFILE_FILES 64
+#define COLLECTOR_AGENT_PROFILE_BYTES (512ull << 20)
+#define COLLECTOR_MAX_GRANTS 32
+#define COLLECTOR_GRANT_FILES 2 /* heap and goroutine */
+#define COLLECTOR_NAME_MAX 200
 
 struct conn {
 	int fd;
@@ -44,6 +51,8 @@ struct agent_state {
 	uint64_t last_seq; /* highest sample seq accepted (contiguous or after a gap) */
 	uint64_t dropped;  /* as the agent last reported */
 	int conn;	   /* index in conns[], -1 when disconnected */
+	unsigned profile_files;	 /* created under profiles/, verified or not */
+	uint64_t profile_bytes;	 /* written under profiles/ */
 };
 
 struct target_state {
@@ -64,6 +73,23 @@ struct target_state {
 	json_t *phases; /* collector_judge_phase() results, for the report */
 };
 
+/* A file a grant created; fd >= 0 while chunks still come. */
+struct grant_file {
+	char name[COLLECTOR_NAME_MAX];
+	int fd;
+	uint64_t size, written;
+	crypto_hash_sha256_state hash;
+};
+
+/* Permission, issued with a PROFILE_REQ, to write one capture's files. */
+struct grant {
+	uint32_t id; /* 0: free */
+	struct target_state *target;
+	char tag[16];
+	unsigned retries;
+	struct grant_file files[COLLECTOR_GRANT_FILES];
+};
+
 struct collector {
 	const struct telemetry_config *cfg;
 	uint8_t master[TP_KEY_LEN];
@@ -80,6 +106,9 @@ struct collector {
 	double next_eval;
 	double started;
 	struct collector_stats st;
+	int profiles_fd; /* OUTDIR/profiles, 0700 */
+	struct grant grants[COLLECTOR_MAX_GRANTS];
+	uint32_t last_grant;
 };
 
 double collector_now(void);
@@ -101,6 +130,12 @@ void collector_bind_agent(struct collector *c, int i, const char *id, const char
 void collector_send_acks(struct collector *c);
 struct target_state *collector_target(struct collector *c, const char *name);
 void collector_ask_profile(struct collector *c, struct target_state *t, const char *tag);
+
+/* collector-profiles.c */
+int collector_profiles_open(struct collector *c);
+void collector_grants_free(struct collector *c);
+uint32_t collector_grant_open(struct collector *c, struct target_state *t, const char *tag);
+void collector_on_chunk(struct collector *c, int i, const struct tp_frame *f);
 
 /* collector-report.c */
 void collector_live_lines(struct collector *c);

@@ -187,6 +187,10 @@ struct collector *collector_create(const struct telemetry_config *cfg, const str
 	c->opts = *opts;
 	c->log = opts->log ? opts->log : stderr;
 	c->lfd = -1;
+	c->profiles_fd = -1;
+	for (size_t i = 0; i < COLLECTOR_MAX_GRANTS; i++)
+		for (size_t k = 0; k < COLLECTOR_GRANT_FILES; k++)
+			c->grants[i].files[k].fd = -1;
 	for (int i = 0; i < COLLECTOR_MAX_CONNS; i++)
 		c->conns[i].fd = -1;
 	c->started = collector_mono();
@@ -194,6 +198,8 @@ struct collector *collector_create(const struct telemetry_config *cfg, const str
 	rc = init_targets(c);
 	if (rc == 0)
 		rc = open_samples_file(c);
+	if (rc == 0)
+		rc = collector_profiles_open(c);
 	if (rc == 0)
 		rc = open_listener(c);
 	if (rc < 0) {
@@ -213,6 +219,7 @@ void collector_destroy(struct collector *c)
 			collector_conn_close(c, i, "collector stopping");
 	if (c->lfd >= 0)
 		close(c->lfd);
+	collector_grants_free(c);
 	for (size_t i = 0; i < c->n_targets; i++) {
 		detector_destroy(c->targets[i].det);
 		json_decref(c->targets[i].last_m);

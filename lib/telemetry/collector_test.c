@@ -47,7 +47,10 @@ static int setup(void **state)
 	telemetry_config_init(&f.cfg);
 	f.cfg.listen = "127.0.0.1:0";
 	f.cfg.interval_us = 100000;
-	f.target = (struct telemetry_target){.name = "api", .agent = "a1", .pid = getpid()};
+	f.target = (struct telemetry_target){.name = "api",
+					     .agent = "a1",
+					     .pid = getpid(),
+					     .pprof_url = "http://127.0.0.1:1/debug/pprof"};
 	f.cfg.targets = &f.target;
 	f.cfg.n_targets = 1;
 	tp_key_set(&f.key, "collector-test-key-0123456789", 29);
@@ -473,6 +476,106 @@ static void hello_with_a_bad_id_is_refused(void **state)
 	close(p.fd);
 }
 
+/* A PROFILE_CHUNK payload: u16 meta length, meta, data. */
+static void send_chunk(struct fixture *f, struct peer *p, const char *file, long grant,
+		       const char *data, const char *sha)
+{
+	char meta[512], payload[1024];
+	uint8_t buf[2048];
+	unsigned char digest[32];
+	char hex[65];
+	size_t m, d = strlen(data);
+	ssize_t n;
+
+	crypto_hash_sha256(digest, (const unsigned char *)data, d);
+	sodium_bin2hex(hex, sizeof(hex), digest, sizeof(digest));
+	m = (size_t)snprintf(meta, sizeof(meta),
+			     "{\"target\":\"api\",\"file\":\"%s\",\"grant\":%ld,\"offset\":0,"
+			     "\"size\":%zu,\"last\":true,\"sha256\":\"%s\"}",
+			     file, grant, d, sha ? sha : hex);
+	payload[0] = (char)(m >> 8);
+	payload[1] = (char)m;
+	memcpy(payload + 2, meta, m);
+	memcpy(payload + 2 + m, data, d);
+	n = tp_session_encode(&p->s, buf, sizeof(buf), TP_PROFILE_CHUNK, payload, 2 + m + d);
+	assert_true(n > 0);
+	send_raw(f, p->fd, buf, (size_t)n);
+}
+
+static long expect_grant(struct fixture *f, struct peer *p)
+{
+	struct tp_frame fr;
+	json_t *o;
+	long g;
+
+	expect_frame(f, p, TP_PROFILE_REQ, &fr);
+	o = json_loadb((const char *)fr.payload, fr.len, 0, NULL);
+	g = (long)json_integer_value(json_object_get(o, "grant"));
+	assert_true(json_is_integer(json_object_get(o, "flags")));
+	json_decref(o);
+	assert_true(g > 0);
+	return g;
+}
+
+static void read_file(const char *dir, const char *name, char *out, size_t cap)
+{
+	char path[256];
+	FILE *fp;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/profiles/%s", dir, name);
+	fp = fopen(path, "r");
+	out[0] = '\0';
+	if (fp == NULL)
+		return;
+	n = fread(out, 1, cap - 1, fp);
+	out[n] = '\0';
+	fclose(fp);
+}
+
+/* v1 let any agent O_TRUNC or unlink any file in profiles/, and write
+ * unverified files without limit. Now: only under a grant, only files the
+ * grant created, a failed hash removes only that file and asks again. */
+static void profile_chunks_need_a_grant_and_never_overwrite(void **state)
+{
+	struct fixture *f = *state;
+	struct peer p;
+	char js[256], path[256], got[64];
+	long g, g2;
+	uint64_t profiles = collector_stats(f->c)->profiles;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/profiles/planted.pb.gz", f->dir);
+	fp = fopen(path, "w");
+	fputs("keep", fp);
+	fclose(fp);
+	peer_open(f, &p, "a1");
+	memset(p.boot, '1', TP_BOOT_HEX_LEN);
+	peer_hello(f, &p);
+	sample_json(js, sizeof(js), 1, 1e9 + 5000); /* past the warm-up: baseline asked */
+	peer_send(f, &p, TP_SAMPLE, js, NULL, NULL);
+	g = expect_grant(f, &p);
+
+	send_chunk(f, &p, "planted.pb.gz", g, "evil", NULL);
+	read_file(f->dir, "planted.pb.gz", got, sizeof(got));
+	assert_string_equal(got, "keep");
+	send_chunk(f, &p, "other.pb.gz", g + 1000, "evil", NULL); /* never granted */
+	read_file(f->dir, "other.pb.gz", got, sizeof(got));
+	assert_string_equal(got, "");
+
+	send_chunk(f, &p, "heap-1.pb.gz", g, "bytes", "00");
+	read_file(f->dir, "heap-1.pb.gz", got, sizeof(got));
+	assert_string_equal(got, ""); /* removed */
+	g2 = expect_grant(f, &p);     /* and asked for again */
+	assert_true(g2 > g);
+	send_chunk(f, &p, "heap-2.pb.gz", g2, "bytes", NULL);
+	read_file(f->dir, "heap-2.pb.gz", got, sizeof(got));
+	assert_string_equal(got, "bytes");
+	assert_int_equal(collector_stats(f->c)->profiles, profiles + 1);
+	assert_true(p.fd >= 0 && !peer_closed(f, p.fd));
+	close(p.fd);
+}
+
 static void report_lists_the_target_and_counters(void **state)
 {
 	struct fixture *f = *state;
@@ -503,6 +606,8 @@ int main(void)
 		cmocka_unit_test(oversized_frame_is_rejected_from_its_header),
 		cmocka_unit_test(frames_before_hello_are_refused),
 		cmocka_unit_test(good_agent_gets_config_acks_and_dedup),
+		/* first to pass the warm-up: the baseline request is its own */
+		cmocka_unit_test(profile_chunks_need_a_grant_and_never_overwrite),
 		cmocka_unit_test(another_agents_key_cannot_impersonate),
 		cmocka_unit_test(recorded_frames_do_not_replay),
 		cmocka_unit_test(a_dropped_frame_is_detected),
