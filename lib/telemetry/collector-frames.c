@@ -216,10 +216,11 @@ static void feed_metrics(struct target_state *t, double ts, json_t *m)
 
 /* One line of samples.jsonl, re-serialised: an agent's bytes never reach the
  * file as they came (no way to break the one-object-per-line format). */
-static void record_sample(struct collector *c, struct agent_state *a, uint64_t seq, json_t *msg)
+static void record_sample(struct collector *c, struct agent_state *a, uint64_t seq, json_t *msg,
+			  const char *kind)
 {
 	json_t *line = json_pack("{s:s, s:s, s:I, s:O}", "agent", a->id, "boot", a->boot, "seq",
-				 (json_int_t)seq, "sample", msg);
+				 (json_int_t)seq, kind, msg);
 	char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
 
 	if (text != NULL)
@@ -311,7 +312,7 @@ static void on_sample(struct collector *c, int i, json_t *msg)
 	}
 	a->dropped = (uint64_t)fmax((double)a->dropped, json_number_value(json_object_get(msg, "dropped")));
 	c->st.samples++;
-	record_sample(c, a, n, msg);
+	record_sample(c, a, n, msg, "sample");
 	if (isnan(t->first_t))
 		t->first_t = ts;
 	t->last_t = fmax(t->last_t, ts);
@@ -338,6 +339,8 @@ static void on_event(struct collector *c, int i, json_t *msg)
 
 	if (!number_new(c, i, msg, &n))
 		return;
+	/* events share the samples' numbers: the file shows every one */
+	record_sample(c, &c->agents[c->conns[i].agent], n, msg, "event");
 	fprintf(c->log, "collector: agent %s: %s: %s%s%s\n", c->agents[c->conns[i].agent].id,
 		printable(target, t, sizeof(t)), printable(event, e, sizeof(e)), detail ? ": " : "",
 		detail ? printable(detail, d, sizeof(d)) : "");
