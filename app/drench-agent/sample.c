@@ -19,6 +19,7 @@
 #include "telemetry/procfs.h"
 #include "telemetry/prom.h"
 #include "telemetry/proto.h"
+#include "telemetry/session.h"
 
 static const char *const go_series[] = {
 	"go_memstats_heap_inuse_bytes", "go_memstats_heap_alloc_bytes",
@@ -97,6 +98,11 @@ int targets_configure(struct agent *a, const char *text, size_t len)
 		if (a->n_targets == AGENT_MAX_TARGETS ||
 		    !json_string_value(json_object_get(o, "name")))
 			continue;
+		/* names reach file names and logs: plain ids only */
+		if (!tp_id_valid(json_string_value(json_object_get(o, "name")))) {
+			fprintf(stderr, "drench-agent: target with an unsafe name ignored\n");
+			continue;
+		}
 		target_from_json(&a->targets[a->n_targets++], o);
 	}
 	fprintf(stderr, "drench-agent: watching %zu targets every %u ms, buffer %zu samples\n",
