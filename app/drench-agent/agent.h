@@ -70,6 +70,7 @@ struct agent {
 	size_t buffer_cap;
 	bool buffer_from_cli; /* --buffer given: the campaign's agent_buffer does not apply */
 	double run_for_s;     /* 0: forever */
+	bool encrypt;	      /* --encrypt: ask for an encrypted link */
 	/* targets from the collector's CONFIG */
 	char *config_text;
 	struct agent_target targets[AGENT_MAX_TARGETS];

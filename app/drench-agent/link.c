@@ -199,9 +199,9 @@ static void send_hello(struct agent *a)
 
 	randombytes_buf(a->na, sizeof(a->na));
 	sodium_bin2hex(na_hex, sizeof(na_hex), a->na, sizeof(a->na));
-	o = json_pack("{s:s, s:s, s:s, s:I, s:I}", "agent", a->id, "boot", a->boot, "nonce",
+	o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:b}", "agent", a->id, "boot", a->boot, "nonce",
 		      na_hex, "dropped", (json_int_t)a->dropped, "buffered",
-		      (json_int_t)a->ring_len);
+		      (json_int_t)a->ring_len, "encrypt", a->encrypt);
 	text = json_dumps(o, JSON_COMPACT);
 	tp_hello_key(a->key, a->nc, hkey);
 	n = tp_encode(a->tx + a->tx_len, TX_CAP - a->tx_len, TP_HELLO, 0, text, strlen(text),
@@ -215,6 +215,8 @@ static void send_hello(struct agent *a)
 	}
 	a->tx_len += (size_t)n;
 	tp_session_init(&a->s, TP_ROLE_AGENT, a->key, a->nc, a->na, a->id, a->boot);
+	if (a->encrypt)
+		tp_session_encrypt(&a->s);
 	a->link = LINK_HELLO_SENT;
 	a->retry_at = agent_now() + 5.0; /* deadline for the CONFIG */
 	flush_tx(a);

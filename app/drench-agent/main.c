@@ -54,6 +54,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: drench-agent --collector HOST:PORT --key-file FILE --id NAME\n"
 		"                    [--buffer SAMPLES] [--profile-dir DIR] [--run-for SECONDS]\n"
+		"                    [--encrypt]\n"
 		"       drench-agent --derive-key --key-file MASTER --id NAME > NAME.key\n"
 		"  --key-file     this agent's key (64 hex digits), as --derive-key prints it\n"
 		"                 from the campaign's master key_file\n"
@@ -62,6 +63,7 @@ static void usage(FILE *f)
 		"  --profile-dir  where pprof captures are written, a directory of ours with mode\n"
 		"                 0700 (created so; default $XDG_RUNTIME_DIR/drench-agent, else\n"
 		"                 $HOME/.drench-agent)\n"
+		"  --encrypt      encrypt the link (the campaign must say telemetry.encrypt: true)\n"
 		"  --run-for      exit after this many seconds (default: until SIGINT/SIGTERM)\n");
 }
 
@@ -136,6 +138,7 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{"profile-dir", required_argument, NULL, 'p'},
 		{"run-for", required_argument, NULL, 'r'},
 		{"derive-key", no_argument, NULL, 'd'},
+		{"encrypt", no_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -145,10 +148,13 @@ static int parse_args(struct agent *a, int argc, char **argv)
 
 	a->buffer_cap = 3600;
 	a->interval_ms = 1000;
-	while ((o = getopt_long(argc, argv, "c:k:i:b:p:r:dh", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:k:i:b:p:r:deh", opts, NULL)) != -1) {
 		switch (o) {
 		case 'd':
 			derive = true;
+			break;
+		case 'e':
+			a->encrypt = true;
 			break;
 		case 'c':
 			if (parse_hostport(a, optarg) < 0) {

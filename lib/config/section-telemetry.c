@@ -14,7 +14,7 @@
 
 static const char *const section_keys[] = {
 	"listen",	"key_file", "interval", "agent_buffer", "duration",
-	"memory_limit", "profiles", "detector", "targets",	"agent_key_dir", NULL,
+	"memory_limit", "profiles", "detector", "targets",	"agent_key_dir", "encrypt", NULL,
 };
 static const char *const detector_keys[] = {
 	"warmup",	 "floor_window",   "min_window",    "min_points",  "alpha",
@@ -310,6 +310,7 @@ int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *o
 	cfg_get_duration(yaml_map_get(n, "duration"), e, 0, &out->duration_us);
 	cfg_get_size(yaml_map_get(n, "memory_limit"), e, 1, UINT64_MAX, &out->memory_limit);
 	cfg_get_bool(yaml_map_get(n, "profiles"), e, &out->profiles);
+	cfg_get_bool(yaml_map_get(n, "encrypt"), e, &out->encrypt);
 	parse_detector(yaml_map_get(n, "detector"), &out->detector, e);
 	if (cfg_require(n, "targets", e, "a list of targets") != NULL)
 		parse_targets(yaml_map_get(n, "targets"), out, e);

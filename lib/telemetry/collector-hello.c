@@ -64,8 +64,17 @@ int collector_hello(struct collector *c, int i, const uint8_t *buf, const struct
 	}
 	tp_hello_key(key, k->nonce, hkey);
 	rc = tp_verify(buf, f, hkey);
+	if (rc == 0 && json_is_true(json_object_get(msg, "encrypt")) != c->cfg->encrypt) {
+		/* both sides must agree, or one would read the other's ciphertext */
+		fprintf(c->log, "collector: %s: agent %s %s encryption, the campaign %s it\n",
+			k->peer, id, c->cfg->encrypt ? "does not use" : "asks for",
+			c->cfg->encrypt ? "requires" : "does not enable");
+		rc = -EPROTO;
+	}
 	if (rc == 0) {
 		tp_session_init(&k->s, TP_ROLE_COLLECTOR, key, k->nonce, na, id, boot);
+		if (c->cfg->encrypt)
+			tp_session_encrypt(&k->s);
 		collector_bind_agent(c, i, id, boot, msg);
 	}
 out:

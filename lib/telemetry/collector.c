@@ -441,6 +441,8 @@ static const char *decode_error(ssize_t rc)
 		return "oversized frame";
 	case -ESTALE:
 		return "frame out of sequence (replayed or dropped)";
+	case -EPROTO:
+		return "encryption setting differs from the campaign's";
 	default:
 		return "malformed frame header";
 	}
@@ -480,7 +482,8 @@ static void conn_consume(struct collector *c, int i)
 			break;
 		if (rc < 0) {
 			count_reject(c, rc);
-			fprintf(c->log, "collector: %s: rejected: %s\n", k->peer, decode_error(rc));
+			fprintf(c->log, "collector: %s: rejected: %s\n", k->peer,
+				hello && rc == -EBADMSG ? "malformed HELLO" : decode_error(rc));
 			k->closing = true;
 			break;
 		}

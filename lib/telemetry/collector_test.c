@@ -98,6 +98,7 @@ struct peer {
 	size_t len;
 	uint8_t hello[2048]; /* the HELLO frame as sent, for replays */
 	size_t hello_len;
+	bool encrypt; /* ask for it in HELLO */
 };
 
 static void peer_key(struct fixture *f, const char *id, uint8_t key[TP_KEY_LEN])
@@ -171,13 +172,16 @@ static void peer_hello_with(struct fixture *f, struct peer *p, const uint8_t key
 	for (int i = 0; i < TP_NONCE_LEN; i++)
 		p->na[i] = (uint8_t)rand();
 	sodium_bin2hex(na_hex, sizeof(na_hex), p->na, sizeof(p->na));
-	snprintf(js, sizeof(js), "{\"agent\":\"%s\",\"boot\":\"%s\",\"nonce\":\"%s\",\"dropped\":2}",
-		 p->id, p->boot, na_hex);
+	snprintf(js, sizeof(js),
+		 "{\"agent\":\"%s\",\"boot\":\"%s\",\"nonce\":\"%s\",\"dropped\":2%s}", p->id,
+		 p->boot, na_hex, p->encrypt ? ",\"encrypt\":true" : "");
 	tp_hello_key(key, p->nc, hkey);
 	n = tp_encode(p->hello, sizeof(p->hello), TP_HELLO, 0, js, strlen(js), hkey);
 	assert_true(n > 0);
 	p->hello_len = (size_t)n;
 	tp_session_init(&p->s, TP_ROLE_AGENT, p->key, p->nc, p->na, p->id, p->boot);
+	if (p->encrypt)
+		tp_session_encrypt(&p->s);
 	send_raw(f, p->fd, p->hello, p->hello_len);
 }
 
@@ -576,6 +580,42 @@ static void profile_chunks_need_a_grant_and_never_overwrite(void **state)
 	close(p.fd);
 }
 
+/* An agent that asks for encryption from a campaign without it is told so
+ * (closed), not left reading frames it cannot decrypt. */
+static void encryption_must_match_the_campaign(void **state)
+{
+	struct fixture *f = *state;
+	struct peer p;
+	uint64_t before = collector_stats(f->c)->rejected_malformed;
+
+	peer_open(f, &p, "a1");
+	p.encrypt = true;
+	peer_hello_with(f, &p, p.key);
+	assert_true(peer_closed(f, p.fd));
+	assert_int_equal(collector_stats(f->c)->rejected_malformed, before + 1);
+	close(p.fd);
+}
+
+static void an_encrypted_link_carries_samples_and_acks(void **state)
+{
+	struct fixture *f = *state;
+	struct peer p;
+	char js[256];
+	uint64_t samples = collector_stats(f->c)->samples;
+
+	f->cfg.encrypt = true;
+	peer_open(f, &p, "a1");
+	memset(p.boot, '2', TP_BOOT_HEX_LEN);
+	p.encrypt = true;
+	peer_hello(f, &p); /* CONFIG decrypts under the c2a key */
+	sample_json(js, sizeof(js), 1, 1e9 + 600);
+	peer_send(f, &p, TP_SAMPLE, js, NULL, NULL);
+	assert_int_equal(ack_upto(f, &p), 1);
+	assert_int_equal(collector_stats(f->c)->samples, samples + 1);
+	f->cfg.encrypt = false;
+	close(p.fd);
+}
+
 static void report_lists_the_target_and_counters(void **state)
 {
 	struct fixture *f = *state;
@@ -614,6 +654,8 @@ int main(void)
 		cmocka_unit_test(an_idle_socket_flood_cannot_lock_agents_out),
 		cmocka_unit_test(absurd_sample_values_are_refused_and_counted),
 		cmocka_unit_test(hello_with_a_bad_id_is_refused),
+		cmocka_unit_test(encryption_must_match_the_campaign),
+		cmocka_unit_test(an_encrypted_link_carries_samples_and_acks),
 		cmocka_unit_test(report_lists_the_target_and_counters),
 	};
 

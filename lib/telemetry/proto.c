@@ -108,6 +108,14 @@ ssize_t tp_decode(const uint8_t *buf, size_t len, const uint8_t key[TP_KEY_LEN],
 ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, const void *payload,
 		  size_t len, const uint8_t key[TP_KEY_LEN])
 {
+	if (len <= TP_MAX_PAYLOAD && cap >= TP_HEADER_LEN + len + TP_TAG_LEN && len > 0)
+		memmove(out + TP_HEADER_LEN, payload, len);
+	return tp_seal(out, cap, type, seq, len, key);
+}
+
+ssize_t tp_seal(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, size_t len,
+		const uint8_t key[TP_KEY_LEN])
+{
 	size_t total = TP_HEADER_LEN + len + TP_TAG_LEN;
 
 	if (type < TP_CHALLENGE || type > TP_TYPE_MAX)
@@ -122,8 +130,6 @@ ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, con
 	out[3] = (uint8_t)type;
 	put_be32(out + 4, (uint32_t)len);
 	put_be64(out + 8, seq);
-	if (len > 0)
-		memcpy(out + TP_HEADER_LEN, payload, len);
 	frame_tag(out + TP_HEADER_LEN + len, key, out, TP_HEADER_LEN + len);
 	return (ssize_t)total;
 }

@@ -28,6 +28,11 @@ int tp_verify(const uint8_t *buf, const struct tp_frame *f, const uint8_t key[TP
 ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, const void *payload,
 		  size_t len, const uint8_t key[TP_KEY_LEN]);
 
+/** tp_encode for a payload already at out + TP_HEADER_LEN (len bytes):
+ * writes the header and the tag around it. */
+ssize_t tp_seal(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, size_t len,
+		const uint8_t key[TP_KEY_LEN]);
+
 /** Read a key file: its bytes with trailing whitespace removed. 0, -EINVAL
  * (shorter than TP_MIN_KEY_LEN or longer than TP_MAX_KEY_LEN) or -errno. */
 int tp_key_load(const char *path, struct tp_key *key);

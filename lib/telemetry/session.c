@@ -132,27 +132,55 @@ void tp_session_init(struct tp_session *s, enum tp_role role, const uint8_t agen
 {
 	uint8_t a2c[TP_KEY_LEN], c2a[TP_KEY_LEN];
 
+	memset(s, 0, sizeof(*s));
 	direction_key(a2c, "drench/2 session a2c", agent_key, nc, na, id, boot);
 	direction_key(c2a, "drench/2 session c2a", agent_key, nc, na, id, boot);
 	memcpy(s->tx_key, role == TP_ROLE_AGENT ? a2c : c2a, TP_KEY_LEN);
 	memcpy(s->rx_key, role == TP_ROLE_AGENT ? c2a : a2c, TP_KEY_LEN);
+	direction_key(a2c, "drench/2 encrypt a2c", agent_key, nc, na, id, boot);
+	direction_key(c2a, "drench/2 encrypt c2a", agent_key, nc, na, id, boot);
+	memcpy(s->tx_enc, role == TP_ROLE_AGENT ? a2c : c2a, TP_KEY_LEN);
+	memcpy(s->rx_enc, role == TP_ROLE_AGENT ? c2a : a2c, TP_KEY_LEN);
 	s->tx_seq = s->rx_seq = 1;
 	sodium_memzero(a2c, sizeof(a2c));
 	sodium_memzero(c2a, sizeof(c2a));
 }
 
+void tp_session_encrypt(struct tp_session *s)
+{
+	s->encrypt = true;
+}
+
+/* Each direction's key encrypts one frame per seq: the seq is the nonce. */
+static void stream_xor(uint8_t *p, size_t len, uint64_t seq, const uint8_t key[TP_KEY_LEN])
+{
+	uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {0};
+
+	for (int i = 0; i < 8; i++)
+		nonce[4 + i] = (uint8_t)(seq >> (56 - 8 * i));
+	crypto_stream_chacha20_ietf_xor(p, p, len, nonce, key);
+}
+
 ssize_t tp_session_encode(struct tp_session *s, uint8_t *out, size_t cap, enum tp_type type,
 			  const void *payload, size_t len)
 {
-	ssize_t n = tp_encode(out, cap, type, s->tx_seq, payload, len, s->tx_key);
+	ssize_t n;
 
+	if (len > TP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (cap < TP_HEADER_LEN + len + TP_TAG_LEN)
+		return -ENOBUFS;
+	if (len > 0)
+		memmove(out + TP_HEADER_LEN, payload, len);
+	if (s->encrypt)
+		stream_xor(out + TP_HEADER_LEN, len, s->tx_seq, s->tx_enc);
+	n = tp_seal(out, cap, type, s->tx_seq, len, s->tx_key);
 	if (n > 0)
 		s->tx_seq++;
 	return n;
 }
 
-ssize_t tp_session_decode(struct tp_session *s, const uint8_t *buf, size_t len,
-			  struct tp_frame *out)
+ssize_t tp_session_decode(struct tp_session *s, uint8_t *buf, size_t len, struct tp_frame *out)
 {
 	ssize_t n = tp_decode(buf, len, s->rx_key, out);
 
@@ -160,6 +188,8 @@ ssize_t tp_session_decode(struct tp_session *s, const uint8_t *buf, size_t len,
 		return n;
 	if (out->seq != s->rx_seq)
 		return -ESTALE;
+	if (s->encrypt)
+		stream_xor(buf + TP_HEADER_LEN, out->len, out->seq, s->rx_enc);
 	s->rx_seq++;
 	return n;
 }

@@ -17,9 +17,13 @@
 
 enum tp_role { TP_ROLE_AGENT, TP_ROLE_COLLECTOR };
 
-/* One direction pair of one connection after the handshake. */
+/* One direction pair of one connection after the handshake. With encrypt,
+ * payloads are ChaCha20 ciphertext under a key of their own per direction
+ * (nonce: the frame's seq), then tagged as always (encrypt-then-MAC). */
 struct tp_session {
 	uint8_t tx_key[TP_KEY_LEN], rx_key[TP_KEY_LEN];
+	uint8_t tx_enc[TP_KEY_LEN], rx_enc[TP_KEY_LEN];
+	bool encrypt;
 	uint64_t tx_seq; /* seq of the next frame sent */
 	uint64_t rx_seq; /* seq the next frame received must carry */
 };
@@ -59,10 +63,12 @@ void tp_session_init(struct tp_session *s, enum tp_role role, const uint8_t agen
 ssize_t tp_session_encode(struct tp_session *s, uint8_t *out, size_t cap, enum tp_type type,
 			  const void *payload, size_t len);
 
+/** Encrypt payloads from now on, both ways (both sides agreed in HELLO). */
+void tp_session_encrypt(struct tp_session *s);
+
 /** tp_decode under the receive key; a frame that authenticates but carries
  * another seq than the next one (replayed, dropped or reordered inside the
- * connection) gives -ESTALE. */
-ssize_t tp_session_decode(struct tp_session *s, const uint8_t *buf, size_t len,
-			  struct tp_frame *out);
+ * connection) gives -ESTALE. An encrypted payload is decrypted in place. */
+ssize_t tp_session_decode(struct tp_session *s, uint8_t *buf, size_t len, struct tp_frame *out);
 
 void tp_session_wipe(struct tp_session *s);

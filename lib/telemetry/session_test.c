@@ -156,6 +156,36 @@ static void hello_key_depends_on_the_collector_nonce(void **state)
 	assert_memory_not_equal(h1, h2, TP_KEY_LEN);
 }
 
+/* With encryption the payload on the wire is not the plaintext, decrypts
+ * only in its own session, and tampering still fails the tag. */
+static void encrypted_sessions_round_trip_and_hide_the_payload(void **state)
+{
+	static const char msg[] = "{\"target\":\"api\",\"n\":1,\"m\":{\"rss_bytes\":1}}";
+	uint8_t k[TP_KEY_LEN] = {3}, buf[256], copy[256];
+	struct tp_session tx, rx, plain;
+	struct tp_frame f;
+	ssize_t n;
+
+	(void)state;
+	tp_session_init(&tx, TP_ROLE_AGENT, k, nc1, na1, "a", boot1);
+	tp_session_init(&rx, TP_ROLE_COLLECTOR, k, nc1, na1, "a", boot1);
+	tp_session_init(&plain, TP_ROLE_COLLECTOR, k, nc1, na1, "a", boot1);
+	tp_session_encrypt(&tx);
+	tp_session_encrypt(&rx);
+	n = tp_session_encode(&tx, buf, sizeof(buf), TP_SAMPLE, msg, strlen(msg));
+	assert_int_equal(n, TP_HEADER_LEN + strlen(msg) + TP_TAG_LEN);
+	assert_null(memmem(buf, (size_t)n, "rss_bytes", 9));
+	memcpy(copy, buf, (size_t)n);
+	copy[TP_HEADER_LEN + 3] ^= 1;
+	assert_int_equal(tp_session_decode(&rx, copy, (size_t)n, &f), -EACCES);
+	memcpy(copy, buf, (size_t)n);
+	assert_int_equal(tp_session_decode(&plain, copy, (size_t)n, &f), n);
+	assert_memory_not_equal(f.payload, msg, strlen(msg)); /* no key, no plaintext */
+	assert_int_equal(tp_session_decode(&rx, buf, (size_t)n, &f), n);
+	assert_int_equal(f.len, strlen(msg));
+	assert_memory_equal(f.payload, msg, strlen(msg));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -165,6 +195,7 @@ int main(void)
 		cmocka_unit_test(session_keys_bind_direction_nonces_and_boot),
 		cmocka_unit_test(replayed_and_dropped_frames_are_stale),
 		cmocka_unit_test(hello_key_depends_on_the_collector_nonce),
+		cmocka_unit_test(encrypted_sessions_round_trip_and_hide_the_payload),
 	};
 
 	if (sodium_init() < 0)

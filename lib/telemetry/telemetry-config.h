@@ -51,6 +51,7 @@ struct telemetry_config {
 	uint64_t duration_us;  /* drench monitor: how long to watch; 0 = until signal */
 	uint64_t memory_limit; /* bytes, for time-to-limit; 0 = none */
 	bool profiles;	       /* capture pprof heap/goroutine profiles */
+	bool encrypt;	       /* agents must encrypt the link (HELLO "encrypt") */
 	struct detector_params detector;
 	struct telemetry_target *targets;
 	size_t n_targets;

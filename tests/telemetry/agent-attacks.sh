@@ -10,7 +10,8 @@
 # dropped, while a's link is cut and must come back within 5 s. Also refused
 # at start: a profile directory that is a symlink, or not private. Expect
 # every attack refused and counted in report.json, and not one of a's samples
-# lost. ~30 s.
+# lost. Last, with telemetry.encrypt and --encrypt, samples still arrive and
+# none is readable in the relay's recording. ~35 s.
 #
 #   tests/telemetry/agent-attacks.sh BUILD_DIR
 set -eu
@@ -146,4 +147,24 @@ echo "telemetry: $(jq -c '.telemetry | del(.agents)' "$R")"
 [ "$(t rejected_connections)" -ge 1 ] || fail "flood evictions not counted"
 [ "$(t lost)" -eq 0 ] || fail "samples lost: $(t lost)"
 grep -q "rejected frame\|rejected:" "$WORK/monitor.err" || fail "rejections not logged"
+
+echo "-- telemetry.encrypt and --encrypt: samples arrive, none of them readable on the wire"
+sed -e "s|folder: .*|folder: $WORK/enc-out|" -e "s|interval: 200ms|interval: 200ms\n  encrypt: true|" \
+	"$WORK/campaign.yaml" > "$WORK/enc.yaml"
+rm -f "$WORK/recorded"
+"$DRENCH" monitor "$WORK/enc.yaml" > /dev/null 2> "$WORK/enc-monitor.err" &
+COLLECTOR=$!
+PIDS="$PIDS $COLLECTOR"
+start_relay
+sleep 1
+"$AGENT" --collector 127.0.0.1:$relay --key-file "$WORK/a.key" --id a --encrypt \
+	--profile-dir "$WORK/a-profiles" --run-for 3 2> "$WORK/agent-enc.err" || true
+kill -TERM $COLLECTOR
+wait $COLLECTOR 2>/dev/null || true
+n=$(jq -R -r 'fromjson? | select(.agent == "a") | .seq' "$WORK/enc-out/samples.jsonl" | wc -l)
+echo "encrypted: $n samples"
+[ "$n" -ge 5 ] || fail "only $n samples over the encrypted link"
+[ -s "$WORK/recorded" ] || fail "the relay recorded nothing"
+! grep -q "rss_bytes" "$WORK/recorded" || fail "sample text visible on the encrypted link"
+grep -q "rss_bytes" "$WORK/session-a" || fail "the plain link's recording holds no sample text"
 echo PASS
