@@ -469,6 +469,18 @@ static void conn_consume(struct collector *c, int i)
 	while (!k->closing && off < k->rx_len) {
 		struct tp_frame f;
 		bool hello = k->agent < 0;
+
+		/* before it authenticates, a peer gets no more than a HELLO's room */
+		if (hello && k->rx_len - off >= TP_HEADER_LEN && k->rx[off] == 'D' &&
+		    k->rx[off + 1] == 'R' && k->rx[off + 2] == TP_VERSION &&
+		    ((uint32_t)k->rx[off + 4] << 24 | (uint32_t)k->rx[off + 5] << 16 |
+		     (uint32_t)k->rx[off + 6] << 8 | k->rx[off + 7]) > TP_MAX_HELLO) {
+			c->st.rejected_oversize++;
+			fprintf(c->log, "collector: %s: rejected: HELLO larger than %u bytes\n",
+				k->peer, TP_MAX_HELLO);
+			k->closing = true;
+			break;
+		}
 		ssize_t rc = hello ? tp_peek(k->rx + off, k->rx_len - off, &f)
 				   : tp_session_decode(&k->s, k->rx + off, k->rx_len - off, &f);
 
