@@ -11,13 +11,12 @@
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <sodium.h>
 
 #include "agent.h"
 #include "telemetry/proto.h"
@@ -204,8 +203,7 @@ static void send_hello(struct agent *a)
 		      (json_int_t)a->ring_len, "encrypt", a->encrypt);
 	text = json_dumps(o, JSON_COMPACT);
 	tp_hello_key(a->key, a->nc, hkey);
-	n = tp_encode(a->tx + a->tx_len, TX_CAP - a->tx_len, TP_HELLO, 0, text, strlen(text),
-		      hkey);
+	n = tp_encode(a->tx + a->tx_len, TX_CAP - a->tx_len, TP_HELLO, 0, text, strlen(text), hkey);
 	sodium_memzero(hkey, sizeof(hkey));
 	free(text);
 	json_decref(o);
@@ -263,9 +261,10 @@ void link_on_frame(struct agent *a, const struct tp_frame *f)
 		if (json_string_value(json_object_get(msg, "target")) &&
 		    json_string_value(json_object_get(msg, "tag")) &&
 		    json_integer_value(json_object_get(msg, "grant")) > 0)
-			targets_profile(a, json_string_value(json_object_get(msg, "target")),
-					json_string_value(json_object_get(msg, "tag")),
-					(uint32_t)json_integer_value(json_object_get(msg, "grant")));
+			targets_profile(
+				a, json_string_value(json_object_get(msg, "target")),
+				json_string_value(json_object_get(msg, "tag")),
+				(uint32_t)json_integer_value(json_object_get(msg, "grant")));
 		json_decref(msg);
 		break;
 	default:
@@ -310,7 +309,7 @@ static void consume(struct agent *a)
 		if (rc == 0)
 			break;
 		if (rc < 0) {
-			link_down(a, rc == -EACCES  ? "collector failed authentication (wrong key?)"
+			link_down(a, rc == -EACCES ? "collector failed authentication (wrong key?)"
 				     : rc == -ESTALE ? "collector frame out of sequence (replay?)"
 						     : "bad frame from the collector");
 			return;

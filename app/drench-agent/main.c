@@ -63,7 +63,8 @@ static void usage(FILE *f)
 		"  --profile-dir  where pprof captures are written, a directory of ours with mode\n"
 		"                 0700 (created so; default $XDG_RUNTIME_DIR/drench-agent, else\n"
 		"                 $HOME/.drench-agent)\n"
-		"  --encrypt      encrypt the link (the campaign must say telemetry.encrypt: true)\n"
+		"  --encrypt      encrypt the link (the campaign must say telemetry.encrypt: "
+		"true)\n"
 		"  --run-for      exit after this many seconds (default: until SIGINT/SIGTERM)\n");
 }
 

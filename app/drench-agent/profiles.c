@@ -42,7 +42,8 @@ int profile_dir_open(struct agent *a)
 	}
 	if (st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
 		fprintf(stderr,
-			"drench-agent: profile dir %s must be ours and private (0700); refusing it\n",
+			"drench-agent: profile dir %s must be ours and private (0700); refusing "
+			"it\n",
 			a->profile_dir);
 		return -EPERM;
 	}
@@ -172,10 +173,10 @@ static int send_chunk(struct agent *a, struct profile_out *p, uint8_t *frame)
 {
 	size_t n = p->size - p->off < CHUNK_BYTES ? (size_t)(p->size - p->off) : CHUNK_BYTES;
 	bool last = p->off + n == p->size;
-	json_t *meta = json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:s}", "target", p->target, "file",
-				 p->file, "grant", (json_int_t)p->grant, "offset",
-				 (json_int_t)p->off, "size", (json_int_t)p->size, "last", last,
-				 "sha256", p->sha);
+	json_t *meta =
+		json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:s}", "target", p->target, "file",
+			  p->file, "grant", (json_int_t)p->grant, "offset", (json_int_t)p->off,
+			  "size", (json_int_t)p->size, "last", last, "sha256", p->sha);
 	char *text = json_dumps(meta, JSON_COMPACT);
 	size_t m = strlen(text);
 	int rc = -EIO;

@@ -123,9 +123,9 @@ void agent_curl_restrict(CURL *h)
  * buffered, resent and deduplicated the same way. */
 void agent_event(struct agent *a, const char *target, const char *event, const char *detail)
 {
-	json_t *o = json_pack("{s:s, s:I, s:s, s:s}", "target", target, "n",
-			      (json_int_t)a->next_seq, "event", event, "detail",
-			      detail ? detail : "");
+	json_t *o =
+		json_pack("{s:s, s:I, s:s, s:s}", "target", target, "n", (json_int_t)a->next_seq,
+			  "event", event, "detail", detail ? detail : "");
 
 	fprintf(stderr, "drench-agent: %s: %s %s\n", target, event, detail ? detail : "");
 	ring_push(a, TP_EVENT, json_dumps(o, JSON_COMPACT));

@@ -13,8 +13,8 @@
 #include "telemetry/telemetry-config.h"
 
 static const char *const section_keys[] = {
-	"listen",	"key_file", "interval", "agent_buffer", "duration",
-	"memory_limit", "profiles", "detector", "targets",	"agent_key_dir", "encrypt", NULL,
+	"listen",   "key_file", "interval", "agent_buffer",  "duration", "memory_limit",
+	"profiles", "detector", "targets",  "agent_key_dir", "encrypt",	 NULL,
 };
 static const char *const detector_keys[] = {
 	"warmup",	 "floor_window",   "min_window",    "min_points",  "alpha",

@@ -255,11 +255,11 @@ static bool sample_valid(json_t *msg, double ts)
 	json_t *dropped = json_object_get(msg, "dropped");
 
 	return isfinite(ts) && ts >= SAMPLE_EPOCH_MIN && ts <= collector_now() + SAMPLE_FUTURE_S &&
-	       (pid == NULL ||
-		(json_is_integer(pid) && json_integer_value(pid) >= 0 &&
-		 json_integer_value(pid) <= INT32_MAX)) &&
-	       (restarts == NULL || (json_is_integer(restarts) && json_integer_value(restarts) >= 0 &&
-				     json_integer_value(restarts) <= UINT32_MAX)) &&
+	       (pid == NULL || (json_is_integer(pid) && json_integer_value(pid) >= 0 &&
+				json_integer_value(pid) <= INT32_MAX)) &&
+	       (restarts == NULL ||
+		(json_is_integer(restarts) && json_integer_value(restarts) >= 0 &&
+		 json_integer_value(restarts) <= UINT32_MAX)) &&
 	       (dropped == NULL || counter_valid(json_number_value(dropped))) &&
 	       metrics_valid(json_object_get(msg, "m"));
 }
@@ -306,11 +306,13 @@ static void on_sample(struct collector *c, int i, json_t *msg)
 	}
 	if (!sample_valid(msg, ts)) {
 		c->st.rejected_values++;
-		fprintf(c->log, "collector: agent %s: sample %llu refused: time or value out of range\n",
+		fprintf(c->log,
+			"collector: agent %s: sample %llu refused: time or value out of range\n",
 			a->id, (unsigned long long)n);
 		return;
 	}
-	a->dropped = (uint64_t)fmax((double)a->dropped, json_number_value(json_object_get(msg, "dropped")));
+	a->dropped = (uint64_t)fmax((double)a->dropped,
+				    json_number_value(json_object_get(msg, "dropped")));
 	c->st.samples++;
 	record_sample(c, a, n, msg, "sample");
 	if (isnan(t->first_t))
@@ -392,8 +394,8 @@ void collector_send_acks(struct collector *c)
 			continue;
 		k->got_samples = false;
 		/* the session key binds the ACK to this boot and connection */
-		collector_conn_send_json(c, i, TP_ACK,
-					 json_pack("{s:I}", "upto",
-						   (json_int_t)c->agents[k->agent].last_seq));
+		collector_conn_send_json(
+			c, i, TP_ACK,
+			json_pack("{s:I}", "upto", (json_int_t)c->agents[k->agent].last_seq));
 	}
 }

@@ -28,8 +28,7 @@ static int agent_key(const struct collector *c, const char *id, uint8_t out[TP_K
 	return tp_agent_key_load(path, out);
 }
 
-static int hello_fields(json_t *msg, const char **id, const char **boot,
-			uint8_t na[TP_NONCE_LEN])
+static int hello_fields(json_t *msg, const char **id, const char **boot, uint8_t na[TP_NONCE_LEN])
 {
 	const char *nonce_hex = json_string_value(json_object_get(msg, "nonce"));
 	size_t bin_len = 0;

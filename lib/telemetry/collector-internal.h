@@ -2,9 +2,9 @@
 /* Collector state shared by collector*.c; not part of the API. */
 #pragma once
 
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sodium.h>
 #include <stdio.h>
 
 #include "telemetry/collector.h"
@@ -48,11 +48,11 @@ struct conn {
 struct agent_state {
 	char *id;
 	char *boot;
-	uint64_t last_seq; /* highest sample seq accepted (contiguous or after a gap) */
-	uint64_t dropped;  /* as the agent last reported */
-	int conn;	   /* index in conns[], -1 when disconnected */
-	unsigned profile_files;	 /* created under profiles/, verified or not */
-	uint64_t profile_bytes;	 /* written under profiles/ */
+	uint64_t last_seq;	/* highest sample seq accepted (contiguous or after a gap) */
+	uint64_t dropped;	/* as the agent last reported */
+	int conn;		/* index in conns[], -1 when disconnected */
+	unsigned profile_files; /* created under profiles/, verified or not */
+	uint64_t profile_bytes; /* written under profiles/ */
 };
 
 struct target_state {

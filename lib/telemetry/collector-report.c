@@ -311,9 +311,9 @@ static json_t *stats_json(const struct collector *c)
 			 "rejected_auth", (json_int_t)s->rejected_auth, "rejected_malformed",
 			 (json_int_t)s->rejected_malformed, "rejected_oversize",
 			 (json_int_t)s->rejected_oversize, "rejected_connections",
-			 (json_int_t)s->rejected_conns, "rejected_replay", (json_int_t)s->rejected_replay,
-			 "rejected_values", (json_int_t)s->rejected_values, "profiles",
-			 (json_int_t)s->profiles,
+			 (json_int_t)s->rejected_conns, "rejected_replay",
+			 (json_int_t)s->rejected_replay, "rejected_values",
+			 (json_int_t)s->rejected_values, "profiles", (json_int_t)s->profiles,
 			 "agents", agents);
 }
 

@@ -293,8 +293,8 @@ int collector_conn_send(struct collector *c, int i, enum tp_type type, const voi
 		k->closing = true; /* the agent does not read: do not buffer forever */
 		return -ENOBUFS;
 	}
-	n = tp_session_encode(&k->s, k->tx + k->tx_len, COLLECTOR_TX_CAP - k->tx_len, type,
-			      payload, len);
+	n = tp_session_encode(&k->s, k->tx + k->tx_len, COLLECTOR_TX_CAP - k->tx_len, type, payload,
+			      len);
 	if (n < 0)
 		return (int)n;
 	k->tx_len += (size_t)n;

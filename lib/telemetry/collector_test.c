@@ -110,16 +110,15 @@ static void peer_key(struct fixture *f, const char *id, uint8_t key[TP_KEY_LEN])
 }
 
 /* Read frames until one of type want arrives (any key: decode with dkey). */
-static void expect_frame(struct fixture *f, struct peer *p, enum tp_type want,
-			 struct tp_frame *out)
+static void expect_frame(struct fixture *f, struct peer *p, enum tp_type want, struct tp_frame *out)
 {
 	for (int tries = 0; tries < 200; tries++) {
 		struct tp_frame fr;
 		ssize_t rc;
 
-		while ((rc = want == TP_CHALLENGE ? tp_decode(p->buf, p->len, tp_challenge_key, &fr)
-						  : tp_session_decode(&p->s, p->buf, p->len, &fr)) >
-		       0) {
+		while ((rc = want == TP_CHALLENGE
+				     ? tp_decode(p->buf, p->len, tp_challenge_key, &fr)
+				     : tp_session_decode(&p->s, p->buf, p->len, &fr)) > 0) {
 			bool hit = fr.type == want;
 			static uint8_t keep[TP_MAX_FRAME];
 
@@ -467,8 +466,9 @@ static void hello_with_a_bad_id_is_refused(void **state)
 	struct fixture *f = *state;
 	struct peer p;
 	uint64_t before = collector_stats(f->c)->rejected_malformed;
-	static const char js[] = "{\"agent\":\"a\\u001b[2J\",\"boot\":\"00000000000000000000000000000000\","
-				 "\"nonce\":\"00000000000000000000000000000000\"}";
+	static const char js[] =
+		"{\"agent\":\"a\\u001b[2J\",\"boot\":\"00000000000000000000000000000000\","
+		"\"nonce\":\"00000000000000000000000000000000\"}";
 	uint8_t buf[512];
 	ssize_t n;
 

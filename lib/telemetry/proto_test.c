@@ -180,13 +180,11 @@ static void encode_refuses_bad_arguments(void **state)
 	static uint8_t out[TP_MAX_FRAME + 16];
 
 	(void)state;
-	assert_int_equal(
-		tp_encode(out, sizeof(out), TP_SAMPLE, 0, out, TP_MAX_PAYLOAD + 1, key),
-		-EMSGSIZE);
+	assert_int_equal(tp_encode(out, sizeof(out), TP_SAMPLE, 0, out, TP_MAX_PAYLOAD + 1, key),
+			 -EMSGSIZE);
 	assert_int_equal(tp_encode(out, 40, TP_SAMPLE, 0, "abc", 3, key), -ENOBUFS);
 	assert_int_equal(tp_encode(out, sizeof(out), 0, 0, "", 0, key), -EINVAL);
-	assert_int_equal(tp_encode(out, sizeof(out), TP_TYPE_MAX + 1, 0, "", 0, key),
-			 -EINVAL);
+	assert_int_equal(tp_encode(out, sizeof(out), TP_TYPE_MAX + 1, 0, "", 0, key), -EINVAL);
 }
 
 static void key_files_are_trimmed_and_length_checked(void **state)

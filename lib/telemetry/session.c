@@ -127,8 +127,8 @@ static void direction_key(uint8_t out[TP_KEY_LEN], const char *label,
 }
 
 void tp_session_init(struct tp_session *s, enum tp_role role, const uint8_t agent_key[TP_KEY_LEN],
-		     const uint8_t nc[TP_NONCE_LEN], const uint8_t na[TP_NONCE_LEN],
-		     const char *id, const char *boot)
+		     const uint8_t nc[TP_NONCE_LEN], const uint8_t na[TP_NONCE_LEN], const char *id,
+		     const char *boot)
 {
 	uint8_t a2c[TP_KEY_LEN], c2a[TP_KEY_LEN];
 

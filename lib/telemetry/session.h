@@ -55,8 +55,8 @@ void tp_hello_key(const uint8_t agent_key[TP_KEY_LEN], const uint8_t nc[TP_NONCE
 
 /** Derive both directions' keys; counters start at 1 (0 was the handshake). */
 void tp_session_init(struct tp_session *s, enum tp_role role, const uint8_t agent_key[TP_KEY_LEN],
-		     const uint8_t nc[TP_NONCE_LEN], const uint8_t na[TP_NONCE_LEN],
-		     const char *id, const char *boot);
+		     const uint8_t nc[TP_NONCE_LEN], const uint8_t na[TP_NONCE_LEN], const char *id,
+		     const char *boot);
 
 /** tp_encode under the session's send key and next seq (which it advances
  * only on success). */
