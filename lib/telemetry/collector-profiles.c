@@ -65,6 +65,18 @@ void collector_grants_free(struct collector *c)
 		close(c->profiles_fd);
 }
 
+static bool grant_finished(const struct grant *g)
+{
+	bool any = false;
+
+	for (size_t k = 0; k < COLLECTOR_GRANT_FILES; k++) {
+		if (g->files[k].fd >= 0)
+			return false;
+		any |= g->files[k].name[0] != '\0';
+	}
+	return any;
+}
+
 uint32_t collector_grant_open(struct collector *c, struct target_state *t, const char *tag)
 {
 	struct grant *g = NULL;
@@ -72,7 +84,12 @@ uint32_t collector_grant_open(struct collector *c, struct target_state *t, const
 	for (size_t i = 0; i < COLLECTOR_MAX_GRANTS && g == NULL; i++)
 		if (c->grants[i].id == 0)
 			g = &c->grants[i];
-	/* all open (agents that never finish): the oldest grant lapses */
+	/* A grant stays after its files arrived, so that a resend (its ACK lost
+	 * with a connection) is answered; when all are taken, the oldest
+	 * finished one goes, else the oldest. */
+	for (size_t i = 0; i < COLLECTOR_MAX_GRANTS; i++)
+		if (grant_finished(&c->grants[i]) && (g == NULL || c->grants[i].id < g->id))
+			g = &c->grants[i];
 	if (g == NULL) {
 		g = &c->grants[0];
 		for (size_t i = 1; i < COLLECTOR_MAX_GRANTS; i++)
@@ -97,14 +114,6 @@ static struct grant *grant_find(struct collector *c, uint32_t id)
 		if (c->grants[i].id == id)
 			return &c->grants[i];
 	return NULL;
-}
-
-static void grant_close_if_done(struct grant *g)
-{
-	for (size_t k = 0; k < COLLECTOR_GRANT_FILES; k++)
-		if (g->files[k].fd >= 0 || g->files[k].name[0] == '\0')
-			return;
-	g->id = 0;
 }
 
 /* Profile file names come from the agent: one plain component. */
@@ -157,6 +166,21 @@ static struct grant_file *grant_file(struct collector *c, int i, struct grant *g
 	free_slot->size = (uint64_t)size;
 	free_slot->written = 0;
 	return free_slot;
+}
+
+/* The agent resends a file whose confirmation a cut connection lost. */
+static bool already_received(struct collector *c, int i, const struct grant *g, const char *name)
+{
+	for (size_t k = 0; k < COLLECTOR_GRANT_FILES; k++)
+		if (g->files[k].fd < 0 && !strcmp(g->files[k].name, name)) {
+			collector_conn_send_json(
+				c, i, TP_ACK,
+				json_pack("{s:I, s:s}", "upto",
+					  (json_int_t)c->agents[c->conns[i].agent].last_seq,
+					  "profile", name));
+			return true;
+		}
+	return false;
 }
 
 static void file_finish(struct collector *c, int i, struct grant *g, struct grant_file *f,
@@ -239,6 +263,8 @@ void collector_on_chunk(struct collector *c, int i, const struct tp_frame *fr)
 		reject(c, i, "out of bounds");
 		goto out;
 	}
+	if (already_received(c, i, g, k.file))
+		goto out;
 	f = grant_file(c, i, g, k.file, k.off, k.size);
 	if (f == NULL || (uint64_t)k.off != f->written || (uint64_t)k.size != f->size) {
 		reject(c, i, "not a file of this grant, or out of order");
@@ -260,7 +286,6 @@ void collector_on_chunk(struct collector *c, int i, const struct tp_frame *fr)
 	f->written += k.len;
 	if (k.last)
 		file_finish(c, i, g, f, k.sha);
-	grant_close_if_done(g);
 out:
 	json_decref(meta);
 }

@@ -576,6 +576,12 @@ static void profile_chunks_need_a_grant_and_never_overwrite(void **state)
 	read_file(f->dir, "heap-2.pb.gz", got, sizeof(got));
 	assert_string_equal(got, "bytes");
 	assert_int_equal(collector_stats(f->c)->profiles, profiles + 1);
+	/* sent again (its ACK lost with a connection): confirmed, not rejected */
+	uint64_t malformed = collector_stats(f->c)->rejected_malformed;
+
+	send_chunk(f, &p, "heap-2.pb.gz", g2, "bytes", NULL);
+	assert_int_equal(collector_stats(f->c)->rejected_malformed, malformed);
+	assert_int_equal(collector_stats(f->c)->profiles, profiles + 1);
 	assert_true(p.fd >= 0 && !peer_closed(f, p.fd));
 	close(p.fd);
 }
