@@ -151,6 +151,8 @@ grep -q "rejected frame\|rejected:" "$WORK/monitor.err" || fail "rejections not 
 echo "-- telemetry.encrypt and --encrypt: samples arrive, none of them readable on the wire"
 sed -e "s|folder: .*|folder: $WORK/enc-out|" -e "s|interval: 200ms|interval: 200ms\n  encrypt: true|" \
 	"$WORK/campaign.yaml" > "$WORK/enc.yaml"
+kill $RELAY
+wait $RELAY 2>/dev/null || true
 rm -f "$WORK/recorded"
 "$DRENCH" monitor "$WORK/enc.yaml" > /dev/null 2> "$WORK/enc-monitor.err" &
 COLLECTOR=$!
