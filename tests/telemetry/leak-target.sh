@@ -46,7 +46,7 @@ GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=${GOCACHE:-/tmp/drench-gocache}
 base=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000))
 collector_port=$base
 head -c 32 /dev/urandom | base64 > "$WORK/key"
-"$AGENT" --derive-key --key-file "$WORK/local.key" --id local > "$WORK/local.key"
+"$AGENT" --derive-key --key-file "$WORK/key" --id local > "$WORK/local.key"
 
 # name path port rps
 cat > "$WORK/endpoints" <<EOF2
