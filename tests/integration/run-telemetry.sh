@@ -19,7 +19,7 @@ command -v go >/dev/null || { echo "SKIP: go missing"; exit 77; }
 GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=${GOCACHE:-/tmp/drench-gocache} \
 	go build -o "$WORK/leaky" "$ROOT/tests/targets/leaky.go"
 head -c 32 /dev/urandom | base64 >"$WORK/key"
-"$AGENT" --derive-key --key-file "$WORK/sut.key" --id sut >"$WORK/sut.key"
+"$AGENT" --derive-key --key-file "$WORK/key" --id sut >"$WORK/sut.key"
 ip netns exec "$NS" "$WORK/leaky" -listen "$SUT_IP:8080" >"$WORK/leaky.log" 2>&1 &
 PIDS="$PIDS $!"
 for _ in $(seq 50); do
