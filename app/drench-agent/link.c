@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The agent's side of the protocol: connect (non-blocking, retried every
- * second), answer the CHALLENGE with HELLO, take CONFIG, send every sample
- * not yet acknowledged, and keep them in a bounded ring until the ACK. When
- * the ring is full the oldest sample goes and `dropped` counts it.
+ * second), answer the CHALLENGE with HELLO (our nonce, tagged under our key
+ * and the collector's nonce), wait for CONFIG under the session key (proof
+ * that the collector holds our key and saw our nonce), then send every
+ * sample not yet acknowledged, and keep them in a bounded ring until the
+ * ACK. When the ring is full the oldest sample goes and `dropped` counts it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +23,7 @@
 
 #define TX_CAP (4u * TP_MAX_FRAME)
 
-void ring_push(struct agent *a, char *payload)
+void ring_push(struct agent *a, enum tp_type type, char *payload)
 {
 	size_t cap = a->buffer_cap;
 
@@ -31,7 +34,7 @@ void ring_push(struct agent *a, char *payload)
 		a->dropped++;
 	}
 	a->ring[(a->ring_head + a->ring_len) % cap] =
-		(struct pending){.seq = a->next_seq++, .payload = payload};
+		(struct pending){.seq = a->next_seq++, .type = type, .payload = payload};
 	a->ring_len++;
 }
 
@@ -60,8 +63,15 @@ int ring_resize(struct agent *a, size_t cap)
 	return 0;
 }
 
-static void ring_ack(struct agent *a, uint64_t seq)
+/* upto comes in a frame of this session, so it is this collector's word on
+ * this boot's samples; still, never past what was taken. */
+void ring_ack(struct agent *a, uint64_t seq)
 {
+	if (seq >= a->next_seq) {
+		fprintf(stderr, "drench-agent: ACK for sample %llu, never taken: ignored\n",
+			(unsigned long long)seq);
+		return;
+	}
 	while (a->ring_len > 0 && a->ring[a->ring_head].seq <= seq) {
 		free(a->ring[a->ring_head].payload);
 		a->ring_head = (a->ring_head + 1) % a->buffer_cap;
@@ -80,6 +90,7 @@ static void link_down(struct agent *a, const char *why)
 	a->fd = -1;
 	a->link = LINK_DOWN;
 	a->rx_len = a->tx_len = 0;
+	tp_session_wipe(&a->s);
 	a->retry_at = agent_now() + 1.0;
 }
 
@@ -111,12 +122,14 @@ void link_tick(struct agent *a, double now)
 		link_connect(a);
 	else if (a->link == LINK_CHALLENGED && now >= a->retry_at)
 		link_down(a, "no challenge from the collector");
+	else if (a->link == LINK_HELLO_SENT && now >= a->retry_at)
+		link_down(a, "no CONFIG from the collector");
 }
 
 int link_pollfd(const struct agent *a, short *events)
 {
 	*events = POLLIN;
-	if (a->link == LINK_CONNECTING || (a->link == LINK_READY && a->tx_len > 0))
+	if (a->link == LINK_CONNECTING || (a->link >= LINK_HELLO_SENT && a->tx_len > 0))
 		*events |= POLLOUT;
 	return a->link == LINK_DOWN ? -1 : a->fd;
 }
@@ -136,20 +149,19 @@ static void flush_tx(struct agent *a)
 	}
 }
 
-int link_send(struct agent *a, enum tp_type type, uint64_t seq, const void *payload, size_t len)
+int link_send(struct agent *a, enum tp_type type, const void *payload, size_t len)
 {
 	ssize_t n;
 
-	if (a->link != LINK_READY && type != TP_HELLO)
+	if (a->link != LINK_READY)
 		return -ENOTCONN;
-	n = tp_encode(a->tx + a->tx_len, TX_CAP - a->tx_len, type, seq, payload, len, &a->key,
-		      a->nonce);
+	n = tp_session_encode(&a->s, a->tx + a->tx_len, TX_CAP - a->tx_len, type, payload, len);
 	if (n == -ENOBUFS) {
 		flush_tx(a);
 		if (a->link == LINK_DOWN)
 			return -ENOTCONN;
-		n = tp_encode(a->tx + a->tx_len, TX_CAP - a->tx_len, type, seq, payload, len,
-			      &a->key, a->nonce);
+		n = tp_session_encode(&a->s, a->tx + a->tx_len, TX_CAP - a->tx_len, type, payload,
+				      len);
 	}
 	if (n < 0)
 		return (int)n;
@@ -167,49 +179,93 @@ void link_flush_ring(struct agent *a)
 			continue;
 		if (TX_CAP - a->tx_len < TP_MAX_FRAME)
 			break;
-		if (link_send(a, TP_SAMPLE, p->seq, p->payload, strlen(p->payload)) < 0)
+		if (link_send(a, p->type, p->payload, strlen(p->payload)) < 0)
 			break;
 		a->sent_upto = p->seq;
 	}
+	profiles_pump(a);
 	if (a->link != LINK_DOWN)
 		flush_tx(a);
 }
 
 static void send_hello(struct agent *a)
 {
-	json_t *o = json_pack("{s:s, s:s, s:I, s:I}", "agent", a->id, "boot", a->boot, "dropped",
-			      (json_int_t)a->dropped, "buffered", (json_int_t)a->ring_len);
-	char *text = json_dumps(o, JSON_COMPACT);
+	char na_hex[2 * TP_NONCE_LEN + 1];
+	uint8_t hkey[TP_KEY_LEN];
+	json_t *o;
+	char *text;
+	ssize_t n;
 
-	link_send(a, TP_HELLO, 0, text, strlen(text));
+	randombytes_buf(a->na, sizeof(a->na));
+	sodium_bin2hex(na_hex, sizeof(na_hex), a->na, sizeof(a->na));
+	o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:b}", "agent", a->id, "boot", a->boot, "nonce",
+		      na_hex, "dropped", (json_int_t)a->dropped, "buffered",
+		      (json_int_t)a->ring_len, "encrypt", a->encrypt);
+	text = json_dumps(o, JSON_COMPACT);
+	tp_hello_key(a->key, a->nc, hkey);
+	n = tp_encode(a->tx + a->tx_len, TX_CAP - a->tx_len, TP_HELLO, 0, text, strlen(text), hkey);
+	sodium_memzero(hkey, sizeof(hkey));
 	free(text);
 	json_decref(o);
+	if (n < 0) {
+		link_down(a, "cannot encode HELLO");
+		return;
+	}
+	a->tx_len += (size_t)n;
+	tp_session_init(&a->s, TP_ROLE_AGENT, a->key, a->nc, a->na, a->id, a->boot);
+	if (a->encrypt)
+		tp_session_encrypt(&a->s);
+	a->link = LINK_HELLO_SENT;
+	a->retry_at = agent_now() + 5.0; /* deadline for the CONFIG */
+	flush_tx(a);
+}
+
+/* The first session frame proves the collector: only then do samples flow. */
+static void collector_proven(struct agent *a)
+{
 	a->link = LINK_READY;
 	/* resend everything unacknowledged: the collector drops duplicates */
 	a->sent_upto = a->acked;
+	profiles_rewind(a);
 	fprintf(stderr,
 		"drench-agent: connected to the collector, %zu samples to resend, %llu dropped\n",
 		a->ring_len, (unsigned long long)a->dropped);
 }
 
-static void on_frame(struct agent *a, const struct tp_frame *f)
+void link_on_frame(struct agent *a, const struct tp_frame *f)
 {
 	json_t *msg;
 
+	if (a->link == LINK_HELLO_SENT) {
+		if (f->type != TP_CONFIG) {
+			link_down(a, "collector did not answer HELLO with CONFIG");
+			return;
+		}
+		collector_proven(a);
+	}
 	switch (f->type) {
 	case TP_CONFIG:
 		targets_configure(a, (const char *)f->payload, f->len);
 		break;
 	case TP_ACK:
-		ring_ack(a, f->seq);
+		msg = json_loadb((const char *)f->payload, f->len, 0, NULL);
+		if (json_is_integer(json_object_get(msg, "upto")) &&
+		    json_integer_value(json_object_get(msg, "upto")) >= 0)
+			ring_ack(a, (uint64_t)json_integer_value(json_object_get(msg, "upto")));
+		if (json_string_value(json_object_get(msg, "profile")))
+			profiles_confirmed(a, json_string_value(json_object_get(msg, "profile")));
+		json_decref(msg);
 		break;
 	case TP_PROFILE_REQ:
 		msg = json_loadb((const char *)f->payload, f->len, 0, NULL);
 		if (json_string_value(json_object_get(msg, "target")) &&
-		    json_string_value(json_object_get(msg, "tag")))
-			targets_profile(a, json_string_value(json_object_get(msg, "target")),
-					json_string_value(json_object_get(msg, "tag")),
-					json_is_true(json_object_get(msg, "gc")));
+		    json_string_value(json_object_get(msg, "tag")) &&
+		    json_integer_value(json_object_get(msg, "grant")) > 0)
+			targets_profile(
+				a, json_string_value(json_object_get(msg, "target")),
+				json_string_value(json_object_get(msg, "tag")),
+				(uint32_t)json_integer_value(json_object_get(msg, "grant")),
+				(uint32_t)json_integer_value(json_object_get(msg, "flags")));
 		json_decref(msg);
 		break;
 	default:
@@ -219,19 +275,17 @@ static void on_frame(struct agent *a, const struct tp_frame *f)
 
 static void on_challenge(struct agent *a, const uint8_t *buf, size_t len, size_t *used)
 {
-	static const uint8_t zero[TP_NONCE_LEN];
 	struct tp_frame f;
-	ssize_t rc = tp_decode(buf, len, &a->key, zero, &f);
+	ssize_t rc = tp_decode(buf, len, tp_challenge_key, &f);
 
 	*used = 0;
 	if (rc == 0)
 		return;
-	if (rc < 0 || f.type != TP_CHALLENGE || f.len != TP_NONCE_LEN) {
-		link_down(a, rc == -EACCES ? "collector failed authentication (key mismatch?)"
-					   : "bad challenge");
+	if (rc < 0 || f.type != TP_CHALLENGE || f.len != TP_NONCE_LEN || f.seq != 0) {
+		link_down(a, "bad challenge");
 		return;
 	}
-	memcpy(a->nonce, f.payload, TP_NONCE_LEN);
+	memcpy(a->nc, f.payload, TP_NONCE_LEN);
 	*used = (size_t)rc;
 	send_hello(a);
 }
@@ -252,15 +306,17 @@ static void consume(struct agent *a)
 			off += used;
 			continue;
 		}
-		rc = tp_decode(a->rx + off, a->rx_len - off, &a->key, a->nonce, &f);
+		rc = tp_session_decode(&a->s, a->rx + off, a->rx_len - off, &f);
 		if (rc == 0)
 			break;
 		if (rc < 0) {
-			link_down(a, "bad frame from the collector");
+			link_down(a, rc == -EACCES ? "collector failed authentication (wrong key?)"
+				     : rc == -ESTALE ? "collector frame out of sequence (replay?)"
+						     : "bad frame from the collector");
 			return;
 		}
 		off += (size_t)rc;
-		on_frame(a, &f);
+		link_on_frame(a, &f);
 	}
 	if (a->link == LINK_DOWN)
 		return;
@@ -288,7 +344,7 @@ void link_io(struct agent *a, short revents)
 	if (a->link == LINK_CONNECTING && (revents & (POLLOUT | POLLERR | POLLHUP)))
 		connected(a);
 	else if (revents & POLLOUT)
-		flush_tx(a);
+		link_flush_ring(a); /* room again: what waited for it (profile chunks) */
 	if (a->link == LINK_DOWN || !(revents & (POLLIN | POLLHUP | POLLERR)))
 		return;
 	for (;;) {

@@ -20,6 +20,7 @@
 
 #include "agent.h"
 #include "telemetry/proto.h"
+#include "telemetry/session.h"
 
 static volatile sig_atomic_t stop;
 
@@ -29,12 +30,23 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
-double agent_now(void)
+static double clock_s(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* An NTP step of the wall clock must not stop the schedule or the retries. */
+double agent_now(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+double agent_wall(void)
+{
+	return clock_s(CLOCK_REALTIME);
 }
 
 static void usage(FILE *f)
@@ -42,10 +54,63 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: drench-agent --collector HOST:PORT --key-file FILE --id NAME\n"
 		"                    [--buffer SAMPLES] [--profile-dir DIR] [--run-for SECONDS]\n"
+		"                    [--encrypt]\n"
+		"       drench-agent --derive-key --key-file MASTER --id NAME > NAME.key\n"
+		"  --key-file     this agent's key (64 hex digits), as --derive-key prints it\n"
+		"                 from the campaign's master key_file\n"
 		"  --buffer       samples kept while the collector is unreachable (default: the\n"
 		"                 campaign's telemetry.agent_buffer; 3600 until it is known)\n"
-		"  --profile-dir  where pprof captures are written (default /tmp/drench-agent)\n"
+		"  --profile-dir  where pprof captures are written, a directory of ours with mode\n"
+		"                 0700 (created so; default $XDG_RUNTIME_DIR/drench-agent, else\n"
+		"                 $HOME/.drench-agent)\n"
+		"  --encrypt      encrypt the link (the campaign must say telemetry.encrypt: "
+		"true)\n"
 		"  --run-for      exit after this many seconds (default: until SIGINT/SIGTERM)\n");
+}
+
+/* --derive-key: print this id's key, derived from the master key file, as
+ * the collector derives it. Exit code: 0, or 2 for a bad id or key file. */
+static int derive_key(const char *master_file, const char *id)
+{
+	struct tp_key file;
+	uint8_t master[TP_KEY_LEN], key[TP_KEY_LEN];
+	char hex[2 * TP_KEY_LEN + 1];
+	int rc = tp_key_load(master_file, &file);
+
+	if (rc < 0 || sodium_init() < 0) {
+		fprintf(stderr, "drench-agent: master key file %s: %s\n", master_file,
+			rc == -EINVAL ? "must hold 16 to 256 bytes" : strerror(-rc));
+		return 2;
+	}
+	tp_master_key(&file, master);
+	rc = tp_agent_key(master, id, key);
+	if (rc == 0) {
+		sodium_bin2hex(hex, sizeof(hex), key, sizeof(key));
+		printf("%s\n", hex);
+	} else {
+		fprintf(stderr, "drench-agent: bad --id %s\n", id);
+	}
+	sodium_memzero(&file, sizeof(file));
+	sodium_memzero(master, sizeof(master));
+	sodium_memzero(key, sizeof(key));
+	sodium_memzero(hex, sizeof(hex));
+	return rc == 0 ? 0 : 2;
+}
+
+/* Per user and outside /tmp, where another local user could plant it first. */
+static int default_profile_dir(struct agent *a)
+{
+	static char path[4096];
+	const char *run = getenv("XDG_RUNTIME_DIR"), *home = getenv("HOME");
+
+	if (run && run[0] == '/')
+		snprintf(path, sizeof(path), "%s/drench-agent", run);
+	else if (home && home[0] == '/')
+		snprintf(path, sizeof(path), "%s/.drench-agent", home);
+	else
+		return -ENOENT;
+	a->profile_dir = path;
+	return 0;
 }
 
 static int parse_hostport(struct agent *a, const char *s)
@@ -73,17 +138,25 @@ static int parse_args(struct agent *a, int argc, char **argv)
 		{"buffer", required_argument, NULL, 'b'},
 		{"profile-dir", required_argument, NULL, 'p'},
 		{"run-for", required_argument, NULL, 'r'},
+		{"derive-key", no_argument, NULL, 'd'},
+		{"encrypt", no_argument, NULL, 'e'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	const char *key_file = NULL;
+	bool derive = false;
 	int o, rc;
 
 	a->buffer_cap = 3600;
 	a->interval_ms = 1000;
-	a->profile_dir = "/tmp/drench-agent";
-	while ((o = getopt_long(argc, argv, "c:k:i:b:p:r:h", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "c:k:i:b:p:r:deh", opts, NULL)) != -1) {
 		switch (o) {
+		case 'd':
+			derive = true;
+			break;
+		case 'e':
+			a->encrypt = true;
+			break;
 		case 'c':
 			if (parse_hostport(a, optarg) < 0) {
 				fprintf(stderr, "drench-agent: bad --collector %s (HOST:PORT)\n",
@@ -114,15 +187,28 @@ static int parse_args(struct agent *a, int argc, char **argv)
 			return -EINVAL;
 		}
 	}
+	if (derive && key_file && a->id && optind == argc)
+		exit(derive_key(key_file, a->id));
 	if (a->collector_host == NULL || key_file == NULL || a->id == NULL || a->buffer_cap == 0 ||
 	    optind != argc) {
 		usage(stderr);
 		return -EINVAL;
 	}
-	rc = tp_key_load(key_file, &a->key);
+	if (a->profile_dir == NULL && default_profile_dir(a) < 0) {
+		fprintf(stderr, "drench-agent: no $XDG_RUNTIME_DIR or $HOME: give --profile-dir\n");
+		return -EINVAL;
+	}
+	if (!tp_id_valid(a->id)) {
+		fprintf(stderr, "drench-agent: bad --id (1 to %d of A-Z a-z 0-9 . - _)\n",
+			TP_MAX_ID_LEN);
+		return -EINVAL;
+	}
+	rc = tp_agent_key_load(key_file, a->key);
 	if (rc < 0) {
 		fprintf(stderr, "drench-agent: key file %s: %s\n", key_file,
-			rc == -EINVAL ? "must hold 16 to 256 bytes" : strerror(-rc));
+			rc == -EINVAL ? "must hold this agent's key, 64 hex digits "
+					"(drench-agent --derive-key)"
+				      : strerror(-rc));
 		return rc;
 	}
 	return 0;
@@ -158,7 +244,8 @@ int main(int argc, char **argv)
 	struct agent a = {0};
 	uint8_t boot[16];
 
-	if (parse_args(&a, argc, argv) < 0)
+	a.profile_dirfd = -1;
+	if (parse_args(&a, argc, argv) < 0 || profile_dir_open(&a) < 0)
 		return 2;
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK ||
 	    link_init(&a) < 0) {
@@ -177,6 +264,7 @@ int main(int argc, char **argv)
 		"drench-agent: stopping: %llu samples taken, %zu unacknowledged, %llu dropped\n",
 		(unsigned long long)(a.next_seq - 1), a.ring_len, (unsigned long long)a.dropped);
 	targets_free(&a);
+	profiles_free(&a);
 	link_free(&a);
 	free(a.collector_host);
 	curl_global_cleanup();

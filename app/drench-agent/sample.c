@@ -19,6 +19,7 @@
 #include "telemetry/procfs.h"
 #include "telemetry/prom.h"
 #include "telemetry/proto.h"
+#include "telemetry/session.h"
 
 static const char *const go_series[] = {
 	"go_memstats_heap_inuse_bytes",
@@ -106,6 +107,11 @@ int targets_configure(struct agent *a, const char *text, size_t len)
 		if (a->n_targets == AGENT_MAX_TARGETS ||
 		    !json_string_value(json_object_get(o, "name")))
 			continue;
+		/* names reach file names and logs: plain ids only */
+		if (!tp_id_valid(json_string_value(json_object_get(o, "name")))) {
+			fprintf(stderr, "drench-agent: target with an unsafe name ignored\n");
+			continue;
+		}
 		target_from_json(&a->targets[a->n_targets++], o);
 	}
 	fprintf(stderr, "drench-agent: watching %zu targets every %u ms, buffer %zu samples\n",
@@ -114,16 +120,26 @@ int targets_configure(struct agent *a, const char *text, size_t len)
 	return 0;
 }
 
+/* URLs come from the collector: plain HTTP(S) only, and no redirect (one
+ * could lead anywhere the agent's host can reach). */
+void agent_curl_restrict(CURL *h)
+{
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+}
+
+/* Events ride in the sample ring, numbered with the samples, so they are
+ * buffered, resent and deduplicated the same way. */
 void agent_event(struct agent *a, const char *target, const char *event, const char *detail)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s}", "target", target, "event", event, "detail",
-			      detail ? detail : "");
-	char *text = json_dumps(o, JSON_COMPACT);
+	json_t *o =
+		json_pack("{s:s, s:I, s:s, s:s}", "target", target, "n", (json_int_t)a->next_seq,
+			  "event", event, "detail", detail ? detail : "");
 
 	fprintf(stderr, "drench-agent: %s: %s %s\n", target, event, detail ? detail : "");
-	link_send(a, TP_EVENT, 0, text, strlen(text));
-	free(text);
+	ring_push(a, TP_EVENT, json_dumps(o, JSON_COMPACT));
 	json_decref(o);
+	link_flush_ring(a);
 }
 
 /* Find the pid to sample; report restarts of a process watched by name. */
@@ -192,6 +208,7 @@ static void scrape_metrics(struct agent *a, struct agent_target *t, json_t *m)
 	if (t->curl == NULL && (t->curl = curl_easy_init()) == NULL)
 		return;
 	prom_stream_init(&sc.ps, on_prom_sample, &sc);
+	agent_curl_restrict(t->curl);
 	curl_easy_setopt(t->curl, CURLOPT_URL, t->metrics_url);
 	curl_easy_setopt(t->curl, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(t->curl, CURLOPT_WRITEDATA, &sc);
@@ -249,148 +266,29 @@ static void sample_one(struct agent *a, struct agent_target *t, double now, cons
 	m = proc_metrics(&ps);
 	if (t->metrics_url)
 		scrape_metrics(a, t, m);
-	o = json_pack("{s:s, s:f, s:i, s:i, s:I, s:o}", "target", t->name, "t", now, "pid", pid,
-		      "restarts", t->restarts, "dropped", (json_int_t)a->dropped, "m", m);
+	/* n: the number ring_push gives this sample */
+	o = json_pack("{s:s, s:I, s:f, s:i, s:i, s:I, s:o}", "target", t->name, "n",
+		      (json_int_t)a->next_seq, "t", now, "pid", pid, "restarts", t->restarts,
+		      "dropped", (json_int_t)a->dropped, "m", m);
 	if (checkpoint != NULL)
 		json_object_set_new(o, "checkpoint", json_string(checkpoint));
-	ring_push(a, json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17)));
+	ring_push(a, TP_SAMPLE, json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17)));
 	json_decref(o);
 }
 
 void targets_sample(struct agent *a)
 {
-	double now = agent_now();
+	double now = agent_wall();
 
 	for (size_t i = 0; i < a->n_targets; i++)
 		sample_one(a, &a->targets[i], now, NULL);
 	link_flush_ring(a);
 }
 
-/* ---- profiles ---- */
-
-static size_t to_file(char *data, size_t size, size_t n, void *arg)
+/* The sample right after a forced GC (heap?gc=1): an exact live heap,
+ * tagged with its checkpoint so the collector takes it as one. */
+void targets_sample_checkpoint(struct agent *a, struct agent_target *t, const char *tag)
 {
-	return fwrite(data, size, n, arg) * size;
-}
-
-static int fetch(const char *url, const char *path)
-{
-	FILE *f = fopen(path, "we");
-	CURL *h = curl_easy_init();
-	CURLcode rc = CURLE_FAILED_INIT;
-	long status = 0;
-
-	if (f && h) {
-		curl_easy_setopt(h, CURLOPT_URL, url);
-		curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, to_file);
-		curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
-		curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-		rc = curl_easy_perform(h);
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	}
-	if (h)
-		curl_easy_cleanup(h);
-	if (f)
-		fclose(f);
-	return rc == CURLE_OK && status == 200 ? 0 : -EIO;
-}
-
-static int sha256_file(const char *path, char hex[65], uint8_t **data, size_t *len)
-{
-	struct stat st;
-	unsigned char digest[crypto_hash_sha256_BYTES];
-	FILE *f = fopen(path, "re");
-
-	if (f == NULL || fstat(fileno(f), &st) < 0 || st.st_size > (64 << 20)) {
-		if (f)
-			fclose(f);
-		return -EIO;
-	}
-	*len = (size_t)st.st_size;
-	*data = malloc(*len ? *len : 1);
-	if (*data == NULL || fread(*data, 1, *len, f) != *len) {
-		fclose(f);
-		free(*data);
-		return -EIO;
-	}
-	fclose(f);
-	crypto_hash_sha256(digest, *data, *len);
-	sodium_bin2hex(hex, 65, digest, sizeof(digest));
-	return 0;
-}
-
-/* PROFILE_CHUNK frames: u16 meta length, JSON meta, bytes. */
-static void send_profile(struct agent *a, const char *target, const char *file, const char *path)
-{
-	const size_t chunk = TP_MAX_PAYLOAD - 1024;
-	char hex[65];
-	uint8_t *data, *frame = malloc(TP_MAX_PAYLOAD);
-	size_t len, off = 0;
-
-	if (frame == NULL || sha256_file(path, hex, &data, &len) < 0) {
-		free(frame);
-		return;
-	}
-	do {
-		size_t n = len - off < chunk ? len - off : chunk;
-		bool last = off + n == len;
-		json_t *meta = json_pack("{s:s, s:s, s:I, s:I, s:b, s:s}", "target", target, "file",
-					 file, "offset", (json_int_t)off, "size", (json_int_t)len,
-					 "last", last, "sha256", hex);
-		char *text = json_dumps(meta, JSON_COMPACT);
-		size_t m = strlen(text);
-
-		frame[0] = (uint8_t)(m >> 8);
-		frame[1] = (uint8_t)m;
-		memcpy(frame + 2, text, m);
-		memcpy(frame + 2 + m, data + off, n);
-		if (link_send(a, TP_PROFILE_CHUNK, 0, frame, 2 + m + n) < 0)
-			fprintf(stderr, "drench-agent: profile %s not sent: collector link down\n",
-				file);
-		link_flush_ring(a);
-		free(text);
-		json_decref(meta);
-		off += n;
-	} while (off < len);
-	free(data);
-	free(frame);
-}
-
-/* A forced-GC checkpoint (gc): heap?gc=1 runs a GC before it writes the
- * profile, so a sample taken right after it reads the exact live heap. */
-void targets_profile(struct agent *a, const char *target, const char *tag, bool gc)
-{
-	static const char *const kinds[] = {"heap", "goroutine", "goroutine"};
-	static const char *const queries[] = {"", "", "?debug=1"};
-	static const char *const exts[] = {"pb.gz", "pb.gz", "txt"};
-	char stamp[32], file[256], path[4400], url[2048];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
-	for (size_t i = 0; i < a->n_targets; i++) {
-		struct agent_target *t = &a->targets[i];
-
-		if (strcmp(t->name, target) != 0 || t->pprof_url == NULL)
-			continue;
-		mkdir(a->profile_dir, 0755);
-		for (size_t k = 0; k < 3; k++) {
-			snprintf(file, sizeof(file), "%s-%s-%s-%s.%s", t->name, tag, kinds[k],
-				 stamp, exts[k]);
-			snprintf(path, sizeof(path), "%s/%s", a->profile_dir, file);
-			snprintf(url, sizeof(url), "%s/%s%s", t->pprof_url, kinds[k],
-				 k == 0 && gc ? "?gc=1" : queries[k]);
-			if (fetch(url, path) < 0) {
-				agent_event(a, t->name, "profile-failed", url);
-				continue;
-			}
-			if (k == 0 && gc) {
-				sample_one(a, t, agent_now(), tag);
-				link_flush_ring(a);
-			}
-			fprintf(stderr, "drench-agent: captured %s\n", path);
-			send_profile(a, target, file, path);
-		}
-	}
+	sample_one(a, t, agent_wall(), tag);
+	link_flush_ring(a);
 }

@@ -141,7 +141,7 @@ void run_telemetry_recover(struct collector *c, const struct plan *p,
 
 void run_telemetry_phase_done(struct collector *c, const char *phase)
 {
-	char tag[80];
+	char tag[64]; /* an agent takes ids of up to 64 characters */
 	size_t n = 0;
 
 	if (!c)

@@ -13,9 +13,10 @@
 #include "telemetry/telemetry-config.h"
 
 static const char *const section_keys[] = {
-	"listen",	"key_file", "interval", "agent_buffer", "duration",
-	"memory_limit", "profiles", "detector", "targets",	"forced_gc",
-	"allow_insufficient", NULL,
+	"listen",	 "key_file",	 "interval",	"agent_buffer",
+	"duration",	 "memory_limit", "profiles",	"detector",
+	"targets",	 "forced_gc",	 "allow_insufficient", "agent_key_dir",
+	"encrypt",	 NULL,
 };
 static const char *const detector_keys[] = {
 	"warmup",	 "floor_window",   "min_window",    "min_points",  "alpha",
@@ -63,6 +64,7 @@ void telemetry_config_clear(struct telemetry_config *c)
 {
 	free(c->listen);
 	free(c->key_file);
+	free(c->agent_key_dir);
 	for (size_t i = 0; i < c->n_targets; i++)
 		target_clear(&c->targets[i]);
 	free(c->targets);
@@ -304,6 +306,7 @@ int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *o
 		return -ENOMEM;
 	if (cfg_require(n, "key_file", e, "a file holding the agents' pre-shared key") != NULL)
 		get_string_dup(n, "key_file", e, &out->key_file);
+	get_string_dup(n, "agent_key_dir", e, &out->agent_key_dir);
 	cfg_get_duration(yaml_map_get(n, "interval"), e, 100000, &out->interval_us);
 	if (cfg_get_int(yaml_map_get(n, "agent_buffer"), e, 1, 1000000, &buffer) == 1)
 		out->agent_buffer = (uint32_t)buffer;
@@ -312,6 +315,7 @@ int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *o
 	cfg_get_bool(yaml_map_get(n, "profiles"), e, &out->profiles);
 	cfg_get_bool(yaml_map_get(n, "forced_gc"), e, &out->forced_gc);
 	cfg_get_bool(yaml_map_get(n, "allow_insufficient"), e, &out->allow_insufficient);
+	cfg_get_bool(yaml_map_get(n, "encrypt"), e, &out->encrypt);
 	parse_detector(yaml_map_get(n, "detector"), &out->detector, e);
 	if (cfg_require(n, "targets", e, "a list of targets") != NULL)
 		parse_targets(yaml_map_get(n, "targets"), out, e);

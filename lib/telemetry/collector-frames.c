@@ -26,6 +26,33 @@ static void reject(struct collector *c, int i, const char *why)
 	fprintf(c->log, "collector: %s: rejected frame: %s\n", c->conns[i].peer, why);
 }
 
+/* Counters arrive as JSON numbers: whole, non-negative and exact in a double
+ * before they are cast (a cast of 1e300 to an integer is undefined). */
+static bool counter_valid(double x)
+{
+	return isfinite(x) && x >= 0 && x <= 9007199254740992.0 && x == floor(x);
+}
+
+/* Wire strings printed in logs: anything but plain printable ASCII becomes
+ * \xNN, so an agent cannot forge log lines or drive a terminal. */
+static const char *printable(const char *s, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	if (s == NULL)
+		return "-";
+	for (; *s && o + 5 < cap; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch >= 0x20 && ch < 0x7f && ch != '\\')
+			out[o++] = (char)ch;
+		else
+			o += (size_t)snprintf(out + o, cap - o, "\\x%02x", ch);
+	}
+	out[o] = '\0';
+	return out;
+}
+
 struct target_state *collector_target(struct collector *c, const char *name)
 {
 	for (size_t i = 0; i < c->n_targets; i++)
@@ -103,20 +130,16 @@ static int find_or_add_agent(struct collector *c, const char *id)
 	return (int)c->n_agents++;
 }
 
-static void on_hello(struct collector *c, int i, json_t *msg)
+/* Called once the HELLO authenticated under the agent's own key: only now
+ * may it replace that agent's older connection (a half-open one, or the
+ * agent's previous process). id and boot are valid (collector-hello.c). */
+void collector_bind_agent(struct collector *c, int i, const char *id, const char *boot,
+			  json_t *hello)
 {
-	const char *id = json_string_value(json_object_get(msg, "agent"));
-	const char *boot = json_string_value(json_object_get(msg, "boot"));
-	json_int_t dropped = json_integer_value(json_object_get(msg, "dropped"));
+	double dropped = json_number_value(json_object_get(hello, "dropped"));
 	struct agent_state *a;
-	int ai;
+	int ai = find_or_add_agent(c, id);
 
-	if (c->conns[i].agent >= 0 || id == NULL || boot == NULL || strlen(id) > 128) {
-		reject(c, i, "bad HELLO");
-		c->conns[i].closing = true;
-		return;
-	}
-	ai = find_or_add_agent(c, id);
 	if (ai < 0) {
 		reject(c, i, "too many agents");
 		c->conns[i].closing = true;
@@ -131,7 +154,8 @@ static void on_hello(struct collector *c, int i, json_t *msg)
 		a->boot = strdup(boot);
 		a->last_seq = 0; /* a new agent process numbers from 1 again */
 	}
-	a->dropped = dropped > 0 ? (uint64_t)dropped : 0;
+	if (counter_valid(dropped))
+		a->dropped = (uint64_t)dropped;
 	a->conn = i;
 	c->conns[i].agent = ai;
 	fprintf(c->log,
@@ -143,14 +167,20 @@ static void on_hello(struct collector *c, int i, json_t *msg)
 bool collector_ask_profile(struct collector *c, struct target_state *t, const char *tag)
 {
 	int conn = t->agent >= 0 ? c->agents[t->agent].conn : -1;
-
+	uint32_t grant;
 	bool gc = c->cfg->forced_gc;
 
 	if (conn < 0 || t->cfg->pprof_url == NULL || !c->cfg->profiles)
 		return false;
+	grant = collector_grant_open(c, t, tag);
+	if (grant == 0) {
+		fprintf(c->log, "collector: too many profile requests open\n");
+		return false;
+	}
 	if (collector_conn_send_json(c, conn, TP_PROFILE_REQ,
-				     json_pack("{s:s, s:s, s:b}", "target", t->cfg->name, "tag", tag,
-					       "gc", gc)) == 0) {
+				     json_pack("{s:s, s:s, s:I, s:I}", "target", t->cfg->name,
+					       "tag", tag, "grant", (json_int_t)grant, "flags",
+					       (json_int_t)(gc ? TP_PROFILE_FORCED_GC : 0))) == 0) {
 		fprintf(c->log, "collector: asked agent %s for %s%s profiles of %s\n",
 			c->agents[t->agent].id, tag, gc ? " forced-GC" : "", t->cfg->name);
 		if (!strcmp(tag, "baseline"))
@@ -191,10 +221,11 @@ static void feed_metrics(struct target_state *t, double ts, json_t *m, const cha
 
 /* One line of samples.jsonl, re-serialised: an agent's bytes never reach the
  * file as they came (no way to break the one-object-per-line format). */
-static void record_sample(struct collector *c, struct agent_state *a, uint64_t seq, json_t *msg)
+static void record_sample(struct collector *c, struct agent_state *a, uint64_t seq, json_t *msg,
+			  const char *kind)
 {
 	json_t *line = json_pack("{s:s, s:s, s:I, s:O}", "agent", a->id, "boot", a->boot, "seq",
-				 (json_int_t)seq, "sample", msg);
+				 (json_int_t)seq, kind, msg);
 	char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
 
 	if (text != NULL)
@@ -203,31 +234,92 @@ static void record_sample(struct collector *c, struct agent_state *a, uint64_t s
 	json_decref(line);
 }
 
-static void on_sample(struct collector *c, int i, const struct tp_frame *f, json_t *msg)
+/* Agents' clocks are on NTP: a sample from the future beyond this is refused,
+ * so one bad timestamp cannot pin the evaluation clock ahead of real time. */
+#define SAMPLE_FUTURE_S 300.0
+#define SAMPLE_EPOCH_MIN 1e9 /* 2001: before this, the clock is not set */
+
+static bool metrics_valid(json_t *m)
+{
+	const char *name;
+	json_t *v;
+
+	if (!json_is_object(m))
+		return false;
+	json_object_foreach(m, name, v)
+	{
+		if (json_is_number(v) && !(fabs(json_number_value(v)) <= 9007199254740992.0))
+			return false;
+	}
+	return true;
+}
+
+static bool sample_valid(json_t *msg, double ts)
+{
+	json_t *pid = json_object_get(msg, "pid"), *restarts = json_object_get(msg, "restarts");
+	json_t *dropped = json_object_get(msg, "dropped");
+
+	return isfinite(ts) && ts >= SAMPLE_EPOCH_MIN && ts <= collector_now() + SAMPLE_FUTURE_S &&
+	       (pid == NULL || (json_is_integer(pid) && json_integer_value(pid) >= 0 &&
+				json_integer_value(pid) <= INT32_MAX)) &&
+	       (restarts == NULL ||
+		(json_is_integer(restarts) && json_integer_value(restarts) >= 0 &&
+		 json_integer_value(restarts) <= UINT32_MAX)) &&
+	       (dropped == NULL || counter_valid(json_number_value(dropped))) &&
+	       metrics_valid(json_object_get(msg, "m"));
+}
+
+/* Samples and events share one numbering per boot: true when n is new
+ * (gaps counted in lost), false for a duplicate or a frame without one. */
+static bool number_new(struct collector *c, int i, json_t *msg, uint64_t *out)
+{
+	struct agent_state *a = &c->agents[c->conns[i].agent];
+	json_t *nv = json_object_get(msg, "n");
+	uint64_t n;
+
+	if (!json_is_integer(nv) || json_integer_value(nv) <= 0) {
+		reject(c, i, "sample or event without a number");
+		return false;
+	}
+	n = (uint64_t)json_integer_value(nv);
+	c->conns[i].got_samples = true;
+	if (n <= a->last_seq) {
+		c->st.duplicates++;
+		return false;
+	}
+	if (a->last_seq > 0 && n > a->last_seq + 1)
+		c->st.lost += n - a->last_seq - 1;
+	a->last_seq = n;
+	*out = n;
+	return true;
+}
+
+static void on_sample(struct collector *c, int i, json_t *msg)
 {
 	struct agent_state *a = &c->agents[c->conns[i].agent];
 	const char *name = json_string_value(json_object_get(msg, "target"));
 	json_t *m = json_object_get(msg, "m");
 	double ts = json_number_value(json_object_get(msg, "t"));
 	struct target_state *t = name ? collector_target(c, name) : NULL;
+	uint64_t n;
 
-	c->conns[i].got_samples = true;
-	if (f->seq <= a->last_seq) {
-		c->st.duplicates++;
+	if (!number_new(c, i, msg, &n))
 		return;
-	}
-	if (t == NULL || strcmp(t->cfg->agent, a->id) != 0 || !json_is_object(m) || !isfinite(ts) ||
-	    ts <= 0) {
+	if (t == NULL || strcmp(t->cfg->agent, a->id) != 0 || !json_is_object(m)) {
 		reject(c, i, "sample for an unknown target or without metrics");
-		a->last_seq = f->seq;
 		return;
 	}
-	if (a->last_seq > 0 && f->seq > a->last_seq + 1)
-		c->st.lost += f->seq - a->last_seq - 1;
-	a->last_seq = f->seq;
-	a->dropped = (uint64_t)fmax(a->dropped, json_number_value(json_object_get(msg, "dropped")));
+	if (!sample_valid(msg, ts)) {
+		c->st.rejected_values++;
+		fprintf(c->log,
+			"collector: agent %s: sample %llu refused: time or value out of range\n",
+			a->id, (unsigned long long)n);
+		return;
+	}
+	a->dropped = (uint64_t)fmax((double)a->dropped,
+				    json_number_value(json_object_get(msg, "dropped")));
 	c->st.samples++;
-	record_sample(c, a, f->seq, msg);
+	record_sample(c, a, n, msg, "sample");
 	if (isnan(t->first_t))
 		t->first_t = ts;
 	t->last_t = fmax(t->last_t, ts);
@@ -246,106 +338,21 @@ static void on_sample(struct collector *c, int i, const struct tp_frame *f, json
 		collector_ask_profile(c, t, "baseline");
 }
 
-/* Profile file names come from the agent: keep them to one plain component. */
-static bool safe_name(const char *s)
-{
-	if (s == NULL || s[0] == '\0' || s[0] == '.' || strlen(s) > 200)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '_'))
-			return false;
-	return true;
-}
-
-static int file_sha256_hex(const char *path, char hex[65])
-{
-	crypto_hash_sha256_state st;
-	unsigned char buf[16384], digest[crypto_hash_sha256_BYTES];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	crypto_hash_sha256_init(&st);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
-	close(fd);
-	crypto_hash_sha256_final(&st, digest);
-	sodium_bin2hex(hex, 65, digest, sizeof(digest));
-	return n < 0 ? -EIO : 0;
-}
-
-static void profile_done(struct collector *c, int i, struct target_state *t, const char *file,
-			 const char *path, const char *sha)
-{
-	char hex[65], rel[256];
-
-	if (sha == NULL || file_sha256_hex(path, hex) < 0 || strcmp(hex, sha) != 0) {
-		reject(c, i, "profile does not match its SHA-256");
-		unlink(path);
-		return;
-	}
-	c->st.profiles++;
-	snprintf(rel, sizeof(rel), "profiles/%s", file);
-	fprintf(c->log, "collector: profile %s (%s) received\n", rel, t->cfg->name);
-	if (t->n_profiles < COLLECTOR_MAX_PROFILES)
-		t->profiles[t->n_profiles++] = strdup(rel);
-}
-
-static void on_chunk(struct collector *c, int i, const struct tp_frame *f)
-{
-	const char *meta_text, *file, *target;
-	const uint8_t *data;
-	size_t meta_len, data_len;
-	json_t *meta;
-	char path[4096];
-	json_int_t off, size;
-	struct target_state *t;
-	int fd;
-
-	if (tp_chunk_split(f->payload, f->len, &meta_text, &meta_len, &data, &data_len) < 0 ||
-	    (meta = json_loadb(meta_text, meta_len, 0, NULL)) == NULL) {
-		reject(c, i, "bad profile chunk");
-		return;
-	}
-	file = json_string_value(json_object_get(meta, "file"));
-	target = json_string_value(json_object_get(meta, "target"));
-	off = json_integer_value(json_object_get(meta, "offset"));
-	size = json_integer_value(json_object_get(meta, "size"));
-	t = target ? collector_target(c, target) : NULL;
-	/* only profiles we asked this agent for, and a bounded number of them */
-	if (t == NULL || strcmp(t->cfg->agent, c->agents[c->conns[i].agent].id) != 0 ||
-	    t->checkpoints == 0 || t->n_profiles >= COLLECTOR_MAX_PROFILES ||
-	    !safe_name(file) || off < 0 || size > COLLECTOR_MAX_PROFILE_BYTES ||
-	    (json_int_t)data_len > size - off) {
-		reject(c, i, "profile chunk out of bounds");
-		json_decref(meta);
-		return;
-	}
-	snprintf(path, sizeof(path), "%s/profiles", c->opts.outdir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/profiles/%s", c->opts.outdir, file);
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (off == 0 ? O_TRUNC : 0), 0644);
-	if (fd < 0 || pwrite(fd, data, data_len, off) != (ssize_t)data_len)
-		fprintf(c->log, "collector: cannot write %s: %s\n", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	if (json_is_true(json_object_get(meta, "last")))
-		profile_done(c, i, t, file, path,
-			     json_string_value(json_object_get(meta, "sha256")));
-	json_decref(meta);
-}
-
 static void on_event(struct collector *c, int i, json_t *msg)
 {
 	const char *target = json_string_value(json_object_get(msg, "target"));
 	const char *event = json_string_value(json_object_get(msg, "event"));
 	const char *detail = json_string_value(json_object_get(msg, "detail"));
+	char t[256], e[128], d[1024];
+	uint64_t n;
 
+	if (!number_new(c, i, msg, &n))
+		return;
+	/* events share the samples' numbers: the file shows every one */
+	record_sample(c, &c->agents[c->conns[i].agent], n, msg, "event");
 	fprintf(c->log, "collector: agent %s: %s: %s%s%s\n", c->agents[c->conns[i].agent].id,
-		target ? target : "-", event ? event : "?", detail ? ": " : "",
-		detail ? detail : "");
+		printable(target, t, sizeof(t)), printable(event, e, sizeof(e)), detail ? ": " : "",
+		detail ? printable(detail, d, sizeof(d)) : "");
 }
 
 void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f)
@@ -353,28 +360,24 @@ void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f
 	struct conn *k = &c->conns[i];
 	json_t *msg = NULL;
 
-	if (k->agent < 0 && f->type != TP_HELLO) {
+	if (k->agent < 0) {
 		reject(c, i, "frame before HELLO");
 		k->closing = true;
 		return;
 	}
 	if (f->type == TP_PROFILE_CHUNK) {
-		on_chunk(c, i, f);
+		collector_on_chunk(c, i, f);
 		return;
 	}
-	if (f->type != TP_HELLO && f->type != TP_SAMPLE && f->type != TP_EVENT) {
-		reject(c, i, "frame type an agent does not send");
+	if (f->type != TP_SAMPLE && f->type != TP_EVENT) {
+		reject(c, i, "frame type an agent does not send after HELLO");
 		return;
 	}
 	msg = json_loadb((const char *)f->payload, f->len, 0, NULL);
 	if (!json_is_object(msg)) {
 		reject(c, i, "payload is not a JSON object");
-		if (f->type == TP_HELLO)
-			k->closing = true;
-	} else if (f->type == TP_HELLO) {
-		on_hello(c, i, msg);
 	} else if (f->type == TP_SAMPLE) {
-		on_sample(c, i, f, msg);
+		on_sample(c, i, msg);
 	} else {
 		on_event(c, i, msg);
 	}
@@ -397,6 +400,9 @@ void collector_send_acks(struct collector *c)
 		if (k->fd < 0 || !k->got_samples || k->closing)
 			continue;
 		k->got_samples = false;
-		collector_conn_send(c, i, TP_ACK, c->agents[k->agent].last_seq, NULL, 0);
+		/* the session key binds the ACK to this boot and connection */
+		collector_conn_send_json(
+			c, i, TP_ACK,
+			json_pack("{s:I}", "upto", (json_int_t)c->agents[k->agent].last_seq));
 	}
 }

@@ -2,26 +2,41 @@
 /* Collector state shared by collector*.c; not part of the API. */
 #pragma once
 
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "telemetry/collector.h"
 #include "telemetry/detector.h"
+#include "telemetry/session.h"
 
-#define COLLECTOR_MAX_CONNS 32
 #define COLLECTOR_MAX_AGENTS 64
-#define COLLECTOR_HELLO_TIMEOUT_S 5.0
+/* Connections that have not authenticated yet get slots of their own, so a
+ * flood of idle sockets can neither take an agent's slot nor keep a new
+ * agent out: past these bounds the oldest unauthenticated socket goes. */
+#define COLLECTOR_UNAUTH_SLOTS 16
+#define COLLECTOR_UNAUTH_PER_SOURCE 8
+#define COLLECTOR_MAX_CONNS (COLLECTOR_MAX_AGENTS + COLLECTOR_UNAUTH_SLOTS)
+#define COLLECTOR_HELLO_TIMEOUT_S 1.0
 #define COLLECTOR_TX_CAP (1u << 20)
-#define COLLECTOR_MAX_PROFILES 64
+#define COLLECTOR_MAX_PROFILES 128
 #define COLLECTOR_MAX_PROFILE_BYTES (64u << 20)
+/* what one agent may write under profiles/ in a run, every file counted */
+#define COLLECTOR_AGENT_PROFILE_FILES 1024
+#define COLLECTOR_AGENT_PROFILE_BYTES (512ull << 20)
+#define COLLECTOR_MAX_GRANTS 128
+#define COLLECTOR_GRANT_FILES 3 /* heap, goroutine, goroutine text */
+#define COLLECTOR_NAME_MAX 200
 
 struct conn {
 	int fd;
 	char peer[64];
-	double opened;
+	uint32_t src;  /* IPv4 source address, for the per-source bound */
+	double opened; /* monotonic */
 	uint8_t nonce[TP_NONCE_LEN];
-	int agent; /* index in agents[], -1 before HELLO */
+	struct tp_session s; /* keys and counters, valid once agent >= 0 */
+	int agent;	     /* index in agents[], -1 before an authenticated HELLO */
 	uint8_t *rx;
 	size_t rx_len;
 	uint8_t *tx;
@@ -33,9 +48,11 @@ struct conn {
 struct agent_state {
 	char *id;
 	char *boot;
-	uint64_t last_seq; /* highest sample seq accepted (contiguous or after a gap) */
-	uint64_t dropped;  /* as the agent last reported */
-	int conn;	   /* index in conns[], -1 when disconnected */
+	uint64_t last_seq;	/* highest sample seq accepted (contiguous or after a gap) */
+	uint64_t dropped;	/* as the agent last reported */
+	int conn;		/* index in conns[], -1 when disconnected */
+	unsigned profile_files; /* created under profiles/, verified or not */
+	uint64_t profile_bytes; /* written under profiles/ */
 };
 
 struct target_state {
@@ -61,9 +78,26 @@ struct target_state {
 	unsigned checkpoints;	 /* forced-GC checkpoints asked */
 };
 
+/* A file a grant created; fd >= 0 while chunks still come. */
+struct grant_file {
+	char name[COLLECTOR_NAME_MAX];
+	int fd;
+	uint64_t size, written;
+	crypto_hash_sha256_state hash;
+};
+
+/* Permission, issued with a PROFILE_REQ, to write one capture's files. */
+struct grant {
+	uint32_t id; /* 0: free */
+	struct target_state *target;
+	char tag[80];
+	unsigned retries;
+	struct grant_file files[COLLECTOR_GRANT_FILES];
+};
+
 struct collector {
 	const struct telemetry_config *cfg;
-	struct tp_key key;
+	uint8_t master[TP_KEY_LEN];
 	struct collector_options opts;
 	FILE *log;
 	int lfd;
@@ -78,18 +112,27 @@ struct collector {
 	double started;
 	struct collector_stats st;
 	unsigned long checkpoint_samples; /* samples flagged with a checkpoint tag */
+	int profiles_fd; /* OUTDIR/profiles, 0700 */
+	struct grant grants[COLLECTOR_MAX_GRANTS];
+	uint32_t last_grant;
 };
 
 double collector_now(void);
+double collector_mono(void);
 void collector_target_restarted(struct collector *c, struct target_state *t, int old_pid,
 				int new_pid);
 void collector_conn_close(struct collector *c, int i, const char *why);
-int collector_conn_send(struct collector *c, int i, enum tp_type type, uint64_t seq,
-			const void *payload, size_t len);
+int collector_conn_send(struct collector *c, int i, enum tp_type type, const void *payload,
+			size_t len);
 int collector_conn_send_json(struct collector *c, int i, enum tp_type type, json_t *obj);
+
+/* collector-hello.c */
+int collector_hello(struct collector *c, int i, const uint8_t *buf, const struct tp_frame *f);
 
 /* collector-frames.c */
 void collector_handle_frame(struct collector *c, int i, const struct tp_frame *f);
+void collector_bind_agent(struct collector *c, int i, const char *id, const char *boot,
+			  json_t *hello);
 void collector_send_acks(struct collector *c);
 struct target_state *collector_target(struct collector *c, const char *name);
 bool collector_ask_profile(struct collector *c, struct target_state *t, const char *tag);
@@ -99,6 +142,12 @@ bool collector_live_metric(const char *name);
 void collector_live_heap(struct target_state *t, double ts, json_t *m, const char *checkpoint);
 void collector_choose_judged(const struct collector *c, struct target_state *t);
 const char *collector_live_note(const struct target_state *t);
+
+/* collector-profiles.c */
+int collector_profiles_open(struct collector *c);
+void collector_grants_free(struct collector *c);
+uint32_t collector_grant_open(struct collector *c, struct target_state *t, const char *tag);
+void collector_on_chunk(struct collector *c, int i, const struct tp_frame *f);
 
 /* collector-report.c */
 void collector_live_lines(struct collector *c);

@@ -463,14 +463,16 @@ static json_t *stats_json(const struct collector *c)
 						"last_seq", (json_int_t)c->agents[i].last_seq,
 						"dropped", (json_int_t)c->agents[i].dropped,
 						"connected", c->agents[i].conn >= 0));
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 			 "connections", (json_int_t)s->connections, "frames", (json_int_t)s->frames,
 			 "samples", (json_int_t)s->samples, "duplicates", (json_int_t)s->duplicates,
 			 "lost", (json_int_t)s->lost, "agent_dropped", (json_int_t)dropped,
 			 "rejected_auth", (json_int_t)s->rejected_auth, "rejected_malformed",
 			 (json_int_t)s->rejected_malformed, "rejected_oversize",
 			 (json_int_t)s->rejected_oversize, "rejected_connections",
-			 (json_int_t)s->rejected_conns, "profiles", (json_int_t)s->profiles,
+			 (json_int_t)s->rejected_conns, "rejected_replay",
+			 (json_int_t)s->rejected_replay, "rejected_values",
+			 (json_int_t)s->rejected_values, "profiles", (json_int_t)s->profiles,
 			 "agents", agents);
 }
 

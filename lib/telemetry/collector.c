@@ -3,9 +3,12 @@
  * Collector sockets: one listening socket and at most COLLECTOR_MAX_CONNS
  * agent connections, all non-blocking, waited on with poll(2). A connection
  * gets a fresh nonce (CHALLENGE) and must authenticate with HELLO within
- * COLLECTOR_HELLO_TIMEOUT_S; a frame that fails authentication, is oversized
- * or malformed at the framing level closes it (the stream cannot be trusted
- * to resync); bad JSON in an authenticated frame only drops that frame.
+ * COLLECTOR_HELLO_TIMEOUT_S, in one of COLLECTOR_UNAUTH_SLOTS slots (at most
+ * COLLECTOR_UNAUTH_PER_SOURCE per address; the oldest is evicted for a new
+ * one, never an authenticated agent). A frame that fails authentication, is
+ * out of sequence, oversized or malformed at the framing level closes the
+ * connection (the stream cannot be trusted to resync); bad JSON in an
+ * authenticated frame only drops that frame.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,11 +26,21 @@
 #include "telemetry/collector-internal.h"
 #include "telemetry/proto.h"
 
+/* Wall clock: the time base of agents' samples. */
 double collector_now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Deadlines and the evaluation schedule: an NTP step must not stop them. */
+double collector_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -174,17 +187,23 @@ struct collector *collector_create(const struct telemetry_config *cfg, const str
 	if (c == NULL)
 		return NULL;
 	c->cfg = cfg;
-	c->key = *key;
+	tp_master_key(key, c->master);
 	c->opts = *opts;
 	c->log = opts->log ? opts->log : stderr;
 	c->lfd = -1;
+	c->profiles_fd = -1;
+	for (size_t i = 0; i < COLLECTOR_MAX_GRANTS; i++)
+		for (size_t k = 0; k < COLLECTOR_GRANT_FILES; k++)
+			c->grants[i].files[k].fd = -1;
 	for (int i = 0; i < COLLECTOR_MAX_CONNS; i++)
 		c->conns[i].fd = -1;
-	c->started = collector_now();
+	c->started = collector_mono();
 	c->next_eval = c->started + (double)cfg->interval_us / 1e6;
 	rc = init_targets(c);
 	if (rc == 0)
 		rc = open_samples_file(c);
+	if (rc == 0)
+		rc = collector_profiles_open(c);
 	if (rc == 0)
 		rc = open_listener(c);
 	if (rc < 0) {
@@ -204,6 +223,7 @@ void collector_destroy(struct collector *c)
 			collector_conn_close(c, i, "collector stopping");
 	if (c->lfd >= 0)
 		close(c->lfd);
+	collector_grants_free(c);
 	for (size_t i = 0; i < c->n_targets; i++) {
 		detector_destroy(c->targets[i].det);
 		json_decref(c->targets[i].last_m);
@@ -218,7 +238,7 @@ void collector_destroy(struct collector *c)
 	if (c->samples_out)
 		fclose(c->samples_out);
 	free(c->targets);
-	sodium_memzero(&c->key, sizeof(c->key));
+	sodium_memzero(c->master, sizeof(c->master));
 	free(c);
 }
 
@@ -242,8 +262,9 @@ void collector_conn_close(struct collector *c, int i, const char *why)
 		c->agents[k->agent].conn = -1;
 	free(k->rx);
 	free(k->tx);
-	memset(k, 0, sizeof(*k));
+	sodium_memzero(k, sizeof(*k));
 	k->fd = -1;
+	k->agent = -1;
 }
 
 static void conn_flush(struct collector *c, int i)
@@ -264,18 +285,20 @@ static void conn_flush(struct collector *c, int i)
 	}
 }
 
-int collector_conn_send(struct collector *c, int i, enum tp_type type, uint64_t seq,
-			const void *payload, size_t len)
+int collector_conn_send(struct collector *c, int i, enum tp_type type, const void *payload,
+			size_t len)
 {
 	struct conn *k = &c->conns[i];
 	ssize_t n;
 
+	if (k->agent < 0)
+		return -ENOTCONN;
 	if (k->tx_len + TP_HEADER_LEN + len + TP_TAG_LEN > COLLECTOR_TX_CAP) {
 		k->closing = true; /* the agent does not read: do not buffer forever */
 		return -ENOBUFS;
 	}
-	n = tp_encode(k->tx + k->tx_len, COLLECTOR_TX_CAP - k->tx_len, type, seq, payload, len,
-		      &c->key, k->nonce);
+	n = tp_session_encode(&k->s, k->tx + k->tx_len, COLLECTOR_TX_CAP - k->tx_len, type, payload,
+			      len);
 	if (n < 0)
 		return (int)n;
 	k->tx_len += (size_t)n;
@@ -286,11 +309,94 @@ int collector_conn_send(struct collector *c, int i, enum tp_type type, uint64_t 
 int collector_conn_send_json(struct collector *c, int i, enum tp_type type, json_t *obj)
 {
 	char *text = obj ? json_dumps(obj, JSON_COMPACT) : NULL;
-	int rc = text ? collector_conn_send(c, i, type, 0, text, strlen(text)) : -ENOMEM;
+	int rc = text ? collector_conn_send(c, i, type, text, strlen(text)) : -ENOMEM;
 
 	free(text);
 	json_decref(obj);
 	return rc;
+}
+
+/* Unauthenticated slots: how many are held, in all and by src. */
+static void unauth_counts(const struct collector *c, uint32_t src, int *total, int *same)
+{
+	*total = *same = 0;
+	for (int i = 0; i < COLLECTOR_MAX_CONNS; i++) {
+		const struct conn *k = &c->conns[i];
+
+		if (k->fd < 0 || k->agent >= 0)
+			continue;
+		(*total)++;
+		*same += k->src == src;
+	}
+}
+
+/* The oldest unauthenticated connection, of src only when only_src. */
+static int oldest_unauth(const struct collector *c, uint32_t src, bool only_src)
+{
+	int best = -1;
+
+	for (int i = 0; i < COLLECTOR_MAX_CONNS; i++) {
+		const struct conn *k = &c->conns[i];
+
+		if (k->fd < 0 || k->agent >= 0 || (only_src && k->src != src))
+			continue;
+		if (best < 0 || k->opened < c->conns[best].opened)
+			best = i;
+	}
+	return best;
+}
+
+/* Of the sources holding the most unauthenticated slots, the oldest
+ * connection: a flood from a few addresses evicts itself, not a newcomer
+ * from elsewhere. */
+static int eviction_victim(const struct collector *c)
+{
+	int best = -1, best_count = 0;
+
+	for (int i = 0; i < COLLECTOR_MAX_CONNS; i++) {
+		const struct conn *k = &c->conns[i];
+		int total, same;
+
+		if (k->fd < 0 || k->agent >= 0)
+			continue;
+		unauth_counts(c, k->src, &total, &same);
+		if (same > best_count ||
+		    (same == best_count && best >= 0 && k->opened < c->conns[best].opened)) {
+			best = i;
+			best_count = same;
+		}
+	}
+	return best;
+}
+
+/* Make room for one more unauthenticated connection from src; the slot
+ * index to use, or -1 when every slot is held by an agent. */
+static int unauth_slot(struct collector *c, uint32_t src)
+{
+	int total, same, victim = -1, i;
+
+	unauth_counts(c, src, &total, &same);
+	if (same >= COLLECTOR_UNAUTH_PER_SOURCE)
+		victim = oldest_unauth(c, src, true);
+	else if (total >= COLLECTOR_UNAUTH_SLOTS)
+		victim = eviction_victim(c);
+	if (victim >= 0) {
+		c->st.rejected_conns++;
+		collector_conn_close(c, victim, "evicted: too many unauthenticated connections");
+	}
+	for (i = 0; i < COLLECTOR_MAX_CONNS && c->conns[i].fd >= 0; i++)
+		;
+	return i < COLLECTOR_MAX_CONNS ? i : -1;
+}
+
+static void send_challenge(struct conn *k)
+{
+	ssize_t n;
+
+	randombytes_buf(k->nonce, sizeof(k->nonce));
+	n = tp_encode(k->tx, COLLECTOR_TX_CAP, TP_CHALLENGE, 0, k->nonce, TP_NONCE_LEN,
+		      tp_challenge_key);
+	k->tx_len = n > 0 ? (size_t)n : 0;
 }
 
 static void accept_one(struct collector *c)
@@ -302,11 +408,10 @@ static void accept_one(struct collector *c)
 
 	if (fd < 0)
 		return;
-	for (i = 0; i < COLLECTOR_MAX_CONNS && c->conns[i].fd >= 0; i++)
-		;
-	if (i == COLLECTOR_MAX_CONNS) {
+	i = unauth_slot(c, sa.sin_addr.s_addr);
+	if (i < 0) {
 		c->st.rejected_conns++;
-		fprintf(c->log, "collector: refusing a connection: %d already open\n", i);
+		fprintf(c->log, "collector: refusing a connection: every slot is taken\n");
 		close(fd);
 		return;
 	}
@@ -317,24 +422,17 @@ static void accept_one(struct collector *c)
 	if (k->rx == NULL || k->tx == NULL) {
 		free(k->rx);
 		free(k->tx);
+		k->rx = k->tx = NULL;
 		close(fd);
 		return;
 	}
 	k->fd = fd;
 	k->agent = -1;
-	k->opened = collector_now();
+	k->src = sa.sin_addr.s_addr;
+	k->opened = collector_mono();
 	snprintf(k->peer, sizeof(k->peer), "%s:%u", inet_ntoa(sa.sin_addr), ntohs(sa.sin_port));
 	c->st.connections++;
-	/* the challenge itself is tagged under an all-zero nonce */
-	uint8_t zero[TP_NONCE_LEN] = {0};
-
-	randombytes_buf(k->nonce, sizeof(k->nonce));
-	uint8_t frame[TP_HEADER_LEN + TP_NONCE_LEN + TP_TAG_LEN];
-	ssize_t n = tp_encode(frame, sizeof(frame), TP_CHALLENGE, 0, k->nonce, TP_NONCE_LEN,
-			      &c->key, zero);
-
-	memcpy(k->tx, frame, (size_t)n);
-	k->tx_len = (size_t)n;
+	send_challenge(k);
 	conn_flush(c, i);
 }
 
@@ -345,6 +443,10 @@ static const char *decode_error(ssize_t rc)
 		return "frame failed authentication";
 	case -EMSGSIZE:
 		return "oversized frame";
+	case -ESTALE:
+		return "frame out of sequence (replayed or dropped)";
+	case -EPROTO:
+		return "encryption setting differs from the campaign's";
 	default:
 		return "malformed frame header";
 	}
@@ -356,6 +458,8 @@ static void count_reject(struct collector *c, ssize_t rc)
 		c->st.rejected_auth++;
 	else if (rc == -EMSGSIZE)
 		c->st.rejected_oversize++;
+	else if (rc == -ESTALE)
+		c->st.rejected_replay++;
 	else
 		c->st.rejected_malformed++;
 }
@@ -368,19 +472,41 @@ static void conn_consume(struct collector *c, int i)
 
 	while (!k->closing && off < k->rx_len) {
 		struct tp_frame f;
-		ssize_t rc = tp_decode(k->rx + off, k->rx_len - off, &c->key, k->nonce, &f);
+		bool hello = k->agent < 0;
 
+		/* before it authenticates, a peer gets no more than a HELLO's room */
+		if (hello && k->rx_len - off >= TP_HEADER_LEN && k->rx[off] == 'D' &&
+		    k->rx[off + 1] == 'R' && k->rx[off + 2] == TP_VERSION &&
+		    ((uint32_t)k->rx[off + 4] << 24 | (uint32_t)k->rx[off + 5] << 16 |
+		     (uint32_t)k->rx[off + 6] << 8 | k->rx[off + 7]) > TP_MAX_HELLO) {
+			c->st.rejected_oversize++;
+			fprintf(c->log, "collector: %s: rejected: HELLO larger than %u bytes\n",
+				k->peer, TP_MAX_HELLO);
+			k->closing = true;
+			break;
+		}
+		ssize_t rc = hello ? tp_peek(k->rx + off, k->rx_len - off, &f)
+				   : tp_session_decode(&k->s, k->rx + off, k->rx_len - off, &f);
+
+		if (hello && rc > 0) {
+			int hrc = collector_hello(c, i, k->rx + off, &f);
+
+			if (hrc < 0)
+				rc = hrc;
+		}
 		if (rc == 0)
 			break;
 		if (rc < 0) {
 			count_reject(c, rc);
-			fprintf(c->log, "collector: %s: rejected: %s\n", k->peer, decode_error(rc));
+			fprintf(c->log, "collector: %s: rejected: %s\n", k->peer,
+				hello && rc == -EBADMSG ? "malformed HELLO" : decode_error(rc));
 			k->closing = true;
 			break;
 		}
 		off += (size_t)rc;
 		c->st.frames++;
-		collector_handle_frame(c, i, &f);
+		if (!hello)
+			collector_handle_frame(c, i, &f);
 	}
 	memmove(k->rx, k->rx + off, k->rx_len - off);
 	k->rx_len -= off;
@@ -425,7 +551,7 @@ int collector_poll(struct collector *c, int timeout_ms)
 {
 	struct pollfd pfd[COLLECTOR_MAX_CONNS + 1];
 	int idx[COLLECTOR_MAX_CONNS + 1], n = 0, rc;
-	double now = collector_now();
+	double now = collector_mono();
 	int until_eval = (int)ceil((c->next_eval - now) * 1000);
 
 	if (until_eval < timeout_ms)
@@ -460,7 +586,7 @@ int collector_poll(struct collector *c, int timeout_ms)
 	for (int i = 0; i < COLLECTOR_MAX_CONNS; i++)
 		if (c->conns[i].fd >= 0 && c->conns[i].closing)
 			collector_conn_close(c, i, "connection ended");
-	now = collector_now();
+	now = collector_mono();
 	expire_silent(c, now);
 	if (now >= c->next_eval) {
 		c->next_eval = now + (double)c->cfg->interval_us / 1e6;

@@ -41,7 +41,9 @@ struct collector_stats {
 	uint64_t rejected_auth;	     /* frames whose tag did not verify */
 	uint64_t rejected_malformed; /* bad header, JSON or protocol order */
 	uint64_t rejected_oversize;  /* declared payload above TP_MAX_PAYLOAD */
-	uint64_t rejected_conns;     /* connections refused (too many) or timed out before HELLO */
+	uint64_t rejected_conns;     /* connections evicted (too many) or timed out before HELLO */
+	uint64_t rejected_replay;    /* authenticated frames out of sequence (replayed, dropped) */
+	uint64_t rejected_values;    /* samples with a time or value out of range */
 	uint64_t profiles;	     /* profile files received and verified */
 };
 

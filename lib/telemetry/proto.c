@@ -29,14 +29,13 @@ static uint64_t get_be(const uint8_t *p, int n)
 	return v;
 }
 
-/* tag = HMAC-SHA256(key, nonce || header || payload) */
-static void frame_tag(uint8_t tag[TP_TAG_LEN], const struct tp_key *key,
-		      const uint8_t nonce[TP_NONCE_LEN], const uint8_t *frame, size_t body_len)
+/* tag = HMAC-SHA256(key, header || payload) */
+static void frame_tag(uint8_t tag[TP_TAG_LEN], const uint8_t key[TP_KEY_LEN], const uint8_t *frame,
+		      size_t body_len)
 {
 	crypto_auth_hmacsha256_state st;
 
-	crypto_auth_hmacsha256_init(&st, key->bytes, key->len);
-	crypto_auth_hmacsha256_update(&st, nonce, TP_NONCE_LEN);
+	crypto_auth_hmacsha256_init(&st, key, TP_KEY_LEN);
 	crypto_auth_hmacsha256_update(&st, frame, body_len);
 	crypto_auth_hmacsha256_final(&st, tag);
 	sodium_memzero(&st, sizeof(st));
@@ -66,10 +65,8 @@ static int prefix_valid(const uint8_t *buf, size_t len)
 	return 0;
 }
 
-ssize_t tp_decode(const uint8_t *buf, size_t len, const struct tp_key *key,
-		  const uint8_t nonce[TP_NONCE_LEN], struct tp_frame *out)
+ssize_t tp_peek(const uint8_t *buf, size_t len, struct tp_frame *out)
 {
-	uint8_t tag[TP_TAG_LEN];
 	size_t body, total;
 	int rc;
 
@@ -82,9 +79,6 @@ ssize_t tp_decode(const uint8_t *buf, size_t len, const struct tp_key *key,
 	total = body + TP_TAG_LEN;
 	if (len < total)
 		return 0;
-	frame_tag(tag, key, nonce, buf, body);
-	if (sodium_memcmp(tag, buf + body, TP_TAG_LEN) != 0)
-		return -EACCES;
 	out->type = (enum tp_type)buf[3];
 	out->seq = get_be(buf + 8, 8);
 	out->payload = buf + TP_HEADER_LEN;
@@ -92,8 +86,35 @@ ssize_t tp_decode(const uint8_t *buf, size_t len, const struct tp_key *key,
 	return (ssize_t)total;
 }
 
+int tp_verify(const uint8_t *buf, const struct tp_frame *f, const uint8_t key[TP_KEY_LEN])
+{
+	uint8_t tag[TP_TAG_LEN];
+	size_t body = TP_HEADER_LEN + f->len;
+
+	frame_tag(tag, key, buf, body);
+	return sodium_memcmp(tag, buf + body, TP_TAG_LEN) == 0 ? 0 : -EACCES;
+}
+
+ssize_t tp_decode(const uint8_t *buf, size_t len, const uint8_t key[TP_KEY_LEN],
+		  struct tp_frame *out)
+{
+	ssize_t total = tp_peek(buf, len, out);
+
+	if (total <= 0)
+		return total;
+	return tp_verify(buf, out, key) == 0 ? total : -EACCES;
+}
+
 ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, const void *payload,
-		  size_t len, const struct tp_key *key, const uint8_t nonce[TP_NONCE_LEN])
+		  size_t len, const uint8_t key[TP_KEY_LEN])
+{
+	if (len <= TP_MAX_PAYLOAD && cap >= TP_HEADER_LEN + len + TP_TAG_LEN && len > 0)
+		memmove(out + TP_HEADER_LEN, payload, len);
+	return tp_seal(out, cap, type, seq, len, key);
+}
+
+ssize_t tp_seal(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, size_t len,
+		const uint8_t key[TP_KEY_LEN])
 {
 	size_t total = TP_HEADER_LEN + len + TP_TAG_LEN;
 
@@ -109,9 +130,7 @@ ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, con
 	out[3] = (uint8_t)type;
 	put_be32(out + 4, (uint32_t)len);
 	put_be64(out + 8, seq);
-	if (len > 0)
-		memcpy(out + TP_HEADER_LEN, payload, len);
-	frame_tag(out + TP_HEADER_LEN + len, key, nonce, out, TP_HEADER_LEN + len);
+	frame_tag(out + TP_HEADER_LEN + len, key, out, TP_HEADER_LEN + len);
 	return (ssize_t)total;
 }
 

@@ -10,16 +10,28 @@
  * holds only part of a frame (call again with more), or a negative errno:
  * -EBADMSG bad magic, version or type; -EMSGSIZE declared payload larger than
  * TP_MAX_PAYLOAD (known from the header alone: the stream cannot be resynced);
- * -EACCES the tag does not authenticate the frame under key and nonce.
+ * -EACCES the tag does not authenticate the frame under key.
  * out->payload points into buf. Never reads past buf + len. */
-ssize_t tp_decode(const uint8_t *buf, size_t len, const struct tp_key *key,
-		  const uint8_t nonce[TP_NONCE_LEN], struct tp_frame *out);
+ssize_t tp_decode(const uint8_t *buf, size_t len, const uint8_t key[TP_KEY_LEN],
+		  struct tp_frame *out);
+
+/** tp_decode without the tag check, for a frame whose key depends on its
+ * payload (HELLO names the agent); verify it with tp_verify before use. */
+ssize_t tp_peek(const uint8_t *buf, size_t len, struct tp_frame *out);
+
+/** Check the tag of a frame tp_peek found at buf: 0 or -EACCES. */
+int tp_verify(const uint8_t *buf, const struct tp_frame *f, const uint8_t key[TP_KEY_LEN]);
 
 /** Encode a frame into out (cap bytes). Returns the frame length or a
  * negative errno: -EMSGSIZE payload too large, -ENOBUFS cap too small,
  * -EINVAL bad type. */
 ssize_t tp_encode(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, const void *payload,
-		  size_t len, const struct tp_key *key, const uint8_t nonce[TP_NONCE_LEN]);
+		  size_t len, const uint8_t key[TP_KEY_LEN]);
+
+/** tp_encode for a payload already at out + TP_HEADER_LEN (len bytes):
+ * writes the header and the tag around it. */
+ssize_t tp_seal(uint8_t *out, size_t cap, enum tp_type type, uint64_t seq, size_t len,
+		const uint8_t key[TP_KEY_LEN]);
 
 /** Read a key file: its bytes with trailing whitespace removed. 0, -EINVAL
  * (shorter than TP_MIN_KEY_LEN or longer than TP_MAX_KEY_LEN) or -errno. */
@@ -27,6 +39,11 @@ int tp_key_load(const char *path, struct tp_key *key);
 
 /** Build a key from memory (same length rules as tp_key_load). */
 int tp_key_set(struct tp_key *key, const void *bytes, size_t len);
+
+/** PROFILE_REQ flags: capture options. A forced GC (pprof heap?gc=1) runs
+ * before the heap profile, and the sample right after it is an exact live
+ * heap (a checkpoint). */
+#define TP_PROFILE_FORCED_GC 1u
 
 /** Split a PROFILE_CHUNK payload into its JSON meta and its data bytes.
  * 0 or -EBADMSG. */

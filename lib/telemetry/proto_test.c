@@ -20,13 +20,12 @@
 
 #include "telemetry/proto.h"
 
-static struct tp_key key;
-static const uint8_t nonce[TP_NONCE_LEN] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+static const uint8_t key[TP_KEY_LEN] = "0123456789abcdef-test-key-32byt";
 
 static int setup(void **state)
 {
 	(void)state;
-	return tp_key_set(&key, "0123456789abcdef-test-key", 25);
+	return 0;
 }
 
 static ssize_t decode_exact(const uint8_t *bytes, size_t len, struct tp_frame *f)
@@ -35,7 +34,7 @@ static ssize_t decode_exact(const uint8_t *bytes, size_t len, struct tp_frame *f
 	ssize_t rc;
 
 	memcpy(copy, bytes, len);
-	rc = tp_decode(copy, len, &key, nonce, f);
+	rc = tp_decode(copy, len, key, f);
 	free(copy);
 	return rc;
 }
@@ -44,7 +43,7 @@ static void check_vector(enum tp_type type, uint64_t seq, const char *payload, s
 			 int line)
 {
 	uint8_t frame[TP_MAX_FRAME];
-	ssize_t n = tp_encode(frame, sizeof(frame), type, seq, payload, plen, &key, nonce);
+	ssize_t n = tp_encode(frame, sizeof(frame), type, seq, payload, plen, key);
 	struct tp_frame f;
 	uint8_t *acc;
 
@@ -52,7 +51,7 @@ static void check_vector(enum tp_type type, uint64_t seq, const char *payload, s
 		fail_msg("line %d: encode gave %zd", line, n);
 	/* whole */
 	memset(&f, 0, sizeof(f));
-	if (tp_decode(frame, (size_t)n, &key, nonce, &f) != n || f.type != type || f.seq != seq ||
+	if (tp_decode(frame, (size_t)n, key, &f) != n || f.type != type || f.seq != seq ||
 	    f.len != plen || memcmp(f.payload, payload, plen) != 0)
 		fail_msg("line %d: whole frame did not round-trip", line);
 	/* every truncated prefix: need more, never an error */
@@ -68,7 +67,7 @@ static void check_vector(enum tp_type type, uint64_t seq, const char *payload, s
 		ssize_t rc;
 
 		acc[k - 1] = frame[k - 1];
-		rc = tp_decode(acc, (size_t)k, &key, nonce, &f);
+		rc = tp_decode(acc, (size_t)k, key, &f);
 		if ((k < n && rc != 0) || (k == n && (rc != n || f.seq != seq)))
 			fail_msg("line %d: byte %zd gave %zd", line, k, rc);
 	}
@@ -91,7 +90,7 @@ static void frames_round_trip_whole_bytewise_and_truncated(void **state)
 
 static ssize_t encode_sample(uint8_t *frame, size_t cap)
 {
-	return tp_encode(frame, cap, TP_SAMPLE, 9, "{\"t\":1}", 7, &key, nonce);
+	return tp_encode(frame, cap, TP_SAMPLE, 9, "{\"t\":1}", 7, key);
 }
 
 static void check_error(const uint8_t *frame, size_t len, ssize_t want, int line)
@@ -128,7 +127,7 @@ static void oversized_length_is_refused_from_the_header_alone(void **state)
 
 	(void)state;
 	encode_sample((uint8_t[128]){0}, 128);
-	memcpy(frame, "DR\1\4", 4);
+	memcpy(frame, "DR\2\4", 4);
 	/* declared payload TP_MAX_PAYLOAD + 1 */
 	frame[4] = 0;
 	frame[5] = 1;
@@ -142,9 +141,8 @@ static void tampered_frames_fail_authentication(void **state)
 {
 	uint8_t frame[128];
 	ssize_t n = encode_sample(frame, sizeof(frame));
-	struct tp_key other;
+	static const uint8_t other[TP_KEY_LEN] = "another-key-of-thirty-two-bytes";
 	struct tp_frame f;
-	uint8_t other_nonce[TP_NONCE_LEN] = {0};
 
 	(void)state;
 	for (ssize_t i = 4; i < n; i++) {
@@ -155,23 +153,24 @@ static void tampered_frames_fail_authentication(void **state)
 		check_error(frame, (size_t)n, -EACCES, __LINE__);
 	}
 	encode_sample(frame, sizeof(frame));
-	tp_key_set(&other, "another-key-of-16+bytes", 23);
-	assert_int_equal(tp_decode(frame, (size_t)n, &other, nonce, &f), -EACCES);
-	/* a frame from another connection (nonce) does not replay */
-	assert_int_equal(tp_decode(frame, (size_t)n, &key, other_nonce, &f), -EACCES);
+	/* a frame under another key (agent, session or direction) does not verify */
+	assert_int_equal(tp_decode(frame, (size_t)n, other, &f), -EACCES);
+	assert_int_equal(tp_peek(frame, (size_t)n, &f), n);
+	assert_int_equal(tp_verify(frame, &f, other), -EACCES);
+	assert_int_equal(tp_verify(frame, &f, key), 0);
 }
 
 static void back_to_back_frames_decode_one_at_a_time(void **state)
 {
 	uint8_t buf[256];
 	ssize_t a = encode_sample(buf, sizeof(buf));
-	ssize_t b = tp_encode(buf + a, sizeof(buf) - (size_t)a, TP_ACK, 3, NULL, 0, &key, nonce);
+	ssize_t b = tp_encode(buf + a, sizeof(buf) - (size_t)a, TP_ACK, 3, NULL, 0, key);
 	struct tp_frame f;
 
 	(void)state;
-	assert_int_equal(tp_decode(buf, (size_t)(a + b), &key, nonce, &f), a);
+	assert_int_equal(tp_decode(buf, (size_t)(a + b), key, &f), a);
 	assert_int_equal(f.type, TP_SAMPLE);
-	assert_int_equal(tp_decode(buf + a, (size_t)b, &key, nonce, &f), b);
+	assert_int_equal(tp_decode(buf + a, (size_t)b, key, &f), b);
 	assert_int_equal(f.type, TP_ACK);
 	assert_int_equal(f.seq, 3);
 }
@@ -181,13 +180,11 @@ static void encode_refuses_bad_arguments(void **state)
 	static uint8_t out[TP_MAX_FRAME + 16];
 
 	(void)state;
-	assert_int_equal(
-		tp_encode(out, sizeof(out), TP_SAMPLE, 0, out, TP_MAX_PAYLOAD + 1, &key, nonce),
-		-EMSGSIZE);
-	assert_int_equal(tp_encode(out, 40, TP_SAMPLE, 0, "abc", 3, &key, nonce), -ENOBUFS);
-	assert_int_equal(tp_encode(out, sizeof(out), 0, 0, "", 0, &key, nonce), -EINVAL);
-	assert_int_equal(tp_encode(out, sizeof(out), TP_TYPE_MAX + 1, 0, "", 0, &key, nonce),
-			 -EINVAL);
+	assert_int_equal(tp_encode(out, sizeof(out), TP_SAMPLE, 0, out, TP_MAX_PAYLOAD + 1, key),
+			 -EMSGSIZE);
+	assert_int_equal(tp_encode(out, 40, TP_SAMPLE, 0, "abc", 3, key), -ENOBUFS);
+	assert_int_equal(tp_encode(out, sizeof(out), 0, 0, "", 0, key), -EINVAL);
+	assert_int_equal(tp_encode(out, sizeof(out), TP_TYPE_MAX + 1, 0, "", 0, key), -EINVAL);
 }
 
 static void key_files_are_trimmed_and_length_checked(void **state)

@@ -44,7 +44,8 @@ struct telemetry_target {
 
 struct telemetry_config {
 	char *listen;	       /* "address:port" the collector binds */
-	char *key_file;	       /* pre-shared key for the agents */
+	char *key_file;	       /* master key: agent keys are derived from it */
+	char *agent_key_dir;   /* or NULL; else DIR/ID.key holds each agent's key */
 	uint64_t interval_us;  /* agents' sampling interval */
 	uint32_t agent_buffer; /* samples an agent keeps while disconnected */
 	uint64_t duration_us;  /* drench monitor: how long to watch; 0 = until signal */
@@ -52,6 +53,7 @@ struct telemetry_config {
 	bool profiles;	       /* capture pprof heap/goroutine profiles */
 	bool forced_gc;	       /* checkpoints through /debug/pprof/heap?gc=1 (Go targets with pprof) */
 	bool allow_insufficient; /* an insufficient judged target does not fail the gate */
+	bool encrypt;	       /* agents must encrypt the link (HELLO "encrypt") */
 	struct detector_params detector;
 	struct telemetry_target *targets;
 	size_t n_targets;

@@ -91,6 +91,25 @@ static void full_section_parses_with_units(void **state)
 	config_errors_free(&e);
 }
 
+static void link_keys_and_encryption_are_read(void **state)
+{
+	static const char yaml[] = "telemetry:\n"
+				   "  key_file: /etc/drench/master.key\n"
+				   "  agent_key_dir: /etc/drench/agents\n"
+				   "  encrypt: true\n"
+				   "  targets:\n"
+				   "    - {name: a, agent: h, pid: 1}\n";
+	struct config_errors e = {0};
+	struct telemetry_config c;
+
+	(void)state;
+	assert_int_equal(parse(yaml, &c, &e), 0);
+	assert_string_equal(c.agent_key_dir, "/etc/drench/agents");
+	assert_true(c.encrypt);
+	telemetry_config_clear(&c);
+	config_errors_free(&e);
+}
+
 static void mistakes_are_reported_with_line_column_and_path(void **state)
 {
 	static const char yaml[] = "telemetry:\n"
@@ -139,6 +158,7 @@ int main(void)
 		cmocka_unit_test(full_section_parses_with_units),
 		cmocka_unit_test(mistakes_are_reported_with_line_column_and_path),
 		cmocka_unit_test(missing_key_file_and_targets_are_required),
+		cmocka_unit_test(link_keys_and_encryption_are_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,8 +3,9 @@
  * libFuzzer target for what the collector does with authenticated frames
  * (HELLO, SAMPLE, PROFILE_CHUNK, EVENT and the types an agent must not
  * send): an authenticated agent is still untrusted input. The input is a
- * list of records: type (1 byte), seq (1 byte, small so duplicates and gaps
- * happen), length (2 bytes), payload. Each input starts a fresh session of
+ * list of records: type (1 byte), seq (1 byte, unused: the session layer
+ * checks it before these handlers run), length (2 bytes), payload (samples
+ * and events number themselves with "n"). Each input starts a fresh session of
  * agent "a1" on a socketpair; the collector and its detectors live across
  * inputs, as they do across a long run.
  */
@@ -61,9 +62,9 @@ static void setup(void)
 /* A connection in slot 0 that has said HELLO as agent a1. */
 static void open_session(void)
 {
-	static const char hello[] = "{\"agent\":\"a1\",\"boot\":\"b\",\"dropped\":0}";
-	struct tp_frame f = {
-		.type = TP_HELLO, .payload = (const uint8_t *)hello, .len = sizeof(hello) - 1};
+	static const char hello[] = "{\"agent\":\"a1\",\"dropped\":0}";
+	static const char boot[] = "0123456789abcdef0123456789abcdef";
+	json_t *msg = json_loads(hello, 0, NULL);
 	struct conn *k = &c->conns[0];
 	int sv[2];
 
@@ -75,7 +76,8 @@ static void open_session(void)
 	k->rx = malloc(TP_MAX_FRAME);
 	k->tx = malloc(COLLECTOR_TX_CAP);
 	strcpy(k->peer, "fuzz");
-	collector_handle_frame(c, 0, &f);
+	collector_bind_agent(c, 0, "a1", boot, msg);
+	json_decref(msg);
 }
 
 static void close_session(void)

@@ -13,8 +13,7 @@
 
 #include "telemetry/proto.h"
 
-static struct tp_key key;
-static const uint8_t nonce[TP_NONCE_LEN] = {7};
+static const uint8_t key[TP_KEY_LEN] = {7};
 
 static void decode_stream(const uint8_t *buf, size_t len)
 {
@@ -22,7 +21,7 @@ static void decode_stream(const uint8_t *buf, size_t len)
 
 	while (off < len) {
 		struct tp_frame f;
-		ssize_t rc = tp_decode(buf + off, len - off, &key, nonce, &f);
+		ssize_t rc = tp_decode(buf + off, len - off, key, &f);
 
 		if (rc <= 0)
 			return;
@@ -55,8 +54,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t *copy;
 	ssize_t n;
 
-	if (key.len == 0)
-		tp_key_set(&key, "fuzzing-key-0123456789", 22);
 	if (size == 0)
 		return 0;
 	if (data[0] & 1) {
@@ -68,8 +65,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	n = tp_encode(frame, sizeof(frame), (enum tp_type)(1 + (data[0] >> 1) % TP_TYPE_MAX), size,
-		      data + 1, size - 1, &key, nonce);
-	if (n > 0 && tp_decode(frame, (size_t)n, &key, nonce, &f) == n)
+		      data + 1, size - 1, key);
+	if (n > 0 && tp_decode(frame, (size_t)n, key, &f) == n)
 		handle_payload(f.type, f.payload, f.len);
 	return 0;
 }

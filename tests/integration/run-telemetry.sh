@@ -19,6 +19,7 @@ command -v go >/dev/null || { echo "SKIP: go missing"; exit 77; }
 GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=${GOCACHE:-/tmp/drench-gocache} \
 	go build -o "$WORK/leaky" "$ROOT/tests/targets/leaky.go"
 head -c 32 /dev/urandom | base64 >"$WORK/key"
+"$AGENT" --derive-key --key-file "$WORK/key" --id sut >"$WORK/sut.key"
 ip netns exec "$NS" "$WORK/leaky" -listen "$SUT_IP:8080" >"$WORK/leaky.log" 2>&1 &
 PIDS="$PIDS $!"
 for _ in $(seq 50); do
@@ -52,7 +53,7 @@ timeout --signal=INT --kill-after=30 150 "$DRENCH" run "$WORK/run.yaml" --quiet 
 	>"$WORK/run.log" 2>&1 &
 RUN=$!
 sleep 2
-ip netns exec "$NS" "$AGENT" --collector "$MGMT:7610" --key-file "$WORK/key" --id sut \
+ip netns exec "$NS" "$AGENT" --collector "$MGMT:7610" --key-file "$WORK/sut.key" --id sut \
 	--profile-dir "$WORK/profiles" --run-for 120 2>"$WORK/agent.err" &
 PIDS="$PIDS $!"
 wait $RUN || rc=$?

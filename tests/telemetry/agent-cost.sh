@@ -25,6 +25,7 @@ GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=${GOCACHE:-/tmp/drench-gocache}
 	go build -o "$WORK/leaky" "$SRC/tests/targets/leaky.go"
 base=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000))
 head -c 32 /dev/urandom | base64 > "$WORK/key"
+"$BUILD/app/drench-agent/drench-agent" --derive-key --key-file "$WORK/key" --id a > "$WORK/a.key"
 printf 'telemetry:\n  listen: 127.0.0.1:%d\n  key_file: %s\n  interval: 1s\n  targets:\n' \
 	$base "$WORK/key" > "$WORK/c.yaml"
 for i in $(seq $N); do
@@ -38,7 +39,7 @@ sleep 1
 "$BUILD/app/drench/drench" monitor "$WORK/c.yaml" -o "$WORK/out" > /dev/null 2>&1 &
 PIDS="$PIDS $!"
 sleep 0.5
-"$BUILD/app/drench-agent/drench-agent" --collector 127.0.0.1:$base --key-file "$WORK/key" \
+"$BUILD/app/drench-agent/drench-agent" --collector 127.0.0.1:$base --key-file "$WORK/a.key" \
 	--id a 2> "$WORK/agent.err" &
 AGENT=$!
 PIDS="$PIDS $AGENT"

@@ -42,6 +42,9 @@ base=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000))
 collector=$base
 relay=$((base + 1))
 head -c 32 /dev/urandom | base64 > "$WORK/key"
+for id in roomy tight; do
+	"$AGENT" --derive-key --key-file "$WORK/key" --id $id > "$WORK/$id.key"
+done
 sleep 600 & WATCHED1=$!
 sleep 600 & WATCHED2=$!
 cp "$(command -v sleep)" "$WORK/drench-victim"
@@ -77,10 +80,10 @@ start_collector
 start_relay
 sleep 1
 # roomy's --buffer overrides the campaign's agent_buffer (5), which tight takes
-"$AGENT" --collector 127.0.0.1:$relay --key-file "$WORK/key" --id roomy --buffer 1000 \
+"$AGENT" --collector 127.0.0.1:$relay --key-file "$WORK/roomy.key" --id roomy --buffer 1000 \
 	2> "$WORK/agent-roomy.err" &
 AGENT_roomy=$!
-"$AGENT" --collector 127.0.0.1:$relay --key-file "$WORK/key" --id tight \
+"$AGENT" --collector 127.0.0.1:$relay --key-file "$WORK/tight.key" --id tight \
 	2> "$WORK/agent-tight.err" &
 AGENT_tight=$!
 PIDS="$PIDS $AGENT_roomy $AGENT_tight"

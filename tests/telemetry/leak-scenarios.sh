@@ -100,6 +100,7 @@ base=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 11900))
 port=$base
 collector_port=$port
 head -c 32 /dev/urandom | base64 > "$WORK/key"
+"$AGENT" --derive-key --key-file "$WORK/key" --id local > "$WORK/local.key"
 cat > "$WORK/campaign.yaml" <<EOF
 name: leak-corpus
 output:
@@ -164,7 +165,7 @@ while read -r name expected port load pid; do wait_serving "$port"; done < "$WOR
 MONITOR=$!
 PIDS="$PIDS $MONITOR"
 sleep 0.5
-"$AGENT" --collector 127.0.0.1:$collector_port --key-file "$WORK/key" --id local \
+"$AGENT" --collector 127.0.0.1:$collector_port --key-file "$WORK/local.key" --id local \
 	--profile-dir "$WORK/agent-profiles" --run-for $((LEAD_S + LOAD_S + IDLE_S + 20)) \
 	2> "$WORK/agent.err" &
 PIDS="$PIDS $!"

@@ -46,6 +46,7 @@ GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE=${GOCACHE:-/tmp/drench-gocache}
 base=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000))
 collector_port=$base
 head -c 32 /dev/urandom | base64 > "$WORK/key"
+"$AGENT" --derive-key --key-file "$WORK/key" --id local > "$WORK/local.key"
 
 # name path port rps
 cat > "$WORK/endpoints" <<EOF2
@@ -98,7 +99,7 @@ done < "$WORK/endpoints"
 MONITOR=$!
 PIDS="$PIDS $MONITOR"
 sleep 0.5
-"$AGENT" --collector 127.0.0.1:$collector_port --key-file "$WORK/key" --id local \
+"$AGENT" --collector 127.0.0.1:$collector_port --key-file "$WORK/local.key" --id local \
 	--profile-dir "$WORK/agent-profiles" --run-for $((WATCH_S + 10)) 2> "$WORK/agent.err" &
 PIDS="$PIDS $!"
 

@@ -35,6 +35,7 @@ command -v tmux >/dev/null || fail "no tmux (scripts/install-deps.sh installs it
 
 port=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 20000))
 head -c 32 /dev/urandom | base64 >"$WORK/key"
+"$AGENT" --derive-key --key-file "$WORK/key" --id here >"$WORK/here.key"
 # a process whose memory grows 1 MiB every 100 ms, for 20 s at most
 python3 -c 'import time
 b = []
@@ -56,7 +57,8 @@ EOF2
 tm new-session -d -x 140 -y 40 -s t \
 	"timeout --foreground --kill-after=5 20 '$DRENCH' monitor '$WORK/campaign.yaml' --tui --duration 6 2>'$WORK/err'; echo EXIT=\$? >'$WORK/rc'; sleep 60"
 sleep 1
-"$AGENT" --collector 127.0.0.1:$port --key-file "$WORK/key" --id here 2>"$WORK/agent.err" &
+"$AGENT" --collector 127.0.0.1:$port --key-file "$WORK/here.key" --id here \
+	--profile-dir "$WORK/agent-profiles" 2>"$WORK/agent.err" &
 PIDS="$PIDS $!"
 # capture until the grower's line has a sample (at most 4 s)
 for _ in $(seq 20); do

@@ -1,15 +1,23 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 # A loopback TCP relay for agent-faults.sh: killing it cuts every agent
-# connection at once while the collector behind it keeps running.
-#   tcp-proxy.py LISTEN_PORT TARGET_PORT
+# connection at once while the collector behind it keeps running. With
+# RECORD, what clients send is also appended to that file (agent-attacks.sh
+# replays it).
+#   tcp-proxy.py LISTEN_PORT TARGET_PORT [RECORD]
 import asyncio
 import sys
 
 
-async def pipe(reader, writer):
+RECORD = sys.argv[3] if len(sys.argv) > 3 else None
+
+
+async def pipe(reader, writer, record=None):
     try:
         while data := await reader.read(65536):
+            if record:
+                with open(record, "ab") as f:
+                    f.write(data)
             writer.write(data)
             await writer.drain()
     except (ConnectionError, asyncio.CancelledError):
@@ -24,7 +32,7 @@ async def relay(client_r, client_w, target_port):
     except OSError:
         client_w.close()
         return
-    await asyncio.gather(pipe(client_r, server_w), pipe(server_r, client_w))
+    await asyncio.gather(pipe(client_r, server_w, RECORD), pipe(server_r, client_w))
 
 
 async def main(listen_port, target_port):
