@@ -72,6 +72,8 @@ static struct responder *make_responder(const struct serve_opts *o, struct serve
 	tp.port_min = tp.port_max = 0; /* server only: the table is not bounded by ports */
 	tp.max_conns = o->max_conns;
 	tp.tw_policy = o->tw_policy;
+	if (tcp_params_randomize(&tp) < 0) /* a fresh ISN key */
+		return NULL;
 	return responder_create(&rc, &tp, serve_tx, w);
 }
 

@@ -92,7 +92,14 @@ struct tcp_params {
 	enum tcp_time_wait_policy tw_policy;
 	uint32_t ooo_max_segs;   /* out-of-order queue bound (segments per stack) */
 	uint32_t tick_us;        /* timing wheel granularity */
-	uint64_t seed;           /* ISS generator seed (same seed, same ISS sequence) */
+	/* RFC 6528 ISN: a keyed hash (SipHash) of the 4-tuple plus a 4 us clock.
+	 * A random key per run keeps runs out of each other's sequence space;
+	 * the same key and clock give the same ISN (tests). */
+	uint8_t isn_key[16];
+	/* The free queue starts at this (address, port) slot (mod the table
+	 * size): a random value per run and worker, so consecutive runs do not
+	 * start on the same ports. Ports then rotate oldest-freed first. */
+	uint32_t first_slot;
 	/* server role (tcp_listen) */
 	uint32_t max_half_open;  /* SYN_RCVD connections at most; 0 = table capacity */
 	uint8_t synack_retries;  /* SYN-ACK retransmissions before a half-open one is dropped */

@@ -65,6 +65,11 @@ struct tcp_ops {
  * local_addr. */
 void tcp_params_default(struct tcp_params *p);
 
+/** Fresh per-run values: a random ISN key and first port slot. Call once per
+ * stack (each worker then starts elsewhere in its range). 0, or -1 when
+ * libsodium cannot initialise. */
+int tcp_params_randomize(struct tcp_params *p);
+
 /** Create a stack; NULL with errno set (EINVAL, ENOMEM). */
 struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_ops *ops,
 				   void *ctx);

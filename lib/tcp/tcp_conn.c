@@ -39,7 +39,6 @@ void tcp_params_default(struct tcp_params *p)
 	p->tw_policy = TCP_TW_2MSL;
 	p->ooo_max_segs = 1024;
 	p->tick_us = 1000;
-	p->seed = 0x6472656e6368ull;
 	p->max_half_open = 4096;
 	p->synack_retries = 5;
 }
@@ -98,7 +97,6 @@ struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_
 	s->client_ports = p->port_max != 0;
 	s->max_half_open = p->max_half_open ? umin32(p->max_half_open, s->cap) : s->cap;
 	s->held = TCP_NONE;
-	s->rng = p->seed ? p->seed : 0x9e3779b97f4a7c15ull;
 	int rc = stack_alloc(s);
 	if (rc < 0) {
 		tcp_stack_destroy(s);
@@ -108,7 +106,7 @@ struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_
 	for (uint32_t i = 0; i < s->cap; i++) {
 		s->conns[i].ooo_head = TCP_NONE;
 		s->conns[i].id = i;
-		s->freeq[i] = i;
+		s->freeq[i] = (uint32_t)(((uint64_t)p->first_slot + i) % s->cap);
 	}
 	s->fq_count = s->cap;
 	return s;
@@ -126,14 +124,6 @@ void tcp_stack_destroy(struct tcp_stack *s)
 	free(s);
 }
 
-/* xorshift64*: cheap, and repeatable from params.seed */
-uint32_t next_iss(struct tcp_stack *s)
-{
-	s->rng ^= s->rng >> 12;
-	s->rng ^= s->rng << 25;
-	s->rng ^= s->rng >> 27;
-	return (uint32_t)((s->rng * 2685821657736338717ull) >> 32);
-}
 
 static void freeq_push(struct tcp_stack *s, uint32_t id)
 {
@@ -157,15 +147,17 @@ bool freeq_pop_id(struct tcp_stack *s, uint32_t *id)
 	return true;
 }
 
-static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, uint16_t dport)
+static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, uint16_t dport,
+		      uint64_t now)
 {
 	uint32_t id = conn_id(s, c);
-	uint32_t iss = next_iss(s);
+	uint16_t lport = (uint16_t)(s->port_first + id / s->n_addrs * s->port_step);
+	uint32_t iss = isn_rfc6528(s, s->p.local_addr + id % s->n_addrs, lport, daddr, dport, now);
 	memset(c, 0, sizeof(*c));
 	c->id = id;
 	c->daddr = daddr;
 	c->dport = dport;
-	c->lport = (uint16_t)(s->port_first + id / s->n_addrs * s->port_step);
+	c->lport = lport;
 	c->snd_una = c->snd_nxt = c->snd_max = iss;
 	c->snd_lim = iss + 1; /* the SYN */
 	c->recover = iss;
@@ -184,7 +176,7 @@ int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t no
 		return -EADDRINUSE;
 	clock_start(s, now);
 	struct tcp_conn *c = &s->conns[freeq_pop(s)];
-	conn_init(s, c, daddr, dport);
+	conn_init(s, c, daddr, dport, now);
 	s->active++;
 	s->st.conn_attempts++;
 	out_syn(s, c, now);

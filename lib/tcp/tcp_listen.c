@@ -36,10 +36,11 @@ int tcp_listen(struct tcp_stack *s, uint16_t port)
 	return 0;
 }
 
-static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			 uint64_t now)
 {
 	uint32_t id = conn_id(s, c);
-	uint32_t iss = next_iss(s);
+	uint32_t iss = isn_rfc6528(s, seg->daddr, seg->dport, seg->saddr, seg->sport, now);
 
 	memset(c, 0, sizeof(*c));
 	c->id = id;
@@ -87,7 +88,7 @@ void listen_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 		return;
 	}
 	struct tcp_conn *c = &s->conns[id];
-	passive_init(s, c, seg);
+	passive_init(s, c, seg, now);
 	hash_insert(s, c);
 	s->active++;
 	s->half_open++;

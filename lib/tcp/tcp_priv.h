@@ -115,7 +115,6 @@ struct tcp_stack {
 	bool client_ports;    /* false: a server-only stack (port_max == 0) */
 	uint32_t half_open;   /* connections in SYN_RCVD */
 	uint32_t max_half_open;
-	uint64_t rng;
 	struct tcp_stats st;
 };
 
@@ -212,10 +211,13 @@ bool ooo_deliver(struct tcp_stack *s, struct tcp_conn *c);
 
 /* tcp_conn.c: NULL unless the segment matches a live connection's 4-tuple */
 struct tcp_conn *conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg);
-uint32_t next_iss(struct tcp_stack *s);
 bool freeq_pop_id(struct tcp_stack *s, uint32_t *id);
 /* free a half-open connection: it was never the application's, so no on_closed */
 void conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c);
+
+/* tcp_isn.c: RFC 6528 initial sequence number (addresses host order) */
+uint32_t isn_rfc6528(const struct tcp_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+		     uint16_t rport, uint64_t now);
 
 /* tcp_hash.c */
 int hash_init(struct tcp_hash *h, uint32_t entries);
