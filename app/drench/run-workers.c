@@ -88,8 +88,9 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 		return NULL;
 	}
 	tp.max_conns = (uint32_t)(pairs < TABLE_MAX ? pairs : TABLE_MAX);
-	if (tcp_params_randomize(&tp) < 0) { /* fresh ISN key and first port per run */
-		fprintf(stderr, "drench run: libsodium failed to initialise\n");
+	if (tcp_params_randomize(&tp) < 0 || tcp_params_host_clock(&tp, tsc_now_us()) < 0) {
+		/* fresh ISN key and first port per run; timestamps from boot time */
+		fprintf(stderr, "drench run: no random source or boot clock\n");
 		return NULL;
 	}
 	return client_create(&cc, &tp, worker_tx, w);

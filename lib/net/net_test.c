@@ -201,7 +201,8 @@ static void data_segment_round_trips_through_the_port(void **state)
 {
 	struct tcp_seg_out s = {.saddr = PEER_IP, .daddr = OUR_IP, .sport = 80, .dport = 10000,
 				.seq = 7, .ack = 9, .flags = TCP_F_ACK | TCP_F_PSH, .wnd = 512,
-				.wscale = -1, .stream_off = 30, .len = 100};
+				.wscale = -1, .ts = true, .tsval = 0x01020304, .tsecr = 0xa0b0c0d0,
+				.stream_off = 30, .len = 100};
 	(void)state;
 
 	net_arp_learn(&ifc, OUR_IP, &port.mac, 1);
@@ -219,6 +220,9 @@ static void data_segment_round_trips_through_the_port(void **state)
 	assert_int_equal(seen.seg.len, 100);
 	assert_int_equal(seen.seg.mss, 0);
 	assert_int_equal(seen.seg.wscale, -1);
+	assert_true(seen.seg.ts);
+	assert_int_equal(seen.seg.tsval, 0x01020304);
+	assert_int_equal(seen.seg.tsecr, 0xa0b0c0d0);
 	for (uint32_t i = 0; i < 100; i++)
 		assert_int_equal(seen.payload[i], 'a' + (30 + i) % 26);
 }

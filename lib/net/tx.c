@@ -42,7 +42,17 @@ void net_tx_queue(struct net_iface *ifc, struct rte_mbuf *m)
 		net_tx_flush(ifc);
 }
 
-/* SYN options: MSS, NOP, window scale (when asked for). */
+static uint8_t put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+	return 4;
+}
+
+/* MSS, NOP + window scale (SYNs, when asked for), NOP NOP + timestamps
+ * (RFC 7323 appendix A layout: 32-bit aligned). */
 static uint8_t tcp_write_options(uint8_t *opt, const struct tcp_seg_out *s)
 {
 	uint8_t n = 0;
@@ -58,6 +68,14 @@ static uint8_t tcp_write_options(uint8_t *opt, const struct tcp_seg_out *s)
 		opt[n++] = 3;
 		opt[n++] = 3;
 		opt[n++] = (uint8_t)s->wscale;
+	}
+	if (s->ts) {
+		opt[n++] = 1;
+		opt[n++] = 1;
+		opt[n++] = 8;
+		opt[n++] = 10;
+		n += put_be32(opt + n, s->tsval);
+		n += put_be32(opt + n, s->tsecr);
 	}
 	return n;
 }

@@ -52,6 +52,8 @@ struct tcp_seg {
 	uint16_t wnd;   /* raw header field, not yet scaled */
 	uint16_t mss;   /* MSS option, 0 when absent */
 	int8_t wscale;  /* window scale option, -1 when absent */
+	bool ts;        /* timestamps option present (RFC 7323) */
+	uint32_t tsval, tsecr;
 	const uint8_t *payload;
 	uint32_t len;
 };
@@ -67,6 +69,8 @@ struct tcp_seg_out {
 	uint16_t wnd;   /* already scaled down for the header */
 	uint16_t mss;   /* MSS option to put in a SYN, else 0 */
 	int8_t wscale;  /* window scale option to put in a SYN, else -1 */
+	bool ts;        /* put a timestamps option (RFC 7323) */
+	uint32_t tsval, tsecr;
 	uint64_t stream_off;
 	uint32_t len;
 };
@@ -100,6 +104,12 @@ struct tcp_params {
 	 * size): a random value per run and worker, so consecutive runs do not
 	 * start on the same ports. Ports then rotate oldest-freed first. */
 	uint32_t first_slot;
+	/* RFC 7323 timestamps, offered in our SYN and used when the peer agrees.
+	 * TSval = now / 1000 + ts_offset_ms: a millisecond clock. The run sets the
+	 * offset from the host's boot time (tcp_params_host_clock), so values grow
+	 * across runs and a server's TIME_WAIT accepts a reused 4-tuple (RFC 6191). */
+	bool timestamps;
+	uint32_t ts_offset_ms;
 	/* server role (tcp_listen) */
 	uint32_t max_half_open;  /* SYN_RCVD connections at most; 0 = table capacity */
 	uint8_t synack_retries;  /* SYN-ACK retransmissions before a half-open one is dropped */
@@ -134,6 +144,7 @@ struct tcp_stats {
 	uint64_t synack_timeout;   /* half-open connections dropped after synack_retries */
 	uint64_t half_open_reset;  /* half-open connections ended by the peer's RST */
 	uint64_t syn_tw_reuse;     /* SYNs that ended a TIME_WAIT of the same 4-tuple */
+	uint64_t drop_paws;        /* segments with an older timestamp (RFC 7323 PAWS) */
 };
 
 /* Snapshot of one connection, for tests, traces and telemetry. */

@@ -39,6 +39,7 @@ void tcp_params_default(struct tcp_params *p)
 	p->tw_policy = TCP_TW_2MSL;
 	p->ooo_max_segs = 1024;
 	p->tick_us = 1000;
+	p->timestamps = true;
 	p->max_half_open = 4096;
 	p->synack_retries = 5;
 }

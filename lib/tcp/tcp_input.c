@@ -43,6 +43,11 @@ void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 		c->snd_wscale = 0;
 		c->rcv_wscale = 0;
 	}
+	c->ts_ok = s->p.timestamps && seg->ts;
+	if (c->ts_ok) { /* every segment then carries 12 bytes of option */
+		c->ts_recent = seg->tsval;
+		c->mss = (uint16_t)umax32(c->mss - TCP_TS_OPT_LEN, TCP_MIN_MSS);
+	}
 }
 
 /* RFC 6298: a sample from the SYN unless it was retransmitted (Karn); after
@@ -64,7 +69,6 @@ static void establish(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_
 	negotiate(s, c, seg);
 	c->snd_wnd = seg->wnd; /* never scaled in a SYN */
 	c->snd_wl1 = seg->seq;
-	c->snd_wl2 = seg->ack;
 	cc_init(c);
 	syn_rtt(s, c, now);
 	c->retries = 0;
@@ -180,18 +184,16 @@ static uint32_t ack_new(struct tcp_stack *s, struct tcp_conn *c, uint32_t ack, u
 	return stream;
 }
 
-/* RFC 793: SND.WL1/WL2 keep old segments from shrinking the window. */
+/* RFC 793: SND.WL1/WL2 keep old segments from shrinking the window. WL2 is
+ * not kept: it is the ACK of an earlier update, so WL2 <= SND.UNA <= SEG.ACK
+ * always holds once SEG.ACK >= SND.UNA, and RFC 793's test needs only WL1. */
 static void window_update(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			  uint32_t wnd)
 {
-	if (SEQ_LT(seg->ack, c->snd_una))
-		return;
-	if (!(SEQ_LT(c->snd_wl1, seg->seq) ||
-	      (c->snd_wl1 == seg->seq && SEQ_LEQ(c->snd_wl2, seg->ack))))
+	if (SEQ_LT(seg->ack, c->snd_una) || SEQ_LT(seg->seq, c->snd_wl1))
 		return;
 	c->snd_wnd = wnd;
 	c->snd_wl1 = seg->seq;
-	c->snd_wl2 = seg->ack;
 	if (wnd > 0 && c->persist) { /* the window opened: leave persist */
 		timer_rtx_stop(s, c);
 		c->retries = 0;
@@ -335,14 +337,38 @@ static void process_text(struct tcp_stack *s, struct tcp_conn *c, const struct r
 	}
 }
 
+/* RFC 7323 5.3: a segment whose timestamp is older than the last one taken
+ * is an old duplicate (of this or an earlier incarnation of the 4-tuple):
+ * drop it and ACK, unless it is a RST. */
+static bool paws_reject(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	if (!c->ts_ok || !seg->ts || (seg->flags & TCP_F_RST) || SEQ_GEQ(seg->tsval, c->ts_recent))
+		return false;
+	s->st.drop_paws++;
+	c->ack_now = 1;
+	return true;
+}
+
+/* RFC 7323 4.3: remember the newest TSval of a segment that covers the left
+ * edge of the window (rcv_nxt stands for Last.ACK.sent). */
+static void ts_take(struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	if (c->ts_ok && seg->ts && SEQ_GEQ(seg->tsval, c->ts_recent) &&
+	    SEQ_LEQ(seg->seq, c->rcv_nxt))
+		c->ts_recent = seg->tsval;
+}
+
 void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			uint64_t now)
 {
 	struct rx r = {.seq = seg->seq, .data = seg->payload, .len = seg->len, .flags = seg->flags};
+	if (paws_reject(s, c, seg))
+		return;
 	if (!seq_acceptable(s, c, &r)) { /* first */
 		reject_unacceptable(s, c, &r, now);
 		return;
 	}
+	ts_take(c, seg);
 	if (r.flags & TCP_F_RST) { /* second: in window, accept it */
 		conn_close(s, c, c->state == TCP_TIME_WAIT ? TCP_CLOSE_NORMAL : TCP_CLOSE_RESET);
 		return;

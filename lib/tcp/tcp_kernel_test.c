@@ -157,6 +157,12 @@ static size_t build_frame(struct kt *k, const struct tcp_seg_out *o, uint8_t *f)
 	}
 	if (o->wscale >= 0)
 		opt[olen++] = 1, opt[olen++] = 3, opt[olen++] = 3, opt[olen++] = (uint8_t)o->wscale;
+	if (o->ts) {
+		opt[olen++] = 1, opt[olen++] = 1, opt[olen++] = 8, opt[olen++] = 10;
+		put32(opt + olen, o->tsval);
+		put32(opt + olen + 4, o->tsecr);
+		olen += 8;
+	}
 	uint8_t *pl = opt + olen;
 	for (uint32_t i = 0; i < o->len; i++)
 		pl[i] = our_byte(o->stream_off + i);
@@ -216,6 +222,11 @@ static void parse_options(const uint8_t *o, size_t n, struct tcp_seg *seg)
 			seg->mss = get16(o + i + 2);
 		if (o[i] == 3 && o[i + 1] == 3)
 			seg->wscale = (int8_t)o[i + 2];
+		if (o[i] == 8 && o[i + 1] == 10) {
+			seg->ts = true;
+			seg->tsval = get32(o + i + 2);
+			seg->tsecr = get32(o + i + 6);
+		}
 		i += o[i + 1];
 	}
 }

@@ -57,7 +57,6 @@ static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct t
 	c->wscale_ok = seg->wscale >= 0;
 	c->snd_wnd = seg->wnd; /* never scaled in a SYN */
 	c->snd_wl1 = seg->seq;
-	c->snd_wl2 = iss;
 	c->ooo_head = TCP_NONE;
 	c->state = TCP_SYN_RCVD;
 }
@@ -104,7 +103,6 @@ static void establish_passive(struct tcp_stack *s, struct tcp_conn *c, const str
 	c->snd_una = seg->ack;
 	c->snd_wnd = (uint32_t)seg->wnd << c->snd_wscale;
 	c->snd_wl1 = seg->seq;
-	c->snd_wl2 = seg->ack;
 	cc_init(c);
 	syn_rtt(s, c, now);
 	c->retries = 0;

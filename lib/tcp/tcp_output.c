@@ -38,6 +38,9 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 		.flags = flags,
 		.wnd = wnd_field(s, c),
 		.wscale = -1,
+		.ts = c->ts_ok,
+		.tsval = ts_now(s, now),
+		.tsecr = c->ts_recent,
 		.stream_off = len ? stream_off(c, seq) : 0,
 		.len = len,
 	};
@@ -73,6 +76,8 @@ void out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.wnd = wnd_field(s, c),
 		.mss = s->p.mss,
 		.wscale = (int8_t)s->p.wscale,
+		.ts = s->p.timestamps,
+		.tsval = ts_now(s, now),
 	};
 	if (!c->syn_rtx) { /* Karn: time only the first SYN */
 		c->rtt_timing = 1;
@@ -101,6 +106,9 @@ void out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.wnd = wnd_field(s, c),
 		.mss = s->p.mss,
 		.wscale = c->wscale_ok ? (int8_t)s->p.wscale : -1,
+		.ts = c->ts_ok,
+		.tsval = ts_now(s, now),
+		.tsecr = c->ts_recent,
 	};
 	if (!c->syn_rtx) { /* Karn: time only the first SYN-ACK */
 		c->rtt_timing = 1;

@@ -43,6 +43,7 @@
 #define TCP_MAX_WSCALE 14
 #define TCP_SYN_RTO_FLOOR_US 3000000u /* RFC 6298 5.7 */
 #define TCP_MAX_QUEUED (1u << 30)      /* send stream ahead of snd_una */
+#define TCP_TS_OPT_LEN 12              /* NOP, NOP, timestamps: what it costs the MSS */
 
 struct tcp_conn {
 	uint64_t acked;            /* send-stream bytes acked (stream_off of snd_una) */
@@ -51,7 +52,8 @@ struct tcp_conn {
 	uint16_t dport, lport;
 	uint32_t snd_una, snd_nxt, snd_max;
 	uint32_t snd_lim;          /* sequence number just after the queued stream */
-	uint32_t snd_wnd, snd_wl1, snd_wl2;
+	uint32_t snd_wnd, snd_wl1;
+	uint32_t ts_recent;        /* the peer's TSval to echo (RFC 7323), when ts_ok */
 	uint32_t cwnd, ssthresh, recover;
 	uint32_t rcv_nxt;
 	uint32_t srtt_us, rttvar_us, rto_us;
@@ -75,6 +77,7 @@ struct tcp_conn {
 	uint8_t unacked_segs : 2;  /* in-order segments not yet ACKed */
 	uint8_t passive : 1;       /* opened by a SYN to the listening port */
 	uint8_t wscale_ok : 1;     /* both SYNs carry window scale (RFC 7323 2.2) */
+	uint8_t ts_ok : 1;         /* both SYNs carry timestamps (RFC 7323 3.2) */
 };
 
 /* Passive connections by (remote address, remote port): open addressing with
@@ -153,6 +156,12 @@ static inline uint32_t rcv_window(const struct tcp_stack *s, const struct tcp_co
 {
 	uint32_t field = umin32(s->p.rcv_wnd >> c->rcv_wscale, 65535);
 	return field << c->rcv_wscale;
+}
+
+/* Our timestamp clock: milliseconds (RFC 7323 5.4 asks 1 ms..1 s per tick). */
+static inline uint32_t ts_now(const struct tcp_stack *s, uint64_t now)
+{
+	return (uint32_t)(now / 1000) + s->p.ts_offset_ms;
 }
 
 /* Bytes queued but not yet sent (0 once everything is out). */
