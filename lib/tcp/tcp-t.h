@@ -41,6 +41,11 @@ enum tcp_close_reason {
 enum tcp_time_wait_policy {
 	TCP_TW_2MSL,  /* honour TIME_WAIT for 2 * msl_us */
 	TCP_TW_RESET, /* close with RST instead of entering TIME_WAIT (frees the port at once) */
+	/* Linux's tcp_tw_reuse: a connection that closed first with timestamps on
+	 * holds TIME_WAIT tw_reuse_us (1 s), then its port may carry a new
+	 * connection, whose larger TSvals let PAWS (ours and the peer's) tell
+	 * its segments from the old one's (RFC 6191). Without timestamps, 2MSL. */
+	TCP_TW_REUSE,
 };
 
 /* A received segment; addresses and ports in host byte order. */
@@ -94,7 +99,9 @@ struct tcp_params {
 	uint32_t delack_us;      /* delayed ACK timeout; 0 = ACK every segment */
 	uint32_t msl_us;         /* TIME_WAIT lasts 2 * msl_us */
 	enum tcp_time_wait_policy tw_policy;
+	uint32_t tw_reuse_us;    /* TCP_TW_REUSE: TIME_WAIT held this long (1 s) */
 	uint32_t ooo_max_segs;   /* out-of-order queue bound (segments per stack) */
+	uint32_t ooo_max_per_conn; /* and per connection, so one cannot take the pool; 0 = no cap */
 	uint32_t tick_us;        /* timing wheel granularity */
 	/* RFC 6528 ISN: a keyed hash (SipHash) of the 4-tuple plus a 4 us clock.
 	 * A random key per run keeps runs out of each other's sequence space;
@@ -113,6 +120,8 @@ struct tcp_params {
 	/* server role (tcp_listen) */
 	uint32_t max_half_open;  /* SYN_RCVD connections at most; 0 = table capacity */
 	uint8_t synack_retries;  /* SYN-ACK retransmissions before a half-open one is dropped */
+	/* RFC 5961 7: challenge ACKs sent per second at most, per stack; 0 = no limit */
+	uint32_t challenge_acks_per_s;
 };
 
 /* Counters; a counter for every drop reason and every retransmission. */
@@ -135,6 +144,8 @@ struct tcp_stats {
 	uint64_t challenge_acks;  /* ACKs sent for a SYN in a synchronized state */
 	uint64_t fin_wait_2_timeout; /* FIN_WAIT_2 idle timeouts (reason TIMEOUT) */
 	uint64_t time_wait_entered, time_wait_reset; /* 2MSL entered / RST instead */
+	uint64_t time_wait_reused; /* connections on a port whose TIME_WAIT was cut short
+				    * (TCP_TW_REUSE), opened before its 2MSL ended */
 	/* server role (see docs/tcp.md) */
 	uint64_t syn_rx;           /* SYNs that opened a half-open (SYN_RCVD) connection */
 	uint64_t conn_accepted;    /* passive handshakes completed (also in conn_established) */
@@ -145,6 +156,8 @@ struct tcp_stats {
 	uint64_t half_open_reset;  /* half-open connections ended by the peer's RST */
 	uint64_t syn_tw_reuse;     /* SYNs that ended a TIME_WAIT of the same 4-tuple */
 	uint64_t drop_paws;        /* segments with an older timestamp (RFC 7323 PAWS) */
+	uint64_t challenge_acks_limited; /* challenge ACKs not sent: over challenge_acks_per_s */
+	uint64_t ooo_drop_conn;    /* out-of-order segments dropped: ooo_max_per_conn reached */
 };
 
 /* Snapshot of one connection, for tests, traces and telemetry. */

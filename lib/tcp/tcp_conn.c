@@ -36,7 +36,8 @@ void tcp_params_default(struct tcp_params *p)
 	p->syn_retries = 5;
 	p->delack_us = 40000;
 	p->msl_us = 30000000;
-	p->tw_policy = TCP_TW_2MSL;
+	p->tw_policy = TCP_TW_REUSE;
+	p->tw_reuse_us = 1000000;
 	p->ooo_max_segs = 1024;
 	p->tick_us = 1000;
 	p->timestamps = true;
@@ -52,7 +53,8 @@ static bool params_valid(const struct tcp_params *p)
 	       p->mss >= TCP_MIN_MSS && p->rcv_wnd > 0 && p->wscale <= TCP_MAX_WSCALE &&
 	       p->tick_us > 0 && p->rto_min_us > 0 && p->rto_min_us <= p->rto_max_us &&
 	       p->rto_init_us > 0 && p->rto_max_us < (1u << 31) &&
-	       p->msl_us <= 1000000000u && p->delack_us < (1u << 31) &&
+	       p->msl_us <= 1000000000u && p->tw_reuse_us <= 1000000000u &&
+	       p->delack_us < (1u << 31) &&
 	       (uint64_t)p->local_addr + (p->n_local_addrs ? p->n_local_addrs : 1) <= 1ull << 32;
 }
 
@@ -148,12 +150,24 @@ bool freeq_pop_id(struct tcp_stack *s, uint32_t *id)
 	return true;
 }
 
+/* The slot's last connection left TIME_WAIT after tw_reuse_us (its rtx_at
+ * still holds that deadline), and its 2MSL has not passed yet. */
+static bool tw_reused_early(const struct tcp_stack *s, const struct tcp_conn *c, uint64_t now)
+{
+	if (!c->tw_cut)
+		return false;
+	uint32_t cut = s->p.tw_reuse_us / s->p.tick_us, full = 2 * (s->p.msl_us / s->p.tick_us);
+	return full > cut && SEQ_LT(tick_of(s, now), c->rtx_at - cut + full);
+}
+
 static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, uint16_t dport,
 		      uint64_t now)
 {
 	uint32_t id = conn_id(s, c);
 	uint16_t lport = (uint16_t)(s->port_first + id / s->n_addrs * s->port_step);
 	uint32_t iss = isn_rfc6528(s, s->p.local_addr + id % s->n_addrs, lport, daddr, dport, now);
+	if (tw_reused_early(s, c, now))
+		s->st.time_wait_reused++;
 	memset(c, 0, sizeof(*c));
 	c->id = id;
 	c->daddr = daddr;
@@ -278,6 +292,11 @@ void conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c)
 	conn_release(s, c);
 }
 
+uint32_t time_wait_hold_us(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	return c->tw_cut ? s->p.tw_reuse_us : 2 * s->p.msl_us;
+}
+
 void conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	if (s->p.tw_policy == TCP_TW_RESET) {
@@ -291,7 +310,9 @@ void conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	c->persist = 0;
 	timer_dack_stop(s, c);
 	ooo_free_all(&s->ooo, &c->ooo_head);
-	timer_rtx_set(s, c, now, 2 * s->p.msl_us);
+	c->tw_cut = s->p.tw_policy == TCP_TW_REUSE && c->ts_ok && !c->passive &&
+		    s->p.tw_reuse_us < 2 * s->p.msl_us;
+	timer_rtx_set(s, c, now, time_wait_hold_us(s, c));
 	count_close(&s->st, TCP_CLOSE_NORMAL);
 	if (s->ops.on_closed)
 		s->ops.on_closed(s->ctx, c, TCP_CLOSE_NORMAL);

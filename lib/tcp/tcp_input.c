@@ -132,7 +132,7 @@ static void reject_unacceptable(struct tcp_stack *s, struct tcp_conn *c, const s
 	else
 		s->st.drop_bad_seq++;
 	if (c->state == TCP_TIME_WAIT && (r->flags & TCP_F_FIN)) /* FIN again: restart 2MSL */
-		timer_rtx_set(s, c, now, 2 * s->p.msl_us);
+		timer_rtx_set(s, c, now, time_wait_hold_us(s, c));
 	c->ack_now = 1;
 }
 
@@ -263,7 +263,7 @@ static void handle_fin(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		c->state = TCP_CLOSING;
 		break;
 	case TCP_FIN_WAIT_2:
-		if (s->p.tw_policy == TCP_TW_2MSL)
+		if (s->p.tw_policy != TCP_TW_RESET)
 			out_ack(s, c, now);
 		conn_enter_time_wait(s, c, now);
 		break;

@@ -78,6 +78,7 @@ struct tcp_conn {
 	uint8_t passive : 1;       /* opened by a SYN to the listening port */
 	uint8_t wscale_ok : 1;     /* both SYNs carry window scale (RFC 7323 2.2) */
 	uint8_t ts_ok : 1;         /* both SYNs carry timestamps (RFC 7323 3.2) */
+	uint8_t tw_cut : 1;        /* TIME_WAIT held tw_reuse_us only; read by the next conn_init */
 };
 
 /* Passive connections by (remote address, remote port): open addressing with
@@ -178,6 +179,8 @@ static inline bool fin_acked(const struct tcp_conn *c)
 /* tcp_conn.c */
 void conn_close(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why);
 void conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+/* how long a connection entering (or restarting) TIME_WAIT holds it */
+uint32_t time_wait_hold_us(const struct tcp_stack *s, const struct tcp_conn *c);
 void conn_hold(struct tcp_stack *s, struct tcp_conn *c);
 void conn_unhold(struct tcp_stack *s);
 
