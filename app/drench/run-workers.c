@@ -73,7 +73,7 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 	tp.local_addr = p->local_ip;
 	tp.n_local_addrs = (uint16_t)p->n_local_ips;
 	tp.mss = (uint16_t)(p->mtu - 40);
-	tp.tw_policy = p->time_wait_reset ? TCP_TW_RESET : TCP_TW_2MSL;
+	tp.tw_policy = p->time_wait;
 	tp.port_min = PORT_MIN;
 	tp.port_max = PORT_MAX;
 	/* this worker's ports: port % n == i (lib/net/steer.h) */
