@@ -232,8 +232,10 @@ static bool process_ack(struct tcp_stack *s, struct tcp_conn *c, const struct tc
 		return false;
 	}
 	uint32_t wnd = (uint32_t)seg->wnd << c->snd_wscale, stream = 0;
-	if (c->persist)
+	if (c->persist) { /* the peer answers: count unanswered probes afresh */
 		c->probe_acked = 1;
+		c->retries = 0;
+	}
 	if (is_dupack(c, seg, wnd))
 		cc_on_dupack(s, c, now);
 	else if (SEQ_GT(seg->ack, c->snd_una))

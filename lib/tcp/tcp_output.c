@@ -126,10 +126,12 @@ void out_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	emit(s, c, c->snd_nxt, TCP_F_ACK, 0, now);
 }
 
+/* At snd_max: after a go-back-N snd_nxt is back at snd_una, but the peer may
+ * have everything we sent, and a RST below its window is ignored. */
 void out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	s->st.rst_tx++;
-	emit(s, c, c->snd_nxt, TCP_F_RST | TCP_F_ACK, 0, now);
+	emit(s, c, c->snd_max, TCP_F_RST | TCP_F_ACK, 0, now);
 }
 
 /* RFC 793 "Reset Generation" for a segment no connection owns. */
@@ -168,11 +170,13 @@ void out_window_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	emit(s, c, c->snd_una - 1, TCP_F_ACK, 0, now);
 }
 
-/* Send the segment starting at snd_una again (fast retransmit, partial ACK). */
+/* Send the segment starting at snd_una again (fast retransmit, partial ACK):
+ * only bytes sent before (below snd_max) and inside the peer's window. */
 void out_retransmit_una(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
-	uint32_t seq = c->snd_una;
-	uint32_t len = SEQ_LT(seq, c->snd_lim) ? umin32(c->snd_lim - seq, c->mss) : 0;
+	uint32_t seq = c->snd_una, data_end = SEQ_MIN(c->snd_max, c->snd_lim);
+	uint32_t len = SEQ_LT(seq, data_end) ? umin32(data_end - seq, c->mss) : 0;
+	len = umin32(len, c->snd_wnd);
 	uint8_t flags = TCP_F_ACK;
 	if (c->fin_queued && seq + len == c->snd_lim && SEQ_GT(c->snd_max, c->snd_lim))
 		flags |= TCP_F_FIN;
@@ -229,6 +233,7 @@ static void output_timers(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	} else if (snd_pending(c) && c->snd_wnd == 0 && !c->rtx_on) {
 		c->persist = 1;
 		c->retries = 0;
+		c->backoff = 0;
 		c->probe_acked = 1;
 		timer_rtx_set(s, c, now, c->rto_us);
 	}

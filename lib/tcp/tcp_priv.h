@@ -61,7 +61,8 @@ struct tcp_conn {
 	uint32_t rtx_at, dack_at;  /* wheel ticks */
 	uint32_t ooo_head;         /* pool index, TCP_NONE when empty */
 	uint16_t mss;
-	uint8_t retries;
+	uint8_t retries;           /* RTO/SYN retries; in persist, probes unanswered in a row */
+	uint8_t backoff;           /* persist: probes sent (the interval's exponent) */
 	uint8_t state : 4;
 	uint8_t dupacks : 4;       /* saturates at 15 */
 	uint8_t snd_wscale : 4, rcv_wscale : 4;

@@ -33,6 +33,13 @@ struct script {
 };
 
 static struct tcp_params tuned; /* what "tune" lines set, for h_new */
+static uint32_t autosend;        /* bytes to send from on_established ("autosend") */
+
+static void send_on_established(struct harness *h, struct tcp_conn *c)
+{
+	if (autosend)
+		assert_int_equal(tcp_send(h->s, c, autosend, h->now), 0);
+}
 static bool tuned_on;
 
 static void apply_tune(struct tcp_params *p)
@@ -120,8 +127,10 @@ static void cmd_tune(struct script *sc, char **tok, int n)
 
 static void start(struct script *sc)
 {
-	if (!sc->h)
+	if (!sc->h) {
 		sc->h = h_new(apply_tune);
+		sc->h->on_established_hook = send_on_established;
+	}
 }
 
 /* ---- segments ---- */
@@ -390,6 +399,8 @@ static void cmd_action(struct script *sc, char **tok, int n)
 		cmd_connect(sc);
 	} else if (!strcmp(a, "listen")) {
 		h_listen(h);
+	} else if (!strcmp(a, "autosend") && n == 2) {
+		autosend = (uint32_t)num(sc, tok[1]);
 	} else if (!strcmp(a, "peer_iss") && n == 2) {
 		sc->peer_iss = (uint32_t)num(sc, tok[1]);
 	} else if (!sc->c) {
@@ -454,6 +465,7 @@ static void run_script(void **state)
 	tuned.ooo_max_segs = 64;
 	tuned.ts_offset_ms = 0;
 	tuned_on = true;
+	autosend = 0;
 	while (fgets(line, sizeof(line), f)) {
 		sc.line++;
 		int n = split(line, tok);
