@@ -393,6 +393,18 @@ void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tc
 	process_text(s, c, &r, now);
 }
 
+/* The rest of the segment whose ACK completed a passive open: its ACK was
+ * taken by establish_passive (and the application may have sent since, so
+ * taking it again would count a duplicate ACK); payload and FIN remain. */
+void input_after_handshake(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			   uint64_t now)
+{
+	struct rx r = {.seq = seg->seq, .data = seg->payload, .len = seg->len, .flags = seg->flags};
+	ts_take(c, seg);
+	trim(s, c, &r);
+	process_text(s, c, &r, now);
+}
+
 static void input_unexpected(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			     uint64_t now)
 {

@@ -161,7 +161,7 @@ void input_syn_rcvd(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_se
 	}
 	establish_passive(s, c, seg, now);
 	if (!conn_gone(c))
-		input_synchronized(s, c, seg, now); /* payload and FIN of the same segment */
+		input_after_handshake(s, c, seg, now); /* payload and FIN of the same segment */
 }
 
 void fire_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)

@@ -259,6 +259,8 @@ void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 void syn_rtt(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			uint64_t now);
+void input_after_handshake(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			   uint64_t now);
 
 /* tcp_output.c */
 void out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
