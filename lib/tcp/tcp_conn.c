@@ -43,6 +43,7 @@ void tcp_params_default(struct tcp_params *p)
 	p->timestamps = true;
 	p->max_half_open = 4096;
 	p->synack_retries = 5;
+	p->challenge_acks_per_s = 1000;
 }
 
 static bool params_valid(const struct tcp_params *p)

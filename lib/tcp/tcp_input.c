@@ -161,6 +161,33 @@ static bool is_dupack(const struct tcp_conn *c, const struct tcp_seg *seg, uint3
 	       c->snd_max != c->snd_una;
 }
 
+/* RFC 5961 7: at most challenge_acks_per_s challenge ACKs per second and
+ * stack, so that forged segments cannot make us flood the peer. */
+void challenge_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+{
+	uint32_t second = (uint32_t)(now / 1000000);
+	if (second != s->chal_second) {
+		s->chal_second = second;
+		s->chal_sent = 0;
+	}
+	if (s->p.challenge_acks_per_s && s->chal_sent >= s->p.challenge_acks_per_s) {
+		s->st.challenge_acks_limited++;
+		return;
+	}
+	s->chal_sent++;
+	s->st.challenge_acks++;
+	c->ack_now = 1;
+}
+
+/* RFC 5961 5.2: acceptable ACKs lie in [snd_una - MAX.SND.WND, snd_max].
+ * MAX.SND.WND is not kept: the largest window the peer's scale can express
+ * stands for it, which never refuses a valid ACK. */
+static bool ack_in_range(const struct tcp_conn *c, uint32_t ack)
+{
+	uint32_t max_wnd = umax32(c->snd_wnd, 65535u << c->snd_wscale);
+	return SEQ_LEQ(ack, c->snd_max) && SEQ_GEQ(ack, c->snd_una - max_wnd);
+}
+
 /* Returns the send-stream bytes newly acknowledged (the FIN is not data). */
 static uint32_t ack_new(struct tcp_stack *s, struct tcp_conn *c, uint32_t ack, uint64_t now)
 {
@@ -226,9 +253,9 @@ static bool fin_ack_effects(struct tcp_stack *s, struct tcp_conn *c, uint64_t no
 static bool process_ack(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			uint64_t now)
 {
-	if (SEQ_GT(seg->ack, c->snd_max)) { /* acks something not yet sent */
+	if (!ack_in_range(c, seg->ack)) { /* not yet sent, or older than a window */
 		s->st.drop_bad_ack++;
-		c->ack_now = 1;
+		challenge_ack(s, c, now);
 		return false;
 	}
 	uint32_t wnd = (uint32_t)seg->wnd << c->snd_wscale, stream = 0;
@@ -371,14 +398,18 @@ void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tc
 		return;
 	}
 	ts_take(c, seg);
-	if (r.flags & TCP_F_RST) { /* second: in window, accept it */
+	if (r.flags & TCP_F_RST) { /* second: RFC 5961 3.2, only an exact one resets */
+		if (r.seq != c->rcv_nxt) {
+			s->st.drop_bad_rst++;
+			challenge_ack(s, c, now);
+			return;
+		}
 		conn_close(s, c, c->state == TCP_TIME_WAIT ? TCP_CLOSE_NORMAL : TCP_CLOSE_RESET);
 		return;
 	}
 	if (r.flags & TCP_F_SYN) { /* fourth: challenge ACK (RFC 5961 4.2) */
 		s->st.drop_bad_flags++;
-		s->st.challenge_acks++;
-		c->ack_now = 1;
+		challenge_ack(s, c, now);
 		return;
 	}
 	if (!(r.flags & TCP_F_ACK)) { /* fifth */

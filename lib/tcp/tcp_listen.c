@@ -146,8 +146,7 @@ void input_syn_rcvd(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_se
 	}
 	if (f & TCP_F_SYN) { /* fourth: challenge ACK (RFC 5961 4.2) */
 		s->st.drop_bad_flags++;
-		s->st.challenge_acks++;
-		c->ack_now = 1;
+		challenge_ack(s, c, now);
 		return;
 	}
 	if (!(f & TCP_F_ACK)) { /* fifth */

@@ -120,6 +120,7 @@ struct tcp_stack {
 	bool client_ports;    /* false: a server-only stack (port_max == 0) */
 	uint32_t half_open;   /* connections in SYN_RCVD */
 	uint32_t max_half_open;
+	uint32_t chal_second, chal_sent; /* challenge ACKs sent in this second */
 	struct tcp_stats st;
 };
 
@@ -259,6 +260,7 @@ void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 void syn_rtt(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			uint64_t now);
+void challenge_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void input_after_handshake(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			   uint64_t now);
 
