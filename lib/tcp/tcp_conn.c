@@ -39,6 +39,7 @@ void tcp_params_default(struct tcp_params *p)
 	p->tw_policy = TCP_TW_REUSE;
 	p->tw_reuse_us = 1000000;
 	p->ooo_max_segs = 1024;
+	p->ooo_max_per_conn = 256; /* a full 256 KiB window of 1460-byte segments is 180 */
 	p->tick_us = 1000;
 	p->timestamps = true;
 	p->max_half_open = 4096;

@@ -316,11 +316,13 @@ static void delay_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 static void queue_ooo(struct tcp_stack *s, struct tcp_conn *c, const struct rx *r)
 {
 	int rc = ooo_insert(&s->ooo, &c->ooo_head, r->seq, r->data, r->len,
-			    r->flags & TCP_F_FIN);
+			    r->flags & TCP_F_FIN, s->p.ooo_max_per_conn);
 	if (rc == 0)
 		s->st.ooo_queued++;
 	else if (rc == -EEXIST)
 		s->st.ooo_drop_dup++;
+	else if (rc == -EDQUOT)
+		s->st.ooo_drop_conn++;
 	else
 		s->st.ooo_drop_full++;
 	c->ack_now = 1; /* immediate duplicate ACK (RFC 5681 4.2) */

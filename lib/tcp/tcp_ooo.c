@@ -94,18 +94,24 @@ static int insert_one(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq,
 }
 
 /* A segment larger than an entry (GRO, a peer ignoring our MSS) takes several
- * entries; when the pool runs dry the head part is kept. */
+ * entries; when the pool runs dry, or the connection holds max_entries
+ * (0: no cap), the head part is kept. */
 int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
-	       uint32_t len, bool fin)
+	       uint32_t len, bool fin, uint32_t max_entries)
 {
 	int rc = -EEXIST;
+	uint32_t held = max_entries ? ooo_count(pool, *head) : 0;
 	do {
+		if (max_entries && held >= max_entries)
+			return -EDQUOT;
 		uint32_t n = umin32(len, pool->data_max);
 		int r = insert_one(pool, head, seq, data, n, fin && n == len);
 		if (r == -ENOBUFS)
 			return -ENOBUFS;
-		if (r == 0)
+		if (r == 0) {
 			rc = 0;
+			held++;
+		}
 		seq += n;
 		data += n;
 		len -= n;

@@ -215,9 +215,11 @@ void cc_on_rto(struct tcp_conn *c);
 /* tcp_ooo.c */
 int ooo_pool_init(struct tcp_ooo_pool *pool, uint32_t cap, uint16_t data_max);
 void ooo_pool_fini(struct tcp_ooo_pool *pool);
-/* 0 queued, -EEXIST already covered, -ENOBUFS pool empty */
+/* 0 queued, -EEXIST already covered, -ENOBUFS pool empty, -EDQUOT the
+ * connection holds max_entries (0: no cap); on the last two, a head part
+ * may have been kept */
 int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
-	       uint32_t len, bool fin);
+	       uint32_t len, bool fin, uint32_t max_entries);
 void ooo_free_all(struct tcp_ooo_pool *pool, uint32_t *head);
 uint32_t ooo_count(const struct tcp_ooo_pool *pool, uint32_t head);
 /* Deliver queued data now in order; returns true if a queued FIN is reached. */
