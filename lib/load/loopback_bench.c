@@ -46,6 +46,7 @@ static int push(struct queue *q, const struct tcp_seg_out *o, bool from_client)
 		.saddr = o->saddr, .daddr = o->daddr, .sport = o->sport, .dport = o->dport,
 		.seq = o->seq, .ack = o->ack, .flags = o->flags, .wnd = o->wnd, .mss = o->mss,
 		.wscale = o->wscale, .ts = o->ts, .tsval = o->tsval, .tsecr = o->tsecr,
+		.sack_ok = o->sack_ok,
 		.payload = f->data, .len = o->len,
 	};
 	if (o->len && from_client)

@@ -48,6 +48,8 @@ enum tcp_time_wait_policy {
 	TCP_TW_REUSE,
 };
 
+#define TCP_MAX_SACK 3 /* SACK blocks in one ACK: what fits beside timestamps */
+
 /* A received segment; addresses and ports in host byte order. */
 struct tcp_seg {
 	uint32_t saddr, daddr;
@@ -59,6 +61,7 @@ struct tcp_seg {
 	int8_t wscale;  /* window scale option, -1 when absent */
 	bool ts;        /* timestamps option present (RFC 7323) */
 	uint32_t tsval, tsecr;
+	bool sack_ok;   /* SACK-permitted option (RFC 2018, in a SYN) */
 	const uint8_t *payload;
 	uint32_t len;
 };
@@ -76,6 +79,9 @@ struct tcp_seg_out {
 	int8_t wscale;  /* window scale option to put in a SYN, else -1 */
 	bool ts;        /* put a timestamps option (RFC 7323) */
 	uint32_t tsval, tsecr;
+	bool sack_ok;   /* put SACK-permitted (a SYN) */
+	uint8_t n_sack; /* SACK blocks (pure ACKs only, so data never outgrows the MSS) */
+	uint32_t sack[TCP_MAX_SACK][2]; /* [left, right) edges, the newest first */
 	uint64_t stream_off;
 	uint32_t len;
 };
@@ -117,6 +123,10 @@ struct tcp_params {
 	 * across runs and a server's TIME_WAIT accepts a reused 4-tuple (RFC 6191). */
 	bool timestamps;
 	uint32_t ts_offset_ms;
+	/* RFC 2018 receiver side: SACK-permitted offered, and SACK blocks from the
+	 * out-of-order queue in our ACKs, so a sender under loss resends only the
+	 * holes. (No sender scoreboard: our sends are small requests.) */
+	bool sack;
 	/* server role (tcp_listen) */
 	uint32_t max_half_open;  /* SYN_RCVD connections at most; 0 = table capacity */
 	uint8_t synack_retries;  /* SYN-ACK retransmissions before a half-open one is dropped */
@@ -158,6 +168,7 @@ struct tcp_stats {
 	uint64_t drop_paws;        /* segments with an older timestamp (RFC 7323 PAWS) */
 	uint64_t challenge_acks_limited; /* challenge ACKs not sent: over challenge_acks_per_s */
 	uint64_t ooo_drop_conn;    /* out-of-order segments dropped: ooo_max_per_conn reached */
+	uint64_t sack_acks;        /* ACKs sent with SACK blocks */
 };
 
 /* Snapshot of one connection, for tests, traces and telemetry. */

@@ -42,6 +42,7 @@ void tcp_params_default(struct tcp_params *p)
 	p->ooo_max_per_conn = 256; /* a full 256 KiB window of 1460-byte segments is 180 */
 	p->tick_us = 1000;
 	p->timestamps = true;
+	p->sack = true;
 	p->max_half_open = 4096;
 	p->synack_retries = 5;
 	p->challenge_acks_per_s = 1000;

@@ -43,6 +43,7 @@ void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 		c->snd_wscale = 0;
 		c->rcv_wscale = 0;
 	}
+	c->sack_ok = s->p.sack && seg->sack_ok;
 	c->ts_ok = s->p.timestamps && seg->ts;
 	if (c->ts_ok) { /* every segment then carries 12 bytes of option */
 		c->ts_recent = seg->tsval;
@@ -317,6 +318,7 @@ static void queue_ooo(struct tcp_stack *s, struct tcp_conn *c, const struct rx *
 {
 	int rc = ooo_insert(&s->ooo, &c->ooo_head, r->seq, r->data, r->len,
 			    r->flags & TCP_F_FIN, s->p.ooo_max_per_conn);
+	s->sack_recent = r->seq;
 	if (rc == 0)
 		s->st.ooo_queued++;
 	else if (rc == -EEXIST)

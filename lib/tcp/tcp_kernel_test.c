@@ -157,11 +157,21 @@ static size_t build_frame(struct kt *k, const struct tcp_seg_out *o, uint8_t *f)
 	}
 	if (o->wscale >= 0)
 		opt[olen++] = 1, opt[olen++] = 3, opt[olen++] = 3, opt[olen++] = (uint8_t)o->wscale;
+	if (o->sack_ok)
+		opt[olen++] = 1, opt[olen++] = 1, opt[olen++] = 4, opt[olen++] = 2;
 	if (o->ts) {
 		opt[olen++] = 1, opt[olen++] = 1, opt[olen++] = 8, opt[olen++] = 10;
 		put32(opt + olen, o->tsval);
 		put32(opt + olen + 4, o->tsecr);
 		olen += 8;
+	}
+	if (o->n_sack) {
+		opt[olen++] = 1, opt[olen++] = 1, opt[olen++] = 5;
+		opt[olen++] = (uint8_t)(2 + 8 * o->n_sack);
+		for (uint8_t i = 0; i < o->n_sack; i++, olen += 8) {
+			put32(opt + olen, o->sack[i][0]);
+			put32(opt + olen + 4, o->sack[i][1]);
+		}
 	}
 	uint8_t *pl = opt + olen;
 	for (uint32_t i = 0; i < o->len; i++)
@@ -222,6 +232,8 @@ static void parse_options(const uint8_t *o, size_t n, struct tcp_seg *seg)
 			seg->mss = get16(o + i + 2);
 		if (o[i] == 3 && o[i + 1] == 3)
 			seg->wscale = (int8_t)o[i + 2];
+		if (o[i] == 4 && o[i + 1] == 2)
+			seg->sack_ok = true;
 		if (o[i] == 8 && o[i + 1] == 10) {
 			seg->ts = true;
 			seg->tsval = get32(o + i + 2);

@@ -51,6 +51,12 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 		c->rtt_seq = seq;
 		c->rtt_start_us = (uint32_t)now;
 	}
+	if ((flags & TCP_F_ACK) && len == 0 && c->sack_ok && c->ooo_head != TCP_NONE &&
+	    !(flags & TCP_F_RST)) {
+		o.n_sack = ooo_sack_blocks(&s->ooo, c->ooo_head, s->sack_recent, o.sack,
+					   TCP_MAX_SACK);
+		s->st.sack_acks += o.n_sack > 0;
+	}
 	if (flags & TCP_F_ACK) {
 		c->ack_now = 0;
 		c->unacked_segs = 0;
@@ -78,6 +84,7 @@ void out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.wscale = (int8_t)s->p.wscale,
 		.ts = s->p.timestamps,
 		.tsval = ts_now(s, now),
+		.sack_ok = s->p.sack,
 	};
 	if (!c->syn_rtx) { /* Karn: time only the first SYN */
 		c->rtt_timing = 1;
@@ -109,6 +116,7 @@ void out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.ts = c->ts_ok,
 		.tsval = ts_now(s, now),
 		.tsecr = c->ts_recent,
+		.sack_ok = c->sack_ok,
 	};
 	if (!c->syn_rtx) { /* Karn: time only the first SYN-ACK */
 		c->rtt_timing = 1;

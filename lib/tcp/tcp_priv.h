@@ -62,7 +62,8 @@ struct tcp_conn {
 	uint32_t ooo_head;         /* pool index, TCP_NONE when empty */
 	uint16_t mss;
 	uint8_t retries;           /* RTO/SYN retries; in persist, probes unanswered in a row */
-	uint8_t backoff;           /* persist: probes sent (the interval's exponent) */
+	uint8_t backoff : 5;       /* persist: probes sent (the interval's exponent) */
+	uint8_t sack_ok : 1;       /* both SYNs carry SACK-permitted (RFC 2018) */
 	uint8_t state : 4;
 	uint8_t dupacks : 4;       /* saturates at 15 */
 	uint8_t snd_wscale : 4, rcv_wscale : 4;
@@ -121,6 +122,7 @@ struct tcp_stack {
 	uint32_t half_open;   /* connections in SYN_RCVD */
 	uint32_t max_half_open;
 	uint32_t chal_second, chal_sent; /* challenge ACKs sent in this second */
+	uint32_t sack_recent; /* start of the latest out-of-order segment: first SACK block */
 	struct tcp_stats st;
 };
 
@@ -222,6 +224,10 @@ int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const ui
 	       uint32_t len, bool fin, uint32_t max_entries);
 void ooo_free_all(struct tcp_ooo_pool *pool, uint32_t *head);
 uint32_t ooo_count(const struct tcp_ooo_pool *pool, uint32_t head);
+/* Up to max [left, right) ranges of queued data, the one holding `recent`
+ * first (RFC 2018 4), then in sequence order; returns how many. */
+uint8_t ooo_sack_blocks(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t recent,
+			uint32_t (*out)[2], uint8_t max);
 /* Deliver queued data now in order; returns true if a queued FIN is reached. */
 bool ooo_deliver(struct tcp_stack *s, struct tcp_conn *c);
 

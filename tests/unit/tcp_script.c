@@ -117,6 +117,10 @@ static void cmd_tune(struct script *sc, char **tok, int n)
 		tuned.timestamps = num(sc, tok[2]) != 0;
 		return;
 	}
+	if (!strcmp(tok[1], "sack")) {
+		tuned.sack = num(sc, tok[2]) != 0;
+		return;
+	}
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
 		if (!strcmp(tok[1], params[i].name)) {
 			set_field(&tuned, &params[i], (uint32_t)num(sc, tok[2]) * params[i].scale);
@@ -138,7 +142,9 @@ static void start(struct script *sc)
 struct seg_spec {
 	uint8_t flags;
 	bool has_seq, has_ack, has_win, has_len, has_mss, has_ws, ts_given, nots;
-	bool tsval_any, tsecr_any;
+	bool tsval_any, tsecr_any, sackok, has_sack;
+	uint8_t n_sack;
+	uint32_t sack[TCP_MAX_SACK][2];
 	uint32_t seq, ack, win, len, mss, tsval, tsecr;
 	int ws;
 };
@@ -165,6 +171,24 @@ static uint32_t num_or_any(struct script *sc, const char *t, bool *any)
 	return *any ? 0 : (uint32_t)num(sc, t);
 }
 
+/* "L:R,L:R" (relative to the peer's ISN), or "none" */
+static void parse_sack(struct script *sc, const char *v, struct seg_spec *sp)
+{
+	sp->has_sack = true;
+	if (!strcmp(v, "none"))
+		return;
+	char buf[LINE_MAX_LEN];
+	snprintf(buf, sizeof(buf), "%s", v);
+	for (char *save = NULL, *b = strtok_r(buf, ",", &save); b; b = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(b, ':');
+		if (!colon || sp->n_sack == TCP_MAX_SACK)
+			S_FAIL(sc, "sack L:R[,L:R...] (at most %d)", TCP_MAX_SACK);
+		*colon = '\0';
+		sp->sack[sp->n_sack][0] = (uint32_t)num(sc, b);
+		sp->sack[sp->n_sack++][1] = (uint32_t)num(sc, colon + 1);
+	}
+}
+
 static void parse_seg(struct script *sc, char **tok, int n, struct seg_spec *sp)
 {
 	memset(sp, 0, sizeof(*sp));
@@ -177,6 +201,10 @@ static void parse_seg(struct script *sc, char **tok, int n, struct seg_spec *sp)
 			sp->nots = true;
 			continue;
 		}
+		if (!strcmp(k, "sackok")) {
+			sp->sackok = true;
+			continue;
+		}
 		if (i + 1 >= n)
 			S_FAIL(sc, "'%s' needs a value", k);
 		const char *v = tok[++i];
@@ -186,6 +214,7 @@ static void parse_seg(struct script *sc, char **tok, int n, struct seg_spec *sp)
 		else if (!strcmp(k, "len")) sp->has_len = true, sp->len = (uint32_t)num(sc, v);
 		else if (!strcmp(k, "mss")) sp->has_mss = true, sp->mss = (uint32_t)num(sc, v);
 		else if (!strcmp(k, "ws")) sp->has_ws = true, sp->ws = (int)num(sc, v);
+		else if (!strcmp(k, "sack")) parse_sack(sc, v, sp);
 		else if (!strcmp(k, "ts")) {
 			if (i + 1 >= n)
 				S_FAIL(sc, "ts VAL ECR");
@@ -241,6 +270,7 @@ static void cmd_in(struct script *sc, char **tok, int n)
 		.ts = sp.ts_given,
 		.tsval = sp.tsval,
 		.tsecr = sp.tsecr,
+		.sack_ok = sp.sackok,
 		.payload = sp.len ? payload_buf : NULL,
 		.len = sp.len,
 	};
@@ -287,6 +317,16 @@ static void cmd_out(struct script *sc, char **tok, int n)
 		S_FAIL(sc, "mss %u, expected %u", o->mss, sp.mss);
 	if (sp.has_ws && o->wscale != sp.ws)
 		S_FAIL(sc, "ws %d, expected %d", o->wscale, sp.ws);
+	if (sp.sackok && !o->sack_ok)
+		S_FAIL(sc, "no SACK-permitted option");
+	if (sp.has_sack && o->n_sack != sp.n_sack)
+		S_FAIL(sc, "%u SACK blocks, expected %u", o->n_sack, sp.n_sack);
+	for (uint8_t i = 0; sp.has_sack && i < sp.n_sack; i++)
+		if (o->sack[i][0] - sc->peer_iss != sp.sack[i][0] ||
+		    o->sack[i][1] - sc->peer_iss != sp.sack[i][1])
+			S_FAIL(sc, "SACK block %u is %u:%u, expected %u:%u", i,
+			       o->sack[i][0] - sc->peer_iss, o->sack[i][1] - sc->peer_iss,
+			       sp.sack[i][0], sp.sack[i][1]);
 	if (sp.nots && o->ts)
 		S_FAIL(sc, "a timestamps option, expected none");
 	if (sp.ts_given && !o->ts)
@@ -310,7 +350,7 @@ static const struct {
 	ST(time_wait_entered), ST(time_wait_reused), ST(time_wait_reset), ST(rst_tx),
 	ST(conn_reset_rx), ST(conn_timeout), ST(ooo_queued), ST(ooo_drop_full),
 	ST(ooo_drop_conn), ST(ooo_delivered), ST(conn_established), ST(syn_tw_reuse),
-	ST(rtt_samples),
+	ST(rtt_samples), ST(sack_acks),
 };
 
 static void expect_stat(struct script *sc, const char *name, long want)
