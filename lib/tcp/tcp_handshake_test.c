@@ -2,6 +2,7 @@
 /* Connection setup, port allocation and segments for unknown connections. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "tcp/tcp_test_harness.h"
 
@@ -359,6 +360,26 @@ static void iss_is_keyed_hash_of_tuple_plus_clock(void **state)
 	h_teardown(h);
 }
 
+/* Two runs draw different keys and first slots; the timestamp clock is the
+ * host's time since boot, whatever the caller's clock. */
+static void each_run_draws_its_own_key_slot_and_boot_clock(void **state)
+{
+	(void)state;
+	struct tcp_params a, b;
+	tcp_params_default(&a);
+	tcp_params_default(&b);
+	assert_int_equal(tcp_params_randomize(&a), 0);
+	assert_int_equal(tcp_params_randomize(&b), 0);
+	assert_memory_not_equal(a.isn_key, b.isn_key, sizeof(a.isn_key));
+	struct timespec ts;
+	assert_int_equal(clock_gettime(CLOCK_BOOTTIME, &ts), 0);
+	uint64_t boot_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	uint64_t now_us = 123456789012ull; /* any origin */
+	assert_int_equal(tcp_params_host_clock(&a, now_us), 0);
+	uint32_t tsval = (uint32_t)(now_us / 1000) + a.ts_offset_ms;
+	assert_true(tsval - (uint32_t)boot_ms < 1000); /* within a second of boot time */
+}
+
 static void slot_five(struct tcp_params *p)
 {
 	four_ports(p);
@@ -445,6 +466,7 @@ int main(void)
 		T(memory_per_connection_is_at_most_128_bytes),
 		cmocka_unit_test(iss_is_keyed_hash_of_tuple_plus_clock),
 		cmocka_unit_test(first_slot_rotates_the_port_range),
+		cmocka_unit_test(each_run_draws_its_own_key_slot_and_boot_clock),
 		T(bad_params_are_refused),
 		T(names_cover_every_state_and_reason),
 	};
