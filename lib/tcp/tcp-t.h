@@ -182,6 +182,7 @@ struct tcp_conn_info {
 	uint8_t snd_wscale, rcv_wscale;
 	uint8_t retries, dupacks;
 	bool in_recovery, persist, fin_queued;
+	bool timestamps, sack;  /* negotiated with the peer (RFC 7323, RFC 2018) */
 	uint64_t acked;        /* send-stream bytes acknowledged */
 	uint64_t queued;       /* send-stream bytes queued by tcp_send (total) */
 	uint32_t ooo_segs;     /* segments waiting in the out-of-order queue */

@@ -418,6 +418,8 @@ void tcp_conn_info(const struct tcp_stack *s, const struct tcp_conn *c, struct t
 	out->in_recovery = c->in_recovery;
 	out->persist = c->persist;
 	out->fin_queued = c->fin_queued;
+	out->timestamps = c->ts_ok;
+	out->sack = c->sack_ok;
 	out->acked = c->acked;
 	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD)
 		out->queued = c->snd_lim - c->snd_una - 1;

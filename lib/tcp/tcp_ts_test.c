@@ -51,6 +51,7 @@ static void every_segment_echoes_the_peer_and_costs_12_bytes(void **state)
 	assert_true(ack->ts);
 	assert_int_equal(ack->tsecr, PEER_TS);
 	assert_int_equal(h_info(h, c).mss, 1460 - 12);
+	assert_true(h_info(h, c).timestamps);
 	h_advance(h, 3000);
 	h_clear_tx(h);
 	assert_int_equal(tcp_send(h->s, c, 3000, h->now), 0);
