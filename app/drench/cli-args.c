@@ -110,10 +110,14 @@ int cli_ipv4_range_prefix(const char *cmd, const char *name, char *arg, uint32_t
 	return 0;
 }
 
-int cli_time_wait(const char *cmd, const char *s, bool *reset)
+int cli_time_wait(const char *cmd, const char *s, enum tcp_time_wait_policy *p)
 {
-	if (strcmp(s, "2msl") && strcmp(s, "reset"))
-		return cli_bad(cmd, "time-wait", "2msl or reset", s);
-	*reset = !strcmp(s, "reset");
-	return 0;
+	static const char *const names[] = {[TCP_TW_2MSL] = "2msl", [TCP_TW_RESET] = "reset",
+					    [TCP_TW_REUSE] = "reuse"};
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*p = (enum tcp_time_wait_policy)i;
+			return 0;
+		}
+	return cli_bad(cmd, "time-wait", "reuse, 2msl or reset", s);
 }

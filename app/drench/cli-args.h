@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tcp/tcp-t.h"
+
 /** Print the error; returns -EINVAL. */
 int cli_bad(const char *cmd, const char *name, const char *what, const char *got);
 
@@ -30,4 +32,4 @@ int cli_ipv4_range_prefix(const char *cmd, const char *name, char *arg, uint32_t
 			  uint32_t *first, uint32_t *count, uint32_t *netmask);
 
 /** "2msl" or "reset". */
-int cli_time_wait(const char *cmd, const char *s, bool *reset);
+int cli_time_wait(const char *cmd, const char *s, enum tcp_time_wait_policy *p);

@@ -419,6 +419,10 @@ static void print_start(const struct net_port *port, const struct plan *p,
 	       p->n_local_ips, p->n_local_ips == 1 ? "" : "es", p->local_ip >> 24,
 	       (p->local_ip >> 16) & 255, (p->local_ip >> 8) & 255, p->local_ip & 255,
 	       tcp_stack_capacity(tcp), tcp_stack_mem_per_conn(tcp));
+	static const char *const tw[] = {[TCP_TW_2MSL] = "2msl", [TCP_TW_RESET] = "reset",
+					 [TCP_TW_REUSE] = "reuse (1 s with timestamps)"};
+	printf("drench: tcp: ISN per RFC 6528 (a fresh key), ports from a random slot per "
+	       "worker, timestamps and SACK offered, time_wait %s\n", tw[p->time_wait]);
 }
 
 static int run_on_port(const struct plan *p, struct net_port *port)

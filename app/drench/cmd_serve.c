@@ -26,6 +26,7 @@
 #include "serve-opts.h"
 #include "serve-report.h"
 #include "serve-worker.h"
+#include "tsc-clock.h"
 
 static volatile sig_atomic_t stop_asked;
 
@@ -72,6 +73,8 @@ static struct responder *make_responder(const struct serve_opts *o, struct serve
 	tp.port_min = tp.port_max = 0; /* server only: the table is not bounded by ports */
 	tp.max_conns = o->max_conns;
 	tp.tw_policy = o->tw_policy;
+	if (tcp_params_randomize(&tp) < 0 || tcp_params_host_clock(&tp, tsc_now_us()) < 0)
+		return NULL;
 	return responder_create(&rc, &tp, serve_tx, w);
 }
 

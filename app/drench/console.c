@@ -32,5 +32,10 @@ void console_line(FILE *f, double elapsed_s, const char *phase, double asked_per
 		c->err_reset - p->err_reset, c->err_parse - p->err_parse,
 		c->err_validation - p->err_validation,
 		retransmissions(&cur->tcp) - retransmissions(&prev->tcp), cur->open_conns);
+	if (c->port_waits != p->port_waits || c->port_wait_us != p->port_wait_us)
+		fprintf(f, "        waited for a free port: %" PRIu64 " times, %.3f s (more local "
+			   "addresses, or time_wait reuse/reset)\n",
+			c->port_waits - p->port_waits,
+			(double)(c->port_wait_us - p->port_wait_us) / 1e6);
 	fflush(f);
 }

@@ -77,6 +77,10 @@ size_t expect_check(const struct campaign_expect *e, const struct phase_stats *s
 	if (e) {
 		check_latency(e, s, &f);
 		check_status(e, s, &f);
+		if (e->has_max_port_waits && s->c.port_waits > e->max_port_waits)
+			fail(&f, "%" PRIu64 " waits for a free port > %" PRIu64
+				 " (more local addresses, or time_wait reuse/reset)",
+			     s->c.port_waits, e->max_port_waits);
 		if (e->has_min_rps && s->rps < e->min_rps)
 			fail(&f, "%.0f rps < %.0f rps", s->rps, e->min_rps);
 	}

@@ -68,7 +68,7 @@ static void plan_rig(struct plan *p, const struct campaign *c, struct config_err
 	p->gateway = r->has_gateway ? ntohl(r->gateway.s_addr) : 0;
 	p->netmask = r->has_gateway ? 0xffffffffu : 0;
 	p->mtu = r->mtu ? r->mtu : 1500;
-	p->time_wait_reset = r->time_wait_reset;
+	p->time_wait = (enum tcp_time_wait_policy)r->time_wait; /* the same order */
 }
 
 /* Strings of one request, with ${...} replaced by sentinel fields. */

@@ -77,7 +77,7 @@ int plan_from_flags(const struct run_opts *o, struct plan *p)
 	p->netmask = o->netmask;
 	p->gateway = o->gateway;
 	p->mtu = o->mtu;
-	p->time_wait_reset = o->time_wait_reset;
+	p->time_wait = o->time_wait;
 	p->max_pipeline = 1;
 	p->max_conns = o->connections;
 	p->rate_max_conns = o->connections;

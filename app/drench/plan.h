@@ -11,6 +11,7 @@
 
 #include "config/campaign-t.h"
 #include "load/client-t.h"
+#include "tcp/tcp-t.h"
 #include "telemetry/telemetry-config.h"
 
 #define PLAN_MAX_PHASES 256
@@ -33,7 +34,7 @@ struct plan {
 	uint32_t local_ip, netmask, gateway; /* host order */
 	uint32_t n_local_ips; /* local_ip .. local_ip + n - 1, each worker uses them all */
 	uint16_t mtu;
-	bool time_wait_reset;
+	enum tcp_time_wait_policy time_wait;
 	/* target */
 	uint32_t daddr;
 	uint16_t dport;

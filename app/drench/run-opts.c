@@ -31,7 +31,8 @@ static void usage(FILE *f)
 		"  --drain T           at the end, wait this long for outstanding responses (5s)\n"
 		"  --requests-per-conn N  close and reopen after N requests (0 = keep-alive forever)\n"
 		"  --mtu N             port MTU (1500)\n"
-		"  --time-wait P       2msl (hold TIME_WAIT after closing first) or reset (RST, port free)\n"
+		"  --time-wait P       after closing first: reuse (TIME_WAIT 1 s with timestamps, the\n"
+		"                      default), 2msl (hold it 60 s) or reset (RST, port free)\n"
 		"  --output DIR        where report.json goes (drench-out)\n"
 		"  --quiet             no line per second\n"
 		"  --tui, --no-tui     the live terminal view (default when stdout is a terminal)\n"
@@ -74,6 +75,7 @@ static void set_defaults(struct run_opts *o)
 	o->timeout_us = 10 * 1000000ULL;
 	o->drain_us = 5 * 1000000ULL;
 	o->mtu = 1500;
+	o->time_wait = TCP_TW_REUSE;
 }
 
 static int apply_number(struct run_opts *o, int opt, const char *arg)
@@ -135,7 +137,7 @@ static int apply(struct run_opts *o, int opt, char *arg)
 		return cli_ipv4_range_prefix("run", "local-ip", arg, PLAN_MAX_LOCAL_IPS, &o->local_ip,
 					     &o->n_local_ips, &o->netmask);
 	case 'g': return cli_ipv4("run", "gateway", arg, &o->gateway);
-	case 'W': return cli_time_wait("run", arg, &o->time_wait_reset);
+	case 'W': return cli_time_wait("run", arg, &o->time_wait);
 	case 'c': case 'r': case 'm': case 't': case 'T': case 'D': case 'R': case 'C': case 'k':
 		return apply_number(o, opt, arg);
 	case 'h': usage(stdout); return 1;

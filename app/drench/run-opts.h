@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tcp/tcp-t.h"
+
 struct run_opts {
 	const char *dev;       /* vdev string or PCI address */
 	const char *lcores;    /* EAL lcore list: first = main (telemetry), next = worker */
@@ -24,7 +26,7 @@ struct run_opts {
 	uint64_t drain_us;
 	uint32_t requests_per_conn;
 	uint16_t mtu;
-	bool time_wait_reset;
+	enum tcp_time_wait_policy time_wait;
 	int quiet;
 	int tui; /* --tui 1, --no-tui 0, neither -1 (on when stdout is a terminal) */
 	unsigned formats;           /* CAMPAIGN_FORMAT_* bits from --format */

@@ -62,10 +62,13 @@ static void add_details(json_t *phase, const struct phase_stats *s)
 	json_object_set_new(phase, "delayed", json_integer((json_int_t)s->c.delayed));
 	json_object_set_new(phase, "requested_rate", json_real(s->requested_rate));
 	json_object_set_new(phase, "latency_uncorrected_us", latency_json(&s->lat_uncorrected));
-	json_object_set_new(phase, "connections", json_pack("{sI sI sI sI}",
+	json_object_set_new(phase, "connections", json_pack("{sI sI sI sI sI sI sI}",
 		"opened", (json_int_t)s->c.conn_opened, "closed", (json_int_t)s->c.conn_closed,
 		"port_busy", (json_int_t)s->c.conn_port_busy,
-		"unused", (json_int_t)s->c.conn_unused));
+		"unused", (json_int_t)s->c.conn_unused,
+		"port_waits", (json_int_t)s->c.port_waits,
+		"port_wait_us", (json_int_t)s->c.port_wait_us,
+		"time_wait_reused", (json_int_t)t->time_wait_reused));
 	json_object_set_new(phase, "tcp", json_pack("{sI sI sI sI sI sI sI sI sI}",
 		"retrans_rto", (json_int_t)t->retrans_rto,
 		"retrans_fast", (json_int_t)t->retrans_fast,
@@ -239,6 +242,12 @@ bool run_outcome_print(FILE *f, const struct plan *p, const struct run_outcome *
 		   " syn %" PRIu64 ", rst rx %" PRIu64 ", out-of-order queued %" PRIu64 "\n",
 		o->total.c.body_bytes, t->retrans_rto, t->retrans_fast, t->retrans_syn,
 		t->conn_reset_rx, t->ooo_queued);
+	if (o->total.c.port_waits)
+		fprintf(f, "ports: %" PRIu64 " waits for a free (address, port), %.3f s in all, "
+			   "%" PRIu64 " ports reused from TIME_WAIT: more local addresses "
+			   "(rig.local_ips, --local-ip) or time_wait reuse/reset would lift the cap\n",
+			o->total.c.port_waits, (double)o->total.c.port_wait_us / 1e6,
+			t->time_wait_reused);
 	fprintf(f, "port: rx %" PRIu64 " missed %" PRIu64 " errors %" PRIu64 ", tx %" PRIu64
 		   " errors %" PRIu64 "; dropped: tcp checksum %" PRIu64 ", tx ring full %" PRIu64
 		   ", no mbuf %" PRIu64 "\n",

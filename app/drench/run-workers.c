@@ -73,7 +73,7 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 	tp.local_addr = p->local_ip;
 	tp.n_local_addrs = (uint16_t)p->n_local_ips;
 	tp.mss = (uint16_t)(p->mtu - 40);
-	tp.tw_policy = p->time_wait_reset ? TCP_TW_RESET : TCP_TW_2MSL;
+	tp.tw_policy = p->time_wait;
 	tp.port_min = PORT_MIN;
 	tp.port_max = PORT_MAX;
 	/* this worker's ports: port % n == i (lib/net/steer.h) */
@@ -88,6 +88,11 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 		return NULL;
 	}
 	tp.max_conns = (uint32_t)(pairs < TABLE_MAX ? pairs : TABLE_MAX);
+	if (tcp_params_randomize(&tp) < 0 || tcp_params_host_clock(&tp, tsc_now_us()) < 0) {
+		/* fresh ISN key and first port per run; timestamps from boot time */
+		fprintf(stderr, "drench run: no random source or boot clock\n");
+		return NULL;
+	}
 	return client_create(&cc, &tp, worker_tx, w);
 }
 

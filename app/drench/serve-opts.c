@@ -89,8 +89,6 @@ static int apply_number(struct serve_opts *o, int opt, const char *arg)
 
 static int apply(struct serve_opts *o, int opt, char *arg)
 {
-	bool reset;
-
 	switch (opt) {
 	case 'd': o->dev = arg; return 0;
 	case 'l': o->lcores = arg; return 0;
@@ -102,10 +100,7 @@ static int apply(struct serve_opts *o, int opt, char *arg)
 	case 'D': return cli_duration("serve", "delay", arg, &o->delay_us);
 	case 't': return cli_duration("serve", "duration", arg, &o->duration_us);
 	case 'w':
-		if (cli_time_wait("serve", arg, &reset) < 0)
-			return -EINVAL;
-		o->tw_policy = reset ? TCP_TW_RESET : TCP_TW_2MSL;
-		return 0;
+		return cli_time_wait("serve", arg, &o->tw_policy) < 0 ? -EINVAL : 0;
 	case 'p': case 's': case 'b': case 'k': case 'n': case 'M': case 'm': case 'Q':
 		return apply_number(o, opt, arg);
 	case 'h': usage(stdout); return 1;

@@ -42,6 +42,14 @@ struct campaign_ip_range {
 	struct in_addr first, last;
 };
 
+/* What a connection drench closed first does; the order of rig.time_wait's
+ * names and of lib/tcp's enum tcp_time_wait_policy. */
+enum campaign_time_wait {
+	CAMPAIGN_TW_2MSL,  /* hold TIME_WAIT 2 x 30 s */
+	CAMPAIGN_TW_RESET, /* RST, the port is free at once */
+	CAMPAIGN_TW_REUSE, /* 1 s with timestamps (the port then may be reused), else 2MSL */
+};
+
 struct campaign_rig {
 	struct campaign_port *ports;
 	size_t n_ports;
@@ -53,7 +61,7 @@ struct campaign_rig {
 	struct campaign_ip_range *local_ips;
 	size_t n_local_ips;
 	uint32_t n_local_addresses; /* total over local_ips */
-	bool time_wait_reset;       /* close with RST instead of holding TIME_WAIT */
+	enum campaign_time_wait time_wait; /* after closing first; default reuse */
 	bool has_gateway;
 	struct in_addr gateway;     /* next hop for every target when has_gateway */
 	uint16_t mtu;               /* default 1500 */
@@ -90,6 +98,8 @@ enum campaign_percentile {
 struct campaign_expect {
 	bool has_max_error_ratio;
 	double max_error_ratio;      /* errors / requests, 0..1 */
+	bool has_max_port_waits;
+	uint64_t max_port_waits;     /* waits for a free (address, port), at most */
 	uint32_t status_classes;     /* allowed classes; 0: not checked */
 	uint64_t latency_max_us[CAMPAIGN_PERCENTILES]; /* 0: not checked */
 	bool has_min_rps;

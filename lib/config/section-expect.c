@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* expect: pass/fail gates of a phase or of the whole campaign. */
+#include <stdint.h>
 #include <string.h>
 
 #include "config/campaign-internal.h"
@@ -7,7 +8,8 @@
 
 /* p50..max also directly in expect, as a shorthand for latency: {...} */
 static const char *const expect_keys[] = {
-	"max_error_ratio", "status", "latency", "min_rps", "p50", "p90", "p99", "p999", "max", NULL,
+	"max_error_ratio", "status", "latency", "min_rps", "p50", "p90", "p99", "p999", "max",
+	"max_port_waits", NULL,
 };
 /* in enum campaign_percentile order */
 static const char *const latency_keys[] = {"p50", "p90", "p99", "p999", "max", NULL};
@@ -45,6 +47,9 @@ void section_expect(struct section_ctx *s, const struct yaml_node *n, struct cam
 		else
 			cfg_get_duration(p, s->e, 1, &x->latency_max_us[i]);
 	}
+	if (cfg_get_count(yaml_map_get(n, "max_port_waits"), s->e, 0, UINT64_MAX,
+			  &x->max_port_waits) > 0)
+		x->has_max_port_waits = true;
 	if (cfg_get_rate(yaml_map_get(n, "min_rps"), s->e, true, &r) > 0) {
 		x->has_min_rps = true;
 		x->min_rps = r.value;

@@ -43,7 +43,7 @@ static void parse_time_wait(struct section_ctx *s, const struct yaml_node *n,
 		return;
 	}
 	if (!mine && rig) /* read by the rig section */
-		s->c->responder.time_wait_reset = s->c->rig.time_wait_reset;
+		s->c->responder.time_wait_reset = s->c->rig.time_wait == CAMPAIGN_TW_RESET;
 	else if (cfg_get_enum(mine, s->e, tw_names, &tw) > 0)
 		s->c->responder.time_wait_reset = tw == 1;
 }

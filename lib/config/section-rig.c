@@ -336,6 +336,7 @@ void section_rig(struct section_ctx *s, const struct yaml_node *n)
 	rig->telemetry_lcore = -1;
 	rig->numa_socket = -1;
 	rig->mtu = 1500;
+	rig->time_wait = CAMPAIGN_TW_REUSE;
 	if (!cfg_mapping_strict(n, s->e, rig_keys))
 		return;
 	rig->where = campaign_where_of(s, n);
@@ -350,10 +351,10 @@ void section_rig(struct section_ctx *s, const struct yaml_node *n)
 	if (ips)
 		parse_local_ips(s, ips);
 	rig->has_gateway = cfg_get_ipv4(yaml_map_get(n, "gateway"), s->e, &rig->gateway) > 0;
-	static const char *const tw_names[] = {"2msl", "reset", NULL};
+	static const char *const tw_names[] = {"2msl", "reset", "reuse", NULL};
 	unsigned tw;
 	if (cfg_get_enum(yaml_map_get(n, "time_wait"), s->e, tw_names, &tw) > 0)
-		rig->time_wait_reset = tw == 1;
+		rig->time_wait = (enum campaign_time_wait)tw;
 	if (cfg_get_int(yaml_map_get(n, "mtu"), s->e, 576, 9216, &v) > 0)
 		rig->mtu = (uint16_t)v;
 	check_numa(s, n);

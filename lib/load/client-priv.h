@@ -25,6 +25,8 @@ struct client {
 	uint32_t close_pos;   /* where the closing sweep goes on */
 	uint32_t sweep_pos;
 	uint64_t next_sweep_us; /* request timeouts are checked once a millisecond */
+	bool port_waiting;      /* the last open found no free port */
+	uint64_t port_wait_mark; /* when port_wait_us was last brought up to date */
 	uint64_t rng;
 	uint64_t next_seq; /* request numbers for ${seq} */
 	struct client_counters cnt;

@@ -32,6 +32,9 @@ struct client_counters {
 	uint64_t body_bytes;
 	uint64_t conn_opened, conn_closed, conn_port_busy;
 	uint64_t conn_unused; /* established, then closed without a request sent */
+	/* a connection was due but every (address, port) was taken (in use or in
+	 * TIME_WAIT): how many such waits, and how long they lasted in all */
+	uint64_t port_waits, port_wait_us;
 	uint64_t delayed; /* open loop: due while no connection was free (sent later) */
 	uint64_t body_checked; /* responses whose body went through the matcher */
 	uint64_t requests_by_tpl[CLIENT_MAX_TEMPLATES]; /* requests sent, per template */

@@ -166,14 +166,29 @@ void client_run_actions(struct client *cl)
 	cl->n_pending = 0;
 }
 
+/* A wait for a port starts at the first open that finds none and lasts
+ * until one succeeds; the load models try again every poll turn meanwhile. */
+static void port_wait_account(struct client *cl, bool got_port)
+{
+	if (cl->port_waiting)
+		cl->cnt.port_wait_us += cl->now - cl->port_wait_mark;
+	else if (!got_port)
+		cl->cnt.port_waits++;
+	cl->port_waiting = !got_port;
+	cl->port_wait_mark = cl->now;
+}
+
 bool client_open_one(struct client *cl)
 {
 	struct tcp_conn *c;
 
 	if (tcp_connect(cl->tcp, cl->conf.daddr, cl->conf.dport, cl->now, &c) < 0) {
 		cl->cnt.conn_port_busy++;
+		port_wait_account(cl, false);
 		return false;
 	}
+	if (cl->port_waiting)
+		port_wait_account(cl, true);
 	struct client_conn *cc = client_conn_of(cl, c);
 	memset(cc, 0, sizeof(*cc));
 	cc->in_use = 1;

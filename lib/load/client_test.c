@@ -416,6 +416,32 @@ static void connection_rate_opens_on_schedule_and_closes_after_quota(void **stat
 	assert_non_null(last_tx(0, TCP_F_FIN));
 }
 
+/* 70 connections wanted, 64 ports: one wait, timed until a port frees. */
+static void a_wait_for_a_free_port_is_counted_and_timed(void **state)
+{
+	(void)state;
+	make_client(70, 0);
+	start();
+	assert_int_equal(client_open_conns(P.cl), 64);
+	assert_int_equal(cnt()->port_waits, 0); /* 64 opens per poll turn at most */
+	client_poll(P.cl, P.now);
+	assert_int_equal(cnt()->port_waits, 1);
+	P.now += 5000;
+	client_poll(P.cl, P.now);
+	assert_int_equal(cnt()->port_waits, 1); /* still the same wait */
+	assert_int_equal(cnt()->port_wait_us, 5000);
+	/* the server refuses one: its port is free at once */
+	const struct tcp_seg_out *syn = last_tx(0, TCP_F_SYN);
+	assert_non_null(syn);
+	P.our_nxt[0] = syn->seq + 1;
+	server_sends(0, TCP_F_RST | TCP_F_ACK, NULL);
+	P.now += 1000;
+	client_poll(P.cl, P.now);
+	assert_int_equal(client_open_conns(P.cl), 64);
+	assert_int_equal(cnt()->port_wait_us, 6000);
+	assert_int_equal(cnt()->port_waits, 2); /* the sixth is still waiting: a new wait */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +463,7 @@ int main(void)
 		T(ramping_down_closes_connections_as_they_go_idle),
 		T(open_loop_requests_wait_for_a_connection_and_count_as_delayed),
 		T(connection_rate_opens_on_schedule_and_closes_after_quota),
+		T(a_wait_for_a_free_port_is_counted_and_timed),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

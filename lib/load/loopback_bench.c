@@ -45,7 +45,9 @@ static int push(struct queue *q, const struct tcp_seg_out *o, bool from_client)
 	f->seg = (struct tcp_seg){
 		.saddr = o->saddr, .daddr = o->daddr, .sport = o->sport, .dport = o->dport,
 		.seq = o->seq, .ack = o->ack, .flags = o->flags, .wnd = o->wnd, .mss = o->mss,
-		.wscale = o->wscale, .payload = f->data, .len = o->len,
+		.wscale = o->wscale, .ts = o->ts, .tsval = o->tsval, .tsecr = o->tsecr,
+		.sack_ok = o->sack_ok,
+		.payload = f->data, .len = o->len,
 	};
 	if (o->len && from_client)
 		client_fill(cl, o->conn, o->stream_off, o->len, f->data);

@@ -196,12 +196,35 @@ static void syn_carries_mss_and_window_scale_with_valid_checksums(void **state)
 	assert_int_equal(rte_ipv4_udptcp_cksum_verify(ip, th), 0);
 }
 
+/* A pure ACK with timestamps and three SACK blocks fills the 40 bytes. */
+static void ack_carries_timestamps_and_sack_blocks(void **state)
+{
+	struct tcp_seg_out s = {.saddr = OUR_IP, .daddr = PEER_IP, .sport = 10000, .dport = 80,
+				.seq = 1, .ack = 2, .flags = TCP_F_ACK, .wnd = 100, .wscale = -1,
+				.ts = true, .tsval = 7, .tsecr = 8, .n_sack = 3,
+				.sack = {{100, 200}, {300, 400}, {500, 600}}};
+	struct rte_ipv4_hdr *ip;
+	(void)state;
+
+	net_arp_learn(&ifc, PEER_IP, &peer_mac, 1);
+	assert_int_equal(net_tcp_tx(&ifc, &s, fill_pattern, NULL), 0);
+	struct rte_tcp_hdr *th = tcp_of(ifc.tx[ifc.tx_len - 1], &ip);
+	const uint8_t *opt = (const uint8_t *)(th + 1);
+	assert_int_equal(th->data_off >> 4, 15); /* 20 + 40 */
+	assert_int_equal(opt[2], 8);
+	assert_int_equal(opt[14], 5);
+	assert_int_equal(opt[15], 26);
+	assert_int_equal(opt[16 + 8 * 2 + 7], 600 & 255); /* the last right edge, low byte */
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(ip, th), 0);
+}
+
 /* Send a data segment to ourselves through the ring and read it back. */
 static void data_segment_round_trips_through_the_port(void **state)
 {
 	struct tcp_seg_out s = {.saddr = PEER_IP, .daddr = OUR_IP, .sport = 80, .dport = 10000,
 				.seq = 7, .ack = 9, .flags = TCP_F_ACK | TCP_F_PSH, .wnd = 512,
-				.wscale = -1, .stream_off = 30, .len = 100};
+				.wscale = -1, .ts = true, .tsval = 0x01020304, .tsecr = 0xa0b0c0d0,
+				.stream_off = 30, .len = 100};
 	(void)state;
 
 	net_arp_learn(&ifc, OUR_IP, &port.mac, 1);
@@ -219,6 +242,9 @@ static void data_segment_round_trips_through_the_port(void **state)
 	assert_int_equal(seen.seg.len, 100);
 	assert_int_equal(seen.seg.mss, 0);
 	assert_int_equal(seen.seg.wscale, -1);
+	assert_true(seen.seg.ts);
+	assert_int_equal(seen.seg.tsval, 0x01020304);
+	assert_int_equal(seen.seg.tsecr, 0xa0b0c0d0);
 	for (uint32_t i = 0; i < 100; i++)
 		assert_int_equal(seen.payload[i], 'a' + (30 + i) % 26);
 }
@@ -445,6 +471,7 @@ int main(void)
 		T(tcp_tx_without_arp_entry_reports_unreachable),
 		T(off_subnet_peers_go_through_the_gateway),
 		T(syn_carries_mss_and_window_scale_with_valid_checksums),
+		T(ack_carries_timestamps_and_sack_blocks),
 		T(data_segment_round_trips_through_the_port),
 		T(corrupted_tcp_checksum_is_dropped_and_counted),
 		T(segment_for_another_address_is_not_ours),

@@ -14,7 +14,8 @@
 
 #define RX_BURST 32
 
-/* TCP options we read: MSS and window scale; the rest is skipped. */
+/* TCP options we read: MSS, window scale, SACK-permitted, timestamps; the
+ * rest (SACK blocks among them) is skipped. */
 static void tcp_parse_options(const uint8_t *opt, int len, struct tcp_seg *seg)
 {
 	while (len > 0) {
@@ -32,6 +33,15 @@ static void tcp_parse_options(const uint8_t *opt, int len, struct tcp_seg *seg)
 			seg->mss = (uint16_t)(opt[2] << 8 | opt[3]);
 		else if (kind == 3 && opt[1] == 3)
 			seg->wscale = (int8_t)(opt[2] > 14 ? 14 : opt[2]);
+		else if (kind == 4 && opt[1] == 2)
+			seg->sack_ok = true;
+		else if (kind == 8 && opt[1] == 10) {
+			seg->ts = true;
+			seg->tsval = (uint32_t)opt[2] << 24 | (uint32_t)opt[3] << 16 |
+				     (uint32_t)opt[4] << 8 | opt[5];
+			seg->tsecr = (uint32_t)opt[6] << 24 | (uint32_t)opt[7] << 16 |
+				     (uint32_t)opt[8] << 8 | opt[9];
+		}
 		len -= opt[1];
 		opt += opt[1];
 	}

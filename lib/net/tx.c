@@ -42,7 +42,18 @@ void net_tx_queue(struct net_iface *ifc, struct rte_mbuf *m)
 		net_tx_flush(ifc);
 }
 
-/* SYN options: MSS, NOP, window scale (when asked for). */
+static uint8_t put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+	return 4;
+}
+
+/* MSS, NOP + window scale, NOP NOP + SACK-permitted (SYNs, when asked for),
+ * NOP NOP + timestamps (RFC 7323 appendix A layout: 32-bit aligned), NOP NOP
+ * + SACK blocks: at most 4 + 4 + 4 + 12 in a SYN, 12 + 2 + 26 otherwise. */
 static uint8_t tcp_write_options(uint8_t *opt, const struct tcp_seg_out *s)
 {
 	uint8_t n = 0;
@@ -58,6 +69,30 @@ static uint8_t tcp_write_options(uint8_t *opt, const struct tcp_seg_out *s)
 		opt[n++] = 3;
 		opt[n++] = 3;
 		opt[n++] = (uint8_t)s->wscale;
+	}
+	if (s->sack_ok) {
+		opt[n++] = 1;
+		opt[n++] = 1;
+		opt[n++] = 4;
+		opt[n++] = 2;
+	}
+	if (s->ts) {
+		opt[n++] = 1;
+		opt[n++] = 1;
+		opt[n++] = 8;
+		opt[n++] = 10;
+		n += put_be32(opt + n, s->tsval);
+		n += put_be32(opt + n, s->tsecr);
+	}
+	if (s->n_sack) {
+		opt[n++] = 1;
+		opt[n++] = 1;
+		opt[n++] = 5;
+		opt[n++] = (uint8_t)(2 + 8 * s->n_sack);
+		for (uint8_t i = 0; i < s->n_sack; i++) {
+			n += put_be32(opt + n, s->sack[i][0]);
+			n += put_be32(opt + n, s->sack[i][1]);
+		}
 	}
 	return n;
 }

@@ -41,7 +41,14 @@ enum tcp_close_reason {
 enum tcp_time_wait_policy {
 	TCP_TW_2MSL,  /* honour TIME_WAIT for 2 * msl_us */
 	TCP_TW_RESET, /* close with RST instead of entering TIME_WAIT (frees the port at once) */
+	/* Linux's tcp_tw_reuse: a connection that closed first with timestamps on
+	 * holds TIME_WAIT tw_reuse_us (1 s), then its port may carry a new
+	 * connection, whose larger TSvals let PAWS (ours and the peer's) tell
+	 * its segments from the old one's (RFC 6191). Without timestamps, 2MSL. */
+	TCP_TW_REUSE,
 };
+
+#define TCP_MAX_SACK 3 /* SACK blocks in one ACK: what fits beside timestamps */
 
 /* A received segment; addresses and ports in host byte order. */
 struct tcp_seg {
@@ -52,6 +59,9 @@ struct tcp_seg {
 	uint16_t wnd;   /* raw header field, not yet scaled */
 	uint16_t mss;   /* MSS option, 0 when absent */
 	int8_t wscale;  /* window scale option, -1 when absent */
+	bool ts;        /* timestamps option present (RFC 7323) */
+	uint32_t tsval, tsecr;
+	bool sack_ok;   /* SACK-permitted option (RFC 2018, in a SYN) */
 	const uint8_t *payload;
 	uint32_t len;
 };
@@ -67,6 +77,11 @@ struct tcp_seg_out {
 	uint16_t wnd;   /* already scaled down for the header */
 	uint16_t mss;   /* MSS option to put in a SYN, else 0 */
 	int8_t wscale;  /* window scale option to put in a SYN, else -1 */
+	bool ts;        /* put a timestamps option (RFC 7323) */
+	uint32_t tsval, tsecr;
+	bool sack_ok;   /* put SACK-permitted (a SYN) */
+	uint8_t n_sack; /* SACK blocks (pure ACKs only, so data never outgrows the MSS) */
+	uint32_t sack[TCP_MAX_SACK][2]; /* [left, right) edges, the newest first */
 	uint64_t stream_off;
 	uint32_t len;
 };
@@ -90,12 +105,33 @@ struct tcp_params {
 	uint32_t delack_us;      /* delayed ACK timeout; 0 = ACK every segment */
 	uint32_t msl_us;         /* TIME_WAIT lasts 2 * msl_us */
 	enum tcp_time_wait_policy tw_policy;
+	uint32_t tw_reuse_us;    /* TCP_TW_REUSE: TIME_WAIT held this long (1 s) */
 	uint32_t ooo_max_segs;   /* out-of-order queue bound (segments per stack) */
+	uint32_t ooo_max_per_conn; /* and per connection, so one cannot take the pool; 0 = no cap */
 	uint32_t tick_us;        /* timing wheel granularity */
-	uint64_t seed;           /* ISS generator seed (same seed, same ISS sequence) */
+	/* RFC 6528 ISN: a keyed hash (SipHash) of the 4-tuple plus a 4 us clock.
+	 * A random key per run keeps runs out of each other's sequence space;
+	 * the same key and clock give the same ISN (tests). */
+	uint8_t isn_key[16];
+	/* The free queue starts at this (address, port) slot (mod the table
+	 * size): a random value per run and worker, so consecutive runs do not
+	 * start on the same ports. Ports then rotate oldest-freed first. */
+	uint32_t first_slot;
+	/* RFC 7323 timestamps, offered in our SYN and used when the peer agrees.
+	 * TSval = now / 1000 + ts_offset_ms: a millisecond clock. The run sets the
+	 * offset from the host's boot time (tcp_params_host_clock), so values grow
+	 * across runs and a server's TIME_WAIT accepts a reused 4-tuple (RFC 6191). */
+	bool timestamps;
+	uint32_t ts_offset_ms;
+	/* RFC 2018 receiver side: SACK-permitted offered, and SACK blocks from the
+	 * out-of-order queue in our ACKs, so a sender under loss resends only the
+	 * holes. (No sender scoreboard: our sends are small requests.) */
+	bool sack;
 	/* server role (tcp_listen) */
 	uint32_t max_half_open;  /* SYN_RCVD connections at most; 0 = table capacity */
 	uint8_t synack_retries;  /* SYN-ACK retransmissions before a half-open one is dropped */
+	/* RFC 5961 7: challenge ACKs sent per second at most, per stack; 0 = no limit */
+	uint32_t challenge_acks_per_s;
 };
 
 /* Counters; a counter for every drop reason and every retransmission. */
@@ -118,6 +154,8 @@ struct tcp_stats {
 	uint64_t challenge_acks;  /* ACKs sent for a SYN in a synchronized state */
 	uint64_t fin_wait_2_timeout; /* FIN_WAIT_2 idle timeouts (reason TIMEOUT) */
 	uint64_t time_wait_entered, time_wait_reset; /* 2MSL entered / RST instead */
+	uint64_t time_wait_reused; /* connections on a port whose TIME_WAIT was cut short
+				    * (TCP_TW_REUSE), opened before its 2MSL ended */
 	/* server role (see docs/tcp.md) */
 	uint64_t syn_rx;           /* SYNs that opened a half-open (SYN_RCVD) connection */
 	uint64_t conn_accepted;    /* passive handshakes completed (also in conn_established) */
@@ -127,6 +165,10 @@ struct tcp_stats {
 	uint64_t synack_timeout;   /* half-open connections dropped after synack_retries */
 	uint64_t half_open_reset;  /* half-open connections ended by the peer's RST */
 	uint64_t syn_tw_reuse;     /* SYNs that ended a TIME_WAIT of the same 4-tuple */
+	uint64_t drop_paws;        /* segments with an older timestamp (RFC 7323 PAWS) */
+	uint64_t challenge_acks_limited; /* challenge ACKs not sent: over challenge_acks_per_s */
+	uint64_t ooo_drop_conn;    /* out-of-order segments dropped: ooo_max_per_conn reached */
+	uint64_t sack_acks;        /* ACKs sent with SACK blocks */
 };
 
 /* Snapshot of one connection, for tests, traces and telemetry. */
@@ -140,6 +182,7 @@ struct tcp_conn_info {
 	uint8_t snd_wscale, rcv_wscale;
 	uint8_t retries, dupacks;
 	bool in_recovery, persist, fin_queued;
+	bool timestamps, sack;  /* negotiated with the peer (RFC 7323, RFC 2018) */
 	uint64_t acked;        /* send-stream bytes acknowledged */
 	uint64_t queued;       /* send-stream bytes queued by tcp_send (total) */
 	uint32_t ooo_segs;     /* segments waiting in the out-of-order queue */

@@ -60,10 +60,19 @@ struct tcp_ops {
 
 /** Fill p with defaults: MSS 1460, 256 KiB window with wscale 7, RTO 1 s
  * initial, 200 ms..60 s, 8 retries, 5 SYN retries, delayed ACK 40 ms, MSL 30 s,
- * 2MSL TIME_WAIT, 1024 out-of-order segments, 1 ms ticks, ports 1024..65535,
+ * TIME_WAIT reuse after 1 s (2MSL without timestamps), timestamps offered, 1024 out-of-order segments, 1 ms ticks, ports 1024..65535,
  * 16384 connections, 4096 half-open, 5 SYN-ACK retries. The caller still sets
  * local_addr. */
 void tcp_params_default(struct tcp_params *p);
+
+/** Fresh per-run values: a random ISN key and first port slot. Call once per
+ * stack (each worker then starts elsewhere in its range). 0, or -1 when
+ * libsodium cannot initialise. */
+int tcp_params_randomize(struct tcp_params *p);
+
+/** Make TSval (now / 1000 + ts_offset_ms) the host's milliseconds since boot,
+ * given the caller's clock reading now_us: monotone across runs. 0 or -1. */
+int tcp_params_host_clock(struct tcp_params *p, uint64_t now_us);
 
 /** Create a stack; NULL with errno set (EINVAL, ENOMEM). */
 struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_ops *ops,

@@ -233,11 +233,13 @@ static void data_after_the_peer_fin_is_dropped(void **state)
 }
 
 /* an in-window RST closes every synchronized state with RESET */
-static void rst_in_window_resets(struct harness *h, struct tcp_conn *c, bool reported)
+static void rst_at_rcv_nxt_resets(struct harness *h, struct tcp_conn *c, bool reported)
 {
 	struct h_conn *hc = h_of(h, c);
 	unsigned closed = hc->closed, ntx = h->ntx;
-	struct tcp_seg rst = h_seg(h, c, TCP_F_RST, hc->peer_nxt + 10, 0, 0);
+	/* exactly at rcv_nxt (RFC 5961 3.2; elsewhere in the window it only
+	 * draws a challenge ACK: tests/unit/tcp/rfc5961-*.pkt) */
+	struct tcp_seg rst = h_seg(h, c, TCP_F_RST, hc->peer_nxt, 0, 0);
 	h_in(h, &rst);
 	assert_int_equal(tcp_conn_state(c), TCP_CLOSED);
 	assert_int_equal(h->ntx, ntx); /* never answer a RST */
@@ -252,38 +254,38 @@ static void rst_in_window_resets(struct harness *h, struct tcp_conn *c, bool rep
 
 static void rst_resets_established(void **state)
 {
-	rst_in_window_resets(*state, h_establish(*state), true);
+	rst_at_rcv_nxt_resets(*state, h_establish(*state), true);
 	assert_int_equal(tcp_stack_stats(((struct harness *)*state)->s)->conn_reset_rx, 1);
 }
 
 static void rst_resets_fin_wait_1(void **state)
 {
-	rst_in_window_resets(*state, to_fin_wait_1(*state), true);
+	rst_at_rcv_nxt_resets(*state, to_fin_wait_1(*state), true);
 }
 
 static void rst_resets_fin_wait_2(void **state)
 {
-	rst_in_window_resets(*state, to_fin_wait_2(*state), true);
+	rst_at_rcv_nxt_resets(*state, to_fin_wait_2(*state), true);
 }
 
 static void rst_resets_close_wait(void **state)
 {
-	rst_in_window_resets(*state, to_close_wait(*state), true);
+	rst_at_rcv_nxt_resets(*state, to_close_wait(*state), true);
 }
 
 static void rst_resets_last_ack(void **state)
 {
-	rst_in_window_resets(*state, to_last_ack(*state), true);
+	rst_at_rcv_nxt_resets(*state, to_last_ack(*state), true);
 }
 
 static void rst_resets_closing(void **state)
 {
-	rst_in_window_resets(*state, to_closing(*state), true);
+	rst_at_rcv_nxt_resets(*state, to_closing(*state), true);
 }
 
 static void rst_in_time_wait_frees_the_slot_without_a_second_on_closed(void **state)
 {
-	rst_in_window_resets(*state, to_time_wait(*state), false);
+	rst_at_rcv_nxt_resets(*state, to_time_wait(*state), false);
 }
 
 static void rst_outside_the_window_is_ignored(void **state)

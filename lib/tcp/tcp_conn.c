@@ -36,12 +36,16 @@ void tcp_params_default(struct tcp_params *p)
 	p->syn_retries = 5;
 	p->delack_us = 40000;
 	p->msl_us = 30000000;
-	p->tw_policy = TCP_TW_2MSL;
+	p->tw_policy = TCP_TW_REUSE;
+	p->tw_reuse_us = 1000000;
 	p->ooo_max_segs = 1024;
+	p->ooo_max_per_conn = 256; /* a full 256 KiB window of 1460-byte segments is 180 */
 	p->tick_us = 1000;
-	p->seed = 0x6472656e6368ull;
+	p->timestamps = true;
+	p->sack = true;
 	p->max_half_open = 4096;
 	p->synack_retries = 5;
+	p->challenge_acks_per_s = 1000;
 }
 
 static bool params_valid(const struct tcp_params *p)
@@ -52,7 +56,8 @@ static bool params_valid(const struct tcp_params *p)
 	       p->mss >= TCP_MIN_MSS && p->rcv_wnd > 0 && p->wscale <= TCP_MAX_WSCALE &&
 	       p->tick_us > 0 && p->rto_min_us > 0 && p->rto_min_us <= p->rto_max_us &&
 	       p->rto_init_us > 0 && p->rto_max_us < (1u << 31) &&
-	       p->msl_us <= 1000000000u && p->delack_us < (1u << 31) &&
+	       p->msl_us <= 1000000000u && p->tw_reuse_us <= 1000000000u &&
+	       p->delack_us < (1u << 31) &&
 	       (uint64_t)p->local_addr + (p->n_local_addrs ? p->n_local_addrs : 1) <= 1ull << 32;
 }
 
@@ -98,7 +103,6 @@ struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_
 	s->client_ports = p->port_max != 0;
 	s->max_half_open = p->max_half_open ? umin32(p->max_half_open, s->cap) : s->cap;
 	s->held = TCP_NONE;
-	s->rng = p->seed ? p->seed : 0x9e3779b97f4a7c15ull;
 	int rc = stack_alloc(s);
 	if (rc < 0) {
 		tcp_stack_destroy(s);
@@ -108,7 +112,7 @@ struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_
 	for (uint32_t i = 0; i < s->cap; i++) {
 		s->conns[i].ooo_head = TCP_NONE;
 		s->conns[i].id = i;
-		s->freeq[i] = i;
+		s->freeq[i] = (uint32_t)(((uint64_t)p->first_slot + i) % s->cap);
 	}
 	s->fq_count = s->cap;
 	return s;
@@ -126,14 +130,6 @@ void tcp_stack_destroy(struct tcp_stack *s)
 	free(s);
 }
 
-/* xorshift64*: cheap, and repeatable from params.seed */
-uint32_t next_iss(struct tcp_stack *s)
-{
-	s->rng ^= s->rng >> 12;
-	s->rng ^= s->rng << 25;
-	s->rng ^= s->rng >> 27;
-	return (uint32_t)((s->rng * 2685821657736338717ull) >> 32);
-}
 
 static void freeq_push(struct tcp_stack *s, uint32_t id)
 {
@@ -157,15 +153,29 @@ bool freeq_pop_id(struct tcp_stack *s, uint32_t *id)
 	return true;
 }
 
-static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, uint16_t dport)
+/* The slot's last connection left TIME_WAIT after tw_reuse_us (its rtx_at
+ * still holds that deadline), and its 2MSL has not passed yet. */
+static bool tw_reused_early(const struct tcp_stack *s, const struct tcp_conn *c, uint64_t now)
+{
+	if (!c->tw_cut)
+		return false;
+	uint32_t cut = s->p.tw_reuse_us / s->p.tick_us, full = 2 * (s->p.msl_us / s->p.tick_us);
+	return full > cut && SEQ_LT(tick_of(s, now), c->rtx_at - cut + full);
+}
+
+static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, uint16_t dport,
+		      uint64_t now)
 {
 	uint32_t id = conn_id(s, c);
-	uint32_t iss = next_iss(s);
+	uint16_t lport = (uint16_t)(s->port_first + id / s->n_addrs * s->port_step);
+	uint32_t iss = isn_rfc6528(s, s->p.local_addr + id % s->n_addrs, lport, daddr, dport, now);
+	if (tw_reused_early(s, c, now))
+		s->st.time_wait_reused++;
 	memset(c, 0, sizeof(*c));
 	c->id = id;
 	c->daddr = daddr;
 	c->dport = dport;
-	c->lport = (uint16_t)(s->port_first + id / s->n_addrs * s->port_step);
+	c->lport = lport;
 	c->snd_una = c->snd_nxt = c->snd_max = iss;
 	c->snd_lim = iss + 1; /* the SYN */
 	c->recover = iss;
@@ -184,7 +194,7 @@ int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t no
 		return -EADDRINUSE;
 	clock_start(s, now);
 	struct tcp_conn *c = &s->conns[freeq_pop(s)];
-	conn_init(s, c, daddr, dport);
+	conn_init(s, c, daddr, dport, now);
 	s->active++;
 	s->st.conn_attempts++;
 	out_syn(s, c, now);
@@ -285,6 +295,11 @@ void conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c)
 	conn_release(s, c);
 }
 
+uint32_t time_wait_hold_us(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	return c->tw_cut ? s->p.tw_reuse_us : 2 * s->p.msl_us;
+}
+
 void conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	if (s->p.tw_policy == TCP_TW_RESET) {
@@ -298,7 +313,9 @@ void conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	c->persist = 0;
 	timer_dack_stop(s, c);
 	ooo_free_all(&s->ooo, &c->ooo_head);
-	timer_rtx_set(s, c, now, 2 * s->p.msl_us);
+	c->tw_cut = s->p.tw_policy == TCP_TW_REUSE && c->ts_ok && !c->passive &&
+		    s->p.tw_reuse_us < 2 * s->p.msl_us;
+	timer_rtx_set(s, c, now, time_wait_hold_us(s, c));
 	count_close(&s->st, TCP_CLOSE_NORMAL);
 	if (s->ops.on_closed)
 		s->ops.on_closed(s->ctx, c, TCP_CLOSE_NORMAL);
@@ -401,6 +418,8 @@ void tcp_conn_info(const struct tcp_stack *s, const struct tcp_conn *c, struct t
 	out->in_recovery = c->in_recovery;
 	out->persist = c->persist;
 	out->fin_queued = c->fin_queued;
+	out->timestamps = c->ts_ok;
+	out->sack = c->sack_ok;
 	out->acked = c->acked;
 	if (c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD)
 		out->queued = c->snd_lim - c->snd_una - 1;

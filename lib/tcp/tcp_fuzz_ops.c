@@ -57,6 +57,12 @@ static int fz_tx(void *ctx, const struct tcp_seg_out *o)
 	struct fz *f = ctx;
 	CHECK(o->len <= f->s->p.mss);
 	CHECK(o->conn == NULL || !conn_gone(o->conn));
+	/* payload only from the queue and inside the peer's window */
+	if (o->len && o->conn) {
+		const struct tcp_conn *c = o->conn;
+		CHECK(SEQ_LEQ(o->seq + o->len, c->snd_lim));
+		CHECK(SEQ_LEQ(o->seq + o->len, c->snd_una + c->snd_wnd));
+	}
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 /* Connection setup, port allocation and segments for unknown connections. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include "tcp/tcp_test_harness.h"
 
@@ -329,23 +330,72 @@ static void memory_per_connection_is_at_most_128_bytes(void **state)
 	assert_true(m > 0);
 }
 
-static void seed_12345(struct tcp_params *p)
+static void key_one(struct tcp_params *p)
 {
-	p->seed = 12345;
+	p->isn_key[0] = 1;
 }
 
-static void iss_depends_only_on_the_seed(void **state)
+static uint32_t first_iss(void (*tune)(struct tcp_params *), uint64_t later_us)
+{
+	struct harness *h = h_new(tune);
+	h_advance(h, later_us);
+	uint32_t iss = h_of(h, h_connect(h))->iss;
+	h_teardown(h);
+	return iss;
+}
+
+/* RFC 6528: the same key, tuple and clock give the same ISN; another key
+ * another one; the clock moves it by one every 4 us. */
+static void iss_is_keyed_hash_of_tuple_plus_clock(void **state)
 {
 	(void)state;
-	uint32_t iss[3];
-	void (*tunes[3])(struct tcp_params *) = {NULL, NULL, seed_12345};
-	for (int i = 0; i < 3; i++) {
-		struct harness *h = h_new(tunes[i]);
-		iss[i] = h_of(h, h_connect(h))->iss;
-		h_teardown(h);
-	}
-	assert_int_equal(iss[0], iss[1]);
-	assert_int_not_equal(iss[0], iss[2]);
+	uint32_t a = first_iss(NULL, 0), b = first_iss(NULL, 0), k = first_iss(key_one, 0);
+	assert_int_equal(a, b);
+	assert_int_not_equal(a, k);
+	assert_int_equal(first_iss(NULL, 4000), a + 1000);
+	/* another port (the second connection) is not the next number */
+	struct harness *h = h_new(NULL);
+	uint32_t i1 = h_of(h, h_connect(h))->iss, i2 = h_of(h, h_connect(h))->iss;
+	assert_true(i2 - i1 > 1000000 && i1 - i2 > 1000000);
+	h_teardown(h);
+}
+
+/* Two runs draw different keys and first slots; the timestamp clock is the
+ * host's time since boot, whatever the caller's clock. */
+static void each_run_draws_its_own_key_slot_and_boot_clock(void **state)
+{
+	(void)state;
+	struct tcp_params a, b;
+	tcp_params_default(&a);
+	tcp_params_default(&b);
+	assert_int_equal(tcp_params_randomize(&a), 0);
+	assert_int_equal(tcp_params_randomize(&b), 0);
+	assert_memory_not_equal(a.isn_key, b.isn_key, sizeof(a.isn_key));
+	struct timespec ts;
+	assert_int_equal(clock_gettime(CLOCK_BOOTTIME, &ts), 0);
+	uint64_t boot_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	uint64_t now_us = 123456789012ull; /* any origin */
+	assert_int_equal(tcp_params_host_clock(&a, now_us), 0);
+	uint32_t tsval = (uint32_t)(now_us / 1000) + a.ts_offset_ms;
+	assert_true(tsval - (uint32_t)boot_ms < 1000); /* within a second of boot time */
+}
+
+static void slot_five(struct tcp_params *p)
+{
+	four_ports(p);
+	p->first_slot = 5; /* mod 4: the second slot */
+}
+
+/* A random first slot per run: the first port is not port_min, and the
+ * ports still rotate over the whole range. */
+static void first_slot_rotates_the_port_range(void **state)
+{
+	(void)state;
+	struct harness *h = h_new(slot_five);
+	uint16_t want[4] = {20003, 20005, 20007, 20001};
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(tcp_conn_local_port(h_connect(h)), want[i]);
+	h_teardown(h);
 }
 
 static void bad_params_are_refused(void **state)
@@ -414,7 +464,9 @@ int main(void)
 		cmocka_unit_test(every_local_address_gets_every_port),
 		cmocka_unit_test(segment_for_an_address_beyond_the_range_gets_rst),
 		T(memory_per_connection_is_at_most_128_bytes),
-		cmocka_unit_test(iss_depends_only_on_the_seed),
+		cmocka_unit_test(iss_is_keyed_hash_of_tuple_plus_clock),
+		cmocka_unit_test(first_slot_rotates_the_port_range),
+		cmocka_unit_test(each_run_draws_its_own_key_slot_and_boot_clock),
 		T(bad_params_are_refused),
 		T(names_cover_every_state_and_reason),
 	};

@@ -43,6 +43,12 @@ void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 		c->snd_wscale = 0;
 		c->rcv_wscale = 0;
 	}
+	c->sack_ok = s->p.sack && seg->sack_ok;
+	c->ts_ok = s->p.timestamps && seg->ts;
+	if (c->ts_ok) { /* every segment then carries 12 bytes of option */
+		c->ts_recent = seg->tsval;
+		c->mss = (uint16_t)umax32(c->mss - TCP_TS_OPT_LEN, TCP_MIN_MSS);
+	}
 }
 
 /* RFC 6298: a sample from the SYN unless it was retransmitted (Karn); after
@@ -64,7 +70,6 @@ static void establish(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_
 	negotiate(s, c, seg);
 	c->snd_wnd = seg->wnd; /* never scaled in a SYN */
 	c->snd_wl1 = seg->seq;
-	c->snd_wl2 = seg->ack;
 	cc_init(c);
 	syn_rtt(s, c, now);
 	c->retries = 0;
@@ -128,7 +133,7 @@ static void reject_unacceptable(struct tcp_stack *s, struct tcp_conn *c, const s
 	else
 		s->st.drop_bad_seq++;
 	if (c->state == TCP_TIME_WAIT && (r->flags & TCP_F_FIN)) /* FIN again: restart 2MSL */
-		timer_rtx_set(s, c, now, 2 * s->p.msl_us);
+		timer_rtx_set(s, c, now, time_wait_hold_us(s, c));
 	c->ack_now = 1;
 }
 
@@ -157,6 +162,33 @@ static bool is_dupack(const struct tcp_conn *c, const struct tcp_seg *seg, uint3
 	       c->snd_max != c->snd_una;
 }
 
+/* RFC 5961 7: at most challenge_acks_per_s challenge ACKs per second and
+ * stack, so that forged segments cannot make us flood the peer. */
+void challenge_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+{
+	uint32_t second = (uint32_t)(now / 1000000);
+	if (second != s->chal_second) {
+		s->chal_second = second;
+		s->chal_sent = 0;
+	}
+	if (s->p.challenge_acks_per_s && s->chal_sent >= s->p.challenge_acks_per_s) {
+		s->st.challenge_acks_limited++;
+		return;
+	}
+	s->chal_sent++;
+	s->st.challenge_acks++;
+	c->ack_now = 1;
+}
+
+/* RFC 5961 5.2: acceptable ACKs lie in [snd_una - MAX.SND.WND, snd_max].
+ * MAX.SND.WND is not kept: the largest window the peer's scale can express
+ * stands for it, which never refuses a valid ACK. */
+static bool ack_in_range(const struct tcp_conn *c, uint32_t ack)
+{
+	uint32_t max_wnd = umax32(c->snd_wnd, 65535u << c->snd_wscale);
+	return SEQ_LEQ(ack, c->snd_max) && SEQ_GEQ(ack, c->snd_una - max_wnd);
+}
+
 /* Returns the send-stream bytes newly acknowledged (the FIN is not data). */
 static uint32_t ack_new(struct tcp_stack *s, struct tcp_conn *c, uint32_t ack, uint64_t now)
 {
@@ -180,18 +212,16 @@ static uint32_t ack_new(struct tcp_stack *s, struct tcp_conn *c, uint32_t ack, u
 	return stream;
 }
 
-/* RFC 793: SND.WL1/WL2 keep old segments from shrinking the window. */
+/* RFC 793: SND.WL1/WL2 keep old segments from shrinking the window. WL2 is
+ * not kept: it is the ACK of an earlier update, so WL2 <= SND.UNA <= SEG.ACK
+ * always holds once SEG.ACK >= SND.UNA, and RFC 793's test needs only WL1. */
 static void window_update(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			  uint32_t wnd)
 {
-	if (SEQ_LT(seg->ack, c->snd_una))
-		return;
-	if (!(SEQ_LT(c->snd_wl1, seg->seq) ||
-	      (c->snd_wl1 == seg->seq && SEQ_LEQ(c->snd_wl2, seg->ack))))
+	if (SEQ_LT(seg->ack, c->snd_una) || SEQ_LT(seg->seq, c->snd_wl1))
 		return;
 	c->snd_wnd = wnd;
 	c->snd_wl1 = seg->seq;
-	c->snd_wl2 = seg->ack;
 	if (wnd > 0 && c->persist) { /* the window opened: leave persist */
 		timer_rtx_stop(s, c);
 		c->retries = 0;
@@ -224,14 +254,16 @@ static bool fin_ack_effects(struct tcp_stack *s, struct tcp_conn *c, uint64_t no
 static bool process_ack(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			uint64_t now)
 {
-	if (SEQ_GT(seg->ack, c->snd_max)) { /* acks something not yet sent */
+	if (!ack_in_range(c, seg->ack)) { /* not yet sent, or older than a window */
 		s->st.drop_bad_ack++;
-		c->ack_now = 1;
+		challenge_ack(s, c, now);
 		return false;
 	}
 	uint32_t wnd = (uint32_t)seg->wnd << c->snd_wscale, stream = 0;
-	if (c->persist)
+	if (c->persist) { /* the peer answers: count unanswered probes afresh */
 		c->probe_acked = 1;
+		c->retries = 0;
+	}
 	if (is_dupack(c, seg, wnd))
 		cc_on_dupack(s, c, now);
 	else if (SEQ_GT(seg->ack, c->snd_una))
@@ -261,7 +293,7 @@ static void handle_fin(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		c->state = TCP_CLOSING;
 		break;
 	case TCP_FIN_WAIT_2:
-		if (s->p.tw_policy == TCP_TW_2MSL)
+		if (s->p.tw_policy != TCP_TW_RESET)
 			out_ack(s, c, now);
 		conn_enter_time_wait(s, c, now);
 		break;
@@ -285,11 +317,14 @@ static void delay_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 static void queue_ooo(struct tcp_stack *s, struct tcp_conn *c, const struct rx *r)
 {
 	int rc = ooo_insert(&s->ooo, &c->ooo_head, r->seq, r->data, r->len,
-			    r->flags & TCP_F_FIN);
+			    r->flags & TCP_F_FIN, s->p.ooo_max_per_conn);
+	s->sack_recent = r->seq;
 	if (rc == 0)
 		s->st.ooo_queued++;
 	else if (rc == -EEXIST)
 		s->st.ooo_drop_dup++;
+	else if (rc == -EDQUOT)
+		s->st.ooo_drop_conn++;
 	else
 		s->st.ooo_drop_full++;
 	c->ack_now = 1; /* immediate duplicate ACK (RFC 5681 4.2) */
@@ -335,22 +370,50 @@ static void process_text(struct tcp_stack *s, struct tcp_conn *c, const struct r
 	}
 }
 
+/* RFC 7323 5.3: a segment whose timestamp is older than the last one taken
+ * is an old duplicate (of this or an earlier incarnation of the 4-tuple):
+ * drop it and ACK, unless it is a RST. */
+static bool paws_reject(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	if (!c->ts_ok || !seg->ts || (seg->flags & TCP_F_RST) || SEQ_GEQ(seg->tsval, c->ts_recent))
+		return false;
+	s->st.drop_paws++;
+	c->ack_now = 1;
+	return true;
+}
+
+/* RFC 7323 4.3: remember the newest TSval of a segment that covers the left
+ * edge of the window (rcv_nxt stands for Last.ACK.sent). */
+static void ts_take(struct tcp_conn *c, const struct tcp_seg *seg)
+{
+	if (c->ts_ok && seg->ts && SEQ_GEQ(seg->tsval, c->ts_recent) &&
+	    SEQ_LEQ(seg->seq, c->rcv_nxt))
+		c->ts_recent = seg->tsval;
+}
+
 void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			uint64_t now)
 {
 	struct rx r = {.seq = seg->seq, .data = seg->payload, .len = seg->len, .flags = seg->flags};
+	if (paws_reject(s, c, seg))
+		return;
 	if (!seq_acceptable(s, c, &r)) { /* first */
 		reject_unacceptable(s, c, &r, now);
 		return;
 	}
-	if (r.flags & TCP_F_RST) { /* second: in window, accept it */
+	ts_take(c, seg);
+	if (r.flags & TCP_F_RST) { /* second: RFC 5961 3.2, only an exact one resets */
+		if (r.seq != c->rcv_nxt) {
+			s->st.drop_bad_rst++;
+			challenge_ack(s, c, now);
+			return;
+		}
 		conn_close(s, c, c->state == TCP_TIME_WAIT ? TCP_CLOSE_NORMAL : TCP_CLOSE_RESET);
 		return;
 	}
 	if (r.flags & TCP_F_SYN) { /* fourth: challenge ACK (RFC 5961 4.2) */
 		s->st.drop_bad_flags++;
-		s->st.challenge_acks++;
-		c->ack_now = 1;
+		challenge_ack(s, c, now);
 		return;
 	}
 	if (!(r.flags & TCP_F_ACK)) { /* fifth */
@@ -362,6 +425,18 @@ void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tc
 		return;
 	if (c->state == TCP_FIN_WAIT_2)
 		timer_rtx_set(s, c, now, 2 * s->p.msl_us);
+	process_text(s, c, &r, now);
+}
+
+/* The rest of the segment whose ACK completed a passive open: its ACK was
+ * taken by establish_passive (and the application may have sent since, so
+ * taking it again would count a duplicate ACK); payload and FIN remain. */
+void input_after_handshake(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			   uint64_t now)
+{
+	struct rx r = {.seq = seg->seq, .data = seg->payload, .len = seg->len, .flags = seg->flags};
+	ts_take(c, seg);
+	trim(s, c, &r);
 	process_text(s, c, &r, now);
 }
 

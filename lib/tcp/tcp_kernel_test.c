@@ -157,6 +157,22 @@ static size_t build_frame(struct kt *k, const struct tcp_seg_out *o, uint8_t *f)
 	}
 	if (o->wscale >= 0)
 		opt[olen++] = 1, opt[olen++] = 3, opt[olen++] = 3, opt[olen++] = (uint8_t)o->wscale;
+	if (o->sack_ok)
+		opt[olen++] = 1, opt[olen++] = 1, opt[olen++] = 4, opt[olen++] = 2;
+	if (o->ts) {
+		opt[olen++] = 1, opt[olen++] = 1, opt[olen++] = 8, opt[olen++] = 10;
+		put32(opt + olen, o->tsval);
+		put32(opt + olen + 4, o->tsecr);
+		olen += 8;
+	}
+	if (o->n_sack) {
+		opt[olen++] = 1, opt[olen++] = 1, opt[olen++] = 5;
+		opt[olen++] = (uint8_t)(2 + 8 * o->n_sack);
+		for (uint8_t i = 0; i < o->n_sack; i++, olen += 8) {
+			put32(opt + olen, o->sack[i][0]);
+			put32(opt + olen + 4, o->sack[i][1]);
+		}
+	}
 	uint8_t *pl = opt + olen;
 	for (uint32_t i = 0; i < o->len; i++)
 		pl[i] = our_byte(o->stream_off + i);
@@ -216,6 +232,13 @@ static void parse_options(const uint8_t *o, size_t n, struct tcp_seg *seg)
 			seg->mss = get16(o + i + 2);
 		if (o[i] == 3 && o[i + 1] == 3)
 			seg->wscale = (int8_t)o[i + 2];
+		if (o[i] == 4 && o[i + 1] == 2)
+			seg->sack_ok = true;
+		if (o[i] == 8 && o[i + 1] == 10) {
+			seg->ts = true;
+			seg->tsval = get32(o + i + 2);
+			seg->tsecr = get32(o + i + 6);
+		}
 		i += o[i + 1];
 	}
 }
@@ -466,7 +489,10 @@ static void kernel_answers_a_request_and_closes_first(void **state)
 	exchange(k, K_PORT);
 	assert_true(k->established);
 	/* the kernel offers MSS 1460 and a window scale: both taken */
-	assert_int_equal(k->at_established.mss, 1460);
+	/* Linux answers timestamps and SACK: they cost the MSS 12 bytes */
+	assert_true(k->at_established.timestamps);
+	assert_true(k->at_established.sack);
+	assert_int_equal(k->at_established.mss, 1460 - 12);
 	assert_true(k->at_established.snd_wscale > 0);
 	assert_int_equal(k->at_established.rcv_wscale, p.wscale);
 	if (wire_sized)
@@ -651,7 +677,9 @@ static void serve_kernel(struct kt *k)
 static void check_served(struct kt *k, const struct tcp_params *p)
 {
 	assert_true(k->established);
-	assert_int_equal(k->at_established.mss, 1460); /* from the kernel's SYN */
+	assert_true(k->at_established.timestamps); /* the kernel's SYN offers both */
+	assert_true(k->at_established.sack);
+	assert_int_equal(k->at_established.mss, 1460 - 12); /* from the kernel's SYN, less TS */
 	assert_true(k->at_established.snd_wscale > 0);
 	assert_int_equal(k->at_established.rcv_wscale, p->wscale);
 	assert_int_equal(k->srv_got, k->req_len);

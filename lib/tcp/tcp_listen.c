@@ -36,10 +36,11 @@ int tcp_listen(struct tcp_stack *s, uint16_t port)
 	return 0;
 }
 
-static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			 uint64_t now)
 {
 	uint32_t id = conn_id(s, c);
-	uint32_t iss = next_iss(s);
+	uint32_t iss = isn_rfc6528(s, seg->daddr, seg->dport, seg->saddr, seg->sport, now);
 
 	memset(c, 0, sizeof(*c));
 	c->id = id;
@@ -56,7 +57,6 @@ static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct t
 	c->wscale_ok = seg->wscale >= 0;
 	c->snd_wnd = seg->wnd; /* never scaled in a SYN */
 	c->snd_wl1 = seg->seq;
-	c->snd_wl2 = iss;
 	c->ooo_head = TCP_NONE;
 	c->state = TCP_SYN_RCVD;
 }
@@ -87,7 +87,7 @@ void listen_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 		return;
 	}
 	struct tcp_conn *c = &s->conns[id];
-	passive_init(s, c, seg);
+	passive_init(s, c, seg, now);
 	hash_insert(s, c);
 	s->active++;
 	s->half_open++;
@@ -103,7 +103,6 @@ static void establish_passive(struct tcp_stack *s, struct tcp_conn *c, const str
 	c->snd_una = seg->ack;
 	c->snd_wnd = (uint32_t)seg->wnd << c->snd_wscale;
 	c->snd_wl1 = seg->seq;
-	c->snd_wl2 = seg->ack;
 	cc_init(c);
 	syn_rtt(s, c, now);
 	c->retries = 0;
@@ -147,8 +146,7 @@ void input_syn_rcvd(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_se
 	}
 	if (f & TCP_F_SYN) { /* fourth: challenge ACK (RFC 5961 4.2) */
 		s->st.drop_bad_flags++;
-		s->st.challenge_acks++;
-		c->ack_now = 1;
+		challenge_ack(s, c, now);
 		return;
 	}
 	if (!(f & TCP_F_ACK)) { /* fifth */
@@ -162,7 +160,7 @@ void input_syn_rcvd(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_se
 	}
 	establish_passive(s, c, seg, now);
 	if (!conn_gone(c))
-		input_synchronized(s, c, seg, now); /* payload and FIN of the same segment */
+		input_after_handshake(s, c, seg, now); /* payload and FIN of the same segment */
 }
 
 void fire_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)

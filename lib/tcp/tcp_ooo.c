@@ -94,18 +94,24 @@ static int insert_one(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq,
 }
 
 /* A segment larger than an entry (GRO, a peer ignoring our MSS) takes several
- * entries; when the pool runs dry the head part is kept. */
+ * entries; when the pool runs dry, or the connection holds max_entries
+ * (0: no cap), the head part is kept. */
 int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
-	       uint32_t len, bool fin)
+	       uint32_t len, bool fin, uint32_t max_entries)
 {
 	int rc = -EEXIST;
+	uint32_t held = max_entries ? ooo_count(pool, *head) : 0;
 	do {
+		if (max_entries && held >= max_entries)
+			return -EDQUOT;
 		uint32_t n = umin32(len, pool->data_max);
 		int r = insert_one(pool, head, seq, data, n, fin && n == len);
 		if (r == -ENOBUFS)
 			return -ENOBUFS;
-		if (r == 0)
+		if (r == 0) {
 			rc = 0;
+			held++;
+		}
 		seq += n;
 		data += n;
 		len -= n;
@@ -162,4 +168,48 @@ bool ooo_deliver(struct tcp_stack *s, struct tcp_conn *c)
 			break;
 	}
 	return fin && !conn_gone(c);
+}
+
+/* The next range of contiguous (or overlapping) entries from *at on. */
+static bool next_range(const struct tcp_ooo_pool *pool, uint32_t *at, uint32_t r[2])
+{
+	while (*at != TCP_NONE && ent(pool, *at)->len == 0) /* a lone FIN: no data */
+		*at = ent(pool, *at)->next;
+	if (*at == TCP_NONE)
+		return false;
+	const struct ooo_ent *e = ent(pool, *at);
+	r[0] = e->seq;
+	r[1] = e->seq + e->len;
+	for (*at = e->next; *at != TCP_NONE; *at = e->next) {
+		e = ent(pool, *at);
+		if (SEQ_GT(e->seq, r[1]))
+			break;
+		if (SEQ_GT(e->seq + e->len, r[1]))
+			r[1] = e->seq + e->len;
+	}
+	return true;
+}
+
+static bool holds(const uint32_t r[2], uint32_t seq)
+{
+	return SEQ_GEQ(seq, r[0]) && SEQ_LT(seq, r[1]);
+}
+
+uint8_t ooo_sack_blocks(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t recent,
+			uint32_t (*out)[2], uint8_t max)
+{
+	uint32_t r[2], at = head;
+	uint8_t n = 0;
+	while (max > 0 && next_range(pool, &at, r)) /* the newest first */
+		if (holds(r, recent)) {
+			out[n][0] = r[0];
+			out[n++][1] = r[1];
+			break;
+		}
+	for (at = head; n < max && next_range(pool, &at, r);)
+		if (!holds(r, recent)) {
+			out[n][0] = r[0];
+			out[n++][1] = r[1];
+		}
+	return n;
 }

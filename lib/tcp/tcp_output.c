@@ -38,6 +38,9 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 		.flags = flags,
 		.wnd = wnd_field(s, c),
 		.wscale = -1,
+		.ts = c->ts_ok,
+		.tsval = ts_now(s, now),
+		.tsecr = c->ts_recent,
 		.stream_off = len ? stream_off(c, seq) : 0,
 		.len = len,
 	};
@@ -47,6 +50,12 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 		c->rtt_timing = 1;
 		c->rtt_seq = seq;
 		c->rtt_start_us = (uint32_t)now;
+	}
+	if ((flags & TCP_F_ACK) && len == 0 && c->sack_ok && c->ooo_head != TCP_NONE &&
+	    !(flags & TCP_F_RST)) {
+		o.n_sack = ooo_sack_blocks(&s->ooo, c->ooo_head, s->sack_recent, o.sack,
+					   TCP_MAX_SACK);
+		s->st.sack_acks += o.n_sack > 0;
 	}
 	if (flags & TCP_F_ACK) {
 		c->ack_now = 0;
@@ -73,6 +82,9 @@ void out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.wnd = wnd_field(s, c),
 		.mss = s->p.mss,
 		.wscale = (int8_t)s->p.wscale,
+		.ts = s->p.timestamps,
+		.tsval = ts_now(s, now),
+		.sack_ok = s->p.sack,
 	};
 	if (!c->syn_rtx) { /* Karn: time only the first SYN */
 		c->rtt_timing = 1;
@@ -101,6 +113,10 @@ void out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.wnd = wnd_field(s, c),
 		.mss = s->p.mss,
 		.wscale = c->wscale_ok ? (int8_t)s->p.wscale : -1,
+		.ts = c->ts_ok,
+		.tsval = ts_now(s, now),
+		.tsecr = c->ts_recent,
+		.sack_ok = c->sack_ok,
 	};
 	if (!c->syn_rtx) { /* Karn: time only the first SYN-ACK */
 		c->rtt_timing = 1;
@@ -118,10 +134,12 @@ void out_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	emit(s, c, c->snd_nxt, TCP_F_ACK, 0, now);
 }
 
+/* At snd_max: after a go-back-N snd_nxt is back at snd_una, but the peer may
+ * have everything we sent, and a RST below its window is ignored. */
 void out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	s->st.rst_tx++;
-	emit(s, c, c->snd_nxt, TCP_F_RST | TCP_F_ACK, 0, now);
+	emit(s, c, c->snd_max, TCP_F_RST | TCP_F_ACK, 0, now);
 }
 
 /* RFC 793 "Reset Generation" for a segment no connection owns. */
@@ -160,11 +178,13 @@ void out_window_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	emit(s, c, c->snd_una - 1, TCP_F_ACK, 0, now);
 }
 
-/* Send the segment starting at snd_una again (fast retransmit, partial ACK). */
+/* Send the segment starting at snd_una again (fast retransmit, partial ACK):
+ * only bytes sent before (below snd_max) and inside the peer's window. */
 void out_retransmit_una(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
-	uint32_t seq = c->snd_una;
-	uint32_t len = SEQ_LT(seq, c->snd_lim) ? umin32(c->snd_lim - seq, c->mss) : 0;
+	uint32_t seq = c->snd_una, data_end = SEQ_MIN(c->snd_max, c->snd_lim);
+	uint32_t len = SEQ_LT(seq, data_end) ? umin32(data_end - seq, c->mss) : 0;
+	len = umin32(len, c->snd_wnd);
 	uint8_t flags = TCP_F_ACK;
 	if (c->fin_queued && seq + len == c->snd_lim && SEQ_GT(c->snd_max, c->snd_lim))
 		flags |= TCP_F_FIN;
@@ -221,6 +241,7 @@ static void output_timers(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	} else if (snd_pending(c) && c->snd_wnd == 0 && !c->rtx_on) {
 		c->persist = 1;
 		c->retries = 0;
+		c->backoff = 0;
 		c->probe_acked = 1;
 		timer_rtx_set(s, c, now, c->rto_us);
 	}

@@ -43,6 +43,7 @@
 #define TCP_MAX_WSCALE 14
 #define TCP_SYN_RTO_FLOOR_US 3000000u /* RFC 6298 5.7 */
 #define TCP_MAX_QUEUED (1u << 30)      /* send stream ahead of snd_una */
+#define TCP_TS_OPT_LEN 12              /* NOP, NOP, timestamps: what it costs the MSS */
 
 struct tcp_conn {
 	uint64_t acked;            /* send-stream bytes acked (stream_off of snd_una) */
@@ -51,7 +52,8 @@ struct tcp_conn {
 	uint16_t dport, lport;
 	uint32_t snd_una, snd_nxt, snd_max;
 	uint32_t snd_lim;          /* sequence number just after the queued stream */
-	uint32_t snd_wnd, snd_wl1, snd_wl2;
+	uint32_t snd_wnd, snd_wl1;
+	uint32_t ts_recent;        /* the peer's TSval to echo (RFC 7323), when ts_ok */
 	uint32_t cwnd, ssthresh, recover;
 	uint32_t rcv_nxt;
 	uint32_t srtt_us, rttvar_us, rto_us;
@@ -59,7 +61,9 @@ struct tcp_conn {
 	uint32_t rtx_at, dack_at;  /* wheel ticks */
 	uint32_t ooo_head;         /* pool index, TCP_NONE when empty */
 	uint16_t mss;
-	uint8_t retries;
+	uint8_t retries;           /* RTO/SYN retries; in persist, probes unanswered in a row */
+	uint8_t backoff : 5;       /* persist: probes sent (the interval's exponent) */
+	uint8_t sack_ok : 1;       /* both SYNs carry SACK-permitted (RFC 2018) */
 	uint8_t state : 4;
 	uint8_t dupacks : 4;       /* saturates at 15 */
 	uint8_t snd_wscale : 4, rcv_wscale : 4;
@@ -75,6 +79,8 @@ struct tcp_conn {
 	uint8_t unacked_segs : 2;  /* in-order segments not yet ACKed */
 	uint8_t passive : 1;       /* opened by a SYN to the listening port */
 	uint8_t wscale_ok : 1;     /* both SYNs carry window scale (RFC 7323 2.2) */
+	uint8_t ts_ok : 1;         /* both SYNs carry timestamps (RFC 7323 3.2) */
+	uint8_t tw_cut : 1;        /* TIME_WAIT held tw_reuse_us only; read by the next conn_init */
 };
 
 /* Passive connections by (remote address, remote port): open addressing with
@@ -115,7 +121,8 @@ struct tcp_stack {
 	bool client_ports;    /* false: a server-only stack (port_max == 0) */
 	uint32_t half_open;   /* connections in SYN_RCVD */
 	uint32_t max_half_open;
-	uint64_t rng;
+	uint32_t chal_second, chal_sent; /* challenge ACKs sent in this second */
+	uint32_t sack_recent; /* start of the latest out-of-order segment: first SACK block */
 	struct tcp_stats st;
 };
 
@@ -156,6 +163,12 @@ static inline uint32_t rcv_window(const struct tcp_stack *s, const struct tcp_co
 	return field << c->rcv_wscale;
 }
 
+/* Our timestamp clock: milliseconds (RFC 7323 5.4 asks 1 ms..1 s per tick). */
+static inline uint32_t ts_now(const struct tcp_stack *s, uint64_t now)
+{
+	return (uint32_t)(now / 1000) + s->p.ts_offset_ms;
+}
+
 /* Bytes queued but not yet sent (0 once everything is out). */
 static inline uint32_t snd_pending(const struct tcp_conn *c)
 {
@@ -170,6 +183,8 @@ static inline bool fin_acked(const struct tcp_conn *c)
 /* tcp_conn.c */
 void conn_close(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why);
 void conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+/* how long a connection entering (or restarting) TIME_WAIT holds it */
+uint32_t time_wait_hold_us(const struct tcp_stack *s, const struct tcp_conn *c);
 void conn_hold(struct tcp_stack *s, struct tcp_conn *c);
 void conn_unhold(struct tcp_stack *s);
 
@@ -202,20 +217,29 @@ void cc_on_rto(struct tcp_conn *c);
 /* tcp_ooo.c */
 int ooo_pool_init(struct tcp_ooo_pool *pool, uint32_t cap, uint16_t data_max);
 void ooo_pool_fini(struct tcp_ooo_pool *pool);
-/* 0 queued, -EEXIST already covered, -ENOBUFS pool empty */
+/* 0 queued, -EEXIST already covered, -ENOBUFS pool empty, -EDQUOT the
+ * connection holds max_entries (0: no cap); on the last two, a head part
+ * may have been kept */
 int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
-	       uint32_t len, bool fin);
+	       uint32_t len, bool fin, uint32_t max_entries);
 void ooo_free_all(struct tcp_ooo_pool *pool, uint32_t *head);
 uint32_t ooo_count(const struct tcp_ooo_pool *pool, uint32_t head);
+/* Up to max [left, right) ranges of queued data, the one holding `recent`
+ * first (RFC 2018 4), then in sequence order; returns how many. */
+uint8_t ooo_sack_blocks(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t recent,
+			uint32_t (*out)[2], uint8_t max);
 /* Deliver queued data now in order; returns true if a queued FIN is reached. */
 bool ooo_deliver(struct tcp_stack *s, struct tcp_conn *c);
 
 /* tcp_conn.c: NULL unless the segment matches a live connection's 4-tuple */
 struct tcp_conn *conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg);
-uint32_t next_iss(struct tcp_stack *s);
 bool freeq_pop_id(struct tcp_stack *s, uint32_t *id);
 /* free a half-open connection: it was never the application's, so no on_closed */
 void conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c);
+
+/* tcp_isn.c: RFC 6528 initial sequence number (addresses host order) */
+uint32_t isn_rfc6528(const struct tcp_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+		     uint16_t rport, uint64_t now);
 
 /* tcp_hash.c */
 int hash_init(struct tcp_hash *h, uint32_t entries);
@@ -244,6 +268,9 @@ void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 void syn_rtt(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			uint64_t now);
+void challenge_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void input_after_handshake(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			   uint64_t now);
 
 /* tcp_output.c */
 void out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);

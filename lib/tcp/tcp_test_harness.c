@@ -49,6 +49,8 @@ static void cb_established(void *ctx, struct tcp_conn *c)
 	}
 	assert_false(hc->established);
 	hc->established = true;
+	if (h->on_established_hook)
+		h->on_established_hook(h, c);
 }
 
 static void cb_recv(void *ctx, struct tcp_conn *c, const uint8_t *data, uint32_t len)

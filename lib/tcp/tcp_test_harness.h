@@ -51,6 +51,7 @@ struct harness {
 	/* optional hooks run from the callbacks */
 	void (*on_recv_hook)(struct harness *h, struct tcp_conn *c);
 	void (*on_closed_hook)(struct harness *h, struct tcp_conn *c);
+	void (*on_established_hook)(struct harness *h, struct tcp_conn *c);
 };
 
 /* Peer payload: byte k of the peer's stream. */

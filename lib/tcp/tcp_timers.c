@@ -150,7 +150,8 @@ static void fire_rto(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 }
 
 /* RFC 1122 4.2.2.17: probe while the peer answers; give up after
- * max_retries unanswered probes. */
+ * max_retries probes in a row went unanswered (an ACK sets retries back to
+ * 0, tcp_input.c). The interval backs off with every probe sent. */
 static void fire_persist(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	if (!c->probe_acked && c->retries >= s->p.max_retries) {
@@ -158,11 +159,12 @@ static void fire_persist(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		conn_close(s, c, TCP_CLOSE_TIMEOUT);
 		return;
 	}
-	if (c->retries < 31)
-		c->retries++;
+	c->retries++;
+	if (c->backoff < 31)
+		c->backoff++;
 	out_window_probe(s, c, now);
 	c->persist = 1;
-	timer_rtx_set(s, c, now, rto_backoff(s, c->rto_us, c->retries));
+	timer_rtx_set(s, c, now, rto_backoff(s, c->rto_us, c->backoff));
 }
 
 static void fire_rtx(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)

@@ -294,6 +294,15 @@ static void the_valid_file_loads_with_its_steps_expanded(void **state)
 	assert_int_equal(c.phases[0].expect.latency_max_us[CAMPAIGN_P99], 5000);
 	assert_int_equal(c.phases[0].expect.latency_max_us[CAMPAIGN_P50], 1000);
 	assert_int_equal(c.phases[0].expect.latency_max_us[CAMPAIGN_P90], 0);
+	assert_false(c.phases[0].expect.has_max_port_waits);
+	assert_int_equal(c.rig.time_wait, CAMPAIGN_TW_REUSE); /* the default */
+	campaign_free(&c);
+
+	const char *ports[] = {"phases.0.expect={max_port_waits: 0}", "rig.time_wait=2msl"};
+	assert_int_equal(campaign_load_on(&two_cpus, "ok.yaml", ports, 2, &c, &e), 0);
+	assert_true(c.phases[0].expect.has_max_port_waits);
+	assert_int_equal(c.phases[0].expect.max_port_waits, 0);
+	assert_int_equal(c.rig.time_wait, CAMPAIGN_TW_2MSL);
 	campaign_free(&c);
 	config_errors_free(&e);
 }
