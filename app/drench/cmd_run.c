@@ -27,6 +27,7 @@
 #include "net/port.h"
 #include "plan-campaign.h"
 #include "plan-flags.h"
+#include "plan-shard.h"
 #include "run-report.h"
 #include "run-responder.h"
 #include "report/metrics-server.h"
@@ -381,6 +382,10 @@ static void print_start(const struct net_port *port, const struct plan *p,
 	       p->n_local_ips, p->n_local_ips == 1 ? "" : "es", p->local_ip >> 24,
 	       (p->local_ip >> 16) & 255, (p->local_ip >> 8) & 255, p->local_ip & 255,
 	       tcp_stack_capacity(tcp), tcp_stack_mem_per_conn(tcp));
+	if (p->n_shards > 1)
+		printf("drench: shard %u of 0-%u: its own %s, local ports %u-%u\n", p->shard,
+		       p->n_shards - 1, p->shard_by_port ? "ports" : "addresses", p->port_min,
+		       p->port_max);
 }
 
 static int run_on_port(const struct plan *p, struct net_port *port)
@@ -446,6 +451,7 @@ int cmd_run(int argc, char **argv)
 		plan_free(&plan);
 		return DRENCH_EXIT_USAGE;
 	}
+	plan_apply_shard(&plan);
 	rc = execute(&plan);
 	plan_free(&plan);
 	plan_campaign_release();

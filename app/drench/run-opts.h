@@ -28,6 +28,8 @@ struct run_opts {
 	int quiet;
 	unsigned formats;           /* CAMPAIGN_FORMAT_* bits from --format */
 	const char *metrics_listen; /* --metrics-listen */
+	uint32_t shard, n_shards;   /* --shard I/N; n_shards 0: not given */
+	double start_at;            /* --start-at: unix seconds; 0: start at once */
 	/* campaign form: `drench run CAMPAIGN.yaml [--set key=value ...]` */
 	const char *campaign;
 	const char *overrides[64];

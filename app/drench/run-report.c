@@ -12,6 +12,7 @@
 #include "report/out-file.h"
 #include "report/prom.h"
 #include "report/report.h"
+#include "plan-shard.h"
 #include "run-report.h"
 #include "stats/hist.h"
 #include "telemetry/collector.h"
@@ -181,6 +182,9 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 	json_object_set_new(rep, "local_addresses", json_integer(o->local_addresses));
 	add_port(rep, o);
 	add_workers(rep, o);
+	json_object_set_new(rep, "campaign", json_pack("{ss ss}", "name", p->campaign_name ?
+		p->campaign_name : "", "digest", p->campaign_digest));
+	json_object_set_new(rep, "shard", plan_shard_json(p));
 	if (o->validation)
 		json_object_set(rep, "validation", o->validation);
 	report_set_verdict(rep, pass);
