@@ -30,6 +30,7 @@
 #include "plan-shard.h"
 #include "run-report.h"
 #include "run-responder.h"
+#include "run-start.h"
 #include "report/metrics-server.h"
 #include "report/prom.h"
 #include "stats/hist.h"
@@ -288,9 +289,9 @@ static void collect(const struct run_workers *rw, const struct plan *p, double t
 }
 
 static int finish(struct run_workers *rw, const struct plan *p, double t0,
-		  const struct series *s, struct collector *tel)
+		  const struct series *s, struct collector *tel, const struct run_start *start)
 {
-	struct run_outcome o = {0};
+	struct run_outcome o = {.start = *start};
 	int rc;
 
 	o.phases = calloc(p->n_phases, sizeof(*o.phases));
@@ -336,8 +337,36 @@ static void stop_live(struct live *l)
 		prom_text_free(l->text);
 }
 
+/* --start-at: the wait, and what is known of its precision, said aloud */
+static int wait_start(const struct plan *p, struct run_start *st)
+{
+	int rc;
+
+	if (p->start_at > 0)
+		printf("drench: waiting for %.3f (in %.1fs)\n", p->start_at, p->start_at - unix_now());
+	rc = run_start_wait(p->start_at, &interrupted, st);
+	if (rc == -EINTR) {
+		fprintf(stderr, "drench run: interrupted before the start time\n");
+		return -1;
+	}
+	if (p->start_at <= 0)
+		return 0;
+	if (rc == -ETIME)
+		fprintf(stderr, "drench run: warning: the start time had passed: %.3fs late\n",
+			st->began - st->asked);
+	printf("drench: started %.6fs after the time asked; clock %s, estimated error %.6fs, "
+	       "at most %.6fs\n", st->began - st->asked,
+	       st->clock_synced ? "synchronized" : "NOT synchronized", st->est_error_s,
+	       st->max_error_s);
+	return 0;
+}
+
 static int launch(struct run_workers *rw, const struct plan *p)
 {
+	struct run_start start;
+
+	if (wait_start(p, &start) < 0)
+		return DRENCH_EXIT_RUNTIME;
 	double t0 = unix_now();
 	struct series *s = series_create(4096);
 	struct live live = {.series = s, .phase = p->phases[0].name};
@@ -359,7 +388,7 @@ static int launch(struct run_workers *rw, const struct plan *p)
 	run_workers_wait(rw);
 	run_telemetry_recover(tel, p, &interrupted);
 	if (rc == 0)
-		rc = finish(rw, p, t0, s, tel);
+		rc = finish(rw, p, t0, s, tel, &start);
 	run_telemetry_stop(tel);
 	stop_live(&live);
 	series_free(s);

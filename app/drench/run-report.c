@@ -185,6 +185,8 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 	json_object_set_new(rep, "campaign", json_pack("{ss ss}", "name", p->campaign_name ?
 		p->campaign_name : "", "digest", p->campaign_digest));
 	json_object_set_new(rep, "shard", plan_shard_json(p));
+	if (o->start.asked > 0)
+		json_object_set_new(rep, "start", run_start_json(&o->start));
 	if (o->validation)
 		json_object_set(rep, "validation", o->validation);
 	report_set_verdict(rep, pass);
