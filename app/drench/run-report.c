@@ -7,11 +7,14 @@
 #include <sys/stat.h>
 
 #include "expect.h"
+#include "expect-json.h"
 #include "report/csv.h"
 #include "report/html.h"
 #include "report/out-file.h"
 #include "report/prom.h"
 #include "report/report.h"
+#include "report/report-hist.h"
+#include "report/report-series.h"
 #include "plan-shard.h"
 #include "run-report.h"
 #include "stats/hist.h"
@@ -63,6 +66,10 @@ static void add_details(json_t *phase, const struct phase_stats *s)
 	json_object_set_new(phase, "delayed", json_integer((json_int_t)s->c.delayed));
 	json_object_set_new(phase, "requested_rate", json_real(s->requested_rate));
 	json_object_set_new(phase, "latency_uncorrected_us", latency_json(&s->lat_uncorrected));
+	/* mergeable: drench merge adds these over the shards */
+	json_object_set_new(phase, "histogram", report_hist_json(&s->lat));
+	json_object_set_new(phase, "histogram_uncorrected", report_hist_json(&s->lat_uncorrected));
+	json_object_set_new(phase, "seconds", json_real(s->seconds));
 	json_object_set_new(phase, "connections", json_pack("{sI sI sI sI}",
 		"opened", (json_int_t)s->c.conn_opened, "closed", (json_int_t)s->c.conn_closed,
 		"port_busy", (json_int_t)s->c.conn_port_busy,
@@ -171,6 +178,7 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 		fill_phase(&rp, &o->phases[i]);
 		json_t *ph = report_add_phase(rep, &rp);
 		add_details(ph, &o->phases[i]);
+		json_object_set_new(ph, "expect", expect_json(p->phases[i].expect));
 		pass &= gate(ph, p->phases[i].expect, &o->phases[i]);
 	}
 	pass &= gate(rep, p->expect, &o->total);
@@ -185,6 +193,8 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 	json_object_set_new(rep, "campaign", json_pack("{ss ss}", "name", p->campaign_name ?
 		p->campaign_name : "", "digest", p->campaign_digest));
 	json_object_set_new(rep, "shard", plan_shard_json(p));
+	json_object_set_new(rep, "expect", expect_json(p->expect));
+	json_object_set_new(rep, "series", report_series_json(s, o->total.start));
 	if (o->start.asked > 0)
 		json_object_set_new(rep, "start", run_start_json(&o->start));
 	if (o->validation)
