@@ -325,6 +325,12 @@ static int start_live(const struct plan *p, struct live *l)
 			strerror(errno));
 		return -1;
 	}
+	/* shards of one campaign scraped together: sum(...) by (phase) adds them */
+	if (p->n_shards >= 1) {
+		static char shard[16];
+		snprintf(shard, sizeof(shard), "%u", p->shard);
+		prom_text_common_label(l->text, "shard", shard);
+	}
 	printf("drench: live metrics on http://%s/metrics\n", p->metrics_listen);
 	return 0;
 }
