@@ -12,6 +12,8 @@ packages=(
 	libyaml-dev libjansson-dev libcurl4-openssl-dev libsodium-dev
 	# tests
 	libcmocka-dev
+	# deploy/ manifests and playbook (tests/deploy/check-manifests.py)
+	python3-yaml ansible-core
 	# rig: servers, peers and tools
 	nginx-light wrk ethtool iproute2 tcpdump procps curl python3 jq
 	golang-go golang-github-gin-gonic-gin-dev golang-github-labstack-echo-dev
