@@ -132,7 +132,7 @@ static void merged_percentiles_are_the_unions_and_counts_the_sums(void **state)
 	char err[512];
 
 	srand(11);
-	for (int round = 0; round < 60; round++) {
+	for (int round = 0; round < 30; round++) {
 		int n = 1 + rand() % MAX_N;
 		size_t n_ph = 1 + (size_t)rand() % MAX_PH;
 		struct merge_in in[MAX_N];
