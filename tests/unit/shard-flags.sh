@@ -25,4 +25,6 @@ refused "got '@-3'" "${flags[@]}" --start-at @-3
 # the campaign form takes both flags, and checks them the same way
 refused "--shard: expected I/N" "$ROOT/config/sharded.yaml" --shard 5/4
 refused "--start-at: expected" "$ROOT/config/sharded.yaml" --start-at soon
+refused "a responder has no load to shard or to start at a time" \
+	"$ROOT/config/loopback-responder.yaml" --shard 0/2
 echo PASS
