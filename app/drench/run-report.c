@@ -13,7 +13,6 @@
 #include "report/out-file.h"
 #include "report/prom.h"
 #include "report/report.h"
-#include "report/report-hist.h"
 #include "report/report-series.h"
 #include "phase-report.h"
 #include "plan-shard.h"
