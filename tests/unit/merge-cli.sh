@@ -105,4 +105,8 @@ rc=0
 "$DRENCH" merge "$dir/g0/report.json" "$dir/g1/report.json" --output "$dir/g" >"$dir/out" || rc=$?
 [ "$rc" = 1 ] || fail "a gate of 3 rps against 1.5: exit $rc, expected 1"
 grep -qx "FAIL campaign: 2 rps < 3 rps" "$dir/out" || fail "gate message: $(cat "$dir/out")"
+rc=0
+"$DRENCH" merge --output "$dir/n" 2>/dev/null || rc=$?
+[ "$rc" = 2 ] || fail "no report given: exit $rc, expected 2"
+"$DRENCH" merge --help | grep -q "^usage: drench merge" || fail "--help"
 echo PASS
