@@ -16,6 +16,8 @@ packages=(
 	libcmocka-dev
 	# tests: report.html laid out in a headless browser, the terminal view in a pane
 	chromium tmux
+	# deploy/ manifests and playbook (tests/deploy/check-manifests.py)
+	python3-yaml ansible-core
 	# rig: servers, peers and tools
 	nginx-light lighttpd wrk ethtool iproute2 tcpdump procps curl python3 jq
 	golang-go golang-github-gin-gonic-gin-dev golang-github-labstack-echo-dev

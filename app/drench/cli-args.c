@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli-args.h"
 
@@ -120,4 +122,34 @@ int cli_time_wait(const char *cmd, const char *s, enum tcp_time_wait_policy *p)
 			return 0;
 		}
 	return cli_bad(cmd, "time-wait", "reuse, 2msl or reset", s);
+}
+
+int cli_parse_wall_time(const char *s, double *unix_s)
+{
+	struct tm tm = {0};
+	char *end;
+
+	if (s[0] == '@') {
+		errno = 0;
+		double v = strtod(s + 1, &end);
+		if (errno || end == s + 1 || *end || !(v > 0) || !isdigit((unsigned char)s[1]))
+			return -EINVAL;
+		*unix_s = v;
+		return 0;
+	}
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end || strcmp(end, "Z"))
+		return -EINVAL;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -EINVAL;
+	*unix_s = (double)t;
+	return 0;
+}
+
+int cli_wall_time(const char *cmd, const char *name, const char *s, double *unix_s)
+{
+	if (cli_parse_wall_time(s, unix_s) == 0)
+		return 0;
+	return cli_bad(cmd, name, "a UTC time such as 2026-12-03T06:00:00Z, or @UNIX_SECONDS", s);
 }

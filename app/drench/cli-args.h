@@ -33,3 +33,8 @@ int cli_ipv4_range_prefix(const char *cmd, const char *name, char *arg, uint32_t
 
 /** "2msl" or "reset". */
 int cli_time_wait(const char *cmd, const char *s, enum tcp_time_wait_policy *p);
+
+/** A wall-clock time in UTC, "2026-12-03T06:00:00Z", or "@UNIX_SECONDS"
+ * (a fraction allowed), to unix seconds. */
+int cli_parse_wall_time(const char *s, double *unix_s);
+int cli_wall_time(const char *cmd, const char *name, const char *s, double *unix_s);

@@ -164,6 +164,9 @@ static void print_summary(const struct campaign *c)
 	if (c->has_telemetry)
 		printf("telemetry: %s\n", c->telemetry ? "configured"
 						       : "accepted but not checked by this build");
+	if (c->shard.count)
+		printf("shard %u of 0-%u: this generator's part of every level\n", c->shard.index,
+		       c->shard.count - 1);
 	printf("output: %s\n", c->output.folder);
 }
 

@@ -27,8 +27,10 @@
 #include "net/port.h"
 #include "plan-campaign.h"
 #include "plan-flags.h"
+#include "plan-shard.h"
 #include "run-report.h"
 #include "run-responder.h"
+#include "run-start.h"
 #include "report/metrics-server.h"
 #include "report/prom.h"
 #include "stats/hist.h"
@@ -318,9 +320,9 @@ static void collect(const struct run_workers *rw, const struct plan *p, double t
 }
 
 static int finish(struct run_workers *rw, const struct plan *p, double t0,
-		  const struct series *s, struct collector *tel)
+		  const struct series *s, struct collector *tel, const struct run_start *start)
 {
-	struct run_outcome o = {0};
+	struct run_outcome o = {.start = *start};
 	int rc;
 
 	o.phases = calloc(p->n_phases, sizeof(*o.phases));
@@ -355,6 +357,12 @@ static int start_live(const struct plan *p, struct live *l)
 			strerror(errno));
 		return -1;
 	}
+	/* shards of one campaign scraped together: sum(...) by (phase) adds them */
+	if (p->n_shards >= 1) {
+		static char shard[16];
+		snprintf(shard, sizeof(shard), "%u", p->shard);
+		prom_text_common_label(l->text, "shard", shard);
+	}
 	printf("drench: live metrics on http://%s/metrics\n", p->metrics_listen);
 	return 0;
 }
@@ -367,8 +375,36 @@ static void stop_live(struct live *l)
 		prom_text_free(l->text);
 }
 
+/* --start-at: the wait, and what is known of its precision, said aloud */
+static int wait_start(const struct plan *p, struct run_start *st)
+{
+	int rc;
+
+	if (p->start_at > 0)
+		printf("drench: waiting for %.3f (in %.1fs)\n", p->start_at, p->start_at - unix_now());
+	rc = run_start_wait(p->start_at, &interrupted, st);
+	if (rc == -EINTR) {
+		fprintf(stderr, "drench run: interrupted before the start time\n");
+		return -1;
+	}
+	if (p->start_at <= 0)
+		return 0;
+	if (rc == -ETIME)
+		fprintf(stderr, "drench run: warning: the start time had passed: %.3fs late\n",
+			st->began - st->asked);
+	printf("drench: started %.6fs after the time asked; clock %s, estimated error %.6fs, "
+	       "at most %.6fs\n", st->began - st->asked,
+	       st->clock_synced ? "synchronized" : "NOT synchronized", st->est_error_s,
+	       st->max_error_s);
+	return 0;
+}
+
 static int launch(struct run_workers *rw, const struct plan *p)
 {
+	struct run_start start;
+
+	if (wait_start(p, &start) < 0)
+		return DRENCH_EXIT_RUNTIME;
 	double t0 = unix_now();
 	struct series *s = series_create(4096);
 	struct live live = {.series = s, .phase = p->phases[0].name};
@@ -395,7 +431,7 @@ static int launch(struct run_workers *rw, const struct plan *p)
 	run_workers_wait(rw);
 	run_telemetry_recover(tel, p, &interrupted);
 	if (rc == 0)
-		rc = finish(rw, p, t0, s, tel);
+		rc = finish(rw, p, t0, s, tel, &start);
 	run_telemetry_stop(tel);
 	run_tui_free(&view);
 	stop_live(&live);
@@ -423,6 +459,10 @@ static void print_start(const struct net_port *port, const struct plan *p,
 					 [TCP_TW_REUSE] = "reuse (1 s with timestamps)"};
 	printf("drench: tcp: ISN per RFC 6528 (a fresh key), ports from a random slot per "
 	       "worker, timestamps and SACK offered, time_wait %s\n", tw[p->time_wait]);
+	if (p->n_shards > 1)
+		printf("drench: shard %u of 0-%u: its own %s, local ports %u-%u\n", p->shard,
+		       p->n_shards - 1, p->shard_by_port ? "ports" : "addresses", p->port_min,
+		       p->port_max);
 }
 
 static int run_on_port(const struct plan *p, struct net_port *port)
@@ -490,6 +530,7 @@ int cmd_run(int argc, char **argv)
 		plan_free(&plan);
 		return DRENCH_EXIT_USAGE;
 	}
+	plan_apply_shard(&plan);
 	rc = execute(&plan);
 	plan_free(&plan);
 	plan_campaign_release();

@@ -13,3 +13,4 @@ int cmd_run(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_merge(int argc, char **argv);

@@ -11,6 +11,7 @@ static void usage(FILE *f)
 		   "       drench check CAMPAIGN.yaml             validate a campaign only\n"
 		   "       drench monitor CAMPAIGN.yaml           telemetry and leak verdicts only\n"
 		   "       drench serve --dev DEV [OPTIONS]       the responder role, flag form (DPDK)\n"
+		   "       drench merge SHARD.json ... --output DIR  one report of a campaign's shards\n"
 		   "exit codes: 0 pass, 1 failed or leak found, 2 bad usage or config, 3 runtime fault\n");
 }
 
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "monitor"))
 		return cmd_monitor(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "merge"))
+		return cmd_merge(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "serve"))
 		return cmd_serve(argc - 1, argv + 1);
 	fprintf(stderr, "drench: unknown command '%s'\n", argv[1]);

@@ -12,6 +12,7 @@
 #include "load/vars.h"
 #include "match/match.h"
 #include "plan-campaign.h"
+#include "plan-id.h"
 
 #define RATE_MAX_CONNS 1024
 #define HEADER_MAX 512
@@ -328,6 +329,16 @@ int plan_from_campaign(const char *path, const char *const *overrides, size_t n_
 	p->metrics_listen = o->metrics_listen ? o->metrics_listen : loaded.output.metrics_listen;
 	p->expect = loaded.has_expect ? &loaded.expect : NULL;
 	p->telemetry = loaded.telemetry;
+	p->port_min = PLAN_PORT_MIN;
+	p->port_max = PLAN_PORT_MAX;
+	/* --shard wins: one campaign file, given to every generator */
+	p->shard = o->n_shards ? o->shard : loaded.shard.index;
+	p->n_shards = o->n_shards ? o->n_shards : loaded.shard.count;
+	p->start_at = o->start_at;
+	p->campaign_name = loaded.name;
+	if (plan_id_campaign(path, overrides, n_overrides, p->campaign_digest) < 0)
+		config_error_add(&e, path, 1, 1, NULL, "a readable YAML file", "%s",
+				 "cannot read it again to name the campaign");
 	plan_rig(p, &loaded, &e);
 	plan_requests(p, &loaded, &e);
 	plan_phases(p, &loaded, &e);

@@ -8,6 +8,7 @@
 #include "http/template.h"
 #include "http/url.h"
 #include "plan-flags.h"
+#include "plan-id.h"
 
 static int plan_target(struct plan *p, const struct run_opts *o)
 {
@@ -88,6 +89,13 @@ int plan_from_flags(const struct run_opts *o, struct plan *p)
 	p->tui = o->tui;
 	p->formats = o->formats;
 	p->metrics_listen = o->metrics_listen;
+	p->port_min = PLAN_PORT_MIN;
+	p->port_max = PLAN_PORT_MAX;
+	p->shard = o->shard;
+	p->n_shards = o->n_shards;
+	p->start_at = o->start_at;
+	p->campaign_name = "flags";
+	plan_id_flags(o, p->campaign_digest);
 	if (plan_target(p, o) < 0)
 		return -EINVAL;
 	plan_phase(p, o);

@@ -16,6 +16,8 @@
 
 #define PLAN_MAX_PHASES 256
 #define PLAN_MAX_TEMPLATES 64
+#define PLAN_PORT_MIN 10000 /* local ports: below are the usual listening ones */
+#define PLAN_PORT_MAX 65535
 #define PLAN_MAX_LOCAL_IPS 4096 /* addresses in the local range (said in plan-campaign.c) */
 
 struct plan_phase {
@@ -33,6 +35,7 @@ struct plan {
 	char lcores[64];    /* EAL -l list: main (telemetry) lcore first, then the worker */
 	uint32_t local_ip, netmask, gateway; /* host order */
 	uint32_t n_local_ips; /* local_ip .. local_ip + n - 1, each worker uses them all */
+	uint16_t port_min, port_max; /* local ports (a shard's block of them) */
 	uint16_t mtu;
 	enum tcp_time_wait_policy time_wait;
 	/* target */
@@ -53,6 +56,13 @@ struct plan {
 	const struct campaign_expect *expect; /* whole campaign; NULL: none */
 	/* memory telemetry of the servers (NULL: none) */
 	const struct telemetry_config *telemetry;
+	/* shard (plan-shard.h): this generator runs part shard of n_shards */
+	uint32_t shard, n_shards;
+	double start_at;    /* unix seconds to start the load at; 0: at once */
+	const char *campaign_name;
+	char campaign_digest[65]; /* the same for every shard of one campaign (plan-id.c) */
+	bool shard_by_port; /* the shards share the addresses, each has its ports */
+	struct { double from, to; } given[PLAN_MAX_PHASES]; /* the campaign's levels */
 	/* output */
 	const char *output;
 	unsigned formats;           /* CAMPAIGN_FORMAT_* bits */

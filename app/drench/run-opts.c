@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli-args.h"
+#include "config/units.h"
 #include "plan.h"
 #include "run-opts.h"
 
@@ -38,7 +39,11 @@ static void usage(FILE *f)
 		"  --tui, --no-tui     the live terminal view (default when stdout is a terminal)\n"
 		"  --format LIST       extra outputs: html,prometheus,csv (report.json always)\n"
 		"  --metrics-listen A  live Prometheus metrics on http://A/metrics (127.0.0.1:9464)\n"
-		"  --set KEY=VALUE     campaign override, e.g. --set phases.*.duration=3s\n");
+		"  --set KEY=VALUE     campaign override, e.g. --set phases.*.duration=3s\n"
+		"  --shard I/N         run part I (0 to N-1) of N of the load: several generators,\n"
+		"                      one campaign (docs/shards.md); wins over the campaign's shard\n"
+		"  --start-at TIME     wait until this wall-clock time to start the load:\n"
+		"                      2026-12-03T06:00:00Z or @UNIX_SECONDS\n");
 }
 
 /* html,prometheus,csv -> CAMPAIGN_FORMAT_* bits */
@@ -113,8 +118,8 @@ static int apply_number(struct run_opts *o, int opt, const char *arg)
 
 static int apply(struct run_opts *o, int opt, char *arg)
 {
-	o->given |= (opt == 'o' || opt == 'q' || opt == 'U' || opt == 'n' || opt == 's' || opt == 'h' || opt == 'F' ||
-		     opt == 'M') ? RUN_OPT_OUTPUT
+	o->given |= (opt == 'o' || opt == 'q' || opt == 'U' || opt == 'n' || opt == 's' || opt == 'h' ||
+		     opt == 'F' || opt == 'M' || opt == 'S' || opt == 'A') ? RUN_OPT_OUTPUT
 				 : RUN_OPT_FLAG_FORM_ONLY;
 	switch (opt) {
 	case 's':
@@ -133,6 +138,11 @@ static int apply(struct run_opts *o, int opt, char *arg)
 	case 'n': o->tui = 0; return 0;
 	case 'M': o->metrics_listen = arg; return 0;
 	case 'F': return parse_formats(o, arg);
+	case 'S':
+		if (units_parse_shard(arg, &o->shard, &o->n_shards) == 0)
+			return 0;
+		return cli_bad("run", "shard", UNITS_SHARD_EXPECTED, arg);
+	case 'A': return cli_wall_time("run", "start-at", arg, &o->start_at);
 	case 'i':
 		return cli_ipv4_range_prefix("run", "local-ip", arg, PLAN_MAX_LOCAL_IPS, &o->local_ip,
 					     &o->n_local_ips, &o->netmask);
@@ -154,7 +164,8 @@ static int campaign_form(struct run_opts *o, int n_args, char **args)
 	}
 	if (o->given & RUN_OPT_FLAG_FORM_ONLY) {
 		fprintf(stderr, "drench run: with a campaign file, only --set, --output, --quiet, --tui, "
-				"--format and --metrics-listen apply; write the rest in the "
+				"--format, --metrics-listen, --shard and --start-at apply; write the rest "
+				"in the "
 				"campaign or use --set\n");
 		return -EINVAL;
 	}
@@ -188,6 +199,8 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 		{"set", required_argument, NULL, 's'},
 		{"format", required_argument, NULL, 'F'},
 		{"metrics-listen", required_argument, NULL, 'M'},
+		{"shard", required_argument, NULL, 'S'},
+		{"start-at", required_argument, NULL, 'A'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};

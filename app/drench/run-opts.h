@@ -31,6 +31,8 @@ struct run_opts {
 	int tui; /* --tui 1, --no-tui 0, neither -1 (on when stdout is a terminal) */
 	unsigned formats;           /* CAMPAIGN_FORMAT_* bits from --format */
 	const char *metrics_listen; /* --metrics-listen */
+	uint32_t shard, n_shards;   /* --shard I/N; n_shards 0: not given */
+	double start_at;            /* --start-at: unix seconds; 0: start at once */
 	/* campaign form: `drench run CAMPAIGN.yaml [--set key=value ...]` */
 	const char *campaign;
 	const char *overrides[64];

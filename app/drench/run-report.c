@@ -7,79 +7,20 @@
 #include <sys/stat.h>
 
 #include "expect.h"
+#include "expect-json.h"
 #include "report/csv.h"
 #include "report/html.h"
 #include "report/out-file.h"
 #include "report/prom.h"
 #include "report/report.h"
+#include "report/report-series.h"
+#include "phase-report.h"
+#include "plan-shard.h"
 #include "run-report.h"
 #include "stats/hist.h"
 #include "telemetry/collector.h"
 
 #define MAX_FAILURES 16
-
-static void fill_phase(struct report_phase *rp, const struct phase_stats *s)
-{
-	const struct client_counters *c = &s->c;
-
-	rp->name = s->name;
-	rp->start = s->start;
-	rp->end = s->end;
-	rp->requests = c->requests;
-	for (int i = 0; i < REPORT_N_STATUS_CLASSES; i++)
-		rp->responses[i] = c->responses[i];
-	rp->err_connect = c->err_connect;
-	rp->err_timeout = c->err_timeout;
-	rp->err_reset = c->err_reset;
-	rp->err_parse = c->err_parse;
-	rp->err_validation = c->err_validation;
-	rp->rps = s->rps;
-	/* no response, no latency: null rather than a misleading 0 */
-	bool none = hist_count(&s->lat) == 0;
-	rp->p50 = none ? NAN : (double)hist_percentile(&s->lat, 50);
-	rp->p90 = none ? NAN : (double)hist_percentile(&s->lat, 90);
-	rp->p99 = none ? NAN : (double)hist_percentile(&s->lat, 99);
-	rp->p999 = none ? NAN : (double)hist_percentile(&s->lat, 99.9);
-	rp->max = none ? NAN : (double)hist_max(&s->lat);
-}
-
-static json_t *latency_json(const struct hist *h)
-{
-	return json_pack("{sI sI sI sI sI}", "p50", (json_int_t)hist_percentile(h, 50),
-			 "p90", (json_int_t)hist_percentile(h, 90), "p99",
-			 (json_int_t)hist_percentile(h, 99), "p999",
-			 (json_int_t)hist_percentile(h, 99.9), "max", (json_int_t)hist_max(h));
-}
-
-/* Fields beyond the contract: what a user needs to trust the figures. */
-static void add_details(json_t *phase, const struct phase_stats *s)
-{
-	const struct tcp_stats *t = &s->tcp;
-
-	json_object_set_new(phase, "body_bytes", json_integer((json_int_t)s->c.body_bytes));
-	json_object_set_new(phase, "responses_other",
-			    json_integer((json_int_t)s->c.responses[CLIENT_OTHER]));
-	json_object_set_new(phase, "delayed", json_integer((json_int_t)s->c.delayed));
-	json_object_set_new(phase, "requested_rate", json_real(s->requested_rate));
-	json_object_set_new(phase, "latency_uncorrected_us", latency_json(&s->lat_uncorrected));
-	json_object_set_new(phase, "connections", json_pack("{sI sI sI sI sI sI sI}",
-		"opened", (json_int_t)s->c.conn_opened, "closed", (json_int_t)s->c.conn_closed,
-		"port_busy", (json_int_t)s->c.conn_port_busy,
-		"unused", (json_int_t)s->c.conn_unused,
-		"port_waits", (json_int_t)s->c.port_waits,
-		"port_wait_us", (json_int_t)s->c.port_wait_us,
-		"time_wait_reused", (json_int_t)t->time_wait_reused));
-	json_object_set_new(phase, "tcp", json_pack("{sI sI sI sI sI sI sI sI sI}",
-		"retrans_rto", (json_int_t)t->retrans_rto,
-		"retrans_fast", (json_int_t)t->retrans_fast,
-		"retrans_syn", (json_int_t)t->retrans_syn,
-		"conn_established", (json_int_t)t->conn_established,
-		"rst_rx", (json_int_t)t->conn_reset_rx,
-		"rst_tx", (json_int_t)t->rst_tx,
-		"ooo_queued", (json_int_t)t->ooo_queued,
-		"ooo_drop_full", (json_int_t)t->ooo_drop_full,
-		"drop_bad_seq", (json_int_t)t->drop_bad_seq));
-}
 
 /* Per-worker counts (they add up to the totals) and how replies were steered. */
 static void add_workers(json_t *rep, const struct run_outcome *o)
@@ -120,19 +61,6 @@ static void add_port(json_t *rep, const struct run_outcome *o)
 		"tx_nombuf", (json_int_t)n->tx_nombuf, "tx_full", (json_int_t)n->tx_full));
 }
 
-/* Check a gate; record its failures under "expect_failures" of obj. */
-static bool gate(json_t *obj, const struct campaign_expect *e, const struct phase_stats *s)
-{
-	struct expect_failure fails[MAX_FAILURES];
-	size_t n = expect_check(e, s, fails, MAX_FAILURES);
-	json_t *arr = json_array();
-
-	for (size_t i = 0; i < n && i < MAX_FAILURES; i++)
-		json_array_append_new(arr, json_string(fails[i].what));
-	json_object_set_new(obj, "expect_failures", arr);
-	return n == 0;
-}
-
 /* report.html, metrics.prom, series.csv, as the plan asks */
 static int write_formats(const struct plan *p, const json_t *rep, const struct series *s)
 {
@@ -169,15 +97,12 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 		return rc;
 	}
 	for (uint32_t i = 0; i < o->n_phases; i++) {
-		struct report_phase rp;
-		fill_phase(&rp, &o->phases[i]);
-		json_t *ph = report_add_phase(rep, &rp);
-		add_details(ph, &o->phases[i]);
+		json_t *ph = phase_report_add(rep, &o->phases[i], p->phases[i].expect, &pass);
+		json_object_set_new(ph, "expect", expect_json(p->phases[i].expect));
 		if (p->phases[i].step_of) /* report.html draws a steps ramp as one band */
 			json_object_set_new(ph, "step_of", json_string(p->phases[i].step_of));
-		pass &= gate(ph, p->phases[i].expect, &o->phases[i]);
 	}
-	pass &= gate(rep, p->expect, &o->total);
+	pass &= phase_report_gate(rep, p->expect, &o->total);
 	if (o->telemetry)
 		collector_report_targets(o->telemetry, rep);
 	pass &= o->leak_free;
@@ -186,6 +111,13 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 	json_object_set_new(rep, "local_addresses", json_integer(o->local_addresses));
 	add_port(rep, o);
 	add_workers(rep, o);
+	json_object_set_new(rep, "campaign", json_pack("{ss ss}", "name", p->campaign_name ?
+		p->campaign_name : "", "digest", p->campaign_digest));
+	json_object_set_new(rep, "shard", plan_shard_json(p));
+	json_object_set_new(rep, "expect", expect_json(p->expect));
+	json_object_set_new(rep, "series", report_series_json(s, o->total.start));
+	if (o->start.asked > 0)
+		json_object_set_new(rep, "start", run_start_json(&o->start));
 	if (o->validation)
 		json_object_set(rep, "validation", o->validation);
 	report_set_verdict(rep, pass);

@@ -9,6 +9,7 @@
 #include "net/net-t.h"
 #include "phase-stats.h"
 #include "plan.h"
+#include "run-start.h"
 
 struct run_outcome {
 	struct phase_stats *phases; /* plan->n_phases */
@@ -26,6 +27,7 @@ struct run_outcome {
 	const char *steering;        /* the mode chosen at start */
 	uint16_t n_workers;
 	json_t *validation;          /* per request and body pattern: matched, failed */
+	struct run_start start;      /* --start-at: asked, began, the clock's error */
 	struct run_worker_stats {    /* each worker's share of the run */
 		unsigned lcore;
 		uint64_t requests, responses, rx_pkts, steer_in, steer_out, steer_drop;

@@ -21,6 +21,12 @@ static bool flags_fit(const struct run_opts *ro)
 				"--format and --metrics-listen do not apply\n", ro->campaign);
 		return false;
 	}
+	/* a responder answers what comes: it has no load to split or to time */
+	if (ro->n_shards || ro->start_at > 0) {
+		fprintf(stderr, "drench run: %s: a responder has no load to shard or to start "
+				"at a time; --shard and --start-at do not apply\n", ro->campaign);
+		return false;
+	}
 	return true;
 }
 

@@ -14,26 +14,15 @@
 #include "numa-place.h"
 #include "tsc-clock.h"
 #include "phase-stats.h"
+#include "plan-shard.h"
 #include "run-workers.h"
 
-#define PORT_MIN 10000
-#define PORT_MAX 65535
 #define STEER_RING_SIZE 4096
 #define TABLE_MAX (4u << 20) /* connections per worker: about 1 GiB of state */
 
 uint16_t run_workers_count(void)
 {
 	return (uint16_t)(rte_lcore_count() - 1);
-}
-
-/* A worker's share of a level: the total split evenly, the remainder to the
- * first workers, so that the shares add up to the total. */
-static double share(double total, uint16_t n, uint16_t i, bool whole)
-{
-	if (!whole)
-		return total / n;
-	double base = floor(total / n);
-	return base + ((double)i < total - base * n ? 1 : 0);
 }
 
 static void split_phases(struct run_workers *rw, const struct plan *p)
@@ -45,12 +34,26 @@ static void split_phases(struct run_workers *rw, const struct plan *p)
 		plan_client_phases(p, mine);
 		for (uint32_t k = 0; k < p->n_phases; k++) {
 			bool whole = mine[k].model == CLIENT_CLOSED;
-			mine[k].from = share(mine[k].from, rw->n, i, whole);
-			mine[k].to = share(mine[k].to, rw->n, i, whole);
+			/* a worker's share of the level, as a shard's (plan-shard.h) */
+			mine[k].from = plan_share(mine[k].from, rw->n, i, whole);
+			mine[k].to = plan_share(mine[k].to, rw->n, i, whole);
 			if (mine[k].max_conns)
 				mine[k].max_conns = (uint32_t)ceil((double)mine[k].max_conns / rw->n);
 		}
 	}
+}
+
+/* The 4-tuples worker i of n may use: the shard's addresses (plan-shard.c
+ * cut them, or the ports, from the campaign's), and of the shard's ports
+ * those with port % n == i, which RSS steers back to it (lib/net/steer.h). */
+static void worker_tuples(const struct plan *p, uint16_t i, uint16_t n, struct tcp_params *tp)
+{
+	tp->local_addr = p->local_ip;
+	tp->n_local_addrs = (uint16_t)p->n_local_ips;
+	tp->port_min = p->port_min;
+	tp->port_max = p->port_max;
+	tp->port_step = n;
+	tp->port_offset = (uint16_t)((i + n - p->port_min % n) % n);
 }
 
 static struct client *make_client(const struct plan *p, struct worker *w, uint16_t i,
@@ -65,22 +68,17 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 		.max_pipeline = p->max_pipeline,
 		.request_timeout_us = p->request_timeout_us,
 		.rate_max_conns = (p->rate_max_conns + n - 1) / n,
-		.seed = 0x64726e63u ^ w->lcore_id,
+		/* shards on the same lcore ids draw different sequences */
+		.seed = 0x64726e63u ^ w->lcore_id ^ (p->shard << 16),
 		.lcore = w->lcore_id,
 	};
 
 	tcp_params_default(&tp);
-	tp.local_addr = p->local_ip;
-	tp.n_local_addrs = (uint16_t)p->n_local_ips;
+	worker_tuples(p, i, n, &tp);
 	tp.mss = (uint16_t)(p->mtu - 40);
 	tp.tw_policy = p->time_wait;
-	tp.port_min = PORT_MIN;
-	tp.port_max = PORT_MAX;
-	/* this worker's ports: port % n == i (lib/net/steer.h) */
-	tp.port_step = n;
-	tp.port_offset = (uint16_t)((i + n - PORT_MIN % n) % n);
 	/* every one of its (address, port) pairs: connections in TIME_WAIT hold theirs */
-	uint64_t pairs = (uint64_t)(PORT_MAX - PORT_MIN + 1) / n * p->n_local_ips;
+	uint64_t pairs = (uint64_t)(p->port_max - p->port_min + 1) / n * p->n_local_ips;
 	if (p->max_conns > pairs * n) {
 		fprintf(stderr, "drench run: %u connections exceed the %" PRIu64 " ports of %u "
 				"local address%s\n", p->max_conns, pairs * n, p->n_local_ips,
@@ -176,7 +174,7 @@ int run_workers_setup(struct run_workers *rw, const struct plan *p, const struct
 static bool rss_holds(const struct plan *p, uint16_t reta, uint16_t n)
 {
 	uint32_t bad = steer_rss_misplaced(p->daddr, p->dport, p->local_ip, p->n_local_ips,
-					   PORT_MIN, PORT_MAX, reta, n);
+					   p->port_min, p->port_max, reta, n);
 
 	if (bad)
 		printf("drench: RSS would deliver %u of the replies to another worker: "

@@ -10,6 +10,7 @@
 #include <rte_lcore.h>
 
 #include "net/net.h"
+#include "stats/hist.h"
 #include "tsc-clock.h"
 #include "worker.h"
 
@@ -84,6 +85,9 @@ static void phase_begin(struct worker *w, uint32_t p)
 	r->start_us = tsc_now_us();
 	r->start = *client_counters(w->client);
 	r->tcp_start = *tcp_stack_stats(client_tcp(w->client));
+	/* the results are calloc'd: an all-zero histogram has min 0, not empty */
+	hist_init(&r->lat);
+	hist_init(&r->lat_uncorrected);
 	client_set_phase(w->client, &w->phases[p], &r->lat, &r->lat_uncorrected, r->start_us);
 }
 

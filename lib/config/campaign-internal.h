@@ -24,6 +24,7 @@ void section_targets(struct section_ctx *s, const struct yaml_node *n);
 void section_requests(struct section_ctx *s, const struct yaml_node *n);
 void section_phases(struct section_ctx *s, const struct yaml_node *n);
 void section_output(struct section_ctx *s, const struct yaml_node *n);
+void section_shard(struct section_ctx *s, const struct yaml_node *n);
 /** The responder section (n may be NULL: every default), and the rig as
  * a responder uses it (rig_node, after section_rig). */
 void section_responder(struct section_ctx *s, const struct yaml_node *n,

@@ -212,6 +212,13 @@ struct campaign_output {
 	const char *metrics_listen; /* live Prometheus endpoint "ADDR:PORT"; NULL: none */
 };
 
+/* `shard: I/N`: this generator runs part I of N of every level and of the
+ * local addresses or ports; count 0 when not given (the whole campaign). */
+struct campaign_shard {
+	uint32_t index, count;
+	struct campaign_where where;
+};
+
 /* ---- role ---- */
 
 /* What this drench does: send load (targets, requests, phases, expect), or
@@ -257,5 +264,6 @@ struct campaign {
 	 * when this build has no telemetry section parser (accepted, ignored) */
 	struct telemetry_config *telemetry;
 	struct campaign_output output;
+	struct campaign_shard shard;
 	struct campaign_arena *arena;
 };

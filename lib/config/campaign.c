@@ -150,7 +150,7 @@ double campaign_phase_level_at(const struct campaign_phase *p, uint64_t t_us)
 
 static const char *const top_keys[] = {
 	"name", "role", "rig", "targets", "requests", "phases", "expect", "telemetry", "output",
-	"responder", NULL,
+	"responder", "shard", NULL,
 };
 /* in enum campaign_role order */
 static const char *const role_names[] = {"client", "responder", NULL};
@@ -237,6 +237,7 @@ static void parse_client(struct section_ctx *s, const struct yaml_node *root)
 		section_expect(s, x, &s->c->expect);
 	}
 	section_telemetry(s, yaml_map_get(root, "telemetry"));
+	section_shard(s, yaml_map_get(root, "shard"));
 	refuse_key(s, root, "responder", "role: responder", "client");
 }
 
@@ -264,6 +265,8 @@ static void parse_responder(struct section_ctx *s, const struct yaml_node *root)
 {
 	for (size_t i = 0; client_only_keys[i]; i++)
 		refuse_key(s, root, client_only_keys[i], CLIENT_ONLY_EXPECTED, "responder");
+	/* a responder answers whatever comes: there is no load of its to split */
+	refuse_key(s, root, "shard", "role: client for shard", "responder");
 	section_responder(s, yaml_map_get(root, "responder"), yaml_map_get(root, "rig"));
 	check_responder_output(s, yaml_map_get(root, "output"));
 }

@@ -188,3 +188,39 @@ const char *units_format_duration(uint64_t us, char *buf, unsigned long len)
 		snprintf(buf + n, len - (unsigned long)n, "%llus", (unsigned long long)(s % 60));
 	return buf;
 }
+
+/* digits up to the first character that is not one; -EINVAL when none */
+static int parse_digits(const char **s, uint64_t limit, uint64_t *out)
+{
+	const char *p = *s;
+	uint64_t v = 0;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > limit)
+			return -ERANGE;
+	}
+	if (p == *s)
+		return -EINVAL;
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+int units_parse_shard(const char *s, uint32_t *index, uint32_t *count)
+{
+	uint64_t i, n;
+	int r = parse_digits(&s, UNITS_MAX_SHARDS, &i);
+
+	if (r == 0 && *s++ != '/')
+		r = -EINVAL;
+	if (r == 0)
+		r = parse_digits(&s, UNITS_MAX_SHARDS, &n);
+	if (r == 0 && (*s != '\0' || n == 0 || i >= n))
+		r = -EINVAL;
+	if (r == 0) {
+		*index = (uint32_t)i;
+		*count = (uint32_t)n;
+	}
+	return r;
+}

@@ -13,6 +13,7 @@
  *   size      NUMBER [B|kB|MB|GB|KiB|MiB|GiB]         512 64KiB 1MiB 512MB
  *             the result must be a whole number of bytes
  *   percent   NUMBER%  from 0% to 100%, as a fraction  5% 0.1%
+ *   shard     I/N      0 <= I < N <= UNITS_MAX_SHARDS    0/4 3/4
  */
 #pragma once
 
@@ -33,6 +34,8 @@ struct rate {
 #define UNITS_COUNT_EXPECTED "a whole number, optionally with k, M or G"
 #define UNITS_RATE_EXPECTED "requests per second such as 500, 10k, 2.5krps, or bits per second such as 100Mbps"
 #define UNITS_SIZE_EXPECTED "a size such as 512, 64KiB, 1MiB, 512MB"
+#define UNITS_MAX_SHARDS 1024
+#define UNITS_SHARD_EXPECTED "I/N, this generator's index from 0 to N-1 of N (at most 1024), such as 0/4"
 #define UNITS_PERCENT_EXPECTED "a percentage from 0% to 100% such as 5%"
 
 /** Duration in microseconds. */
@@ -48,6 +51,9 @@ int units_parse_size(const char *s, uint64_t *bytes);
 
 /** Percentage as a fraction: "5%" -> 0.05. */
 int units_parse_percent(const char *s, double *fraction);
+
+/** A shard "I/N": 0 <= index < count <= UNITS_MAX_SHARDS, decimal digits only. */
+int units_parse_shard(const char *s, uint32_t *index, uint32_t *count);
 
 /** Signed decimal integer, no suffix: "-12", "300". */
 int units_parse_int(const char *s, int64_t *out);

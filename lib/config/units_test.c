@@ -179,6 +179,29 @@ static void percentages_become_fractions(void **state)
 	assert_int_equal(units_parse_percent("%", &f), -EINVAL);
 }
 
+static void shards_are_an_index_below_their_count(void **state)
+{
+	(void)state;
+	uint32_t i = 9, n = 9;
+	assert_int_equal(units_parse_shard("0/4", &i, &n), 0);
+	assert_int_equal(i, 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(units_parse_shard("3/4", &i, &n), 0);
+	assert_int_equal(i, 3);
+	assert_int_equal(units_parse_shard("0/1", &i, &n), 0);
+	assert_int_equal(units_parse_shard("1023/1024", &i, &n), 0);
+	assert_int_equal(units_parse_shard("4/4", &i, &n), -EINVAL);
+	assert_int_equal(units_parse_shard("0/0", &i, &n), -EINVAL);
+	assert_int_equal(units_parse_shard("0/1025", &i, &n), -ERANGE);
+	assert_int_equal(units_parse_shard("1/", &i, &n), -EINVAL);
+	assert_int_equal(units_parse_shard("/4", &i, &n), -EINVAL);
+	assert_int_equal(units_parse_shard("1 /4", &i, &n), -EINVAL);
+	assert_int_equal(units_parse_shard("-1/4", &i, &n), -EINVAL);
+	assert_int_equal(units_parse_shard("1/4x", &i, &n), -EINVAL);
+	assert_int_equal(units_parse_shard("", &i, &n), -EINVAL);
+	assert_int_equal(i, 1023); /* untouched by a refusal */
+}
+
 static void integers_reject_junk_and_overflow(void **state)
 {
 	(void)state;
@@ -220,6 +243,7 @@ int main(void)
 		cmocka_unit_test(rates_are_requests_or_bits_per_second),
 		cmocka_unit_test(percentages_become_fractions),
 		cmocka_unit_test(integers_reject_junk_and_overflow),
+		cmocka_unit_test(shards_are_an_index_below_their_count),
 		cmocka_unit_test(durations_format_back_readably),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

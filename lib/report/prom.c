@@ -13,6 +13,7 @@ struct prom_text {
 	char *buf;
 	size_t len, cap; /* buf[len] is always '\0' once buf exists */
 	int err;	 /* first failure since the last reset */
+	struct prom_label common; /* added to every sample when its name is set */
 };
 
 struct prom_text *prom_text_new(void)
@@ -174,9 +175,15 @@ int prom_text_family(struct prom_text *t, const char *name, const char *help, en
 
 static bool append_labels(struct prom_text *t, const struct prom_label *labels, size_t n)
 {
-	if (n == 0)
+	bool common = t->common.name != NULL;
+
+	if (n == 0 && !common)
 		return true;
 	if (!append_str(t, "{"))
+		return false;
+	if (common && (!append_str(t, t->common.name) || !append_str(t, "=\"") ||
+		       !append_escaped(t, t->common.value, true) || !append_str(t, "\"") ||
+		       (n > 0 && !append_str(t, ","))))
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		if ((i > 0 && !append_str(t, ",")) || !append_str(t, labels[i].name) ||
@@ -185,6 +192,14 @@ static bool append_labels(struct prom_text *t, const struct prom_label *labels, 
 			return false;
 	}
 	return append_str(t, "}");
+}
+
+int prom_text_common_label(struct prom_text *t, const char *name, const char *value)
+{
+	if (name && (!valid_label_name(name) || !value))
+		return -EINVAL;
+	t->common = (struct prom_label){name, value};
+	return 0;
 }
 
 int prom_text_sample(struct prom_text *t, const char *name, const struct prom_label *labels,

@@ -47,6 +47,10 @@ int prom_text_family(struct prom_text *t, const char *name, const char *help, en
 int prom_text_sample(struct prom_text *t, const char *name, const struct prom_label *labels,
 		     size_t n_labels, double value);
 
+/** A label every later sample carries first, such as shard="2" (NULL name:
+ * none); the strings are borrowed and kept across resets. 0 or -EINVAL. */
+int prom_text_common_label(struct prom_text *t, const char *name, const char *value);
+
 /** The text so far (NUL-terminated) and its length; "" when empty. */
 const char *prom_text_data(const struct prom_text *t, size_t *len);
 

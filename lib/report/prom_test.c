@@ -58,6 +58,30 @@ static void families_and_samples_render_exactly(void **state)
 	prom_text_free(t);
 }
 
+static void a_common_label_comes_first_on_every_sample(void **state)
+{
+	(void)state;
+	struct prom_text *t = prom_text_new();
+	const struct prom_label one[] = {{"phase", "ramp"}};
+	size_t len;
+
+	assert_int_equal(prom_text_common_label(t, "shard", "2"), 0);
+	assert_int_equal(prom_text_sample(t, "drench_requests_total", one, 1, 5), 0);
+	assert_int_equal(prom_text_sample(t, "drench_open_connections", NULL, 0, 7), 0);
+	assert_string_equal(prom_text_data(t, &len),
+			    "drench_requests_total{shard=\"2\",phase=\"ramp\"} 5\n"
+			    "drench_open_connections{shard=\"2\"} 7\n");
+	prom_text_reset(t); /* kept across scrapes */
+	assert_int_equal(prom_text_sample(t, "up", NULL, 0, 1), 0);
+	assert_string_equal(prom_text_data(t, &len), "up{shard=\"2\"} 1\n");
+	assert_int_equal(prom_text_common_label(t, "bad-name", "x"), -EINVAL);
+	assert_int_equal(prom_text_common_label(t, NULL, NULL), 0);
+	prom_text_reset(t);
+	assert_int_equal(prom_text_sample(t, "up", NULL, 0, 1), 0);
+	assert_string_equal(prom_text_data(t, &len), "up 1\n");
+	prom_text_free(t);
+}
+
 static void label_values_escape_quote_backslash_and_newline(void **state)
 {
 	(void)state;
@@ -376,6 +400,7 @@ int main(void)
 		cmocka_unit_test(report_file_holds_the_rendered_text),
 		cmocka_unit_test(phase_and_target_names_are_escaped_in_labels),
 		cmocka_unit_test(live_metrics_are_totals_and_the_newest_point),
+		cmocka_unit_test(a_common_label_comes_first_on_every_sample),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

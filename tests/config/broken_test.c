@@ -28,6 +28,7 @@ struct row {
 };
 
 #define DUR "(expected a number with unit ms, s, m, h)"
+#define SHARD "(expected I/N, this generator's index from 0 to N-1 of N (at most 1024), such as 0/4)"
 #define CLIENT_ONLY "(expected role: client for targets, requests, phases, expect and telemetry)"
 
 static const struct row table[] = {
@@ -193,6 +194,28 @@ static const struct row table[] = {
 	}},
 	/* a client campaign turned responder by an override: every client part named */
 	{__LINE__, "ok.yaml", {"role=responder"}, {
+		"ok.yaml:4:37: rig.lcores.telemetry: a responder has no telemetry lcore: its "
+		"worker prints the line per second (expected lcores.workers only)",
+		"ok.yaml:5:14: rig.local_ips: a responder listens on one address, not 4 (expected "
+		"one address)",
+		"ok.yaml:6:1: targets: not part of a responder campaign " CLIENT_ONLY,
+		"ok.yaml:9:1: requests: not part of a responder campaign " CLIENT_ONLY,
+		"ok.yaml:15:1: phases: not part of a responder campaign " CLIENT_ONLY,
+	}},
+	/* shards count from 0: the index is below the count, the count above zero */
+	{__LINE__, "broken/bad-shard.yaml", {NULL}, {
+		"broken/bad-shard.yaml:2:8: shard: bad shard \"2/2\" " SHARD,
+	}},
+	{__LINE__, "ok.yaml", {"shard=1/0"}, {"--set:1:7: shard: bad shard \"1/0\" " SHARD}},
+	{__LINE__, "ok.yaml", {"shard=0/1025"}, {"--set:1:7: shard: bad shard \"0/1025\" " SHARD}},
+	{__LINE__, "ok.yaml", {"shard=1-4"}, {"--set:1:7: shard: bad shard \"1-4\" " SHARD}},
+	{__LINE__, "ok.yaml", {"shard=[1, 4]"}, {
+		"--set:1:7: shard: wrong type, got a list (expected a string)",
+	}},
+	/* a responder answers what comes: it has no load to split */
+	{__LINE__, "ok.yaml", {"role=responder", "shard=0/2"}, {
+		"--set:2:1: shard: not part of a responder campaign (expected role: client for "
+		"shard)",
 		"ok.yaml:4:37: rig.lcores.telemetry: a responder has no telemetry lcore: its "
 		"worker prints the line per second (expected lcores.workers only)",
 		"ok.yaml:5:14: rig.local_ips: a responder listens on one address, not 4 (expected "

@@ -96,6 +96,7 @@ static const struct {
 	{"loopback-client.yaml", {"--set", "phases.*.duration=3s"}},
 	{"million-connections.yaml", {"--set", "phases.*.duration=3s"}},
 	{"loopback-responder.yaml", {"--set", "responder.duration=5s"}},
+	{"sharded.yaml", {"--set", "shard=1/2", "--set", "phases.*.duration=2s"}},
 };
 
 static void every_example_accepts_its_ci_overrides(void **state)

@@ -18,6 +18,8 @@ not_here=(
 	# need tests/targets/leaky.go and agents in the rig namespace for their
 	# verdicts; drench check covers them (tests/config/examples_test.c)
 	soak leak-bisection
+	# two shards and their merge: shards-nginx.sh runs it whole
+	sharded
 )
 for f in "$ROOT"/config/*.yaml; do
 	n=$(basename "$f" .yaml)
