@@ -10,12 +10,15 @@
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cli-args.h"
 #include "commands.h"
 #include "config/config-errors.h"
 #include "config/config-get.h"
@@ -38,12 +41,13 @@ struct monitor_args {
 	const char *campaign;
 	const char *outdir;
 	const char *listen;
-	double duration_s; /* < 0: from the campaign */
+	bool has_duration; /* false: from the campaign */
+	uint64_t duration_us; /* 0: until interrupted */
 };
 
 static void monitor_usage(FILE *f)
 {
-	fprintf(f, "usage: drench monitor CAMPAIGN.yaml [--output DIR] [--duration SECONDS]"
+	fprintf(f, "usage: drench monitor CAMPAIGN.yaml [--output DIR] [--duration DURATION]"
 		   " [--listen ADDR:PORT]\n");
 }
 
@@ -58,7 +62,6 @@ static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
 	};
 	int o;
 
-	m->duration_s = -1;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "o:d:l:h", opts, NULL)) != -1) {
 		switch (o) {
@@ -66,7 +69,9 @@ static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
 			m->outdir = optarg;
 			break;
 		case 'd':
-			m->duration_s = strtod(optarg, NULL);
+			if (cli_duration("monitor", "duration", optarg, &m->duration_us) < 0)
+				return -EINVAL;
+			m->has_duration = true;
 			break;
 		case 'l':
 			m->listen = optarg;
@@ -211,7 +216,7 @@ int cmd_monitor(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	rc = watch(&cfg, &key, outdir,
-		   m.duration_s >= 0 ? m.duration_s : (double)cfg.duration_us / 1e6);
+		   (double)(m.has_duration ? m.duration_us : cfg.duration_us) / 1e6);
 out:
 	telemetry_config_clear(&cfg);
 	free(outdir);

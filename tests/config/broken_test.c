@@ -27,7 +27,7 @@ struct row {
 	const char *errors[MAX_LINES];
 };
 
-#define DUR "(expected a number with unit ms, s, m, h)"
+#define DUR "(expected a number with unit us, ms, s, m, h)"
 #define CLIENT_ONLY "(expected role: client for targets, requests, phases, expect and telemetry)"
 
 static const struct row table[] = {
