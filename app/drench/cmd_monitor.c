@@ -16,10 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "cli-args.h"
 #include "commands.h"
+#include "host-clock.h"
+#include "stop-signal.h"
 #include "config/config-errors.h"
 #include "config/config-get.h"
 #include "config/yaml-doc.h"
@@ -28,14 +29,6 @@
 #include "telemetry/detector.h"
 #include "telemetry/proto.h"
 #include "telemetry/telemetry-config.h"
-
-static volatile sig_atomic_t monitor_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	monitor_stop = 1;
-}
 
 struct monitor_args {
 	const char *campaign;
@@ -145,14 +138,6 @@ static int finish(struct collector *c, const char *outdir)
 	return v == VERDICT_LEAK ? DRENCH_EXIT_FAIL : DRENCH_EXIT_PASS;
 }
 
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int watch(const struct telemetry_config *cfg, const struct tp_key *key, const char *outdir,
 		 double duration_s)
 {
@@ -170,7 +155,7 @@ static int watch(const struct telemetry_config *cfg, const struct tp_key *key, c
 	printf("drench monitor: listening on %s for %zu targets, %s\n", cfg->listen, cfg->n_targets,
 	       duration_s > 0 ? "until the duration ends" : "until interrupted");
 	fflush(stdout);
-	while (!monitor_stop && rc == 0 && (duration_s <= 0 || mono_now() - start < duration_s))
+	while (!stop_asked && rc == 0 && (duration_s <= 0 || mono_now() - start < duration_s))
 		rc = collector_poll(c, 500);
 	if (rc < 0) {
 		fprintf(stderr, "drench monitor: collector fault: %s\n", strerror(-rc));
@@ -212,8 +197,7 @@ int cmd_monitor(int argc, char **argv)
 		rc = DRENCH_EXIT_RUNTIME;
 		goto out;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	stop_signal_install();
 	signal(SIGPIPE, SIG_IGN);
 	rc = watch(&cfg, &key, outdir,
 		   (double)(m.has_duration ? m.duration_us : cfg.duration_us) / 1e6);

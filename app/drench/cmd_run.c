@@ -8,12 +8,10 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -23,6 +21,8 @@
 
 #include "commands.h"
 #include "console.h"
+#include "eal-start.h"
+#include "host-clock.h"
 #include "match/match.h"
 #include "net/port.h"
 #include "plan-campaign.h"
@@ -35,49 +35,8 @@
 #include "stats/series.h"
 #include "run-telemetry.h"
 #include "run-workers.h"
+#include "stop-signal.h"
 #include "worker.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-static double unix_now(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
-static int eal_start(const struct plan *p)
-{
-	bool vdev = strcmp(net_port_eal_flag(p->dev), "--vdev") == 0;
-	/* "0,1-2" is an lcore list; "0@0,1@1,2@1" maps lcores to CPUs */
-	bool mapped = strchr(p->lcores, '@') != NULL;
-	char *args[16];
-	int n = 0;
-
-	args[n++] = "drench";
-	args[n++] = mapped ? "--lcores" : "-l";
-	args[n++] = (char *)p->lcores;
-	args[n++] = "--in-memory";
-	args[n++] = "--log-level=lib.eal:error";
-	args[n++] = (char *)net_port_eal_flag(p->dev);
-	args[n++] = (char *)p->dev;
-	if (vdev) /* keep the EAL away from the host's PCI NICs */
-		args[n++] = "--no-pci";
-	args[n] = NULL;
-	if (rte_eal_init(n, args) < 0) {
-		fprintf(stderr, "drench run: EAL init failed: %s\n", rte_strerror(rte_errno));
-		return -1;
-	}
-	return 0;
-}
-
 
 
 static double asked_rate(const struct client_phase *ph)
@@ -149,7 +108,7 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 
 	while (!run_workers_finished(rw)) {
 		wait_a_moment(live, tel, p, &prev);
-		if (interrupted && !run_workers_stopped(rw)) {
+		if (stop_asked && !run_workers_stopped(rw)) {
 			fprintf(stderr, "\ndrench: interrupted, draining\n");
 			run_workers_stop(rw);
 		}
@@ -356,7 +315,7 @@ static int launch(struct run_workers *rw, const struct plan *p)
 		rc = 0;
 	}
 	run_workers_wait(rw);
-	run_telemetry_recover(tel, p, &interrupted);
+	run_telemetry_recover(tel, p, &stop_asked);
 	if (rc == 0)
 		rc = finish(rw, p, t0, s, tel);
 	run_telemetry_stop(tel);
@@ -409,10 +368,9 @@ static int execute(const struct plan *p)
 	struct net_port port;
 	int rc;
 
-	if (eal_start(p) < 0)
+	if (eal_start("run", p->lcores, p->dev) < 0)
 		return DRENCH_EXIT_RUNTIME;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	stop_signal_install();
 	struct net_port_conf pc = {
 		.dev = p->dev, .n_queues = run_workers_count(), .rx_desc = 4096, .tx_desc = 1024,
 		.mtu = p->mtu, .n_mbufs = 16383,

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
+#include "host-clock.h"
 #include "run-telemetry.h"
 #include "telemetry/collector.h"
 #include "telemetry/detector.h"
@@ -52,14 +52,6 @@ void run_telemetry_poll(struct collector *c, const struct plan *p, const struct 
 	if (s) /* targets that name no endpoint count every request */
 		collector_note_requests(c, s->client.requests, NULL);
 	collector_poll(c, timeout_ms);
-}
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 void run_telemetry_recover(struct collector *c, const struct plan *p,
