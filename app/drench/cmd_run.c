@@ -20,6 +20,7 @@
 #include <rte_lcore.h>
 
 #include "commands.h"
+#include "config/campaign.h"
 #include "console.h"
 #include "eal-start.h"
 #include "host-clock.h"
@@ -385,27 +386,33 @@ static int execute(const struct plan *p)
 	return rc;
 }
 
+/* built is what building the plan returned */
+static int run_plan(int built, struct plan *plan)
+{
+	int rc = built < 0 ? DRENCH_EXIT_USAGE : execute(plan);
+
+	plan_free(plan);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct plan plan;
+	static struct campaign campaign;
 	struct run_opts o;
 	int rc = run_opts_parse(argc, argv, &o);
 
 	if (rc != 0)
 		return rc > 0 ? DRENCH_EXIT_PASS : DRENCH_EXIT_USAGE;
-	/* role: responder runs the built-in responder, as drench serve does */
-	if (o.campaign && (rc = run_responder_campaign(&o)) >= 0)
-		return rc;
-	if (o.campaign)
-		rc = plan_from_campaign(o.campaign, o.overrides, o.n_overrides, &o, &plan);
-	else
-		rc = plan_from_flags(&o, &plan);
-	if (rc < 0) {
-		plan_free(&plan);
+	if (!o.campaign)
+		return run_plan(plan_from_flags(&o, &plan), &plan);
+	if (plan_campaign_load(o.campaign, o.overrides, o.n_overrides, &campaign) < 0)
 		return DRENCH_EXIT_USAGE;
-	}
-	rc = execute(&plan);
-	plan_free(&plan);
-	plan_campaign_release();
+	/* role: responder runs the built-in responder, as drench serve does */
+	if (campaign.role == CAMPAIGN_ROLE_RESPONDER)
+		rc = run_responder_campaign(&campaign, &o);
+	else
+		rc = run_plan(plan_from_campaign(&campaign, &o, &plan), &plan);
+	campaign_free(&campaign);
 	return rc;
 }

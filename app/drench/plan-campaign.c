@@ -16,9 +16,6 @@
 #define RATE_MAX_CONNS 1024
 #define HEADER_MAX 512
 
-static struct campaign loaded;
-static bool have_loaded;
-
 static void error_at(struct config_errors *e, const struct campaign_where *w, const char *fmt,
 		     const char *what)
 {
@@ -300,18 +297,29 @@ static int finish_errors(struct config_errors *e)
 	return -EINVAL;
 }
 
-int plan_from_campaign(const char *path, const char *const *overrides, size_t n_overrides,
-		       const struct run_opts *o, struct plan *p)
+int plan_campaign_load(const char *path, const char *const *overrides, size_t n_overrides,
+		       struct campaign *c)
+{
+	struct config_errors e;
+
+	config_errors_init(&e);
+	if (campaign_load(path, overrides, n_overrides, c, &e) == 0) {
+		config_errors_free(&e);
+		return 0;
+	}
+	finish_errors(&e);
+	config_errors_free(&e);
+	return -EINVAL;
+}
+
+int plan_from_campaign(struct campaign *c, const struct run_opts *o, struct plan *p)
 {
 	struct config_errors e;
 
 	config_errors_init(&e);
 	memset(p, 0, sizeof(*p));
-	if (campaign_load(path, overrides, n_overrides, &loaded, &e) < 0)
-		return finish_errors(&e) < 0 ? -EINVAL : -EINVAL;
-	have_loaded = true;
-	if (loaded.role != CAMPAIGN_ROLE_CLIENT) { /* cmd_run sends those to the responder */
-		config_error_add(&e, path, 1, 1, "role", NULL, "%s",
+	if (c->role != CAMPAIGN_ROLE_CLIENT) { /* cmd_run sends those to the responder */
+		config_error_add(&e, c->file, 1, 1, "role", NULL, "%s",
 				 "a responder campaign has no client plan");
 		return finish_errors(&e);
 	}
@@ -320,21 +328,14 @@ int plan_from_campaign(const char *path, const char *const *overrides, size_t n_
 	p->request_timeout_us = o->timeout_us;
 	p->drain_us = o->drain_us;
 	p->output = (o->given & RUN_OPT_OUTPUT) && strcmp(o->output, "drench-out") ?
-			    o->output : loaded.output.folder;
+			    o->output : c->output.folder;
 	p->quiet = o->quiet;
-	p->formats = loaded.output.formats | o->formats;
-	p->metrics_listen = o->metrics_listen ? o->metrics_listen : loaded.output.metrics_listen;
-	p->expect = loaded.has_expect ? &loaded.expect : NULL;
-	p->telemetry = loaded.telemetry;
-	plan_rig(p, &loaded, &e);
-	plan_requests(p, &loaded, &e);
-	plan_phases(p, &loaded, &e);
+	p->formats = c->output.formats | o->formats;
+	p->metrics_listen = o->metrics_listen ? o->metrics_listen : c->output.metrics_listen;
+	p->expect = c->has_expect ? &c->expect : NULL;
+	p->telemetry = c->telemetry;
+	plan_rig(p, c, &e);
+	plan_requests(p, c, &e);
+	plan_phases(p, c, &e);
 	return finish_errors(&e);
-}
-
-void plan_campaign_release(void)
-{
-	if (have_loaded)
-		campaign_free(&loaded);
-	have_loaded = false;
 }
