@@ -89,6 +89,8 @@ static void close_session(void)
 		collector_conn_close(c, 0, "fuzz input done");
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t off = 0;
