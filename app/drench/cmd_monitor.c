@@ -28,7 +28,7 @@
 #include "telemetry/collector.h"
 #include "telemetry/detector.h"
 #include "telemetry/proto.h"
-#include "telemetry/telemetry-config.h"
+#include "config/section-telemetry.h"
 
 struct monitor_args {
 	const char *campaign;

@@ -14,10 +14,10 @@
 #include "config/campaign-internal.h"
 #include "config/campaign.h"
 #include "config/yaml-doc.h"
-#include "load/steps.h"
+#include "config/steps.h"
 
 #ifdef CONFIG_HAVE_TELEMETRY_SECTION
-#include "telemetry/telemetry-config.h"
+#include "config/section-telemetry.h"
 #endif
 
 /* ---- arena: everything of a campaign is freed at once ---- */

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
+#include "config/section-telemetry.h"
 #include "report/report.h"
 #include "telemetry/collector.h"
 #include "telemetry/proto.h"
