@@ -76,7 +76,7 @@ struct tcp_stats {
 	uint64_t ooo_queued, ooo_drop_full;
 	uint64_t drop_no_conn, drop_bad_seq, drop_bad_ack, drop_dup_data, drop_bad_flags;
 	uint64_t tx_fail;
-	/* Added by lib/tcp (see docs/tcp.md for each counter) */
+	/* RFC 793/5961 checks, out-of-order queue, RTT, FIN_WAIT_2 and TIME_WAIT (docs/tcp.md) */
 	uint64_t drop_bad_rst;    /* RST ignored: outside the window, or no good ACK in SYN_SENT */
 	uint64_t drop_after_fin;  /* payload after the peer's FIN */
 	uint64_t ooo_drop_dup;    /* out-of-order segment already queued */

@@ -120,7 +120,7 @@ static const struct row table[] = {
 		"broken/impossible.yaml:25:38: phases[2].steps.step: step is zero (expected a step "
 		"above zero)",
 	}},
-	/* the telemetry section is parsed by its own code; the endpoint is ours to check */
+	/* a target's endpoint must name a request: checked against the requests section */
 	{__LINE__, "broken/telemetry-endpoint.yaml", {NULL}, {
 		"broken/telemetry-endpoint.yaml:13:59: telemetry.targets[0].endpoint: unknown "
 		"request \"mapp\" (expected the name of a request)",
