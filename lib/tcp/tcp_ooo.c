@@ -107,8 +107,9 @@ int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const ui
 		if (r == 0)
 			rc = 0;
 		seq += n;
-		data += n;
 		len -= n;
+		if (len > 0) /* a bare FIN has no data: NULL + 0 is undefined */
+			data += n;
 	} while (len > 0);
 	return rc;
 }
