@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/campaign-internal.h"
+#include "config/campaign-priv.h"
 #include "config/campaign.h"
 #include "config/yaml-doc.h"
 #include "config/steps.h"

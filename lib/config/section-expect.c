@@ -2,7 +2,7 @@
 /* expect: pass/fail gates of a phase or of the whole campaign. */
 #include <string.h>
 
-#include "config/campaign-internal.h"
+#include "config/campaign-priv.h"
 #include "config/config-errors.h"
 
 /* p50..max also directly in expect, as a shorthand for latency: {...} */

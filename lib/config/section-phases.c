@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/campaign-internal.h"
+#include "config/campaign-priv.h"
 #include "config/config-errors.h"
 #include "config/steps.h"
 

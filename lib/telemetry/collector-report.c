@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "report/report.h"
-#include "telemetry/collector-internal.h"
+#include "telemetry/collector-priv.h"
 
 static json_t *real_or_null(double v)
 {

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "telemetry/collector-internal.h"
+#include "telemetry/collector-priv.h"
 #include "telemetry/proto.h"
 
 double collector_now(void)

@@ -16,7 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "telemetry/collector-internal.h"
+#include "telemetry/collector-priv.h"
 #include "telemetry/proto.h"
 
 static struct collector *c;
