@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include <rte_eal.h>
-#include <rte_errno.h>
 #include <rte_lcore.h>
 
 #include "commands.h"
