@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "telemetry/collector-internal.h"
+#include "telemetry/collector-priv.h"
 #include "telemetry/proto.h"
 #include "telemetry/session.h"
 
