@@ -109,6 +109,8 @@ static void tagged(const uint8_t *payload, size_t len)
 		raw(frame, (size_t)n);
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *copy;
