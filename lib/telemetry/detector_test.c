@@ -508,6 +508,39 @@ static void fast_leak_with_rare_gcs_stays_a_leak_when_gcs_stop(void **state)
 	}
 }
 
+/* A fast leak under GOGC=100: the heap doubles between GCs, so the gap
+ * between GCs grows with the live heap (live / allocation rate) and the
+ * recent third of the window holds only a few points. */
+static void fast_leak_with_growing_gc_gaps_is_a_leak(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct detector *d = new_detector();
+		struct rng r = {.s = seed};
+		double next_gc = 0, first_leak = NAN;
+		const double retain = 200e3, alloc = 2e6; /* bytes/s kept, bytes/s allocated */
+
+		assert_true(detector_watch(d, LIVE, true) >= 0);
+		for (int t = 0; t <= 150; t++) {
+			double live = 4 * MB + retain * t;
+
+			detector_note_load(d, t, true);
+			if (t >= next_gc) {
+				assert_int_equal(detector_add_floor(d, LIVE, t, live + 20e3 * gauss(&r),
+								    false),
+						 0);
+				next_gc = t + live / alloc;
+			}
+			if (detector_evaluate(d, t) == VERDICT_LEAK && isnan(first_leak))
+				first_leak = t;
+		}
+		if (isnan(first_leak))
+			fail_msg("seed %llu: never called a leak: %s", (unsigned long long)seed,
+				 detector_find(d, LIVE)->reason);
+		detector_destroy(d);
+	}
+}
+
 /* 3% of a 20 MiB baseline per minute, GC every 2 s, 30 kB of jitter */
 static double slow_leak_live(double t, struct rng *r)
 {
@@ -779,6 +812,7 @@ int main(void)
 		cmocka_unit_test(too_little_data_is_insufficient),
 		cmocka_unit_test(invalid_parameters_are_refused),
 		cmocka_unit_test(fast_leak_with_rare_gcs_stays_a_leak_when_gcs_stop),
+		cmocka_unit_test(fast_leak_with_growing_gc_gaps_is_a_leak),
 		cmocka_unit_test(slow_leak_of_three_percent_a_minute_is_called_within_120_s),
 		cmocka_unit_test(caches_that_fill_then_stay_flat_are_never_called_leaks),
 		cmocka_unit_test(autocorrelated_noise_is_not_a_leak),
