@@ -205,6 +205,8 @@ static void feed_metrics(struct target_state *t, double ts, json_t *m, const cha
 
 		if (!json_is_number(v))
 			continue;
+		if (!strcmp(name, "go_memstats_alloc_bytes_total"))
+			detector_note_allocated(t->det, ts, x);
 		if (!strcmp(name, "hwm_bytes") || !strcmp(name, "scrape_ok") ||
 		    collector_live_metric(name))
 			continue; /* a high-water mark only rises; a flag is no series */

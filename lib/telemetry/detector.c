@@ -81,6 +81,9 @@ struct detector {
 	bool req_base_set;
 	bool gc_known;
 	double gc_base, gc_base_t, gc_now, gc_now_t;
+	double alloc_last, alloc_last_t;    /* the allocation counter's last sample */
+	double alloc_min_rate, alloc_max_rate; /* bytes/s seen; NAN before two samples */
+	double alloc_high_t;		       /* last sample allocating like load */
 	enum leak_verdict verdict;
 };
 
@@ -116,6 +119,7 @@ struct detector *detector_create(const struct detector_params *p, double memory_
 	d->limit = memory_limit;
 	d->load_stop_t = NAN;
 	d->load_start_t = NAN;
+	d->alloc_last_t = d->alloc_min_rate = d->alloc_max_rate = d->alloc_high_t = NAN;
 	return d;
 }
 
@@ -405,6 +409,53 @@ void detector_note_requests(struct detector *d, double t, uint64_t total)
 		d->load_active = false;
 		d->load_stop_t = d->req_change_t;
 		d->req_idle = total;
+	}
+}
+
+/* Load inferred from allocation, when nothing better says: a service under
+ * load allocates several times what it does idle (its own metrics scrapes).
+ * High: above ALLOC_LOAD_FACTOR x the lowest rate seen and ALLOC_LOAD_MIN. */
+#define ALLOC_LOAD_FACTOR 4.0
+#define ALLOC_LOAD_MIN (256 * 1024.0) /* bytes/s */
+static bool alloc_high(const struct detector *d, double rate)
+{
+	return rate > fmax(ALLOC_LOAD_FACTOR * d->alloc_min_rate, ALLOC_LOAD_MIN);
+}
+
+void detector_note_allocated(struct detector *d, double t, double total)
+{
+	double rate;
+
+	if (d->load_explicit || d->req_known || !isfinite(total))
+		return;
+	if (!isfinite(d->alloc_last_t) || t <= d->alloc_last_t || total < d->alloc_last) {
+		d->alloc_last = total; /* first sample, or the process restarted */
+		d->alloc_last_t = t;
+		return;
+	}
+	rate = (total - d->alloc_last) / (t - d->alloc_last_t);
+	d->alloc_last = total;
+	d->alloc_last_t = t;
+	d->alloc_min_rate = isfinite(d->alloc_min_rate) ? fmin(d->alloc_min_rate, rate) : rate;
+	d->alloc_max_rate = isfinite(d->alloc_max_rate) ? fmax(d->alloc_max_rate, rate) : rate;
+	/* near the highest rate seen: load still runs (watching may have begun
+	 * under load, when the lowest rate is the load's own) */
+	if (rate * ALLOC_LOAD_FACTOR >= d->alloc_max_rate)
+		d->alloc_high_t = t;
+	if (alloc_high(d, rate)) {
+		if (isnan(d->load_start_t))
+			d->load_start_t = t;
+		d->load_active = d->load_known = true;
+		d->load_stop_t = NAN;
+		d->alloc_high_t = t;
+	} else if (d->alloc_max_rate > ALLOC_LOAD_MIN && (d->load_active || !d->load_known) &&
+		   t - d->alloc_high_t >= d->p.load_idle_s) {
+		/* fell well below what load allocated, for long enough */
+		if (isnan(d->load_start_t))
+			d->load_start_t = d->origin;
+		d->load_active = false;
+		d->load_known = true;
+		d->load_stop_t = d->alloc_high_t;
 	}
 }
 

@@ -39,6 +39,12 @@ int detector_add_floor(struct detector *d, const char *metric, double t, double 
  * load stops (counter flat for load_idle_s). */
 void detector_note_requests(struct detector *d, double t, uint64_t total);
 
+/** The target's allocation counter (go_memstats_alloc_bytes_total): when
+ * neither requests nor detector_note_load() say, load is taken to run while
+ * the allocation rate is several times its idle rate, and to stop when it
+ * falls back for load_idle_s. */
+void detector_note_allocated(struct detector *d, double t, double total);
+
 /** Say explicitly whether load is running (overrides the request counter). */
 void detector_note_load(struct detector *d, double t, bool active);
 

@@ -541,6 +541,48 @@ static void fast_leak_with_growing_gc_gaps_is_a_leak(void **state)
 	}
 }
 
+/* No request counter (a new user's monitor campaign): load is read off the
+ * allocation rate, so the leak is judged on the points under load, not on
+ * an idle tail that looks like a plateau; an idle service never "stops". */
+static void load_is_inferred_from_the_allocation_rate(void **state)
+{
+	struct detector *d = new_detector(), *idle = new_detector();
+	struct rng r = {.s = 7};
+	double allocated = 0, idle_allocated = 0;
+	const struct metric_result *res;
+
+	(void)state;
+	assert_true(detector_watch(d, LIVE, true) >= 0);
+	assert_true(detector_watch(idle, LIVE, true) >= 0);
+	for (int t = 0; t <= 200; t++) {
+		bool load = t >= 10 && t < 130;
+
+		allocated += load ? 2e6 : 40e3 + 10e3 * uniform(&r);
+		idle_allocated += 40e3 + 10e3 * uniform(&r);
+		detector_note_allocated(d, t, allocated);
+		detector_note_allocated(idle, t, idle_allocated);
+		if (t % 12 == 0)
+			assert_int_equal(detector_add_floor(d, LIVE, t,
+							    8 * MB + (load ? 200e3 * (t - 10) : t >= 130 ? 200e3 * 120 : 0) +
+								    20e3 * gauss(&r),
+							    false),
+					 0);
+		if (t % 12 == 0)
+			assert_int_equal(detector_add_floor(idle, LIVE, t, 8 * MB + 20e3 * gauss(&r), false),
+					 0);
+		detector_evaluate(d, t);
+		detector_evaluate(idle, t);
+	}
+	res = detector_find(d, LIVE);
+	assert_int_equal(detector_evaluate(d, 200), VERDICT_LEAK);
+	assert_true(res->load_stop >= 125 && res->load_stop <= 131);
+	assert_true(res->load_start >= 10 && res->load_start <= 12);
+	assert_int_not_equal(detector_evaluate(idle, 200), VERDICT_LEAK);
+	assert_false(isfinite(detector_find(idle, LIVE)->load_stop));
+	detector_destroy(d);
+	detector_destroy(idle);
+}
+
 /* 3% of a 20 MiB baseline per minute, GC every 2 s, 30 kB of jitter */
 static double slow_leak_live(double t, struct rng *r)
 {
@@ -813,6 +855,7 @@ int main(void)
 		cmocka_unit_test(invalid_parameters_are_refused),
 		cmocka_unit_test(fast_leak_with_rare_gcs_stays_a_leak_when_gcs_stop),
 		cmocka_unit_test(fast_leak_with_growing_gc_gaps_is_a_leak),
+		cmocka_unit_test(load_is_inferred_from_the_allocation_rate),
 		cmocka_unit_test(slow_leak_of_three_percent_a_minute_is_called_within_120_s),
 		cmocka_unit_test(caches_that_fill_then_stay_flat_are_never_called_leaks),
 		cmocka_unit_test(autocorrelated_noise_is_not_a_leak),
