@@ -40,8 +40,8 @@ ASAN_OPTIONS=detect_leaks=1 run_tests build-asan unit
 
 [ "$what" = unit ] && exit 0
 
-# A short run of the libFuzzer targets of the agent protocol and the
-# Prometheus parser (clang; docs/agent-protocol.md says how to run a long one).
+# A short run of every libFuzzer target (clang; docs/agent-protocol.md says
+# how to run a long one).
 run_tests build fuzz
 
 # The leak corpus: Go services (gin, echo) in every leak class and the

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli-args.h"
+#include "config/units.h"
 
 int cli_bad(const char *cmd, const char *name, const char *what, const char *got)
 {
@@ -33,31 +34,13 @@ int cli_uint(const char *cmd, const char *name, const char *s, uint64_t min, uin
 	return 0;
 }
 
-int cli_parse_duration(const char *s, uint64_t *us)
-{
-	static const struct {
-		const char *unit;
-		double us;
-	} units[] = {{"us", 1}, {"ms", 1e3}, {"s", 1e6}, {"", 1e6}, {"m", 60e6}, {"h", 3600e6}};
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || v < 0)
-		return -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (!strcmp(end, units[i].unit)) {
-			*us = (uint64_t)(v * units[i].us);
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 int cli_duration(const char *cmd, const char *name, const char *s, uint64_t *us)
 {
-	if (cli_parse_duration(s, us) == 0)
-		return 0;
-	return cli_bad(cmd, name, "a duration like 10s, 500ms, 2m", s);
+	int r = units_parse_duration(s, us);
+
+	if (r == -ERANGE)
+		return cli_bad(cmd, name, "a duration that fits in 64 bits of microseconds", s);
+	return r < 0 ? cli_bad(cmd, name, UNITS_DURATION_EXPECTED, s) : 0;
 }
 
 int cli_ipv4(const char *cmd, const char *name, const char *s, uint32_t *out)

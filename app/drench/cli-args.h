@@ -15,8 +15,8 @@ int cli_bad(const char *cmd, const char *name, const char *what, const char *got
 int cli_uint(const char *cmd, const char *name, const char *s, uint64_t min, uint64_t max,
 	     uint64_t *out);
 
-/** "10s", "500ms", "2m", "1h", "250us" (a bare number is seconds) -> microseconds. */
-int cli_parse_duration(const char *s, uint64_t *us);
+/** A duration in the campaign grammar (units_parse_duration: "250us", "10s",
+ * "1.5m"; the unit is required) -> microseconds. */
 int cli_duration(const char *cmd, const char *name, const char *s, uint64_t *us);
 
 /** A dotted IPv4 address, to host order. */

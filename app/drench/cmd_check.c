@@ -81,7 +81,7 @@ static void print_phases(const struct campaign *c)
 /* What `drench run` would refuse on top of the schema (one target per run,
  * request templates, body patterns): the same plan is built, nothing
  * started. A responder campaign the loader accepted runs as it is. */
-static bool generator_accepts(struct campaign *c, const char *const *sets, size_t n_sets)
+static bool generator_accepts(struct campaign *c)
 {
 #ifdef DRENCH_HAVE_DPDK
 	static struct plan plan;
@@ -89,14 +89,11 @@ static bool generator_accepts(struct campaign *c, const char *const *sets, size_
 
 	if (c->role == CAMPAIGN_ROLE_RESPONDER)
 		return true;
-	int rc = plan_from_campaign(c->file, sets, n_sets, &o, &plan);
+	int rc = plan_from_campaign(c, &o, &plan);
 	plan_free(&plan);
-	plan_campaign_release();
 	return rc == 0;
 #else
 	(void)c;
-	(void)sets;
-	(void)n_sets;
 	return true;
 #endif
 }
@@ -212,7 +209,7 @@ int cmd_check(int argc, char **argv)
 		return DRENCH_EXIT_USAGE;
 	}
 	print_summary(&c);
-	bool accepted = generator_accepts(&c, sets, n_sets);
+	bool accepted = generator_accepts(&c);
 	campaign_free(&c);
 	config_errors_free(&e);
 	return accepted ? DRENCH_EXIT_PASS : DRENCH_EXIT_USAGE;

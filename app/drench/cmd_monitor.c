@@ -10,14 +10,18 @@
 #include <getopt.h>
 #include <math.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "cli-args.h"
 #include "commands.h"
+#include "host-clock.h"
+#include "stop-signal.h"
 #include "config/config-errors.h"
 #include "config/config-get.h"
 #include "config/yaml-doc.h"
@@ -25,29 +29,22 @@
 #include "telemetry/collector.h"
 #include "telemetry/detector.h"
 #include "telemetry/proto.h"
-#include "telemetry/telemetry-config.h"
+#include "config/section-telemetry.h"
 #include "tui-targets.h"
 #include "tui.h"
-
-static volatile sig_atomic_t monitor_stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	monitor_stop = 1;
-}
 
 struct monitor_args {
 	const char *campaign;
 	const char *outdir;
 	const char *listen;
-	double duration_s; /* < 0: from the campaign */
+	bool has_duration; /* false: from the campaign */
+	uint64_t duration_us; /* 0: until interrupted */
 	int tui;	   /* 1 --tui, 0 --no-tui, -1: when stdout is a terminal */
 };
 
 static void monitor_usage(FILE *f)
 {
-	fprintf(f, "usage: drench monitor CAMPAIGN.yaml [--output DIR] [--duration SECONDS]"
+	fprintf(f, "usage: drench monitor CAMPAIGN.yaml [--output DIR] [--duration DURATION]"
 		   " [--listen ADDR:PORT] [--tui | --no-tui]\n");
 }
 
@@ -64,7 +61,6 @@ static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
 	};
 	int o;
 
-	m->duration_s = -1;
 	m->tui = -1;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "o:d:l:h", opts, NULL)) != -1) {
@@ -73,7 +69,9 @@ static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
 			m->outdir = optarg;
 			break;
 		case 'd':
-			m->duration_s = strtod(optarg, NULL);
+			if (cli_duration("monitor", "duration", optarg, &m->duration_us) < 0)
+				return -EINVAL;
+			m->has_duration = true;
 			break;
 		case 'l':
 			m->listen = optarg;
@@ -163,26 +161,15 @@ static int finish(struct collector *c, const char *outdir)
 	return pass ? DRENCH_EXIT_PASS : DRENCH_EXIT_FAIL;
 }
 
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A forced-GC checkpoint at the end of the watch: its sample is an exact
  * live heap for the recovery check and the last profile. At most 10 s (a
  * GC and profile of a large heap take seconds). */
 static void final_checkpoint(struct collector *c, const struct telemetry_config *cfg)
 {
-	struct timespec ts;
-	double asked, until = mono_now() + 10;
+	double asked = unix_now(), until = mono_now() + 10;
 	unsigned long before = collector_checkpoint_samples(c);
 	size_t n;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	asked = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 	if (!cfg->forced_gc)
 		return;
 	n = collector_checkpoint(c, "end");
@@ -267,7 +254,7 @@ static int watch(const struct telemetry_config *cfg, const struct tp_key *key, c
 		       duration_s > 0 ? "until the duration ends" : "until interrupted");
 		fflush(stdout);
 	}
-	while (!monitor_stop && rc == 0 && (duration_s <= 0 || mono_now() - start < duration_s)) {
+	while (!stop_asked && rc == 0 && (duration_s <= 0 || mono_now() - start < duration_s)) {
 		rc = collector_poll(c, 500);
 		if (view.tui != NULL)
 			view_draw(&view, mono_now() - start, duration_s);
@@ -317,11 +304,10 @@ int cmd_monitor(int argc, char **argv)
 		rc = DRENCH_EXIT_RUNTIME;
 		goto out;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	stop_signal_install();
 	signal(SIGPIPE, SIG_IGN);
 	rc = watch(&cfg, &key, outdir,
-		   m.duration_s >= 0 ? m.duration_s : (double)cfg.duration_us / 1e6,
+		   (double)(m.has_duration ? m.duration_us : cfg.duration_us) / 1e6,
 		   m.tui == 1 || (m.tui == -1 && isatty(STDOUT_FILENO)));
 out:
 	telemetry_config_clear(&cfg);

@@ -8,12 +8,10 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -22,7 +20,10 @@
 #include <rte_lcore.h>
 
 #include "commands.h"
+#include "config/campaign.h"
 #include "console.h"
+#include "eal-start.h"
+#include "host-clock.h"
 #include "match/match.h"
 #include "net/port.h"
 #include "plan-campaign.h"
@@ -40,49 +41,8 @@
 #include "run-tui.h"
 #include "run-workers.h"
 #include "dpdk-telemetry.h"
+#include "stop-signal.h"
 #include "worker.h"
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
-
-static double unix_now(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
-static int eal_start(const struct plan *p)
-{
-	bool vdev = strcmp(net_port_eal_flag(p->dev), "--vdev") == 0;
-	/* "0,1-2" is an lcore list; "0@0,1@1,2@1" maps lcores to CPUs */
-	bool mapped = strchr(p->lcores, '@') != NULL;
-	char *args[16];
-	int n = 0;
-
-	args[n++] = "drench";
-	args[n++] = mapped ? "--lcores" : "-l";
-	args[n++] = (char *)p->lcores;
-	args[n++] = "--in-memory";
-	args[n++] = "--log-level=lib.eal:error";
-	args[n++] = (char *)net_port_eal_flag(p->dev);
-	args[n++] = (char *)p->dev;
-	if (vdev) /* keep the EAL away from the host's PCI NICs */
-		args[n++] = "--no-pci";
-	args[n] = NULL;
-	if (rte_eal_init(n, args) < 0) {
-		fprintf(stderr, "drench run: EAL init failed: %s\n", rte_strerror(rte_errno));
-		return -1;
-	}
-	return 0;
-}
-
 
 
 static double asked_rate(const struct client_phase *ph)
@@ -177,7 +137,7 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 
 	while (!run_workers_finished(rw)) {
 		wait_a_moment(live, tel, p, &prev);
-		if (interrupted && !run_workers_stopped(rw)) {
+		if (stop_asked && !run_workers_stopped(rw)) {
 			fprintf(stderr, "\ndrench: interrupted, draining\n");
 			run_workers_stop(rw);
 		}
@@ -383,7 +343,7 @@ static int wait_start(const struct plan *p, struct run_start *st)
 
 	if (p->start_at > 0)
 		printf("drench: waiting for %.3f (in %.1fs)\n", p->start_at, p->start_at - unix_now());
-	rc = run_start_wait(p->start_at, &interrupted, st);
+	rc = run_start_wait(p->start_at, &stop_asked, st);
 	if (rc == -EINTR) {
 		fprintf(stderr, "drench run: interrupted before the start time\n");
 		return -1;
@@ -430,7 +390,7 @@ static int launch(struct run_workers *rw, const struct plan *p)
 	}
 	run_tui_close_view(&view);
 	run_workers_wait(rw);
-	run_telemetry_recover(tel, p, &interrupted);
+	run_telemetry_recover(tel, p, &stop_asked);
 	if (rc == 0)
 		rc = finish(rw, p, t0, s, tel, &start);
 	run_telemetry_stop(tel);
@@ -492,12 +452,11 @@ static int execute(const struct plan *p)
 	struct net_port port;
 	int rc;
 
-	if (eal_start(p) < 0)
+	if (eal_start("run", p->lcores, p->dev) < 0)
 		return DRENCH_EXIT_RUNTIME;
 	if (drench_telemetry_register() < 0) /* the run goes on without its commands */
 		fprintf(stderr, "drench run: cannot register the /drench telemetry commands\n");
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	stop_signal_install();
 	struct net_port_conf pc = {
 		.dev = p->dev, .n_queues = run_workers_count(), .rx_desc = 4096, .tx_desc = 1024,
 		.mtu = p->mtu, .n_mbufs = 16383,
@@ -512,28 +471,37 @@ static int execute(const struct plan *p)
 	return rc;
 }
 
+/* built is what building the plan returned */
+static int run_plan(int built, struct plan *plan)
+{
+	int rc = DRENCH_EXIT_USAGE;
+
+	if (built >= 0) {
+		plan_apply_shard(plan);
+		rc = execute(plan);
+	}
+	plan_free(plan);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static struct plan plan;
+	static struct campaign campaign;
 	struct run_opts o;
 	int rc = run_opts_parse(argc, argv, &o);
 
 	if (rc != 0)
 		return rc > 0 ? DRENCH_EXIT_PASS : DRENCH_EXIT_USAGE;
-	/* role: responder runs the built-in responder, as drench serve does */
-	if (o.campaign && (rc = run_responder_campaign(&o)) >= 0)
-		return rc;
-	if (o.campaign)
-		rc = plan_from_campaign(o.campaign, o.overrides, o.n_overrides, &o, &plan);
-	else
-		rc = plan_from_flags(&o, &plan);
-	if (rc < 0) {
-		plan_free(&plan);
+	if (!o.campaign)
+		return run_plan(plan_from_flags(&o, &plan), &plan);
+	if (plan_campaign_load(o.campaign, o.overrides, o.n_overrides, &campaign) < 0)
 		return DRENCH_EXIT_USAGE;
-	}
-	plan_apply_shard(&plan);
-	rc = execute(&plan);
-	plan_free(&plan);
-	plan_campaign_release();
+	/* role: responder runs the built-in responder, as drench serve does */
+	if (campaign.role == CAMPAIGN_ROLE_RESPONDER)
+		rc = run_responder_campaign(&campaign, &o);
+	else
+		rc = run_plan(plan_from_campaign(&campaign, &o, &plan), &plan);
+	campaign_free(&campaign);
 	return rc;
 }

@@ -11,49 +11,22 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
 
 #include <rte_eal.h>
-#include <rte_errno.h>
 #include <rte_lcore.h>
 
-#include "numa-place.h"
 #include "commands.h"
+#include "eal-start.h"
+#include "host-clock.h"
+#include "numa-place.h"
 #include "net/port.h"
 #include "serve-opts.h"
 #include "serve-report.h"
 #include "serve-worker.h"
+#include "stop-signal.h"
 #include "tsc-clock.h"
-
-static volatile sig_atomic_t stop_asked;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_asked = 1;
-}
-
-static int eal_start(const struct serve_opts *o)
-{
-	bool vdev = strcmp(net_port_eal_flag(o->dev), "--vdev") == 0;
-	/* --in-memory: no shared files, so a client and a server process coexist */
-	char *args[] = {
-		"drench", "-l", (char *)o->lcores, "--in-memory", "--log-level=lib.eal:error",
-		(char *)net_port_eal_flag(o->dev), (char *)o->dev, vdev ? "--no-pci" : NULL, NULL,
-	};
-
-	if (rte_eal_init(vdev ? 8 : 7, args) < 0) {
-		fprintf(stderr, "drench serve: EAL init failed: %s\n", rte_strerror(rte_errno));
-		return -1;
-	}
-	if (rte_lcore_count() > 1)
-		fprintf(stderr, "drench serve: one lcore serves (lcore %u); the others idle\n",
-			rte_lcore_id());
-	return 0;
-}
 
 static struct responder *make_responder(const struct serve_opts *o, struct serve_worker *w)
 {
@@ -130,14 +103,6 @@ static void print_summary(const struct serve_worker *w)
 	fflush(stdout);
 }
 
-static double unix_now(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
-
 static int write_report(const struct serve_opts *o, const struct serve_worker *w,
 			const struct serve_outcome *out)
 {
@@ -192,10 +157,12 @@ int serve_execute(const struct serve_opts *o)
 	struct net_port port;
 	int rc;
 
-	if (eal_start(o) < 0)
+	if (eal_start("serve", o->lcores, o->dev) < 0)
 		return DRENCH_EXIT_RUNTIME;
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	if (rte_lcore_count() > 1)
+		fprintf(stderr, "drench serve: one lcore serves (lcore %u); the others idle\n",
+			rte_lcore_id());
+	stop_signal_install();
 	struct net_port_conf pc = {
 		.dev = o->dev, .n_queues = o->n_queues, .rx_desc = 1024, .tx_desc = 1024,
 		.mtu = o->mtu, .n_mbufs = o->n_mbufs,

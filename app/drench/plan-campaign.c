@@ -17,9 +17,6 @@
 #define RATE_MAX_CONNS 1024
 #define HEADER_MAX 512
 
-static struct campaign loaded;
-static bool have_loaded;
-
 static void error_at(struct config_errors *e, const struct campaign_where *w, const char *fmt,
 		     const char *what)
 {
@@ -302,18 +299,29 @@ static int finish_errors(struct config_errors *e)
 	return -EINVAL;
 }
 
-int plan_from_campaign(const char *path, const char *const *overrides, size_t n_overrides,
-		       const struct run_opts *o, struct plan *p)
+int plan_campaign_load(const char *path, const char *const *overrides, size_t n_overrides,
+		       struct campaign *c)
+{
+	struct config_errors e;
+
+	config_errors_init(&e);
+	if (campaign_load(path, overrides, n_overrides, c, &e) == 0) {
+		config_errors_free(&e);
+		return 0;
+	}
+	finish_errors(&e);
+	config_errors_free(&e);
+	return -EINVAL;
+}
+
+int plan_from_campaign(struct campaign *c, const struct run_opts *o, struct plan *p)
 {
 	struct config_errors e;
 
 	config_errors_init(&e);
 	memset(p, 0, sizeof(*p));
-	if (campaign_load(path, overrides, n_overrides, &loaded, &e) < 0)
-		return finish_errors(&e) < 0 ? -EINVAL : -EINVAL;
-	have_loaded = true;
-	if (loaded.role != CAMPAIGN_ROLE_CLIENT) { /* cmd_run sends those to the responder */
-		config_error_add(&e, path, 1, 1, "role", NULL, "%s",
+	if (c->role != CAMPAIGN_ROLE_CLIENT) { /* cmd_run sends those to the responder */
+		config_error_add(&e, c->file, 1, 1, "role", NULL, "%s",
 				 "a responder campaign has no client plan");
 		return finish_errors(&e);
 	}
@@ -322,32 +330,26 @@ int plan_from_campaign(const char *path, const char *const *overrides, size_t n_
 	p->request_timeout_us = o->timeout_us;
 	p->drain_us = o->drain_us;
 	p->output = (o->given & RUN_OPT_OUTPUT) && strcmp(o->output, "drench-out") ?
-			    o->output : loaded.output.folder;
+			    o->output : c->output.folder;
 	p->quiet = o->quiet;
 	p->tui = o->tui;
-	p->formats = loaded.output.formats | o->formats;
-	p->metrics_listen = o->metrics_listen ? o->metrics_listen : loaded.output.metrics_listen;
-	p->expect = loaded.has_expect ? &loaded.expect : NULL;
-	p->telemetry = loaded.telemetry;
+	p->formats = c->output.formats | o->formats;
+	p->metrics_listen = o->metrics_listen ? o->metrics_listen : c->output.metrics_listen;
+	p->expect = c->has_expect ? &c->expect : NULL;
+	p->telemetry = c->telemetry;
 	p->port_min = PLAN_PORT_MIN;
 	p->port_max = PLAN_PORT_MAX;
 	/* --shard wins: one campaign file, given to every generator */
-	p->shard = o->n_shards ? o->shard : loaded.shard.index;
-	p->n_shards = o->n_shards ? o->n_shards : loaded.shard.count;
+	p->shard = o->n_shards ? o->shard : c->shard.index;
+	p->n_shards = o->n_shards ? o->n_shards : c->shard.count;
 	p->start_at = o->start_at;
-	p->campaign_name = loaded.name;
-	if (plan_id_campaign(path, overrides, n_overrides, p->campaign_digest) < 0)
-		config_error_add(&e, path, 1, 1, NULL, "a readable YAML file", "%s",
+	p->campaign_name = c->name;
+	/* the digest is of the file and --set lines as given, not of the parsed campaign */
+	if (plan_id_campaign(c->file, o->overrides, o->n_overrides, p->campaign_digest) < 0)
+		config_error_add(&e, c->file, 1, 1, NULL, "a readable YAML file", "%s",
 				 "cannot read it again to name the campaign");
-	plan_rig(p, &loaded, &e);
-	plan_requests(p, &loaded, &e);
-	plan_phases(p, &loaded, &e);
+	plan_rig(p, c, &e);
+	plan_requests(p, c, &e);
+	plan_phases(p, c, &e);
 	return finish_errors(&e);
-}
-
-void plan_campaign_release(void)
-{
-	if (have_loaded)
-		campaign_free(&loaded);
-	have_loaded = false;
 }

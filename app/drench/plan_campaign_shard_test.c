@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "config/campaign.h"
 #include "config/test-paths.h"
 #include "plan-campaign.h"
 #include "plan-flags.h"
@@ -20,17 +21,25 @@
 #define SHARDED DRENCH_SOURCE_ROOT "/config/sharded.yaml"
 
 static struct plan plan;
+static struct campaign campaign;
 
 static void load(const struct run_opts *o, const char *const *sets, size_t n)
 {
-	assert_int_equal(plan_from_campaign(SHARDED, sets, n, o, &plan), 0);
+	struct run_opts with_sets = *o;
+
+	assert_true(n <= sizeof(with_sets.overrides) / sizeof(with_sets.overrides[0]));
+	for (size_t i = 0; i < n; i++)
+		with_sets.overrides[i] = sets[i];
+	with_sets.n_overrides = n;
+	assert_int_equal(plan_campaign_load(SHARDED, sets, n, &campaign), 0);
+	assert_int_equal(plan_from_campaign(&campaign, &with_sets, &plan), 0);
 	plan_apply_shard(&plan);
 }
 
 static void unload(void)
 {
 	plan_free(&plan);
-	plan_campaign_release();
+	campaign_free(&campaign);
 }
 
 static void the_flag_wins_over_the_files_shard(void **state)

@@ -30,28 +30,12 @@ static bool flags_fit(const struct run_opts *ro)
 	return true;
 }
 
-int run_responder_campaign(const struct run_opts *ro)
+int run_responder_campaign(struct campaign *c, const struct run_opts *ro)
 {
-	struct config_errors e;
 	struct serve_opts o;
-	struct campaign c;
-	int rc;
 
-	config_errors_init(&e);
-	rc = campaign_load(ro->campaign, ro->overrides, ro->n_overrides, &c, &e);
-	config_errors_free(&e);
-	if (rc < 0)
-		return -1;
-	if (c.role != CAMPAIGN_ROLE_RESPONDER) {
-		campaign_free(&c);
-		return -1;
-	}
-	if (!flags_fit(ro)) {
-		rc = DRENCH_EXIT_USAGE;
-	} else {
-		serve_opts_from_campaign(&c, ro, &o);
-		rc = o.lcores ? serve_execute(&o) : DRENCH_EXIT_RUNTIME; /* NULL: ENOMEM */
-	}
-	campaign_free(&c);
-	return rc;
+	if (!flags_fit(ro))
+		return DRENCH_EXIT_USAGE;
+	serve_opts_from_campaign(c, ro, &o);
+	return o.lcores ? serve_execute(&o) : DRENCH_EXIT_RUNTIME; /* NULL: ENOMEM */
 }

@@ -11,7 +11,7 @@
 
 #include "run-opts.h"
 
-/** cmd_run's dispatch: when ro->campaign loads as a responder campaign, run
- * it and return the exit code; otherwise (a client campaign, or one that
- * does not load: the client path reports its errors) return -1. */
-int run_responder_campaign(const struct run_opts *ro);
+struct campaign;
+
+/** Run a loaded campaign with role: responder and return the exit code. */
+int run_responder_campaign(struct campaign *c, const struct run_opts *ro);

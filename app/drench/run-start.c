@@ -4,15 +4,8 @@
 #include <sys/timex.h>
 #include <time.h>
 
+#include "host-clock.h"
 #include "run-start.h"
-
-static double wall_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* What the kernel knows of the clock's error: adjtimex(2) without changes. */
 static void read_clock(struct run_start *s)
@@ -30,11 +23,11 @@ int run_start_wait(double at, volatile sig_atomic_t *stop, struct run_start *out
 	*out = (struct run_start){.asked = at};
 	read_clock(out);
 	if (at <= 0) {
-		out->began = wall_now();
+		out->began = unix_now();
 		return 0;
 	}
-	if (wall_now() > at) {
-		out->began = wall_now();
+	if (unix_now() > at) {
+		out->began = unix_now();
 		return -ETIME;
 	}
 	struct timespec ts = {.tv_sec = (time_t)floor(at),
@@ -43,7 +36,7 @@ int run_start_wait(double at, volatile sig_atomic_t *stop, struct run_start *out
 	while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		if (stop && *stop)
 			return -EINTR;
-	out->began = wall_now();
+	out->began = unix_now();
 	return 0;
 }
 

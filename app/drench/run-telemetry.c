@@ -4,28 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
+#include "host-clock.h"
 #include "run-telemetry.h"
 #include "telemetry/collector.h"
 #include "telemetry/detector.h"
 #include "telemetry/proto.h"
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double unix_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Poll until every sampled target has a sample at or after t (unix
  * seconds), for at most max_s; true when they do. */

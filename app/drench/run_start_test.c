@@ -10,15 +10,8 @@
 #include <cmocka.h>
 
 #include "cli-args.h"
+#include "host-clock.h"
 #include "run-start.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void start_times_are_utc_or_unix_seconds(void **state)
 {
@@ -41,7 +34,7 @@ static void the_wait_ends_at_the_time_asked(void **state)
 {
 	(void)state;
 	struct run_start st;
-	double at = now() + 0.15;
+	double at = unix_now() + 0.15;
 
 	assert_int_equal(run_start_wait(at, NULL, &st), 0);
 	assert_true(st.asked == at);
@@ -58,7 +51,7 @@ static void a_time_past_is_said_late(void **state)
 {
 	(void)state;
 	struct run_start st;
-	double at = now() - 2;
+	double at = unix_now() - 2;
 
 	assert_int_equal(run_start_wait(at, NULL, &st), -ETIME);
 	assert_true(st.began - st.asked >= 2);

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "config/campaign.h"
+#include "config/units.h"
 #include "run-opts.h"
 #include "serve-opts.h"
 
@@ -151,12 +152,37 @@ static void the_run_flags_override_the_campaign_output(void **state)
 	campaign_free(&c);
 }
 
+/* Flags and campaign values read durations with one grammar: whatever one
+ * takes the other takes, to the same microsecond, and what one refuses the
+ * other refuses. */
+static void a_duration_flag_reads_as_a_campaign_duration(void **state)
+{
+	(void)state;
+	static const char *const forms[] = {"250us", "1.5s", "500ms", "2m", "1h", "0s",
+					    "10", "1e3s", "-1s", "10 s", "", "10sec", "inf"};
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		char arg[16];
+		char dev[] = "--dev=" DEV;
+		char *argv[] = {"serve", dev, "--delay", strcpy(arg, forms[i])};
+		struct serve_opts o;
+		uint64_t us = 0;
+		int want = units_parse_duration(forms[i], &us);
+
+		int got = serve_opts_parse(4, argv, &o);
+		if ((got == 0) != (want == 0) || (got == 0 && o.delay_us != us))
+			fail_msg("\"%s\": the flag gave %d, the campaign grammar %d", forms[i], got,
+				 want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_responder_key_sets_what_its_flag_sets),
 		cmocka_unit_test(without_values_both_forms_take_the_same_defaults),
 		cmocka_unit_test(the_run_flags_override_the_campaign_output),
+		cmocka_unit_test(a_duration_flag_reads_as_a_campaign_duration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,7 @@
  * to the arrays of the same struct campaign (requests[], targets[]).
  *
  * A phase written with the steps shorthand is expanded by campaign_load()
- * into one phase per level plus pauses (load/steps.h); their step_of names
+ * into one phase per level plus pauses (config/steps.h); their step_of names
  * the phase as written. So a loaded campaign has no CAMPAIGN_LOAD_STEPS phase.
  */
 #pragma once

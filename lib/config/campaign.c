@@ -11,14 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/campaign-internal.h"
+#include "config/campaign-priv.h"
 #include "config/campaign.h"
 #include "config/yaml-doc.h"
-#include "load/steps.h"
+#include "config/steps.h"
 
-#ifdef CONFIG_HAVE_TELEMETRY_SECTION
-#include "telemetry/telemetry-config.h"
-#endif
+#include "config/section-telemetry.h"
 
 /* ---- arena: everything of a campaign is freed at once ---- */
 
@@ -48,11 +46,9 @@ char *campaign_strdup(struct campaign *c, const char *s)
 
 void campaign_free(struct campaign *c)
 {
-#ifdef CONFIG_HAVE_TELEMETRY_SECTION
 	/* its strings are malloc'd by section-telemetry.c, the struct is ours */
 	if (c->telemetry)
 		telemetry_config_clear(c->telemetry);
-#endif
 	struct campaign_arena *a = c->arena;
 	while (a) {
 		struct campaign_arena *next = a->next;
@@ -201,7 +197,6 @@ static void section_telemetry(struct section_ctx *s, const struct yaml_node *n)
 		return;
 	s->c->has_telemetry = true;
 	check_telemetry_endpoints(s, n);
-#ifdef CONFIG_HAVE_TELEMETRY_SECTION
 	struct telemetry_config *t = section_alloc(s, sizeof(*t));
 	if (!t)
 		return;
@@ -209,10 +204,6 @@ static void section_telemetry(struct section_ctx *s, const struct yaml_node *n)
 	s->c->telemetry = t; /* also when partly filled: campaign_free() clears it */
 	if (r == -ENOMEM)
 		s->oom = 1;
-#else
-	/* accepted but ignored: this build has no telemetry section parser */
-	cfg_expect_kind(n, s->e, YAML_KIND_MAPPING);
-#endif
 }
 
 /* A key present where the role does not take it, named at the key. */

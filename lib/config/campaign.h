@@ -36,7 +36,7 @@ const struct campaign_host *campaign_host_local(void);
 /**
  * Load path, apply the overrides ("KEY.PATH=VALUE", see yaml_doc_override()),
  * and validate everything, recording every error in e (sorted by position).
- * Steps shorthands are expanded (load/steps.h): every phase of *out has a
+ * Steps shorthands are expanded (config/steps.h): every phase of *out has a
  * concrete model (connections, rate, cps or idle).
  * Returns 0 with *out filled; -EINVAL when errors were recorded (*out is then
  * empty, nothing to free); -ENOMEM.

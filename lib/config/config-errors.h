@@ -9,7 +9,7 @@
  *   FILE:LINE:COL: KEY.PATH: message (expected ...)
  *
  * e.g. `smoke.yaml:12:5: phases[1].duration: bad duration "10x" (expected a
- * number with unit ms, s, m, h)`. LINE and COL are 1-based. When the error has
+ * number with unit us, ms, s, m, h)`. LINE and COL are 1-based. When the error has
  * no key path (a YAML syntax error) the "KEY.PATH: " part is left out; when it
  * has no expectation the " (expected ...)" part is left out.
  */
@@ -27,7 +27,7 @@ struct config_error {
 	unsigned col;   /* 1-based */
 	char *path;     /* "phases[1].duration", "" when none */
 	char *message;  /* "bad duration \"10x\"" */
-	char *expected; /* "a number with unit ms, s, m, h", NULL when none */
+	char *expected; /* "a number with unit us, ms, s, m, h", NULL when none */
 	char *text;     /* the whole formatted line, without newline */
 };
 

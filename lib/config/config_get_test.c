@@ -62,7 +62,7 @@ static void a_bad_duration_names_file_line_path_and_expectation(void **state)
 	assert_int_equal(us, 7);
 	assert_int_equal(f->e.n, 1);
 	assert_string_equal(f->e.v[0].text, "g.yaml:1:11: duration: bad duration \"10x\" "
-					    "(expected a number with unit ms, s, m, h)");
+					    "(expected a number with unit us, ms, s, m, h)");
 	assert_int_equal(cfg_get_duration(key(f, "good_duration"), &f->e, 0, &us), 1);
 	assert_int_equal(us, 1500000);
 	assert_int_equal(cfg_get_duration(key(f, "good_duration"), &f->e, 2000000, &us), -1);

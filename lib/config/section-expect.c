@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "config/campaign-internal.h"
+#include "config/campaign-priv.h"
 #include "config/config-errors.h"
 
 /* p50..max also directly in expect, as a shorthand for latency: {...} */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* output: where the report goes and in which formats. */
-#include "config/campaign-internal.h"
+#include "config/campaign-priv.h"
 #include "config/config-errors.h"
 
 static const char *const output_keys[] = {"folder", "formats", "metrics_listen", NULL};

@@ -16,7 +16,7 @@
 #include <hs.h>
 #endif
 
-#include "config/campaign-internal.h"
+#include "config/campaign-priv.h"
 #include "config/config-errors.h"
 
 #define MAX_BODY_FILE (64u << 20)

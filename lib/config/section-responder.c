@@ -6,7 +6,7 @@
  * address to listen on. */
 #include <stdint.h>
 
-#include "config/campaign-internal.h"
+#include "config/campaign-priv.h"
 #include "config/config-errors.h"
 
 #define BODY_MAX (64ull << 20) /* as drench serve --body-size */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/campaign-internal.h"
+#include "config/campaign-priv.h"
 #include "config/config-errors.h"
 
 #define MAX_LCORES 1024

@@ -10,7 +10,7 @@
 
 #include "config/config-errors.h"
 #include "config/config-get.h"
-#include "telemetry/telemetry-config.h"
+#include "config/section-telemetry.h"
 
 static const char *const section_keys[] = {
 	"listen",	 "key_file",	 "interval",	"agent_buffer",

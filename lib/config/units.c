@@ -75,7 +75,7 @@ static int to_whole(double v, uint64_t *out)
 int units_parse_duration(const char *s, uint64_t *us)
 {
 	static const struct suffix sfx[] = {
-		{"ms", 1e3}, {"s", 1e6}, {"m", 60e6}, {"h", 3600e6}, {NULL, 0},
+		{"us", 1}, {"ms", 1e3}, {"s", 1e6}, {"m", 60e6}, {"h", 3600e6}, {NULL, 0},
 	};
 	double v;
 	int r = parse_scaled(s, sfx, &v);

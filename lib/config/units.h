@@ -5,7 +5,8 @@
  * overflows. Spaces are not allowed anywhere. A NUMBER is digits with an
  * optional fraction: `10`, `1.5`, `0.25` (no sign, no exponent).
  *
- *   duration  NUMBER UNIT, UNIT one of ms s m h       10s 500ms 1.5m 2h
+ *   duration  NUMBER UNIT, UNIT one of us ms s m h    250us 10s 500ms 1.5m 2h
+ *             the unit is required; the result is rounded to whole us
  *   count     NUMBER [k|M|G]  (x1e3, x1e6, x1e9)      64 10k 1.5M
  *             the result must be a whole number
  *   rate      requests per second: NUMBER [k|M|G] [rps] 100 10k 2.5krps
@@ -30,7 +31,7 @@ struct rate {
 };
 
 /* what each parser expects, for error messages */
-#define UNITS_DURATION_EXPECTED "a number with unit ms, s, m, h"
+#define UNITS_DURATION_EXPECTED "a number with unit us, ms, s, m, h"
 #define UNITS_COUNT_EXPECTED "a whole number, optionally with k, M or G"
 #define UNITS_RATE_EXPECTED "requests per second such as 500, 10k, 2.5krps, or bits per second such as 100Mbps"
 #define UNITS_SIZE_EXPECTED "a size such as 512, 64KiB, 1MiB, 512MB"
@@ -38,7 +39,7 @@ struct rate {
 #define UNITS_SHARD_EXPECTED "I/N, this generator's index from 0 to N-1 of N (at most 1024), such as 0/4"
 #define UNITS_PERCENT_EXPECTED "a percentage from 0% to 100% such as 5%"
 
-/** Duration in microseconds. */
+/** Duration in microseconds; the one grammar of campaign values and flags. */
 int units_parse_duration(const char *s, uint64_t *us);
 
 /** Count with an SI multiplier. */

@@ -12,7 +12,7 @@
 
 #include "config/config-errors.h"
 #include "config/yaml-doc.h"
-#include "config/yaml-doc-internal.h"
+#include "config/yaml-doc-priv.h"
 
 /* deeper nesting than this is certainly not a campaign, and would blow the stack */
 #define MAX_DEPTH 64

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "config/config-errors.h"
-#include "config/yaml-doc-internal.h"
+#include "config/yaml-doc-priv.h"
 #include "config/yaml-doc.h"
 
 #define MAX_STEPS 32

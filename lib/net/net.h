@@ -4,14 +4,14 @@
  *
  * Receive order: net_rx() -> ethernet -> arp_input() | ipv4_input() ->
  * icmp_input() | tcp_wire_input() -> the caller's TCP handler.
- * lib/net knows the TCP wire format (tcp/tcp-t.h types) but not the stack.
+ * lib/net knows the TCP wire format (net/tcp-wire.h) but not the stack.
  */
 #pragma once
 
 #include <stdint.h>
 
 #include "net/net-t.h"
-#include "tcp/tcp-t.h"
+#include "net/tcp-wire.h"
 
 struct rte_mbuf;
 

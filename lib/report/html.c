@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/html-internal.h"
+#include "report/html-priv.h"
 #include "report/out-file.h"
 
 /* no '<' or '>' in here: the tests' tag checker reads the whole page */

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "report/html-internal.h"
+#include "report/html-priv.h"
 #include "report/html.h"
 #include "report/report.h"
 

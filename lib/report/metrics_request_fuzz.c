@@ -6,6 +6,8 @@
 
 #include "report/metrics-request.h"
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct metrics_request r;

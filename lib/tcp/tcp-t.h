@@ -1,17 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Types shared by lib/tcp and its callers (lib/net, lib/load, tests). */
+/* Types shared by lib/tcp and its callers (lib/load, app, tests); the
+ * segment types the wire and the stack exchange are lib/net's (tcp-wire.h). */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* TCP header flags, as on the wire */
-#define TCP_F_FIN 0x01
-#define TCP_F_SYN 0x02
-#define TCP_F_RST 0x04
-#define TCP_F_PSH 0x08
-#define TCP_F_ACK 0x10
-#define TCP_F_URG 0x20
+#include "net/tcp-wire.h"
 
 enum tcp_state {
 	TCP_CLOSED,
@@ -46,44 +41,6 @@ enum tcp_time_wait_policy {
 	 * connection, whose larger TSvals let PAWS (ours and the peer's) tell
 	 * its segments from the old one's (RFC 6191). Without timestamps, 2MSL. */
 	TCP_TW_REUSE,
-};
-
-#define TCP_MAX_SACK 3 /* SACK blocks in one ACK: what fits beside timestamps */
-
-/* A received segment; addresses and ports in host byte order. */
-struct tcp_seg {
-	uint32_t saddr, daddr;
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t flags;
-	uint16_t wnd;   /* raw header field, not yet scaled */
-	uint16_t mss;   /* MSS option, 0 when absent */
-	int8_t wscale;  /* window scale option, -1 when absent */
-	bool ts;        /* timestamps option present (RFC 7323) */
-	uint32_t tsval, tsecr;
-	bool sack_ok;   /* SACK-permitted option (RFC 2018, in a SYN) */
-	const uint8_t *payload;
-	uint32_t len;
-};
-
-/* A segment to send; lib/net builds the headers and pulls the payload
- * bytes [stream_off, stream_off + len) of the connection's send stream. */
-struct tcp_seg_out {
-	struct tcp_conn *conn; /* NULL for a RST answering an unknown segment */
-	uint32_t saddr, daddr;
-	uint16_t sport, dport;
-	uint32_t seq, ack;
-	uint8_t flags;
-	uint16_t wnd;   /* already scaled down for the header */
-	uint16_t mss;   /* MSS option to put in a SYN, else 0 */
-	int8_t wscale;  /* window scale option to put in a SYN, else -1 */
-	bool ts;        /* put a timestamps option (RFC 7323) */
-	uint32_t tsval, tsecr;
-	bool sack_ok;   /* put SACK-permitted (a SYN) */
-	uint8_t n_sack; /* SACK blocks (pure ACKs only, so data never outgrows the MSS) */
-	uint32_t sack[TCP_MAX_SACK][2]; /* [left, right) edges, the newest first */
-	uint64_t stream_off;
-	uint32_t len;
 };
 
 struct tcp_params {
@@ -145,7 +102,7 @@ struct tcp_stats {
 	uint64_t ooo_queued, ooo_drop_full;
 	uint64_t drop_no_conn, drop_bad_seq, drop_bad_ack, drop_dup_data, drop_bad_flags;
 	uint64_t tx_fail;
-	/* Added by lib/tcp (see docs/tcp.md for each counter) */
+	/* RFC 793/5961 checks, out-of-order queue, RTT, FIN_WAIT_2 and TIME_WAIT (docs/tcp.md) */
 	uint64_t drop_bad_rst;    /* RST ignored: outside the window, or no good ACK in SYN_SENT */
 	uint64_t drop_after_fin;  /* payload after the peer's FIN */
 	uint64_t ooo_drop_dup;    /* out-of-order segment already queued */

@@ -136,7 +136,7 @@ size_t tcp_stack_mem_per_conn(const struct tcp_stack *s);
 const char *tcp_state_name(enum tcp_state st);
 const char *tcp_close_reason_name(enum tcp_close_reason r);
 
-/* Added by lib/tcp */
+/* Introspection: a connection's state, the table's fill */
 void tcp_conn_info(const struct tcp_stack *s, const struct tcp_conn *c,
 		   struct tcp_conn_info *out);
 uint32_t tcp_stack_capacity(const struct tcp_stack *s); /* table entries */

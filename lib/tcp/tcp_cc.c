@@ -6,7 +6,7 @@
  * Called from the ACK step of tcp_input (cc_on_new_ack, cc_on_dupack) and
  * from the RTO handler (cc_on_rto).
  */
-#include "tcp/tcp_priv.h"
+#include "tcp/tcp-priv.h"
 
 #define CWND_MAX (1u << 30)
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp/tcp_priv.h"
+#include "tcp/tcp-priv.h"
 
 #define NCONN 4
 #define PEER 0xc6130001u

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp/tcp_priv.h"
+#include "tcp/tcp-priv.h"
 
 struct ooo_ent {
 	uint32_t next;
@@ -113,8 +113,9 @@ int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const ui
 			held++;
 		}
 		seq += n;
-		data += n;
 		len -= n;
+		if (len > 0) /* a bare FIN has no data: NULL + 0 is undefined */
+			data += n;
 	} while (len > 0);
 	return rc;
 }

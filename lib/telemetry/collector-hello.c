@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "telemetry/collector-internal.h"
+#include "telemetry/collector-priv.h"
 #include "telemetry/proto.h"
 
 /* DIR/ID.key when the campaign gives agent_key_dir, else derived. */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "report/report.h"
-#include "telemetry/collector-internal.h"
+#include "telemetry/collector-priv.h"
 #include "telemetry/goroutines.h"
 
 static json_t *real_or_null(double v)

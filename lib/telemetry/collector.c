@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "telemetry/collector-internal.h"
+#include "telemetry/collector-priv.h"
 #include "telemetry/proto.h"
 
 /* Wall clock: the time base of agents' samples. */

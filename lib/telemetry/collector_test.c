@@ -22,6 +22,7 @@
 #include <sodium.h>
 /* clang-format on */
 
+#include "config/section-telemetry.h"
 #include "report/report.h"
 #include "telemetry/collector.h"
 #include "telemetry/proto.h"

@@ -3,8 +3,8 @@
  * The `telemetry:` section of a campaign (docs/campaign-telemetry.md): where
  * the collector listens, the agents' key, the detector's parameters and the
  * targets to watch. Types and defaults only, so lib/config can fill it
- * without linking lib/telemetry. Strings are malloc'd; release them with
- * telemetry_config_clear() (lib/config/section-telemetry.c).
+ * without linking lib/telemetry: config/section-telemetry.h parses, resets
+ * and frees it (its strings are malloc'd).
  */
 #pragma once
 
@@ -93,18 +93,3 @@ static inline void telemetry_detector_defaults(struct detector_params *p)
 #define TELEMETRY_GO_FALLBACK "go_memstats_heap_inuse_bytes"
 /* ... and a target without a metrics endpoint's. */
 #define TELEMETRY_PROC_JUDGED "pss_bytes", "anon_bytes", "fds"
-
-/** Parse a `telemetry:` mapping into out (which it first resets to the
- * defaults). Errors go to e; returns 0, or -EINVAL when any was recorded
- * (out is then partly filled: clear it), -ENOMEM.
- * Implemented in lib/config/section-telemetry.c. */
-struct yaml_node;
-struct config_errors;
-int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *out,
-			   struct config_errors *e);
-
-/** Reset to defaults with no targets (nothing to free). */
-void telemetry_config_init(struct telemetry_config *c);
-
-/** Free every string and array of c; c is left as after init. */
-void telemetry_config_clear(struct telemetry_config *c);

@@ -14,7 +14,7 @@
 
 #include "config/config-errors.h"
 #include "config/yaml-doc.h"
-#include "telemetry/telemetry-config.h"
+#include "config/section-telemetry.h"
 
 static int parse(const char *yaml, struct telemetry_config *out, struct config_errors *e)
 {

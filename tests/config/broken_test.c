@@ -27,7 +27,7 @@ struct row {
 	const char *errors[MAX_LINES];
 };
 
-#define DUR "(expected a number with unit ms, s, m, h)"
+#define DUR "(expected a number with unit us, ms, s, m, h)"
 #define SHARD "(expected I/N, this generator's index from 0 to N-1 of N (at most 1024), such as 0/4)"
 #define CLIENT_ONLY "(expected role: client for targets, requests, phases, expect and telemetry)"
 
@@ -121,7 +121,7 @@ static const struct row table[] = {
 		"broken/impossible.yaml:25:38: phases[2].steps.step: step is zero (expected a step "
 		"above zero)",
 	}},
-	/* the telemetry section is parsed by its own code; the endpoint is ours to check */
+	/* a target's endpoint must name a request: checked against the requests section */
 	{__LINE__, "broken/telemetry-endpoint.yaml", {NULL}, {
 		"broken/telemetry-endpoint.yaml:13:59: telemetry.targets[0].endpoint: unknown "
 		"request \"mapp\" (expected the name of a request)",

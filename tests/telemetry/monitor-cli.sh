@@ -63,20 +63,23 @@ telemetry:
   key_file: $WORK/key
   targets: [{name: a, agent: h, pid: $$}]
 EOF2
+expect_rc 2 "$DRENCH" monitor "$WORK/ok.yaml" --duration 2
+grep -q -- "--duration: expected a number with unit us, ms, s, m, h, got '2'" "$WORK/err" ||
+	fail "a duration without a unit not refused"
 # a target never heard from is insufficient, and that fails the gate...
-expect_rc 1 "$DRENCH" monitor "$WORK/ok.yaml" --duration 2
+expect_rc 1 "$DRENCH" monitor "$WORK/ok.yaml" --duration 2s
 [ "$(jq -r .verdict "$WORK/out/report.json")" = fail ] || fail "insufficient passed the gate"
 [ "$(jq -r '.targets[0].verdict' "$WORK/out/report.json")" = insufficient ] ||
 	fail "a target never heard from is not insufficient"
 grep -q "insufficient evidence fails the gate" "$WORK/stdout" || fail "insufficient failure not explained"
 # ... unless the campaign accepts it
 sed -i 's/^  key_file:/  allow_insufficient: true\n  key_file:/' "$WORK/ok.yaml"
-expect_rc 0 "$DRENCH" monitor "$WORK/ok.yaml" --duration 2
+expect_rc 0 "$DRENCH" monitor "$WORK/ok.yaml" --duration 2s
 [ "$(jq -r .verdict "$WORK/out/report.json")" = pass ] || fail "allow_insufficient: no passing report"
 
-"$DRENCH" monitor "$WORK/ok.yaml" --duration 5 > /dev/null 2>&1 &
+"$DRENCH" monitor "$WORK/ok.yaml" --duration 5s > /dev/null 2>&1 &
 PIDS="$PIDS $!"
 sleep 1
-expect_rc 3 "$DRENCH" monitor "$WORK/ok.yaml" --duration 1 --output "$WORK/out2"
+expect_rc 3 "$DRENCH" monitor "$WORK/ok.yaml" --duration 1s --output "$WORK/out2"
 grep -q "cannot start the collector (listen 127.0.0.1:$port" "$WORK/err" || fail "port in use not explained"
 echo PASS

@@ -55,7 +55,7 @@ telemetry:
 EOF2
 
 tm new-session -d -x 140 -y 40 -s t \
-	"timeout --foreground --kill-after=5 20 '$DRENCH' monitor '$WORK/campaign.yaml' --tui --duration 6 2>'$WORK/err'; echo EXIT=\$? >'$WORK/rc'; sleep 60"
+	"timeout --foreground --kill-after=5 20 '$DRENCH' monitor '$WORK/campaign.yaml' --tui --duration 6s 2>'$WORK/err'; echo EXIT=\$? >'$WORK/rc'; sleep 60"
 sleep 1
 "$AGENT" --collector 127.0.0.1:$port --key-file "$WORK/here.key" --id here \
 	--profile-dir "$WORK/agent-profiles" 2>"$WORK/agent.err" &

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # drench check refuses what drench run cannot do, named at file:line:column:
 # requests of one run aimed at two targets, two ranges of local addresses;
-# and it takes one range of many addresses.
+# and it takes one range of many addresses; a campaign is read once.
 set -euo pipefail
 DRENCH=${DRENCH:?}
 dir=$(mktemp -d)
@@ -49,4 +49,11 @@ rc=0
 [ "$rc" = 2 ] || { echo "FAIL: two ranges: exit $rc, expected 2"; exit 1; }
 grep -q "ranges.yaml:2:3: rig: local_ips: one range of consecutive addresses per run" "$dir/err" ||
 	{ cat "$dir/err"; echo "FAIL: two ranges message"; exit 1; }
+
+# a campaign is read once: from a pipe, where a second read would find it empty
+rc=0
+cat "$dir/ranges.yaml" | "$DRENCH" check /dev/stdin >"$dir/out" 2>"$dir/err" || rc=$?
+[ "$rc" = 2 ] || { cat "$dir/err"; echo "FAIL: piped campaign: exit $rc, expected 2"; exit 1; }
+grep -q "/dev/stdin:2:3: rig: local_ips: one range of consecutive addresses per run" "$dir/err" ||
+	{ cat "$dir/err"; echo "FAIL: piped campaign read twice"; exit 1; }
 echo PASS

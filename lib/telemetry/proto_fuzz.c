@@ -47,6 +47,8 @@ static void handle_payload(enum tp_type type, const uint8_t *p, size_t len)
 	json_decref(j);
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t frame[TP_MAX_FRAME];

@@ -10,8 +10,8 @@
  * not pass `to` (10..95 step 10 ends at 90).
  *
  * campaign_load() runs steps_expand_campaign() itself, so a loaded campaign
- * has no CAMPAIGN_LOAD_STEPS phase left; this file is compiled into
- * lib/config for that reason (see lib/config/meson.build).
+ * has no CAMPAIGN_LOAD_STEPS phase left: the shorthand is a campaign form,
+ * and the load models only ever see constant or ramped phases.
  */
 #pragma once
 

@@ -19,6 +19,8 @@ static void on_sample(const struct prom_sample *s, void *arg)
 		(void)prom_match(s, specs[i]);
 }
 
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct prom_stream *ps = malloc(sizeof(*ps));

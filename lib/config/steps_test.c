@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "config/campaign.h"
-#include "load/steps.h"
+#include "config/steps.h"
 
 #define S 1000000ULL
 

@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "telemetry/collector-internal.h"
+#include "telemetry/collector-priv.h"
 #include "telemetry/proto.h"
 #include "telemetry/session.h"
 
@@ -108,6 +108,8 @@ static void tagged(const uint8_t *payload, size_t len)
 	if (n > 0)
 		raw(frame, (size_t)n);
 }
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

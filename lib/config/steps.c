@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "config/campaign.h"
-#include "load/steps.h"
+#include "config/steps.h"
 
 size_t steps_count(const struct campaign_steps *st)
 {

@@ -17,7 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "telemetry/collector-internal.h"
+#include "telemetry/collector-priv.h"
 #include "telemetry/proto.h"
 
 static struct collector *c;
@@ -90,6 +90,8 @@ static void close_session(void)
 	if (c->conns[0].fd >= 0)
 		collector_conn_close(c, 0, "fuzz input done");
 }
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
