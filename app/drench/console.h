@@ -5,13 +5,18 @@
 #include <stdio.h>
 
 #include "load/client-t.h"
+#include "stats/busy.h"
 #include "tcp/tcp-t.h"
+
+#define RUN_SNAPSHOT_WORKERS 64
 
 /* A copy of the workers' counters taken by the main lcore. */
 struct run_snapshot {
 	struct client_counters client;
 	struct tcp_stats tcp;
 	uint32_t open_conns;
+	uint16_t n_workers;                         /* those with a busy counter below */
+	struct busy_cycles busy[RUN_SNAPSHOT_WORKERS]; /* per worker, as it counted them */
 };
 
 void console_line(FILE *f, double elapsed_s, const char *phase, double asked_per_s,

@@ -16,6 +16,7 @@ struct tel_worker {
 	unsigned lcore;
 	uint64_t requests, responses, rx_packets;
 	uint32_t open_conns;
+	double busy_share; /* since the previous publish, [0, 1]; NAN: unknown */
 };
 
 /* what the main lcore published last; read by DPDK's telemetry thread */
@@ -29,6 +30,7 @@ static struct {
 	double rps, p50_us, p99_us, p999_us;
 	uint16_t n_workers;
 	struct tel_worker w[TEL_MAX_WORKERS];
+	struct busy_cycles busy_was[TEL_MAX_WORKERS]; /* at the previous publish */
 } pub = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
 static uint64_t us_or_zero(double v)
@@ -98,6 +100,10 @@ static struct rte_tel_data *worker_dict(const struct tel_worker *w)
 	rte_tel_data_add_dict_u64(d, "responses", w->responses);
 	rte_tel_data_add_dict_u64(d, "rx_packets", w->rx_packets);
 	rte_tel_data_add_dict_u64(d, "open_connections", w->open_conns);
+	/* DPDK 22.11 dicts carry no real numbers: thousandths; absent when unknown */
+	if (isfinite(w->busy_share))
+		rte_tel_data_add_dict_u64(d, "busy_permille",
+					  (uint64_t)lround(w->busy_share * 1000));
 	return d;
 }
 
@@ -155,8 +161,15 @@ void drench_telemetry_publish(const struct run_workers *rw, const struct plan *p
 		const struct worker *w = &rw->w[i];
 		const struct client_counters *c = client_counters(w->client);
 
-		pub.w[i] = (struct tel_worker){w->lcore_id, c->requests, counters_responses(c),
-					       w->ifc.stats.rx_pkts, client_open_conns(w->client)};
+		struct busy_cycles now = i < cur->n_workers ? cur->busy[i] : w->busy;
+
+		pub.w[i] = (struct tel_worker){w->lcore_id,
+					       c->requests,
+					       counters_responses(c),
+					       w->ifc.stats.rx_pkts,
+					       client_open_conns(w->client),
+					       busy_share(&pub.busy_was[i], &now)};
+		pub.busy_was[i] = now;
 	}
 	pthread_mutex_unlock(&pub.mu);
 }

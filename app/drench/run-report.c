@@ -30,13 +30,19 @@ static void add_workers(json_t *rep, const struct run_outcome *o)
 
 	for (uint16_t i = 0; i < o->n_workers; i++) {
 		const struct run_worker_stats *w = &o->workers[i];
+		json_t *obj;
+
 		peak += w->established_peak;
-		json_array_append_new(arr, json_pack("{sI sI sI sI sI sI sI sI}",
+		obj = json_pack("{sI sI sI sI sI sI sI sI}",
 			"lcore", (json_int_t)w->lcore, "requests", (json_int_t)w->requests,
 			"responses", (json_int_t)w->responses, "rx_packets", (json_int_t)w->rx_pkts,
 			"steered_in", (json_int_t)w->steer_in, "steered_out", (json_int_t)w->steer_out,
 			"steer_drops", (json_int_t)w->steer_drop,
-			"established_peak", (json_int_t)w->established_peak));
+			"established_peak", (json_int_t)w->established_peak);
+		json_object_set_new(obj, "busy_share", isfinite(w->busy_share)
+							       ? json_real(w->busy_share)
+							       : json_null());
+		json_array_append_new(arr, obj);
 	}
 	json_object_set_new(rep, "workers", arr);
 	/* each worker's peak, added: the most that can have been open at once */

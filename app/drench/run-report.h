@@ -32,6 +32,7 @@ struct run_outcome {
 		unsigned lcore;
 		uint64_t requests, responses, rx_pkts, steer_in, steer_out, steer_drop;
 		uint64_t established_peak; /* connections established at once, at most */
+		double busy_share;         /* of the lcore's poll cycles, busy; NAN: none */
 	} workers[64];
 };
 

@@ -69,6 +69,9 @@ static void fill_load(struct tui_load *l, const struct client_phase *ph,
 		.retrans_per_s = (double)(retransmissions(&b->tcp) - retransmissions(&a->tcp)) / dt,
 		.retrans_total = retransmissions(&b->tcp),
 	};
+	l->n_workers = b->n_workers < TUI_MAX_WORKERS ? b->n_workers : TUI_MAX_WORKERS;
+	for (uint16_t i = 0; i < l->n_workers; i++)
+		l->busy_share[i] = i < a->n_workers ? busy_share(&a->busy[i], &b->busy[i]) : NAN;
 	for (int k = 0; k < 5; k++) {
 		l->errors[k] = now[k];
 		l->errors_per_s[k] = (double)(now[k] - was[k]) / dt;

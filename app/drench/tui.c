@@ -165,6 +165,27 @@ static int health_attr(bool bad, bool warn)
 	return COLOR_PAIR(bad ? C_BAD : warn ? C_WARN : C_OK);
 }
 
+/* Each worker's busy share: near 100 % the generator, not the server, may
+ * be what holds the load back. As many as fit the width. */
+static int busy_panel(int y, const struct tui_load *l)
+{
+	if (l->n_workers == 0)
+		return y + 1;
+	mvprintw(y, 0, "workers busy");
+	for (uint16_t i = 0; i < l->n_workers && getcurx(stdscr) + 12 < COLS; i++) {
+		double b = l->busy_share[i];
+
+		printw("  w%u ", i);
+		attron(health_attr(false, b > TUI_BUSY_WARN));
+		if (isfinite(b))
+			printw("%3.0f%%", 100 * b);
+		else
+			printw("   -");
+		attroff(health_attr(false, b > TUI_BUSY_WARN));
+	}
+	return y + 2;
+}
+
 static int load_panels(struct tui *t, int y, const struct tui_load *l)
 {
 	static const char *const kinds[] = {"connect", "timeout", "reset", "parse", "validation"};
@@ -199,7 +220,7 @@ static int load_panels(struct tui *t, int y, const struct tui_load *l)
 	attron(health_attr(false, l->retrans_per_s > 0));
 	printw("%.0f/s (%llu in all)", l->retrans_per_s, (unsigned long long)l->retrans_total);
 	attroff(health_attr(false, l->retrans_per_s > 0));
-	return y + 2;
+	return busy_panel(y + 1, l);
 }
 
 static int verdict_attr(const char *line)

@@ -15,6 +15,8 @@
 
 #define TUI_HISTORY 64 /* sparkline points: one per second */
 #define TUI_MAX_TARGETS 16
+#define TUI_MAX_WORKERS 64
+#define TUI_BUSY_WARN 0.9 /* a worker busier than this may be what limits the load */
 
 struct tui;
 
@@ -28,6 +30,8 @@ struct tui_load {
 	double opened_per_s;
 	double retrans_per_s;
 	uint64_t retrans_total;
+	uint16_t n_workers;
+	double busy_share[TUI_MAX_WORKERS]; /* per worker, last second, [0, 1]; NAN: unknown */
 };
 
 struct tui_frame {

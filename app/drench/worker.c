@@ -42,28 +42,43 @@ int worker_tx(void *ctx, const struct tcp_seg_out *seg)
 	return rc;
 }
 
-static void poll_once(struct worker *w, uint64_t now)
+/* One turn; did it do work? A frame received, or one queued to send (a
+ * request, an ACK, a timer's retransmission or probe). A timer that only
+ * frees state (TIME_WAIT's end) sends nothing and is not counted: it is
+ * cheap, and lib/tcp does not say per turn how many fired. */
+static bool poll_once(struct worker *w, uint64_t now)
 {
+	uint16_t rx;
+	bool queued;
+
 	w->now_us = now;
-	net_rx(&w->ifc, now, on_tcp, w);
+	rx = net_rx(&w->ifc, now, on_tcp, w);
 	client_poll(w->client, now);
+	queued = w->ifc.tx_len > 0;
 	net_tx_flush(&w->ifc);
+	return rx > 0 || queued;
 }
 
-/* Run until `until` or until stop is asked or done() holds. */
+/* Run until `until` or until stop is asked or done() holds. One TSC read
+ * per turn gives the turn's time and ends the previous turn's cycles. */
 static void poll_until(struct worker *w, uint64_t until, bool (*done)(struct worker *))
 {
-	uint64_t now = tsc_now_us(), next_arp = now + 1000 * 1000;
+	uint64_t tsc = tsc_now(), now = tsc_us_of(tsc), next_arp = now + 1000 * 1000;
 
 	while (now < until && !(done && done(w))) {
+		uint64_t turn_tsc = tsc;
+		bool worked;
+
 		if (!done && w->stop)
 			return;
-		poll_once(w, now);
+		worked = poll_once(w, now);
 		if (now > next_arp) {
 			net_arp_refresh(&w->ifc, now);
 			next_arp = now + 1000 * 1000;
 		}
-		now = tsc_now_us();
+		tsc = tsc_now();
+		now = tsc_us_of(tsc);
+		busy_account(&w->busy, turn_tsc, tsc, worked);
 	}
 }
 

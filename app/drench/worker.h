@@ -8,6 +8,7 @@
 
 #include "load/client.h"
 #include "net/net-t.h"
+#include "stats/busy.h"
 #include "stats/hist-t.h"
 #include "tcp/tcp-t.h"
 
@@ -34,6 +35,7 @@ struct worker {
 	uint64_t start_us, end_us;
 	uint64_t arp_unresolved; /* segments not sent for want of an ARP entry */
 	uint64_t now_us;         /* the time of this poll turn */
+	struct busy_cycles busy; /* poll turns that did work, of all (stats/busy.h) */
 };
 
 /** lcore entry point; arg is a struct worker. */

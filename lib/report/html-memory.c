@@ -4,7 +4,8 @@
  * evidence behind it (each metric's reason, trend, floor and bytes per
  * request), then a chart of how much the metric's floor grew in each phase,
  * each bar coloured by that phase's verdict, so the phase where a target
- * started to leak stands out without reading a table.
+ * started to leak stands out without reading a table, beside the floor
+ * itself over time (html-floor.c).
  */
 #include <math.h>
 #include <stdio.h>
@@ -87,7 +88,7 @@ static void profiles_list(FILE *f, const json_t *profiles)
 }
 
 /* The metric the verdict rests on: the first with the target's verdict. */
-static const char *deciding_metric(const json_t *t)
+static const json_t *deciding_metric_obj(const json_t *t)
 {
 	const char *v = string(t, "verdict");
 	const json_t *metrics = json_object_get(t, "metrics");
@@ -99,9 +100,14 @@ static const char *deciding_metric(const json_t *t)
 		const char *mv = string(m, "verdict");
 
 		if (v != NULL && mv != NULL && strcmp(v, mv) == 0)
-			return string(m, "name");
+			return m;
 	}
-	return string(json_array_get(metrics, 0), "name");
+	return json_array_get(metrics, 0);
+}
+
+static const char *deciding_metric(const json_t *t)
+{
+	return string(deciding_metric_obj(t), "name");
 }
 
 static const json_t *phase_metric(const json_t *phase, const char *name)
@@ -210,7 +216,10 @@ void html_targets_section(FILE *f, const json_t *targets)
 		fputs(" ", f);
 		html_verdict_badge(f, string(t, "verdict"));
 		fputs("</h3>\n", f);
+		fputs("<div class=\"cols\">\n", f);
 		growth_chart(f, t);
+		html_floor_chart(f, t, deciding_metric_obj(t));
+		fputs("</div>\n", f);
 		metrics_table(f, json_object_get(t, "metrics"));
 		profiles_list(f, json_object_get(t, "profiles"));
 		fputs("</section>\n", f);

@@ -48,6 +48,11 @@ void html_phase_bands(FILE *f, const struct html_plot *pl, const json_t *phases,
  * and a chart of the floor's growth per phase coloured by verdict. */
 void html_targets_section(FILE *f, const json_t *targets);
 
+/* The floor points of target's judged metric over time (metrics[].
+ * floor_points_tv) over its phase bands, with the idle floor and the
+ * metric's verdict; nothing when the metric has no points. */
+void html_floor_chart(FILE *f, const json_t *target, const json_t *metric);
+
 /* A verdict as a coloured badge. */
 void html_verdict_badge(FILE *f, const char *v);
 

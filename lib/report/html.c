@@ -48,7 +48,10 @@ static const char css[] =
 	"svg .retrans{stroke:#7b3fb5}.retrans-key{background:#7b3fb5}\n"
 	"svg .m-ok{fill:#2a8a3a}svg .m-leak{fill:#c0302a}svg .m-suspect{fill:#d08a00}\n"
 	"svg .m-insufficient,svg .m-other{fill:#999}\n"
-	"svg .bar{fill:#7aa7e8}\n";
+	"svg .bar{fill:#7aa7e8}\n"
+	"svg .floor{stroke:#2a6fdb}svg .floor-point,svg .floor-forced{fill:#2a6fdb}"
+	".floor-key{background:#2a6fdb}\n"
+	"svg .idle-floor{stroke:#555;stroke-dasharray:5 4}.idle-key{background:#555}\n";
 
 static const char *string(const json_t *obj, const char *key)
 {

@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Every metric config/grafana/drench.json queries exists: drench_* names in
 what drench writes (prom-dump: the live /metrics page and metrics.prom),
-go_* names among the series drench-agent reads from the targets.
+go_* names among the series drench-agent reads from the targets; and the
+shard variable (All allowed) filters every selector of a drench_* metric in
+every panel query (a sharded run labels each of its samples shard="I"; the
+targets' own go_* series carry no such label and are not filtered).
 Usage: dashboard-metrics.py DASHBOARD PROM_DUMP AGENT_SAMPLE_C"""
 import json
 import re
@@ -12,8 +15,11 @@ import sys
 PROMQL_WORDS = {
     "sum", "avg", "min", "max", "count", "rate", "irate", "increase", "by", "without",
     "on", "ignoring", "group_left", "group_right", "label_values", "histogram_quantile",
-    "and", "or", "unless", "job", "offset",
+    "and", "or", "unless", "job", "offset", "shard",
 }
+
+SHARD_FILTER = 'shard=~"$shard"'
+
 
 
 def metric_names(expr):
@@ -59,6 +65,27 @@ def unknown(dash, drench, agent):
     return bad
 
 
+def panel_expressions(dash):
+    return [(w, e) for w, e in expressions(dash) if not w.startswith("variable ")]
+
+
+def unfiltered(dash):
+    """Panel queries with a drench_* selector that the shard variable does not filter."""
+    bad = []
+    for where, expr in panel_expressions(dash):
+        e = re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: m.group(0) if m.group(0) == '"$shard"' else '""', expr)
+        for m in re.finditer(r"\b(drench_[A-Za-z0-9_:]*)(\{[^}]*\})?", e):
+            if m.group(2) is None or SHARD_FILTER not in m.group(2):
+                bad.append((where, expr, m.group(1)))
+    return bad
+
+
+def shard_variable_ok(dash):
+    v = [v for v in dash["templating"]["list"] if v["name"] == "shard"]
+    return (len(v) == 1 and v[0]["includeAll"] and v[0]["allValue"] == ".*"
+            and "shard)" in v[0]["query"]["query"])
+
+
 def main():
     dash = json.load(open(sys.argv[1]))
     drench, agent = exported(sys.argv[2]), agent_series(sys.argv[3])
@@ -70,6 +97,20 @@ def main():
     bad = unknown(dash, drench, agent)
     for b in bad:
         print("unknown metric:", *b, file=sys.stderr)
+    # the shard check itself catches a query left unfiltered, and one filtered
+    # on only one of its two selectors
+    probe = {"panels": [{"title": "p", "targets": [
+        {"expr": 'sum(rate(drench_errors_total{job=~"$drench_job"}[1m]))'},
+        {"expr": 'rate(drench_errors_total{shard=~"$shard"}[1m]) / rate(drench_responses_total[1m])'},
+        {"expr": 'go_goroutines{job=~"$target_job"}'}]}], "templating": {"list": []}}
+    assert [b[2] for b in unfiltered(probe)] == ["drench_errors_total", "drench_responses_total"], \
+        unfiltered(probe)
+    if not shard_variable_ok(dash):
+        bad.append(("variable shard", "missing, or without All (.*)", ""))
+        print("no shard variable with All (allValue .*) over label_values(..., shard)", file=sys.stderr)
+    for b in unfiltered(dash):
+        bad.append(b)
+        print("not filtered by shard:", *b, file=sys.stderr)
     queried = {n for _, e in expressions(dash) for n in metric_names(e)}
     print(f"{len(queried)} metrics queried, all exported" if not bad else "FAIL")
     return 1 if bad else 0

@@ -4,7 +4,9 @@
 # dpdk-telemetry.py while a run goes on against nginx: the socket whose
 # /info names our pid answers /drench/phase with the running phase,
 # /drench/stats with counters that grow between two asks and no error, and
-# /drench/workers with the worker lcore; /help lists the commands.
+# /drench/workers with the worker lcore and its busy share (between 0 and
+# 1000 thousandths, as report.json's busy_share is between 0 and 1); /help
+# lists the commands.
 source "$(dirname "$0")/lib.sh"
 need_rig
 CLIENT=${DPDK_TELEMETRY:-dpdk-telemetry.py}
@@ -66,8 +68,16 @@ assert 1 <= s2["open_connections"] <= 4, s2
 assert s2["responses_per_s"] > 0 and s2["latency_p99_us"] >= s2["latency_p50_us"] > 0, s2
 w = workers["worker0"]
 assert w["lcore"] == 1 and w["requests"] > 0 and w["rx_packets"] > 0, workers
+# a worker that answers 4 connections works part of the time, not all of it
+assert 0 < w["busy_permille"] < 1000, workers
 print("phase", phase, "\nstats", s2, "\nworkers", workers)
 PY
 wait "$RUN_PID" || { rc=$?; cat "$WORK/run.log" >&2; fail "drench run: exit $rc"; }
 RUN_PID=
+python3 - "$WORK/t/report.json" <<'PY' || fail "report.json workers[].busy_share"
+import json, sys
+w = json.load(open(sys.argv[1]))["workers"]
+assert len(w) == 1 and 0 < w[0]["busy_share"] < 1, w
+print("report.json busy_share", w[0]["busy_share"])
+PY
 echo PASS

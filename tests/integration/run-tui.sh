@@ -4,8 +4,8 @@
 # server: while an open-loop phase runs, the captured pane shows the phase
 # with its progress and time left, requests/s against the 2000 requested,
 # the latency sparklines with figures, errors by kind, connections and
-# retransmissions; at the end the terminal is given back to the summary and
-# the verdict, and the run exits 0.
+# retransmissions and the worker's busy share; at the end the terminal is
+# given back to the summary and the verdict, and the run exits 0.
 source "$(dirname "$0")/lib.sh"
 export LC_ALL=C.UTF-8 # the sparklines are UTF-8: patterns count characters
 need_rig
@@ -56,6 +56,8 @@ grep -q "connect 0 (0/s)  timeout 0 (0/s)  reset 0 (0/s)  parse 0 (0/s)  validat
 	"$WORK/live" || show "no errors by kind"
 grep -Eq "^connections open [0-9]+, opened [0-9]+/s" "$WORK/live" || show "no connections"
 grep -Eq "^retransmissions [0-9]+/s \([0-9]+ in all\)" "$WORK/live" || show "no retransmissions"
+# 2000 requests/s keep the worker busy part of each second, never none of it
+grep -Eq "^workers busy  w0 +([1-9]|[1-9][0-9]|100)%$" "$WORK/live" || show "no busy share of the worker"
 for _ in $(seq 100); do
 	[ -s "$WORK/rc" ] && break
 	sleep 0.2

@@ -38,9 +38,29 @@
     suspect: f.querySelectorAll("rect.m-suspect").length,
     ok: f.querySelectorAll("rect.m-ok").length,
   }));
+  const floors = [...document.querySelectorAll("figure.floorchart")].map((f) => {
+    const line = f.querySelector("polyline.floor");
+    const idle = f.querySelector("line.idle-floor");
+    const plot = f.querySelector("svg").getBBox();
+    return {
+      line_points: line ? line.points.numberOfItems : 0,
+      points: f.querySelectorAll("circle.floor-point").length,
+      forced: f.querySelectorAll("circle.floor-forced").length,
+      bands: f.querySelectorAll("g.band").length,
+      idle: idle ? 1 : 0,
+      verdict: [...f.querySelectorAll("figcaption span.verdict")].map((b) => b.textContent),
+      inside: [...f.querySelectorAll("circle")].every((c) => {
+        const b = c.getBBox();
+        return b.x >= plot.x && b.y >= plot.y && b.x + b.width <= plot.x + plot.width &&
+          b.y + b.height <= plot.y + plot.height;
+      }),
+      beside: f.parentNode.querySelector("figure.memchart") !== null,
+    };
+  });
   const out = {
     charts: charts,
     memory: memory,
+    floors: floors,
     summary_rows: document.querySelectorAll("table.summary tr").length - 1,
     folded: document.querySelectorAll("details.phase").length,
     open_folds: document.querySelectorAll("details.phase[open]").length,

@@ -2,7 +2,9 @@
 /*
  * report.html of a fixed report and series, for report-html-dom.sh: an
  * open-loop phase, then a 10-level steps ramp (19 phases with its pauses)
- * with a burst of timeouts, and a target that starts to leak in the ramp.
+ * with a burst of timeouts, and a target that starts to leak in the ramp
+ * (FLOOR_POINTS judged floor points, FLOOR_FORCED of them forced-GC
+ * checkpoints, and an idle floor).
  * Usage: report-fixture OUT.html
  */
 #include <math.h>
@@ -13,6 +15,8 @@
 #include "stats/series.h"
 
 #define LEVELS 19
+#define FLOOR_POINTS 42
+#define FLOOR_FORCED 4 /* the forced ones: every 12th point from 0 */
 
 static char names[LEVELS][32];
 
@@ -74,6 +78,21 @@ static void add_points(struct series *s)
 	}
 }
 
+/* Flat through the open-loop phase and the first steps, then climbing. */
+static void add_floor_points(json_t *metric)
+{
+	json_t *pts = json_array();
+
+	for (int k = 0; k < FLOOR_POINTS; k++) {
+		double t = 5.0 * k;
+		double v = 4e7 + (t > 120 ? (t - 120) * 2e5 : 0) + (k * 7919 % 13) * 1e4;
+
+		json_array_append_new(pts, json_pack("[f, f, b]", t, v, k % 12 == 0));
+	}
+	json_object_set_new(metric, "floor_points_tv", pts);
+	json_object_set_new(metric, "idle_floor", json_real(4.01e7));
+}
+
 static void add_target(json_t *r)
 {
 	static const struct report_metric m[] = {
@@ -84,14 +103,19 @@ static void add_target(json_t *r)
 
 	for (int i = 0; i <= LEVELS; i++)
 		json_array_append_new(phases,
-				      json_pack("{ss ss s[{ss sf}]}", "name",
+				      json_pack("{ss ss sf sf s[{ss sf}]}", "name",
 						i ? names[i - 1] : "open-loop", "verdict",
 						i > 12	? "leak"
 						: i > 9 ? "suspect"
 							: "ok",
-						"metrics", "name", "go_memstats_heap_inuse_bytes",
-						"growth", i > 9 ? 1e5 * i : 1000.0 * (i % 3)));
-	json_object_set_new(report_add_target(r, &tg), "phases", phases);
+						"start", i ? 20.0 + (i - 1) * 10 : 0.0, "end",
+						i ? 30.0 + (i - 1) * 10 : 20.0, "metrics", "name",
+						"go_memstats_heap_inuse_bytes", "growth",
+						i > 9 ? 1e5 * i : 1000.0 * (i % 3)));
+	json_t *t = report_add_target(r, &tg);
+
+	json_object_set_new(t, "phases", phases);
+	add_floor_points(json_array_get(json_object_get(t, "metrics"), 0));
 }
 
 int main(int argc, char **argv)

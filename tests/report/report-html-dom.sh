@@ -6,7 +6,8 @@
 # assertions read its JSON from --dump-dom: five charts, each with two bands
 # (the ramp is one) and 18 level ticks, labels that neither overlap nor leave
 # their band, a summary row and a folded detail per phase, the memory bars
-# coloured by verdict, nothing fetched. No DPDK, ~3 s.
+# coloured by verdict, the floor over time with its points, phase bands,
+# idle floor and verdict, nothing fetched. No DPDK, ~3 s.
 #   tests/report/report-html-dom.sh REPORT_FIXTURE
 set -euo pipefail
 FIXTURE=${1:?usage: report-html-dom.sh REPORT_FIXTURE}
@@ -42,6 +43,10 @@ assert charts["chart-latency"]["lines"] == {"p50": 210, "p99": 210, "p999": 210}
 assert charts["chart-errors"]["lines"]["err-timeout"] == 210, charts["chart-errors"]
 assert d["summary_rows"] == 20 and d["folded"] == 20 and d["open_folds"] == 0, d
 assert d["memory"] == [{"bars": 20, "leak": 7, "suspect": 3, "ok": 10}], d["memory"]
+# the leaking metric's floor over time: 42 points, 4 of them forced-GC
+# checkpoints, over the target's 20 phase bands, with the idle floor and the verdict
+assert d["floors"] == [{"line_points": 42, "points": 38, "forced": 4, "bands": 20, "idle": 1,
+                        "verdict": ["leak"], "inside": True, "beside": True}], d["floors"]
 assert d["resources"] == 0 and d["scripts"] == 1, d  # the check's own script only
 print("PASS", {k: v["labels"] for k, v in charts.items()})
 PY

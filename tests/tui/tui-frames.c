@@ -31,7 +31,9 @@ int main(int argc, char **argv)
 				     .open_conns = 64,
 				     .opened_per_s = 5,
 				     .retrans_per_s = 2,
-				     .retrans_total = 40};
+				     .retrans_total = 40,
+				     .n_workers = 3,
+				     .busy_share = {0.375, 0.95, NAN}};
 		struct tui_frame f = {.title = "drench run: 3 phase(s), report to out",
 				      .phase = "steady",
 				      .phase_index = 1,

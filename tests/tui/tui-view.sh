@@ -5,7 +5,8 @@
 # responses/s against requested in yellow (below 95 %), the three latency
 # rows with sparklines (p99.9 unknown every other second: a gap, not a
 # zero), errors by kind with the non-zero kind in red, connections,
-# retransmissions, and a target line per verdict colour. No DPDK, ~3 s.
+# retransmissions, each worker's busy share (yellow above 90 %, '-' when
+# unknown), and a target line per verdict colour. No DPDK, ~3 s.
 #   tests/tui/tui-view.sh TUI_FRAMES
 set -euo pipefail
 export LC_ALL=C.UTF-8 # the sparklines are UTF-8: patterns count characters
@@ -32,12 +33,14 @@ grep -Eq "^  p99.9 +- +([▁▂▃▄▅▆▇█] ){10,}" "$WORK/pane" || fail 
 grep -q "connect 0 (0/s)  timeout 3 (1/s)  reset 0 (0/s)" "$WORK/pane" || fail "errors by kind"
 grep -q "^connections open 64, opened 5/s" "$WORK/pane" || fail "connections"
 grep -q "^retransmissions 2/s (40 in all)" "$WORK/pane" || fail "retransmissions"
+grep -q "^workers busy  w0  38%  w1  95%  w2    -$" "$WORK/pane" || fail "busy share per worker"
 grep -q "^  (no sample yet)" "$WORK/pane" || fail "a target without a line"
 # colours: the timeout count red (31), the leak line red, the ok line green (32)
 grep -q $'\e\\[31mtimeout 3 (1/s)' "$WORK/colour" || fail "non-zero errors are not red"
 grep -Eq $'\e\\[(1m\e\\[)?31m.*api +leak' "$WORK/colour" || grep -Eq $'\e\\[1;31m.*api +leak' "$WORK/colour" ||
 	fail "the leaking target is not red"
 grep -q $'\e\\[32m.*cache *ok' "$WORK/colour" || fail "the ok target is not green"
+grep -q $'\e\\[33m 95%' "$WORK/colour" || fail "a worker over 90 % busy is not yellow"
 # TUI_VIEW_SCREENSHOT=path.png: the pane, with its colours, as a PNG (docs/)
 if [ -n "${TUI_VIEW_SCREENSHOT:-}" ]; then
 	python3 "$(dirname "$0")/../report/pane-to-html.py" <"$WORK/colour" >"$WORK/pane.html"
