@@ -662,10 +662,13 @@ static void judge_recent(const struct detector *d, const struct series *s,
 		mann_kendall_hr(p, n - m, 1.0, &before);
 		if (before.p < d->p.suspect_alpha)
 			continue; /* not a late start: the whole window judges a leak */
+		/* a late leak must rise above the swing seen before it began: the
+		 * rising half of a working set that fills and empties is no leak */
+		double swing = EXACT_NOISE_K * residual_sd(p, n - m, theil_sen_slope(p, n - m));
 		sub = *r;
 		sub.mk_var_factor = before.var_factor;
 		judge_trend(d, s, p + n - m, m, &sub);
-		if (sub.verdict == VERDICT_LEAK) {
+		if (sub.verdict == VERDICT_LEAK && !(sub.growth < swing)) {
 			*r = sub;
 			r->reason = "steady growth of the floor in the recent part of the window";
 			return;

@@ -583,6 +583,31 @@ static void load_is_inferred_from_the_allocation_rate(void **state)
 	detector_destroy(idle);
 }
 
+/* A working set that fills for 15 s and is freed (a batch, a periodic
+ * flush): exact points ramp and drop. No window, whole or recent, may call
+ * it a leak, whatever the phase of the cycle the evaluation falls on. */
+static double sawtooth_phase;
+static double exact_sawtooth_live(double t, struct rng *r)
+{
+	return 4 * MB + fmod(t + sawtooth_phase, 15) / 15 * 4 * MB + 20e3 * gauss(r);
+}
+
+static void exact_sawtooth_is_never_a_leak(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 15; seed++) {
+		struct detector *d = new_detector();
+		struct exact_run run;
+
+		sawtooth_phase = (double)seed;
+		run = run_exact(d, exact_sawtooth_live, 1, 160, 200, seed);
+		if (!isnan(run.first_leak_t) || run.final == VERDICT_LEAK)
+			fail_msg("seed %llu: leak at %.0f s, final %s: %s", (unsigned long long)seed,
+				 run.first_leak_t, leak_verdict_name(run.final), run.res->reason);
+		detector_destroy(d);
+	}
+}
+
 /* 3% of a 20 MiB baseline per minute, GC every 2 s, 30 kB of jitter */
 static double slow_leak_live(double t, struct rng *r)
 {
@@ -856,6 +881,7 @@ int main(void)
 		cmocka_unit_test(fast_leak_with_rare_gcs_stays_a_leak_when_gcs_stop),
 		cmocka_unit_test(fast_leak_with_growing_gc_gaps_is_a_leak),
 		cmocka_unit_test(load_is_inferred_from_the_allocation_rate),
+		cmocka_unit_test(exact_sawtooth_is_never_a_leak),
 		cmocka_unit_test(slow_leak_of_three_percent_a_minute_is_called_within_120_s),
 		cmocka_unit_test(caches_that_fill_then_stay_flat_are_never_called_leaks),
 		cmocka_unit_test(autocorrelated_noise_is_not_a_leak),
