@@ -27,10 +27,11 @@ static const struct field connection_fields[] = {
 };
 /* a TCP counter the report shows among the connections */
 static const struct field connection_tcp_fields[] = {
-	TS("time_wait_reused", time_wait_reused),
+	TS("time_wait_reused", time_wait_reused), TS("aborted", conn_aborted),
 };
 /* counters added after the first shard reports: 0 when a report lacks them */
-static const char *const later_fields[] = {"port_waits", "port_wait_us", "time_wait_reused"};
+static const char *const later_fields[] = {"port_waits", "port_wait_us", "time_wait_reused",
+					      "aborted"};
 static const struct field tcp_fields[] = {
 	TS("retrans_rto", retrans_rto), TS("retrans_fast", retrans_fast),
 	TS("retrans_syn", retrans_syn), TS("conn_established", conn_established),

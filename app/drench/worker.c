@@ -3,7 +3,8 @@
  * The poll loop of a worker lcore: receive a burst, hand TCP segments to the
  * client, run timers and queued actions, flush the transmit batch.
  * Shutdown order: stop issuing requests -> wait for outstanding responses
- * (drain_us) -> FIN every connection -> RST what is left -> finished.
+ * (drain_us) -> FIN every connection -> RST what is left -> answer the
+ * peers' replies to those RSTs for a few round trips -> finished.
  */
 #include <errno.h>
 
@@ -15,6 +16,9 @@
 #include "worker.h"
 
 #define CLOSE_GRACE_US (1000 * 1000)
+#define CLOSE_WINDOW_MAX_US (4 * 1000 * 1000)
+#define RST_LINGER_MIN_US (50 * 1000)
+#define RST_LINGER_MAX_US (1000 * 1000)
 
 /* One clock read per poll turn: rdtsc is slow under a hypervisor. */
 static void on_tcp(void *ctx, const struct tcp_seg *seg)
@@ -115,19 +119,55 @@ static void phase_end(struct worker *w, uint32_t p, uint64_t load_end_us)
 	r->tcp_end = *tcp_stack_stats(client_tcp(w->client));
 }
 
+static bool never(struct worker *w)
+{
+	(void)w;
+	return false;
+}
+
+static uint64_t clamp_us(uint64_t v, uint64_t lo, uint64_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/* How long to wait for the next connection to close: at least the grace,
+ * and long enough for the slowest connection's next retransmission of its
+ * FIN (a lost SYN alone sets a 3 s RTO). */
+static uint64_t close_window_us(const struct worker *w)
+{
+	uint64_t rto = client_open_rtt_bound(w->client).rto_us;
+	return clamp_us(rto + rto / 2, CLOSE_GRACE_US, CLOSE_WINDOW_MAX_US);
+}
+
+/* Reset what is left, then keep answering for a few round trips. A peer
+ * that missed our FIN or last data expects a lower sequence number than our
+ * RST carries, takes it for a blind attack and sends a challenge ACK (RFC
+ * 5961); the stack answers that with an exact RST, but only while this
+ * lcore still polls. A lost RST is likewise answered when the peer
+ * retransmits. */
+static void abort_and_linger(struct worker *w)
+{
+	uint32_t srtt = client_open_rtt_bound(w->client).srtt_us;
+
+	client_abort_all(w->client, tsc_now_us());
+	poll_until(w, tsc_now_us() + clamp_us(4ull * srtt, RST_LINGER_MIN_US, RST_LINGER_MAX_US),
+		   never);
+}
+
 /* Stop issuing, wait for what is outstanding, close, reset what is left. */
 static void shut_down(struct worker *w)
 {
 	client_stop(w->client, tsc_now_us());
 	poll_until(w, tsc_now_us() + w->drain_us, drained);
 	client_close_all(w->client, tsc_now_us());
-	/* the grace starts again as long as connections keep closing (a million
-	 * take a few seconds, paced by the client) */
+	/* the window starts again as long as connections keep closing (a
+	 * million take a few seconds, paced by the client) */
 	for (uint32_t left = UINT32_MAX; client_open_conns(w->client) < left;) {
 		left = client_open_conns(w->client);
-		poll_until(w, tsc_now_us() + CLOSE_GRACE_US, all_closed);
+		poll_until(w, tsc_now_us() + close_window_us(w), all_closed);
 	}
-	client_abort_all(w->client, tsc_now_us());
+	if (client_open_conns(w->client) > 0)
+		abort_and_linger(w);
 	net_tx_flush(&w->ifc);
 }
 

@@ -109,7 +109,7 @@ int tcp_listen(struct tcp_stack *s, uint16_t port);
 int tcp_close(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 
 /** Abortive close: send RST, free the connection, on_closed(TCP_CLOSE_ABORTED).
- * No RST in SYN_SENT. A half-open passive connection (SYN_RCVD) gets a RST
+ * In SYN_SENT the RST has no ACK (seq after our SYN). A half-open passive connection (SYN_RCVD) gets a RST
  * and is freed without on_closed. On a TIME_WAIT connection it just frees the slot (its
  * on_closed was already delivered). No-op on a closed slot. */
 void tcp_abort(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);

@@ -322,12 +322,16 @@ static void abort_sends_rst_and_closes(void **state)
 	assert_int_equal(tcp_send(h->s, c, 1, h->now), -ENOTCONN);
 }
 
-static void abort_in_syn_sent_sends_no_rst(void **state)
+/* the peer may hold a half-open connection: reset it, without ACK */
+static void abort_in_syn_sent_resets_without_ack(void **state)
 {
 	struct harness *h = *state;
 	struct tcp_conn *c = h_connect(h);
+	uint32_t syn_seq = h->tx[0].seq;
 	tcp_abort(h->s, c, h->now);
-	assert_int_equal(h->ntx, 1);
+	assert_int_equal(h->ntx, 2);
+	assert_int_equal(h->tx[1].flags, TCP_F_RST);
+	assert_int_equal(h->tx[1].seq, syn_seq + 1);
 	assert_int_equal(h_of(h, c)->why, TCP_CLOSE_ABORTED);
 }
 
@@ -372,7 +376,7 @@ int main(void)
 		T(rst_in_time_wait_frees_the_slot_without_a_second_on_closed),
 		T(rst_outside_the_window_is_ignored),
 		T(abort_sends_rst_and_closes),
-		T(abort_in_syn_sent_sends_no_rst),
+		T(abort_in_syn_sent_resets_without_ack),
 		T(on_closed_may_open_a_new_connection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -142,6 +142,14 @@ void out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	emit(s, c, c->snd_max, TCP_F_RST | TCP_F_ACK, 0, now);
 }
 
+/* In SYN_SENT we know nothing the peer sent, so no ACK: the peer accepts
+ * this RST in SYN_RCVD by its sequence number alone. */
+void out_rst_before_handshake(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+{
+	s->st.rst_tx++;
+	emit(s, c, c->snd_max, TCP_F_RST, 0, now);
+}
+
 /* RFC 793 "Reset Generation" for a segment no connection owns. */
 void out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg)
 {

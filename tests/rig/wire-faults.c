@@ -52,6 +52,21 @@ bool wire_is_ip(const uint8_t *frame, size_t len)
 	return type == 0x0800 || type == 0x86dd;
 }
 
+static bool tcp_fin_at(const uint8_t *frame, size_t len, size_t tcp_off)
+{
+	return len > tcp_off + 13 && (frame[tcp_off + 13] & 0x01);
+}
+
+bool wire_is_tcp_fin(const uint8_t *frame, size_t len)
+{
+	if (!wire_is_ip(frame, len) || len < ETH_HLEN_ + 20)
+		return false;
+	const uint8_t *ip = frame + ETH_HLEN_;
+	if (frame[13] == 0x00) /* IPv4: protocol at 9, header length in the low nibble */
+		return ip[9] == 6 && tcp_fin_at(frame, len, ETH_HLEN_ + (size_t)(ip[0] & 0x0f) * 4);
+	return len >= ETH_HLEN_ + 40 && ip[6] == 6 && tcp_fin_at(frame, len, ETH_HLEN_ + 40);
+}
+
 long wire_corrupt(uint8_t *frame, size_t len, uint64_t *rng)
 {
 	if (len <= ETH_HLEN_)

@@ -14,6 +14,7 @@ struct wire_faults {
 	double loss_pct, duplicate_pct, corrupt_pct, reorder_pct;
 	uint64_t delay_ns, jitter_ns;
 	uint64_t reorder_gap_ns; /* extra hold of a reordered frame */
+	bool lose_fin;		 /* every TCP segment with FIN is lost: no close completes */
 };
 
 enum wire_verdict {
@@ -39,6 +40,10 @@ uint64_t wire_delay(const struct wire_faults *f, uint64_t *rng, bool reordered);
 /** Whether a frame carries IPv4 or IPv6, the only frames corrupted: ARP has no
  * checksum, so a flipped bit there would poison a cache instead of testing one. */
 bool wire_is_ip(const uint8_t *frame, size_t len);
+
+/** Whether a frame is a TCP segment (over IPv4 or IPv6 without extension
+ * headers) with FIN set. */
+bool wire_is_tcp_fin(const uint8_t *frame, size_t len);
 
 /** Flip one random bit at or past byte 14 (the Ethernet header stays intact,
  * so the frame still reaches its host and the IP or TCP checksum must catch

@@ -114,7 +114,7 @@ static void impair_one(struct direction *d, const struct wire_conf *cf, uint64_t
 	unsigned v = wire_judge(&cf->faults, rng);
 
 	d->received++;
-	if (v & WIRE_DROP) {
+	if ((v & WIRE_DROP) || (cf->faults.lose_fin && wire_is_tcp_fin(buf, len))) {
 		d->lost++;
 		return;
 	}
@@ -203,7 +203,8 @@ static void usage(void)
 		"usage: wire-impair IF_A IF_B [--loss PCT] [--duplicate PCT] [--corrupt PCT]\n"
 		"         [--delay MS] [--jitter MS] [--reorder PCT] [--reorder-gap MS]\n"
 		"         [--rate RATE(bit|kbit|mbit|gbit)] [--limit FRAMES] [--duration S] "
-		"[--seed N]\n");
+		"[--seed N]\n"
+		"         [--lose-fin]\n");
 }
 
 /* A number in [lo, hi], whole string; false on anything else. */
@@ -265,7 +266,8 @@ static int parse_args(int argc, char **argv, struct wire_conf *cf)
 		{"jitter", required_argument, NULL, 'j'},    {"reorder", required_argument, NULL, 'r'},
 		{"reorder-gap", required_argument, NULL, 'g'}, {"rate", required_argument, NULL, 'R'},
 		{"limit", required_argument, NULL, 'L'},     {"duration", required_argument, NULL, 'd'},
-		{"seed", required_argument, NULL, 's'},	     {NULL, 0, NULL, 0},
+		{"seed", required_argument, NULL, 's'},	     {"lose-fin", no_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0},
 	};
 	struct wire_faults *f = &cf->faults;
 	double v;
@@ -285,6 +287,7 @@ static int parse_args(int argc, char **argv, struct wire_conf *cf)
 		case 'L': ok = parse_num(optarg, 1, 1000000, &v) && (cf->limit = (uint32_t)v); break;
 		case 'd': ok = parse_num(optarg, 0.001, 86400, &cf->duration_s); break;
 		case 's': cf->seed = strtoull(optarg, NULL, 0); break;
+		case 'F': f->lose_fin = true; break;
 		default: return '?';
 		}
 		if (!ok) {

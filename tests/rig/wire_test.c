@@ -222,6 +222,39 @@ static void only_ip_frames_are_corruptible(void **state)
 	assert_false(wire_is_ip(eth, 13));
 }
 
+/* Ethernet + IPv4 (options when ihl > 5) or IPv6, then a TCP header with `flags` */
+static size_t tcp_frame(uint8_t *f, bool v6, unsigned ihl, uint8_t proto, uint8_t flags)
+{
+	size_t tcp = v6 ? 14 + 40 : 14 + ihl * 4;
+	memset(f, 0, 128);
+	f[12] = v6 ? 0x86 : 0x08, f[13] = v6 ? 0xdd : 0x00;
+	if (v6)
+		f[14] = 0x60, f[14 + 6] = proto;
+	else
+		f[14] = (uint8_t)(0x40 | ihl), f[14 + 9] = proto;
+	f[tcp + 12] = 0x50;
+	f[tcp + 13] = flags;
+	return tcp + 20;
+}
+
+static void only_tcp_segments_with_fin_are_fin_frames(void **state)
+{
+	uint8_t f[128];
+	(void)state;
+
+	assert_true(wire_is_tcp_fin(f, tcp_frame(f, false, 5, 6, 0x11))); /* FIN|ACK */
+	assert_true(wire_is_tcp_fin(f, tcp_frame(f, false, 7, 6, 0x01))); /* past IP options */
+	assert_true(wire_is_tcp_fin(f, tcp_frame(f, true, 5, 6, 0x19)));  /* IPv6, FIN|PSH|ACK */
+	assert_false(wire_is_tcp_fin(f, tcp_frame(f, false, 5, 6, 0x10)));
+	assert_false(wire_is_tcp_fin(f, tcp_frame(f, false, 5, 6, 0x12))); /* SYN|ACK */
+	assert_false(wire_is_tcp_fin(f, tcp_frame(f, true, 5, 17, 0x01))); /* UDP */
+	assert_false(wire_is_tcp_fin(f, tcp_frame(f, false, 5, 17, 0x01)));
+	size_t n = tcp_frame(f, false, 5, 6, 0x01);
+	assert_false(wire_is_tcp_fin(f, n - 7)); /* cut before the flags */
+	f[13] = 0x06; /* ARP */
+	assert_false(wire_is_tcp_fin(f, n));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +270,7 @@ int main(void)
 		cmocka_unit_test(delay_stays_within_jitter_never_negative_and_a_reordered_frame_waits_the_gap),
 		cmocka_unit_test(corruption_flips_one_bit_past_the_ethernet_header),
 		cmocka_unit_test(only_ip_frames_are_corruptible),
+		cmocka_unit_test(only_tcp_segments_with_fin_are_fin_frames),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
