@@ -36,6 +36,7 @@ FAULTS=(
 	"reorder|--reorder 25 --reorder-gap 5|reordered|0"
 	"delay|--delay 50 --jitter 10|received|0"
 	"rate|--rate 10mbit --limit 100|forwarded|10"
+	"mix|--loss 2 --duplicate 2 --corrupt 1 --reorder 10 --reorder-gap 5 --delay 10 --jitter 5|lost|10"
 )
 # name | path | body size | connections | drench arguments. Four 256 KiB
 # bodies in flight are 0.8 s at 10 Mbit/s: each is answered within the drain.
@@ -103,11 +104,14 @@ one_case() { # NAME IMPAIR COUNTER ALLOWED PORT PATH SIZE CONNS MODE_ARGS
 		echo "  drench dropped $caught damaged frames"
 		[ "$caught" -gt 0 ] || bad+=" corrupted frames reached drench but none was dropped;"
 	fi
-	if [[ $impair == *--delay* ]]; then # the delay: 50 ms +- 10 each way is at least 80 ms per answer
-		local p50
+	if [[ $impair == *--delay* ]]; then # each way at least delay - jitter
+		local p50 delay jitter floor_us
+		delay=$(sed -n 's/.*--delay \([0-9]*\).*/\1/p' <<<"$impair")
+		jitter=$(sed -n 's/.*--jitter \([0-9]*\).*/\1/p' <<<"$impair")
+		floor_us=$((2 * (delay - ${jitter:-0}) * 1000))
 		p50=$(json "$rep" "int(${p}['latency_us']['p50'])")
 		echo "  latency p50 $p50 us"
-		[ "$p50" -ge 80000 ] || bad+=" p50 $p50 us under a delay of 2 x (50 - 10) ms;"
+		[ "$p50" -ge "$floor_us" ] || bad+=" p50 $p50 us under a delay of 2 x ($delay - ${jitter:-0}) ms;"
 	fi
 	if [[ $impair == *--rate* ]]; then # the rate: bodies over the whole run (drain included) fit 10 Mbit/s
 		python3 -c "exit(0 if $body * 8 <= 10e6 * $run_s else 1)" ||
