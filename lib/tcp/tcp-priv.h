@@ -193,7 +193,6 @@ void tcp_output(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void out_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
-void out_rst_before_handshake(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg);
 void out_window_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void out_retransmit_una(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);

@@ -240,10 +240,7 @@ void tcp_abort(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	}
 	/* in SYN_SENT too: the peer may hold a half-open connection whose
 	 * SYN-ACK was lost, and would keep it through all its retransmissions */
-	if (c->state == TCP_SYN_SENT)
-		out_rst_before_handshake(s, c, now);
-	else
-		out_rst(s, c, now);
+	out_rst(s, c, now);
 	conn_close(s, c, TCP_CLOSE_ABORTED);
 }
 

@@ -136,18 +136,13 @@ void out_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 
 /* At snd_max: after a go-back-N snd_nxt is back at snd_una, but the peer may
  * have everything we sent, and a RST below its window is ignored. */
+/* In SYN_SENT we know nothing the peer sent, so no ACK: a peer in
+ * SYN_RCVD accepts the RST by its sequence number alone. */
 void out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	s->st.rst_tx++;
-	emit(s, c, c->snd_max, TCP_F_RST | TCP_F_ACK, 0, now);
-}
-
-/* In SYN_SENT we know nothing the peer sent, so no ACK: the peer accepts
- * this RST in SYN_RCVD by its sequence number alone. */
-void out_rst_before_handshake(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
-{
-	s->st.rst_tx++;
-	emit(s, c, c->snd_max, TCP_F_RST, 0, now);
+	emit(s, c, c->snd_max, c->state == TCP_SYN_SENT ? TCP_F_RST : TCP_F_RST | TCP_F_ACK, 0,
+	     now);
 }
 
 /* RFC 793 "Reset Generation" for a segment no connection owns. */
