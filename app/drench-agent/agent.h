@@ -65,6 +65,7 @@ struct agent {
 	int profile_dirfd; /* private (ours, 0700), opened without following links */
 	struct profile_out profiles[AGENT_MAX_PROFILES];
 	uint64_t profiles_dropped;
+	uint64_t probes_failed; /* GC probes without a HeapAlloc reading */
 	char boot[33];
 	unsigned interval_ms;
 	size_t buffer_cap;
@@ -112,11 +113,21 @@ int ring_resize(struct agent *a, size_t cap);
 void targets_sample(struct agent *a);
 int targets_configure(struct agent *a, const char *text, size_t len);
 void targets_sample_checkpoint(struct agent *a, struct agent_target *t, const char *tag);
+/* Adds to a sample's metrics m; false: nothing added. */
+typedef bool (*sample_probe_fn)(struct agent *a, struct agent_target *t, json_t *m);
+void targets_sample_probe(struct agent *a, struct agent_target *t, const char *tag,
+			  sample_probe_fn probe);
 
 /* profiles.c */
 int profile_dir_open(struct agent *a);
 void targets_profile(struct agent *a, const char *target, const char *tag, uint32_t grant,
 		     uint32_t flags);
+/* What a GC probe reads from pprof's debug=1 heap text: HeapAlloc and
+ * TotalAlloc of the MemStats block, NAN where absent. */
+struct probe_reading {
+	double heap_alloc, total_alloc;
+};
+struct probe_reading agent_probe_parse(const char *text, size_t len);
 void profiles_pump(struct agent *a);
 void profiles_rewind(struct agent *a);
 void profiles_confirmed(struct agent *a, const char *file);

@@ -221,6 +221,21 @@ static void send_hello(struct agent *a)
 }
 
 /* The first session frame proves the collector: only then do samples flow. */
+/* Profiles need a grant to write files under; a GC probe writes none. */
+static void on_profile_req(struct agent *a, json_t *msg)
+{
+	const char *target = json_string_value(json_object_get(msg, "target"));
+	const char *tag = json_string_value(json_object_get(msg, "tag"));
+	json_int_t grant = json_integer_value(json_object_get(msg, "grant"));
+	json_int_t flags = json_integer_value(json_object_get(msg, "flags"));
+	bool probe = (flags & TP_PROFILE_GC_PROBE) != 0;
+
+	if (target == NULL || tag == NULL || grant < 0 || grant > UINT32_MAX ||
+	    (grant == 0 && !probe) || flags < 0 || flags > UINT32_MAX)
+		return;
+	targets_profile(a, target, tag, (uint32_t)grant, (uint32_t)flags);
+}
+
 static void collector_proven(struct agent *a)
 {
 	a->link = LINK_READY;
@@ -258,14 +273,7 @@ void link_on_frame(struct agent *a, const struct tp_frame *f)
 		break;
 	case TP_PROFILE_REQ:
 		msg = json_loadb((const char *)f->payload, f->len, 0, NULL);
-		if (json_string_value(json_object_get(msg, "target")) &&
-		    json_string_value(json_object_get(msg, "tag")) &&
-		    json_integer_value(json_object_get(msg, "grant")) > 0)
-			targets_profile(
-				a, json_string_value(json_object_get(msg, "target")),
-				json_string_value(json_object_get(msg, "tag")),
-				(uint32_t)json_integer_value(json_object_get(msg, "grant")),
-				(uint32_t)json_integer_value(json_object_get(msg, "flags")));
+		on_profile_req(a, msg);
 		json_decref(msg);
 		break;
 	default:

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +153,108 @@ static int capture(struct agent *a, const struct agent_target *t, const char *ta
 	return 0;
 }
 
+/* A GC probe streams pprof's debug=1 heap text and keeps two lines of it,
+ * "# HeapAlloc = N" and "# TotalAlloc = N", which the runtime read right
+ * after writing the profile that followed the forced GC. Nothing is
+ * written to disk. */
+struct probe_scan {
+	char line[128];
+	size_t len, total;
+	bool skipping; /* the current line is longer than line[]: not ours */
+	struct probe_reading r;
+};
+
+static void probe_value(const char *line, const char *prefix, double *out)
+{
+	size_t n = strlen(prefix);
+	char *end;
+	double v;
+
+	if (strncmp(line, prefix, n) != 0)
+		return;
+	v = strtod(line + n, &end);
+	if (end != line + n && (*end == '\0' || *end == '\r') && v >= 0 && v < 1e18)
+		*out = v;
+}
+
+static size_t probe_scan(char *data, size_t size, size_t n, void *arg)
+{
+	struct probe_scan *p = arg;
+	size_t len = size * n;
+
+	if ((p->total += len) > PROFILE_MAX_BYTES)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] != '\n') {
+			if (p->len + 1 < sizeof(p->line))
+				p->line[p->len++] = data[i];
+			else
+				p->skipping = true;
+			continue;
+		}
+		p->line[p->len] = '\0';
+		if (!p->skipping) {
+			probe_value(p->line, "# HeapAlloc = ", &p->r.heap_alloc);
+			probe_value(p->line, "# TotalAlloc = ", &p->r.total_alloc);
+		}
+		p->len = 0;
+		p->skipping = false;
+	}
+	return len;
+}
+
+struct probe_reading agent_probe_parse(const char *text, size_t len)
+{
+	struct probe_scan p = {.r = {NAN, NAN}};
+
+	probe_scan((char *)text, 1, len, &p);
+	return p.r;
+}
+
+static struct probe_reading probe_fetch(const char *pprof_url)
+{
+	char url[2048];
+	struct probe_scan p = {.r = {NAN, NAN}};
+	CURL *h = curl_easy_init();
+	CURLcode rc;
+	long status = 0;
+
+	if (h == NULL)
+		return p.r;
+	snprintf(url, sizeof(url), "%s/heap?gc=1&debug=1", pprof_url);
+	agent_curl_restrict(h);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, probe_scan);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &p);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 2000L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	if (rc != CURLE_OK || status != 200)
+		p.r.heap_alloc = NAN;
+	return p.r;
+}
+
+/* The probe's reading, and what it allocated itself (TotalAlloc after it
+ * less the allocation counter scraped just before): the collector takes
+ * that out of the allocation rate, which tells it when load runs. */
+static bool gc_probe(struct agent *a, struct agent_target *t, json_t *m)
+{
+	struct probe_reading r = probe_fetch(t->pprof_url);
+	json_t *before = json_object_get(m, "go_memstats_alloc_bytes_total");
+
+	if (!isfinite(r.heap_alloc)) {
+		a->probes_failed++;
+		return false;
+	}
+	json_object_set_new(m, TP_GC_PROBE_METRIC, json_real(r.heap_alloc));
+	if (json_is_number(before) && r.total_alloc >= json_number_value(before))
+		json_object_set_new(m, TP_GC_PROBE_ALLOC_METRIC,
+				    json_real(r.total_alloc - json_number_value(before)));
+	return true;
+}
+
 /* The heap profile first: with a forced GC, the sample right after it reads
  * the exact live heap. The goroutine text groups goroutines by start site. */
 void targets_profile(struct agent *a, const char *target, const char *tag, uint32_t grant,
@@ -175,6 +278,10 @@ void targets_profile(struct agent *a, const char *target, const char *tag, uint3
 
 		if (strcmp(t->name, target) != 0 || t->pprof_url == NULL)
 			continue;
+		if (flags & TP_PROFILE_GC_PROBE) {
+			targets_sample_probe(a, t, tag, gc_probe);
+			continue;
+		}
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			const char *query = k == 0 && gc ? "?gc=1" : kinds[k].query;
 

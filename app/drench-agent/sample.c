@@ -245,8 +245,11 @@ static json_t *proc_metrics(const struct proc_sample *p)
 	return m;
 }
 
-/* checkpoint: the tag of the forced GC this sample follows, or NULL */
-static void sample_one(struct agent *a, struct agent_target *t, double now, const char *checkpoint)
+/* checkpoint: the tag of the forced GC this sample follows, or NULL;
+ * probe: run between the scrape and the sample (a GC probe adds its
+ * reading), false when it failed and the sample is a plain one */
+static void sample_one(struct agent *a, struct agent_target *t, double now, const char *checkpoint,
+		       sample_probe_fn probe)
 {
 	struct proc_sample ps;
 	char cg[4096];
@@ -266,6 +269,8 @@ static void sample_one(struct agent *a, struct agent_target *t, double now, cons
 	m = proc_metrics(&ps);
 	if (t->metrics_url)
 		scrape_metrics(a, t, m);
+	if (probe != NULL && !probe(a, t, m))
+		checkpoint = NULL;
 	/* n: the number ring_push gives this sample */
 	o = json_pack("{s:s, s:I, s:f, s:i, s:i, s:I, s:o}", "target", t->name, "n",
 		      (json_int_t)a->next_seq, "t", now, "pid", pid, "restarts", t->restarts,
@@ -281,7 +286,7 @@ void targets_sample(struct agent *a)
 	double now = agent_wall();
 
 	for (size_t i = 0; i < a->n_targets; i++)
-		sample_one(a, &a->targets[i], now, NULL);
+		sample_one(a, &a->targets[i], now, NULL, NULL);
 	link_flush_ring(a);
 }
 
@@ -289,6 +294,15 @@ void targets_sample(struct agent *a)
  * tagged with its checkpoint so the collector takes it as one. */
 void targets_sample_checkpoint(struct agent *a, struct agent_target *t, const char *tag)
 {
-	sample_one(a, t, agent_wall(), tag);
+	sample_one(a, t, agent_wall(), tag, NULL);
+	link_flush_ring(a);
+}
+
+/* The sample that carries a GC probe's reading: scraped first, so its
+ * allocation counter leaves out what the probe itself allocates. */
+void targets_sample_probe(struct agent *a, struct agent_target *t, const char *tag,
+			  sample_probe_fn probe)
+{
+	sample_one(a, t, agent_wall(), tag, probe);
 	link_flush_ring(a);
 }

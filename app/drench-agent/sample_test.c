@@ -7,6 +7,7 @@
 /* cmocka needs its prerequisites first */
 /* clang-format off */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,9 +108,39 @@ static void samples_and_events_share_one_numbering(void **state)
 	json_decref(e);
 }
 
+/* pprof's debug=1 heap text: records, then the MemStats the runtime read
+ * after the GC that heap?gc=1 forced; only HeapAlloc and TotalAlloc are
+ * kept. */
+static void gc_probe_reads_heap_alloc_from_the_memstats_block(void **state)
+{
+	char text[4096], long_line[600];
+	int n;
+
+	(void)state;
+	memset(long_line, 'x', sizeof(long_line) - 1);
+	long_line[sizeof(long_line) - 1] = '\0';
+	n = snprintf(text, sizeof(text),
+		     "heap profile: 3: 1234 [9: 5678] @ heap/1048576\n"
+		     "1: 512 [1: 512] @ 0x4a2b1c 0x4a2c3d\n"
+		     "#\t0x4a2b1b\tmain.handler+0x5b\t/src/main.go:42 %s\n"
+		     "\n# runtime.MemStats\n# Alloc = 1049000\n# TotalAlloc = 99999999\n"
+		     "# HeapAlloc = 1048577\n# HeapSys = 7962624\n",
+		     long_line);
+	assert_true(n > 0 && (size_t)n < sizeof(text));
+	assert_true(agent_probe_parse(text, (size_t)n).heap_alloc == 1048577.0);
+	assert_true(agent_probe_parse(text, (size_t)n).total_alloc == 99999999.0);
+	/* a HeapAlloc inside a line too long to keep is not ours */
+	n = snprintf(text, sizeof(text), "%s # HeapAlloc = 5\n", long_line);
+	assert_true(isnan(agent_probe_parse(text, (size_t)n).heap_alloc));
+	assert_true(isnan(agent_probe_parse("# HeapAlloc = none\n", 19).heap_alloc));
+	assert_true(isnan(agent_probe_parse("# HeapAlloc = 12abc\n", 20).heap_alloc));
+	assert_true(isnan(agent_probe_parse("404 page not found\n", 19).heap_alloc));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(gc_probe_reads_heap_alloc_from_the_memstats_block),
 		cmocka_unit_test_setup_teardown(
 			config_targets_are_checked_and_kept_across_reconnects, setup, teardown),
 		cmocka_unit_test_setup_teardown(samples_and_events_share_one_numbering, setup,

@@ -16,7 +16,7 @@ static const char *const section_keys[] = {
 	"listen",	 "key_file",	 "interval",	"agent_buffer",
 	"duration",	 "memory_limit", "profiles",	"detector",
 	"targets",	 "forced_gc",	 "allow_insufficient", "agent_key_dir",
-	"encrypt",	 NULL,
+	"encrypt",	 "gc_probe",	 NULL,
 };
 static const char *const detector_keys[] = {
 	"warmup",	 "floor_window",   "min_window",    "min_points",  "alpha",
@@ -36,6 +36,7 @@ void telemetry_config_init(struct telemetry_config *c)
 	c->agent_buffer = 3600;
 	c->profiles = true;
 	c->forced_gc = true;
+	c->gc_probe_us = 2000000;
 	telemetry_detector_defaults(&c->detector);
 }
 
@@ -314,6 +315,7 @@ int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *o
 	cfg_get_size(yaml_map_get(n, "memory_limit"), e, 1, UINT64_MAX, &out->memory_limit);
 	cfg_get_bool(yaml_map_get(n, "profiles"), e, &out->profiles);
 	cfg_get_bool(yaml_map_get(n, "forced_gc"), e, &out->forced_gc);
+	cfg_get_duration(yaml_map_get(n, "gc_probe"), e, 0, &out->gc_probe_us);
 	cfg_get_bool(yaml_map_get(n, "allow_insufficient"), e, &out->allow_insufficient);
 	cfg_get_bool(yaml_map_get(n, "encrypt"), e, &out->encrypt);
 	parse_detector(yaml_map_get(n, "detector"), &out->detector, e);

@@ -193,6 +193,41 @@ bool collector_ask_profile(struct collector *c, struct target_state *t, const ch
 	return false;
 }
 
+/* A GC probe writes no file, so it needs no grant. */
+bool collector_ask_gc_probe(struct collector *c, struct target_state *t)
+{
+	int conn = t->agent >= 0 ? c->agents[t->agent].conn : -1;
+
+	if (conn < 0 || t->cfg->pprof_url == NULL ||
+	    collector_conn_send_json(c, conn, TP_PROFILE_REQ,
+				     json_pack("{s:s, s:s, s:i, s:i}", "target", t->cfg->name,
+					       "tag", TP_GC_PROBE_TAG, "grant", 0, "flags",
+					       (int)(TP_PROFILE_FORCED_GC | TP_PROFILE_GC_PROBE))) != 0)
+		return false;
+	if (t->probes_asked++ == 0)
+		fprintf(c->log,
+			"collector: %s: GC goal pinned at Go's minimum, so no GC shows the live "
+			"heap: probing it (pprof heap?gc=1) every %.1f s\n",
+			t->cfg->name, (double)c->cfg->gc_probe_us / 1e6);
+	return true;
+}
+
+/* Allocation tells when load runs; what drench's own requests allocate in
+ * the target is no load: a GC probe says how much it allocated, and a
+ * profile checkpoint's capture (heap, then goroutines) spans this sample
+ * and the next, which re-base the counter. */
+static void note_allocated(struct target_state *t, double ts, double total, const char *checkpoint)
+{
+	bool capture = checkpoint != NULL && strcmp(checkpoint, TP_GC_PROBE_TAG) != 0;
+
+	if (capture || t->after_capture) {
+		detector_rebase_allocated(t->det, ts, total - t->probe_alloc);
+		t->after_capture = capture;
+		return;
+	}
+	detector_note_allocated(t->det, ts, total - t->probe_alloc);
+}
+
 static void feed_metrics(struct target_state *t, double ts, json_t *m, const char *checkpoint)
 {
 	const char *name;
@@ -206,7 +241,7 @@ static void feed_metrics(struct target_state *t, double ts, json_t *m, const cha
 		if (!json_is_number(v))
 			continue;
 		if (!strcmp(name, "go_memstats_alloc_bytes_total"))
-			detector_note_allocated(t->det, ts, x);
+			note_allocated(t, ts, x, checkpoint);
 		if (!strcmp(name, "hwm_bytes") || !strcmp(name, "scrape_ok") ||
 		    collector_live_metric(name))
 			continue; /* a high-water mark only rises; a flag is no series */
@@ -217,6 +252,9 @@ static void feed_metrics(struct target_state *t, double ts, json_t *m, const cha
 		else
 			detector_add(t->det, name, ts, x);
 	}
+	v = json_object_get(m, TP_GC_PROBE_ALLOC_METRIC);
+	if (json_is_number(v) && json_number_value(v) >= 0)
+		t->probe_alloc += json_number_value(v);
 	json_decref(t->last_m);
 	t->last_m = json_incref(m);
 }
@@ -333,7 +371,9 @@ static void on_sample(struct collector *c, int i, json_t *msg)
 		collector_target_restarted(c, t, t->pid, pid);
 	t->pid = pid;
 	t->restarts = (unsigned)json_integer_value(json_object_get(msg, "restarts"));
-	if (json_is_string(json_object_get(msg, "checkpoint")))
+	/* a GC probe's sample is no checkpoint a run waits for */
+	if (json_is_string(json_object_get(msg, "checkpoint")) &&
+	    strcmp(json_string_value(json_object_get(msg, "checkpoint")), TP_GC_PROBE_TAG) != 0)
 		c->checkpoint_samples++;
 	feed_metrics(t, ts, m, json_string_value(json_object_get(msg, "checkpoint")));
 	if (!t->baseline_asked && ts >= t->first_t + c->cfg->detector.warmup_s)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "telemetry/collector-priv.h"
+#include "telemetry/proto.h"
 #include "telemetry/telemetry-config.h"
 
 #define GO_MIN_HEAP_GOAL (4.0 * 1024 * 1024)
@@ -41,7 +42,8 @@ static double live_from(struct target_state *t, json_t *m)
 	t->live_source = isfinite(gogc) ? "go_memstats_next_gc_bytes / (1 + go_gc_gogc_percent/100)"
 					: "go_memstats_next_gc_bytes / 2 (go_gc_gogc_percent not "
 					  "exposed, GOGC=100 assumed)";
-	if (next_gc <= GO_MIN_HEAP_GOAL * pct / 100 * 1.001) {
+	t->goal_pinned = next_gc <= GO_MIN_HEAP_GOAL * pct / 100 * 1.001;
+	if (t->goal_pinned) {
 		t->pinned_gcs++;
 		return NAN;
 	}
@@ -50,7 +52,8 @@ static double live_from(struct target_state *t, json_t *m)
 
 bool collector_live_metric(const char *name)
 {
-	return !strcmp(name, "go_memstats_last_gc_time_seconds") ||
+	return !strcmp(name, TP_GC_PROBE_METRIC) || !strcmp(name, TP_GC_PROBE_ALLOC_METRIC) ||
+	       !strcmp(name, "go_memstats_last_gc_time_seconds") ||
 	       !strcmp(name, "go_gc_gogc_percent") ||
 	       !strcmp(name, "go_memstats_alloc_bytes_total");
 }
@@ -58,8 +61,16 @@ bool collector_live_metric(const char *name)
 void collector_live_heap(struct target_state *t, double ts, json_t *m, const char *checkpoint)
 {
 	double last_gc = number(m, "go_memstats_last_gc_time_seconds");
+	double probe = number(m, TP_GC_PROBE_METRIC);
 	double live;
 
+	if (isfinite(probe)) { /* read right after the GC the probe forced */
+		t->last_gc = fmax(t->last_gc, last_gc);
+		t->probe_points++;
+		detector_add_probe(t->det, TELEMETRY_LIVE_HEAP, ts, probe,
+				   number(m, "go_goroutines"));
+		return;
+	}
 	if (!(last_gc > 0) || last_gc <= t->last_gc)
 		return; /* no GC since the last sample */
 	t->last_gc = last_gc;
@@ -69,6 +80,21 @@ void collector_live_heap(struct target_state *t, double ts, json_t *m, const cha
 	t->live_gcs++;
 	detector_add_floor(t->det, TELEMETRY_LIVE_HEAP, fmin(last_gc, ts), live,
 			   checkpoint != NULL);
+}
+
+/* Small heaps: while the GC goal is pinned, a probe every gc_probe_us. */
+void collector_gc_probes(struct collector *c, double now)
+{
+	if (!c->cfg->forced_gc || c->cfg->gc_probe_us == 0)
+		return;
+	for (size_t i = 0; i < c->n_targets; i++) {
+		struct target_state *t = &c->targets[i];
+
+		if (!t->goal_pinned || now < t->next_probe)
+			continue;
+		if (collector_ask_gc_probe(c, t))
+			t->next_probe = now + (double)c->cfg->gc_probe_us / 1e6;
+	}
 }
 
 /* Default judging of a Go target: the live heap once it has enough exact
@@ -91,6 +117,10 @@ const char *collector_live_note(const struct target_state *t)
 {
 	if (!t->live_fallback)
 		return NULL;
+	if (t->pinned_gcs > 0 && t->probes_asked > 0)
+		return "live heap below Go's minimum GC goal (4 MiB at GOGC=100): too few GC "
+		       "probe readings yet, so the verdict rests on go_memstats_heap_inuse_bytes "
+		       "block minima";
 	if (t->pinned_gcs > 0)
 		return "live heap below Go's minimum GC goal (4 MiB at GOGC=100): next_gc is "
 		       "pinned and does not show the live heap, so the verdict rests on "

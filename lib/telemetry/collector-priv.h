@@ -76,6 +76,11 @@ struct target_state {
 	unsigned long live_gcs, pinned_gcs; /* GCs that gave a live point / had next_gc pinned */
 	bool live_fallback;	 /* judged on heap_inuse minima instead of the live heap */
 	unsigned checkpoints;	 /* forced-GC checkpoints asked */
+	bool goal_pinned;	 /* the last GC seen had next_gc at Go's minimum goal */
+	double next_probe;	 /* collector_mono() time of the next GC probe */
+	unsigned long probes_asked, probe_points; /* GC probes sent / readings received */
+	double probe_alloc;	 /* bytes the GC probes allocated in the target so far */
+	bool after_capture;	 /* the last sample followed a profile capture */
 };
 
 /* A file a grant created; fd >= 0 while chunks still come. */
@@ -136,10 +141,15 @@ void collector_bind_agent(struct collector *c, int i, const char *id, const char
 void collector_send_acks(struct collector *c);
 struct target_state *collector_target(struct collector *c, const char *name);
 bool collector_ask_profile(struct collector *c, struct target_state *t, const char *tag);
+bool collector_ask_gc_probe(struct collector *c, struct target_state *t);
+#define COLLECTOR_PROBE_SOURCE                                                                   \
+	"GC probes: HeapAlloc right after a forced GC (pprof heap?gc=1&debug=1), while "         \
+	"next_gc is pinned at Go's minimum goal"
 
 /* collector-live.c */
 bool collector_live_metric(const char *name);
 void collector_live_heap(struct target_state *t, double ts, json_t *m, const char *checkpoint);
+void collector_gc_probes(struct collector *c, double now);
 void collector_choose_judged(const struct collector *c, struct target_state *t);
 const char *collector_live_note(const struct target_state *t);
 

@@ -242,6 +242,7 @@ static void metric_evidence(json_t *m, const struct metric_result *r)
 	json_object_set_new(m, "exact_points", json_boolean(r->exact));
 	json_object_set_new(m, "latched", json_boolean(r->latched));
 	json_object_set_new(m, "plateau", json_boolean(r->plateau));
+	json_object_set_new(m, "level_held", json_boolean(r->level_held));
 	json_object_set_new(m, "mk_variance_factor", real_or_null(r->mk_var_factor));
 	json_object_set_new(m, "recent_slope_per_hour", real_or_null(r->recent_slope * 3600));
 	json_object_set_new(m, "recent_slope_lower_per_hour", real_or_null(r->recent_lower * 3600));
@@ -349,13 +350,17 @@ static void live_heap_evidence(json_t *obj, const struct collector *c, const str
 {
 	const char *note = collector_live_note(t);
 
-	json_object_set_new(obj, "live_heap_source",
-			    t->live_source ? json_string(t->live_source) : json_null());
+	const char *source = t->probe_points > 0 && t->live_gcs == 0 ? COLLECTOR_PROBE_SOURCE
+										: t->live_source;
+
+	json_object_set_new(obj, "live_heap_source", source ? json_string(source) : json_null());
 	json_object_set_new(obj, "live_heap_note", note ? json_string(note) : json_null());
 	json_object_set_new(obj, "gcs_with_live_point", json_integer((json_int_t)t->live_gcs));
 	json_object_set_new(obj, "gcs_with_pinned_goal", json_integer((json_int_t)t->pinned_gcs));
 	json_object_set_new(obj, "forced_gc", json_boolean(c->cfg->forced_gc));
 	json_object_set_new(obj, "checkpoints_asked", json_integer(t->checkpoints));
+	json_object_set_new(obj, "gc_probes_asked", json_integer((json_int_t)t->probes_asked));
+	json_object_set_new(obj, "gc_probe_points", json_integer((json_int_t)t->probe_points));
 }
 
 static double min_time_to_limit(const struct target_state *t)

@@ -139,6 +139,7 @@ void collector_target_restarted(struct collector *c, struct target_state *t, int
 		return;
 	}
 	detector_destroy(old);
+	t->probe_alloc = 0; /* a new process counts its allocation from zero */
 }
 
 static int init_targets(struct collector *c)
@@ -591,6 +592,7 @@ int collector_poll(struct collector *c, int timeout_ms)
 	if (now >= c->next_eval) {
 		c->next_eval = now + (double)c->cfg->interval_us / 1e6;
 		collector_evaluate(c);
+		collector_gc_probes(c, now);
 		collector_live_lines(c);
 		fflush(c->samples_out);
 	}

@@ -709,6 +709,65 @@ static void live_heap_points_and_the_gate(void **state)
 	collector_destroy(g.c);
 }
 
+/* A small Go heap: next_gc pinned at Go's 4 MiB minimum, so the collector
+ * probes it (PROFILE_REQ without a grant, GC_PROBE set); the reading comes
+ * back in a sample and becomes a live-heap point, and that sample is not a
+ * checkpoint a run waits for. */
+static void a_pinned_gc_goal_is_probed_and_the_reading_is_a_live_point(void **state)
+{
+	struct fixture *f = *state, g = *f;
+	struct telemetry_target tgt = {.name = "api",
+				       .agent = "a3",
+				       .pid = getpid(),
+				       .metrics_url = "http://127.0.0.1:1/metrics",
+				       .pprof_url = "http://127.0.0.1:1/debug/pprof"};
+	struct collector_options opts = {.outdir = f->dir, .log = stderr};
+	struct peer p;
+	struct tp_frame fr;
+	char js[512];
+	json_t *o, *r = report_new(), *t;
+
+	(void)state;
+	g.cfg.targets = &tgt;
+	g.cfg.listen = "127.0.0.1:0";
+	g.c = collector_create(&g.cfg, &g.key, &opts);
+	assert_non_null(g.c);
+	peer_open(&g, &p, "a3");
+	peer_hello(&g, &p);
+	snprintf(js, sizeof(js),
+		 "{\"target\":\"api\",\"n\":1,\"t\":%.3f,\"pid\":1,\"m\":{"
+		 "\"go_memstats_next_gc_bytes\":4194304,"
+		 "\"go_memstats_last_gc_time_seconds\":%.3f,\"go_goroutines\":5}}",
+		 1e9 + 1, 1e9 + 0.5);
+	peer_send(&g, &p, TP_SAMPLE, js, NULL, NULL);
+	expect_frame(&g, &p, TP_PROFILE_REQ, &fr);
+	o = json_loadb((const char *)fr.payload, fr.len, 0, NULL);
+	assert_int_equal(json_integer_value(json_object_get(o, "grant")), 0);
+	assert_int_equal(json_integer_value(json_object_get(o, "flags")),
+			 TP_PROFILE_FORCED_GC | TP_PROFILE_GC_PROBE);
+	assert_string_equal(json_string_value(json_object_get(o, "target")), "api");
+	json_decref(o);
+	snprintf(js, sizeof(js),
+		 "{\"target\":\"api\",\"n\":2,\"t\":%.3f,\"pid\":1,\"checkpoint\":\"gc-probe\","
+		 "\"m\":{\"go_memstats_next_gc_bytes\":4194304,"
+		 "\"go_memstats_last_gc_time_seconds\":%.3f,\"go_goroutines\":5,"
+		 "\"" TP_GC_PROBE_METRIC "\":1100000}}",
+		 1e9 + 2, 1e9 + 1.9);
+	peer_send(&g, &p, TP_SAMPLE, js, NULL, NULL);
+	pump(&g, 5);
+	assert_int_equal(collector_checkpoint_samples(g.c), 0);
+	collector_evaluate(g.c);
+	assert_int_equal(collector_report_targets(g.c, r), 0);
+	t = json_array_get(json_object_get(r, "targets"), 0);
+	assert_int_equal(json_integer_value(json_object_get(t, "gc_probe_points")), 1);
+	assert_true(json_integer_value(json_object_get(t, "gc_probes_asked")) >= 1);
+	assert_non_null(strstr(json_string_value(json_object_get(t, "live_heap_source")),
+			       "GC probes"));
+	json_decref(r);
+	close(p.fd);
+	collector_destroy(g.c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -728,6 +787,7 @@ int main(void)
 		cmocka_unit_test(an_encrypted_link_carries_samples_and_acks),
 		cmocka_unit_test(report_lists_the_target_and_counters),
 		cmocka_unit_test(live_heap_points_and_the_gate),
+		cmocka_unit_test(a_pinned_gc_goal_is_probed_and_the_reading_is_a_live_point),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

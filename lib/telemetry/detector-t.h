@@ -59,6 +59,7 @@ struct metric_result {
 	bool exact;		/* floor points are exact post-GC live values */
 	bool latched;		/* a leak was called and no recovery withdrew it */
 	bool plateau;		/* grew, but the recent third of the window is flat */
+	bool level_held;	/* a leak held at suspect: the load level stepped up */
 	double mk_var_factor;	/* Hamed–Rao variance inflation n/n* */
 	double recent_slope;	/* Theil–Sen on the recent third; NAN if too short */
 	double recent_lower;	/* lower end of its 95% one-sided interval */

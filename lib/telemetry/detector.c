@@ -31,12 +31,21 @@
 /* A leak grows at a steady rate: the recent third of the window must keep at
  * least this share of the whole window's slope (a filling cache slows down). */
 #define RECENT_SHARE 0.5
+/* Rates (allocation, requests) span at least this: a checkpoint's sample
+ * comes milliseconds after a regular one. */
+#define ALLOC_MIN_INTERVAL_S 0.5
+/* The load level of the recent third over the level before it, above
+ * which a rise may be memory in flight (more connections, more requests). */
+#define LEVEL_RISE 1.5
 
 struct floor_pt {
 	double t, v;
 	long idx;    /* block index from the warm-up end */
 	double req;  /* requests served when the block closed; NAN if unknown */
 	bool forced; /* an exact point from a forced-GC checkpoint */
+	bool probe;   /* the heap read right after a forced GC (GC probe) */
+	double conc;  /* concurrency (goroutines) when probed; NAN if unknown */
+	double level; /* load level (requests/s, else bytes allocated/s); NAN */
 };
 
 struct series {
@@ -54,7 +63,7 @@ struct series {
 	unsigned merges; /* times the points were merged pairwise */
 	bool open;
 	long open_idx;
-	double open_min, open_t;
+	double open_min, open_t, open_level;
 	struct floor_pt *pts;
 	size_t n;
 	double last_v;
@@ -75,15 +84,20 @@ struct detector {
 	double load_stop_t;
 	double load_start_t; /* first time load was seen running; NAN if never */
 	bool req_known;
-	uint64_t req_last, req_base, req_now;
-	uint64_t req_idle; /* the count when load was last seen idle */
-	double req_change_t, req_base_t, req_now_t;
+	uint64_t req_base, req_now;
+	uint64_t req_mark; /* the count when it last moved like load (or was reset) */
+	double req_mark_t; /* when req_mark was taken */
+	double req_base_t, req_now_t;
 	bool req_base_set;
 	bool gc_known;
 	double gc_base, gc_base_t, gc_now, gc_now_t;
 	double alloc_last, alloc_last_t;    /* the allocation counter's last sample */
 	double alloc_min_rate, alloc_max_rate; /* bytes/s seen; NAN before two samples */
 	double alloc_high_t;		       /* last sample allocating like load */
+	unsigned alloc_streak;		       /* intervals in a row allocating like load */
+	double level;			       /* load level now (see floor_pt); NAN */
+	double req_rate_total, req_rate_t;     /* the request count the last rate began from */
+	double alloc_streak_t;		       /* when that streak began */
 	enum leak_verdict verdict;
 };
 
@@ -120,6 +134,7 @@ struct detector *detector_create(const struct detector_params *p, double memory_
 	d->load_stop_t = NAN;
 	d->load_start_t = NAN;
 	d->alloc_last_t = d->alloc_min_rate = d->alloc_max_rate = d->alloc_high_t = NAN;
+	d->level = d->req_rate_t = NAN;
 	return d;
 }
 
@@ -213,11 +228,13 @@ static void merge_blocks(struct series *s)
 			double req = fmax(p.req, s->pts[out - 1].req); /* the later count */
 
 			bool forced = p.forced || s->pts[out - 1].forced;
+			bool probe = p.probe && s->pts[out - 1].probe;
 
 			if (p.v < s->pts[out - 1].v)
 				s->pts[out - 1] = p;
 			s->pts[out - 1].req = req;
 			s->pts[out - 1].forced = forced;
+			s->pts[out - 1].probe = probe;
 		} else {
 			s->pts[out++] = p;
 		}
@@ -255,6 +272,7 @@ static void close_block(struct detector *d, struct series *s)
 		.v = s->open_min,
 		.idx = s->open_idx,
 		.req = d->req_base_set ? (double)d->req_now : NAN,
+		.level = s->open_level,
 	};
 	s->open = false;
 	maybe_widen(d, s);
@@ -315,9 +333,11 @@ static void series_add(struct detector *d, struct series *s, double t, double v)
 		s->open_idx = idx;
 		s->open_min = v;
 		s->open_t = t;
+		s->open_level = d->level;
 	} else if (v < s->open_min) {
 		s->open_min = v;
 		s->open_t = t;
+		s->open_level = d->level;
 	}
 }
 
@@ -342,14 +362,14 @@ int detector_add(struct detector *d, const char *metric, double t, double v)
 	return 0;
 }
 
-int detector_add_floor(struct detector *d, const char *metric, double t, double v, bool forced)
+static int add_exact(struct detector *d, const char *metric, struct floor_pt pt)
 {
 	struct series *s;
 	int i;
 
-	if (d == NULL || metric == NULL || !isfinite(t))
+	if (d == NULL || metric == NULL || !isfinite(pt.t))
 		return -EINVAL;
-	if (!isfinite(v))
+	if (!isfinite(pt.v))
 		return 0;
 	i = find_series(d, metric);
 	if (i < 0)
@@ -358,23 +378,63 @@ int detector_add_floor(struct detector *d, const char *metric, double t, double 
 		return i;
 	s = &d->s[i];
 	s->exact = true;
-	start_clock(d, t);
-	note_idle(d, s, v);
-	s->last_v = v;
-	if (t < d->origin)
+	start_clock(d, pt.t);
+	note_idle(d, s, pt.v);
+	s->last_v = pt.v;
+	if (pt.t < d->origin)
 		return 0;
-	if (s->n > 0 && t <= s->pts[s->n - 1].t)
+	if (s->n > 0 && pt.t <= s->pts[s->n - 1].t)
 		return 0; /* the same GC seen again */
-	s->pts[s->n++] = (struct floor_pt){
-		.t = t,
-		.v = v,
-		.idx = s->seq++ >> s->merges,
-		.req = d->req_base_set ? (double)d->req_now : NAN,
-		.forced = forced,
-	};
+	pt.idx = s->seq++ >> s->merges;
+	pt.req = d->req_base_set ? (double)d->req_now : NAN;
+	pt.level = d->level;
+	s->pts[s->n++] = pt;
 	if (s->n > d->p.max_points)
 		merge_blocks(s);
 	return 0;
+}
+
+int detector_add_floor(struct detector *d, const char *metric, double t, double v, bool forced)
+{
+	return add_exact(d, metric, (struct floor_pt){.t = t, .v = v, .forced = forced, .conc = NAN});
+}
+
+int detector_add_probe(struct detector *d, const char *metric, double t, double v,
+		       double concurrency)
+{
+	return add_exact(d, metric,
+			 (struct floor_pt){
+				 .t = t, .v = v, .forced = true, .probe = true, .conc = concurrency});
+}
+
+/* Load runs while the counter moves by more than LOAD_MIN_REQUESTS within
+ * load_idle_s; a trickle (GC probes, health checks, the checkpoints' pprof
+ * requests, which some services count) neither starts nor holds it. */
+static void load_from_requests(struct detector *d, double t, uint64_t total)
+{
+	bool first = !d->req_known;
+
+	d->req_known = d->load_known = true;
+	if (first || total < d->req_mark) { /* first count, or the counter was reset */
+		d->req_mark = total;
+		d->req_mark_t = t;
+	} else if (total > d->req_mark + LOAD_MIN_REQUESTS) {
+		if (!d->load_active) {
+			if (isnan(d->load_start_t))
+				d->load_start_t = t;
+			d->load_active = true;
+			d->load_stop_t = NAN;
+		}
+		d->req_mark = total;
+		d->req_mark_t = t;
+	} else if (t - d->req_mark_t >= d->p.load_idle_s) {
+		if (d->load_active) {
+			d->load_active = false;
+			d->load_stop_t = d->req_mark_t;
+		}
+		d->req_mark = total;
+		d->req_mark_t = t;
+	}
 }
 
 void detector_note_requests(struct detector *d, double t, uint64_t total)
@@ -388,28 +448,16 @@ void detector_note_requests(struct detector *d, double t, uint64_t total)
 		d->req_now = total;
 		d->req_now_t = t;
 	}
-	if (d->load_explicit)
-		return;
-	if (!d->req_known || total < d->req_idle) {
-		d->req_idle = total; /* first count, or the counter was reset */
-	} else if (!d->load_active && total > d->req_idle + LOAD_MIN_REQUESTS) {
-		if (isnan(d->load_start_t))
-			d->load_start_t = t;
-		d->load_active = true;
-		d->load_stop_t = NAN;
-		d->req_change_t = t;
+	if (!isfinite(d->req_rate_t) || t < d->req_rate_t || total < d->req_rate_total) {
+		d->req_rate_total = (double)total;
+		d->req_rate_t = t;
+	} else if (t - d->req_rate_t >= ALLOC_MIN_INTERVAL_S) {
+		d->level = ((double)total - d->req_rate_total) / (t - d->req_rate_t);
+		d->req_rate_total = (double)total;
+		d->req_rate_t = t;
 	}
-	if (!d->req_known || total != d->req_last) {
-		d->req_known = true;
-		d->load_known = true;
-		d->req_last = total;
-		if (d->load_active)
-			d->req_change_t = t;
-	} else if (d->load_active && t - d->req_change_t >= d->p.load_idle_s) {
-		d->load_active = false;
-		d->load_stop_t = d->req_change_t;
-		d->req_idle = total;
-	}
+	if (!d->load_explicit)
+		load_from_requests(d, t, total);
 }
 
 /* Load inferred from allocation, when nothing better says: a service under
@@ -417,9 +465,18 @@ void detector_note_requests(struct detector *d, double t, uint64_t total)
  * High: above ALLOC_LOAD_FACTOR x the lowest rate seen and ALLOC_LOAD_MIN. */
 #define ALLOC_LOAD_FACTOR 4.0
 #define ALLOC_LOAD_MIN (256 * 1024.0) /* bytes/s */
+#define ALLOC_LOAD_STREAK 2
 static bool alloc_high(const struct detector *d, double rate)
 {
 	return rate > fmax(ALLOC_LOAD_FACTOR * d->alloc_min_rate, ALLOC_LOAD_MIN);
+}
+
+void detector_rebase_allocated(struct detector *d, double t, double total)
+{
+	if (d == NULL || !isfinite(total) || !isfinite(t))
+		return;
+	d->alloc_last = total;
+	d->alloc_last_t = t;
 }
 
 void detector_note_allocated(struct detector *d, double t, double total)
@@ -428,28 +485,39 @@ void detector_note_allocated(struct detector *d, double t, double total)
 
 	if (d->load_explicit || d->req_known || !isfinite(total))
 		return;
-	if (!isfinite(d->alloc_last_t) || t <= d->alloc_last_t || total < d->alloc_last) {
-		d->alloc_last = total; /* first sample, or the process restarted */
-		d->alloc_last_t = t;
+	if (!isfinite(d->alloc_last_t) || t < d->alloc_last_t || total < d->alloc_last) {
+		detector_rebase_allocated(d, t, total); /* first sample, or a restart */
 		return;
 	}
+	/* a sample right after another (a checkpoint's): its few ms would turn
+	 * the scrape's own allocation into a burst */
+	if (t - d->alloc_last_t < ALLOC_MIN_INTERVAL_S)
+		return;
 	rate = (total - d->alloc_last) / (t - d->alloc_last_t);
 	d->alloc_last = total;
 	d->alloc_last_t = t;
+	d->level = rate;
 	d->alloc_min_rate = isfinite(d->alloc_min_rate) ? fmin(d->alloc_min_rate, rate) : rate;
 	d->alloc_max_rate = isfinite(d->alloc_max_rate) ? fmax(d->alloc_max_rate, rate) : rate;
 	/* near the highest rate seen: load still runs (watching may have begun
 	 * under load, when the lowest rate is the load's own) */
 	if (rate * ALLOC_LOAD_FACTOR >= d->alloc_max_rate)
 		d->alloc_high_t = t;
-	if (alloc_high(d, rate)) {
+	if (!alloc_high(d, rate)) {
+		d->alloc_streak = 0;
+	} else if (d->alloc_streak++ == 0) {
+		d->alloc_streak_t = t;
+	}
+	/* one busy interval is a blip (a batch, a scrape of a big registry);
+	 * load starts on ALLOC_LOAD_STREAK in a row */
+	if (d->alloc_streak > 0 && (d->load_active || d->alloc_streak >= ALLOC_LOAD_STREAK)) {
 		if (isnan(d->load_start_t))
-			d->load_start_t = t;
+			d->load_start_t = d->alloc_streak_t;
 		d->load_active = d->load_known = true;
 		d->load_stop_t = NAN;
 		d->alloc_high_t = t;
-	} else if (d->alloc_max_rate > ALLOC_LOAD_MIN && (d->load_active || !d->load_known) &&
-		   t - d->alloc_high_t >= d->p.load_idle_s) {
+	} else if (d->alloc_streak == 0 && d->alloc_max_rate > ALLOC_LOAD_MIN &&
+		   (d->load_active || !d->load_known) && t - d->alloc_high_t >= d->p.load_idle_s) {
 		/* fell well below what load allocated, for long enough */
 		if (isnan(d->load_start_t))
 			d->load_start_t = d->origin;
@@ -578,19 +646,56 @@ static double residual_sd(const struct trend_point *p, size_t n, double slope)
 /* Growth a leak must exceed. Block minima keep the configured share of the
  * baseline and an absolute floor per unit. Exact post-GC points are far
  * less noisy: a smaller share, a smaller absolute floor, but at least
- * EXACT_NOISE_K times their own measured spread. */
+ * EXACT_NOISE_K times their own measured spread. GC probes read the heap a
+ * few milliseconds after the GC they forced, so their floor is smaller
+ * still, while concurrency holds steady (requests in flight hold memory). */
 #define EXACT_NOISE_SHARE 0.4 /* of noise_floor */
 #define EXACT_MIN_GROWTH (256 * 1024.0)
+#define PROBE_MIN_GROWTH (96 * 1024.0)
 #define EXACT_NOISE_K 4.0
+#define CONC_STEADY_ABS 4.0    /* goroutines */
+#define CONC_STEADY_SHARE 0.25 /* of their median */
+
+/* Concurrency at the probes of [t0, t1]: its 10th..90th percentile range
+ * within CONC_STEADY_ABS or CONC_STEADY_SHARE of the median. */
+static bool probes_steady(const struct series *s, double t0, double t1)
+{
+	double *c = malloc(sizeof(*c) * (s->n + 1));
+	size_t m = 0, all = 0;
+	bool steady = false;
+
+	if (c == NULL)
+		return false;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->pts[i].t < t0 || s->pts[i].t > t1)
+			continue;
+		all++;
+		if (s->pts[i].probe && isfinite(s->pts[i].conc))
+			c[m++] = s->pts[i].conc;
+	}
+	if (m >= 4 && 2 * m >= all) { /* mostly probes, each with its concurrency */
+		double hi = quantile_inplace(c, m, 0.9), lo = quantile_inplace(c, m, 0.1);
+
+		steady = hi - lo <= fmax(CONC_STEADY_ABS, CONC_STEADY_SHARE * c[m / 2]);
+	}
+	free(c);
+	return steady;
+}
+
+static double exact_min_growth(const struct series *s, const struct trend_point *p, size_t n)
+{
+	return n > 0 && probes_steady(s, p[0].t, p[n - 1].t) ? PROBE_MIN_GROWTH : EXACT_MIN_GROWTH;
+}
+
 static double noise_of(const struct detector *d, const struct series *s,
 		       const struct trend_point *p, size_t n, const struct metric_result *r)
 {
 	if (!s->exact || !s->is_bytes)
 		return fmax(fmax(d->p.noise_floor * fabs(r->baseline), s->min_growth),
 			    EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
-	return fmax(
-		fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(r->baseline), EXACT_MIN_GROWTH),
-		EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
+	return fmax(fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(r->baseline),
+			 exact_min_growth(s, p, n)),
+		    EXACT_NOISE_K * residual_sd(p, n, r->slope_per_s));
 }
 
 static void judge_trend(const struct detector *d, const struct series *s,
@@ -697,20 +802,24 @@ static void judge_few_exact(const struct detector *d, const struct series *s,
 
 /* Lowest floor point after load stopped, and how many there are. */
 static double post_stop_floor(const struct detector *d, const struct series *s, unsigned *n,
-			      bool *forced)
+			      bool *forced, bool *probe)
 {
 	double lo = INFINITY;
 
 	*n = 0;
-	*forced = false;
+	*forced = *probe = false;
 	for (size_t i = 0; i < s->n; i++) {
 		if (!(s->pts[i].t > d->load_stop_t))
 			continue;
+		if (s->pts[i].v < lo)
+			*probe = s->pts[i].probe;
 		lo = fmin(lo, s->pts[i].v);
 		*forced |= s->pts[i].forced;
 		(*n)++;
 	}
 	if (s->open && s->open_t > d->load_stop_t) {
+		if (s->open_min < lo)
+			*probe = false;
 		lo = fmin(lo, s->open_min);
 		(*n)++;
 	}
@@ -725,12 +834,12 @@ static void judge_recovery(const struct detector *d, const struct series *s, dou
 			   struct metric_result *r)
 {
 	unsigned need;
-	bool forced;
+	bool forced, probe;
 	double ref, noise;
 
 	if (!isfinite(d->load_stop_t) || now - d->load_stop_t < d->p.recovery_s)
 		return;
-	r->post_floor = post_stop_floor(d, s, &r->post_points, &forced);
+	r->post_floor = post_stop_floor(d, s, &r->post_points, &forced, &probe);
 	need = s->exact ? (forced ? 1 : d->p.recovery_gcs) : 2;
 	if (r->post_points < need) {
 		r->post_floor = NAN;
@@ -740,7 +849,8 @@ static void judge_recovery(const struct detector *d, const struct series *s, dou
 	if (!isfinite(ref))
 		return;
 	noise = s->exact && s->is_bytes
-			? fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(ref), EXACT_MIN_GROWTH)
+			? fmax(EXACT_NOISE_SHARE * d->p.noise_floor * fabs(ref),
+			       probe ? PROBE_MIN_GROWTH : EXACT_MIN_GROWTH)
 			: fmax(d->p.noise_floor * fabs(ref), s->min_growth);
 	r->recovered = r->post_floor <= ref + noise;
 	r->persisted = !r->recovered && (r->verdict == VERDICT_LEAK || s->latched);
@@ -748,6 +858,9 @@ static void judge_recovery(const struct detector *d, const struct series *s, dou
 		r->verdict = VERDICT_OK;
 		r->reason = "after load stopped, the floor came back within noise of the idle "
 			    "floor before load";
+	} else if (!r->recovered && r->level_held) {
+		r->verdict = VERDICT_LEAK;
+		r->reason = "rose as the load level stepped up, and stayed after load stopped";
 	}
 }
 
@@ -787,14 +900,65 @@ static void apply_latch(const struct detector *d, struct series *s, struct metri
 		r->samples = now.samples;
 		r->post_floor = now.post_floor;
 		r->post_points = now.post_points;
+		r->load_start = now.load_start;
+		r->load_stop = now.load_stop;
+		r->idle_floor = now.idle_floor;
 		r->persisted = isfinite(d->load_stop_t);
 		r->spikes = now.spikes;
-		r->reason = "leak called earlier; no recovery evidence since";
+		r->reason = now.post_points > 0
+				    ? "leak called under load; after load stopped the floor did not come "
+				      "back to the idle floor"
+				    : "leak called earlier; no recovery evidence since";
 	} else if (raw_leak) {
 		r->verdict = VERDICT_SUSPECT;
 		r->reason = "leak pending confirmation by the next evaluations";
 	}
 	r->latched = s->latched;
+}
+
+/* Load level rose in the recent third of [t0, t1]: the median level of
+ * its points over the median before it. NAN levels are left out. */
+static double level_rise(const struct series *s, double t0, double t1)
+{
+	double tr = t1 - (t1 - t0) / 3, *before = malloc(sizeof(double) * (s->n + 1)),
+	       *recent = malloc(sizeof(double) * (s->n + 1)), rise = 1;
+	size_t nb = 0, nr = 0;
+
+	for (size_t i = 0; before && recent && i < s->n; i++) {
+		if (s->pts[i].t < t0 || s->pts[i].t > t1 || !isfinite(s->pts[i].level))
+			continue;
+		if (s->pts[i].t < tr)
+			before[nb++] = s->pts[i].level;
+		else
+			recent[nr++] = s->pts[i].level;
+	}
+	if (nb >= 3 && nr >= 3) {
+		double b = median_inplace(before, nb), r = median_inplace(recent, nr);
+
+		rise = b > 0 ? r / b : 1;
+	}
+	free(before);
+	free(recent);
+	return rise;
+}
+
+/* Memory in flight follows the load level; a leak follows the requests
+ * served. A rise that came with a step up of the load level is held at
+ * suspect while load runs; the idle floor after load tells (recovery). */
+static void hold_if_level_rose(const struct series *s, const struct trend_point *p, size_t n,
+			       struct metric_result *r)
+{
+	double rise;
+
+	if (r->verdict != VERDICT_LEAK || n < 2)
+		return;
+	rise = level_rise(s, p[0].t, p[n - 1].t);
+	if (!(rise > LEVEL_RISE))
+		return;
+	r->verdict = VERDICT_SUSPECT;
+	r->level_held = true;
+	r->reason = "rose as the load level stepped up (in-flight memory or a leak): judged "
+		    "after load stops";
 }
 
 static void reset_result(struct metric_result *r)
@@ -805,7 +969,7 @@ static void reset_result(struct metric_result *r)
 	r->mk_var_factor = r->recent_slope = r->recent_lower = NAN;
 	r->post_floor = NAN;
 	r->post_points = 0;
-	r->recovered = r->persisted = r->plateau = false;
+	r->recovered = r->persisted = r->plateau = r->level_held = false;
 }
 
 static void evaluate_series(struct detector *d, struct series *s, double now)
@@ -838,6 +1002,7 @@ static void evaluate_series(struct detector *d, struct series *s, double now)
 		judge_recent(d, s, p, n, r);
 		judge_few_exact(d, s, p, n, r);
 		judge_extras(d, s, r);
+		hold_if_level_rose(s, p, n, r);
 	}
 	judge_recovery(d, s, now, r);
 	apply_latch(d, s, r);

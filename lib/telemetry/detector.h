@@ -34,6 +34,14 @@ int detector_add(struct detector *d, const char *metric, double t, double v);
  * Points before load begins give the idle floor. 0 or negative errno. */
 int detector_add_floor(struct detector *d, const char *metric, double t, double v, bool forced);
 
+/** An exact point read by a GC probe: the heap in use right after a forced
+ * GC (a small heap whose GC goal is pinned gives no per-GC point). Such
+ * points carry only the allocation between the GC and the read, so a
+ * smaller growth counts while concurrency (goroutines when probed, NAN if
+ * unknown) holds steady: memory held by requests in flight follows it. */
+int detector_add_probe(struct detector *d, const char *metric, double t, double v,
+		       double concurrency);
+
 /** Total requests served to this target so far (a counter). Enables
  * per-request figures and, unless detector_note_load() is used, tells when
  * load stops (counter flat for load_idle_s). */
@@ -44,6 +52,10 @@ void detector_note_requests(struct detector *d, double t, uint64_t total);
  * the allocation rate is several times its idle rate, and to stop when it
  * falls back for load_idle_s. */
 void detector_note_allocated(struct detector *d, double t, double total);
+
+/** The allocation counter across a profile capture, which allocates in
+ * the target itself: taken as the new base, no rate. */
+void detector_rebase_allocated(struct detector *d, double t, double total);
 
 /** Say explicitly whether load is running (overrides the request counter). */
 void detector_note_load(struct detector *d, double t, bool active);

@@ -544,6 +544,94 @@ static void fast_leak_with_growing_gc_gaps_is_a_leak(void **state)
 /* No request counter (a new user's monitor campaign): load is read off the
  * allocation rate, so the leak is judged on the points under load, not on
  * an idle tail that looks like a plateau; an idle service never "stops". */
+/* An unpaced connection staircase (2, 4, 8, 16 connections, 30 s each,
+ * 50 ms per request): the request rate steps 40, 80, 160, 320/s, and each
+ * request in flight holds 256 KiB. leak_per_s: a leak on top, or 0. */
+static struct exact_run run_staircase(struct detector *d, double leak_per_s, uint64_t seed)
+{
+	struct rng r = {.s = seed};
+	struct exact_run out = {.first_leak_t = NAN};
+	double served = 0;
+
+	assert_true(detector_watch(d, LIVE, true) >= 0);
+	for (int t = 0; t <= 200; t++) {
+		bool load = t >= 5 && t < 125;
+		int conns = load ? 2 << ((t - 5) / 30) : 0;
+
+		served += 20.0 * conns;
+		detector_note_requests(d, t, (uint64_t)served);
+		if (t % 2 == 0)
+			detector_add_floor(d, LIVE, t,
+					   6 * MB + conns * 256 * 1024.0 * (0.8 + 0.2 * uniform(&r)) +
+						   leak_per_s * fmax(0, fmin(t, 125) - 5) +
+						   20e3 * gauss(&r),
+					   t > 160);
+		if (detector_evaluate(d, t) == VERDICT_LEAK && isnan(out.first_leak_t))
+			out.first_leak_t = t - 5;
+	}
+	out.final = detector_evaluate(d, 200);
+	out.res = detector_find(d, LIVE);
+	return out;
+}
+
+static void memory_in_flight_under_a_connection_staircase_is_not_a_leak(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct detector *d = new_detector();
+		struct exact_run run = run_staircase(d, 0, seed);
+
+		if (!isnan(run.first_leak_t) || run.final == VERDICT_LEAK)
+			fail_msg("seed %llu: leak at %.0f s, final %s: %s", (unsigned long long)seed,
+				 run.first_leak_t, leak_verdict_name(run.final), run.res->reason);
+		detector_destroy(d);
+	}
+}
+
+/* The same staircase with 100 KB/s retained: held while the level steps up,
+ * called once the idle floor after load stays high. */
+static void a_leak_under_a_connection_staircase_is_called_after_load(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct detector *d = new_detector();
+		struct exact_run run = run_staircase(d, 100e3, seed);
+
+		if (run.final != VERDICT_LEAK || !run.res->persisted)
+			fail_msg("seed %llu: final %s: %s", (unsigned long long)seed,
+				 leak_verdict_name(run.final), run.res->reason);
+		detector_destroy(d);
+	}
+}
+
+/* A sample a few ms after another (a checkpoint's, right after its forced
+ * GC) carries the previous scrape's own allocation: over so short a span
+ * that is a burst of hundreds of MB/s, and must not restart the load; nor
+ * must one busy second of an idle service (a batch, a big scrape). */
+static void a_sample_right_after_another_does_not_restart_the_load(void **state)
+{
+	struct detector *d = new_detector();
+	double allocated = 0;
+	const struct metric_result *res;
+
+	(void)state;
+	detector_watch(d, LIVE, true);
+	for (int t = 0; t <= 200; t++) {
+		bool load = t >= 10 && t < 130;
+
+		allocated += load ? 2e6 : t == 185 ? 700e3 : 50e3;
+		detector_note_allocated(d, t, allocated);
+		if (t >= 140 && t % 10 == 0)
+			detector_note_allocated(d, t + 0.01, allocated + 80e3);
+		if (t % 2 == 0)
+			detector_add_floor(d, LIVE, t, 8 * MB + 20e3 * fmin(t, 130), false);
+		detector_evaluate(d, t);
+	}
+	res = detector_find(d, LIVE);
+	assert_true(res->load_stop >= 125 && res->load_stop <= 131);
+	detector_destroy(d);
+}
+
 static void load_is_inferred_from_the_allocation_rate(void **state)
 {
 	struct detector *d = new_detector(), *idle = new_detector();
@@ -830,6 +918,131 @@ static void a_few_requests_after_the_stop_do_not_restart_the_load(void **state)
 	detector_destroy(d);
 }
 
+/* A small Go heap whose GC goal is pinned: the live heap only from GC
+ * probes every 2 s, each read a few ms after the GC with some allocation
+ * in it. conc_fn: goroutines at the probe. Load for [5, 125) s, idle to
+ * 165 s with the probes going on. */
+typedef double (*conc_fn)(double t, struct rng *r);
+
+static struct exact_run run_probes(struct detector *d, live_fn live, conc_fn conc, uint64_t seed)
+{
+	struct rng r = {.s = seed};
+	struct exact_run out = {.first_leak_t = NAN};
+
+	assert_true(detector_watch(d, LIVE, true) >= 0);
+	for (int t = 0; t <= 165; t++) {
+		detector_note_load(d, t, t >= 5 && t < 125);
+		if (t % 2 == 0)
+			assert_int_equal(detector_add_probe(d, LIVE, t, live(fmin(t, 125), &r),
+							    conc(t, &r)),
+					 0);
+		if (detector_evaluate(d, t) == VERDICT_LEAK && isnan(out.first_leak_t))
+			out.first_leak_t = t - 5;
+	}
+	out.final = detector_evaluate(d, 165);
+	out.res = detector_find(d, LIVE);
+	return out;
+}
+
+/* 1 MiB live, 10 B per request at 200 requests/s (2 KiB/s: 12 %/min of the
+ * live heap, 3 %/min of the 4 MiB goal), 8 KiB of probe jitter */
+static double small_slow_leak(double t, struct rng *r)
+{
+	return 1 * MB + 2048 * fmax(t - 5, 0) + 8e3 * gauss(r);
+}
+
+static double small_clean(double t, struct rng *r)
+{
+	(void)t;
+	return 1 * MB + 8e3 * gauss(r);
+}
+
+static double steady_conc(double t, struct rng *r)
+{
+	(void)t;
+	return 6 + floor(2 * uniform(r));
+}
+
+/* requests in flight from 2 to 16 connections, at random */
+static double varying_conc(double t, struct rng *r)
+{
+	(void)t;
+	return 4 + floor(15 * uniform(r));
+}
+
+static void small_heap_slow_leak_is_called_from_gc_probes(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct detector *d = new_detector();
+		struct exact_run run = run_probes(d, small_slow_leak, steady_conc, seed);
+
+		if (run.final != VERDICT_LEAK || !(run.first_leak_t <= 120))
+			fail_msg("seed %llu: final %s, first leak %.0f s: %s",
+				 (unsigned long long)seed, leak_verdict_name(run.final),
+				 run.first_leak_t, run.res->reason);
+		assert_true(run.res->persisted);
+		if (seed == 1)
+			printf("# detection: small-heap slow leak, GC probes: called %.0f s after "
+			       "load start\n",
+			       run.first_leak_t);
+		detector_destroy(d);
+	}
+}
+
+static void small_clean_heap_probed_is_never_a_leak(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		struct detector *d = new_detector();
+		struct exact_run run = run_probes(d, small_clean, steady_conc, seed);
+
+		if (!isnan(run.first_leak_t) || run.final != VERDICT_OK)
+			fail_msg("seed %llu: leak at %.0f s, final %s: %s", (unsigned long long)seed,
+				 run.first_leak_t, leak_verdict_name(run.final), run.res->reason);
+		detector_destroy(d);
+	}
+}
+
+/* The smaller floor holds only while concurrency is steady: with requests
+ * in flight varying, the same 240 KiB stays under the exact points' floor. */
+static void probes_under_varying_concurrency_keep_the_larger_floor(void **state)
+{
+	struct detector *d = new_detector();
+	struct exact_run run = run_probes(d, small_slow_leak, varying_conc, 1);
+
+	(void)state;
+	assert_int_not_equal(run.final, VERDICT_LEAK);
+	assert_true(isnan(run.first_leak_t));
+	assert_true(run.res->noise >= 256 * 1024.0);
+	detector_destroy(d);
+}
+
+/* A service that counts every request, the GC probes' too (one per 2 s):
+ * that trickle after load stopped must not restart the load. */
+static void a_trickle_of_probe_requests_is_not_load(void **state)
+{
+	struct detector *d = new_detector();
+	struct rng r = {.s = 8};
+	const struct metric_result *res;
+
+	(void)state;
+	detector_watch(d, LIVE, true);
+	for (int t = 0; t <= 200; t++) {
+		uint64_t reqs = t < 120 ? (uint64_t)t * 200 : 24000 + (uint64_t)(t - 120) / 2;
+
+		detector_note_requests(d, t, reqs);
+		if (t % 2 == 0)
+			detector_add_probe(d, LIVE, t, fast_leak_live(fmin(t, 120), &r), 6);
+		detector_evaluate(d, t);
+	}
+	res = detector_find(d, LIVE);
+	assert_true(fabs(res->load_stop - 119) < 1.5);
+	assert_true(res->persisted);
+	assert_int_equal(res->verdict, VERDICT_LEAK);
+	detector_destroy(d);
+}
+
 static void every_value_counts_as_a_sample_for_the_gate(void **state)
 {
 	struct detector *d = new_detector();
@@ -891,6 +1104,13 @@ int main(void)
 		cmocka_unit_test(every_value_counts_as_a_sample_for_the_gate),
 		cmocka_unit_test(a_few_requests_after_the_stop_do_not_restart_the_load),
 		cmocka_unit_test(a_span_with_few_exact_gcs_can_be_a_leak),
+		cmocka_unit_test(small_heap_slow_leak_is_called_from_gc_probes),
+		cmocka_unit_test(small_clean_heap_probed_is_never_a_leak),
+		cmocka_unit_test(probes_under_varying_concurrency_keep_the_larger_floor),
+		cmocka_unit_test(a_trickle_of_probe_requests_is_not_load),
+		cmocka_unit_test(a_sample_right_after_another_does_not_restart_the_load),
+		cmocka_unit_test(memory_in_flight_under_a_connection_staircase_is_not_a_leak),
+		cmocka_unit_test(a_leak_under_a_connection_staircase_is_called_after_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

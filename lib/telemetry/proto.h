@@ -44,6 +44,16 @@ int tp_key_set(struct tp_key *key, const void *bytes, size_t len);
  * before the heap profile, and the sample right after it is an exact live
  * heap (a checkpoint). */
 #define TP_PROFILE_FORCED_GC 1u
+/** A GC probe, no profile files (grant 0): the agent scrapes the metrics,
+ * fetches pprof heap?gc=1&debug=1 and adds to that sample the MemStats
+ * HeapAlloc printed right after the GC it forced (TP_GC_PROBE_METRIC) and
+ * what the probe allocated (TP_GC_PROBE_ALLOC_METRIC), tagged
+ * TP_GC_PROBE_TAG. For small Go heaps, whose GC goal is pinned at its
+ * minimum, so that no GC otherwise shows the live heap. */
+#define TP_PROFILE_GC_PROBE 2u
+#define TP_GC_PROBE_TAG "gc-probe"
+#define TP_GC_PROBE_METRIC "gc_probe_heap_alloc_bytes"
+#define TP_GC_PROBE_ALLOC_METRIC "gc_probe_alloc_bytes"
 
 /** Split a PROFILE_CHUNK payload into its JSON meta and its data bytes.
  * 0 or -EBADMSG. */

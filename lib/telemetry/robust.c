@@ -85,6 +85,14 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+double quantile_inplace(double *a, size_t n, double q)
+{
+	if (n == 0)
+		return NAN;
+	qsort(a, n, sizeof(*a), cmp_double);
+	return a[(size_t)fmin((double)(n - 1), fmax(0, q * (double)(n - 1) + 0.5))];
+}
+
 /* Σ t(t-1)(2t+5) over groups of tied values. */
 static double tie_term(const struct trend_point *p, size_t n)
 {

@@ -11,6 +11,9 @@ struct trend_point {
 /** Median of a[0..n); reorders a. NAN when n == 0. */
 double median_inplace(double *a, size_t n);
 
+/** The q-quantile (0..1) of a[0..n), nearest rank; sorts a. NAN when n == 0. */
+double quantile_inplace(double *a, size_t n, double q);
+
 /** Theil–Sen slope: median of the pairwise slopes (v_j - v_i) / (t_j - t_i)
  * over pairs with t_j > t_i. NAN with fewer than 2 distinct times or on
  * allocation failure. O(n^2) memory and time: callers keep n small. */

@@ -52,6 +52,7 @@ struct telemetry_config {
 	uint64_t memory_limit; /* bytes, for time-to-limit; 0 = none */
 	bool profiles;	       /* capture pprof heap/goroutine profiles */
 	bool forced_gc;	       /* checkpoints through /debug/pprof/heap?gc=1 (Go targets with pprof) */
+	uint64_t gc_probe_us;  /* GC probes of heaps whose GC goal is pinned; 0 = none */
 	bool allow_insufficient; /* an insufficient judged target does not fail the gate */
 	bool encrypt;	       /* agents must encrypt the link (HELLO "encrypt") */
 	struct detector_params detector;

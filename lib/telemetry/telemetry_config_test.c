@@ -44,6 +44,7 @@ static void full_section_parses_with_units(void **state)
 				   "  memory_limit: 2GiB\n"
 				   "  profiles: false\n"
 				   "  forced_gc: false\n"
+				   "  gc_probe: 5s\n"
 				   "  allow_insufficient: true\n"
 				   "  detector:\n"
 				   "    warmup: 1m\n"
@@ -75,6 +76,7 @@ static void full_section_parses_with_units(void **state)
 	assert_int_equal(c.memory_limit, 2ull << 30);
 	assert_false(c.profiles);
 	assert_false(c.forced_gc);
+	assert_int_equal(c.gc_probe_us, 5000000);
 	assert_true(c.allow_insufficient);
 	assert_true(c.detector.warmup_s == 60);
 	assert_true(c.detector.noise_floor > 0.099 && c.detector.noise_floor < 0.101);
@@ -106,6 +108,8 @@ static void link_keys_and_encryption_are_read(void **state)
 	assert_int_equal(parse(yaml, &c, &e), 0);
 	assert_string_equal(c.agent_key_dir, "/etc/drench/agents");
 	assert_true(c.encrypt);
+	assert_true(c.forced_gc);		    /* default */
+	assert_int_equal(c.gc_probe_us, 2000000); /* default */
 	telemetry_config_clear(&c);
 	config_errors_free(&e);
 }
