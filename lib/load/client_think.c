@@ -22,13 +22,13 @@ static uint32_t tick_of(uint64_t us)
 
 int client_think_init(struct client *cl, uint32_t max_conns)
 {
-	cl->think = tw_create(THINK_SLOTS, max_conns, 0);
+	cl->think = tcp_tw_create(THINK_SLOTS, max_conns, 0);
 	return cl->think ? 0 : -ENOMEM;
 }
 
 void client_think_fini(struct client *cl)
 {
-	tw_destroy(cl->think);
+	tcp_tw_destroy(cl->think);
 	cl->think = NULL;
 }
 
@@ -36,7 +36,7 @@ void client_think_start(struct client *cl, const struct tcp_conn *c)
 {
 	uint64_t due = cl->now + cl->ph.think_us + US_PER_TICK - 1; /* never early */
 
-	tw_arm(cl->think, tcp_conn_id(c), tick_of(due));
+	tcp_tw_arm(cl->think, tcp_conn_id(c), tick_of(due));
 }
 
 bool client_thinking(const struct client *cl, uint32_t id)
@@ -46,7 +46,7 @@ bool client_thinking(const struct client *cl, uint32_t id)
 
 void client_think_cancel(struct client *cl, uint32_t id)
 {
-	tw_cancel(cl->think, id);
+	tcp_tw_cancel(cl->think, id);
 }
 
 static void think_over(void *ctx, uint32_t id)
@@ -63,5 +63,5 @@ static void think_over(void *ctx, uint32_t id)
 
 void client_think_poll(struct client *cl)
 {
-	tw_advance(cl->think, tick_of(cl->now), think_over, cl);
+	tcp_tw_advance(cl->think, tick_of(cl->now), think_over, cl);
 }

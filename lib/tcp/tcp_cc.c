@@ -3,15 +3,15 @@
  * Congestion control: RFC 5681 slow start and congestion avoidance, initial
  * window per RFC 6928, fast retransmit and NewReno fast recovery (RFC 6582).
  *
- * Called from the ACK step of tcp_input (cc_on_new_ack, cc_on_dupack) and
- * from the RTO handler (cc_on_rto).
+ * Called from the ACK step of tcp_input (tcp_cc_on_new_ack, tcp_cc_on_dupack) and
+ * from the RTO handler (tcp_cc_on_rto).
  */
 #include "tcp/tcp-priv.h"
 
 #define CWND_MAX (1u << 30)
 
 /* RFC 6928: IW = min(10 * MSS, max(2 * MSS, 14600)) */
-void cc_init(struct tcp_conn *c)
+void tcp_cc_init(struct tcp_conn *c)
 {
 	c->cwnd = umin32(10u * c->mss, umax32(2u * c->mss, 14600));
 	c->ssthresh = CWND_MAX;
@@ -50,14 +50,14 @@ static void recovery_ack(struct tcp_stack *s, struct tcp_conn *c, uint32_t acked
 	}
 	/* partial ACK: retransmit the next hole, deflate by what was acked */
 	s->st.retrans_fast++;
-	out_retransmit_una(s, c, now);
+	tcp_out_retransmit_una(s, c, now);
 	c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
 	if (acked >= c->mss)
 		c->cwnd += c->mss;
 	c->cwnd = umax32(c->cwnd, c->mss);
 }
 
-void cc_on_new_ack(struct tcp_stack *s, struct tcp_conn *c, uint32_t acked, uint64_t now)
+void tcp_cc_on_new_ack(struct tcp_stack *s, struct tcp_conn *c, uint32_t acked, uint64_t now)
 {
 	c->dupacks = 0;
 	if (c->in_recovery)
@@ -67,7 +67,7 @@ void cc_on_new_ack(struct tcp_stack *s, struct tcp_conn *c, uint32_t acked, uint
 }
 
 /* RFC 5681 3.2 / RFC 6582 3.2 steps 2-4 */
-void cc_on_dupack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void tcp_cc_on_dupack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	s->st.dup_acks++;
 	if (c->dupacks < 15)
@@ -82,12 +82,12 @@ void cc_on_dupack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	c->recover = c->snd_max;
 	c->in_recovery = 1;
 	s->st.retrans_fast++;
-	out_retransmit_una(s, c, now);
+	tcp_out_retransmit_una(s, c, now);
 	c->cwnd = c->ssthresh + 3u * c->mss;
 }
 
 /* RFC 5681 eq. (4) then LW = 1 SMSS; RFC 6582 4: recover = highest sent. */
-void cc_on_rto(struct tcp_conn *c)
+void tcp_cc_on_rto(struct tcp_conn *c)
 {
 	c->ssthresh = half_flight(c);
 	c->cwnd = c->mss;

@@ -76,11 +76,11 @@ static int stack_alloc(struct tcp_stack *s)
 {
 	s->conns = calloc(s->cap, sizeof(*s->conns));
 	s->freeq = malloc((size_t)s->cap * sizeof(*s->freeq));
-	s->wheel = tw_create(WHEEL_SLOTS, s->cap, 0);
+	s->wheel = tcp_tw_create(WHEEL_SLOTS, s->cap, 0);
 	if (s->conns == NULL || s->freeq == NULL || s->wheel == NULL)
 		return -ENOMEM;
 	uint32_t seg_max = umax32(s->p.mss, 1);
-	return ooo_pool_init(&s->ooo, s->p.ooo_max_segs, (uint16_t)umin32(seg_max, 65535));
+	return tcp_ooo_pool_init(&s->ooo, s->p.ooo_max_segs, (uint16_t)umin32(seg_max, 65535));
 }
 
 struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_ops *ops,
@@ -122,9 +122,9 @@ void tcp_stack_destroy(struct tcp_stack *s)
 {
 	if (s == NULL)
 		return;
-	ooo_pool_fini(&s->ooo);
-	hash_fini(&s->hash);
-	tw_destroy(s->wheel);
+	tcp_ooo_pool_fini(&s->ooo);
+	tcp_hash_fini(&s->hash);
+	tcp_tw_destroy(s->wheel);
 	free(s->freeq);
 	free(s->conns);
 	free(s);
@@ -145,7 +145,7 @@ static uint32_t freeq_pop(struct tcp_stack *s)
 	return id;
 }
 
-bool freeq_pop_id(struct tcp_stack *s, uint32_t *id)
+bool tcp_freeq_pop_id(struct tcp_stack *s, uint32_t *id)
 {
 	if (s->fq_count == 0)
 		return false;
@@ -160,7 +160,7 @@ static bool tw_reused_early(const struct tcp_stack *s, const struct tcp_conn *c,
 	if (!c->tw_cut)
 		return false;
 	uint32_t cut = s->p.tw_reuse_us / s->p.tick_us, full = 2 * (s->p.msl_us / s->p.tick_us);
-	return full > cut && SEQ_LT(tick_of(s, now), c->rtx_at - cut + full);
+	return full > cut && SEQ_LT(tcp_tick_of(s, now), c->rtx_at - cut + full);
 }
 
 static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, uint16_t dport,
@@ -168,7 +168,8 @@ static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, u
 {
 	uint32_t id = conn_id(s, c);
 	uint16_t lport = (uint16_t)(s->port_first + id / s->n_addrs * s->port_step);
-	uint32_t iss = isn_rfc6528(s, s->p.local_addr + id % s->n_addrs, lport, daddr, dport, now);
+	uint32_t iss =
+		tcp_isn_rfc6528(s, s->p.local_addr + id % s->n_addrs, lport, daddr, dport, now);
 	if (tw_reused_early(s, c, now))
 		s->st.time_wait_reused++;
 	memset(c, 0, sizeof(*c));
@@ -192,13 +193,13 @@ int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t no
 		return -EOPNOTSUPP;
 	if (s->fq_count == 0)
 		return -EADDRINUSE;
-	clock_start(s, now);
+	tcp_clock_start(s, now);
 	struct tcp_conn *c = &s->conns[freeq_pop(s)];
 	conn_init(s, c, daddr, dport, now);
 	s->active++;
 	s->st.conn_attempts++;
-	out_syn(s, c, now);
-	timer_rtx_set(s, c, now, c->rto_us);
+	tcp_out_syn(s, c, now);
+	tcp_timer_rtx_set(s, c, now, c->rto_us);
 	*out = c;
 	return 0;
 }
@@ -230,18 +231,18 @@ void tcp_abort(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	if (conn_gone(c))
 		return;
 	if (c->state == TCP_TIME_WAIT) { /* on_closed already delivered */
-		conn_close(s, c, TCP_CLOSE_ABORTED);
+		tcp_conn_close(s, c, TCP_CLOSE_ABORTED);
 		return;
 	}
 	if (c->state == TCP_SYN_RCVD) { /* never the application's: no on_closed */
-		out_rst(s, c, now);
-		conn_drop_half_open(s, c);
+		tcp_out_rst(s, c, now);
+		tcp_conn_drop_half_open(s, c);
 		return;
 	}
 	/* in SYN_SENT too: the peer may hold a half-open connection whose
 	 * SYN-ACK was lost, and would keep it through all its retransmissions */
-	out_rst(s, c, now);
-	conn_close(s, c, TCP_CLOSE_ABORTED);
+	tcp_out_rst(s, c, now);
+	tcp_conn_close(s, c, TCP_CLOSE_ABORTED);
 }
 
 static void count_close(struct tcp_stats *st, enum tcp_close_reason why)
@@ -268,15 +269,15 @@ static void conn_release(struct tcp_stack *s, struct tcp_conn *c)
 /* The end of a connection: free its slot, then tell the application (so that
  * on_closed may open a new connection at once). A TIME_WAIT connection had its
  * on_closed when it entered TIME_WAIT. */
-void conn_close(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why)
+void tcp_conn_close(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why)
 {
 	if (conn_gone(c))
 		return;
 	bool notify = c->state != TCP_TIME_WAIT;
-	timer_stop_all(s, c);
+	tcp_timer_stop_all(s, c);
 	if (c->passive)
-		hash_remove(s, c);
-	ooo_free_all(&s->ooo, &c->ooo_head);
+		tcp_hash_remove(s, c);
+	tcp_ooo_free_all(&s->ooo, &c->ooo_head);
 	c->state = TCP_CLOSED;
 	s->active--;
 	if (notify)
@@ -286,49 +287,49 @@ void conn_close(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason w
 		s->ops.on_closed(s->ctx, c, why);
 }
 
-void conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c)
+void tcp_conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c)
 {
-	timer_stop_all(s, c);
-	hash_remove(s, c);
+	tcp_timer_stop_all(s, c);
+	tcp_hash_remove(s, c);
 	c->state = TCP_CLOSED;
 	s->active--;
 	s->half_open--;
 	conn_release(s, c);
 }
 
-uint32_t time_wait_hold_us(const struct tcp_stack *s, const struct tcp_conn *c)
+uint32_t tcp_time_wait_hold_us(const struct tcp_stack *s, const struct tcp_conn *c)
 {
 	return c->tw_cut ? s->p.tw_reuse_us : 2 * s->p.msl_us;
 }
 
-void conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void tcp_conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	if (s->p.tw_policy == TCP_TW_RESET) {
 		s->st.time_wait_reset++;
-		out_rst(s, c, now);
-		conn_close(s, c, TCP_CLOSE_NORMAL);
+		tcp_out_rst(s, c, now);
+		tcp_conn_close(s, c, TCP_CLOSE_NORMAL);
 		return;
 	}
 	s->st.time_wait_entered++;
 	c->state = TCP_TIME_WAIT;
 	c->persist = 0;
-	timer_dack_stop(s, c);
-	ooo_free_all(&s->ooo, &c->ooo_head);
+	tcp_timer_dack_stop(s, c);
+	tcp_ooo_free_all(&s->ooo, &c->ooo_head);
 	c->tw_cut = s->p.tw_policy == TCP_TW_REUSE && c->ts_ok && !c->passive &&
 		    s->p.tw_reuse_us < 2 * s->p.msl_us;
-	timer_rtx_set(s, c, now, time_wait_hold_us(s, c));
+	tcp_timer_rtx_set(s, c, now, tcp_time_wait_hold_us(s, c));
 	count_close(&s->st, TCP_CLOSE_NORMAL);
 	if (s->ops.on_closed)
 		s->ops.on_closed(s->ctx, c, TCP_CLOSE_NORMAL);
 }
 
-void conn_hold(struct tcp_stack *s, struct tcp_conn *c)
+void tcp_conn_hold(struct tcp_stack *s, struct tcp_conn *c)
 {
 	s->held = conn_id(s, c);
 	s->held_closed = false;
 }
 
-void conn_unhold(struct tcp_stack *s)
+void tcp_conn_unhold(struct tcp_stack *s)
 {
 	if (s->held_closed)
 		freeq_push(s, s->held);
@@ -336,11 +337,11 @@ void conn_unhold(struct tcp_stack *s)
 	s->held_closed = false;
 }
 
-struct tcp_conn *conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg)
+struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg)
 {
 	uint32_t addr = seg->daddr - s->p.local_addr; /* wraps when below */
 	if (addr == 0 && seg->dport == s->listen_port && s->listen_port != 0)
-		return hash_find(s, seg->saddr, seg->sport);
+		return tcp_hash_find(s, seg->saddr, seg->sport);
 	if (addr >= s->n_addrs || !s->client_ports || seg->dport < s->port_first)
 		return NULL;
 	uint32_t off = seg->dport - s->port_first;
@@ -426,7 +427,7 @@ void tcp_conn_info(const struct tcp_stack *s, const struct tcp_conn *c, struct t
 		out->queued = c->snd_lim - c->snd_una - 1;
 	else
 		out->queued = c->acked + (SEQ_GT(c->snd_lim, c->snd_una) ? c->snd_lim - c->snd_una : 0);
-	out->ooo_segs = ooo_count(&s->ooo, c->ooo_head);
+	out->ooo_segs = tcp_ooo_count(&s->ooo, c->ooo_head);
 }
 
 const struct tcp_stats *tcp_stack_stats(const struct tcp_stack *s)

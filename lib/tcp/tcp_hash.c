@@ -39,7 +39,7 @@ static uint32_t next_slot(const struct tcp_hash *h, uint32_t i)
 	return i + 1 == h->size ? 0 : i + 1;
 }
 
-int hash_init(struct tcp_hash *h, uint32_t entries)
+int tcp_hash_init(struct tcp_hash *h, uint32_t entries)
 {
 	h->size = 2 * entries;
 	h->slots = malloc((size_t)h->size * sizeof(*h->slots));
@@ -50,14 +50,14 @@ int hash_init(struct tcp_hash *h, uint32_t entries)
 	return 0;
 }
 
-void hash_fini(struct tcp_hash *h)
+void tcp_hash_fini(struct tcp_hash *h)
 {
 	free(h->slots);
 	h->slots = NULL;
 	h->size = 0;
 }
 
-struct tcp_conn *hash_find(struct tcp_stack *s, uint32_t raddr, uint16_t rport)
+struct tcp_conn *tcp_hash_find(struct tcp_stack *s, uint32_t raddr, uint16_t rport)
 {
 	const struct tcp_hash *h = &s->hash;
 
@@ -70,7 +70,7 @@ struct tcp_conn *hash_find(struct tcp_stack *s, uint32_t raddr, uint16_t rport)
 }
 
 /* The table never fills: it has twice as many slots as the stack has entries. */
-void hash_insert(struct tcp_stack *s, struct tcp_conn *c)
+void tcp_hash_insert(struct tcp_stack *s, struct tcp_conn *c)
 {
 	const struct tcp_hash *h = &s->hash;
 	uint32_t i = home_of(h, c->daddr, c->dport);
@@ -88,7 +88,7 @@ static bool stays(uint32_t hole, uint32_t home, uint32_t j)
 	return hole < home || home <= j;
 }
 
-void hash_remove(struct tcp_stack *s, struct tcp_conn *c)
+void tcp_hash_remove(struct tcp_stack *s, struct tcp_conn *c)
 {
 	struct tcp_hash *h = &s->hash;
 	uint32_t id = conn_id(s, c), i = home_of(h, c->daddr, c->dport);

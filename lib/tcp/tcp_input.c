@@ -2,11 +2,11 @@
 /*
  * Input: one received segment.
  *
- * tcp_input() -> conn_lookup() (by destination port, then the 4-tuple), or
- *   listen_input() for a new connection to the listening port (tcp_listen.c)
+ * tcp_input() -> tcp_conn_lookup() (by destination port, then the 4-tuple), or
+ *   tcp_listen_input() for a new connection to the listening port (tcp_listen.c)
  *   -> state_input[state]():
  *        input_syn_sent()      RFC 793 "SYN-SENT STATE" (client handshake)
- *        input_synchronized()  RFC 793 "Otherwise": first check sequence,
+ *        tcp_input_synchronized()  RFC 793 "Otherwise": first check sequence,
  *            second RST, fourth SYN, fifth ACK (-> tcp_cc.c, state effects),
  *            seventh payload (-> tcp_ooo.c on a gap), eighth FIN
  *   -> input_finish(): tcp_output() then an ACK if one is owed.
@@ -32,7 +32,7 @@ static uint32_t seg_space(const struct rx *r)
 
 /* ---- SYN_SENT ---- */
 
-void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
+void tcp_negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	uint16_t peer_mss = seg->mss ? seg->mss : TCP_DEFAULT_MSS;
 	c->mss = (uint16_t)umax32(umin32(s->p.mss, peer_mss), TCP_MIN_MSS);
@@ -53,10 +53,10 @@ void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *se
 
 /* RFC 6298: a sample from the SYN unless it was retransmitted (Karn); after
  * a SYN timeout, RTO restarts at 3 s (5.7). */
-void syn_rtt(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void tcp_syn_rtt(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	if (c->rtt_timing && !c->syn_rtx)
-		rtt_sample(s, c, (uint32_t)now - c->rtt_start_us);
+		tcp_rtt_sample(s, c, (uint32_t)now - c->rtt_start_us);
 	else if (c->syn_rtx)
 		c->rto_us = umax32(umin32(TCP_SYN_RTO_FLOOR_US, s->p.rto_max_us), s->p.rto_min_us);
 	c->rtt_timing = 0;
@@ -67,13 +67,13 @@ static void establish(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_
 {
 	c->rcv_nxt = seg->seq + 1;
 	c->snd_una = c->snd_nxt = seg->ack;
-	negotiate(s, c, seg);
+	tcp_negotiate(s, c, seg);
 	c->snd_wnd = seg->wnd; /* never scaled in a SYN */
 	c->snd_wl1 = seg->seq;
-	cc_init(c);
-	syn_rtt(s, c, now);
+	tcp_cc_init(c);
+	tcp_syn_rtt(s, c, now);
 	c->retries = 0;
-	timer_rtx_stop(s, c);
+	tcp_timer_rtx_stop(s, c);
 	c->state = c->fin_queued ? TCP_FIN_WAIT_1 : TCP_ESTABLISHED;
 	c->ack_now = 1;
 	s->st.conn_established++;
@@ -87,13 +87,13 @@ static void input_syn_sent(struct tcp_stack *s, struct tcp_conn *c, const struct
 	/* first, check the ACK */
 	if ((seg->flags & TCP_F_ACK) && seg->ack != c->snd_max) {
 		s->st.drop_bad_ack++;
-		out_rst_reply(s, seg);
+		tcp_out_rst_reply(s, seg);
 		return;
 	}
 	/* second, the RST: only with an acceptable ACK */
 	if (seg->flags & TCP_F_RST) {
 		if (seg->flags & TCP_F_ACK)
-			conn_close(s, c, TCP_CLOSE_REFUSED);
+			tcp_conn_close(s, c, TCP_CLOSE_REFUSED);
 		else
 			s->st.drop_bad_rst++;
 		return;
@@ -133,7 +133,7 @@ static void reject_unacceptable(struct tcp_stack *s, struct tcp_conn *c, const s
 	else
 		s->st.drop_bad_seq++;
 	if (c->state == TCP_TIME_WAIT && (r->flags & TCP_F_FIN)) /* FIN again: restart 2MSL */
-		timer_rtx_set(s, c, now, time_wait_hold_us(s, c));
+		tcp_timer_rtx_set(s, c, now, tcp_time_wait_hold_us(s, c));
 	c->ack_now = 1;
 }
 
@@ -164,7 +164,7 @@ static bool is_dupack(const struct tcp_conn *c, const struct tcp_seg *seg, uint3
 
 /* RFC 5961 7: at most challenge_acks_per_s challenge ACKs per second and
  * stack, so that forged segments cannot make us flood the peer. */
-void challenge_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void tcp_challenge_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	uint32_t second = (uint32_t)(now / 1000000);
 	if (second != s->chal_second) {
@@ -197,18 +197,18 @@ static uint32_t ack_new(struct tcp_stack *s, struct tcp_conn *c, uint32_t ack, u
 		stream = SEQ_MIN(ack, c->snd_lim) - c->snd_una;
 	if (c->rtt_timing && SEQ_GT(ack, c->rtt_seq)) {
 		c->rtt_timing = 0;
-		rtt_sample(s, c, (uint32_t)now - c->rtt_start_us);
+		tcp_rtt_sample(s, c, (uint32_t)now - c->rtt_start_us);
 	}
 	c->snd_una = ack;
 	if (SEQ_LT(c->snd_nxt, ack))
 		c->snd_nxt = ack;
 	c->acked += stream;
 	c->retries = 0;
-	cc_on_new_ack(s, c, acked, now);
+	tcp_cc_on_new_ack(s, c, acked, now);
 	if (c->snd_una == c->snd_max) /* RFC 6298 5.2 and 5.3 */
-		timer_rtx_stop(s, c);
+		tcp_timer_rtx_stop(s, c);
 	else
-		timer_rtx_set(s, c, now, c->rto_us);
+		tcp_timer_rtx_set(s, c, now, c->rto_us);
 	return stream;
 }
 
@@ -223,7 +223,7 @@ static void window_update(struct tcp_stack *s, struct tcp_conn *c, const struct 
 	c->snd_wnd = wnd;
 	c->snd_wl1 = seg->seq;
 	if (wnd > 0 && c->persist) { /* the window opened: leave persist */
-		timer_rtx_stop(s, c);
+		tcp_timer_rtx_stop(s, c);
 		c->retries = 0;
 	}
 }
@@ -236,13 +236,13 @@ static bool fin_ack_effects(struct tcp_stack *s, struct tcp_conn *c, uint64_t no
 	switch (c->state) {
 	case TCP_FIN_WAIT_1:
 		c->state = TCP_FIN_WAIT_2;
-		timer_rtx_set(s, c, now, 2 * s->p.msl_us); /* idle limit */
+		tcp_timer_rtx_set(s, c, now, 2 * s->p.msl_us); /* idle limit */
 		return true;
 	case TCP_CLOSING:
-		conn_enter_time_wait(s, c, now);
+		tcp_conn_enter_time_wait(s, c, now);
 		return false;
 	case TCP_LAST_ACK:
-		conn_close(s, c, TCP_CLOSE_NORMAL);
+		tcp_conn_close(s, c, TCP_CLOSE_NORMAL);
 		return false;
 	default:
 		return true;
@@ -256,7 +256,7 @@ static bool process_ack(struct tcp_stack *s, struct tcp_conn *c, const struct tc
 {
 	if (!ack_in_range(c, seg->ack)) { /* not yet sent, or older than a window */
 		s->st.drop_bad_ack++;
-		challenge_ack(s, c, now);
+		tcp_challenge_ack(s, c, now);
 		return false;
 	}
 	uint32_t wnd = (uint32_t)seg->wnd << c->snd_wscale, stream = 0;
@@ -265,7 +265,7 @@ static bool process_ack(struct tcp_stack *s, struct tcp_conn *c, const struct tc
 		c->retries = 0;
 	}
 	if (is_dupack(c, seg, wnd))
-		cc_on_dupack(s, c, now);
+		tcp_cc_on_dupack(s, c, now);
 	else if (SEQ_GT(seg->ack, c->snd_una))
 		stream = ack_new(s, c, seg->ack, now);
 	window_update(s, c, seg, wnd);
@@ -294,8 +294,8 @@ static void handle_fin(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		break;
 	case TCP_FIN_WAIT_2:
 		if (s->p.tw_policy != TCP_TW_RESET)
-			out_ack(s, c, now);
-		conn_enter_time_wait(s, c, now);
+			tcp_out_ack(s, c, now);
+		tcp_conn_enter_time_wait(s, c, now);
 		break;
 	default:
 		break;
@@ -311,13 +311,13 @@ static void delay_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	}
 	c->unacked_segs++;
 	if (!c->dack_on)
-		timer_dack_set(s, c, now);
+		tcp_timer_dack_set(s, c, now);
 }
 
 static void queue_ooo(struct tcp_stack *s, struct tcp_conn *c, const struct rx *r)
 {
-	int rc = ooo_insert(&s->ooo, &c->ooo_head, r->seq, r->data, r->len,
-			    r->flags & TCP_F_FIN, s->p.ooo_max_per_conn);
+	int rc = tcp_ooo_insert(&s->ooo, &c->ooo_head, r->seq, r->data, r->len,
+				r->flags & TCP_F_FIN, s->p.ooo_max_per_conn);
 	s->sack_recent = r->seq;
 	if (rc == 0)
 		s->st.ooo_queued++;
@@ -363,7 +363,7 @@ static void process_text(struct tcp_stack *s, struct tcp_conn *c, const struct r
 		handle_fin(s, c, now);
 	} else if (c->ooo_head != TCP_NONE) { /* filled a hole: ACK at once */
 		c->ack_now = 1;
-		if (ooo_deliver(s, c))
+		if (tcp_ooo_deliver(s, c))
 			handle_fin(s, c, now);
 	} else {
 		delay_ack(s, c, now);
@@ -391,8 +391,8 @@ static void ts_take(struct tcp_conn *c, const struct tcp_seg *seg)
 		c->ts_recent = seg->tsval;
 }
 
-void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
-			uint64_t now)
+void tcp_input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			    uint64_t now)
 {
 	struct rx r = {.seq = seg->seq, .data = seg->payload, .len = seg->len, .flags = seg->flags};
 	if (paws_reject(s, c, seg))
@@ -405,15 +405,16 @@ void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tc
 	if (r.flags & TCP_F_RST) { /* second: RFC 5961 3.2, only an exact one resets */
 		if (r.seq != c->rcv_nxt) {
 			s->st.drop_bad_rst++;
-			challenge_ack(s, c, now);
+			tcp_challenge_ack(s, c, now);
 			return;
 		}
-		conn_close(s, c, c->state == TCP_TIME_WAIT ? TCP_CLOSE_NORMAL : TCP_CLOSE_RESET);
+		tcp_conn_close(s, c,
+			       c->state == TCP_TIME_WAIT ? TCP_CLOSE_NORMAL : TCP_CLOSE_RESET);
 		return;
 	}
 	if (r.flags & TCP_F_SYN) { /* fourth: challenge ACK (RFC 5961 4.2) */
 		s->st.drop_bad_flags++;
-		challenge_ack(s, c, now);
+		tcp_challenge_ack(s, c, now);
 		return;
 	}
 	if (!(r.flags & TCP_F_ACK)) { /* fifth */
@@ -424,15 +425,15 @@ void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tc
 	if (!process_ack(s, c, seg, now))
 		return;
 	if (c->state == TCP_FIN_WAIT_2)
-		timer_rtx_set(s, c, now, 2 * s->p.msl_us);
+		tcp_timer_rtx_set(s, c, now, 2 * s->p.msl_us);
 	process_text(s, c, &r, now);
 }
 
 /* The rest of the segment whose ACK completed a passive open: its ACK was
  * taken by establish_passive (and the application may have sent since, so
  * taking it again would count a duplicate ACK); payload and FIN remain. */
-void input_after_handshake(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
-			   uint64_t now)
+void tcp_input_after_handshake(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			       uint64_t now)
 {
 	struct rx r = {.seq = seg->seq, .data = seg->payload, .len = seg->len, .flags = seg->flags};
 	ts_take(c, seg);
@@ -454,16 +455,16 @@ typedef void (*state_input_fn)(struct tcp_stack *s, struct tcp_conn *c,
 
 static const state_input_fn state_input[TCP_STATE_COUNT] = {
 	[TCP_CLOSED] = input_unexpected,
-	[TCP_LISTEN] = input_unexpected, /* listening is not a connection: listen_input() */
+	[TCP_LISTEN] = input_unexpected, /* listening is not a connection: tcp_listen_input() */
 	[TCP_SYN_SENT] = input_syn_sent,
-	[TCP_SYN_RCVD] = input_syn_rcvd,
-	[TCP_ESTABLISHED] = input_synchronized,
-	[TCP_FIN_WAIT_1] = input_synchronized,
-	[TCP_FIN_WAIT_2] = input_synchronized,
-	[TCP_CLOSE_WAIT] = input_synchronized,
-	[TCP_CLOSING] = input_synchronized,
-	[TCP_LAST_ACK] = input_synchronized,
-	[TCP_TIME_WAIT] = input_synchronized,
+	[TCP_SYN_RCVD] = tcp_input_syn_rcvd,
+	[TCP_ESTABLISHED] = tcp_input_synchronized,
+	[TCP_FIN_WAIT_1] = tcp_input_synchronized,
+	[TCP_FIN_WAIT_2] = tcp_input_synchronized,
+	[TCP_CLOSE_WAIT] = tcp_input_synchronized,
+	[TCP_CLOSING] = tcp_input_synchronized,
+	[TCP_LAST_ACK] = tcp_input_synchronized,
+	[TCP_TIME_WAIT] = tcp_input_synchronized,
 };
 
 static void input_finish(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
@@ -472,31 +473,31 @@ static void input_finish(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		return;
 	tcp_output(s, c, now);
 	if (!conn_gone(c) && c->ack_now)
-		out_ack(s, c, now);
+		tcp_out_ack(s, c, now);
 }
 
 void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 {
 	s->st.rx_segs++;
-	clock_start(s, now);
-	struct tcp_conn *c = conn_lookup(s, seg);
+	tcp_clock_start(s, now);
+	struct tcp_conn *c = tcp_conn_lookup(s, seg);
 	if (c != NULL && syn_reuses_time_wait(c, seg)) {
 		s->st.syn_tw_reuse++;
-		conn_close(s, c, TCP_CLOSE_NORMAL); /* its on_closed was delivered */
+		tcp_conn_close(s, c, TCP_CLOSE_NORMAL); /* its on_closed was delivered */
 		c = NULL;
 	}
 	if (c == NULL) {
 		if (seg->dport == s->listen_port && s->listen_port != 0 &&
 		    seg->daddr == s->p.local_addr) {
-			listen_input(s, seg, now);
+			tcp_listen_input(s, seg, now);
 			return;
 		}
 		s->st.drop_no_conn++;
-		out_rst_reply(s, seg);
+		tcp_out_rst_reply(s, seg);
 		return;
 	}
-	conn_hold(s, c);
+	tcp_conn_hold(s, c);
 	state_input[c->state](s, c, seg, now);
 	input_finish(s, c, now);
-	conn_unhold(s);
+	tcp_conn_unhold(s);
 }

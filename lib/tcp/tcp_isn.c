@@ -16,8 +16,8 @@
 _Static_assert(crypto_shorthash_KEYBYTES == sizeof(((struct tcp_params *)0)->isn_key),
 	       "isn_key is a SipHash key");
 
-uint32_t isn_rfc6528(const struct tcp_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-		     uint16_t rport, uint64_t now)
+uint32_t tcp_isn_rfc6528(const struct tcp_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+			 uint16_t rport, uint64_t now)
 {
 	uint8_t tuple[12], h[crypto_shorthash_BYTES];
 	uint32_t f;

@@ -2,15 +2,15 @@
 /*
  * Server role: passive open.
  *
- * tcp_input() -> conn_lookup() finds nothing for the listening port
- *   -> listen_input()      RFC 793 "LISTEN STATE": RST ignored, ACK answered
+ * tcp_input() -> tcp_conn_lookup() finds nothing for the listening port
+ *   -> tcp_listen_input()      RFC 793 "LISTEN STATE": RST ignored, ACK answered
  *                          with RST, SYN -> a half-open connection in SYN_RCVD
  *                          (bounded by max_half_open) and a SYN-ACK
- * tcp_input() -> input_syn_rcvd()   RFC 793 "SYN-RECEIVED": duplicate SYN
+ * tcp_input() -> tcp_input_syn_rcvd()   RFC 793 "SYN-RECEIVED": duplicate SYN
  *                          -> SYN-ACK again; RST -> dropped; the ACK of our
  *                          SYN-ACK -> ESTABLISHED, on_established(), then the
  *                          rest of the segment as in any synchronized state
- * tcp_timers_run() -> fire_synack()   SYN-ACK retransmission with backoff
+ * tcp_timers_run() -> tcp_fire_synack()   SYN-ACK retransmission with backoff
  *
  * Half-open connections belong to the stack: they never reach a callback, and
  * dropping one (RST, SYN-ACK retries exhausted, abort) calls no on_closed.
@@ -28,7 +28,7 @@ int tcp_listen(struct tcp_stack *s, uint16_t port)
 	if (s->listen_port != 0)
 		return s->listen_port == port ? 0 : -EBUSY;
 	if (s->hash.slots == NULL) {
-		int rc = hash_init(&s->hash, s->cap);
+		int rc = tcp_hash_init(&s->hash, s->cap);
 		if (rc < 0)
 			return rc;
 	}
@@ -40,7 +40,7 @@ static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct t
 			 uint64_t now)
 {
 	uint32_t id = conn_id(s, c);
-	uint32_t iss = isn_rfc6528(s, seg->daddr, seg->dport, seg->saddr, seg->sport, now);
+	uint32_t iss = tcp_isn_rfc6528(s, seg->daddr, seg->dport, seg->saddr, seg->sport, now);
 
 	memset(c, 0, sizeof(*c));
 	c->id = id;
@@ -53,7 +53,7 @@ static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct t
 	c->recover = iss;
 	c->rcv_nxt = seg->seq + 1; /* payload in a SYN is not taken: the peer sends it again */
 	c->rto_us = umin32(umax32(s->p.rto_init_us, s->p.rto_min_us), s->p.rto_max_us);
-	negotiate(s, c, seg);
+	tcp_negotiate(s, c, seg);
 	c->wscale_ok = seg->wscale >= 0;
 	c->snd_wnd = seg->wnd; /* never scaled in a SYN */
 	c->snd_wl1 = seg->seq;
@@ -61,7 +61,7 @@ static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct t
 	c->state = TCP_SYN_RCVD;
 }
 
-void listen_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
+void tcp_listen_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 {
 	uint32_t id;
 
@@ -71,7 +71,7 @@ void listen_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 	}
 	if (seg->flags & TCP_F_ACK) { /* second, an ACK: nothing of ours to acknowledge */
 		s->st.drop_no_conn++;
-		out_rst_reply(s, seg);
+		tcp_out_rst_reply(s, seg);
 		return;
 	}
 	if (!(seg->flags & TCP_F_SYN)) { /* third, the SYN */
@@ -82,18 +82,18 @@ void listen_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 		s->st.syn_drop_backlog++;
 		return;
 	}
-	if (!freeq_pop_id(s, &id)) {
+	if (!tcp_freeq_pop_id(s, &id)) {
 		s->st.syn_drop_full++;
 		return;
 	}
 	struct tcp_conn *c = &s->conns[id];
 	passive_init(s, c, seg, now);
-	hash_insert(s, c);
+	tcp_hash_insert(s, c);
 	s->active++;
 	s->half_open++;
 	s->st.syn_rx++;
-	out_synack(s, c, now);
-	timer_rtx_set(s, c, now, c->rto_us);
+	tcp_out_synack(s, c, now);
+	tcp_timer_rtx_set(s, c, now, c->rto_us);
 }
 
 /* Our SYN-ACK is acknowledged: the connection becomes the application's. */
@@ -103,10 +103,10 @@ static void establish_passive(struct tcp_stack *s, struct tcp_conn *c, const str
 	c->snd_una = seg->ack;
 	c->snd_wnd = (uint32_t)seg->wnd << c->snd_wscale;
 	c->snd_wl1 = seg->seq;
-	cc_init(c);
-	syn_rtt(s, c, now);
+	tcp_cc_init(c);
+	tcp_syn_rtt(s, c, now);
 	c->retries = 0;
-	timer_rtx_stop(s, c);
+	tcp_timer_rtx_stop(s, c);
 	c->state = TCP_ESTABLISHED;
 	s->half_open--;
 	s->st.conn_established++;
@@ -120,14 +120,14 @@ static bool seq_in_window(const struct tcp_stack *s, const struct tcp_conn *c, u
 	return SEQ_IN(seq, c->rcv_nxt, c->rcv_nxt + umax32(rcv_window(s, c), 1));
 }
 
-void input_syn_rcvd(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
-		    uint64_t now)
+void tcp_input_syn_rcvd(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			uint64_t now)
 {
 	uint8_t f = seg->flags;
 
 	if ((f & (TCP_F_SYN | TCP_F_ACK | TCP_F_RST)) == TCP_F_SYN && seg->seq == c->rcv_nxt - 1) {
 		s->st.retrans_synack++; /* our SYN-ACK was lost: the peer sent its SYN again */
-		out_synack(s, c, now);
+		tcp_out_synack(s, c, now);
 		return;
 	}
 	if (!seq_in_window(s, c, seg->seq)) { /* first, check sequence number */
@@ -141,12 +141,12 @@ void input_syn_rcvd(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_se
 	}
 	if (f & TCP_F_RST) { /* second: back to LISTEN, i.e. forget it */
 		s->st.half_open_reset++;
-		conn_drop_half_open(s, c);
+		tcp_conn_drop_half_open(s, c);
 		return;
 	}
 	if (f & TCP_F_SYN) { /* fourth: challenge ACK (RFC 5961 4.2) */
 		s->st.drop_bad_flags++;
-		challenge_ack(s, c, now);
+		tcp_challenge_ack(s, c, now);
 		return;
 	}
 	if (!(f & TCP_F_ACK)) { /* fifth */
@@ -155,26 +155,26 @@ void input_syn_rcvd(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_se
 	}
 	if (seg->ack != c->snd_max) {
 		s->st.drop_bad_ack++;
-		out_rst_reply(s, seg);
+		tcp_out_rst_reply(s, seg);
 		return;
 	}
 	establish_passive(s, c, seg, now);
 	if (!conn_gone(c))
-		input_after_handshake(s, c, seg, now); /* payload and FIN of the same segment */
+		tcp_input_after_handshake(s, c, seg, now); /* payload and FIN of the same segment */
 }
 
-void fire_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void tcp_fire_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	if (c->retries >= s->p.synack_retries) {
 		s->st.synack_timeout++;
-		conn_drop_half_open(s, c);
+		tcp_conn_drop_half_open(s, c);
 		return;
 	}
 	c->retries++;
 	c->syn_rtx = 1;
 	c->rtt_timing = 0;
 	s->st.retrans_synack++;
-	c->rto_us = rto_backoff(s, c->rto_us, 1);
-	out_synack(s, c, now);
-	timer_rtx_set(s, c, now, c->rto_us);
+	c->rto_us = tcp_rto_backoff(s, c->rto_us, 1);
+	tcp_out_synack(s, c, now);
+	tcp_timer_rtx_set(s, c, now, c->rto_us);
 }

@@ -3,7 +3,7 @@
  * Out-of-order queue: payload that arrived beyond a hole is copied into
  * entries of a per-stack pool (ooo_max_segs entries of up to MSS bytes) and
  * linked per connection in sequence order. When the hole fills, tcp_input
- * calls ooo_deliver(), which hands the bytes to on_recv in order. Entries may
+ * calls tcp_ooo_deliver(), which hands the bytes to on_recv in order. Entries may
  * overlap; delivery skips what is already received.
  */
 #include <errno.h>
@@ -26,7 +26,7 @@ static struct ooo_ent *ent(const struct tcp_ooo_pool *pool, uint32_t i)
 	return (struct ooo_ent *)(pool->mem + (size_t)i * pool->stride);
 }
 
-int ooo_pool_init(struct tcp_ooo_pool *pool, uint32_t cap, uint16_t data_max)
+int tcp_ooo_pool_init(struct tcp_ooo_pool *pool, uint32_t cap, uint16_t data_max)
 {
 	memset(pool, 0, sizeof(*pool));
 	pool->free_head = TCP_NONE;
@@ -46,7 +46,7 @@ int ooo_pool_init(struct tcp_ooo_pool *pool, uint32_t cap, uint16_t data_max)
 	return 0;
 }
 
-void ooo_pool_fini(struct tcp_ooo_pool *pool)
+void tcp_ooo_pool_fini(struct tcp_ooo_pool *pool)
 {
 	free(pool->mem);
 	pool->mem = NULL;
@@ -96,11 +96,11 @@ static int insert_one(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq,
 /* A segment larger than an entry (GRO, a peer ignoring our MSS) takes several
  * entries; when the pool runs dry, or the connection holds max_entries
  * (0: no cap), the head part is kept. */
-int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
-	       uint32_t len, bool fin, uint32_t max_entries)
+int tcp_ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
+		   uint32_t len, bool fin, uint32_t max_entries)
 {
 	int rc = -EEXIST;
-	uint32_t held = max_entries ? ooo_count(pool, *head) : 0;
+	uint32_t held = max_entries ? tcp_ooo_count(pool, *head) : 0;
 	do {
 		if (max_entries && held >= max_entries)
 			return -EDQUOT;
@@ -120,7 +120,7 @@ int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const ui
 	return rc;
 }
 
-void ooo_free_all(struct tcp_ooo_pool *pool, uint32_t *head)
+void tcp_ooo_free_all(struct tcp_ooo_pool *pool, uint32_t *head)
 {
 	while (*head != TCP_NONE) {
 		uint32_t i = *head;
@@ -129,7 +129,7 @@ void ooo_free_all(struct tcp_ooo_pool *pool, uint32_t *head)
 	}
 }
 
-uint32_t ooo_count(const struct tcp_ooo_pool *pool, uint32_t head)
+uint32_t tcp_ooo_count(const struct tcp_ooo_pool *pool, uint32_t head)
 {
 	uint32_t n = 0;
 	for (; head != TCP_NONE; head = ent(pool, head)->next)
@@ -161,7 +161,7 @@ static bool deliver_head(struct tcp_stack *s, struct tcp_conn *c, bool *fin)
 	return true;
 }
 
-bool ooo_deliver(struct tcp_stack *s, struct tcp_conn *c)
+bool tcp_ooo_deliver(struct tcp_stack *s, struct tcp_conn *c)
 {
 	bool fin = false;
 	while (!conn_gone(c) && c->ooo_head != TCP_NONE && !fin) {
@@ -196,8 +196,8 @@ static bool holds(const uint32_t r[2], uint32_t seq)
 	return SEQ_GEQ(seq, r[0]) && SEQ_LT(seq, r[1]);
 }
 
-uint8_t ooo_sack_blocks(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t recent,
-			uint32_t (*out)[2], uint8_t max)
+uint8_t tcp_ooo_sack_blocks(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t recent,
+			    uint32_t (*out)[2], uint8_t max)
 {
 	uint32_t r[2], at = head;
 	uint8_t n = 0;

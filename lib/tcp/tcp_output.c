@@ -53,15 +53,15 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 	}
 	if ((flags & TCP_F_ACK) && len == 0 && c->sack_ok && c->ooo_head != TCP_NONE &&
 	    !(flags & TCP_F_RST)) {
-		o.n_sack = ooo_sack_blocks(&s->ooo, c->ooo_head, s->sack_recent, o.sack,
-					   TCP_MAX_SACK);
+		o.n_sack = tcp_ooo_sack_blocks(&s->ooo, c->ooo_head, s->sack_recent, o.sack,
+					       TCP_MAX_SACK);
 		s->st.sack_acks += o.n_sack > 0;
 	}
 	if (flags & TCP_F_ACK) {
 		c->ack_now = 0;
 		c->unacked_segs = 0;
 		if (c->dack_on)
-			timer_dack_stop(s, c);
+			tcp_timer_dack_stop(s, c);
 	}
 	s->st.tx_segs++;
 	s->st.tx_bytes += len;
@@ -69,7 +69,7 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 		s->st.tx_fail++;
 }
 
-void out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void tcp_out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	struct tcp_seg_out o = {
 		.conn = c,
@@ -99,7 +99,7 @@ void out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 
 /* SYN-ACK of a passive open: our MSS, and our window scale only when the
  * peer's SYN offered one (RFC 7323 2.2). */
-void out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void tcp_out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	struct tcp_seg_out o = {
 		.conn = c,
@@ -129,7 +129,7 @@ void out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		s->st.tx_fail++;
 }
 
-void out_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void tcp_out_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	emit(s, c, c->snd_nxt, TCP_F_ACK, 0, now);
 }
@@ -150,7 +150,7 @@ static void send_rst(struct tcp_stack *s, const struct tcp_seg_out *o)
  * accepts the RST by its sequence number alone. It does not go through
  * emit(), whose every caller sets ACK (a caller without it cost every
  * segment about 14 instructions, callgrind on loopback_bench), and it is
- * out of line so that out_rst() stays a tail call. */
+ * out of line so that tcp_out_rst() stays a tail call. */
 static void __attribute__((noinline)) rst_before_handshake(struct tcp_stack *s,
 							   struct tcp_conn *c)
 {
@@ -167,7 +167,7 @@ static void __attribute__((noinline)) rst_before_handshake(struct tcp_stack *s,
 	send_rst(s, &o);
 }
 
-void out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void tcp_out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	if (c->state == TCP_SYN_SENT) {
 		rst_before_handshake(s, c);
@@ -178,7 +178,7 @@ void out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 }
 
 /* RFC 793 "Reset Generation" for a segment no connection owns. */
-void out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg)
+void tcp_out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg)
 {
 	if (seg->flags & TCP_F_RST)
 		return;
@@ -203,7 +203,7 @@ void out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg)
 /* Zero-window probe: an old sequence number with no data makes the peer
  * answer with an ACK that carries its current window (the Linux way; the
  * RFC 1122 alternative of one byte beyond the window needs snd_max games). */
-void out_window_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void tcp_out_window_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	s->st.persist_probes++;
 	c->probe_acked = 0;
@@ -212,7 +212,7 @@ void out_window_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 
 /* Send the segment starting at snd_una again (fast retransmit, partial ACK):
  * only bytes sent before (below snd_max) and inside the peer's window. */
-void out_retransmit_una(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+void tcp_out_retransmit_una(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	uint32_t seq = c->snd_una, data_end = SEQ_MIN(c->snd_max, c->snd_lim);
 	uint32_t len = SEQ_LT(seq, data_end) ? umin32(data_end - seq, c->mss) : 0;
@@ -268,14 +268,14 @@ static void output_timers(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	if (c->snd_nxt != c->snd_una) {
 		if (!c->rtx_on || c->persist) {
 			c->persist = 0;
-			timer_rtx_set(s, c, now, c->rto_us);
+			tcp_timer_rtx_set(s, c, now, c->rto_us);
 		}
 	} else if (snd_pending(c) && c->snd_wnd == 0 && !c->rtx_on) {
 		c->persist = 1;
 		c->retries = 0;
 		c->backoff = 0;
 		c->probe_acked = 1;
-		timer_rtx_set(s, c, now, c->rto_us);
+		tcp_timer_rtx_set(s, c, now, c->rto_us);
 	}
 }
 

@@ -6,7 +6,7 @@
 
 #include "tcp/seq.h"
 
-struct timer_wheel *tw_create(uint32_t slots, uint32_t nnodes, uint32_t start_tick)
+struct timer_wheel *tcp_tw_create(uint32_t slots, uint32_t nnodes, uint32_t start_tick)
 {
 	if (slots == 0 || slots > (1u << 24) || nnodes == 0 || nnodes > TW_MAX_IDS) {
 		errno = EINVAL;
@@ -21,7 +21,7 @@ struct timer_wheel *tw_create(uint32_t slots, uint32_t nnodes, uint32_t start_ti
 	w->heads = malloc((size_t)(n + 1) * sizeof(*w->heads));
 	w->nodes = malloc((size_t)nnodes * sizeof(*w->nodes));
 	if (w->heads == NULL || w->nodes == NULL) {
-		tw_destroy(w);
+		tcp_tw_destroy(w);
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -35,7 +35,7 @@ struct timer_wheel *tw_create(uint32_t slots, uint32_t nnodes, uint32_t start_ti
 	return w;
 }
 
-void tw_destroy(struct timer_wheel *w)
+void tcp_tw_destroy(struct timer_wheel *w)
 {
 	if (w == NULL)
 		return;
@@ -67,7 +67,7 @@ static void unlink_node(struct timer_wheel *w, uint32_t id)
 	n->prev = TW_IDLE;
 }
 
-uint32_t tw_armed_count(const struct timer_wheel *w)
+uint32_t tcp_tw_armed_count(const struct timer_wheel *w)
 {
 	return w->armed;
 }
@@ -81,7 +81,7 @@ static uint32_t slot_for(const struct timer_wheel *w, uint32_t expiry)
 	return (w->cur + 1) & w->mask;
 }
 
-void tw_arm(struct timer_wheel *w, uint32_t id, uint32_t expiry)
+void tcp_tw_arm(struct timer_wheel *w, uint32_t id, uint32_t expiry)
 {
 	if (tw_armed(w, id))
 		unlink_node(w, id);
@@ -91,7 +91,7 @@ void tw_arm(struct timer_wheel *w, uint32_t id, uint32_t expiry)
 	link_head(w, slot_for(w, expiry), id);
 }
 
-void tw_cancel(struct timer_wheel *w, uint32_t id)
+void tcp_tw_cancel(struct timer_wheel *w, uint32_t id)
 {
 	if (!tw_armed(w, id))
 		return;
@@ -125,7 +125,7 @@ static uint32_t process_slot(struct timer_wheel *w, uint32_t slot, uint32_t now,
 	return fired;
 }
 
-uint32_t tw_advance(struct timer_wheel *w, uint32_t now, tw_fire_fn fire, void *ctx)
+uint32_t tcp_tw_advance(struct timer_wheel *w, uint32_t now, tw_fire_fn fire, void *ctx)
 {
 	if (SEQ_LEQ(now, w->cur))
 		return 0;

@@ -39,12 +39,12 @@ struct timer_wheel {
 typedef void (*tw_fire_fn)(void *ctx, uint32_t id);
 
 /** slots is rounded up to a power of two; NULL with errno (EINVAL, ENOMEM). */
-struct timer_wheel *tw_create(uint32_t slots, uint32_t nnodes, uint32_t start_tick);
-void tw_destroy(struct timer_wheel *w);
+struct timer_wheel *tcp_tw_create(uint32_t slots, uint32_t nnodes, uint32_t start_tick);
+void tcp_tw_destroy(struct timer_wheel *w);
 
 /** (Re)arm id to fire at the first advance reaching tick expiry. */
-void tw_arm(struct timer_wheel *w, uint32_t id, uint32_t expiry);
-void tw_cancel(struct timer_wheel *w, uint32_t id);
+void tcp_tw_arm(struct timer_wheel *w, uint32_t id, uint32_t expiry);
+void tcp_tw_cancel(struct timer_wheel *w, uint32_t id);
 /* inline: the lazy timers of lib/tcp ask both on every segment */
 static inline bool tw_armed(const struct timer_wheel *w, uint32_t id)
 {
@@ -55,11 +55,11 @@ static inline uint32_t tw_expiry(const struct timer_wheel *w, uint32_t id)
 {
 	return w->nodes[id].expiry;
 }
-uint32_t tw_armed_count(const struct timer_wheel *w);
+uint32_t tcp_tw_armed_count(const struct timer_wheel *w);
 
 /** Fire every timer with expiry <= now; fire() may arm or cancel any id.
  * Returns how many fired. */
-uint32_t tw_advance(struct timer_wheel *w, uint32_t now, tw_fire_fn fire, void *ctx);
+uint32_t tcp_tw_advance(struct timer_wheel *w, uint32_t now, tw_fire_fn fire, void *ctx);
 
 /** Bytes per id. */
 static inline uint32_t tw_bytes_per_id(void)

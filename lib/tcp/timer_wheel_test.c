@@ -30,9 +30,9 @@ static void fire(void *ctx, uint32_t id)
 	r->at[r->n] = r->now;
 	r->n++;
 	if (r->rearm_delta)
-		tw_arm(r->w, id, r->now + (uint32_t)r->rearm_delta);
+		tcp_tw_arm(r->w, id, r->now + (uint32_t)r->rearm_delta);
 	if (r->cancel_id != UINT32_MAX) {
-		tw_cancel(r->w, id == r->cancel_id ? r->partner : r->cancel_id);
+		tcp_tw_cancel(r->w, id == r->cancel_id ? r->partner : r->cancel_id);
 		r->cancel_id = UINT32_MAX;
 	}
 }
@@ -41,7 +41,7 @@ static void run_to(struct rec *r, uint32_t until)
 {
 	while (r->now != until) {
 		r->now++;
-		tw_advance(r->w, r->now, fire, r);
+		tcp_tw_advance(r->w, r->now, fire, r);
 	}
 }
 
@@ -49,7 +49,7 @@ static struct rec *rec_new(uint32_t slots, uint32_t start)
 {
 	struct rec *r = calloc(1, sizeof(*r));
 	assert_non_null(r);
-	r->w = tw_create(slots, NIDS, start);
+	r->w = tcp_tw_create(slots, NIDS, start);
 	assert_non_null(r->w);
 	r->now = start;
 	r->cancel_id = UINT32_MAX;
@@ -58,7 +58,7 @@ static struct rec *rec_new(uint32_t slots, uint32_t start)
 
 static void rec_free(struct rec *r)
 {
-	tw_destroy(r->w);
+	tcp_tw_destroy(r->w);
 	free(r);
 }
 
@@ -66,7 +66,7 @@ static void timer_fires_at_its_tick_not_before(void **state)
 {
 	(void)state;
 	struct rec *r = rec_new(16, 100);
-	tw_arm(r->w, 3, 105);
+	tcp_tw_arm(r->w, 3, 105);
 	run_to(r, 104);
 	assert_int_equal(r->n, 0);
 	assert_true(tw_armed(r->w, 3));
@@ -75,7 +75,7 @@ static void timer_fires_at_its_tick_not_before(void **state)
 	assert_int_equal(r->ids[0], 3);
 	assert_int_equal(r->at[0], 105);
 	assert_false(tw_armed(r->w, 3));
-	assert_int_equal(tw_armed_count(r->w), 0);
+	assert_int_equal(tcp_tw_armed_count(r->w), 0);
 	rec_free(r);
 }
 
@@ -83,9 +83,9 @@ static void timers_longer_than_a_revolution_wait_their_turn(void **state)
 {
 	(void)state;
 	struct rec *r = rec_new(8, 0);
-	tw_arm(r->w, 1, 3);
-	tw_arm(r->w, 2, 3 + 8);  /* same slot, one revolution later */
-	tw_arm(r->w, 4, 3 + 40); /* five revolutions later */
+	tcp_tw_arm(r->w, 1, 3);
+	tcp_tw_arm(r->w, 2, 3 + 8);  /* same slot, one revolution later */
+	tcp_tw_arm(r->w, 4, 3 + 40); /* five revolutions later */
 	run_to(r, 3);
 	assert_int_equal(r->n, 1);
 	run_to(r, 10);
@@ -105,20 +105,20 @@ static void cancel_and_rearm_are_honoured(void **state)
 {
 	(void)state;
 	struct rec *r = rec_new(16, 0);
-	tw_arm(r->w, 1, 5);
-	tw_arm(r->w, 2, 5);
-	tw_arm(r->w, 3, 5);
-	tw_cancel(r->w, 2);
-	tw_cancel(r->w, 2); /* twice is harmless */
-	tw_arm(r->w, 3, 9); /* moved */
-	assert_int_equal(tw_armed_count(r->w), 2);
+	tcp_tw_arm(r->w, 1, 5);
+	tcp_tw_arm(r->w, 2, 5);
+	tcp_tw_arm(r->w, 3, 5);
+	tcp_tw_cancel(r->w, 2);
+	tcp_tw_cancel(r->w, 2); /* twice is harmless */
+	tcp_tw_arm(r->w, 3, 9); /* moved */
+	assert_int_equal(tcp_tw_armed_count(r->w), 2);
 	run_to(r, 5);
 	assert_int_equal(r->n, 1);
 	assert_int_equal(r->ids[0], 1);
 	run_to(r, 9);
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->ids[1], 3);
-	assert_int_equal(tw_armed_count(r->w), 0);
+	assert_int_equal(tcp_tw_armed_count(r->w), 0);
 	rec_free(r);
 }
 
@@ -127,16 +127,16 @@ static void a_big_jump_fires_everything_due_once(void **state)
 	(void)state;
 	struct rec *r = rec_new(16, 0);
 	for (uint32_t id = 0; id < 40; id++)
-		tw_arm(r->w, id, 1 + id * 7); /* spread over many revolutions */
+		tcp_tw_arm(r->w, id, 1 + id * 7); /* spread over many revolutions */
 	r->now = 150;
-	tw_advance(r->w, r->now, fire, r);
+	tcp_tw_advance(r->w, r->now, fire, r);
 	unsigned due = 0;
 	for (uint32_t id = 0; id < 40; id++)
 		due += 1 + id * 7 <= 150;
 	assert_int_equal(r->n, due);
 	for (unsigned i = 0; i < r->n; i++)
 		assert_true(1 + r->ids[i] * 7 <= 150);
-	assert_int_equal(tw_armed_count(r->w), 40 - due);
+	assert_int_equal(tcp_tw_armed_count(r->w), 40 - due);
 	run_to(r, 1 + 39 * 7);
 	assert_int_equal(r->n, 40);
 	rec_free(r);
@@ -146,8 +146,8 @@ static void a_callback_may_rearm_itself_and_cancel_others(void **state)
 {
 	(void)state;
 	struct rec *r = rec_new(16, 0);
-	tw_arm(r->w, 1, 4);
-	tw_arm(r->w, 2, 4); /* same slot: whichever fires first cancels the other */
+	tcp_tw_arm(r->w, 1, 4);
+	tcp_tw_arm(r->w, 2, 4); /* same slot: whichever fires first cancels the other */
 	r->rearm_delta = 3;
 	r->cancel_id = 2;
 	r->partner = 1;
@@ -158,7 +158,7 @@ static void a_callback_may_rearm_itself_and_cancel_others(void **state)
 	assert_int_equal(r->n, 2);
 	assert_int_equal(r->ids[1], r->ids[0]);
 	assert_int_equal(r->at[1], 7);
-	assert_int_equal(tw_armed_count(r->w), 0);
+	assert_int_equal(tcp_tw_armed_count(r->w), 0);
 	rec_free(r);
 }
 
@@ -166,7 +166,7 @@ static void ticks_wrap_around_32_bits(void **state)
 {
 	(void)state;
 	struct rec *r = rec_new(16, UINT32_MAX - 5);
-	tw_arm(r->w, 7, UINT32_MAX - 5 + 10); /* wraps to 4 */
+	tcp_tw_arm(r->w, 7, UINT32_MAX - 5 + 10); /* wraps to 4 */
 	run_to(r, 3);
 	assert_int_equal(r->n, 0);
 	run_to(r, 4);
@@ -178,7 +178,7 @@ static void arming_in_the_past_fires_on_next_advance(void **state)
 {
 	(void)state;
 	struct rec *r = rec_new(16, 50);
-	tw_arm(r->w, 9, 20);
+	tcp_tw_arm(r->w, 9, 20);
 	run_to(r, 51);
 	assert_int_equal(r->n, 1);
 	rec_free(r);
@@ -187,12 +187,12 @@ static void arming_in_the_past_fires_on_next_advance(void **state)
 static void bad_sizes_are_refused(void **state)
 {
 	(void)state;
-	assert_null(tw_create(0, 4, 0));
-	assert_null(tw_create(16, 0, 0));
-	struct timer_wheel *w = tw_create(10, 4, 0); /* rounded up to 16 */
+	assert_null(tcp_tw_create(0, 4, 0));
+	assert_null(tcp_tw_create(16, 0, 0));
+	struct timer_wheel *w = tcp_tw_create(10, 4, 0); /* rounded up to 16 */
 	assert_non_null(w);
 	assert_int_equal(w->mask, 15);
-	tw_destroy(w);
+	tcp_tw_destroy(w);
 }
 
 int main(void)
