@@ -101,10 +101,10 @@ static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
 static int load_section(const struct monitor_args *m, struct telemetry_config *cfg, char **outdir)
 {
 	struct config_errors e = {0};
-	struct yaml_doc *d = yaml_doc_load(m->campaign, &e);
-	const struct yaml_node *tel = d ? yaml_map_get(d->root, "telemetry") : NULL;
+	struct yaml_doc *d = config_yaml_doc_load(m->campaign, &e);
+	const struct yaml_node *tel = d ? config_yaml_map_get(d->root, "telemetry") : NULL;
 	const struct yaml_node *out =
-		d ? yaml_map_get(yaml_map_get(d->root, "output"), "folder") : NULL;
+		d ? config_yaml_map_get(config_yaml_map_get(d->root, "output"), "folder") : NULL;
 	const char *folder = "results";
 	int rc = -EINVAL;
 
@@ -122,7 +122,7 @@ static int load_section(const struct monitor_args *m, struct telemetry_config *c
 		rc = -EINVAL;
 	}
 	config_errors_free(&e);
-	yaml_doc_free(d);
+	config_yaml_doc_free(d);
 	return rc;
 }
 

@@ -35,7 +35,7 @@ static int setup(void **state)
 {
 	static struct fixture f;
 	memset(&f, 0, sizeof(f));
-	f.d = yaml_doc_load_string("g.yaml", text, strlen(text), &f.e);
+	f.d = config_yaml_doc_load_string("g.yaml", text, strlen(text), &f.e);
 	*state = &f;
 	return f.d && f.e.n == 0 ? 0 : -1;
 }
@@ -43,14 +43,14 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	yaml_doc_free(f->d);
+	config_yaml_doc_free(f->d);
 	config_errors_free(&f->e);
 	return 0;
 }
 
 static const struct yaml_node *key(struct fixture *f, const char *k)
 {
-	return yaml_map_get(f->d->root, k);
+	return config_yaml_map_get(f->d->root, k);
 }
 
 static void a_bad_duration_names_file_line_path_and_expectation(void **state)

@@ -71,13 +71,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(set, data, first);
 	set[first] = '\0';
 	config_errors_init(&e);
-	struct yaml_doc *d = yaml_doc_load_string("fuzz.yaml", (const char *)data + first,
-						  size - first, &e);
+	struct yaml_doc *d = config_yaml_doc_load_string("fuzz.yaml", (const char *)data + first,
+							 size - first, &e);
 	if (d) {
-		yaml_doc_override(d, set, 0, &e);
+		config_yaml_doc_override(d, set, 0, &e);
 		read_all(d->root, &e);
 		config_errors_sort(&e);
-		yaml_doc_free(d);
+		config_yaml_doc_free(d);
 	}
 	config_errors_free(&e);
 	free(set);

@@ -18,10 +18,10 @@
 
 static int parse(const char *yaml, struct telemetry_config *out, struct config_errors *e)
 {
-	struct yaml_doc *d = yaml_doc_load_string("t.yaml", yaml, strlen(yaml), e);
-	int rc = config_parse_telemetry(yaml_map_get(d->root, "telemetry"), out, e);
+	struct yaml_doc *d = config_yaml_doc_load_string("t.yaml", yaml, strlen(yaml), e);
+	int rc = config_parse_telemetry(config_yaml_map_get(d->root, "telemetry"), out, e);
 
-	yaml_doc_free(d);
+	config_yaml_doc_free(d);
 	return rc;
 }
 
