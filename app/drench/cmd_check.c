@@ -18,9 +18,9 @@
 #ifdef DRENCH_HAVE_DPDK
 #include "plan-campaign.h"
 #endif
-#include "config/campaign.h"
-#include "config/config-errors.h"
-#include "config/units.h"
+#include "campaign.h"
+#include "config-errors.h"
+#include "units.h"
 
 #define MAX_SETS 256
 

@@ -16,11 +16,11 @@
 
 #include "commands.h"
 #include "merge.h"
-#include "report/csv.h"
-#include "report/html.h"
-#include "report/out-file.h"
-#include "report/prom.h"
-#include "report/report.h"
+#include "csv.h"
+#include "html.h"
+#include "out-file.h"
+#include "prom-text.h"
+#include "report.h"
 
 #define MAX_SHARDS 1024
 

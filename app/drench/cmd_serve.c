@@ -21,7 +21,7 @@
 #include "eal-start.h"
 #include "host-clock.h"
 #include "numa-place.h"
-#include "net/port.h"
+#include "port.h"
 #include "serve-opts.h"
 #include "serve-report.h"
 #include "serve-worker.h"

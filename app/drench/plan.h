@@ -9,10 +9,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config/campaign-t.h"
-#include "load/client-t.h"
-#include "tcp/tcp-t.h"
-#include "telemetry/telemetry-config.h"
+#include "campaign-t.h"
+#include "client-t.h"
+#include "tcp-t.h"
+#include "telemetry-config.h"
 
 #define PLAN_MAX_PHASES 256
 #define PLAN_MAX_TEMPLATES 64

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config/campaign.h"
-#include "config/test-paths.h"
+#include "campaign.h"
+#include "test-paths.h"
 #include "plan-campaign.h"
 #include "plan-flags.h"
 #include "plan-shard.h"

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config/campaign-t.h"
-#include "tcp/tcp-t.h"
+#include "campaign-t.h"
+#include "tcp-t.h"
 
 struct run_opts;
 

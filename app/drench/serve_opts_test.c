@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config/campaign.h"
-#include "config/units.h"
+#include "campaign.h"
+#include "units.h"
 #include "run-opts.h"
 #include "serve-opts.h"
 

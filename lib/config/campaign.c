@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/campaign-priv.h"
-#include "config/campaign.h"
-#include "config/yaml-doc.h"
-#include "config/steps.h"
+#include "campaign-priv.h"
+#include "campaign.h"
+#include "yaml-doc.h"
+#include "steps.h"
 
-#include "config/section-telemetry.h"
+#include "section-telemetry.h"
 
 /* ---- arena: everything of a campaign is freed at once ---- */
 

@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config/campaign-t.h"
-#include "config/config-errors.h"
+#include "campaign-t.h"
+#include "config-errors.h"
 
 /* What campaign_load checks the rig against: this machine by default, a
  * described one in tests. */

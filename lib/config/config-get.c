@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config-errors.h"
-#include "config/config-get.h"
+#include "config-errors.h"
+#include "config-get.h"
 
 /* a scalar with something in it; otherwise record why not */
 static const char *scalar_of(const struct yaml_node *n, struct config_errors *e,

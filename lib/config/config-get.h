@@ -19,8 +19,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#include "config/units.h"
-#include "config/yaml-doc.h"
+#include "units.h"
+#include "yaml-doc.h"
 
 struct config_errors;
 

@@ -7,9 +7,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config/config-errors.h"
-#include "config/config-get.h"
-#include "config/yaml-doc.h"
+#include "config-errors.h"
+#include "config-get.h"
+#include "yaml-doc.h"
 
 static const char text[] = "duration: 10x\n"
 			   "good_duration: 1.5s\n"

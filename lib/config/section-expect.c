@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
 
 /* p50..max also directly in expect, as a shorthand for latency: {...} */
 static const char *const expect_keys[] = {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* output: where the report goes and in which formats. */
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
 
 static const char *const output_keys[] = {"folder", "formats", "metrics_listen", NULL};
 /* in enum campaign_format bit order */

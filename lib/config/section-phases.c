@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
-#include "config/steps.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
+#include "steps.h"
 
 /* client ports 1024..65535 per local address */
 #define PORTS_PER_ADDRESS 64512u

@@ -16,8 +16,8 @@
 #include <hs.h>
 #endif
 
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
 
 #define MAX_BODY_FILE (64u << 20)
 #define VARIABLES_EXPECTED "one of: ${seq}, ${rand}, ${conn}, ${lcore}"

@@ -6,8 +6,8 @@
  * address to listen on. */
 #include <stdint.h>
 
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
 
 #define BODY_MAX (64ull << 20) /* as drench serve --body-size */
 #define CONNS_MAX (16u << 20)

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
 
 #define MAX_LCORES 1024
 #define PCI_EXPECTED "a PCI address such as 0000:01:00.0 or a vdev such as net_af_xdp0,iface=gen0"

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
 
 static const char *const target_keys[] = {"name", "address", "port", "host", NULL};
 

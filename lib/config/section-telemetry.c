@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config-errors.h"
-#include "config/config-get.h"
-#include "config/section-telemetry.h"
+#include "config-errors.h"
+#include "config-get.h"
+#include "section-telemetry.h"
 
 static const char *const section_keys[] = {
 	"listen",	 "key_file",	 "interval",	"agent_buffer",

@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include "telemetry/telemetry-config.h"
+#include "telemetry-config.h"
 
 struct config_errors;
 struct yaml_node;

@@ -2,7 +2,7 @@
 /* Node construction shared by the loader and the override code; not public. */
 #pragma once
 
-#include "config/yaml-doc.h"
+#include "yaml-doc.h"
 
 struct yaml_node *config_ydoc_node_new(enum yaml_kind kind, const struct yaml_mark *m,
 				       const char *path);

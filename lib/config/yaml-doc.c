@@ -10,9 +10,9 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "config/config-errors.h"
-#include "config/yaml-doc.h"
-#include "config/yaml-doc-priv.h"
+#include "config-errors.h"
+#include "yaml-doc.h"
+#include "yaml-doc-priv.h"
 
 /* deeper nesting than this is certainly not a campaign, and would blow the stack */
 #define MAX_DEPTH 64

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config-errors.h"
-#include "config/yaml-doc-priv.h"
-#include "config/yaml-doc.h"
+#include "config-errors.h"
+#include "yaml-doc-priv.h"
+#include "yaml-doc.h"
 
 #define MAX_STEPS 32
 

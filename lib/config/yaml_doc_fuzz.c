@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config-errors.h"
-#include "config/config-get.h"
-#include "config/yaml-doc.h"
+#include "config-errors.h"
+#include "config-get.h"
+#include "yaml-doc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

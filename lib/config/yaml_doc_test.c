@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config/config-errors.h"
-#include "config/yaml-doc.h"
+#include "config-errors.h"
+#include "yaml-doc.h"
 
 static const char campaign[] = "rig:\n"
 			       "  ports: [net_af_xdp0]\n"

@@ -3,9 +3,9 @@
  * flight) and client_model.c (load models). */
 #pragma once
 
-#include "http/memo.h"
-#include "load/client.h"
-#include "load/schedule.h"
+#include "memo.h"
+#include "client.h"
+#include "schedule.h"
 
 struct client {
 	struct client_conf conf;

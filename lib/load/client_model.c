@@ -16,7 +16,7 @@
  */
 #include <math.h>
 
-#include "load/client-priv.h"
+#include "client-priv.h"
 
 #define OPEN_PER_POLL 64
 #define CONNECTING_MAX 1024

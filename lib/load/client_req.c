@@ -9,9 +9,9 @@
 
 #include <stddef.h>
 
-#include "load/client-priv.h"
-#include "match/match.h"
-#include "stats/hist.h"
+#include "client-priv.h"
+#include "match.h"
+#include "hist.h"
 
 struct client_req *client_req_at(struct client *cl, uint32_t id, uint16_t i)
 {

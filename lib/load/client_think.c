@@ -9,8 +9,8 @@
  */
 #include <errno.h>
 
-#include "load/client-priv.h"
-#include "tcp/timer_wheel.h"
+#include "client-priv.h"
+#include "timer_wheel.h"
 
 #define THINK_SLOTS 4096 /* a revolution of about 4 s; longer waits go round */
 #define US_PER_TICK 1000

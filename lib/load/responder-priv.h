@@ -3,9 +3,9 @@
  * responder_resp.c (the response templates). */
 #pragma once
 
-#include "load/responder.h"
-#include "http/memo.h"
-#include "http/req.h"
+#include "responder.h"
+#include "memo.h"
+#include "req.h"
 
 /* The responses a connection can send; all built at create time. */
 enum resp_kind {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/responder-priv.h"
+#include "responder-priv.h"
 
 #define MAX_BODY (64ull << 20) /* a full pipeline must stay under TCP's 1 GiB in flight */
 

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "load/responder-priv.h"
+#include "responder-priv.h"
 
 #define CL_UNIT (26 * 160) /* whole alphabets: body byte k is always 'a' + k % 26 */
 #define DEFAULT_CHUNK 4096

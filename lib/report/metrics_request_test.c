@@ -11,7 +11,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "report/metrics-request.h"
+#include "metrics-request.h"
 
 /* Parse an exact-size heap copy, so that a read past len is a read past the
  * allocation (caught by ASan or valgrind). */

@@ -19,7 +19,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "report/metrics-server.h"
+#include "metrics-server.h"
 
 #define BODY "# TYPE drench_requests_total counter\ndrench_requests_total 42\n"
 

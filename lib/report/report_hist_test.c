@@ -11,9 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "report/report-hist.h"
-#include "report/report-series.h"
-#include "stats/hist.h"
+#include "report-hist.h"
+#include "report-series.h"
+#include "hist.h"
 
 static uint64_t random_latency(void)
 {

@@ -33,9 +33,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tcp/seq.h"
-#include "tcp/tcp.h"
-#include "tcp/timer_wheel.h"
+#include "seq.h"
+#include "tcp.h"
+#include "timer_wheel.h"
 
 #define TCP_NONE UINT32_MAX
 #define TCP_DEFAULT_MSS 536   /* RFC 1122 when the peer sends no MSS option */

@@ -6,7 +6,7 @@
  * Called from the ACK step of tcp_input (tcp_cc_on_new_ack, tcp_cc_on_dupack) and
  * from the RTO handler (tcp_cc_on_rto).
  */
-#include "tcp/tcp-priv.h"
+#include "tcp-priv.h"
 
 #define CWND_MAX (1u << 30)
 

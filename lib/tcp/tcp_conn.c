@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp/tcp-priv.h"
+#include "tcp-priv.h"
 
 #define WHEEL_SLOTS 4096
 

@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tcp/tcp_fuzz_ops.h"
+#include "tcp_fuzz_ops.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,12 +8,12 @@
  * stack must be empty with its out-of-order pool whole. The stack also
  * listens on port 80: the peer opens passive connections from a few ports.
  */
-#include "tcp/tcp_fuzz_ops.h"
+#include "tcp_fuzz_ops.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp/tcp-priv.h"
+#include "tcp-priv.h"
 
 #define NCONN 4
 #define PEER 0xc6130001u

@@ -14,7 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "tcp/tcp-priv.h"
+#include "tcp-priv.h"
 
 /* A 64-bit mix (splitmix64's finaliser) of address and port. */
 static uint32_t tuple_hash(uint32_t addr, uint16_t port)

@@ -15,7 +15,7 @@
  */
 #include <errno.h>
 
-#include "tcp/tcp-priv.h"
+#include "tcp-priv.h"
 
 /* The part of a segment still to be processed after trimming. */
 struct rx {

@@ -11,7 +11,7 @@
 
 #include <sodium.h>
 
-#include "tcp/tcp-priv.h"
+#include "tcp-priv.h"
 
 _Static_assert(crypto_shorthash_KEYBYTES == sizeof(((struct tcp_params *)0)->isn_key),
 	       "isn_key is a SipHash key");

@@ -19,7 +19,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "tcp/tcp-priv.h"
+#include "tcp-priv.h"
 
 int tcp_listen(struct tcp_stack *s, uint16_t port)
 {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp/tcp-priv.h"
+#include "tcp-priv.h"
 
 struct ooo_ent {
 	uint32_t next;

@@ -9,7 +9,7 @@
  */
 #include <errno.h>
 
-#include "tcp/tcp-priv.h"
+#include "tcp-priv.h"
 
 static uint16_t wnd_field(const struct tcp_stack *s, const struct tcp_conn *c)
 {

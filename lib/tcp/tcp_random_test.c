@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "tcp/tcp-t.h"
-#include "tcp/tcp_fuzz_ops.h"
+#include "tcp-t.h"
+#include "tcp_fuzz_ops.h"
 
 static void random_operation_sequences_keep_the_invariants(void **state)
 {

@@ -9,7 +9,7 @@
 
 #include <sodium.h>
 
-#include "tcp/tcp.h"
+#include "tcp.h"
 
 int tcp_params_randomize(struct tcp_params *p)
 {

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "tcp/tcp.h"
+#include "tcp.h"
 
 #define H_MAX_TX 8192
 #define H_MAX_CONNS 64

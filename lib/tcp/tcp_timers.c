@@ -7,7 +7,7 @@
  * tcp_timers_run() -> tcp_tw_advance() -> conn_timer_fire() -> one handler.
  * RTO arithmetic follows RFC 6298.
  */
-#include "tcp/tcp-priv.h"
+#include "tcp-priv.h"
 
 uint32_t tcp_tick_of(const struct tcp_stack *s, uint64_t now_us)
 {

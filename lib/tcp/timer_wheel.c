@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "tcp/timer_wheel.h"
+#include "timer_wheel.h"
 
 #include <errno.h>
 #include <stdlib.h>
 
-#include "tcp/seq.h"
+#include "seq.h"
 
 struct timer_wheel *tcp_tw_create(uint32_t slots, uint32_t nnodes, uint32_t start_tick)
 {

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "tcp/timer_wheel.h"
+#include "timer_wheel.h"
 
 #define NIDS 64
 

@@ -12,8 +12,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "telemetry/collector-priv.h"
-#include "telemetry/telemetry-config.h"
+#include "collector-priv.h"
+#include "telemetry-config.h"
 
 #define GO_MIN_HEAP_GOAL (4.0 * 1024 * 1024)
 

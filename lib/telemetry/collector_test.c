@@ -22,11 +22,11 @@
 #include <sodium.h>
 /* clang-format on */
 
-#include "config/section-telemetry.h"
-#include "report/report.h"
-#include "telemetry/collector.h"
-#include "telemetry/proto.h"
-#include "telemetry/session.h"
+#include "section-telemetry.h"
+#include "report.h"
+#include "collector.h"
+#include "proto.h"
+#include "session.h"
 
 struct fixture {
 	char dir[64];

@@ -12,9 +12,9 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "config/config-errors.h"
-#include "config/yaml-doc.h"
-#include "config/section-telemetry.h"
+#include "config-errors.h"
+#include "yaml-doc.h"
+#include "section-telemetry.h"
 
 static int parse(const char *yaml, struct telemetry_config *out, struct config_errors *e)
 {

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp/seq.h"
-#include "tcp/tcp_test_harness.h"
+#include "seq.h"
+#include "tcp_test_harness.h"
 
 #define LINE_MAX_LEN 512
 #define MAX_SCRIPTS 128

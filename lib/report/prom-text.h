@@ -19,7 +19,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "stats/series.h"
+#include "series.h"
 
 enum prom_type { PROM_COUNTER, PROM_GAUGE, PROM_UNTYPED };
 
