@@ -2,7 +2,7 @@
 /*
  * A run plan: everything `drench run` needs, built either from flags
  * (plan-flags.c) or from a campaign file (plan-campaign.c), then executed by
- * cmd_run.c the same way.
+ * cmd-run.c the same way.
  */
 #pragma once
 

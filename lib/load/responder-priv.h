@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Internals shared by responder.c (connections, actions) and
- * responder_resp.c (the response templates). */
+ * responder-resp.c (the response templates). */
 #pragma once
 
 #include "responder.h"
@@ -83,7 +83,7 @@ struct responder {
 	uint32_t dq_cap, dq_head, dq_len;
 };
 
-/* responder_resp.c */
+/* responder-resp.c */
 int resp_set_build(struct resp_set *rs, const struct responder_conf *conf);
 void resp_set_free(struct resp_set *rs);
 /* Copy bytes [off, off + n) of a response of kind k; returns the bytes copied

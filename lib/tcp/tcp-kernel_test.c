@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tcp_test_harness.h"
+#include "tcp-test-harness.h"
 
 #define K_ADDR 0xc6120001u  /* 198.18.0.1, the kernel */
 #define OUR_ADDR 0xc6120002u /* 198.18.0.2, us */

@@ -10,7 +10,7 @@
 #include <errno.h>
 
 #include "client-priv.h"
-#include "timer_wheel.h"
+#include "timer-wheel.h"
 
 #define THINK_SLOTS 4096 /* a revolution of about 4 s; longer waits go round */
 #define US_PER_TICK 1000

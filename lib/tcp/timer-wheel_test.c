@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "timer_wheel.h"
+#include "timer-wheel.h"
 
 #define NIDS 64
 

@@ -8,7 +8,7 @@
  * stack must be empty with its out-of-order pool whole. The stack also
  * listens on port 80: the peer opens passive connections from a few ports.
  */
-#include "tcp_fuzz_ops.h"
+#include "tcp-fuzz-ops.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
 /* FIN and RST in both directions, TIME_WAIT policies. */
 #include <errno.h>
 
-#include "tcp_test_harness.h"
+#include "tcp-test-harness.h"
 
 static struct tcp_conn *to_fin_wait_1(struct harness *h)
 {

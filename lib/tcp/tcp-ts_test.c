@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* RFC 7323 timestamps: negotiation, echo, the MSS they cost, PAWS. */
-#include "tcp_test_harness.h"
+#include "tcp-test-harness.h"
 
 #define PEER_TS 5000u
 

@@ -3,7 +3,7 @@
  * Load models: when to open connections and when to send requests.
  *  CLOSED  keep level() connections open, each with `pipeline` requests in
  *          flight; a response makes room for the next request, at once or
- *          after the think time (client_think.c). At most CONNECTING_MAX
+ *          after the think time (client-think.c). At most CONNECTING_MAX
  *          handshakes at a time, as a kernel's SYN backlog would: a million
  *          SYNs at once would only overflow the rings and come back by RTO.
  *  RATE    requests on the open-loop schedule; each goes out on an idle

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "tcp_test_harness.h"
+#include "tcp-test-harness.h"
 
 #include <stdlib.h>
 #include <string.h>

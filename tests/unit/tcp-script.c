@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "seq.h"
-#include "tcp_test_harness.h"
+#include "tcp-test-harness.h"
 
 #define LINE_MAX_LEN 512
 #define MAX_SCRIPTS 128

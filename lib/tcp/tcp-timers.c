@@ -151,7 +151,7 @@ static void fire_rto(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 
 /* RFC 1122 4.2.2.17: probe while the peer answers; give up after
  * max_retries probes in a row went unanswered (an ACK sets retries back to
- * 0, tcp_input.c). The interval backs off with every probe sent. */
+ * 0, tcp-input.c). The interval backs off with every probe sent. */
 static void fire_persist(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	if (!c->probe_acked && c->retries >= s->p.max_retries) {

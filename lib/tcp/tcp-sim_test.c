@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp_test_harness.h"
+#include "tcp-test-harness.h"
 
 #define OUR_BYTES 200000u
 #define PEER_BYTES 300000u

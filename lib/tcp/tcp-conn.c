@@ -9,7 +9,7 @@
  * incoming segment finds its connection from its destination address and
  * port alone, then the 4-tuple is verified.
  * Passive (server) connections all share the listening port: they are found
- * through the remote (address, port) table of tcp_hash.c instead.
+ * through the remote (address, port) table of tcp-hash.c instead.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Loss recovery: RTO (RFC 6298, Karn, backoff, give-up), fast retransmit and
  * NewReno (RFC 5681, RFC 6582), congestion avoidance. */
-#include "tcp_test_harness.h"
+#include "tcp-test-harness.h"
 
 #define MSS 1460u
 #define RTT 100000u

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "tcp-t.h"
-#include "tcp_fuzz_ops.h"
+#include "tcp-fuzz-ops.h"
 
 static void random_operation_sequences_keep_the_invariants(void **state)
 {

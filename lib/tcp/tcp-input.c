@@ -3,12 +3,12 @@
  * Input: one received segment.
  *
  * tcp_input() -> tcp_conn_lookup() (by destination port, then the 4-tuple), or
- *   tcp_listen_input() for a new connection to the listening port (tcp_listen.c)
+ *   tcp_listen_input() for a new connection to the listening port (tcp-listen.c)
  *   -> state_input[state]():
  *        input_syn_sent()      RFC 793 "SYN-SENT STATE" (client handshake)
  *        tcp_input_synchronized()  RFC 793 "Otherwise": first check sequence,
- *            second RST, fourth SYN, fifth ACK (-> tcp_cc.c, state effects),
- *            seventh payload (-> tcp_ooo.c on a gap), eighth FIN
+ *            second RST, fourth SYN, fifth ACK (-> tcp-cc.c, state effects),
+ *            seventh payload (-> tcp-ooo.c on a gap), eighth FIN
  *   -> input_finish(): tcp_output() then an ACK if one is owed.
  * The connection is held for the whole call so that a close from a callback
  * only frees its slot when tcp_input returns.

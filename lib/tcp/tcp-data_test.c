@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "tcp_test_harness.h"
+#include "tcp-test-harness.h"
 
 /* every data segment emitted so far covers [0, n) of the stream exactly once,
  * in order, each at most mss long, at the sequence number the offset maps to */

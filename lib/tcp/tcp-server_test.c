@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tcp_test_harness.h"
+#include "tcp-test-harness.h"
 
 #define SPORT 40000
 

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "tcp_test_harness.h"
+#include "tcp-test-harness.h"
 
 static void syn_carries_mss_and_window_scale(void **state)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "timer_wheel.h"
+#include "timer-wheel.h"
 
 #include <errno.h>
 #include <stdlib.h>
