@@ -84,9 +84,9 @@ struct responder {
 };
 
 /* responder-resp.c */
-int resp_set_build(struct resp_set *rs, const struct responder_conf *conf);
-void resp_set_free(struct resp_set *rs);
+int responder_resp_set_build(struct resp_set *rs, const struct responder_conf *conf);
+void responder_resp_set_free(struct resp_set *rs);
 /* Copy bytes [off, off + n) of a response of kind k; returns the bytes copied
  * (fewer when the response ends first). */
-size_t resp_copy(const struct resp_set *rs, enum resp_kind k, uint64_t off, uint8_t *dst,
-		 size_t n);
+size_t responder_resp_copy(const struct resp_set *rs, enum resp_kind k, uint64_t off, uint8_t *dst,
+			   size_t n);

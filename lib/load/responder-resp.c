@@ -181,7 +181,7 @@ static int build_plain(struct resp_body *b, uint64_t size)
 	return 0;
 }
 
-int resp_set_build(struct resp_set *rs, const struct responder_conf *c)
+int responder_resp_set_build(struct resp_set *rs, const struct responder_conf *c)
 {
 	const char *reason = c->reason ? c->reason : standard_reason(c->status);
 	bool body = status_has_body(c->status);
@@ -204,7 +204,7 @@ int resp_set_build(struct resp_set *rs, const struct responder_conf *c)
 	if (rc == 0)
 		rc = build_head(&rs->k[RK_BAD], c, true, "Bad Request", true, false);
 	if (rc < 0) {
-		resp_set_free(rs);
+		responder_resp_set_free(rs);
 		return rc;
 	}
 	struct resp_body *b = &rs->body;
@@ -215,7 +215,7 @@ int resp_set_build(struct resp_set *rs, const struct responder_conf *c)
 	return 0;
 }
 
-void resp_set_free(struct resp_set *rs)
+void responder_resp_set_free(struct resp_set *rs)
 {
 	for (int k = 0; k < RK_COUNT; k++)
 		free(rs->k[k].head);
@@ -249,8 +249,8 @@ static size_t body_copy(const struct resp_body *b, uint64_t off, uint8_t *dst, s
 	return done;
 }
 
-size_t resp_copy(const struct resp_set *rs, enum resp_kind k, uint64_t off, uint8_t *dst,
-		 size_t n)
+size_t responder_resp_copy(const struct resp_set *rs, enum resp_kind k, uint64_t off, uint8_t *dst,
+			   size_t n)
 {
 	const struct resp_shape *sh = &rs->k[k];
 	size_t done = 0;
