@@ -108,7 +108,7 @@ static int load_section(const struct monitor_args *m, struct telemetry_config *c
 	const char *folder = "results";
 	int rc = -EINVAL;
 
-	telemetry_config_init(cfg);
+	config_telemetry_init(cfg);
 	if (d != NULL && config_errors_count(&e) == 0 && tel == NULL && d->root != NULL)
 		config_error_at(&e, &d->root->mark, "telemetry", "a telemetry: section",
 				"drench monitor needs a telemetry section");
@@ -310,7 +310,7 @@ int cmd_monitor(int argc, char **argv)
 		   (double)(m.has_duration ? m.duration_us : cfg.duration_us) / 1e6,
 		   m.tui == 1 || (m.tui == -1 && isatty(STDOUT_FILENO)));
 out:
-	telemetry_config_clear(&cfg);
+	config_telemetry_clear(&cfg);
 	free(outdir);
 	return rc;
 }

@@ -48,7 +48,7 @@ void campaign_free(struct campaign *c)
 {
 	/* its strings are malloc'd by section-telemetry.c, the struct is ours */
 	if (c->telemetry)
-		telemetry_config_clear(c->telemetry);
+		config_telemetry_clear(c->telemetry);
 	struct campaign_arena *a = c->arena;
 	while (a) {
 		struct campaign_arena *next = a->next;

@@ -29,7 +29,7 @@ static const char *const target_keys[] = {
 	"endpoint",    "memory_limit", NULL,
 };
 
-void telemetry_config_init(struct telemetry_config *c)
+void config_telemetry_init(struct telemetry_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->interval_us = 1000000;
@@ -60,7 +60,7 @@ static void target_clear(struct telemetry_target *t)
 	free(t->endpoint);
 }
 
-void telemetry_config_clear(struct telemetry_config *c)
+void config_telemetry_clear(struct telemetry_config *c)
 {
 	free(c->listen);
 	free(c->key_file);
@@ -68,7 +68,7 @@ void telemetry_config_clear(struct telemetry_config *c)
 	for (size_t i = 0; i < c->n_targets; i++)
 		target_clear(&c->targets[i]);
 	free(c->targets);
-	telemetry_config_init(c);
+	config_telemetry_init(c);
 }
 
 /* A string key into a malloc'd copy; 1 read, 0 absent, -1 error. */
@@ -299,7 +299,7 @@ int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *o
 	size_t errors_before = config_errors_count(e);
 	int64_t buffer;
 
-	telemetry_config_init(out);
+	config_telemetry_init(out);
 	if (n == NULL || !cfg_mapping_strict(n, e, section_keys))
 		return -EINVAL;
 	parse_listen(n, out, e);

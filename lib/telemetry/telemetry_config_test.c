@@ -87,7 +87,7 @@ static void full_section_parses_with_units(void **state)
 	assert_int_equal(c.targets[1].watch, TELEMETRY_WATCH_PID);
 	assert_int_equal(c.targets[1].pid, 4242);
 	assert_string_equal(c.targets[1].cgroup, "/sys/fs/cgroup/db.slice");
-	telemetry_config_clear(&c);
+	config_telemetry_clear(&c);
 	config_errors_free(&e);
 }
 
@@ -106,7 +106,7 @@ static void link_keys_and_encryption_are_read(void **state)
 	assert_int_equal(parse(yaml, &c, &e), 0);
 	assert_string_equal(c.agent_key_dir, "/etc/drench/agents");
 	assert_true(c.encrypt);
-	telemetry_config_clear(&c);
+	config_telemetry_clear(&c);
 	config_errors_free(&e);
 }
 
@@ -135,7 +135,7 @@ static void mistakes_are_reported_with_line_column_and_path(void **state)
 	assert_true(has_error(&e, "t.yaml:10:20: telemetry.targets[0].metrics_url: bad URL"));
 	assert_true(has_error(&e, "telemetry.targets[1]: nothing to watch"));
 	assert_true(has_error(&e, "named twice"));
-	telemetry_config_clear(&c);
+	config_telemetry_clear(&c);
 	config_errors_free(&e);
 }
 
@@ -148,7 +148,7 @@ static void missing_key_file_and_targets_are_required(void **state)
 	assert_int_equal(parse("telemetry:\n  interval: 1s\n", &c, &e), -EINVAL);
 	assert_true(has_error(&e, "telemetry.key_file: missing required key"));
 	assert_true(has_error(&e, "telemetry.targets: missing required key"));
-	telemetry_config_clear(&c);
+	config_telemetry_clear(&c);
 	config_errors_free(&e);
 }
 
