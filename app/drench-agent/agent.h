@@ -7,8 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "telemetry/proto-t.h"
-#include "telemetry/session.h"
+#include "proto-t.h"
+#include "session.h"
 
 #define AGENT_MAX_TARGETS 32
 #define AGENT_MAX_METRICS 32

@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "telemetry/proto.h"
+#include "proto.h"
 
 #define TX_CAP (4u * TP_MAX_FRAME)
 

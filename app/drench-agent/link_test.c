@@ -26,8 +26,8 @@
 /* clang-format on */
 
 #include "agent.h"
-#include "telemetry/proto.h"
-#include "telemetry/session.h"
+#include "proto.h"
+#include "session.h"
 
 double agent_now(void)
 {

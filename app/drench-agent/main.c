@@ -19,8 +19,8 @@
 #include <time.h>
 
 #include "agent.h"
-#include "telemetry/proto.h"
-#include "telemetry/session.h"
+#include "proto.h"
+#include "session.h"
 
 static volatile sig_atomic_t stop;
 

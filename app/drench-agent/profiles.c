@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "telemetry/proto.h"
+#include "proto.h"
 
 #define PROFILE_MAX_BYTES (64u << 20)
 #define CHUNK_BYTES (TP_MAX_PAYLOAD - 1024)

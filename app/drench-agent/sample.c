@@ -16,10 +16,10 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "telemetry/procfs.h"
-#include "telemetry/prom.h"
-#include "telemetry/proto.h"
-#include "telemetry/session.h"
+#include "procfs.h"
+#include "prom.h"
+#include "proto.h"
+#include "session.h"
 
 static const char *const go_series[] = {
 	"go_memstats_heap_inuse_bytes",

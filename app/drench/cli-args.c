@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "cli-args.h"
-#include "config/units.h"
+#include "units.h"
 
 int cli_bad(const char *cmd, const char *name, const char *what, const char *got)
 {

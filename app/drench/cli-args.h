@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "tcp/tcp-t.h"
+#include "tcp-t.h"
 
 /** Print the error; returns -EINVAL. */
 int cli_bad(const char *cmd, const char *name, const char *what, const char *got);

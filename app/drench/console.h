@@ -4,9 +4,9 @@
 
 #include <stdio.h>
 
-#include "load/client-t.h"
-#include "stats/busy.h"
-#include "tcp/tcp-t.h"
+#include "client-t.h"
+#include "busy.h"
+#include "tcp-t.h"
 
 #define RUN_SNAPSHOT_WORKERS 64
 

@@ -11,7 +11,7 @@
 
 #include "plan.h"
 #include "run-workers.h"
-#include "stats/series-t.h"
+#include "series-t.h"
 
 /** Register the commands (after rte_eal_init). 0 or a negative errno. */
 int drench_telemetry_register(void);

@@ -7,7 +7,7 @@
 #include <rte_errno.h>
 
 #include "eal-start.h"
-#include "net/port.h"
+#include "port.h"
 
 int eal_start(const char *cmd, const char *lcores, const char *dev)
 {

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config/campaign-t.h"
+#include "campaign-t.h"
 
 /** e as above; JSON null for NULL. */
 json_t *expect_json(const struct campaign_expect *e);

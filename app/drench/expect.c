@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "expect.h"
-#include "stats/hist.h"
+#include "hist.h"
 
 struct failures {
 	struct expect_failure *out;

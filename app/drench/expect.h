@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "config/campaign-t.h"
+#include "campaign-t.h"
 #include "phase-stats.h"
 
 #define EXPECT_MSG 160

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "stats/hist.h"
+#include "hist.h"
 
 void interval_latency_init(struct interval_latency *il)
 {

@@ -11,8 +11,8 @@
 #include <stdint.h>
 
 #include "run-workers.h"
-#include "stats/hist-t.h"
-#include "stats/series-t.h"
+#include "hist-t.h"
+#include "series-t.h"
 
 struct interval_latency {
 	struct hist prev; /* the running phase's merged histogram at the last take */

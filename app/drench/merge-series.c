@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "merge.h"
-#include "report/report-series.h"
+#include "report-series.h"
 
 #define MAX_BINS (31 * 24 * 3600) /* a month of seconds; later points are left out */
 

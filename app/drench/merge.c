@@ -9,9 +9,9 @@
 #include "expect-json.h"
 #include "merge.h"
 #include "phase-report.h"
-#include "report/report-series.h"
-#include "report/report.h"
-#include "stats/hist.h"
+#include "report-series.h"
+#include "report.h"
+#include "hist.h"
 
 #define SERIES_POINTS 4096
 

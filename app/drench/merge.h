@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "stats/series.h"
+#include "series.h"
 
 struct merge_in {
 	const char *path; /* named in refusals */

@@ -18,10 +18,10 @@
 #include "expect-json.h"
 #include "merge.h"
 #include "phase-report.h"
-#include "report/report-hist.h"
-#include "report/report-series.h"
-#include "report/report.h"
-#include "stats/hist.h"
+#include "report-hist.h"
+#include "report-series.h"
+#include "report.h"
+#include "hist.h"
 
 #define MAX_N 6
 #define MAX_PH 3

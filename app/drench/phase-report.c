@@ -7,9 +7,9 @@
 
 #include "expect.h"
 #include "phase-report.h"
-#include "report/report-hist.h"
-#include "report/report.h"
-#include "stats/hist.h"
+#include "report-hist.h"
+#include "report.h"
+#include "hist.h"
 
 #define MAX_FAILURES 16
 

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config/campaign-t.h"
+#include "campaign-t.h"
 #include "phase-stats.h"
 
 /** Append s to report r with every field (the contract's, the details, the

@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 
-#include "load/client-t.h"
-#include "stats/hist-t.h"
-#include "tcp/tcp-t.h"
+#include "client-t.h"
+#include "hist-t.h"
+#include "tcp-t.h"
 
 struct phase_stats {
 	const char *name;

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/campaign.h"
-#include "http/template.h"
-#include "load/vars.h"
-#include "match/match.h"
+#include "campaign.h"
+#include "template.h"
+#include "vars.h"
+#include "match.h"
 #include "plan-campaign.h"
 #include "plan-id.h"
 

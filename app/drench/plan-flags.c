@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "http/template.h"
-#include "http/url.h"
+#include "template.h"
+#include "url.h"
 #include "plan-flags.h"
 #include "plan-id.h"
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdlib.h>
 
-#include "http/template.h"
-#include "match/match.h"
+#include "template.h"
+#include "match.h"
 #include "plan.h"
 
 void plan_free(struct plan *p)

@@ -2,17 +2,17 @@
 /*
  * A run plan: everything `drench run` needs, built either from flags
  * (plan-flags.c) or from a campaign file (plan-campaign.c), then executed by
- * cmd_run.c the same way.
+ * cmd-run.c the same way.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config/campaign-t.h"
-#include "load/client-t.h"
-#include "tcp/tcp-t.h"
-#include "telemetry/telemetry-config.h"
+#include "campaign-t.h"
+#include "client-t.h"
+#include "tcp-t.h"
+#include "telemetry-config.h"
 
 #define PLAN_MAX_PHASES 256
 #define PLAN_MAX_TEMPLATES 64

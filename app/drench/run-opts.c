@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli-args.h"
-#include "config/units.h"
+#include "units.h"
 #include "plan.h"
 #include "run-opts.h"
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tcp/tcp-t.h"
+#include "tcp-t.h"
 
 struct run_opts {
 	const char *dev;       /* vdev string or PCI address */

@@ -8,17 +8,17 @@
 
 #include "expect.h"
 #include "expect-json.h"
-#include "report/csv.h"
-#include "report/html.h"
-#include "report/out-file.h"
-#include "report/prom.h"
-#include "report/report.h"
-#include "report/report-series.h"
+#include "csv.h"
+#include "html.h"
+#include "out-file.h"
+#include "prom-text.h"
+#include "report.h"
+#include "report-series.h"
 #include "phase-report.h"
 #include "plan-shard.h"
 #include "run-report.h"
-#include "stats/hist.h"
-#include "telemetry/collector.h"
+#include "hist.h"
+#include "collector.h"
 
 #define MAX_FAILURES 16
 

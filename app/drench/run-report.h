@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "net/net-t.h"
+#include "net-t.h"
 #include "phase-stats.h"
 #include "plan.h"
 #include "run-start.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "config/campaign.h"
+#include "campaign.h"
 #include "serve-opts.h"
 
 /* flags of the campaign form that only a client run takes */

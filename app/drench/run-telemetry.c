@@ -7,9 +7,9 @@
 
 #include "host-clock.h"
 #include "run-telemetry.h"
-#include "telemetry/collector.h"
-#include "telemetry/detector.h"
-#include "telemetry/proto.h"
+#include "collector.h"
+#include "detector.h"
+#include "proto.h"
 
 /* Poll until every sampled target has a sample at or after t (unix
  * seconds), for at most max_s; true when they do. */

@@ -8,7 +8,7 @@
 
 #include "console.h"
 #include "plan.h"
-#include "stats/series-t.h"
+#include "series-t.h"
 #include "tui-targets.h"
 #include "tui.h"
 

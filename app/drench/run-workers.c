@@ -10,7 +10,7 @@
 #include <rte_lcore.h>
 #include <rte_ring.h>
 
-#include "net/net.h"
+#include "net.h"
 #include "numa-place.h"
 #include "tsc-clock.h"
 #include "phase-stats.h"

@@ -10,8 +10,8 @@
 #include <stdint.h>
 
 #include "console.h"
-#include "net/port.h"
-#include "net/steer.h"
+#include "port.h"
+#include "steer.h"
 #include "plan.h"
 #include "worker.h"
 

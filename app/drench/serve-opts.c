@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "cli-args.h"
-#include "config/campaign.h"
+#include "campaign.h"
 #include "run-opts.h"
 
 static void usage(FILE *f)

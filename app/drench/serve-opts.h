@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "config/campaign-t.h"
-#include "tcp/tcp-t.h"
+#include "campaign-t.h"
+#include "tcp-t.h"
 
 struct run_opts;
 
@@ -54,5 +54,5 @@ void serve_opts_from_campaign(struct campaign *c, const struct run_opts *ro, str
 
 /** Run the responder o describes: EAL, port, serve loop on the main lcore,
  * summary, and report.json when o->output is set. Returns the exit code
- * (enum drench_exit). In cmd_serve.c. */
+ * (enum drench_exit). In cmd-serve.c. */
 int serve_execute(const struct serve_opts *o);

@@ -16,8 +16,8 @@
 
 #include <rte_ethdev.h>
 
-#include "report/out-file.h"
-#include "report/report.h"
+#include "out-file.h"
+#include "report.h"
 
 #define J(x) ((json_int_t)(x))
 

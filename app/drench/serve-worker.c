@@ -11,7 +11,7 @@
 #include <string.h>
 
 
-#include "net/net.h"
+#include "net.h"
 #include "tsc-clock.h"
 #include "serve-worker.h"
 

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "load/responder.h"
-#include "net/net-t.h"
+#include "responder.h"
+#include "net-t.h"
 #include "serve-opts.h"
 
 struct serve_worker {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "telemetry/telemetry-config.h"
+#include "telemetry-config.h"
 #include "tui.h"
 
 struct tui_targets {

@@ -10,8 +10,8 @@
 
 #include <rte_lcore.h>
 
-#include "net/net.h"
-#include "stats/hist.h"
+#include "net.h"
+#include "hist.h"
 #include "tsc-clock.h"
 #include "worker.h"
 

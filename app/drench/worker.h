@@ -6,11 +6,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "load/client.h"
-#include "net/net-t.h"
-#include "stats/busy.h"
-#include "stats/hist-t.h"
-#include "tcp/tcp-t.h"
+#include "client.h"
+#include "net-t.h"
+#include "busy.h"
+#include "hist-t.h"
+#include "tcp-t.h"
 
 /* What a worker measured in one phase: counters at its edges, latencies. */
 struct worker_phase_result {

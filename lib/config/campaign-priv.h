@@ -3,9 +3,9 @@
  * and records errors. Not public. */
 #pragma once
 
-#include "config/campaign.h"
-#include "config/config-get.h"
-#include "config/yaml-doc.h"
+#include "campaign.h"
+#include "config-get.h"
+#include "yaml-doc.h"
 
 struct section_ctx {
 	struct campaign *c;

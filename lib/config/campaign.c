@@ -11,12 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/campaign-priv.h"
-#include "config/campaign.h"
-#include "config/yaml-doc.h"
-#include "config/steps.h"
+#include "campaign-priv.h"
+#include "campaign.h"
+#include "yaml-doc.h"
+#include "steps.h"
 
-#include "config/section-telemetry.h"
+#include "section-telemetry.h"
 
 /* ---- arena: everything of a campaign is freed at once ---- */
 
@@ -48,7 +48,7 @@ void campaign_free(struct campaign *c)
 {
 	/* its strings are malloc'd by section-telemetry.c, the struct is ours */
 	if (c->telemetry)
-		telemetry_config_clear(c->telemetry);
+		config_telemetry_clear(c->telemetry);
 	struct campaign_arena *a = c->arena;
 	while (a) {
 		struct campaign_arena *next = a->next;
@@ -179,11 +179,12 @@ static void section_name(struct section_ctx *s, const struct yaml_node *n, const
 /* telemetry.targets[].endpoint names a request of this campaign */
 static void check_telemetry_endpoints(struct section_ctx *s, const struct yaml_node *n)
 {
-	const struct yaml_node *targets = yaml_map_get(n, "targets");
+	const struct yaml_node *targets = config_yaml_map_get(n, "targets");
 
-	for (size_t i = 0; i < yaml_len(targets); i++) {
-		const struct yaml_node *ep = yaml_map_get(yaml_seq_at(targets, i), "endpoint");
-		if (!ep || ep->kind != YAML_KIND_SCALAR || yaml_is_null(ep))
+	for (size_t i = 0; i < config_yaml_len(targets); i++) {
+		const struct yaml_node *ep =
+			config_yaml_map_get(config_yaml_seq_at(targets, i), "endpoint");
+		if (!ep || ep->kind != YAML_KIND_SCALAR || config_yaml_is_null(ep))
 			continue;
 		if (campaign_find_request(s->c, ep->scalar) < 0)
 			config_error_at(s->e, &ep->mark, ep->path, "the name of a request",
@@ -210,7 +211,7 @@ static void section_telemetry(struct section_ctx *s, const struct yaml_node *n)
 static void refuse_key(struct section_ctx *s, const struct yaml_node *root, const char *key,
 		       const char *expected, const char *role)
 {
-	const struct yaml_pair *p = yaml_map_pair(root, key);
+	const struct yaml_pair *p = config_yaml_map_pair(root, key);
 
 	if (p)
 		config_error_at(s->e, &p->key_mark, p->value->path, expected,
@@ -222,30 +223,30 @@ static void parse_client(struct section_ctx *s, const struct yaml_node *root)
 	section_targets(s, cfg_require(root, "targets", s->e, "a list of targets"));
 	section_requests(s, cfg_require(root, "requests", s->e, "a list of request templates"));
 	section_phases(s, cfg_require(root, "phases", s->e, "a list of phases"));
-	const struct yaml_node *x = yaml_map_get(root, "expect");
+	const struct yaml_node *x = config_yaml_map_get(root, "expect");
 	if (x) {
 		s->c->has_expect = true;
 		section_expect(s, x, &s->c->expect);
 	}
-	section_telemetry(s, yaml_map_get(root, "telemetry"));
-	section_shard(s, yaml_map_get(root, "shard"));
+	section_telemetry(s, config_yaml_map_get(root, "telemetry"));
+	section_shard(s, config_yaml_map_get(root, "shard"));
 	refuse_key(s, root, "responder", "role: responder", "client");
 }
 
 /* The responder writes report.json only, and has no live endpoint. */
 static void check_responder_output(struct section_ctx *s, const struct yaml_node *n)
 {
-	const struct yaml_node *listen = yaml_map_get(n, "metrics_listen");
-	const struct yaml_node *fl = yaml_map_get(n, "formats");
+	const struct yaml_node *listen = config_yaml_map_get(n, "metrics_listen");
+	const struct yaml_node *fl = config_yaml_map_get(n, "formats");
 	bool one = fl && fl->kind == YAML_KIND_SCALAR;
 
 	if (listen)
 		config_error_at(s->e, &listen->mark, listen->path, "no metrics_listen",
 				"the responder serves no live metrics");
-	for (size_t i = 0; fl && i < (one ? 1 : yaml_len(fl)); i++) {
-		const struct yaml_node *f = one ? fl : yaml_seq_at(fl, i);
+	for (size_t i = 0; fl && i < (one ? 1 : config_yaml_len(fl)); i++) {
+		const struct yaml_node *f = one ? fl : config_yaml_seq_at(fl, i);
 		if (f && f->kind == YAML_KIND_SCALAR && strcmp(f->scalar, "json") &&
-		    !yaml_is_null(f))
+		    !config_yaml_is_null(f))
 			config_error_at(s->e, &f->mark, f->path, "json",
 					"the responder writes report.json only, not %s",
 					f->scalar);
@@ -258,8 +259,9 @@ static void parse_responder(struct section_ctx *s, const struct yaml_node *root)
 		refuse_key(s, root, client_only_keys[i], CLIENT_ONLY_EXPECTED, "responder");
 	/* a responder answers whatever comes: there is no load of its to split */
 	refuse_key(s, root, "shard", "role: client for shard", "responder");
-	section_responder(s, yaml_map_get(root, "responder"), yaml_map_get(root, "rig"));
-	check_responder_output(s, yaml_map_get(root, "output"));
+	section_responder(s, config_yaml_map_get(root, "responder"),
+			  config_yaml_map_get(root, "rig"));
+	check_responder_output(s, config_yaml_map_get(root, "output"));
 }
 
 static void parse_document(struct section_ctx *s, const struct yaml_node *root, const char *path)
@@ -273,16 +275,16 @@ static void parse_document(struct section_ctx *s, const struct yaml_node *root, 
 	}
 	if (!cfg_mapping_strict(root, s->e, top_keys))
 		return;
-	section_name(s, yaml_map_get(root, "name"), path);
+	section_name(s, config_yaml_map_get(root, "name"), path);
 	section_rig(s, cfg_require(root, "rig", s->e, "a mapping with ports, lcores, local_ips"));
 	/* with an unknown role, what the other sections should hold is unknown */
-	int r = cfg_get_enum(yaml_map_get(root, "role"), s->e, role_names, &role);
+	int r = cfg_get_enum(config_yaml_map_get(root, "role"), s->e, role_names, &role);
 	s->c->role = (enum campaign_role)role;
 	if (r >= 0 && role == CAMPAIGN_ROLE_CLIENT)
 		parse_client(s, root);
 	else if (r >= 0)
 		parse_responder(s, root);
-	section_output(s, yaml_map_get(root, "output"));
+	section_output(s, config_yaml_map_get(root, "output"));
 }
 
 static char *folder_of(const char *path)
@@ -307,7 +309,7 @@ int campaign_load_on(const struct campaign_host *host, const char *path,
 	memset(out, 0, sizeof(*out));
 	out->file = campaign_strdup(out, path);
 	s.dir = folder_of(path);
-	d = out->file && s.dir ? yaml_doc_load(path, e) : NULL;
+	d = out->file && s.dir ? config_yaml_doc_load(path, e) : NULL;
 	if (!d) {
 		ret = -ENOMEM;
 		goto out;
@@ -315,7 +317,7 @@ int campaign_load_on(const struct campaign_host *host, const char *path,
 	/* a syntax error leaves a partial tree: its other errors would mislead */
 	if (config_errors_count(e) == errors_before) {
 		for (size_t i = 0; i < n_overrides; i++)
-			if (yaml_doc_override(d, overrides[i], (unsigned)i, e) == -ENOMEM)
+			if (config_yaml_doc_override(d, overrides[i], (unsigned)i, e) == -ENOMEM)
 				s.oom = 1;
 		parse_document(&s, d->root, path);
 	}
@@ -326,7 +328,7 @@ int campaign_load_on(const struct campaign_host *host, const char *path,
 	else
 		ret = steps_expand_campaign(out);
 out:
-	yaml_doc_free(d);
+	config_yaml_doc_free(d);
 	free((char *)s.dir);
 	config_errors_sort(e);
 	if (ret < 0)

@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config/campaign-t.h"
-#include "config/config-errors.h"
+#include "campaign-t.h"
+#include "config-errors.h"
 
 /* What campaign_load checks the rig against: this machine by default, a
  * described one in tests. */
@@ -34,7 +34,7 @@ struct campaign_host {
 const struct campaign_host *campaign_host_local(void);
 
 /**
- * Load path, apply the overrides ("KEY.PATH=VALUE", see yaml_doc_override()),
+ * Load path, apply the overrides ("KEY.PATH=VALUE", see config_yaml_doc_override()),
  * and validate everything, recording every error in e (sorted by position).
  * Steps shorthands are expanded (config/steps.h): every phase of *out has a
  * concrete model (connections, rate, cps or idle).

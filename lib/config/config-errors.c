@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config-errors.h"
-#include "config/yaml-doc.h"
+#include "config-errors.h"
+#include "yaml-doc.h"
 
 void config_errors_init(struct config_errors *e)
 {

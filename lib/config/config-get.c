@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config-errors.h"
-#include "config/config-get.h"
+#include "config-errors.h"
+#include "config-get.h"
 
 /* a scalar with something in it; otherwise record why not */
 static const char *scalar_of(const struct yaml_node *n, struct config_errors *e,
@@ -14,10 +14,10 @@ static const char *scalar_of(const struct yaml_node *n, struct config_errors *e,
 {
 	if (n->kind != YAML_KIND_SCALAR) {
 		config_error_at(e, &n->mark, n->path, expected, "wrong type, got %s",
-				yaml_kind_name(n));
+				config_yaml_kind_name(n));
 		return NULL;
 	}
-	if (yaml_is_null(n) || n->len == 0) {
+	if (config_yaml_is_null(n) || n->len == 0) {
 		config_error_at(e, &n->mark, n->path, expected, "missing value");
 		return NULL;
 	}
@@ -373,7 +373,8 @@ bool cfg_expect_kind(const struct yaml_node *n, struct config_errors *e, enum ya
 		return false;
 	if (n->kind == kind)
 		return true;
-	config_error_at(e, &n->mark, n->path, names[kind], "wrong type, got %s", yaml_kind_name(n));
+	config_error_at(e, &n->mark, n->path, names[kind], "wrong type, got %s",
+			config_yaml_kind_name(n));
 	return false;
 }
 
@@ -406,7 +407,7 @@ bool cfg_mapping_strict(const struct yaml_node *n, struct config_errors *e,
 const struct yaml_node *cfg_require(const struct yaml_node *map, const char *key,
 				    struct config_errors *e, const char *expected)
 {
-	const struct yaml_node *v = yaml_map_get(map, key);
+	const struct yaml_node *v = config_yaml_map_get(map, key);
 	if (v || !map || map->kind != YAML_KIND_MAPPING)
 		return v;
 	char *path = NULL;

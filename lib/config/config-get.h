@@ -9,7 +9,7 @@
  *    0  the node is absent (NULL): nothing stored, nothing recorded, so the
  *       caller's default stays,
  *   -1  the node is there but wrong: an error was recorded, nothing stored.
- * So `if (cfg_get_duration(yaml_map_get(n, "duration"), e, &d) == 0) d = dflt;`
+ * So `if (cfg_get_duration(config_yaml_map_get(n, "duration"), e, &d) == 0) d = dflt;`
  * and a required key is `cfg_require(n, "duration", e, UNITS_DURATION_EXPECTED)`
  * first.
  */
@@ -19,8 +19,8 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#include "config/units.h"
-#include "config/yaml-doc.h"
+#include "units.h"
+#include "yaml-doc.h"
 
 struct config_errors;
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config/campaign.h"
+#include "campaign.h"
 
 /* /sys/devices/system/cpu/cpuN/nodeK exists for the node of CPU N */
 static int local_cpu_node(unsigned cpu, void *ctx)

@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
-#include "config/steps.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
+#include "steps.h"
 
 /* client ports 1024..65535 per local address */
 #define PORTS_PER_ADDRESS 64512u
@@ -91,7 +91,7 @@ static void parse_steps(struct section_ctx *s, const struct yaml_node *n,
 
 	if (!cfg_mapping_strict(n, s->e, steps_keys))
 		return;
-	cfg_get_enum(yaml_map_get(n, "model"), s->e, stepped_models, &model);
+	cfg_get_enum(config_yaml_map_get(n, "model"), s->e, stepped_models, &model);
 	st->model = (enum campaign_load_model)model;
 	const struct yaml_node *from = cfg_require(n, "from", s->e, "the first level");
 	const struct yaml_node *to = cfg_require(n, "to", s->e, "the last level");
@@ -111,7 +111,7 @@ static void parse_steps(struct section_ctx *s, const struct yaml_node *n,
 	}
 	const struct yaml_node *hold = cfg_require(n, "hold", s->e, UNITS_DURATION_EXPECTED);
 	ok &= hold && cfg_get_duration(hold, s->e, 1000, &st->hold_us) > 0;
-	ok &= cfg_get_duration(yaml_map_get(n, "pause"), s->e, 0, &st->pause_us) >= 0;
+	ok &= cfg_get_duration(config_yaml_map_get(n, "pause"), s->e, 0, &st->pause_us) >= 0;
 	if (!ok)
 		return;
 	p->duration_us = steps_duration_us(st);
@@ -196,7 +196,7 @@ static enum campaign_load_model effective_model(const struct campaign_phase *p)
 static void parse_max_connections(struct section_ctx *s, const struct yaml_node *n,
 				  struct campaign_phase *p)
 {
-	const struct yaml_node *mc = yaml_map_get(n, "max_connections");
+	const struct yaml_node *mc = config_yaml_map_get(n, "max_connections");
 	enum campaign_load_model m = effective_model(p);
 	int64_t v;
 
@@ -210,9 +210,9 @@ static void parse_max_connections(struct section_ctx *s, const struct yaml_node 
 static void parse_model_options(struct section_ctx *s, const struct yaml_node *n,
 				struct campaign_phase *p)
 {
-	const struct yaml_node *pl = yaml_map_get(n, "pipeline");
-	const struct yaml_node *rpc = yaml_map_get(n, "requests_per_connection");
-	const struct yaml_node *think = yaml_map_get(n, "think");
+	const struct yaml_node *pl = config_yaml_map_get(n, "pipeline");
+	const struct yaml_node *rpc = config_yaml_map_get(n, "requests_per_connection");
+	const struct yaml_node *think = config_yaml_map_get(n, "think");
 	int64_t v;
 
 	p->pipeline = 1;
@@ -268,16 +268,17 @@ static void parse_mix(struct section_ctx *s, const struct yaml_node *n, struct c
 		default_mix(s, p);
 		return;
 	}
-	if (n->kind == YAML_KIND_SCALAR || yaml_len(n) == 0) {
+	if (n->kind == YAML_KIND_SCALAR || config_yaml_len(n) == 0) {
 		config_error_at(s->e, &n->mark, n->path,
 				"a list of request names, or a mapping name: weight",
-				"wrong type, got %s", yaml_len(n) ? yaml_kind_name(n) : "an empty mix");
+				"wrong type, got %s",
+				config_yaml_len(n) ? config_yaml_kind_name(n) : "an empty mix");
 		return;
 	}
-	p->mix = section_alloc(s, yaml_len(n) * sizeof(*p->mix));
-	for (size_t i = 0; p->mix && i < yaml_len(n); i++) {
+	p->mix = section_alloc(s, config_yaml_len(n) * sizeof(*p->mix));
+	for (size_t i = 0; p->mix && i < config_yaml_len(n); i++) {
 		if (n->kind == YAML_KIND_SEQUENCE) {
-			const struct yaml_node *item = yaml_seq_at(n, i);
+			const struct yaml_node *item = config_yaml_seq_at(n, i);
 			if (cfg_get_string(item, s->e, &name) > 0) {
 				long r = campaign_find_request(s->c, name);
 				add_mix(s, p, item, name, r < 0 ? 1 : s->c->requests[r].weight);
@@ -297,7 +298,7 @@ static void parse_phase(struct section_ctx *s, const struct yaml_node *n, size_t
 	p->where = campaign_where_of(s, n);
 	if (!cfg_mapping_strict(n, s->e, phase_keys))
 		return;
-	const struct yaml_node *nn = yaml_map_get(n, "name");
+	const struct yaml_node *nn = config_yaml_map_get(n, "name");
 	if (cfg_get_string(nn, s->e, &name) <= 0) {
 		snprintf(dflt, sizeof(dflt), "phase-%zu", index + 1);
 		name = dflt;
@@ -309,7 +310,7 @@ static void parse_phase(struct section_ctx *s, const struct yaml_node *n, size_t
 					"phase \"%s\" is defined twice", name);
 	p->name = section_strdup(s, name);
 	parse_model(s, n, p);
-	const struct yaml_node *dn = yaml_map_get(n, "duration");
+	const struct yaml_node *dn = config_yaml_map_get(n, "duration");
 	if (p->model == CAMPAIGN_LOAD_STEPS && dn)
 		config_error_at(s->e, &dn->mark, dn->path, "steps.hold and steps.pause",
 				"a steps phase takes its duration from its steps");
@@ -317,8 +318,8 @@ static void parse_phase(struct section_ctx *s, const struct yaml_node *n, size_t
 		cfg_get_duration(cfg_require(n, "duration", s->e, UNITS_DURATION_EXPECTED), s->e,
 				 1000, &p->duration_us);
 	parse_model_options(s, n, p);
-	parse_mix(s, yaml_map_get(n, "requests"), p);
-	const struct yaml_node *x = yaml_map_get(n, "expect");
+	parse_mix(s, config_yaml_map_get(n, "requests"), p);
+	const struct yaml_node *x = config_yaml_map_get(n, "expect");
 	if (x) {
 		p->has_expect = true;
 		section_expect(s, x, &p->expect);
@@ -331,15 +332,15 @@ void section_phases(struct section_ctx *s, const struct yaml_node *n)
 
 	if (!cfg_expect_kind(n, s->e, YAML_KIND_SEQUENCE))
 		return;
-	if (yaml_len(n) == 0) {
+	if (config_yaml_len(n) == 0) {
 		config_error_at(s->e, &n->mark, n->path, "at least one phase", "no phases");
 		return;
 	}
-	c->phases = section_alloc(s, yaml_len(n) * sizeof(*c->phases));
+	c->phases = section_alloc(s, config_yaml_len(n) * sizeof(*c->phases));
 	if (!c->phases)
 		return;
-	for (size_t i = 0; i < yaml_len(n); i++) {
-		parse_phase(s, yaml_seq_at(n, i), i, &c->phases[i]);
+	for (size_t i = 0; i < config_yaml_len(n); i++) {
+		parse_phase(s, config_yaml_seq_at(n, i), i, &c->phases[i]);
 		c->n_phases = i + 1;
 		c->total_duration_us += c->phases[i].duration_us;
 	}

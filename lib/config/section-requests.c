@@ -16,8 +16,8 @@
 #include <hs.h>
 #endif
 
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
 
 #define MAX_BODY_FILE (64u << 20)
 #define VARIABLES_EXPECTED "one of: ${seq}, ${rand}, ${conn}, ${lcore}"
@@ -186,8 +186,8 @@ uint32_t section_status_classes(struct section_ctx *s, const struct yaml_node *n
 
 	if (!one && !cfg_expect_kind(n, s->e, YAML_KIND_SEQUENCE))
 		return 0;
-	for (size_t i = 0; i < (one ? 1 : yaml_len(n)); i++) {
-		const struct yaml_node *item = one ? n : yaml_seq_at(n, i);
+	for (size_t i = 0; i < (one ? 1 : config_yaml_len(n)); i++) {
+		const struct yaml_node *item = one ? n : config_yaml_seq_at(n, i);
 		const char *t;
 		if (cfg_get_string(item, s->e, &t) < 0)
 			return 0;
@@ -237,8 +237,8 @@ static bool parse_pattern(struct section_ctx *s, const struct yaml_node *n, bool
 		if (!cfg_mapping_strict(n, s->e, pattern_keys))
 			return false;
 		rn = cfg_require(n, "regex", s->e, "a regular expression");
-		cfg_get_string(yaml_map_get(n, "name"), s->e, &name);
-		cfg_get_bool(yaml_map_get(n, "caseless"), s->e, &p->caseless);
+		cfg_get_string(config_yaml_map_get(n, "name"), s->e, &name);
+		cfg_get_bool(config_yaml_map_get(n, "caseless"), s->e, &p->caseless);
 	}
 	if (!rn || cfg_get_string(rn, s->e, &regex) < 0)
 		return false;
@@ -254,23 +254,25 @@ static bool parse_pattern(struct section_ctx *s, const struct yaml_node *n, bool
 static void parse_body_expect(struct section_ctx *s, const struct yaml_node *n,
 			      struct campaign_request *r)
 {
-	const struct yaml_node *must = yaml_map_get(n, "must");
-	const struct yaml_node *must_not = yaml_map_get(n, "must_not");
+	const struct yaml_node *must = config_yaml_map_get(n, "must");
+	const struct yaml_node *must_not = config_yaml_map_get(n, "must_not");
 
 	if (!cfg_mapping_strict(n, s->e, body_expect_keys))
 		return;
 	if ((must && !cfg_expect_kind(must, s->e, YAML_KIND_SEQUENCE)) ||
 	    (must_not && !cfg_expect_kind(must_not, s->e, YAML_KIND_SEQUENCE)))
 		return;
-	size_t total = yaml_len(must) + yaml_len(must_not);
+	size_t total = config_yaml_len(must) + config_yaml_len(must_not);
 	r->patterns = section_alloc(s, (total ? total : 1) * sizeof(*r->patterns));
 	if (!r->patterns)
 		return;
-	for (size_t i = 0; i < yaml_len(must); i++)
-		if (parse_pattern(s, yaml_seq_at(must, i), true, &r->patterns[r->n_patterns]))
+	for (size_t i = 0; i < config_yaml_len(must); i++)
+		if (parse_pattern(s, config_yaml_seq_at(must, i), true,
+				  &r->patterns[r->n_patterns]))
 			r->n_patterns++;
-	for (size_t i = 0; i < yaml_len(must_not); i++)
-		if (parse_pattern(s, yaml_seq_at(must_not, i), false, &r->patterns[r->n_patterns]))
+	for (size_t i = 0; i < config_yaml_len(must_not); i++)
+		if (parse_pattern(s, config_yaml_seq_at(must_not, i), false,
+				  &r->patterns[r->n_patterns]))
 			r->n_patterns++;
 }
 
@@ -279,10 +281,10 @@ static void parse_request_expect(struct section_ctx *s, const struct yaml_node *
 {
 	if (!n || !cfg_mapping_strict(n, s->e, request_expect_keys))
 		return;
-	const struct yaml_node *st = yaml_map_get(n, "status");
+	const struct yaml_node *st = config_yaml_map_get(n, "status");
 	if (st)
 		r->status_classes = section_status_classes(s, st);
-	const struct yaml_node *body = yaml_map_get(n, "body");
+	const struct yaml_node *body = config_yaml_map_get(n, "body");
 	if (body)
 		parse_body_expect(s, body, r);
 }
@@ -291,7 +293,7 @@ static void parse_method_path(struct section_ctx *s, const struct yaml_node *n,
 			      struct campaign_request *r)
 {
 	const char *method = "GET", *path;
-	const struct yaml_node *mn = yaml_map_get(n, "method");
+	const struct yaml_node *mn = config_yaml_map_get(n, "method");
 
 	if (cfg_get_string(mn, s->e, &method) > 0 && !is_token(method))
 		config_error_at(s->e, &mn->mark, mn->path, "an HTTP method such as GET or POST",
@@ -310,8 +312,8 @@ static void parse_method_path(struct section_ctx *s, const struct yaml_node *n,
 static void parse_body(struct section_ctx *s, const struct yaml_node *n,
 		       struct campaign_request *r)
 {
-	const struct yaml_node *body = yaml_map_get(n, "body");
-	const struct yaml_node *file = yaml_map_get(n, "body_file");
+	const struct yaml_node *body = config_yaml_map_get(n, "body");
+	const struct yaml_node *file = config_yaml_map_get(n, "body_file");
 	const char *text;
 
 	if (body && file) {
@@ -347,14 +349,14 @@ static void parse_request(struct section_ctx *s, const struct yaml_node *n,
 		r->name = section_strdup(s, name);
 	}
 	parse_method_path(s, n, r);
-	parse_headers(s, yaml_map_get(n, "headers"), r);
+	parse_headers(s, config_yaml_map_get(n, "headers"), r);
 	parse_body(s, n, r);
-	if (cfg_get_int(yaml_map_get(n, "weight"), s->e, 1, 1000000, &weight) > 0)
+	if (cfg_get_int(config_yaml_map_get(n, "weight"), s->e, 1, 1000000, &weight) > 0)
 		r->weight = (unsigned)weight;
 	uint64_t head = 16384;
-	cfg_get_size(yaml_map_get(n, "max_head"), s->e, 256, 1u << 20, &head);
+	cfg_get_size(config_yaml_map_get(n, "max_head"), s->e, 256, 1u << 20, &head);
 	r->max_head_bytes = (uint32_t)head;
-	const struct yaml_node *tn = yaml_map_get(n, "target");
+	const struct yaml_node *tn = config_yaml_map_get(n, "target");
 	if (cfg_get_string(tn, s->e, &target) > 0) {
 		long t = campaign_find_target(s->c, target);
 		if (t < 0)
@@ -362,7 +364,7 @@ static void parse_request(struct section_ctx *s, const struct yaml_node *n,
 					"unknown target \"%s\"", target);
 		r->target = t < 0 ? 0 : (size_t)t;
 	}
-	parse_request_expect(s, yaml_map_get(n, "expect"), r);
+	parse_request_expect(s, config_yaml_map_get(n, "expect"), r);
 }
 
 void section_requests(struct section_ctx *s, const struct yaml_node *n)
@@ -371,15 +373,15 @@ void section_requests(struct section_ctx *s, const struct yaml_node *n)
 
 	if (!cfg_expect_kind(n, s->e, YAML_KIND_SEQUENCE))
 		return;
-	if (yaml_len(n) == 0) {
+	if (config_yaml_len(n) == 0) {
 		config_error_at(s->e, &n->mark, n->path, "at least one request", "no requests");
 		return;
 	}
-	c->requests = section_alloc(s, yaml_len(n) * sizeof(*c->requests));
+	c->requests = section_alloc(s, config_yaml_len(n) * sizeof(*c->requests));
 	if (!c->requests)
 		return;
-	for (size_t i = 0; i < yaml_len(n); i++) {
-		parse_request(s, yaml_seq_at(n, i), &c->requests[i]);
+	for (size_t i = 0; i < config_yaml_len(n); i++) {
+		parse_request(s, config_yaml_seq_at(n, i), &c->requests[i]);
 		c->n_requests = i + 1;
 	}
 }

@@ -6,8 +6,8 @@
  * address to listen on. */
 #include <stdint.h>
 
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
 
 #define BODY_MAX (64ull << 20) /* as drench serve --body-size */
 #define CONNS_MAX (16u << 20)
@@ -33,8 +33,8 @@ static void set_defaults(struct campaign_responder *r)
 static void parse_time_wait(struct section_ctx *s, const struct yaml_node *n,
 			    const struct yaml_node *rig_node)
 {
-	const struct yaml_node *mine = yaml_map_get(n, "time_wait");
-	const struct yaml_node *rig = yaml_map_get(rig_node, "time_wait");
+	const struct yaml_node *mine = config_yaml_map_get(n, "time_wait");
+	const struct yaml_node *rig = config_yaml_map_get(rig_node, "time_wait");
 	unsigned tw;
 
 	if (mine && rig) {
@@ -54,42 +54,42 @@ static void parse_numbers(struct section_ctx *s, const struct yaml_node *n,
 	int64_t v;
 	uint64_t u;
 
-	if (cfg_get_int(yaml_map_get(n, "port"), s->e, 1, 65535, &v) > 0)
+	if (cfg_get_int(config_yaml_map_get(n, "port"), s->e, 1, 65535, &v) > 0)
 		r->port = (uint16_t)v;
-	if (cfg_get_int(yaml_map_get(n, "status"), s->e, 200, 599, &v) > 0)
+	if (cfg_get_int(config_yaml_map_get(n, "status"), s->e, 200, 599, &v) > 0)
 		r->status = (uint16_t)v;
-	cfg_get_size(yaml_map_get(n, "body_size"), s->e, 0, BODY_MAX, &r->body_size);
-	if (cfg_get_int(yaml_map_get(n, "keepalive_requests"), s->e, 0, UINT32_MAX, &v) > 0)
+	cfg_get_size(config_yaml_map_get(n, "body_size"), s->e, 0, BODY_MAX, &r->body_size);
+	if (cfg_get_int(config_yaml_map_get(n, "keepalive_requests"), s->e, 0, UINT32_MAX, &v) > 0)
 		r->keepalive_requests = (uint32_t)v;
-	if (cfg_get_count(yaml_map_get(n, "max_connections"), s->e, 1, CONNS_MAX, &u) > 0)
+	if (cfg_get_count(config_yaml_map_get(n, "max_connections"), s->e, 1, CONNS_MAX, &u) > 0)
 		r->max_connections = (uint32_t)u;
-	if (cfg_get_int(yaml_map_get(n, "queues"), s->e, 1, QUEUES_MAX, &v) > 0)
+	if (cfg_get_int(config_yaml_map_get(n, "queues"), s->e, 1, QUEUES_MAX, &v) > 0)
 		r->queues = (uint16_t)v;
-	cfg_get_duration(yaml_map_get(n, "delay"), s->e, 0, &r->delay_us);
-	cfg_get_duration(yaml_map_get(n, "duration"), s->e, 1000, &r->duration_us);
+	cfg_get_duration(config_yaml_map_get(n, "delay"), s->e, 0, &r->delay_us);
+	cfg_get_duration(config_yaml_map_get(n, "duration"), s->e, 1000, &r->duration_us);
 }
 
 /* the rig as one responder can use it; the rig section checked the rest */
 static void check_rig(struct section_ctx *s, const struct yaml_node *rig_node)
 {
 	const struct campaign_rig *rig = &s->c->rig;
-	const struct yaml_node *lcores = yaml_map_get(rig_node, "lcores");
+	const struct yaml_node *lcores = config_yaml_map_get(rig_node, "lcores");
 	const struct yaml_node *n;
 
-	n = yaml_map_get(rig_node, "ports");
+	n = config_yaml_map_get(rig_node, "ports");
 	if (n && rig->n_ports > 1)
 		config_error_at(s->e, &n->mark, n->path, "one port",
 				"a responder serves one port, not %zu", rig->n_ports);
-	n = yaml_map_get(lcores, "workers");
+	n = config_yaml_map_get(lcores, "workers");
 	if (n && rig->n_worker_lcores > 1)
 		config_error_at(s->e, &n->mark, n->path, "one worker lcore",
 				"a responder polls on one lcore, not %zu", rig->n_worker_lcores);
-	n = yaml_map_get(lcores, "telemetry");
+	n = config_yaml_map_get(lcores, "telemetry");
 	if (n)
 		config_error_at(s->e, &n->mark, n->path, "lcores.workers only",
 				"a responder has no telemetry lcore: its worker prints the "
 				"line per second");
-	n = yaml_map_get(rig_node, "local_ips");
+	n = config_yaml_map_get(rig_node, "local_ips");
 	if (n && rig->n_local_addresses > 1)
 		config_error_at(s->e, &n->mark, n->path, "one address",
 				"a responder listens on one address, not %u",
@@ -107,7 +107,7 @@ void section_responder(struct section_ctx *s, const struct yaml_node *n,
 	if (n && !cfg_mapping_strict(n, s->e, responder_keys))
 		return;
 	parse_numbers(s, n, r);
-	cfg_get_bool(yaml_map_get(n, "chunked"), s->e, &r->chunked);
+	cfg_get_bool(config_yaml_map_get(n, "chunked"), s->e, &r->chunked);
 	parse_time_wait(s, n, rig_node);
 	s->c->total_duration_us = r->duration_us;
 }

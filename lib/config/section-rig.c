@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
 
 #define MAX_LCORES 1024
 #define PCI_EXPECTED "a PCI address such as 0000:01:00.0 or a vdev such as net_af_xdp0,iface=gen0"
@@ -40,7 +40,7 @@ static void parse_ports(struct section_ctx *s, const struct yaml_node *n)
 {
 	struct campaign_rig *rig = &s->c->rig;
 	bool one = n->kind == YAML_KIND_SCALAR;
-	size_t count = one ? 1 : yaml_len(n);
+	size_t count = one ? 1 : config_yaml_len(n);
 
 	if (!one && !cfg_expect_kind(n, s->e, YAML_KIND_SEQUENCE))
 		return;
@@ -52,7 +52,7 @@ static void parse_ports(struct section_ctx *s, const struct yaml_node *n)
 	if (!rig->ports)
 		return;
 	for (size_t i = 0; i < count; i++) {
-		const struct yaml_node *item = one ? n : yaml_seq_at(n, i);
+		const struct yaml_node *item = one ? n : config_yaml_seq_at(n, i);
 		const char *name;
 		if (cfg_get_string(item, s->e, &name) < 0)
 			continue;
@@ -112,13 +112,13 @@ static bool parse_lcore_list(struct section_ctx *s, const struct yaml_node *n,
 			     struct lcore_list *l)
 {
 	bool one = n->kind == YAML_KIND_SCALAR;
-	size_t count = one ? 1 : yaml_len(n);
+	size_t count = one ? 1 : config_yaml_len(n);
 	bool ok = true;
 
 	if (!one && !cfg_expect_kind(n, s->e, YAML_KIND_SEQUENCE))
 		return false;
 	for (size_t i = 0; i < count; i++) {
-		const struct yaml_node *item = one ? n : yaml_seq_at(n, i);
+		const struct yaml_node *item = one ? n : config_yaml_seq_at(n, i);
 		const char *t;
 		if (cfg_get_string(item, s->e, &t) < 0) {
 			ok = false;
@@ -172,7 +172,7 @@ static void parse_lcores(struct section_ctx *s, const struct yaml_node *n)
 {
 	struct campaign_rig *rig = &s->c->rig;
 	struct lcore_list workers; /* 12 KiB */
-	const struct yaml_node *w = n ? yaml_map_get(n, "workers") : NULL;
+	const struct yaml_node *w = n ? config_yaml_map_get(n, "workers") : NULL;
 	int64_t tel = -1;
 
 	memset(&workers, 0, sizeof(workers));
@@ -186,7 +186,7 @@ static void parse_lcores(struct section_ctx *s, const struct yaml_node *n)
 		workers.ids[0] = s->host->n_cpus > 1 ? 1 : 0;
 		workers.n = 1;
 	}
-	const struct yaml_node *t = n ? yaml_map_get(n, "telemetry") : NULL;
+	const struct yaml_node *t = n ? config_yaml_map_get(n, "telemetry") : NULL;
 	if (cfg_get_int(t, s->e, 0, (int64_t)s->host->n_cpus - 1, &tel) > 0) {
 		for (size_t i = 0; i < workers.n; i++)
 			if (workers.ids[i] == (unsigned)tel)
@@ -246,7 +246,7 @@ static void parse_local_ips(struct section_ctx *s, const struct yaml_node *n)
 {
 	struct campaign_rig *rig = &s->c->rig;
 	bool one = n->kind == YAML_KIND_SCALAR;
-	size_t count = one ? 1 : yaml_len(n);
+	size_t count = one ? 1 : config_yaml_len(n);
 
 	if (!one && !cfg_expect_kind(n, s->e, YAML_KIND_SEQUENCE))
 		return;
@@ -254,7 +254,7 @@ static void parse_local_ips(struct section_ctx *s, const struct yaml_node *n)
 	if (!rig->local_ips)
 		return;
 	for (size_t i = 0; i < count; i++) {
-		const struct yaml_node *item = one ? n : yaml_seq_at(n, i);
+		const struct yaml_node *item = one ? n : config_yaml_seq_at(n, i);
 		struct campaign_ip_range r;
 		const char *t;
 		if (cfg_get_string(item, s->e, &t) < 0)
@@ -300,7 +300,7 @@ static bool lcores_all_on(const struct campaign_rig *rig, const struct campaign_
 static void check_numa(struct section_ctx *s, const struct yaml_node *rig_node)
 {
 	const struct campaign_rig *rig = &s->c->rig;
-	const struct yaml_node *ports = yaml_map_get(rig_node, "ports");
+	const struct yaml_node *ports = config_yaml_map_get(rig_node, "ports");
 	char off[256], expected[96];
 
 	if (rig->allow_remote_numa)
@@ -309,8 +309,8 @@ static void check_numa(struct section_ctx *s, const struct yaml_node *rig_node)
 		int node = rig->ports[i].numa_node;
 		if (node < 0 || lcores_all_on(rig, s->host, node))
 			continue;
-		const struct yaml_node *at = ports->kind == YAML_KIND_SCALAR ? ports
-									    : yaml_seq_at(ports, i);
+		const struct yaml_node *at =
+			ports->kind == YAML_KIND_SCALAR ? ports : config_yaml_seq_at(ports, i);
 		list_lcores_off(off, sizeof(off), rig, s->host, node);
 		snprintf(expected, sizeof(expected),
 			 "worker lcores on socket %d, or allow_remote_numa: true", node);
@@ -318,7 +318,7 @@ static void check_numa(struct section_ctx *s, const struct yaml_node *rig_node)
 				"NIC %s is on NUMA socket %d, worker lcores elsewhere: %s",
 				rig->ports[i].name, node, off);
 	}
-	const struct yaml_node *sock = yaml_map_get(rig_node, "numa_socket");
+	const struct yaml_node *sock = config_yaml_map_get(rig_node, "numa_socket");
 	if (rig->numa_socket >= 0 && !lcores_all_on(rig, s->host, rig->numa_socket)) {
 		list_lcores_off(off, sizeof(off), rig, s->host, rig->numa_socket);
 		snprintf(expected, sizeof(expected),
@@ -343,19 +343,19 @@ void section_rig(struct section_ctx *s, const struct yaml_node *n)
 	const struct yaml_node *ports = cfg_require(n, "ports", s->e, PCI_EXPECTED);
 	if (ports)
 		parse_ports(s, ports);
-	parse_lcores(s, yaml_map_get(n, "lcores"));
-	if (cfg_get_int(yaml_map_get(n, "numa_socket"), s->e, 0, 63, &v) > 0)
+	parse_lcores(s, config_yaml_map_get(n, "lcores"));
+	if (cfg_get_int(config_yaml_map_get(n, "numa_socket"), s->e, 0, 63, &v) > 0)
 		rig->numa_socket = (int)v;
-	cfg_get_bool(yaml_map_get(n, "allow_remote_numa"), s->e, &rig->allow_remote_numa);
+	cfg_get_bool(config_yaml_map_get(n, "allow_remote_numa"), s->e, &rig->allow_remote_numa);
 	const struct yaml_node *ips = cfg_require(n, "local_ips", s->e, IPS_EXPECTED);
 	if (ips)
 		parse_local_ips(s, ips);
-	rig->has_gateway = cfg_get_ipv4(yaml_map_get(n, "gateway"), s->e, &rig->gateway) > 0;
+	rig->has_gateway = cfg_get_ipv4(config_yaml_map_get(n, "gateway"), s->e, &rig->gateway) > 0;
 	static const char *const tw_names[] = {"2msl", "reset", "reuse", NULL};
 	unsigned tw;
-	if (cfg_get_enum(yaml_map_get(n, "time_wait"), s->e, tw_names, &tw) > 0)
+	if (cfg_get_enum(config_yaml_map_get(n, "time_wait"), s->e, tw_names, &tw) > 0)
 		rig->time_wait = (enum campaign_time_wait)tw;
-	if (cfg_get_int(yaml_map_get(n, "mtu"), s->e, 576, 9216, &v) > 0)
+	if (cfg_get_int(config_yaml_map_get(n, "mtu"), s->e, 576, 9216, &v) > 0)
 		rig->mtu = (uint16_t)v;
 	check_numa(s, n);
 }

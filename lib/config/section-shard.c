@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* shard: "I/N", which part of the campaign this generator runs. */
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
-#include "config/units.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
+#include "units.h"
 
 void section_shard(struct section_ctx *s, const struct yaml_node *n)
 {

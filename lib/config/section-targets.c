@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/campaign-priv.h"
-#include "config/config-errors.h"
+#include "campaign-priv.h"
+#include "config-errors.h"
 
 static const char *const target_keys[] = {"name", "address", "port", "host", NULL};
 
@@ -29,9 +29,9 @@ static void parse_target(struct section_ctx *s, const struct yaml_node *n,
 	const struct yaml_node *an = cfg_require(n, "address", s->e,
 						 "an IPv4 address such as 198.18.0.1");
 	cfg_get_ipv4(an, s->e, &t->address);
-	if (cfg_get_int(yaml_map_get(n, "port"), s->e, 1, 65535, &port) > 0)
+	if (cfg_get_int(config_yaml_map_get(n, "port"), s->e, 1, 65535, &port) > 0)
 		t->port = (uint16_t)port;
-	if (cfg_get_string(yaml_map_get(n, "host"), s->e, &host) > 0) {
+	if (cfg_get_string(config_yaml_map_get(n, "host"), s->e, &host) > 0) {
 		t->host = section_strdup(s, host);
 	} else if (an && an->kind == YAML_KIND_SCALAR) {
 		/* RFC 9110 7.2: the port goes in Host unless it is the default */
@@ -50,15 +50,15 @@ void section_targets(struct section_ctx *s, const struct yaml_node *n)
 
 	if (!cfg_expect_kind(n, s->e, YAML_KIND_SEQUENCE))
 		return;
-	if (yaml_len(n) == 0) {
+	if (config_yaml_len(n) == 0) {
 		config_error_at(s->e, &n->mark, n->path, "at least one target", "no targets");
 		return;
 	}
-	c->targets = section_alloc(s, yaml_len(n) * sizeof(*c->targets));
+	c->targets = section_alloc(s, config_yaml_len(n) * sizeof(*c->targets));
 	if (!c->targets)
 		return;
-	for (size_t i = 0; i < yaml_len(n); i++) {
-		parse_target(s, yaml_seq_at(n, i), &c->targets[i]);
+	for (size_t i = 0; i < config_yaml_len(n); i++) {
+		parse_target(s, config_yaml_seq_at(n, i), &c->targets[i]);
 		c->n_targets = i + 1;
 	}
 }

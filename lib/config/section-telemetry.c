@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config-errors.h"
-#include "config/config-get.h"
-#include "config/section-telemetry.h"
+#include "config-errors.h"
+#include "config-get.h"
+#include "section-telemetry.h"
 
 static const char *const section_keys[] = {
 	"listen",	 "key_file",	 "interval",	"agent_buffer",
@@ -29,7 +29,7 @@ static const char *const target_keys[] = {
 	"endpoint",    "memory_limit", NULL,
 };
 
-void telemetry_config_init(struct telemetry_config *c)
+void config_telemetry_init(struct telemetry_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->interval_us = 1000000;
@@ -61,7 +61,7 @@ static void target_clear(struct telemetry_target *t)
 	free(t->endpoint);
 }
 
-void telemetry_config_clear(struct telemetry_config *c)
+void config_telemetry_clear(struct telemetry_config *c)
 {
 	free(c->listen);
 	free(c->key_file);
@@ -69,7 +69,7 @@ void telemetry_config_clear(struct telemetry_config *c)
 	for (size_t i = 0; i < c->n_targets; i++)
 		target_clear(&c->targets[i]);
 	free(c->targets);
-	telemetry_config_init(c);
+	config_telemetry_init(c);
 }
 
 /* A string key into a malloc'd copy; 1 read, 0 absent, -1 error. */
@@ -77,7 +77,7 @@ static int get_string_dup(const struct yaml_node *map, const char *key, struct c
 			  char **out)
 {
 	const char *s;
-	int rc = cfg_get_string(yaml_map_get(map, key), e, &s);
+	int rc = cfg_get_string(config_yaml_map_get(map, key), e, &s);
 
 	if (rc <= 0)
 		return rc;
@@ -94,7 +94,7 @@ static int get_seconds(const struct yaml_node *map, const char *key, struct conf
 		       uint64_t min_us, double *out)
 {
 	uint64_t us;
-	int rc = cfg_get_duration(yaml_map_get(map, key), e, min_us, &us);
+	int rc = cfg_get_duration(config_yaml_map_get(map, key), e, min_us, &us);
 
 	if (rc == 1)
 		*out = (double)us / 1e6;
@@ -105,7 +105,7 @@ static int get_unsigned(const struct yaml_node *map, const char *key, struct con
 			int64_t min, int64_t max, unsigned *out)
 {
 	int64_t v;
-	int rc = cfg_get_int(yaml_map_get(map, key), e, min, max, &v);
+	int rc = cfg_get_int(config_yaml_map_get(map, key), e, min, max, &v);
 
 	if (rc == 1)
 		*out = (unsigned)v;
@@ -123,15 +123,15 @@ static void parse_detector(const struct yaml_node *n, struct detector_params *p,
 	get_seconds(n, "floor_window", e, 1000, &p->floor_window_s);
 	get_seconds(n, "min_window", e, 0, &p->min_window_s);
 	get_unsigned(n, "min_points", e, 4, 128, &p->min_points);
-	cfg_get_percent(yaml_map_get(n, "alpha"), e, &p->alpha);
-	cfg_get_percent(yaml_map_get(n, "suspect_alpha"), e, &p->suspect_alpha);
-	cfg_get_percent(yaml_map_get(n, "noise_floor"), e, &p->noise_floor);
-	cfg_get_percent(yaml_map_get(n, "persist_ratio"), e, &p->persist_ratio);
+	cfg_get_percent(config_yaml_map_get(n, "alpha"), e, &p->alpha);
+	cfg_get_percent(config_yaml_map_get(n, "suspect_alpha"), e, &p->suspect_alpha);
+	cfg_get_percent(config_yaml_map_get(n, "noise_floor"), e, &p->noise_floor);
+	cfg_get_percent(config_yaml_map_get(n, "persist_ratio"), e, &p->persist_ratio);
 	if (get_unsigned(n, "spike_sigma", e, 1, 10, &k) == 1)
 		p->spike_k = k;
 	get_unsigned(n, "spike_window", e, 10, 256, &p->spike_window);
 	get_seconds(n, "recovery", e, 0, &p->recovery_s);
-	cfg_get_percent(yaml_map_get(n, "recovery_ratio"), e, &p->recovery_ratio);
+	cfg_get_percent(config_yaml_map_get(n, "recovery_ratio"), e, &p->recovery_ratio);
 	get_unsigned(n, "min_gc_cycles", e, 0, 1000, &p->min_gc_cycles);
 	get_seconds(n, "load_idle", e, 1000, &p->load_idle_s);
 	if (p->alpha <= 0 || p->alpha >= 1 || p->suspect_alpha < p->alpha || p->suspect_alpha >= 1)
@@ -153,7 +153,7 @@ static void parse_string_list(const struct yaml_node *n, struct config_errors *e
 	if (n->kind == YAML_KIND_SCALAR) {
 		len = 1;
 	} else if (cfg_expect_kind(n, e, YAML_KIND_SEQUENCE)) {
-		len = yaml_len(n);
+		len = config_yaml_len(n);
 	} else {
 		return;
 	}
@@ -163,7 +163,8 @@ static void parse_string_list(const struct yaml_node *n, struct config_errors *e
 		return;
 	}
 	for (size_t i = 0; i < len; i++) {
-		const struct yaml_node *item = n->kind == YAML_KIND_SCALAR ? n : yaml_seq_at(n, i);
+		const struct yaml_node *item =
+			n->kind == YAML_KIND_SCALAR ? n : config_yaml_seq_at(n, i);
 		const char *s;
 
 		if (cfg_get_string(item, e, &s) == 1 && ((*out)[*n_out] = strdup(s)) != NULL)
@@ -179,7 +180,7 @@ static bool valid_url(const char *u)
 static void check_url(const struct yaml_node *map, const char *key, const char *url,
 		      struct config_errors *e)
 {
-	const struct yaml_node *n = yaml_map_get(map, key);
+	const struct yaml_node *n = config_yaml_map_get(map, key);
 
 	if (url != NULL && !valid_url(url))
 		config_error_at(e, &n->mark, n->path, "an http:// or https:// URL",
@@ -192,12 +193,12 @@ static void parse_watch(const struct yaml_node *n, struct telemetry_target *t,
 			struct config_errors *e)
 {
 	int64_t pid = 0;
-	int has_pid = cfg_get_int(yaml_map_get(n, "pid"), e, 1, 4194304, &pid);
+	int has_pid = cfg_get_int(config_yaml_map_get(n, "pid"), e, 1, 4194304, &pid);
 	int has_proc = get_string_dup(n, "process", e, &t->process);
 	int has_cg = get_string_dup(n, "cgroup", e, &t->cgroup);
 
 	if (has_pid == 1 && has_proc == 1) {
-		const struct yaml_pair *p = yaml_map_pair(n, "process");
+		const struct yaml_pair *p = config_yaml_map_pair(n, "process");
 
 		config_error_at(e, &p->key_mark, p->value->path, "either pid or process",
 				"pid and process both given");
@@ -211,7 +212,7 @@ static void parse_watch(const struct yaml_node *n, struct telemetry_target *t,
 		   : has_proc == 1 ? TELEMETRY_WATCH_PROCESS
 				   : TELEMETRY_WATCH_CGROUP;
 	if (t->cgroup != NULL && t->cgroup[0] != '/') {
-		const struct yaml_node *c = yaml_map_get(n, "cgroup");
+		const struct yaml_node *c = config_yaml_map_get(n, "cgroup");
 
 		config_error_at(e, &c->mark, c->path, "an absolute path under /sys/fs/cgroup",
 				"cgroup path \"%s\" is not absolute", t->cgroup);
@@ -234,13 +235,13 @@ static void parse_target(const struct yaml_node *n, struct telemetry_target *t,
 	get_string_dup(n, "pprof_url", e, &t->pprof_url);
 	check_url(n, "metrics_url", t->metrics_url, e);
 	check_url(n, "pprof_url", t->pprof_url, e);
-	parse_string_list(yaml_map_get(n, "metrics"), e, &t->metrics, &t->n_metrics);
-	parse_string_list(yaml_map_get(n, "judge"), e, &t->judge, &t->n_judge);
+	parse_string_list(config_yaml_map_get(n, "metrics"), e, &t->metrics, &t->n_metrics);
+	parse_string_list(config_yaml_map_get(n, "judge"), e, &t->judge, &t->n_judge);
 	get_string_dup(n, "requests_metric", e, &t->requests_metric);
 	get_string_dup(n, "endpoint", e, &t->endpoint);
-	cfg_get_size(yaml_map_get(n, "memory_limit"), e, 1, UINT64_MAX, &t->memory_limit);
+	cfg_get_size(config_yaml_map_get(n, "memory_limit"), e, 1, UINT64_MAX, &t->memory_limit);
 	if (t->requests_metric != NULL && t->metrics_url == NULL) {
-		const struct yaml_pair *p = yaml_map_pair(n, "requests_metric");
+		const struct yaml_pair *p = config_yaml_map_pair(n, "requests_metric");
 
 		config_error_at(e, &p->key_mark, p->value->path, "metrics_url as well",
 				"requests_metric needs a metrics endpoint");
@@ -254,7 +255,7 @@ static void check_unique_names(const struct yaml_node *list, const struct teleme
 		for (size_t j = 0; j < i; j++)
 			if (c->targets[i].name && c->targets[j].name &&
 			    !strcmp(c->targets[i].name, c->targets[j].name)) {
-				const struct yaml_node *n = yaml_seq_at(list, i);
+				const struct yaml_node *n = config_yaml_seq_at(list, i);
 
 				config_error_at(e, &n->mark, n->path, "unique target names",
 						"target \"%s\" is named twice", c->targets[i].name);
@@ -268,7 +269,7 @@ static void parse_targets(const struct yaml_node *n, struct telemetry_config *c,
 
 	if (n == NULL || !cfg_expect_kind(n, e, YAML_KIND_SEQUENCE))
 		return;
-	len = yaml_len(n);
+	len = config_yaml_len(n);
 	if (len == 0) {
 		config_error_at(e, &n->mark, n->path, "at least one target", "no targets");
 		return;
@@ -280,7 +281,7 @@ static void parse_targets(const struct yaml_node *n, struct telemetry_config *c,
 	}
 	c->n_targets = len;
 	for (size_t i = 0; i < len; i++)
-		parse_target(yaml_seq_at(n, i), &c->targets[i], e);
+		parse_target(config_yaml_seq_at(n, i), &c->targets[i], e);
 	check_unique_names(n, c, e);
 }
 
@@ -289,7 +290,7 @@ static void parse_listen(const struct yaml_node *n, struct telemetry_config *c,
 {
 	struct cfg_hostport hp;
 
-	if (cfg_get_hostport(yaml_map_get(n, "listen"), e, TELEMETRY_DEFAULT_PORT, &hp) == 1)
+	if (cfg_get_hostport(config_yaml_map_get(n, "listen"), e, TELEMETRY_DEFAULT_PORT, &hp) == 1)
 		get_string_dup(n, "listen", e, &c->listen);
 }
 
@@ -299,7 +300,7 @@ int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *o
 	size_t errors_before = config_errors_count(e);
 	int64_t buffer;
 
-	telemetry_config_init(out);
+	config_telemetry_init(out);
 	if (n == NULL || !cfg_mapping_strict(n, e, section_keys))
 		return -EINVAL;
 	parse_listen(n, out, e);
@@ -308,19 +309,19 @@ int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *o
 	if (cfg_require(n, "key_file", e, "a file holding the agents' pre-shared key") != NULL)
 		get_string_dup(n, "key_file", e, &out->key_file);
 	get_string_dup(n, "agent_key_dir", e, &out->agent_key_dir);
-	cfg_get_duration(yaml_map_get(n, "interval"), e, 100000, &out->interval_us);
-	if (cfg_get_int(yaml_map_get(n, "agent_buffer"), e, 1, 1000000, &buffer) == 1)
+	cfg_get_duration(config_yaml_map_get(n, "interval"), e, 100000, &out->interval_us);
+	if (cfg_get_int(config_yaml_map_get(n, "agent_buffer"), e, 1, 1000000, &buffer) == 1)
 		out->agent_buffer = (uint32_t)buffer;
-	cfg_get_duration(yaml_map_get(n, "duration"), e, 0, &out->duration_us);
-	cfg_get_size(yaml_map_get(n, "memory_limit"), e, 1, UINT64_MAX, &out->memory_limit);
-	cfg_get_bool(yaml_map_get(n, "profiles"), e, &out->profiles);
-	cfg_get_bool(yaml_map_get(n, "forced_gc"), e, &out->forced_gc);
-	cfg_get_duration(yaml_map_get(n, "gc_probe"), e, 0, &out->gc_probe_us);
-	cfg_get_bool(yaml_map_get(n, "allow_insufficient"), e, &out->allow_insufficient);
-	cfg_get_bool(yaml_map_get(n, "encrypt"), e, &out->encrypt);
-	parse_detector(yaml_map_get(n, "detector"), &out->detector, e);
+	cfg_get_duration(config_yaml_map_get(n, "duration"), e, 0, &out->duration_us);
+	cfg_get_size(config_yaml_map_get(n, "memory_limit"), e, 1, UINT64_MAX, &out->memory_limit);
+	cfg_get_bool(config_yaml_map_get(n, "profiles"), e, &out->profiles);
+	cfg_get_bool(config_yaml_map_get(n, "forced_gc"), e, &out->forced_gc);
+	cfg_get_duration(config_yaml_map_get(n, "gc_probe"), e, 0, &out->gc_probe_us);
+	cfg_get_bool(config_yaml_map_get(n, "allow_insufficient"), e, &out->allow_insufficient);
+	cfg_get_bool(config_yaml_map_get(n, "encrypt"), e, &out->encrypt);
+	parse_detector(config_yaml_map_get(n, "detector"), &out->detector, e);
 	if (cfg_require(n, "targets", e, "a list of targets") != NULL)
-		parse_targets(yaml_map_get(n, "targets"), out, e);
+		parse_targets(config_yaml_map_get(n, "targets"), out, e);
 	if (e->oom)
 		return -ENOMEM;
 	return config_errors_count(e) > errors_before ? -EINVAL : 0;

@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include "telemetry/telemetry-config.h"
+#include "telemetry-config.h"
 
 struct config_errors;
 struct yaml_node;
@@ -18,7 +18,7 @@ int config_parse_telemetry(const struct yaml_node *n, struct telemetry_config *o
 			   struct config_errors *e);
 
 /** Reset to defaults with no targets (nothing to free). */
-void telemetry_config_init(struct telemetry_config *c);
+void config_telemetry_init(struct telemetry_config *c);
 
 /** Free every string and array of c; c is left as after init. */
-void telemetry_config_clear(struct telemetry_config *c);
+void config_telemetry_clear(struct telemetry_config *c);

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/campaign.h"
-#include "config/steps.h"
+#include "campaign.h"
+#include "steps.h"
 
 size_t steps_count(const struct campaign_steps *st)
 {

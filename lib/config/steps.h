@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "config/campaign-t.h"
+#include "campaign-t.h"
 
 /** Number of levels (0 when step is not above zero). */
 size_t steps_count(const struct campaign_steps *st);

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config/campaign.h"
-#include "config/steps.h"
+#include "campaign.h"
+#include "steps.h"
 
 #define S 1000000ULL
 

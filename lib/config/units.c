@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "config/units.h"
+#include "units.h"
 
 struct suffix {
 	const char *name;

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "config/units.h"
+#include "units.h"
 
 struct u64_vector {
 	int line;

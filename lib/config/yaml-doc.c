@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Tree building from libyaml events: yaml_doc_load() -> build_document() ->
+ * Tree building from libyaml events: config_yaml_doc_load() -> build_document() ->
  * build_node() recursively for mappings and sequences. Overrides are in
  * yaml-override.c.
  */
@@ -10,9 +10,9 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "config/config-errors.h"
-#include "config/yaml-doc.h"
-#include "config/yaml-doc-priv.h"
+#include "config-errors.h"
+#include "yaml-doc.h"
+#include "yaml-doc-priv.h"
 
 /* deeper nesting than this is certainly not a campaign, and would blow the stack */
 #define MAX_DEPTH 64
@@ -32,7 +32,7 @@ struct builder {
 	bool oom;
 };
 
-char *ydoc_child_path(const char *parent, const char *key)
+char *config_ydoc_child_path(const char *parent, const char *key)
 {
 	char *p = NULL;
 	if (asprintf(&p, "%s%s%s", parent, parent[0] ? "." : "", key) < 0)
@@ -40,7 +40,7 @@ char *ydoc_child_path(const char *parent, const char *key)
 	return p;
 }
 
-char *ydoc_item_path(const char *parent, size_t i)
+char *config_ydoc_item_path(const char *parent, size_t i)
 {
 	char *p = NULL;
 	if (asprintf(&p, "%s[%zu]", parent, i) < 0)
@@ -48,16 +48,16 @@ char *ydoc_item_path(const char *parent, size_t i)
 	return p;
 }
 
-void ydoc_node_free(struct yaml_node *n)
+void config_ydoc_node_free(struct yaml_node *n)
 {
 	if (!n)
 		return;
 	for (size_t i = 0; i < n->n; i++) {
 		if (n->kind == YAML_KIND_SEQUENCE) {
-			ydoc_node_free(n->items[i]);
+			config_ydoc_node_free(n->items[i]);
 		} else if (n->kind == YAML_KIND_MAPPING) {
 			free(n->pairs[i].key);
-			ydoc_node_free(n->pairs[i].value);
+			config_ydoc_node_free(n->pairs[i].value);
 		}
 	}
 	free(n->items);
@@ -67,7 +67,8 @@ void ydoc_node_free(struct yaml_node *n)
 	free(n);
 }
 
-struct yaml_node *ydoc_node_new(enum yaml_kind kind, const struct yaml_mark *m, const char *path)
+struct yaml_node *config_ydoc_node_new(enum yaml_kind kind, const struct yaml_mark *m,
+				       const char *path)
 {
 	struct yaml_node *n = calloc(1, sizeof(*n));
 	if (!n)
@@ -82,7 +83,7 @@ struct yaml_node *ydoc_node_new(enum yaml_kind kind, const struct yaml_mark *m, 
 	return n;
 }
 
-int ydoc_seq_append(struct yaml_node *seq, struct yaml_node *item)
+int config_ydoc_seq_append(struct yaml_node *seq, struct yaml_node *item)
 {
 	struct yaml_node **v = realloc(seq->items, (seq->n + 1) * sizeof(*v));
 	if (!v)
@@ -92,8 +93,8 @@ int ydoc_seq_append(struct yaml_node *seq, struct yaml_node *item)
 	return 0;
 }
 
-int ydoc_map_append(struct yaml_node *map, const char *key, const struct yaml_mark *key_mark,
-		    struct yaml_node *value)
+int config_ydoc_map_append(struct yaml_node *map, const char *key, const struct yaml_mark *key_mark,
+			   struct yaml_node *value)
 {
 	char *k = strdup(key);
 	struct yaml_pair *v = realloc(map->pairs, (map->n + 1) * sizeof(*v));
@@ -107,9 +108,9 @@ int ydoc_map_append(struct yaml_node *map, const char *key, const struct yaml_ma
 	return 0;
 }
 
-struct yaml_node *ydoc_node_copy(const struct yaml_node *src, const char *path)
+struct yaml_node *config_ydoc_node_copy(const struct yaml_node *src, const char *path)
 {
-	struct yaml_node *n = ydoc_node_new(src->kind, &src->mark, path);
+	struct yaml_node *n = config_ydoc_node_new(src->kind, &src->mark, path);
 	if (!n)
 		return NULL;
 	n->plain = src->plain;
@@ -120,28 +121,28 @@ struct yaml_node *ydoc_node_copy(const struct yaml_node *src, const char *path)
 		struct yaml_node *child;
 		char *cp;
 		if (src->kind == YAML_KIND_SEQUENCE)
-			cp = ydoc_item_path(path, i);
+			cp = config_ydoc_item_path(path, i);
 		else
-			cp = ydoc_child_path(path, src->pairs[i].key);
+			cp = config_ydoc_child_path(path, src->pairs[i].key);
 		if (!cp)
 			goto fail;
-		child = ydoc_node_copy(src->kind == YAML_KIND_SEQUENCE ? src->items[i]
-								     : src->pairs[i].value,
-				       cp);
+		child = config_ydoc_node_copy(
+			src->kind == YAML_KIND_SEQUENCE ? src->items[i] : src->pairs[i].value, cp);
 		free(cp);
 		if (!child)
 			goto fail;
 		int r = src->kind == YAML_KIND_SEQUENCE
-				? ydoc_seq_append(n, child)
-				: ydoc_map_append(n, src->pairs[i].key, &src->pairs[i].key_mark, child);
+				? config_ydoc_seq_append(n, child)
+				: config_ydoc_map_append(n, src->pairs[i].key,
+							 &src->pairs[i].key_mark, child);
 		if (r < 0) {
-			ydoc_node_free(child);
+			config_ydoc_node_free(child);
 			goto fail;
 		}
 	}
 	return n;
 fail:
-	ydoc_node_free(n);
+	config_ydoc_node_free(n);
 	return NULL;
 }
 
@@ -216,7 +217,7 @@ static struct yaml_node *build_node(struct builder *b, yaml_event_t *ev, const c
 static struct yaml_node *build_scalar(struct builder *b, yaml_event_t *ev, const char *path)
 {
 	struct yaml_mark m = mark_of(b, &ev->start_mark);
-	struct yaml_node *n = ydoc_node_new(YAML_KIND_SCALAR, &m, path);
+	struct yaml_node *n = config_ydoc_node_new(YAML_KIND_SCALAR, &m, path);
 
 	if (!n)
 		return NULL;
@@ -224,7 +225,7 @@ static struct yaml_node *build_scalar(struct builder *b, yaml_event_t *ev, const
 	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 	n->scalar = malloc(n->len + 1);
 	if (!n->scalar) {
-		ydoc_node_free(n);
+		config_ydoc_node_free(n);
 		return NULL;
 	}
 	memcpy(n->scalar, ev->data.scalar.value, n->len);
@@ -241,16 +242,16 @@ static struct yaml_node *build_alias(struct builder *b, yaml_event_t *ev, const 
 	if (!target) {
 		config_error_at(b->e, &m, path, "an anchor defined earlier with &name",
 				"unknown alias *%s", name);
-		return ydoc_node_new(YAML_KIND_SCALAR, &m, path);
+		return config_ydoc_node_new(YAML_KIND_SCALAR, &m, path);
 	}
-	return ydoc_node_copy(target, path);
+	return config_ydoc_node_copy(target, path);
 }
 
 static struct yaml_node *build_sequence(struct builder *b, yaml_event_t *ev, const char *path,
 					int depth)
 {
 	struct yaml_mark m = mark_of(b, &ev->start_mark);
-	struct yaml_node *n = ydoc_node_new(YAML_KIND_SEQUENCE, &m, path);
+	struct yaml_node *n = config_ydoc_node_new(YAML_KIND_SEQUENCE, &m, path);
 	yaml_event_t item;
 
 	while (n && next_event(b, &item)) {
@@ -258,12 +259,12 @@ static struct yaml_node *build_sequence(struct builder *b, yaml_event_t *ev, con
 			yaml_event_delete(&item);
 			return n;
 		}
-		char *cp = ydoc_item_path(path, n->n);
+		char *cp = config_ydoc_item_path(path, n->n);
 		struct yaml_node *child = cp ? build_node(b, &item, cp, depth + 1) : NULL;
 		free(cp);
 		yaml_event_delete(&item);
-		if (!child || ydoc_seq_append(n, child) < 0) {
-			ydoc_node_free(child);
+		if (!child || config_ydoc_seq_append(n, child) < 0) {
+			config_ydoc_node_free(child);
 			b->oom |= !b->failed;
 			break;
 		}
@@ -274,7 +275,7 @@ static struct yaml_node *build_sequence(struct builder *b, yaml_event_t *ev, con
 static bool check_duplicate(struct builder *b, const struct yaml_node *map, const char *key,
 			    const struct yaml_mark *km, const char *path)
 {
-	const struct yaml_pair *first = yaml_map_pair(map, key);
+	const struct yaml_pair *first = config_yaml_map_pair(map, key);
 
 	if (!first)
 		return false;
@@ -295,17 +296,17 @@ static bool build_pair(struct builder *b, struct yaml_node *map, yaml_event_t *k
 		config_error_at(b->e, &km, map->path, "a plain key such as name:",
 				"complex mapping keys are not supported");
 		struct yaml_node *skip = build_node(b, kev, map->path, depth + 1);
-		ydoc_node_free(skip);
+		config_ydoc_node_free(skip);
 		if (!next_event(b, &vev))
 			return false;
 		skip = build_node(b, &vev, map->path, depth + 1);
-		ydoc_node_free(skip);
+		config_ydoc_node_free(skip);
 		yaml_event_delete(&vev);
 		return !b->failed;
 	}
 
 	const char *key = (const char *)kev->data.scalar.value;
-	char *cp = ydoc_child_path(map->path, key);
+	char *cp = config_ydoc_child_path(map->path, key);
 	if (!cp || !next_event(b, &vev)) {
 		b->oom |= !cp;
 		free(cp);
@@ -317,9 +318,9 @@ static bool build_pair(struct builder *b, struct yaml_node *map, yaml_event_t *k
 		b->oom |= !b->failed;
 		ok = false;
 	} else if (check_duplicate(b, map, key, &km, cp)) {
-		ydoc_node_free(value);
-	} else if (ydoc_map_append(map, key, &km, value) < 0) {
-		ydoc_node_free(value);
+		config_ydoc_node_free(value);
+	} else if (config_ydoc_map_append(map, key, &km, value) < 0) {
+		config_ydoc_node_free(value);
 		b->oom = true;
 		ok = false;
 	}
@@ -331,7 +332,7 @@ static struct yaml_node *build_mapping(struct builder *b, yaml_event_t *ev, cons
 				       int depth)
 {
 	struct yaml_mark m = mark_of(b, &ev->start_mark);
-	struct yaml_node *n = ydoc_node_new(YAML_KIND_MAPPING, &m, path);
+	struct yaml_node *n = config_ydoc_node_new(YAML_KIND_MAPPING, &m, path);
 	yaml_event_t kev;
 
 	while (n && next_event(b, &kev)) {
@@ -425,15 +426,15 @@ static struct yaml_doc *load_with(const char *name, struct builder *b, struct co
 	free(b->anchors);
 	yaml_parser_delete(&b->parser);
 	if (b->oom) {
-		yaml_doc_free(d);
+		config_yaml_doc_free(d);
 		errno = ENOMEM;
 		return NULL;
 	}
 	return d;
 }
 
-struct yaml_doc *yaml_doc_load_string(const char *name, const char *text, size_t len,
-				      struct config_errors *e)
+struct yaml_doc *config_yaml_doc_load_string(const char *name, const char *text, size_t len,
+					     struct config_errors *e)
 {
 	struct builder b = {0};
 
@@ -445,7 +446,7 @@ struct yaml_doc *yaml_doc_load_string(const char *name, const char *text, size_t
 	return load_with(name, &b, e);
 }
 
-struct yaml_doc *yaml_doc_load(const char *path, struct config_errors *e)
+struct yaml_doc *config_yaml_doc_load(const char *path, struct config_errors *e)
 {
 	struct builder b = {0};
 	struct yaml_doc *d;
@@ -474,16 +475,16 @@ struct yaml_doc *yaml_doc_load(const char *path, struct config_errors *e)
 	return d;
 }
 
-void yaml_doc_free(struct yaml_doc *d)
+void config_yaml_doc_free(struct yaml_doc *d)
 {
 	if (!d)
 		return;
-	ydoc_node_free(d->root);
+	config_ydoc_node_free(d->root);
 	free(d->file);
 	free(d);
 }
 
-const struct yaml_pair *yaml_map_pair(const struct yaml_node *n, const char *key)
+const struct yaml_pair *config_yaml_map_pair(const struct yaml_node *n, const char *key)
 {
 	if (!n || n->kind != YAML_KIND_MAPPING)
 		return NULL;
@@ -493,25 +494,25 @@ const struct yaml_pair *yaml_map_pair(const struct yaml_node *n, const char *key
 	return NULL;
 }
 
-const struct yaml_node *yaml_map_get(const struct yaml_node *n, const char *key)
+const struct yaml_node *config_yaml_map_get(const struct yaml_node *n, const char *key)
 {
-	const struct yaml_pair *p = yaml_map_pair(n, key);
+	const struct yaml_pair *p = config_yaml_map_pair(n, key);
 	return p ? p->value : NULL;
 }
 
-size_t yaml_len(const struct yaml_node *n)
+size_t config_yaml_len(const struct yaml_node *n)
 {
 	return n && n->kind != YAML_KIND_SCALAR ? n->n : 0;
 }
 
-const struct yaml_node *yaml_seq_at(const struct yaml_node *n, size_t i)
+const struct yaml_node *config_yaml_seq_at(const struct yaml_node *n, size_t i)
 {
 	if (!n || n->kind != YAML_KIND_SEQUENCE || i >= n->n)
 		return NULL;
 	return n->items[i];
 }
 
-bool yaml_is_null(const struct yaml_node *n)
+bool config_yaml_is_null(const struct yaml_node *n)
 {
 	if (!n || n->kind != YAML_KIND_SCALAR || !n->plain)
 		return false;
@@ -519,7 +520,7 @@ bool yaml_is_null(const struct yaml_node *n)
 	       !strcmp(n->scalar, "Null") || !strcmp(n->scalar, "NULL");
 }
 
-const char *yaml_kind_name(const struct yaml_node *n)
+const char *config_yaml_kind_name(const struct yaml_node *n)
 {
 	if (!n)
 		return "nothing";
@@ -529,6 +530,6 @@ const char *yaml_kind_name(const struct yaml_node *n)
 	case YAML_KIND_SEQUENCE:
 		return "a list";
 	default:
-		return yaml_is_null(n) ? "an empty value" : "a value";
+		return config_yaml_is_null(n) ? "an empty value" : "a value";
 	}
 }

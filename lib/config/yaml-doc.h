@@ -10,11 +10,11 @@
  * goes into a struct config_errors (config-errors.h) instead of stopping.
  *
  *   struct config_errors e = {0};
- *   struct yaml_doc *d = yaml_doc_load("smoke.yaml", &e);
- *   const struct yaml_node *phases = yaml_map_get(d->root, "phases");
- *   for (size_t i = 0; phases && i < yaml_seq_len(phases); i++)
- *           use(yaml_seq_at(phases, i));
- *   yaml_doc_free(d);
+ *   struct yaml_doc *d = config_yaml_doc_load("smoke.yaml", &e);
+ *   const struct yaml_node *phases = config_yaml_map_get(d->root, "phases");
+ *   for (size_t i = 0; phases && i < config_yaml_len(phases); i++)
+ *           use(config_yaml_seq_at(phases, i));
+ *   config_yaml_doc_free(d);
  *
  * Typed access (durations, sizes, strict mappings...) is in config-get.h.
  */
@@ -68,32 +68,32 @@ struct yaml_doc {
 /** Load and parse a file. Syntax errors (with libyaml's line:col), duplicate
  * keys and unreadable files are recorded in e. Returns the document, also
  * when errors were found in it (root may then be partial or NULL); NULL with
- * errno only when memory runs out. Free with yaml_doc_free(). */
-struct yaml_doc *yaml_doc_load(const char *path, struct config_errors *e);
+ * errno only when memory runs out. Free with config_yaml_doc_free(). */
+struct yaml_doc *config_yaml_doc_load(const char *path, struct config_errors *e);
 
 /** Same from a string; name is used as the file in marks and errors. */
-struct yaml_doc *yaml_doc_load_string(const char *name, const char *text, size_t len,
-				      struct config_errors *e);
+struct yaml_doc *config_yaml_doc_load_string(const char *name, const char *text, size_t len,
+					     struct config_errors *e);
 
-void yaml_doc_free(struct yaml_doc *d);
+void config_yaml_doc_free(struct yaml_doc *d);
 
 /** Child of a mapping by key, or NULL (also when n is NULL or no mapping). */
-const struct yaml_node *yaml_map_get(const struct yaml_node *n, const char *key);
+const struct yaml_node *config_yaml_map_get(const struct yaml_node *n, const char *key);
 
 /** The pair holding key, or NULL. */
-const struct yaml_pair *yaml_map_pair(const struct yaml_node *n, const char *key);
+const struct yaml_pair *config_yaml_map_pair(const struct yaml_node *n, const char *key);
 
 /** Number of items of a sequence or pairs of a mapping; 0 otherwise. */
-size_t yaml_len(const struct yaml_node *n);
+size_t config_yaml_len(const struct yaml_node *n);
 
 /** Item i of a sequence, NULL when out of range or not a sequence. */
-const struct yaml_node *yaml_seq_at(const struct yaml_node *n, size_t i);
+const struct yaml_node *config_yaml_seq_at(const struct yaml_node *n, size_t i);
 
 /** True for a plain empty scalar: `key:`, `key: ~`, `key: null`. */
-bool yaml_is_null(const struct yaml_node *n);
+bool config_yaml_is_null(const struct yaml_node *n);
 
 /** "a mapping", "a list", "a value" (for messages). */
-const char *yaml_kind_name(const struct yaml_node *n);
+const char *config_yaml_kind_name(const struct yaml_node *n);
 
 /**
  * Apply an override "KEY.PATH=VALUE" (from `--set`). Path components are
@@ -108,5 +108,5 @@ const char *yaml_kind_name(const struct yaml_node *n);
  * the column inside the argument. Returns how many nodes were set, or a
  * negative errno (-EINVAL after recording the error, -ENOMEM).
  */
-int yaml_doc_override(struct yaml_doc *d, const char *assignment, unsigned index,
-		      struct config_errors *e);
+int config_yaml_doc_override(struct yaml_doc *d, const char *assignment, unsigned index,
+			     struct config_errors *e);

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/config-errors.h"
-#include "config/yaml-doc-priv.h"
-#include "config/yaml-doc.h"
+#include "config-errors.h"
+#include "yaml-doc-priv.h"
+#include "yaml-doc.h"
 
 #define MAX_STEPS 32
 
@@ -93,10 +93,10 @@ static int split_path(struct override *o, const char *p, size_t len)
 
 static int replace(struct override *o, struct yaml_node **slot, const char *path)
 {
-	struct yaml_node *copy = ydoc_node_copy(o->value, path);
+	struct yaml_node *copy = config_ydoc_node_copy(o->value, path);
 	if (!copy)
 		return -ENOMEM;
-	ydoc_node_free(*slot);
+	config_ydoc_node_free(*slot);
 	*slot = copy;
 	o->count++;
 	return 0;
@@ -118,21 +118,21 @@ static int walk_all(struct override *o, struct yaml_node *n, size_t i)
 
 static int add_key(struct override *o, struct yaml_node *map, const char *key, size_t i)
 {
-	char *cp = ydoc_child_path(map->path, key);
+	char *cp = config_ydoc_child_path(map->path, key);
 	struct yaml_node *child = NULL;
 	int r = -ENOMEM;
 
 	if (!cp)
 		return -ENOMEM;
-	child = i + 1 == o->n ? ydoc_node_copy(o->value, cp)
-			      : ydoc_node_new(YAML_KIND_MAPPING, &o->where, cp);
-	if (child && (r = ydoc_map_append(map, key, &o->where, child)) == 0) {
+	child = i + 1 == o->n ? config_ydoc_node_copy(o->value, cp)
+			      : config_ydoc_node_new(YAML_KIND_MAPPING, &o->where, cp);
+	if (child && (r = config_ydoc_map_append(map, key, &o->where, child)) == 0) {
 		if (i + 1 == o->n)
 			o->count++;
 		else
 			r = walk(o, &map->pairs[map->n - 1].value, i + 1, false);
 	} else {
-		ydoc_node_free(child);
+		config_ydoc_node_free(child);
 	}
 	free(cp);
 	return r;
@@ -208,7 +208,7 @@ static int apply(struct override *o, struct yaml_doc *d, struct yaml_doc *vd)
 	int r;
 
 	if (!d->root) {
-		d->root = ydoc_node_new(YAML_KIND_MAPPING, &root_mark, "");
+		d->root = config_ydoc_node_new(YAML_KIND_MAPPING, &root_mark, "");
 		if (!d->root)
 			return -ENOMEM;
 	}
@@ -228,8 +228,8 @@ static int apply(struct override *o, struct yaml_doc *d, struct yaml_doc *vd)
 	return o->count;
 }
 
-int yaml_doc_override(struct yaml_doc *d, const char *assignment, unsigned index,
-		      struct config_errors *e)
+int config_yaml_doc_override(struct yaml_doc *d, const char *assignment, unsigned index,
+			     struct config_errors *e)
 {
 	struct override o = {.e = e, .text = assignment};
 	const char *eq = strchr(assignment, '=');
@@ -246,7 +246,7 @@ int yaml_doc_override(struct yaml_doc *d, const char *assignment, unsigned index
 	if (r < 0)
 		goto out;
 	struct config_errors ve = {0};
-	vd = yaml_doc_load_string(set_file, eq + 1, strlen(eq + 1), &ve);
+	vd = config_yaml_doc_load_string(set_file, eq + 1, strlen(eq + 1), &ve);
 	if (!vd) {
 		config_errors_free(&ve);
 		r = -ENOMEM;
@@ -259,7 +259,7 @@ int yaml_doc_override(struct yaml_doc *d, const char *assignment, unsigned index
 	config_errors_free(&ve);
 	if (r == 0 && !vd->root) {
 		struct yaml_mark m = {set_file, 1, 1};
-		vd->root = ydoc_node_new(YAML_KIND_SCALAR, &m, "");
+		vd->root = config_ydoc_node_new(YAML_KIND_SCALAR, &m, "");
 		if (vd->root && !(vd->root->scalar = strdup("")))
 			r = -ENOMEM;
 		if (vd->root)
@@ -274,6 +274,6 @@ int yaml_doc_override(struct yaml_doc *d, const char *assignment, unsigned index
 out:
 	for (size_t k = 0; k < o.n; k++)
 		free(o.steps[k].key);
-	yaml_doc_free(vd);
+	config_yaml_doc_free(vd);
 	return r;
 }

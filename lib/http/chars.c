@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "http/chars.h"
+#include "chars.h"
 
 /* Generated from the RFC definitions; a lookup per byte is the cheapest test. */
 const uint8_t http_char_class[256] = {

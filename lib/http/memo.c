@@ -2,8 +2,8 @@
 /* The head parse memo (memo.h). */
 #include <string.h>
 
-#include "http/memo.h"
-#include "http/resp-t.h"
+#include "memo.h"
+#include "resp-t.h"
 
 /* Misses in a row before the memo takes a new head: two heads that take turns
  * (a request mix) would otherwise cost a second parse each time. */

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "http/resp-t.h"
+#include "resp-t.h"
 
 /* Methods the responder treats differently; the rest are HTTP_METHOD_OTHER. */
 enum http_method {

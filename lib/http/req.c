@@ -11,9 +11,9 @@
  * the next byte must be LF; every byte of the head (empty lines before the
  * request line included) counts toward max_head_bytes.
  */
-#include "http/chars.h"
-#include "http/memo.h"
-#include "http/req.h"
+#include "chars.h"
+#include "memo.h"
+#include "req.h"
 
 #include <stddef.h>
 

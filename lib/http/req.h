@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "http/req-t.h"
+#include "req-t.h"
 
 /** Reset p for the next request. lim may be NULL (defaults); otherwise it
  * must outlive p. */

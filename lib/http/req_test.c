@@ -17,8 +17,8 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "http/memo.h"
-#include "http/req.h"
+#include "memo.h"
+#include "req.h"
 
 #define MAX_REQ 3
 

@@ -10,9 +10,9 @@
  * the next byte must be LF; `remaining` holds the number being parsed
  * (Content-Length, chunk size) and then the bytes left in the body or chunk.
  */
-#include "http/chars.h"
-#include "http/memo.h"
-#include "http/resp.h"
+#include "chars.h"
+#include "memo.h"
+#include "resp.h"
 
 #include <stddef.h>
 

@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "http/resp-t.h"
+#include "resp-t.h"
 
 /** Reset p for the next response on the connection. head_request: the request
  * was HEAD, so the response has no body whatever its headers say. lim may be

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "http/resp.h"
+#include "resp.h"
 
 static const char head[] = "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n"
 			   "Date: Mon, 23 Nov 2026 13:48:07 GMT\r\nContent-Type: text/html\r\n"

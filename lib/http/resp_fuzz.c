@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/memo.h"
-#include "http/resp.h"
+#include "memo.h"
+#include "resp.h"
 
 struct result {
 	int n;

@@ -16,8 +16,8 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "http/memo.h"
-#include "http/resp.h"
+#include "memo.h"
+#include "resp.h"
 
 #define container_of(ptr, type, member) ((type *)((char *)(ptr)-offsetof(type, member)))
 

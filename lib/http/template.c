@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Building immutable request templates. */
-#include "http/template.h"
+#include "template.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "http/template.h"
+#include "template.h"
 
 static void check_bytes(const struct http_template_spec *spec, const char *want, int line)
 {

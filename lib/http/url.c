@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Parsing target URLs from campaigns. */
-#include "http/url.h"
+#include "url.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

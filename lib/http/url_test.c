@@ -11,7 +11,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "http/url.h"
+#include "url.h"
 
 struct url_case {
 	int line;

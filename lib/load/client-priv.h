@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Internals shared by client.c (connections), client_req.c (requests in
- * flight) and client_model.c (load models). */
+/* Internals shared by client.c (connections), client-req.c (requests in
+ * flight) and client-model.c (load models). */
 #pragma once
 
-#include "http/memo.h"
-#include "load/client.h"
-#include "load/schedule.h"
+#include "memo.h"
+#include "client.h"
+#include "schedule.h"
 
 struct client {
 	struct client_conf conf;
@@ -58,7 +58,7 @@ void client_queue_action(struct client *cl, const struct tcp_conn *c);
 void client_run_actions(struct client *cl);
 bool client_open_one(struct client *cl);
 
-/* client_think.c */
+/* client-think.c */
 int client_think_init(struct client *cl, uint32_t max_conns);
 void client_think_fini(struct client *cl);
 void client_think_start(struct client *cl, const struct tcp_conn *c);
@@ -66,7 +66,7 @@ bool client_thinking(const struct client *cl, uint32_t id);
 void client_think_cancel(struct client *cl, uint32_t id);
 void client_think_poll(struct client *cl);
 
-/* client_req.c */
+/* client-req.c */
 struct client_req *client_req_at(struct client *cl, uint32_t id, uint16_t i);
 int client_send_request(struct client *cl, struct tcp_conn *c, uint64_t intended_us);
 void client_on_data(struct client *cl, struct tcp_conn *c, const uint8_t *data, uint32_t len);
@@ -75,7 +75,7 @@ uint32_t client_drop_requests(struct client *cl, struct client_conn *cc);
 void client_forget_conn(struct client *cl, struct client_conn *cc);
 void client_on_body(void *arg, struct http_resp *p, const uint8_t *data, size_t n);
 
-/* client_model.c */
+/* client-model.c */
 double client_level(const struct client *cl);
 void client_model_poll(struct client *cl);
 /* a connection finished a response and may take more; returns true if it did */

@@ -5,11 +5,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "http/resp.h"
-#include "load/vars.h"
-#include "match/match-t.h"
-#include "http/template.h"
-#include "stats/hist-t.h"
+#include "resp.h"
+#include "vars.h"
+#include "match-t.h"
+#include "template.h"
+#include "hist-t.h"
 
 /* Status classes counted separately; anything else (1xx final, 6xx...) is "other". */
 /* request templates a client can mix */

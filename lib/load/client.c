@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/client-priv.h"
-#include "match/match.h"
-#include "stats/hist.h"
+#include "client-priv.h"
+#include "match.h"
+#include "hist.h"
 
 /* Timeouts are swept once a millisecond, a slice of the table each time, so
  * the whole table is covered about every second whatever its size. */

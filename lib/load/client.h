@@ -15,8 +15,8 @@
 
 #include <stdint.h>
 
-#include "load/client-t.h"
-#include "tcp/tcp.h"
+#include "client-t.h"
+#include "tcp.h"
 
 struct client;
 

@@ -9,8 +9,8 @@
 
 #include <cmocka.h>
 
-#include "load/client.h"
-#include "stats/hist.h"
+#include "client.h"
+#include "hist.h"
 
 #define LOCAL 0xC6120002u
 #define SERVER 0xC6120001u

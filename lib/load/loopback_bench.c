@@ -14,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "load/client.h"
-#include "load/responder.h"
+#include "client.h"
+#include "responder.h"
 
 #define SERVER 0xC6120001u
 #define CLIENT 0xC6120002u

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Internals shared by responder.c (connections, actions) and
- * responder_resp.c (the response templates). */
+ * responder-resp.c (the response templates). */
 #pragma once
 
-#include "load/responder.h"
-#include "http/memo.h"
-#include "http/req.h"
+#include "responder.h"
+#include "memo.h"
+#include "req.h"
 
 /* The responses a connection can send; all built at create time. */
 enum resp_kind {
@@ -83,10 +83,10 @@ struct responder {
 	uint32_t dq_cap, dq_head, dq_len;
 };
 
-/* responder_resp.c */
-int resp_set_build(struct resp_set *rs, const struct responder_conf *conf);
-void resp_set_free(struct resp_set *rs);
+/* responder-resp.c */
+int responder_resp_set_build(struct resp_set *rs, const struct responder_conf *conf);
+void responder_resp_set_free(struct resp_set *rs);
 /* Copy bytes [off, off + n) of a response of kind k; returns the bytes copied
  * (fewer when the response ends first). */
-size_t resp_copy(const struct resp_set *rs, enum resp_kind k, uint64_t off, uint8_t *dst,
-		 size_t n);
+size_t responder_resp_copy(const struct resp_set *rs, enum resp_kind k, uint64_t off, uint8_t *dst,
+			   size_t n);

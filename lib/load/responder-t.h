@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "http/req-t.h"
+#include "req-t.h"
 
 #define RESPONDER_MAX_PIPELINE 16 /* responses queued per connection, unacknowledged */
 

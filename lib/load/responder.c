@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/responder-priv.h"
+#include "responder-priv.h"
 
 #define MAX_BODY (64ull << 20) /* a full pipeline must stay under TCP's 1 GiB in flight */
 
@@ -289,7 +289,7 @@ void responder_fill(struct responder *r, struct tcp_conn *c, uint64_t off, uint3
 		enum resp_kind k = ring_at(rc, i);
 		uint64_t end = pos + r->rs.k[k].len;
 		if (off < end) {
-			size_t n = resp_copy(&r->rs, k, off - pos, dst, len);
+			size_t n = responder_resp_copy(&r->rs, k, off - pos, dst, len);
 			dst += n;
 			off += n;
 			len -= (uint32_t)n;
@@ -368,7 +368,7 @@ struct responder *responder_create(const struct responder_conf *conf,
 	http_memo_init(&r->memo, &http_req_ops);
 	r->tx = tx;
 	r->tx_ctx = tx_ctx;
-	rc = resp_set_build(&r->rs, conf);
+	rc = responder_resp_set_build(&r->rs, conf);
 	if (rc == 0 && !(r->tcp = tcp_stack_create(tp, &responder_tcp_ops, r)))
 		rc = -errno;
 	if (rc == 0)
@@ -391,7 +391,7 @@ void responder_destroy(struct responder *r)
 		return;
 	if (r->tcp)
 		tcp_stack_destroy(r->tcp);
-	resp_set_free(&r->rs);
+	responder_resp_set_free(&r->rs);
 	free(r->conns);
 	free(r->pending);
 	free(r->dq);

@@ -18,8 +18,8 @@
 
 #include <stdint.h>
 
-#include "load/responder-t.h"
-#include "tcp/tcp.h"
+#include "responder-t.h"
+#include "tcp.h"
 
 struct responder;
 

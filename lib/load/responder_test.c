@@ -17,8 +17,8 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "http/resp.h"
-#include "load/responder.h"
+#include "resp.h"
+#include "responder.h"
 
 #define SERVER 0xC6120001u
 #define CLIENT 0xC6120002u

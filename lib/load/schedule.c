@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <math.h>
 
-#include "load/schedule.h"
+#include "schedule.h"
 
 /* requests due t ticks into the phase: the integral a t + b t^2 / 2 */
 static double integral(const struct schedule *s, double t)

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "load/schedule.h"
+#include "schedule.h"
 
 #define HZ 1e6 /* the virtual clock ticks in microseconds */
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "load/vars.h"
+#include "vars.h"
 
 /* a visible byte (the template accepts it anywhere) that requests do not
  * carry: a field is a backtick, its kind letter, then eight backticks */

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "load/vars.h"
+#include "vars.h"
 
 static void marked_fields_are_found_and_cleared(void **state)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "match/match.h"
+#include "match.h"
 
 struct match_db {
 	hs_database_t *hs;

@@ -21,7 +21,7 @@
  */
 #pragma once
 
-#include "match/match-t.h"
+#include "match-t.h"
 
 /** Compile n (1..MATCH_MAX_PATTERNS) patterns. On failure returns NULL with
  * errno EINVAL and, when err is given, "pattern I: MESSAGE" in err; I (the

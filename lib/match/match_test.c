@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "match/match.h"
+#include "match.h"
 
 static const struct match_pattern pats[] = {
 	{.regex = "\"status\":\\s*\"ok\"", .name = "status-ok", .must_match = true},

@@ -10,7 +10,7 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
-#include "net/net.h"
+#include "net.h"
 
 uint32_t net_next_hop(const struct net_iface *ifc, uint32_t dst)
 {

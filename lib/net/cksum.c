@@ -5,7 +5,7 @@
 #include <rte_byteorder.h>
 #include <rte_ip.h>
 
-#include "net/cksum.h"
+#include "cksum.h"
 
 static inline uint64_t add_carry(uint64_t a, uint64_t b)
 {

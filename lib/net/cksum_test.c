@@ -11,7 +11,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
-#include "net/cksum.h"
+#include "cksum.h"
 
 static uint64_t rng = 0x2545f4914f6cdd1dull;
 

@@ -5,7 +5,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 
-#include "net/net.h"
+#include "net.h"
 
 void net_icmp_input(struct net_iface *ifc, struct rte_mbuf *m)
 {

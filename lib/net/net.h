@@ -10,8 +10,8 @@
 
 #include <stdint.h>
 
-#include "net/net-t.h"
-#include "net/tcp-wire.h"
+#include "net-t.h"
+#include "tcp-wire.h"
 
 struct rte_mbuf;
 

@@ -18,9 +18,9 @@
 
 #include <rte_ring.h>
 
-#include "net/net.h"
-#include "net/port.h"
-#include "net/steer.h"
+#include "net.h"
+#include "port.h"
+#include "steer.h"
 
 #define OUR_IP 0xC6120002u  /* 198.18.0.2 */
 #define PEER_IP 0xC6120001u /* 198.18.0.1 */

@@ -9,7 +9,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
-#include "net/port.h"
+#include "port.h"
 
 const char *net_port_eal_flag(const char *dev)
 {

@@ -4,7 +4,7 @@
 
 #include <stdint.h>
 
-#include "net/net-t.h"
+#include "net-t.h"
 
 struct net_port_conf {
 	const char *dev;   /* vdev string ("net_af_xdp0,iface=gen0") or PCI address */

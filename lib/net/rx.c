@@ -8,9 +8,9 @@
 #include <rte_ring.h>
 #include <rte_tcp.h>
 
-#include "net/cksum.h"
-#include "net/net.h"
-#include "net/steer.h"
+#include "cksum.h"
+#include "net.h"
+#include "steer.h"
 
 #define RX_BURST 32
 

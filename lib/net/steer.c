@@ -5,7 +5,7 @@
 #include <rte_ethdev.h>
 #include <rte_thash.h>
 
-#include "net/steer.h"
+#include "steer.h"
 
 static unsigned log2_of(uint16_t v)
 {

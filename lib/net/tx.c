@@ -10,8 +10,8 @@
 #include <rte_mbuf.h>
 #include <rte_tcp.h>
 
-#include "net/cksum.h"
-#include "net/net.h"
+#include "cksum.h"
+#include "net.h"
 
 uint16_t net_tx_flush(struct net_iface *ifc)
 {

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* series.csv (csv.h). */
-#include "report/csv.h"
+#include "csv.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 
-#include "report/out-file.h"
+#include "out-file.h"
 
 static const char header[] =
 	"t,seconds,phase,requests,responses_2xx,responses_3xx,responses_4xx,responses_5xx,"

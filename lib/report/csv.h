@@ -15,7 +15,7 @@
 
 #include <stdio.h>
 
-#include "stats/series.h"
+#include "series.h"
 
 /** Write s to path (atomically, see out-file.h). 0 or -errno (-EINVAL for a
  * NULL argument, or the failing call's error). */

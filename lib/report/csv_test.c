@@ -14,7 +14,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "report/csv.h"
+#include "csv.h"
 
 static const char header[] =
 	"t,seconds,phase,requests,responses_2xx,responses_3xx,responses_4xx,responses_5xx,"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/html-priv.h"
+#include "html-priv.h"
 
 /* a generous width per character of the 11 px label font, so an estimate
  * never falls short of what a browser draws (the Chromium test measures) */

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "report/html-priv.h"
+#include "html-priv.h"
 
 /* chart geometry, in SVG user units */
 #define CHART_W 900

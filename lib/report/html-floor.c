@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/html-priv.h"
+#include "html-priv.h"
 
 #define FLOOR_W 900
 #define FLOOR_H 200

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/html-priv.h"
+#include "html-priv.h"
 
 #define MEM_W 900
 #define MEM_ROW_H 18

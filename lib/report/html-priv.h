@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "stats/series.h"
+#include "series.h"
 
 /* Text with &, <, >, " and ' escaped: safe in content and quoted attributes. */
 void html_text(FILE *f, const char *s);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/html-priv.h"
+#include "html-priv.h"
 
 void html_text(FILE *f, const char *s)
 {

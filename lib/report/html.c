@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* report.html: page layout, phase tables and memory section (html.h). */
-#include "report/html.h"
+#include "html.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "report/html-priv.h"
-#include "report/out-file.h"
+#include "html-priv.h"
+#include "out-file.h"
 
 /* no '<' or '>' in here: the tests' tag checker reads the whole page */
 static const char css[] =

@@ -12,7 +12,7 @@
 #include <jansson.h>
 #include <stdio.h>
 
-#include "stats/series.h"
+#include "series.h"
 
 /** Write the page to path atomically (out-file.h). s may be NULL (no charts
  * over time). 0; -EINVAL (NULL path, report not an object); -errno. */

@@ -15,9 +15,9 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "report/html-priv.h"
-#include "report/html.h"
-#include "report/report.h"
+#include "html-priv.h"
+#include "html.h"
+#include "report.h"
 
 #define MAX_DEPTH 64
 

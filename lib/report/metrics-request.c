@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Request head parser for the /metrics endpoint (metrics-request.h). */
-#include "report/metrics-request.h"
+#include "metrics-request.h"
 
 #include <stdbool.h>
 #include <string.h>

@@ -8,7 +8,7 @@
  * and dropped until it closes, so that unread bytes do not make the kernel
  * reset the connection before the client has read its answer.
  */
-#include "report/metrics-server.h"
+#include "metrics-server.h"
 
 #include <errno.h>
 #include <netdb.h>
@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "report/metrics-request.h"
+#include "metrics-request.h"
 
 #define LISTENER UINT32_MAX
 #define DEFAULT_TIMEOUT_MS 5000

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Atomic publication of a text file written with stdio (out-file.h). */
-#include "report/out-file.h"
+#include "out-file.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "report/out-file.h"
-#include "report/prom.h"
+#include "out-file.h"
+#include "prom-text.h"
 
 #define N_QUANTILES 5
 

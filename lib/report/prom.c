@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Prometheus text format 0.0.4 builder (prom.h). */
-#include "report/prom.h"
+#include "prom-text.h"
 
 #include <errno.h>
 #include <math.h>

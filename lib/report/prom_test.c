@@ -15,8 +15,8 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "report/prom.h"
-#include "report/report.h"
+#include "prom-text.h"
+#include "report.h"
 
 static void families_and_samples_render_exactly(void **state)
 {

@@ -3,8 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "report/report-hist.h"
-#include "stats/hist.h"
+#include "report-hist.h"
+#include "hist.h"
 
 json_t *report_hist_json(const struct hist *h)
 {

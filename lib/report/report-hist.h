@@ -15,7 +15,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "stats/hist-t.h"
+#include "hist-t.h"
 
 #define REPORT_HIST_VERSION 1
 

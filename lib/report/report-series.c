@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/report-series.h"
+#include "report-series.h"
 
 static const char *const columns[] = {
 	"t", "phase", "requests", "2xx", "3xx", "4xx", "5xx", "other", "err_connect",

@@ -11,7 +11,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "stats/series.h"
+#include "series.h"
 
 /** s as above; NULL with errno ENOMEM. */
 json_t *report_series_json(const struct series *s, double t0);

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "report/report.h"
+#include "report.h"
 
 enum field_kind {
 	F_STRING,

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report/report.h"
+#include "report.h"
 
 static int write_all(int fd, const char *buf, size_t len)
 {

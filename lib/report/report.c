@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Building the report.json tree (schema 1). */
-#include "report/report.h"
+#include "report.h"
 
 #include <errno.h>
 #include <math.h>

@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "report/report-t.h"
+#include "report-t.h"
 
 /** A new report {"schema":1,"verdict":"pass","phases":[],"targets":[]};
  * NULL with errno ENOMEM. Release with json_decref(). */

@@ -14,8 +14,8 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "report/out-file.h"
-#include "report/report.h"
+#include "out-file.h"
+#include "report.h"
 
 static const struct report_phase warmup = {
 	.name = "warmup",

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "stats/busy.h"
+#include "busy.h"
 
 static void only_turns_that_worked_count_as_busy(void **state)
 {

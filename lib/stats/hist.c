@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Histogram queries and merging; recording is inline in hist.h. */
-#include "stats/hist.h"
+#include "hist.h"
 
 #include <errno.h>
 #include <math.h>

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "stats/hist-t.h"
+#include "hist-t.h"
 
 /** Allocate an empty histogram (sizeof(struct hist), about 30 KiB);
  * NULL with errno ENOMEM. A struct hist may also be static or embedded:

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "stats/hist.h"
+#include "hist.h"
 
 _Static_assert(sizeof(struct hist) <= 32 * 1024, "a histogram must fit in 32 KiB");
 

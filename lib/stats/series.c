@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Fixed-memory time series: pairs merge when the array is full (series.h). */
-#include "stats/series.h"
+#include "series.h"
 
 #include <errno.h>
 #include <math.h>

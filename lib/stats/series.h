@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "stats/series-t.h"
+#include "series-t.h"
 
 struct series;
 

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "stats/series.h"
+#include "series.h"
 
 _Static_assert(sizeof(struct series_point) <= 144, "docs state 576 KiB for 4096 points");
 

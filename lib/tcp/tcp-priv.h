@@ -3,16 +3,16 @@
  * Internals shared by the lib/tcp source files; not for callers.
  *
  * Files and call order:
- *   tcp_input()            tcp_input.c: lookup, then one handler per state
+ *   tcp_input()            tcp-input.c: lookup, then one handler per state
  *     -> input_syn_sent()  handshake, or
- *     -> input_synchronized(): RFC 793 steps: sequence check, RST, SYN, ACK
- *          (tcp_cc.c for cwnd), payload (tcp_ooo.c for gaps), FIN
- *     -> tcp_output()      tcp_output.c: send what the windows allow, ACK
- *   tcp_timers_run()       tcp_timers.c: wheel -> conn_timer_fire() -> RTO,
+ *     -> tcp_input_synchronized(): RFC 793 steps: sequence check, RST, SYN, ACK
+ *          (tcp-cc.c for cwnd), payload (tcp-ooo.c for gaps), FIN
+ *     -> tcp_output()      tcp-output.c: send what the windows allow, ACK
+ *   tcp_timers_run()       tcp-timers.c: wheel -> conn_timer_fire() -> RTO,
  *                          SYN retry, persist, delayed ACK, FIN_WAIT_2, 2MSL
- *   tcp_connect/close/abort, table, names   tcp_conn.c
- *   tcp_listen(), SYN -> SYN_RCVD -> ESTABLISHED   tcp_listen.c (server role),
- *   passive connections found by remote (address, port)   tcp_hash.c
+ *   tcp_connect/close/abort, table, names   tcp-conn.c
+ *   tcp_listen(), SYN -> SYN_RCVD -> ESTABLISHED   tcp-listen.c (server role),
+ *   passive connections found by remote (address, port)   tcp-hash.c
  *
  * Invariants:
  *   - A slot is in the free queue iff its state is CLOSED and no call is
@@ -23,7 +23,7 @@
  *   - While rtx_on or dack_on, the wheel holds the connection's node no
  *     later than the earlier deadline; it may also hold it (stale) when
  *     neither is on or earlier than due: it then fires and finds nothing
- *     (lazy timers, tcp_timers.c).
+ *     (lazy timers, tcp-timers.c).
  *   - After any callback, code re-checks c->state != TCP_CLOSED before
  *     touching c again (the application may have aborted it).
  */
@@ -33,9 +33,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tcp/seq.h"
-#include "tcp/tcp.h"
-#include "tcp/timer_wheel.h"
+#include "seq.h"
+#include "tcp.h"
+#include "timer-wheel.h"
 
 #define TCP_NONE UINT32_MAX
 #define TCP_DEFAULT_MSS 536   /* RFC 1122 when the peer sends no MSS option */
@@ -180,79 +180,79 @@ static inline bool fin_acked(const struct tcp_conn *c)
 	return c->fin_queued && SEQ_GT(c->snd_una, c->snd_lim);
 }
 
-/* tcp_conn.c */
-void conn_close(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why);
-void conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+/* tcp-conn.c */
+void tcp_conn_close(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why);
+void tcp_conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 /* how long a connection entering (or restarting) TIME_WAIT holds it */
-uint32_t time_wait_hold_us(const struct tcp_stack *s, const struct tcp_conn *c);
-void conn_hold(struct tcp_stack *s, struct tcp_conn *c);
-void conn_unhold(struct tcp_stack *s);
+uint32_t tcp_time_wait_hold_us(const struct tcp_stack *s, const struct tcp_conn *c);
+void tcp_conn_hold(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_conn_unhold(struct tcp_stack *s);
 
-/* tcp_output.c */
+/* tcp-output.c */
 void tcp_output(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
-void out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
-void out_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
-void out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
-void out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg);
-void out_window_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
-void out_retransmit_una(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void tcp_out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void tcp_out_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void tcp_out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void tcp_out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg);
+void tcp_out_window_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void tcp_out_retransmit_una(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 
-/* tcp_timers.c */
-void clock_start(struct tcp_stack *s, uint64_t now);
-uint32_t tick_of(const struct tcp_stack *s, uint64_t now_us);
-void timer_rtx_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now, uint32_t delay_us);
-void timer_rtx_stop(struct tcp_stack *s, struct tcp_conn *c);
-void timer_dack_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
-void timer_dack_stop(struct tcp_stack *s, struct tcp_conn *c);
-void timer_stop_all(struct tcp_stack *s, struct tcp_conn *c);
-void rtt_sample(struct tcp_stack *s, struct tcp_conn *c, uint32_t rtt_us);
-uint32_t rto_backoff(const struct tcp_stack *s, uint32_t rto_us, unsigned shift);
+/* tcp-timers.c */
+void tcp_clock_start(struct tcp_stack *s, uint64_t now);
+uint32_t tcp_tick_of(const struct tcp_stack *s, uint64_t now_us);
+void tcp_timer_rtx_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now, uint32_t delay_us);
+void tcp_timer_rtx_stop(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_timer_dack_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void tcp_timer_dack_stop(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_timer_stop_all(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_rtt_sample(struct tcp_stack *s, struct tcp_conn *c, uint32_t rtt_us);
+uint32_t tcp_rto_backoff(const struct tcp_stack *s, uint32_t rto_us, unsigned shift);
 
-/* tcp_cc.c */
-void cc_init(struct tcp_conn *c);
-void cc_on_new_ack(struct tcp_stack *s, struct tcp_conn *c, uint32_t acked, uint64_t now);
-void cc_on_dupack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
-void cc_on_rto(struct tcp_conn *c);
+/* tcp-cc.c */
+void tcp_cc_init(struct tcp_conn *c);
+void tcp_cc_on_new_ack(struct tcp_stack *s, struct tcp_conn *c, uint32_t acked, uint64_t now);
+void tcp_cc_on_dupack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void tcp_cc_on_rto(struct tcp_conn *c);
 
-/* tcp_ooo.c */
-int ooo_pool_init(struct tcp_ooo_pool *pool, uint32_t cap, uint16_t data_max);
-void ooo_pool_fini(struct tcp_ooo_pool *pool);
+/* tcp-ooo.c */
+int tcp_ooo_pool_init(struct tcp_ooo_pool *pool, uint32_t cap, uint16_t data_max);
+void tcp_ooo_pool_fini(struct tcp_ooo_pool *pool);
 /* 0 queued, -EEXIST already covered, -ENOBUFS pool empty, -EDQUOT the
  * connection holds max_entries (0: no cap); on the last two, a head part
  * may have been kept */
-int ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
-	       uint32_t len, bool fin, uint32_t max_entries);
-void ooo_free_all(struct tcp_ooo_pool *pool, uint32_t *head);
-uint32_t ooo_count(const struct tcp_ooo_pool *pool, uint32_t head);
+int tcp_ooo_insert(struct tcp_ooo_pool *pool, uint32_t *head, uint32_t seq, const uint8_t *data,
+		   uint32_t len, bool fin, uint32_t max_entries);
+void tcp_ooo_free_all(struct tcp_ooo_pool *pool, uint32_t *head);
+uint32_t tcp_ooo_count(const struct tcp_ooo_pool *pool, uint32_t head);
 /* Up to max [left, right) ranges of queued data, the one holding `recent`
  * first (RFC 2018 4), then in sequence order; returns how many. */
-uint8_t ooo_sack_blocks(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t recent,
-			uint32_t (*out)[2], uint8_t max);
+uint8_t tcp_ooo_sack_blocks(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t recent,
+			    uint32_t (*out)[2], uint8_t max);
 /* Deliver queued data now in order; returns true if a queued FIN is reached. */
-bool ooo_deliver(struct tcp_stack *s, struct tcp_conn *c);
+bool tcp_ooo_deliver(struct tcp_stack *s, struct tcp_conn *c);
 
-/* tcp_conn.c: NULL unless the segment matches a live connection's 4-tuple */
-struct tcp_conn *conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg);
-bool freeq_pop_id(struct tcp_stack *s, uint32_t *id);
+/* tcp-conn.c: NULL unless the segment matches a live connection's 4-tuple */
+struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg);
+bool tcp_freeq_pop_id(struct tcp_stack *s, uint32_t *id);
 /* free a half-open connection: it was never the application's, so no on_closed */
-void conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c);
 
-/* tcp_isn.c: RFC 6528 initial sequence number (addresses host order) */
-uint32_t isn_rfc6528(const struct tcp_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
-		     uint16_t rport, uint64_t now);
+/* tcp-isn.c: RFC 6528 initial sequence number (addresses host order) */
+uint32_t tcp_isn_rfc6528(const struct tcp_stack *s, uint32_t laddr, uint16_t lport, uint32_t raddr,
+			 uint16_t rport, uint64_t now);
 
-/* tcp_hash.c */
-int hash_init(struct tcp_hash *h, uint32_t entries);
-void hash_fini(struct tcp_hash *h);
-struct tcp_conn *hash_find(struct tcp_stack *s, uint32_t raddr, uint16_t rport);
-void hash_insert(struct tcp_stack *s, struct tcp_conn *c);
-void hash_remove(struct tcp_stack *s, struct tcp_conn *c);
+/* tcp-hash.c */
+int tcp_hash_init(struct tcp_hash *h, uint32_t entries);
+void tcp_hash_fini(struct tcp_hash *h);
+struct tcp_conn *tcp_hash_find(struct tcp_stack *s, uint32_t raddr, uint16_t rport);
+void tcp_hash_insert(struct tcp_stack *s, struct tcp_conn *c);
+void tcp_hash_remove(struct tcp_stack *s, struct tcp_conn *c);
 
-/* tcp_listen.c */
-void listen_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now);
-void input_syn_rcvd(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
-		    uint64_t now);
-void fire_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+/* tcp-listen.c */
+void tcp_listen_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now);
+void tcp_input_syn_rcvd(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			uint64_t now);
+void tcp_fire_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 /* A SYN beyond what a passive TIME_WAIT connection received may start a new
  * connection on the same 4-tuple (RFC 1122 4.2.2.13, the check RFC 6191
  * refines with timestamps). */
@@ -263,14 +263,14 @@ static inline bool syn_reuses_time_wait(const struct tcp_conn *c, const struct t
 	       SEQ_GT(seg->seq, c->rcv_nxt);
 }
 
-/* tcp_input.c: what input_syn_sent and input_syn_rcvd share */
-void negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg);
-void syn_rtt(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
-void input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
-			uint64_t now);
-void challenge_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
-void input_after_handshake(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
-			   uint64_t now);
+/* tcp-input.c: what input_syn_sent and tcp_input_syn_rcvd share */
+void tcp_negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg);
+void tcp_syn_rtt(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void tcp_input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			    uint64_t now);
+void tcp_challenge_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void tcp_input_after_handshake(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+			       uint64_t now);
 
-/* tcp_output.c */
-void out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+/* tcp-output.c */
+void tcp_out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);

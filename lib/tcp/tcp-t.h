@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "net/tcp-wire.h"
+#include "tcp-wire.h"
 
 enum tcp_state {
 	TCP_CLOSED,

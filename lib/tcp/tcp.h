@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tcp/tcp-t.h"
+#include "tcp-t.h"
 
 struct tcp_stack;
 struct tcp_conn;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "tcp/tcp.h"
+#include "tcp.h"
 
 static struct tcp_seg_out last;
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* libFuzzer entry: operation sequences against one stack (tcp_fuzz_ops.c). */
+/* libFuzzer entry: operation sequences against one stack (tcp-fuzz-ops.c). */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tcp/tcp_fuzz_ops.h"
+#include "tcp-fuzz-ops.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "telemetry/collector-priv.h"
-#include "telemetry/proto.h"
+#include "collector-priv.h"
+#include "proto.h"
 
 #define GC_COUNT_METRIC "go_gc_duration_seconds_count"
 

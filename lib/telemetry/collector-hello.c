@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "telemetry/collector-priv.h"
-#include "telemetry/proto.h"
+#include "collector-priv.h"
+#include "proto.h"
 
 /* DIR/ID.key when the campaign gives agent_key_dir, else derived. */
 static int agent_key(const struct collector *c, const char *id, uint8_t out[TP_KEY_LEN])

@@ -12,9 +12,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "telemetry/collector-priv.h"
-#include "telemetry/proto.h"
-#include "telemetry/telemetry-config.h"
+#include "collector-priv.h"
+#include "proto.h"
+#include "telemetry-config.h"
 
 #define GO_MIN_HEAP_GOAL (4.0 * 1024 * 1024)
 

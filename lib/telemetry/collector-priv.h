@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "telemetry/collector.h"
-#include "telemetry/detector.h"
-#include "telemetry/session.h"
+#include "collector.h"
+#include "detector.h"
+#include "session.h"
 
 #define COLLECTOR_MAX_AGENTS 64
 /* Connections that have not authenticated yet get slots of their own, so a

@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "telemetry/collector-priv.h"
-#include "telemetry/proto.h"
+#include "collector-priv.h"
+#include "proto.h"
 
 static void reject(struct collector *c, int i, const char *why)
 {

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report/report.h"
-#include "telemetry/collector-priv.h"
-#include "telemetry/goroutines.h"
+#include "report.h"
+#include "collector-priv.h"
+#include "goroutines.h"
 
 static json_t *real_or_null(double v)
 {

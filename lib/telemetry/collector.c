@@ -23,8 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "telemetry/collector-priv.h"
-#include "telemetry/proto.h"
+#include "collector-priv.h"
+#include "proto.h"
 
 /* Wall clock: the time base of agents' samples. */
 double collector_now(void)

@@ -18,9 +18,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "telemetry/detector-t.h"
-#include "telemetry/proto-t.h"
-#include "telemetry/telemetry-config.h"
+#include "detector-t.h"
+#include "proto-t.h"
+#include "telemetry-config.h"
 
 struct collector;
 

@@ -17,8 +17,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "telemetry/collector-priv.h"
-#include "telemetry/proto.h"
+#include "collector-priv.h"
+#include "proto.h"
 
 static struct collector *c;
 static int peer;

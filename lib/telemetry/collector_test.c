@@ -22,11 +22,11 @@
 #include <sodium.h>
 /* clang-format on */
 
-#include "config/section-telemetry.h"
-#include "report/report.h"
-#include "telemetry/collector.h"
-#include "telemetry/proto.h"
-#include "telemetry/session.h"
+#include "section-telemetry.h"
+#include "report.h"
+#include "collector.h"
+#include "proto.h"
+#include "session.h"
 
 struct fixture {
 	char dir[64];
@@ -45,7 +45,7 @@ static int setup(void **state)
 	strcpy(f.dir, "/tmp/drench-collector-XXXXXX");
 	if (mkdtemp(f.dir) == NULL)
 		return -1;
-	telemetry_config_init(&f.cfg);
+	config_telemetry_init(&f.cfg);
 	f.cfg.listen = "127.0.0.1:0";
 	f.cfg.interval_us = 100000;
 	f.target = (struct telemetry_target){.name = "api",

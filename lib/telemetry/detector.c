@@ -11,15 +11,15 @@
  * floor back within noise of the idle floor before load) withdraws it.
  * See docs/leak-detection.md.
  */
-#include "telemetry/detector.h"
+#include "detector.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "telemetry/robust.h"
-#include "telemetry/telemetry-config.h"
+#include "robust.h"
+#include "telemetry-config.h"
 
 #define MAX_METRICS 64
 #define SPIKE_MAX 256

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "telemetry/detector-t.h"
+#include "detector-t.h"
 
 struct detector;
 

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "telemetry/detector.h"
+#include "detector.h"
 
 #define MB (1024.0 * 1024.0)
 #define RUN_S 600

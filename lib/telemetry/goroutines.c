@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Goroutine profiles (debug=1 text) grouped by start function. */
-#include "telemetry/goroutines.h"
+#include "goroutines.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "telemetry/goroutines.h"
+#include "goroutines.h"
 
 static const char before[] =
 	"goroutine profile: total 4\n"

@@ -15,9 +15,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "telemetry/collector-priv.h"
-#include "telemetry/proto.h"
-#include "telemetry/session.h"
+#include "collector-priv.h"
+#include "proto.h"
+#include "session.h"
 
 static struct collector *c;
 static int peer;

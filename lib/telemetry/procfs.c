@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Reading /proc/PID/{smaps_rollup,status,fd} and cgroup v2 memory.current. */
-#include "telemetry/procfs.h"
+#include "procfs.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "telemetry/procfs.h"
+#include "procfs.h"
 
 static const char rollup[] = "55d0c0a00000-7ffd6b9fe000 ---p 00000000 00:00 0  [rollup]\n"
 			     "Rss:               10360 kB\n"

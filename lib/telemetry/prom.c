@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Prometheus text format: a line parser and a chunk-tolerant stream. */
-#include "telemetry/prom.h"
+#include "prom.h"
 
 #include <errno.h>
 #include <math.h>

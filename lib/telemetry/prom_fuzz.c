@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "telemetry/prom.h"
+#include "prom.h"
 
 static void on_sample(const struct prom_sample *s, void *arg)
 {

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "telemetry/prom.h"
+#include "prom.h"
 
 #define MAX_GOT 16
 

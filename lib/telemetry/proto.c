@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Agent protocol framing: a fixed header, a bounded payload, an HMAC tag. */
-#include "telemetry/proto.h"
+#include "proto.h"
 
 #include <errno.h>
 #include <fcntl.h>

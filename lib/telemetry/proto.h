@@ -4,7 +4,7 @@
 
 #include <sys/types.h>
 
-#include "telemetry/proto-t.h"
+#include "proto-t.h"
 
 /** Decode one frame from buf. Returns the bytes consumed (> 0), 0 when buf
  * holds only part of a frame (call again with more), or a negative errno:

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "telemetry/proto.h"
+#include "proto.h"
 
 static const uint8_t key[TP_KEY_LEN] = {7};
 

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 /* clang-format on */
 
-#include "telemetry/proto.h"
+#include "proto.h"
 
 static const uint8_t key[TP_KEY_LEN] = "0123456789abcdef-test-key-32byt";
 

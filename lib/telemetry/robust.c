@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Theil–Sen slope and Mann–Kendall trend test (Sen 1968, Kendall 1975). */
-#include "telemetry/robust.h"
+#include "robust.h"
 
 #include <errno.h>
 #include <math.h>

@@ -6,7 +6,7 @@
  * are names, so mapping them to numbers would need a registry or a hash
  * with collisions. Every derivation carries a label so no two ever meet.
  */
-#include "telemetry/session.h"
+#include "session.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "telemetry/proto.h"
+#include "proto.h"
 
 const uint8_t tp_challenge_key[TP_KEY_LEN];
 

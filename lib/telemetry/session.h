@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "telemetry/proto-t.h"
+#include "proto-t.h"
 
 enum tp_role { TP_ROLE_AGENT, TP_ROLE_COLLECTOR };
 

@@ -19,8 +19,8 @@
 #include <sodium.h>
 /* clang-format on */
 
-#include "telemetry/proto.h"
-#include "telemetry/session.h"
+#include "proto.h"
+#include "session.h"
 
 static const uint8_t nc1[TP_NONCE_LEN] = {1}, nc2[TP_NONCE_LEN] = {2};
 static const uint8_t na1[TP_NONCE_LEN] = {3}, na2[TP_NONCE_LEN] = {4};

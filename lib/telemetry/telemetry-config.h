@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "telemetry/detector-t.h"
+#include "detector-t.h"
 
 #define TELEMETRY_DEFAULT_LISTEN "127.0.0.1:7411"
 #define TELEMETRY_DEFAULT_PORT 7411

@@ -14,8 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config/campaign.h"
-#include "config/test-paths.h"
+#include "campaign.h"
+#include "test-paths.h"
 
 #define MAX_LINES 12
 #define MAX_SETS 4

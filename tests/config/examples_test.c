@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config/test-paths.h"
+#include "test-paths.h"
 
 #define DRENCH DRENCH_BUILD_ROOT "/app/drench/drench"
 #define MAX_ARGS 16

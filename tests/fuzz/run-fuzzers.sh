@@ -22,7 +22,7 @@ command -v clang >/dev/null || { echo "SKIP: clang missing"; exit 77; }
 if [ ! -f "$BUILD/build.ninja" ]; then
 	CC=clang meson setup "$BUILD" "$SRC" -Dfuzz=true -Ddpdk=disabled -Dtests=disabled \
 		-Dbuildtype=plain -Db_sanitize=address,undefined -Db_lundef=false \
-		-Dc_args="-O1 -gline-tables-only -fsanitize=fuzzer-no-link -fno-sanitize-recover=undefined" \
+		-Dc_args="-O1 -gline-tables-only -fno-sanitize-recover=undefined" \
 		>/dev/null
 fi
 mapfile -t names < <(meson introspect --targets "$BUILD" |

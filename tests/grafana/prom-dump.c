@@ -5,9 +5,9 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "report/prom.h"
-#include "report/report.h"
-#include "stats/series.h"
+#include "prom-text.h"
+#include "report.h"
+#include "series.h"
 
 static int dump_live(struct prom_text *t)
 {

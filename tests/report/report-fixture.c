@@ -10,9 +10,9 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "report/html.h"
-#include "report/report.h"
-#include "stats/series.h"
+#include "html.h"
+#include "report.h"
+#include "series.h"
 
 #define LEVELS 19
 #define FLOOR_POINTS 42

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A sharded plan from a real campaign (config/sharded.yaml) and from flags:
+ * --shard wins over the file's shard:, each shard gets its own address and
+ * its part of every level, and every shard of one campaign has one digest
+ * while another campaign has another.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "campaign.h"
+#include "test-paths.h"
+#include "plan-campaign.h"
+#include "plan-flags.h"
+#include "plan-shard.h"
+
+#define SHARDED DRENCH_SOURCE_ROOT "/config/sharded.yaml"
+
+static struct plan plan;
+static struct campaign campaign;
+
+static void load(const struct run_opts *o, const char *const *sets, size_t n)
+{
+	struct run_opts with_sets = *o;
+
+	assert_true(n <= sizeof(with_sets.overrides) / sizeof(with_sets.overrides[0]));
+	for (size_t i = 0; i < n; i++)
+		with_sets.overrides[i] = sets[i];
+	with_sets.n_overrides = n;
+	assert_int_equal(plan_campaign_load(SHARDED, sets, n, &campaign), 0);
+	assert_int_equal(plan_from_campaign(&campaign, &with_sets, &plan), 0);
+	plan_apply_shard(&plan);
+}
+
+static void unload(void)
+{
+	plan_free(&plan);
+	campaign_free(&campaign);
+}
+
+static void the_flag_wins_over_the_files_shard(void **state)
+{
+	(void)state;
+	struct run_opts o = {0};
+	char first[65];
+
+	load(&o, NULL, 0); /* the file says 0/2 */
+	assert_int_equal(plan.shard, 0);
+	assert_int_equal(plan.n_shards, 2);
+	assert_int_equal(plan.local_ip, 0xC6120002u);
+	assert_int_equal(plan.n_local_ips, 1);
+	assert_true(plan.phases[0].client.to == 2);   /* 4 connections, halved */
+	assert_true(plan.phases[1].client.to == 200); /* 400 rps, halved */
+	memcpy(first, plan.campaign_digest, sizeof(first));
+	unload();
+
+	o.shard = 1;
+	o.n_shards = 2;
+	load(&o, NULL, 0);
+	assert_int_equal(plan.shard, 1);
+	assert_int_equal(plan.local_ip, 0xC6120003u); /* its own address */
+	assert_false(plan.shard_by_port);
+	assert_string_equal(plan.campaign_digest, first);
+	unload();
+
+	/* shard= through --set names the same campaign; another --set does not */
+	const char *same[] = {"shard=1/2"}, *other[] = {"phases.1.rate=500"};
+	load(&(struct run_opts){0}, same, 1);
+	assert_int_equal(plan.shard, 1);
+	assert_string_equal(plan.campaign_digest, first);
+	unload();
+	load(&(struct run_opts){0}, other, 1);
+	assert_string_not_equal(plan.campaign_digest, first);
+	unload();
+}
+
+static void three_flag_shards_of_64_connections_share_ports(void **state)
+{
+	(void)state;
+	double sum = 0;
+	uint32_t next_port = PLAN_PORT_MIN;
+
+	for (uint32_t i = 0; i < 3; i++) {
+		struct run_opts o = {.dev = "net_null0", .url = "http://198.18.0.1/", .lcores = "0-1",
+				     .local_ip = 0xC6120002u, .n_local_ips = 1, .netmask = 0xffffff00u,
+				     .connections = 64, .duration_us = 1000000, .mtu = 1500,
+				     .shard = i, .n_shards = 3};
+		assert_int_equal(plan_from_flags(&o, &plan), 0);
+		plan_apply_shard(&plan);
+		sum += plan.phases[0].client.to;
+		assert_true(plan.shard_by_port); /* one address for three shards */
+		assert_int_equal(plan.port_min, next_port);
+		next_port = plan.port_max + 1u;
+		plan_free(&plan);
+	}
+	assert_true(sum == 64); /* 22 + 21 + 21 */
+	assert_int_equal(next_port, PLAN_PORT_MAX + 1u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(the_flag_wins_over_the_files_shard),
+		cmocka_unit_test(three_flag_shards_of_64_connections_share_ports),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
