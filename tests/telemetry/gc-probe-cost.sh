@@ -7,13 +7,17 @@
 # /proc/PID/stat) over SECONDS with and without the probe every 2 s
 # (`heap?gc=1&debug=1`, the request drench-agent makes), ROUNDS rounds
 # alternating. Prints the CPU of each round, the difference per probe in
-# ms, and the share of one core at one probe every 2 s.
+# ms, and the share of one core at one probe every 2 s. PROBE_EVERY (2)
+# sets the probes' spacing in seconds; LOAD=0 leaves the service idle (the
+# probe's own cost, without the load's noise).
 #
 #   tests/telemetry/gc-probe-cost.sh [SECONDS] [ROUNDS]
 set -euo pipefail
 
 SECONDS_PER_ROUND=${1:-30}
 ROUNDS=${2:-2}
+PROBE_EVERY=${PROBE_EVERY:-2}
+LOAD=${LOAD:-1}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/drench-probe-cost.XXXXXX)
 PIDS=""
@@ -45,9 +49,11 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$TARGET/stat"; }
 # one round: load for SECONDS_PER_ROUND, probing every 2 s when $1 = probe;
 # prints CPU ms and the probes made
 round() {
-	local before after probes=0 end
-	wrk -t1 -c2 -d"${SECONDS_PER_ROUND}s" -s "$WORK/pace.lua" "$url/work" > /dev/null 2>&1 &
-	local load=$!
+	local before after probes=0 end load=
+	if [ "$LOAD" = 1 ]; then
+		wrk -t1 -c2 -d"${SECONDS_PER_ROUND}s" -s "$WORK/pace.lua" "$url/work" > /dev/null 2>&1 &
+		load=$!
+	fi
 	before=$(cpu_ticks)
 	end=$((SECONDS + SECONDS_PER_ROUND))
 	while [ $SECONDS -lt $end ]; do
@@ -55,9 +61,9 @@ round() {
 			curl -sf "$url/debug/pprof/heap?gc=1&debug=1" > /dev/null
 			probes=$((probes + 1))
 		fi
-		sleep 2
+		sleep "$PROBE_EVERY"
 	done
-	wait $load
+	[ -z "$load" ] || wait "$load"
 	after=$(cpu_ticks)
 	echo "$(((after - before) * 1000 / $(getconf CLK_TCK))) $probes"
 }
