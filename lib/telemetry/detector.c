@@ -479,6 +479,39 @@ void detector_rebase_allocated(struct detector *d, double t, double total)
 	d->alloc_last_t = t;
 }
 
+/* Load runs while the rate stays near the highest seen (within
+ * ALLOC_LOAD_FACTOR); it starts on ALLOC_LOAD_STREAK intervals in a row that
+ * are near it and high against the idle rate (one busy interval is a blip:
+ * a batch, a scrape of a big registry), and stops after load_idle_s below
+ * it. A service that keeps allocating after load (connections it leaked
+ * still reading, say) is idle at a quarter of its load rate. */
+static void alloc_load_state(struct detector *d, double t, double rate)
+{
+	bool near_max = rate * ALLOC_LOAD_FACTOR >= d->alloc_max_rate;
+
+	/* watching may have begun under load, when the lowest rate is the
+	 * load's own: near the highest, load still runs */
+	if (near_max)
+		d->alloc_high_t = t;
+	if (!(near_max && alloc_high(d, rate)))
+		d->alloc_streak = 0;
+	else if (d->alloc_streak++ == 0)
+		d->alloc_streak_t = t;
+	if (!d->load_active && d->alloc_streak >= ALLOC_LOAD_STREAK) {
+		if (isnan(d->load_start_t))
+			d->load_start_t = d->alloc_streak_t;
+		d->load_active = d->load_known = true;
+		d->load_stop_t = NAN;
+	} else if (d->alloc_max_rate > ALLOC_LOAD_MIN && (d->load_active || !d->load_known) &&
+		   t - d->alloc_high_t >= d->p.load_idle_s) {
+		if (isnan(d->load_start_t))
+			d->load_start_t = d->origin;
+		d->load_active = false;
+		d->load_known = true;
+		d->load_stop_t = d->alloc_high_t;
+	}
+}
+
 void detector_note_allocated(struct detector *d, double t, double total)
 {
 	double rate;
@@ -499,32 +532,7 @@ void detector_note_allocated(struct detector *d, double t, double total)
 	d->level = rate;
 	d->alloc_min_rate = isfinite(d->alloc_min_rate) ? fmin(d->alloc_min_rate, rate) : rate;
 	d->alloc_max_rate = isfinite(d->alloc_max_rate) ? fmax(d->alloc_max_rate, rate) : rate;
-	/* near the highest rate seen: load still runs (watching may have begun
-	 * under load, when the lowest rate is the load's own) */
-	if (rate * ALLOC_LOAD_FACTOR >= d->alloc_max_rate)
-		d->alloc_high_t = t;
-	if (!alloc_high(d, rate)) {
-		d->alloc_streak = 0;
-	} else if (d->alloc_streak++ == 0) {
-		d->alloc_streak_t = t;
-	}
-	/* one busy interval is a blip (a batch, a scrape of a big registry);
-	 * load starts on ALLOC_LOAD_STREAK in a row */
-	if (d->alloc_streak > 0 && (d->load_active || d->alloc_streak >= ALLOC_LOAD_STREAK)) {
-		if (isnan(d->load_start_t))
-			d->load_start_t = d->alloc_streak_t;
-		d->load_active = d->load_known = true;
-		d->load_stop_t = NAN;
-		d->alloc_high_t = t;
-	} else if (d->alloc_streak == 0 && d->alloc_max_rate > ALLOC_LOAD_MIN &&
-		   (d->load_active || !d->load_known) && t - d->alloc_high_t >= d->p.load_idle_s) {
-		/* fell well below what load allocated, for long enough */
-		if (isnan(d->load_start_t))
-			d->load_start_t = d->origin;
-		d->load_active = false;
-		d->load_known = true;
-		d->load_stop_t = d->alloc_high_t;
-	}
+	alloc_load_state(d, t, rate);
 }
 
 void detector_note_load(struct detector *d, double t, bool active)

@@ -604,6 +604,30 @@ static void a_leak_under_a_connection_staircase_is_called_after_load(void **stat
 	}
 }
 
+/* After load, a service that leaked connections keeps allocating (their
+ * readers), at a fifth of its load rate but ten times its first idle rate:
+ * still no load. */
+static void allocation_well_below_the_load_rate_is_idle(void **state)
+{
+	struct detector *d = new_detector();
+	double allocated = 0;
+	const struct metric_result *res;
+
+	(void)state;
+	detector_watch(d, LIVE, true);
+	for (int t = 0; t <= 200; t++) {
+		allocated += t < 10 ? 40e3 : t < 130 ? 2e6 : 450e3;
+		detector_note_allocated(d, t, allocated);
+		if (t % 2 == 0)
+			detector_add_floor(d, LIVE, t, 8 * MB + 20e3 * fmin(t, 130), false);
+		detector_evaluate(d, t);
+	}
+	res = detector_find(d, LIVE);
+	assert_true(res->load_stop >= 125 && res->load_stop <= 131);
+	assert_true(res->persisted);
+	detector_destroy(d);
+}
+
 /* A sample a few ms after another (a checkpoint's, right after its forced
  * GC) carries the previous scrape's own allocation: over so short a span
  * that is a burst of hundreds of MB/s, and must not restart the load; nor
@@ -1109,6 +1133,7 @@ int main(void)
 		cmocka_unit_test(probes_under_varying_concurrency_keep_the_larger_floor),
 		cmocka_unit_test(a_trickle_of_probe_requests_is_not_load),
 		cmocka_unit_test(a_sample_right_after_another_does_not_restart_the_load),
+		cmocka_unit_test(allocation_well_below_the_load_rate_is_idle),
 		cmocka_unit_test(memory_in_flight_under_a_connection_staircase_is_not_a_leak),
 		cmocka_unit_test(a_leak_under_a_connection_staircase_is_called_after_load),
 	};
