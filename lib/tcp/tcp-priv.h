@@ -81,6 +81,7 @@ struct tcp_conn {
 	uint8_t wscale_ok : 1;     /* both SYNs carry window scale (RFC 7323 2.2) */
 	uint8_t ts_ok : 1;         /* both SYNs carry timestamps (RFC 7323 3.2) */
 	uint8_t tw_cut : 1;        /* TIME_WAIT held tw_reuse_us only; read by the next conn_init */
+	uint8_t syn_again : 1;     /* SYN sent again after resetting the peer's old state */
 };
 
 /* Passive connections by (remote address, remote port): open addressing with

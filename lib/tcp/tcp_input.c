@@ -81,6 +81,23 @@ static void establish(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_
 		s->ops.on_established(s->ctx, c);
 }
 
+/* A bare ACK to our SYN is the peer's old state for this 4-tuple: a
+ * TIME_WAIT that our ISN and TSval do not pass (a kernel client from this
+ * address left it, its timestamps on an offset of its own), or a connection
+ * whose RST was lost. The RST just sent frees it, so the SYN goes again at
+ * once rather than after its RTO; once per attempt, and not after a timeout.
+ * A SYN-ACK with a wrong ACK is an old duplicate: the answer to our SYN may
+ * still come. */
+static void syn_again(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+		      uint64_t now)
+{
+	if ((seg->flags & (TCP_F_RST | TCP_F_SYN)) || c->syn_again || c->syn_rtx)
+		return;
+	c->syn_again = 1;
+	s->st.retrans_syn++;
+	out_syn(s, c, now); /* times this SYN: the first one was answered */
+}
+
 static void input_syn_sent(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			   uint64_t now)
 {
@@ -88,6 +105,7 @@ static void input_syn_sent(struct tcp_stack *s, struct tcp_conn *c, const struct
 	if ((seg->flags & TCP_F_ACK) && seg->ack != c->snd_max) {
 		s->st.drop_bad_ack++;
 		out_rst_reply(s, seg);
+		syn_again(s, c, seg, now);
 		return;
 	}
 	/* second, the RST: only with an acceptable ACK */
