@@ -6,6 +6,10 @@
 # same connections for the same time, each behind a fresh wire-impair started
 # with the same seed, REPEAT (2) times each. Prints one line per case with the
 # best rate of each and drench/kernel, and a TSV of every turn's figures.
+# Columns after the ratio: errors of wrk and drench over all turns, then
+# drench's TCP counters in its best turn: RTO rounds, fast retransmits,
+# SYNs retransmitted by the timer, SYNs sent again at once after resetting
+# a server's old state for the tuple, out-of-order segments queued.
 #   scripts/bench-vs-kernel-impaired.sh [SECONDS]
 #   ONLY_FAULT=loss ONLY_SHAPE=big: one fault, one shape; REPEAT=N turns
 # Placement: nginx and wire-impair on core 0, the load (wrk's thread, or
@@ -63,7 +67,7 @@ kernel_case() {
 }
 
 # drench_case OUT PATH CONNS DRENCH_ARGS : prints "rps errors rto fast syn
-# ooo". The drain waits for the response each connection still had in
+# again ooo". The drain waits for the response each connection still had in
 # flight when the load ended, and the report counts them; wrk drops those.
 # The rate here leaves one response per connection out, so it never
 # flatters drench.
@@ -75,17 +79,17 @@ drench_case() {
 		>/dev/null || rc=$?
 	if [ ! -f "$out/report.json" ]; then
 		echo "drench exited $rc without a report: $out.log" >&2
-		echo "0 1 - - - -"
+		echo "0 1 - - - - -"
 		return
 	fi
 	local p='r["phases"][0]'
-	json "$out/report.json" "'%.1f %d %d %d %d %d' % (
+	json "$out/report.json" "'%.1f %d %d %d %d %d %d' % (
 		max(0, sum(${p}['responses'].values()) - $conns) / ${p}['seconds'],
 		sum(${p}['errors'].values()), ${p}['tcp']['retrans_rto'], ${p}['tcp']['retrans_fast'],
-		${p}['tcp']['retrans_syn'], ${p}['tcp']['ooo_queued'])"
+		${p}['tcp']['retrans_syn'], ${p}['tcp']['syn_again'], ${p}['tcp']['ooo_queued'])"
 }
 
-row() { printf "%-10s %-9s %10s %10s %6s   %5s %5s   %5s %5s %4s %6s\n" "$@"; }
+row() { printf "%-10s %-9s %10s %10s %6s   %5s %5s   %5s %5s %4s %5s %6s\n" "$@"; }
 ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print('%.2f' % (a / b if b else 0))" "$1" "$2"; }
 best() { printf "%s\n" "$@" | sort -g | tail -n 1; }
 
@@ -145,8 +149,8 @@ selected() { [ -z "$1" ] || [ "$1" = "$2" ]; }
 GEN_OFFLOADS=$(plain_gen_if)
 trap 'wire_off 2>/dev/null; return_gen_ip; restore_gen_if "$GEN_OFFLOADS"' EXIT
 echo "nginx at $SUT_IP, ${SECS}s per client and case, load on core $CORE, wire-impair on core $WIRE_CORE, seed $SEED"
-row fault shape "wrk rps" "drench rps" ratio "w.err" "d.err" "d.rto" "fast" "syn" "ooo"
-printf "fault\tshape\tratio\twrk_rps\tdrench_rps\twrk_errors\tdrench_errors\tdrench_rto_fast_syn_ooo\ttime_load\n" >"$RESULTS"
+row fault shape "wrk rps" "drench rps" ratio "w.err" "d.err" "d.rto" "fast" "syn" "again" "ooo"
+printf "fault\tshape\tratio\twrk_rps\tdrench_rps\twrk_errors\tdrench_errors\tdrench_rto_fast_syn_again_ooo\ttime_load\n" >"$RESULTS"
 for f in "${FAULTS[@]}"; do
 	IFS='|' read -r fname impair <<<"$f"
 	selected "$ONLY_FAULT" "$fname" || continue

@@ -94,7 +94,7 @@ static void syn_again(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_
 	if ((seg->flags & (TCP_F_RST | TCP_F_SYN)) || c->syn_again || c->syn_rtx)
 		return;
 	c->syn_again = 1;
-	s->st.retrans_syn++;
+	s->st.syn_again++;
 	out_syn(s, c, now); /* times this SYN: the first one was answered */
 }
 
