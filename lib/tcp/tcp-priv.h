@@ -124,6 +124,10 @@ struct tcp_stack {
 	uint32_t max_half_open;
 	uint32_t chal_second, chal_sent; /* challenge ACKs sent in this second */
 	uint32_t sack_recent; /* start of the latest out-of-order segment: first SACK block */
+	/* RFC 2883: the duplicate data the segment in hand carried, the first
+	 * SACK block of the ACK it is owed; valid for that tcp_input call only */
+	uint32_t dsack[2];
+	bool dsack_set;
 	struct tcp_stats st;
 };
 

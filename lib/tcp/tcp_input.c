@@ -138,6 +138,16 @@ static bool seq_acceptable(const struct tcp_stack *s, const struct tcp_conn *c, 
 	return SEQ_IN(r->seq, lo, hi) || SEQ_IN(r->seq + space - 1, lo, hi);
 }
 
+/* The data of r was received before: report it in the ACK it is owed. */
+static void note_dsack(struct tcp_stack *s, const struct rx *r)
+{
+	if (r->len == 0)
+		return;
+	s->dsack[0] = r->seq;
+	s->dsack[1] = r->seq + r->len;
+	s->dsack_set = true;
+}
+
 static void reject_unacceptable(struct tcp_stack *s, struct tcp_conn *c, const struct rx *r,
 				uint64_t now)
 {
@@ -146,9 +156,10 @@ static void reject_unacceptable(struct tcp_stack *s, struct tcp_conn *c, const s
 		return;
 	}
 	uint32_t space = seg_space(r);
-	if (space > 0 && SEQ_LEQ(r->seq + space, c->rcv_nxt))
+	if (space > 0 && SEQ_LEQ(r->seq + space, c->rcv_nxt)) {
 		s->st.drop_dup_data++;
-	else
+		note_dsack(s, r);
+	} else
 		s->st.drop_bad_seq++;
 	if (c->state == TCP_TIME_WAIT && (r->flags & TCP_F_FIN)) /* FIN again: restart 2MSL */
 		timer_rtx_set(s, c, now, time_wait_hold_us(s, c));
@@ -339,8 +350,10 @@ static void queue_ooo(struct tcp_stack *s, struct tcp_conn *c, const struct rx *
 	s->sack_recent = r->seq;
 	if (rc == 0)
 		s->st.ooo_queued++;
-	else if (rc == -EEXIST)
+	else if (rc == -EEXIST) {
 		s->st.ooo_drop_dup++;
+		note_dsack(s, r);
+	}
 	else if (rc == -EDQUOT)
 		s->st.ooo_drop_conn++;
 	else
@@ -516,5 +529,6 @@ void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 	conn_hold(s, c);
 	state_input[c->state](s, c, seg, now);
 	input_finish(s, c, now);
+	s->dsack_set = false; /* not owed to a later ACK: the data segment sent carried the ACK */
 	conn_unhold(s);
 }
