@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # drench against the kernel's TCP (wrk) through the same impaired wire, in
 # the same run: for each fault of wire-impair and each load shape, wrk and
-# then drench fetch from the rig's nginx from 198.18.0.2 on gen0, with the
-# same connections for the same time, each behind a fresh wire-impair started
+# drench fetch from the rig's nginx through gen0, with the same connections
+# for the same time, each behind a fresh wire-impair started
 # with the same seed, REPEAT (2) times each. Prints one line per case with the
 # best rate of each and drench/kernel, and a TSV of every turn's figures.
 # Columns after the ratio: errors of wrk and drench over all turns, then
@@ -12,6 +12,9 @@
 # a server's old state for the tuple, out-of-order segments queued.
 #   scripts/bench-vs-kernel-impaired.sh [SECONDS]
 #   ONLY_FAULT=loss ONLY_SHAPE=big: one fault, one shape; REPEAT=N turns
+# wrk uses 198.18.0.3 (lent to gen0 for its turn), drench 198.18.0.2: a
+# server's TIME_WAIT left by the kernel's connections would make drench's
+# SYNs on those tuples pay a round trip (scripts/bench-rerun.sh measures that).
 # Placement: nginx and wire-impair on core 0, the load (wrk's thread, or
 # drench's worker lcore) on core 1, so the forwarder gets the same core
 # whichever client runs. The rig must be up (scripts/rig.sh up); run under
@@ -21,6 +24,7 @@ cd "$(dirname "$0")/.."
 export DRENCH=${DRENCH:-build/app/drench/drench}
 source tests/integration/lib.sh
 source scripts/kernel-client-lib.sh
+GEN_CIDR=${KERNEL_CIDR:-198.18.0.3/24}
 need_rig
 command -v wrk >/dev/null || fail "wrk is not installed"
 SECS=${1:-3}
