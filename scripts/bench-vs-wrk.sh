@@ -15,24 +15,18 @@ DRENCH=${DRENCH:-build/app/drench/drench}
 VDEV=${DRENCH_TEST_VDEV:-net_af_xdp0,iface=gen0}
 URL="http://198.18.0.1$URL_PATH"
 OUT=$(mktemp -d /tmp/drench-bench.XXXXXX)
+GEN_IF=${DRENCH_GEN_IF:-gen0}
+source scripts/kernel-client-lib.sh
 
 ip netns list | grep -qw "$NS" || { echo "rig is not up: scripts/rig.sh up" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 2; }
 
-# wrk goes through the kernel: lend 198.18.0.2 to gen0 for its run only
-# (drench owns that address through the DPDK port the rest of the time).
+# wrk goes through the kernel, with 198.18.0.2 lent to gen0 for its run only
 run_wrk() {
-	ip addr add 198.18.0.2/24 dev gen0
-	trap 'ip addr del 198.18.0.2/24 dev gen0 2>/dev/null || true' RETURN
-	taskset -c "$CORE" wrk -t1 -c"$CONNS" -d"${SECS}s" --latency "$URL" >"$OUT/wrk.txt"
-}
-
-# wrk prints "Requests/sec: N" and a latency line "99%  1.23ms"
-wrk_rps() { awk '/Requests\/sec/ {print $2}' "$OUT/wrk.txt"; }
-wrk_p99_us() {
-	awk '$1 == "99%" {v=$2; u=v; gsub(/[0-9.]/, "", u); sub(/[a-z]+$/, "", v);
-		m = (u == "us") ? 1 : (u == "ms") ? 1000 : (u == "s") ? 1000000 : 60000000;
-		printf "%.0f\n", v * m}' "$OUT/wrk.txt"
+	lend_gen_ip
+	trap return_gen_ip RETURN
+	wrk_run "$OUT/wrk.txt" "$SECS" "$CORE" -c"$CONNS" --latency "$URL" ||
+		{ cat "$OUT/wrk.txt" >&2; exit 1; }
 }
 
 # drench: the main lcore (telemetry) shares core 0 with nginx and mostly sleeps;
@@ -51,8 +45,8 @@ run_wrk
 d_rps=$(drench_field 'round(p["rps"])')
 d_p99=$(drench_field 'round(p["latency_us"]["p99"])')
 d_err=$(drench_field 'sum(p["errors"].values())')
-w_rps=$(wrk_rps)
-w_p99=$(wrk_p99_us)
+w_rps=$(wrk_rps "$OUT/wrk.txt")
+w_p99=$(wrk_p99_us "$OUT/wrk.txt")
 echo "nginx $URL_PATH, $CONNS connections, ${SECS}s, load on core $CORE"
 printf "drench: rps %s p99 %s us errors %s\n" "$d_rps" "$d_p99" "$d_err"
 printf "wrk:    rps %s p99 %s us\n" "$w_rps" "$w_p99"

@@ -14,7 +14,7 @@ static void syn_carries_mss_and_window_scale(void **state)
 	assert_int_equal(syn->flags, TCP_F_SYN);
 	assert_int_equal(syn->mss, h->p.mss);
 	assert_int_equal(syn->wscale, h->p.wscale);
-	assert_int_equal(syn->wnd, 65535); /* 256 KiB does not fit unscaled */
+	assert_int_equal(syn->wnd, 65535); /* 1 MiB does not fit unscaled */
 	assert_int_equal(syn->sport, tcp_conn_local_port(c));
 	assert_int_equal(syn->dport, H_PEER_PORT);
 	assert_int_equal(syn->daddr, H_PEER);

@@ -81,6 +81,23 @@ static void establish(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_
 		s->ops.on_established(s->ctx, c);
 }
 
+/* A bare ACK to our SYN is the peer's old state for this 4-tuple: a
+ * TIME_WAIT that our ISN and TSval do not pass (a kernel client from this
+ * address left it, its timestamps on an offset of its own), or a connection
+ * whose RST was lost. The RST just sent frees it, so the SYN goes again at
+ * once rather than after its RTO; once per attempt, and not after a timeout.
+ * A SYN-ACK with a wrong ACK is an old duplicate: the answer to our SYN may
+ * still come. */
+static void syn_again(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
+		      uint64_t now)
+{
+	if ((seg->flags & (TCP_F_RST | TCP_F_SYN)) || c->syn_again || c->syn_rtx)
+		return;
+	c->syn_again = 1;
+	s->st.syn_again++;
+	tcp_out_syn(s, c, now); /* times this SYN: the first one was answered */
+}
+
 static void input_syn_sent(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg,
 			   uint64_t now)
 {
@@ -88,6 +105,7 @@ static void input_syn_sent(struct tcp_stack *s, struct tcp_conn *c, const struct
 	if ((seg->flags & TCP_F_ACK) && seg->ack != c->snd_max) {
 		s->st.drop_bad_ack++;
 		tcp_out_rst_reply(s, seg);
+		syn_again(s, c, seg, now);
 		return;
 	}
 	/* second, the RST: only with an acceptable ACK */
@@ -120,6 +138,16 @@ static bool seq_acceptable(const struct tcp_stack *s, const struct tcp_conn *c, 
 	return SEQ_IN(r->seq, lo, hi) || SEQ_IN(r->seq + space - 1, lo, hi);
 }
 
+/* The data of r was received before: report it in the ACK it is owed. */
+static void note_dsack(struct tcp_stack *s, const struct rx *r)
+{
+	if (r->len == 0)
+		return;
+	s->dsack[0] = r->seq;
+	s->dsack[1] = r->seq + r->len;
+	s->dsack_set = true;
+}
+
 static void reject_unacceptable(struct tcp_stack *s, struct tcp_conn *c, const struct rx *r,
 				uint64_t now)
 {
@@ -128,9 +156,10 @@ static void reject_unacceptable(struct tcp_stack *s, struct tcp_conn *c, const s
 		return;
 	}
 	uint32_t space = seg_space(r);
-	if (space > 0 && SEQ_LEQ(r->seq + space, c->rcv_nxt))
+	if (space > 0 && SEQ_LEQ(r->seq + space, c->rcv_nxt)) {
 		s->st.drop_dup_data++;
-	else
+		note_dsack(s, r);
+	} else
 		s->st.drop_bad_seq++;
 	if (c->state == TCP_TIME_WAIT && (r->flags & TCP_F_FIN)) /* FIN again: restart 2MSL */
 		tcp_timer_rtx_set(s, c, now, tcp_time_wait_hold_us(s, c));
@@ -321,8 +350,10 @@ static void queue_ooo(struct tcp_stack *s, struct tcp_conn *c, const struct rx *
 	s->sack_recent = r->seq;
 	if (rc == 0)
 		s->st.ooo_queued++;
-	else if (rc == -EEXIST)
+	else if (rc == -EEXIST) {
 		s->st.ooo_drop_dup++;
+		note_dsack(s, r);
+	}
 	else if (rc == -EDQUOT)
 		s->st.ooo_drop_conn++;
 	else
@@ -499,5 +530,6 @@ void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 	tcp_conn_hold(s, c);
 	state_input[c->state](s, c, seg, now);
 	input_finish(s, c, now);
+	s->dsack_set = false; /* not owed to a later ACK: the data segment sent carried the ACK */
 	tcp_conn_unhold(s);
 }

@@ -24,6 +24,24 @@ static uint64_t stream_off(const struct tcp_conn *c, uint32_t seq)
 	return c->acked + (uint32_t)(seq - c->snd_una);
 }
 
+/* A duplicate just received first (RFC 2883 D-SACK: the sender learns that
+ * its retransmission was spurious, undoes its window cut and widens its
+ * reordering allowance), then the out-of-order ranges (RFC 2018). */
+static uint8_t sack_blocks(struct tcp_stack *s, const struct tcp_conn *c, uint32_t (*out)[2])
+{
+	uint8_t n = 0;
+	if (s->dsack_set) {
+		out[0][0] = s->dsack[0];
+		out[0][1] = s->dsack[1];
+		n = 1;
+		s->dsack_set = false;
+	}
+	if (c->ooo_head != TCP_NONE)
+		n += tcp_ooo_sack_blocks(&s->ooo, c->ooo_head, s->sack_recent, out + n,
+				     (uint8_t)(TCP_MAX_SACK - n));
+	return n;
+}
+
 static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t flags,
 		 uint32_t len, uint64_t now)
 {
@@ -51,10 +69,8 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 		c->rtt_seq = seq;
 		c->rtt_start_us = (uint32_t)now;
 	}
-	if ((flags & TCP_F_ACK) && len == 0 && c->sack_ok && c->ooo_head != TCP_NONE &&
-	    !(flags & TCP_F_RST)) {
-		o.n_sack = tcp_ooo_sack_blocks(&s->ooo, c->ooo_head, s->sack_recent, o.sack,
-					       TCP_MAX_SACK);
+	if ((flags & TCP_F_ACK) && len == 0 && c->sack_ok && !(flags & TCP_F_RST)) {
+		o.n_sack = sack_blocks(s, c, o.sack);
 		s->st.sack_acks += o.n_sack > 0;
 	}
 	if (flags & TCP_F_ACK) {

@@ -81,6 +81,7 @@ struct tcp_conn {
 	uint8_t wscale_ok : 1;     /* both SYNs carry window scale (RFC 7323 2.2) */
 	uint8_t ts_ok : 1;         /* both SYNs carry timestamps (RFC 7323 3.2) */
 	uint8_t tw_cut : 1;        /* TIME_WAIT held tw_reuse_us only; read by the next conn_init */
+	uint8_t syn_again : 1;     /* SYN sent again after resetting the peer's old state */
 };
 
 /* Passive connections by (remote address, remote port): open addressing with
@@ -123,6 +124,10 @@ struct tcp_stack {
 	uint32_t max_half_open;
 	uint32_t chal_second, chal_sent; /* challenge ACKs sent in this second */
 	uint32_t sack_recent; /* start of the latest out-of-order segment: first SACK block */
+	/* RFC 2883: the duplicate data the segment in hand carried, the first
+	 * SACK block of the ACK it is owed; valid for that tcp_input call only */
+	uint32_t dsack[2];
+	bool dsack_set;
 	struct tcp_stats st;
 };
 

@@ -126,6 +126,7 @@ struct tcp_stats {
 	uint64_t challenge_acks_limited; /* challenge ACKs not sent: over challenge_acks_per_s */
 	uint64_t ooo_drop_conn;    /* out-of-order segments dropped: ooo_max_per_conn reached */
 	uint64_t sack_acks;        /* ACKs sent with SACK blocks */
+	uint64_t syn_again;        /* SYNs sent again at once after resetting the peer's old state */
 };
 
 /* Snapshot of one connection, for tests, traces and telemetry. */

@@ -58,7 +58,7 @@ struct tcp_ops {
 /* Callbacks may call tcp_send/tcp_close/tcp_abort/tcp_connect on any
  * connection, but must not call tcp_input() or tcp_timers_run(). */
 
-/** Fill p with defaults: MSS 1460, 256 KiB window with wscale 7, RTO 1 s
+/** Fill p with defaults: MSS 1460, 1 MiB window with wscale 7, RTO 1 s
  * initial, 200 ms..60 s, 8 retries, 5 SYN retries, delayed ACK 40 ms, MSL 30 s,
  * TIME_WAIT reuse after 1 s (2MSL without timestamps), timestamps offered, 1024 out-of-order segments, 1 ms ticks, ports 1024..65535,
  * 16384 connections, 4096 half-open, 5 SYN-ACK retries. The caller still sets

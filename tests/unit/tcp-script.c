@@ -350,7 +350,7 @@ static const struct {
 	ST(time_wait_entered), ST(time_wait_reused), ST(time_wait_reset), ST(rst_tx),
 	ST(conn_reset_rx), ST(conn_timeout), ST(ooo_queued), ST(ooo_drop_full),
 	ST(ooo_drop_conn), ST(ooo_delivered), ST(conn_established), ST(syn_tw_reuse),
-	ST(rtt_samples), ST(sack_acks),
+	ST(rtt_samples), ST(sack_acks), ST(syn_again),
 };
 
 static void expect_stat(struct script *sc, const char *name, long want)
