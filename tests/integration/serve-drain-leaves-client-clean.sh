@@ -51,7 +51,7 @@ wait "$SRV" || rc=$?
 "$RIG" impair off >/dev/null
 grep -q "answered $CONNS" "$WORK/client.log" || fail "the clients were not answered: $(cat "$WORK/client.log")"
 [ "$rc" = 0 ] || fail "serve exit code $rc: $(cat "$WORK/serve.log")"
-grep "^connections:" "$WORK/serve.log"
+grep "^connections:\|^tcp:" "$WORK/serve.log"
 for _ in $(seq 20); do
 	[ -z "$(client_conns)" ] && { echo PASS; exit 0; }
 	sleep 0.1
