@@ -226,7 +226,7 @@ static void collect_port(struct run_outcome *o, const struct run_workers *rw)
 			.steer_in = w->ifc.stats.steer_in, .steer_out = w->ifc.stats.steer_out,
 			.steer_drop = w->ifc.stats.steer_drop,
 			.established_peak = client_established_peak(w->client),
-			.busy_share = busy_share(&(struct busy_cycles){0}, &w->busy)};
+			.busy_share = busy_share(&(struct busy_cycles){0}, &w->lc.busy)};
 	}
 	if (rte_eth_stats_get(rw->w[0].ifc.port_id, &st) == 0)
 		o->port = (struct run_port_stats){st.ipackets, st.imissed, st.ierrors, st.rx_nombuf,

@@ -5,8 +5,9 @@
  * measure the generator without a kernel server in the way. Start the EAL
  * and the port, build the responder from the options, serve on the main
  * lcore with a line per second, then print a summary (and write report.json
- * when asked). Ctrl-C (or the duration) ends it: connections get a FIN, a
- * second's grace, then a RST. The options come from the flags here, or from
+ * when asked). Ctrl-C (or the duration) ends it with the lcore loop's
+ * shutdown: connections get a FIN, time for the slowest to close, then a
+ * RST. The options come from the flags here, or from
  * a campaign with role: responder (run-responder.c); both run serve_execute().
  */
 #include <errno.h>
@@ -48,7 +49,7 @@ static struct responder *make_responder(const struct serve_opts *o, struct serve
 	tp.tw_policy = o->tw_policy;
 	if (tcp_params_randomize(&tp) < 0 || tcp_params_host_clock(&tp, tsc_now_us()) < 0)
 		return NULL;
-	return responder_create(&rc, &tp, serve_tx, w);
+	return responder_create(&rc, &tp, lcore_tx, &w->lc);
 }
 
 static void print_start(const struct net_port *port, const struct serve_opts *o,
@@ -79,7 +80,7 @@ static void print_summary(const struct serve_worker *w)
 	const struct net_stats *n = &sum;
 	double secs = (double)(w->end_us - w->start_us) / 1e6;
 
-	serve_net_stats(w, &sum);
+	lcore_net_stats(&w->lc, &sum);
 	if (secs <= 0)
 		secs = 1e-6;
 	printf("summary: %.1f s, requests %" PRIu64 " (%.0f/s), responses %" PRIu64
@@ -99,7 +100,7 @@ static void print_summary(const struct serve_worker *w)
 	       ", no mbuf %" PRIu64 ", bad checksum %" PRIu64 ", arp unresolved %" PRIu64 "\n",
 	       n->rx_pkts, n->tx_pkts, (double)n->rx_pkts / secs / 1e6,
 	       (double)n->tx_pkts / secs / 1e6, n->tx_full, n->tx_nombuf,
-	       n->drop_ip_cksum + n->drop_tcp_cksum, w->arp_unresolved);
+	       n->drop_ip_cksum + n->drop_tcp_cksum, w->lc.arp_unresolved);
 	fflush(stdout);
 }
 
@@ -127,12 +128,11 @@ static int serve_on_port(const struct serve_opts *o, struct net_port *port)
 	struct serve_outcome out;
 	int rc;
 
-	w.n_queues = o->n_queues;
+	serve_worker_bind(&w, o->n_queues, &stop_asked);
 	for (uint16_t q = 0; q < o->n_queues; q++)
 		net_iface_init(&w.ifc[q], port, q, o->local_ip, o->netmask, o->gateway);
 	w.duration_us = o->duration_us;
 	w.quiet = o->quiet;
-	w.stop = &stop_asked;
 	bool placed = numa_place_begin(port->socket_id);
 	w.resp = make_responder(o, &w);
 	if (placed)

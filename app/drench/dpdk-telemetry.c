@@ -161,7 +161,7 @@ void drench_telemetry_publish(const struct run_workers *rw, const struct plan *p
 		const struct worker *w = &rw->w[i];
 		const struct client_counters *c = client_counters(w->client);
 
-		struct busy_cycles now = i < cur->n_workers ? cur->busy[i] : w->busy;
+		struct busy_cycles now = i < cur->n_workers ? cur->busy[i] : w->lc.busy;
 
 		pub.w[i] = (struct tel_worker){w->lcore_id,
 					       c->requests,

@@ -91,7 +91,7 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 		fprintf(stderr, "drench run: no random source or boot clock\n");
 		return NULL;
 	}
-	return client_create(&cc, &tp, worker_tx, w);
+	return client_create(&cc, &tp, lcore_tx, &w->lc);
 }
 
 static int make_rings(struct run_workers *rw, int socket)
@@ -136,7 +136,7 @@ static int setup_one(struct run_workers *rw, const struct plan *p, const struct 
 	w->ifc.steer = &rw->steer[i];
 	w->phases = &rw->phases[(size_t)i * p->n_phases];
 	w->n_phases = p->n_phases;
-	w->drain_us = p->drain_us;
+	worker_bind(w, p->drain_us);
 	bool placed = numa_place_begin(port->socket_id);
 	w->results = calloc(p->n_phases, sizeof(*w->results));
 	w->client = w->results ? make_client(p, w, i, rw->n) : NULL;
@@ -311,6 +311,6 @@ void run_workers_snapshot(const struct run_workers *rw, struct run_snapshot *s)
 		tcp_stats_add_diff(&s->tcp, &zt, tcp_stack_stats(client_tcp(w->client)));
 		s->open_conns += client_open_conns(w->client);
 		if (i < RUN_SNAPSHOT_WORKERS)
-			s->busy[s->n_workers++] = w->busy;
+			s->busy[s->n_workers++] = w->lc.busy;
 	}
 }

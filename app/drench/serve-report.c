@@ -49,7 +49,7 @@ static json_t *responder_json(const struct responder_counters *c, const struct t
 		"errors", "parse", J(c->parse_errors), "pipeline_overflow", J(c->pipeline_overflow),
 		"ignored_bytes", J(c->ignored_bytes),
 		"drops", "syn_backlog", J(t->syn_drop_backlog), "syn_table_full", J(t->syn_drop_full),
-		"synack_timeout", J(t->synack_timeout), "arp_unresolved", J(w->arp_unresolved));
+		"synack_timeout", J(t->synack_timeout), "arp_unresolved", J(w->lc.arp_unresolved));
 }
 
 static json_t *tcp_json(const struct tcp_stats *t)
@@ -111,7 +111,7 @@ static void fill(json_t *rep, const struct serve_opts *o, const struct serve_wor
 	json_object_set_new(rep, "tcp", tcp_json(t));
 	struct net_stats n;
 
-	serve_net_stats(w, &n);
+	lcore_net_stats(&w->lc, &n);
 	json_object_set_new(rep, "net", net_json(&n));
 	add_port(rep, w->ifc[0].port_id);
 }

@@ -3,12 +3,13 @@
  * runs the campaign's phases on its own clock. */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "client.h"
+#include "lcore.h"
 #include "net-t.h"
-#include "busy.h"
 #include "hist-t.h"
 #include "tcp-t.h"
 
@@ -22,25 +23,21 @@ struct worker_phase_result {
 };
 
 struct worker {
+	struct lcore lc; /* the poll loop; its role is this worker's client */
 	unsigned lcore_id;
 	struct net_iface ifc;
 	struct client *client;
 	const struct client_phase *phases;
 	uint32_t n_phases;
 	struct worker_phase_result *results; /* n_phases, filled by the worker */
-	uint64_t drain_us;      /* how long to wait for outstanding responses at the end */
-	volatile bool stop;     /* set by the main lcore (Ctrl-C) */
-	volatile bool finished; /* set by the worker when everything is closed */
-	volatile uint32_t phase; /* the phase running now */
+	volatile sig_atomic_t stop; /* set by the main lcore (Ctrl-C) */
+	volatile bool finished;	    /* set by the worker when everything is closed */
+	volatile uint32_t phase;    /* the phase running now */
 	uint64_t start_us, end_us;
-	uint64_t arp_unresolved; /* segments not sent for want of an ARP entry */
-	uint64_t now_us;         /* the time of this poll turn */
-	struct busy_cycles busy; /* poll turns that did work, of all (stats/busy.h) */
 };
+
+/** Make w's lcore loop run its client (the client's tx ctx: &w->lc). */
+void worker_bind(struct worker *w, uint64_t drain_us);
 
 /** lcore entry point; arg is a struct worker. */
 int worker_main(void *arg);
-
-/** The client's transmit function: builds the frame on the worker's queue. */
-int worker_tx(void *ctx, const struct tcp_seg_out *seg);
-

@@ -394,22 +394,6 @@ uint32_t client_established_peak(const struct client *cl)
 	return cl->established_peak;
 }
 
-struct client_rtt_bound client_open_rtt_bound(const struct client *cl)
-{
-	struct client_rtt_bound b = {0, 0};
-	struct tcp_conn_info info;
-
-	for (uint32_t id = 0; id < cl->max_conns; id++) {
-		const struct tcp_conn *c = cl->conns[id].in_use ? tcp_conn_by_id(cl->tcp, id) : NULL;
-		if (!c)
-			continue;
-		tcp_conn_info(cl->tcp, c, &info);
-		b.rto_us = info.rto_us > b.rto_us ? info.rto_us : b.rto_us;
-		b.srtt_us = info.srtt_us > b.srtt_us ? info.srtt_us : b.srtt_us;
-	}
-	return b;
-}
-
 const struct client_counters *client_counters(const struct client *cl)
 {
 	return &cl->cnt;

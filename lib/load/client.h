@@ -49,13 +49,6 @@ void client_fill(struct client *cl, struct tcp_conn *c, uint64_t off, uint32_t l
 uint32_t client_outstanding(const struct client *cl); /* requests awaiting a response */
 uint32_t client_open_conns(const struct client *cl);  /* connections not yet closed */
 uint32_t client_established_peak(const struct client *cl); /* most established at once */
-/* The longest retransmission timeout and smoothed round trip among the open
- * connections (0 when none): how long a close may still take to be
- * retransmitted, and how long a peer takes to answer. */
-struct client_rtt_bound {
-	uint32_t rto_us, srtt_us;
-};
-struct client_rtt_bound client_open_rtt_bound(const struct client *cl);
 const struct client_counters *client_counters(const struct client *cl);
 const struct hist *client_latency(const struct client *cl); /* this phase's, corrected */
 struct tcp_stack *client_tcp(struct client *cl);

@@ -96,6 +96,27 @@ static void active_close_goes_through_fin_wait_and_time_wait(void **state)
 	assert_int_equal(tcp_stack_stats(h->s)->time_wait_entered, 1);
 }
 
+static void the_rtt_bound_covers_open_connections_not_time_wait(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_rtt_bound none = tcp_stack_rtt_bound(h->s);
+	assert_int_equal(none.rto_us, 0);
+	assert_int_equal(none.srtt_us, 0);
+	struct tcp_conn *c = h_establish(h);
+	struct h_conn *hc = h_of(h, c);
+	struct tcp_conn_info info;
+	tcp_conn_info(h->s, c, &info);
+	struct tcp_rtt_bound open = tcp_stack_rtt_bound(h->s);
+	assert_true(open.rto_us > 0);
+	assert_int_equal(open.rto_us, info.rto_us);
+	assert_int_equal(open.srtt_us, info.srtt_us);
+	assert_int_equal(tcp_close(h->s, c, h->now), 0);
+	h_peer_ack_seq(h, c, hc->iss + 2, 65535);
+	h_peer_data(h, c, 0, 0, TCP_F_FIN);
+	assert_int_equal(tcp_conn_state(c), TCP_TIME_WAIT);
+	assert_int_equal(tcp_stack_rtt_bound(h->s).rto_us, 0);
+}
+
 static void close_before_the_handshake_sends_fin_with_the_data(void **state)
 {
 	struct harness *h = *state;
@@ -360,6 +381,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(active_close_goes_through_fin_wait_and_time_wait),
 		T(close_before_the_handshake_sends_fin_with_the_data),
+		T(the_rtt_bound_covers_open_connections_not_time_wait),
 		T(passive_close_goes_through_close_wait_and_last_ack),
 		T(simultaneous_close_goes_through_closing),
 		T(fin_again_in_time_wait_is_acked_and_restarts_2msl),

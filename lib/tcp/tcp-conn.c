@@ -508,3 +508,17 @@ const char *tcp_close_reason_name(enum tcp_close_reason r)
 _Static_assert(sizeof(struct tcp_conn) + sizeof(struct tw_node) + sizeof(uint32_t) +
 			       2 * sizeof(uint32_t) <= 128,
 	       "a connection must cost at most 128 bytes, server role included");
+
+struct tcp_rtt_bound tcp_stack_rtt_bound(struct tcp_stack *s)
+{
+	struct tcp_rtt_bound b = {0, 0};
+
+	for (uint32_t id = 0; id < s->cap; id++) {
+		const struct tcp_conn *c = &s->conns[id];
+		if (conn_gone(c) || c->state == TCP_TIME_WAIT)
+			continue;
+		b.rto_us = c->rto_us > b.rto_us ? c->rto_us : b.rto_us;
+		b.srtt_us = c->srtt_us > b.srtt_us ? c->srtt_us : b.srtt_us;
+	}
+	return b;
+}

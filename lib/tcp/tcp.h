@@ -139,6 +139,14 @@ const char *tcp_close_reason_name(enum tcp_close_reason r);
 /* Introspection: a connection's state, the table's fill */
 void tcp_conn_info(const struct tcp_stack *s, const struct tcp_conn *c,
 		   struct tcp_conn_info *out);
+/* The longest retransmission timeout and smoothed round trip among the
+ * connections still open (TIME_WAIT excluded; 0 when none): how long a
+ * close may still take to be retransmitted, and how long a peer takes to
+ * answer. A walk over the table: for shutdown, not for every turn. */
+struct tcp_rtt_bound {
+	uint32_t rto_us, srtt_us;
+};
+struct tcp_rtt_bound tcp_stack_rtt_bound(struct tcp_stack *s);
 uint32_t tcp_stack_capacity(const struct tcp_stack *s); /* table entries */
 uint32_t tcp_stack_ooo_free(const struct tcp_stack *s); /* free out-of-order entries */
 uint32_t tcp_stack_half_open(const struct tcp_stack *s); /* connections in SYN_RCVD */
