@@ -334,6 +334,30 @@ static bool number_new(struct collector *c, int i, json_t *msg, uint64_t *out)
 	return true;
 }
 
+/* An agent host's clock that steps back (NTP, a VM restored) would stall
+ * every series of its targets until it caught up: the detector takes no
+ * point older than its last. Its times are moved onto one line instead,
+ * the step taken out from there on (the stepped sample one interval after
+ * the last). */
+#define CLOCK_STEP_S 1.0
+static double agent_time(struct collector *c, struct agent_state *a, double ts)
+{
+	double t = ts + a->clock_offset;
+
+	if (a->last_t > 0 && t < a->last_t - CLOCK_STEP_S) {
+		fprintf(c->log,
+			"collector: agent %s: clock stepped back %.0f s; its samples are "
+			"re-timed after its last one\n",
+			a->id, a->last_t - t);
+		c->st.clock_steps++;
+		/* one sampling interval after its last sample */
+		a->clock_offset += a->last_t - t + (double)c->cfg->interval_us / 1e6;
+		t = ts + a->clock_offset;
+	}
+	a->last_t = fmax(a->last_t, t);
+	return t;
+}
+
 static void on_sample(struct collector *c, int i, json_t *msg)
 {
 	struct agent_state *a = &c->agents[c->conns[i].agent];
@@ -360,6 +384,8 @@ static void on_sample(struct collector *c, int i, json_t *msg)
 				    json_number_value(json_object_get(msg, "dropped")));
 	c->st.samples++;
 	record_sample(c, a, n, msg, "sample");
+	ts = agent_time(c, a, ts);
+	t->clock_offset = a->clock_offset;
 	if (isnan(t->first_t))
 		t->first_t = ts;
 	t->last_t = fmax(t->last_t, ts);

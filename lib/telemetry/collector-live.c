@@ -60,7 +60,8 @@ bool collector_live_metric(const char *name)
 
 void collector_live_heap(struct target_state *t, double ts, json_t *m, const char *checkpoint)
 {
-	double last_gc = number(m, "go_memstats_last_gc_time_seconds");
+	/* the service's clock is its host's, as the agent's */
+	double last_gc = number(m, "go_memstats_last_gc_time_seconds") + t->clock_offset;
 	double probe = number(m, TP_GC_PROBE_METRIC);
 	double live;
 

@@ -53,6 +53,8 @@ struct agent_state {
 	int conn;		/* index in conns[], -1 when disconnected */
 	unsigned profile_files; /* created under profiles/, verified or not */
 	uint64_t profile_bytes; /* written under profiles/ */
+	double last_t;		/* latest sample time, on the re-timed line */
+	double clock_offset;	/* added to its host's times since its clock stepped back */
 };
 
 struct target_state {
@@ -81,6 +83,7 @@ struct target_state {
 	unsigned long probes_asked, probe_points; /* GC probes sent / readings received */
 	double probe_alloc;	 /* bytes the GC probes allocated in the target so far */
 	bool after_capture;	 /* the last sample followed a profile capture */
+	double clock_offset;	 /* its agent's, for the host times in its metrics */
 };
 
 /* A file a grant created; fd >= 0 while chunks still come. */

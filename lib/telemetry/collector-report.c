@@ -453,7 +453,7 @@ static int add_target(json_t *report, const struct collector *c, const struct ta
 	return 0;
 }
 
-static json_t *stats_json(const struct collector *c)
+static json_t *stats_counters_json(const struct collector *c)
 {
 	const struct collector_stats *s = &c->st;
 	uint64_t dropped = 0;
@@ -479,6 +479,14 @@ static json_t *stats_json(const struct collector *c)
 			 (json_int_t)s->rejected_replay, "rejected_values",
 			 (json_int_t)s->rejected_values, "profiles", (json_int_t)s->profiles,
 			 "agents", agents);
+}
+
+static json_t *stats_json(const struct collector *c)
+{
+	json_t *o = stats_counters_json(c);
+
+	json_object_set_new(o, "clock_steps", json_integer((json_int_t)c->st.clock_steps));
+	return o;
 }
 
 int collector_report_targets(struct collector *c, json_t *report)

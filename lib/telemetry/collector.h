@@ -44,6 +44,7 @@ struct collector_stats {
 	uint64_t rejected_conns;     /* connections evicted (too many) or timed out before HELLO */
 	uint64_t rejected_replay;    /* authenticated frames out of sequence (replayed, dropped) */
 	uint64_t rejected_values;    /* samples with a time or value out of range */
+	uint64_t clock_steps;	     /* an agent's clock stepped back: its samples re-timed */
 	uint64_t profiles;	     /* profile files received and verified */
 };
 

@@ -768,6 +768,49 @@ static void a_pinned_gc_goal_is_probed_and_the_reading_is_a_live_point(void **st
 	collector_destroy(g.c);
 }
 
+/* The agent's host clock steps back an hour (NTP): its samples and its
+ * services' GC times are moved onto one line, so the series go on at once
+ * instead of stalling for the hour. */
+static void a_clock_stepped_back_does_not_stall_the_series(void **state)
+{
+	struct fixture *f = *state, g = *f;
+	struct telemetry_target tgt = {.name = "api",
+				       .agent = "a4",
+				       .pid = getpid(),
+				       .metrics_url = "http://127.0.0.1:1/metrics"};
+	struct collector_options opts = {.outdir = f->dir, .log = stderr};
+	struct peer p;
+	char js[512];
+	json_t *r = report_new(), *t;
+
+	(void)state;
+	g.cfg.targets = &tgt;
+	g.cfg.listen = "127.0.0.1:0";
+	g.c = collector_create(&g.cfg, &g.key, &opts);
+	assert_non_null(g.c);
+	peer_open(&g, &p, "a4");
+	peer_hello(&g, &p);
+	for (int i = 1; i <= 16; i++) {
+		double ts = 1.5e9 + i - (i > 8 ? 3600 : 0);
+
+		snprintf(js, sizeof(js),
+			 "{\"target\":\"api\",\"n\":%d,\"t\":%.3f,\"pid\":1,\"m\":{"
+			 "\"go_memstats_next_gc_bytes\":%.1f,"
+			 "\"go_memstats_last_gc_time_seconds\":%.3f}}",
+			 i, ts, 20e6 + i * 1e5, ts - 0.5);
+		peer_send(&g, &p, TP_SAMPLE, js, NULL, NULL);
+	}
+	pump(&g, 5);
+	assert_int_equal(collector_stats(g.c)->clock_steps, 1);
+	assert_int_equal(collector_report_targets(g.c, r), 0);
+	t = json_array_get(json_object_get(r, "targets"), 0);
+	assert_int_equal(json_integer_value(json_object_get(t, "gcs_with_live_point")), 16);
+	assert_true(json_real_value(json_object_get(t, "observed_s")) > 14);
+	json_decref(r);
+	close(p.fd);
+	collector_destroy(g.c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -788,6 +831,7 @@ int main(void)
 		cmocka_unit_test(report_lists_the_target_and_counters),
 		cmocka_unit_test(live_heap_points_and_the_gate),
 		cmocka_unit_test(a_pinned_gc_goal_is_probed_and_the_reading_is_a_live_point),
+		cmocka_unit_test(a_clock_stepped_back_does_not_stall_the_series),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
