@@ -646,6 +646,20 @@ static void report_lists_the_target_and_counters(void **state)
 	json_decref(r);
 }
 
+/* A collector of its own for one target, its agent connected (the
+ * fixture's collector watches another). */
+static void one_target_connected(struct fixture *g, struct telemetry_target *tgt, struct peer *p)
+{
+	struct collector_options opts = {.outdir = g->dir, .log = stderr};
+
+	g->cfg.targets = tgt;
+	g->cfg.listen = "127.0.0.1:0";
+	g->c = collector_create(&g->cfg, &g->key, &opts);
+	assert_non_null(g->c);
+	peer_open(g, p, tgt->agent);
+	peer_hello(g, p);
+}
+
 /* A Go target's samples: next_gc gives one live-heap point per new
  * last_gc_time; a pinned goal gives none; a judge: name never sampled is
  * reported; insufficient fails the gate unless allowed. */
@@ -659,18 +673,12 @@ static void live_heap_points_and_the_gate(void **state)
 				       .metrics_url = "http://127.0.0.1:1/metrics",
 				       .judge = judge,
 				       .n_judge = 2};
-	struct collector_options opts = {.outdir = f->dir, .log = stderr};
 	struct peer p;
 	char js[512];
 	json_t *r = report_new(), *t, *m = NULL;
 
 	(void)state;
-	g.cfg.targets = &tgt;
-	g.cfg.listen = "127.0.0.1:0";
-	g.c = collector_create(&g.cfg, &g.key, &opts);
-	assert_non_null(g.c);
-	peer_open(&g, &p, "a2");
-	peer_hello(&g, &p);
+	one_target_connected(&g, &tgt, &p);
 	for (int i = 1; i <= 6; i++) {
 		/* GCs at samples 1, 2, 4, 6 (3 and 5 repeat the last one); the
 		 * first has its goal pinned at Go's 4 MiB minimum */
@@ -721,19 +729,13 @@ static void a_pinned_gc_goal_is_probed_and_the_reading_is_a_live_point(void **st
 				       .pid = getpid(),
 				       .metrics_url = "http://127.0.0.1:1/metrics",
 				       .pprof_url = "http://127.0.0.1:1/debug/pprof"};
-	struct collector_options opts = {.outdir = f->dir, .log = stderr};
 	struct peer p;
 	struct tp_frame fr;
 	char js[512];
 	json_t *o, *r = report_new(), *t;
 
 	(void)state;
-	g.cfg.targets = &tgt;
-	g.cfg.listen = "127.0.0.1:0";
-	g.c = collector_create(&g.cfg, &g.key, &opts);
-	assert_non_null(g.c);
-	peer_open(&g, &p, "a3");
-	peer_hello(&g, &p);
+	one_target_connected(&g, &tgt, &p);
 	snprintf(js, sizeof(js),
 		 "{\"target\":\"api\",\"n\":1,\"t\":%.3f,\"pid\":1,\"m\":{"
 		 "\"go_memstats_next_gc_bytes\":4194304,"
@@ -778,18 +780,12 @@ static void a_clock_stepped_back_does_not_stall_the_series(void **state)
 				       .agent = "a4",
 				       .pid = getpid(),
 				       .metrics_url = "http://127.0.0.1:1/metrics"};
-	struct collector_options opts = {.outdir = f->dir, .log = stderr};
 	struct peer p;
 	char js[512];
 	json_t *r = report_new(), *t;
 
 	(void)state;
-	g.cfg.targets = &tgt;
-	g.cfg.listen = "127.0.0.1:0";
-	g.c = collector_create(&g.cfg, &g.key, &opts);
-	assert_non_null(g.c);
-	peer_open(&g, &p, "a4");
-	peer_hello(&g, &p);
+	one_target_connected(&g, &tgt, &p);
 	for (int i = 1; i <= 16; i++) {
 		double ts = 1.5e9 + i - (i > 8 ? 3600 : 0);
 
