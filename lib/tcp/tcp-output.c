@@ -69,7 +69,9 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 		c->rtt_seq = seq;
 		c->rtt_start_us = (uint32_t)now;
 	}
-	if ((flags & TCP_F_ACK) && len == 0 && c->sack_ok && !(flags & TCP_F_RST)) {
+	/* most pure ACKs have nothing to report: no call for them */
+	if ((flags & TCP_F_ACK) && len == 0 && (s->dsack_set || c->ooo_head != TCP_NONE) &&
+	    c->sack_ok && !(flags & TCP_F_RST)) {
 		o.n_sack = sack_blocks(s, c, o.sack);
 		s->st.sack_acks += o.n_sack > 0;
 	}
