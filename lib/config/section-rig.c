@@ -238,8 +238,51 @@ static bool parse_ip_range(const char *t, struct campaign_ip_range *r)
 		return false;
 	memcpy(a, t, (size_t)(dash - t));
 	a[dash - t] = '\0';
-	return inet_pton(AF_INET, a, &r->first) == 1 && inet_pton(AF_INET, dash + 1, &r->last) == 1 &&
-	       ntohl(r->first.s_addr) <= ntohl(r->last.s_addr);
+	return inet_pton(AF_INET, a, &r->first) == 1 && inet_pton(AF_INET, dash + 1, &r->last) == 1;
+}
+
+static uint32_t range_size(const struct campaign_ip_range *r)
+{
+	return ntohl(r->last.s_addr) - ntohl(r->first.s_addr) + 1;
+}
+
+static bool ranges_overlap(const struct campaign_ip_range *a, const struct campaign_ip_range *b)
+{
+	return ntohl(a->first.s_addr) <= ntohl(b->last.s_addr) &&
+	       ntohl(b->first.s_addr) <= ntohl(a->last.s_addr);
+}
+
+/* A range read backwards is refused rather than swapped: it is more often a
+ * typo in one address than a list written in reverse. */
+static bool range_in_order(struct section_ctx *s, const struct yaml_node *item,
+			   const struct campaign_ip_range *r)
+{
+	char first[INET_ADDRSTRLEN], last[INET_ADDRSTRLEN];
+
+	if (ntohl(r->first.s_addr) <= ntohl(r->last.s_addr))
+		return true;
+	inet_ntop(AF_INET, &r->first, first, sizeof(first));
+	inet_ntop(AF_INET, &r->last, last, sizeof(last));
+	config_error_at(s->e, &item->mark, item->path, "the first address at or before the last",
+			"range starts at %s, after its last address %s", first, last);
+	return false;
+}
+
+/* An address listed twice would be used by two connections with the same
+ * 4-tuple table slot, so ranges must not share any address. */
+static bool range_apart(struct section_ctx *s, const struct yaml_node *item,
+			const struct campaign_ip_range *r)
+{
+	const struct campaign_rig *rig = &s->c->rig;
+
+	for (size_t k = 0; k < rig->n_local_ips; k++) {
+		if (!ranges_overlap(&rig->local_ips[k], r))
+			continue;
+		config_error_at(s->e, &item->mark, item->path, "ranges that share no address",
+				"overlaps local_ips[%zu]", k);
+		return false;
+	}
+	return true;
 }
 
 static void parse_local_ips(struct section_ctx *s, const struct yaml_node *n)
@@ -264,9 +307,10 @@ static void parse_local_ips(struct section_ctx *s, const struct yaml_node *n)
 					"bad address range \"%s\"", t);
 			continue;
 		}
+		if (!range_in_order(s, item, &r) || !range_apart(s, item, &r))
+			continue;
 		rig->local_ips[rig->n_local_ips++] = r;
-		uint64_t total = (uint64_t)rig->n_local_addresses + ntohl(r.last.s_addr) -
-				 ntohl(r.first.s_addr) + 1;
+		uint64_t total = (uint64_t)rig->n_local_addresses + range_size(&r);
 		rig->n_local_addresses = total > UINT32_MAX ? UINT32_MAX : (uint32_t)total;
 	}
 	if (count == 0)
@@ -328,6 +372,18 @@ static void check_numa(struct section_ctx *s, const struct yaml_node *rig_node)
 	}
 }
 
+/* each port needs at least one worker lcore polling its queue */
+static void check_ports_have_lcores(struct section_ctx *s, const struct yaml_node *ports)
+{
+	const struct campaign_rig *rig = &s->c->rig;
+	if (!ports || rig->n_worker_lcores == 0 || rig->n_ports <= rig->n_worker_lcores)
+		return;
+	config_error_at(s->e, &ports->mark, ports->path,
+			"at most as many ports as worker lcores, one lcore polls one port",
+			"%zu ports but %zu worker lcore%s", rig->n_ports, rig->n_worker_lcores,
+			rig->n_worker_lcores == 1 ? "" : "s");
+}
+
 void section_rig(struct section_ctx *s, const struct yaml_node *n)
 {
 	struct campaign_rig *rig = &s->c->rig;
@@ -358,4 +414,5 @@ void section_rig(struct section_ctx *s, const struct yaml_node *n)
 	if (cfg_get_int(config_yaml_map_get(n, "mtu"), s->e, 576, 9216, &v) > 0)
 		rig->mtu = (uint16_t)v;
 	check_numa(s, n);
+	check_ports_have_lcores(s, ports);
 }

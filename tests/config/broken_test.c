@@ -5,6 +5,7 @@
  * of them, in order. The machine is described, not probed: 2 CPUs on NUMA
  * node 0, and a NIC 0000:03:00.0 on node 1.
  */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -134,6 +135,25 @@ static const struct row table[] = {
 		"lcores, ids 0 to 1 on this machine)",
 		"--set:4:1: override \"phases.2.name=x\": index past the end of the list (expected "
 		"KEY.PATH=VALUE selecting existing items)",
+	}},
+	/* local address ranges: in order, and sharing no address with another */
+	{__LINE__, "ok.yaml", {"rig.local_ips=[198.18.0.9-198.18.0.2]"}, {
+		"--set:1:16: rig.local_ips[0]: range starts at 198.18.0.9, after its last address "
+		"198.18.0.2 (expected the first address at or before the last)",
+	}},
+	{__LINE__, "ok.yaml",
+	 {"rig.local_ips=[198.18.0.2-198.18.0.9, 198.18.0.20/30, \"198.18.0.8\"]"}, {
+		"--set:1:55: rig.local_ips[2]: overlaps local_ips[0] (expected ranges that share "
+		"no address)",
+	}},
+	{__LINE__, "ok.yaml", {"rig.local_ips=[198.18.0.20/30, 198.18.0.16/28]"}, {
+		"--set:1:32: rig.local_ips[1]: overlaps local_ips[0] (expected ranges that share "
+		"no address)",
+	}},
+	/* every port needs a worker lcore of its own */
+	{__LINE__, "ok.yaml", {"rig.ports=[\"net_memif0\", \"net_memif1\"]"}, {
+		"--set:1:11: rig.ports: 2 ports but 1 worker lcore (expected at most as many ports "
+		"as worker lcores, one lcore polls one port)",
 	}},
 	/* role: responder: the client's sections are refused where they stand */
 	{__LINE__, "broken/responder-client-sections.yaml", {NULL}, {
@@ -280,6 +300,28 @@ static void every_broken_file_gives_exactly_its_errors(void **state)
 	}
 }
 
+static void separate_address_ranges_load_in_order_with_their_total(void **state)
+{
+	(void)state;
+	struct config_errors e;
+	struct campaign c;
+	const char *sets[] = {"rig.local_ips=[198.18.0.20/30, 198.18.0.2-198.18.0.9, "
+			      "\"198.18.0.10\"]"};
+
+	config_errors_init(&e);
+	assert_int_equal(chdir(DRENCH_SOURCE_ROOT "/tests/config"), 0);
+	int ret = campaign_load_on(&two_cpus, "ok.yaml", sets, 1, &c, &e);
+	config_errors_print(&e, stderr);
+	assert_int_equal(ret, 0);
+	assert_int_equal(c.rig.n_local_ips, 3);
+	assert_int_equal(c.rig.n_local_addresses, 4 + 8 + 1);
+	/* adjacent but not overlapping: 198.18.0.9 then 198.18.0.10 */
+	assert_int_equal(ntohl(c.rig.local_ips[2].first.s_addr), 0xc612000a);
+	assert_int_equal(ntohl(c.rig.local_ips[0].last.s_addr), 0xc6120017);
+	campaign_free(&c);
+	config_errors_free(&e);
+}
+
 static void the_valid_file_loads_with_its_steps_expanded(void **state)
 {
 	(void)state;
@@ -393,6 +435,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_broken_file_gives_exactly_its_errors),
 		cmocka_unit_test(the_valid_file_loads_with_its_steps_expanded),
+		cmocka_unit_test(separate_address_ranges_load_in_order_with_their_total),
 		cmocka_unit_test(a_responder_campaign_loads_with_its_defaults_and_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
