@@ -613,6 +613,16 @@ static bool half_grows(const struct detector *d, const struct metric_result *r, 
 	return slope >= d->p.persist_ratio * r->slope_per_s && slope * span >= r->noise / 4;
 }
 
+/* A leak keeps its pace; a cache that fills from random keys slows down
+ * as it fills: its second half grows at under DECEL_SHARE of the first's,
+ * and the growth the second half lost is above the noise. */
+#define DECEL_SHARE 0.5
+static bool slowing_down(const struct metric_result *r)
+{
+	return r->second_half_slope < DECEL_SHARE * r->first_half_slope &&
+	       (r->first_half_slope - r->second_half_slope) * r->window_s / 2 >= r->noise;
+}
+
 /* Plateau test: the recent third of the window (at least 5 points) must
  * still grow, the lower end of its slope's one-sided 95% interval above 0. */
 static void judge_plateau(const struct trend_point *p, size_t n, double factor,
@@ -731,7 +741,7 @@ static void judge_trend(const struct detector *d, const struct series *s,
 	grows = r->slope_per_s > 0 && r->growth >= r->noise;
 	steady = half_grows(d, r, r->first_half_slope, p, h) &&
 		 half_grows(d, r, r->second_half_slope, p + h, n - h);
-	steady &= !falling_now(p, n, r->noise);
+	steady &= !falling_now(p, n, r->noise) && !slowing_down(r);
 	going_on = r->recent_lower > 0 && r->recent_slope >= RECENT_SHARE * r->slope_per_s;
 	r->plateau = grows && r->mk_p < d->p.suspect_alpha && !going_on &&
 		     !(r->recent_slope >= d->p.persist_ratio * r->slope_per_s);
@@ -950,18 +960,40 @@ static double level_rise(const struct series *s, double t0, double t1)
 	return rise;
 }
 
+static void reset_result(struct metric_result *r);
+
+/* The points before the recent third, at a level that did not rise, are a
+ * leak on their own: the later step up of the level does not explain the
+ * growth (memory in flight would have stayed flat until the step). */
+static bool grew_at_a_steady_level(const struct detector *d, const struct series *s,
+				   const struct trend_point *p, size_t n)
+{
+	double tr = p[n - 1].t - (p[n - 1].t - p[0].t) / 3;
+	unsigned need = s->exact ? d->p.min_exact_points : d->p.min_points;
+	struct metric_result before;
+	size_t k = 0;
+
+	while (k < n && p[k].t < tr)
+		k++;
+	if (k < need || k < 2 || level_rise(s, p[0].t, p[k - 1].t) > LEVEL_RISE)
+		return false;
+	reset_result(&before);
+	judge_trend(d, s, p, k, &before);
+	return before.verdict == VERDICT_LEAK;
+}
+
 /* Memory in flight follows the load level; a leak follows the requests
  * served. A rise that came with a step up of the load level is held at
  * suspect while load runs; the idle floor after load tells (recovery). */
-static void hold_if_level_rose(const struct series *s, const struct trend_point *p, size_t n,
-			       struct metric_result *r)
+static void hold_if_level_rose(const struct detector *d, const struct series *s,
+			       const struct trend_point *p, size_t n, struct metric_result *r)
 {
 	double rise;
 
 	if (r->verdict != VERDICT_LEAK || n < 2)
 		return;
 	rise = level_rise(s, p[0].t, p[n - 1].t);
-	if (!(rise > LEVEL_RISE))
+	if (!(rise > LEVEL_RISE) || grew_at_a_steady_level(d, s, p, n))
 		return;
 	r->verdict = VERDICT_SUSPECT;
 	r->level_held = true;
@@ -1010,7 +1042,7 @@ static void evaluate_series(struct detector *d, struct series *s, double now)
 		judge_recent(d, s, p, n, r);
 		judge_few_exact(d, s, p, n, r);
 		judge_extras(d, s, r);
-		hold_if_level_rose(s, p, n, r);
+		hold_if_level_rose(d, s, p, n, r);
 	}
 	judge_recovery(d, s, now, r);
 	apply_latch(d, s, r);

@@ -776,6 +776,77 @@ static void caches_that_fill_then_stay_flat_are_never_called_leaks(void **state)
 	}
 }
 
+/* A cache keyed by random request keys fills like 1 - exp(-t / tau): still
+ * rising when the window opens, slower each half. tau, the fill's size and
+ * a slower second fill (sessions, buffers) vary by shape. */
+struct fill_shape {
+	double tau_s, mb, tail_tau_s, tail_mb;
+};
+
+static const struct fill_shape fill_shapes[] = {
+	{15, 16, 0, 0}, {20, 16, 0, 0}, {25, 24, 0, 0}, {20, 16, 60, 1.5}, {30, 12, 90, 2},
+};
+static const struct fill_shape *fill_now;
+
+static double keyed_fill_live(double t, struct rng *r)
+{
+	const struct fill_shape *f = fill_now;
+	double v = 8 * MB + f->mb * MB * (1 - exp(-t / f->tau_s)) + 40e3 * gauss(r);
+
+	if (f->tail_tau_s > 0)
+		v += f->tail_mb * MB * (1 - exp(-t / f->tail_tau_s));
+	return v;
+}
+
+static void caches_that_fill_ever_slower_are_never_called_leaks(void **state)
+{
+	(void)state;
+	for (size_t k = 0; k < sizeof(fill_shapes) / sizeof(fill_shapes[0]); k++) {
+		fill_now = &fill_shapes[k];
+		for (uint64_t seed = 1; seed <= 10; seed++) {
+			struct detector *d = new_detector();
+			/* rare GCs, as under a heap that grew: one every 6 s */
+			struct exact_run run = run_exact(d, keyed_fill_live, 6, 120, 160, seed);
+
+			if (!isnan(run.first_leak_t) || run.final == VERDICT_LEAK)
+				fail_msg("shape %zu seed %llu: leak at %.0f s: %s", k,
+					 (unsigned long long)seed, run.first_leak_t,
+					 run.res->reason);
+			detector_destroy(d);
+		}
+	}
+}
+
+/* A leak of 1 KB per request served while the request rate steps up by
+ * 1.6x late in the run: the growth kept its pace per request before the
+ * step, so the step does not explain it; called while load runs. */
+static void a_leak_that_grew_before_the_load_stepped_up_is_called_under_load(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 10; seed++) {
+		struct detector *d = new_detector();
+		struct rng r = {.s = seed};
+		double served = 0, first_leak = NAN;
+
+		assert_true(detector_watch(d, LIVE, true) >= 0);
+		for (int t = 0; t <= 150; t++) {
+			bool load = t < 125;
+
+			served += load ? (t < 80 ? 200 : 320) : 0;
+			detector_note_requests(d, t, (uint64_t)served);
+			if (t % 4 == 0 && t <= 125)
+				detector_add_floor(d, LIVE, t, 4 * MB + 1024 * served + 30e3 * gauss(&r),
+						   false);
+			if (detector_evaluate(d, t) == VERDICT_LEAK && isnan(first_leak))
+				first_leak = t;
+		}
+		if (!(first_leak < 125))
+			fail_msg("seed %llu: first leak %.0f s: %s", (unsigned long long)seed,
+				 first_leak, detector_find(d, LIVE)->reason);
+		detector_destroy(d);
+	}
+}
+
 /* Block minima of a flat series with AR(1) noise, phi = 0.99: long excursions
  * that plain Mann–Kendall takes for trends. */
 static double ar1_state;
@@ -1121,6 +1192,8 @@ int main(void)
 		cmocka_unit_test(exact_sawtooth_is_never_a_leak),
 		cmocka_unit_test(slow_leak_of_three_percent_a_minute_is_called_within_120_s),
 		cmocka_unit_test(caches_that_fill_then_stay_flat_are_never_called_leaks),
+		cmocka_unit_test(caches_that_fill_ever_slower_are_never_called_leaks),
+		cmocka_unit_test(a_leak_that_grew_before_the_load_stepped_up_is_called_under_load),
 		cmocka_unit_test(autocorrelated_noise_is_not_a_leak),
 		cmocka_unit_test(leak_under_a_larger_working_set_is_judged_against_the_idle_floor),
 		cmocka_unit_test(working_set_given_back_after_load_withdraws_the_leak),
