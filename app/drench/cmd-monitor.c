@@ -37,6 +37,7 @@ struct monitor_args {
 	const char *campaign;
 	const char *outdir;
 	const char *listen;
+	const char *replay; /* a recorded samples.jsonl to judge again */
 	bool has_duration; /* false: from the campaign */
 	uint64_t duration_us; /* 0: until interrupted */
 	int tui;	   /* 1 --tui, 0 --no-tui, -1: when stdout is a terminal */
@@ -45,7 +46,8 @@ struct monitor_args {
 static void monitor_usage(FILE *f)
 {
 	fprintf(f, "usage: drench monitor CAMPAIGN.yaml [--output DIR] [--duration DURATION]"
-		   " [--listen ADDR:PORT] [--tui | --no-tui]\n");
+		   " [--listen ADDR:PORT] [--tui | --no-tui]\n"
+		   "       drench monitor CAMPAIGN.yaml --replay SAMPLES.jsonl [--output DIR]\n");
 }
 
 static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
@@ -54,6 +56,7 @@ static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
 		{"output", required_argument, NULL, 'o'},
 		{"duration", required_argument, NULL, 'd'},
 		{"listen", required_argument, NULL, 'l'},
+		{"replay", required_argument, NULL, 'r'},
 		{"tui", no_argument, NULL, 'T'},
 		{"no-tui", no_argument, NULL, 'N'},
 		{"help", no_argument, NULL, 'h'},
@@ -75,6 +78,9 @@ static int parse_monitor_args(int argc, char **argv, struct monitor_args *m)
 			break;
 		case 'l':
 			m->listen = optarg;
+			break;
+		case 'r':
+			m->replay = optarg;
 			break;
 		case 'T':
 			m->tui = 1;
@@ -274,6 +280,45 @@ static int watch(const struct telemetry_config *cfg, const struct tp_key *key, c
 	return rc < 0 ? DRENCH_EXIT_RUNTIME : rc;
 }
 
+/* The campaign's detectors over a recorded samples.jsonl: live lines on the
+ * samples' clock, then the report as the watch would have written it. */
+static int replay(const struct telemetry_config *cfg, const char *samples, const char *outdir)
+{
+	struct collector_options opts = {
+		.outdir = outdir, .live = stdout, .log = stderr, .replay = true};
+	FILE *in = fopen(samples, "re");
+	struct collector *c;
+	unsigned long bad = 0;
+	long fed;
+	int rc;
+
+	if (in == NULL) {
+		fprintf(stderr, "drench monitor: cannot read %s: %s\n", samples, strerror(errno));
+		return DRENCH_EXIT_USAGE;
+	}
+	c = collector_create(cfg, NULL, &opts);
+	if (c == NULL) {
+		fprintf(stderr, "drench monitor: cannot replay into %s: %s\n", outdir,
+			strerror(errno));
+		fclose(in);
+		return DRENCH_EXIT_RUNTIME;
+	}
+	fed = collector_replay(c, in, &bad);
+	fclose(in);
+	if (fed < 0) {
+		fprintf(stderr, "drench monitor: %s:%lu: %s\n", samples, bad,
+			fed == -EINVAL ? "not a samples.jsonl line (a JSON object with agent, "
+					 "and a sample with target and m)"
+				       : strerror((int)-fed));
+		collector_destroy(c);
+		return DRENCH_EXIT_USAGE;
+	}
+	printf("drench monitor: replayed %ld samples from %s\n", fed, samples);
+	rc = finish(c, outdir);
+	collector_destroy(c);
+	return rc;
+}
+
 int cmd_monitor(int argc, char **argv)
 {
 	struct monitor_args m = {0};
@@ -292,16 +337,20 @@ int cmd_monitor(int argc, char **argv)
 		free(cfg.listen);
 		cfg.listen = strdup(m.listen);
 	}
+	if (mkdir(outdir, 0755) < 0 && errno != EEXIST) {
+		fprintf(stderr, "drench monitor: cannot create %s: %s\n", outdir, strerror(errno));
+		rc = DRENCH_EXIT_RUNTIME;
+		goto out;
+	}
+	if (m.replay != NULL) { /* no agents: no key */
+		rc = replay(&cfg, m.replay, outdir);
+		goto out;
+	}
 	rc = tp_key_load(cfg.key_file, &key);
 	if (rc < 0) {
 		fprintf(stderr, "drench monitor: key file %s: %s\n", cfg.key_file,
 			rc == -EINVAL ? "must hold 16 to 256 bytes" : strerror(-rc));
 		rc = DRENCH_EXIT_USAGE;
-		goto out;
-	}
-	if (mkdir(outdir, 0755) < 0 && errno != EEXIST) {
-		fprintf(stderr, "drench monitor: cannot create %s: %s\n", outdir, strerror(errno));
-		rc = DRENCH_EXIT_RUNTIME;
 		goto out;
 	}
 	stop_signal_install();

@@ -113,7 +113,7 @@ static void send_config(struct collector *c, int i, int agent)
 					   (json_int_t)c->cfg->agent_buffer, "targets", targets));
 }
 
-static int find_or_add_agent(struct collector *c, const char *id)
+int collector_agent_index(struct collector *c, const char *id)
 {
 	for (size_t a = 0; a < c->n_agents; a++)
 		if (!strcmp(c->agents[a].id, id))
@@ -138,7 +138,7 @@ void collector_bind_agent(struct collector *c, int i, const char *id, const char
 {
 	double dropped = json_number_value(json_object_get(hello, "dropped"));
 	struct agent_state *a;
-	int ai = find_or_add_agent(c, id);
+	int ai = collector_agent_index(c, id);
 
 	if (ai < 0) {
 		reject(c, i, "too many agents");
@@ -358,32 +358,28 @@ static double agent_time(struct collector *c, struct agent_state *a, double ts)
 	return t;
 }
 
-static void on_sample(struct collector *c, int i, json_t *msg)
+/* A new sample of agent a for target t, numbered n: checked, recorded (when
+ * it came over the wire) and fed to the target's detector. false when its
+ * time or a value is out of range. */
+bool collector_take_sample(struct collector *c, struct agent_state *a, struct target_state *t,
+			   uint64_t n, json_t *msg)
 {
-	struct agent_state *a = &c->agents[c->conns[i].agent];
-	const char *name = json_string_value(json_object_get(msg, "target"));
 	json_t *m = json_object_get(msg, "m");
 	double ts = json_number_value(json_object_get(msg, "t"));
-	struct target_state *t = name ? collector_target(c, name) : NULL;
-	uint64_t n;
+	const char *checkpoint = json_string_value(json_object_get(msg, "checkpoint"));
 
-	if (!number_new(c, i, msg, &n))
-		return;
-	if (t == NULL || strcmp(t->cfg->agent, a->id) != 0 || !json_is_object(m)) {
-		reject(c, i, "sample for an unknown target or without metrics");
-		return;
-	}
 	if (!sample_valid(msg, ts)) {
 		c->st.rejected_values++;
 		fprintf(c->log,
 			"collector: agent %s: sample %llu refused: time or value out of range\n",
 			a->id, (unsigned long long)n);
-		return;
+		return false;
 	}
 	a->dropped = (uint64_t)fmax((double)a->dropped,
 				    json_number_value(json_object_get(msg, "dropped")));
 	c->st.samples++;
-	record_sample(c, a, n, msg, "sample");
+	if (c->samples_out != NULL)
+		record_sample(c, a, n, msg, "sample");
 	ts = agent_time(c, a, ts);
 	t->clock_offset = a->clock_offset;
 	if (isnan(t->first_t))
@@ -398,12 +394,29 @@ static void on_sample(struct collector *c, int i, json_t *msg)
 	t->pid = pid;
 	t->restarts = (unsigned)json_integer_value(json_object_get(msg, "restarts"));
 	/* a GC probe's sample is no checkpoint a run waits for */
-	if (json_is_string(json_object_get(msg, "checkpoint")) &&
-	    strcmp(json_string_value(json_object_get(msg, "checkpoint")), TP_GC_PROBE_TAG) != 0)
+	if (checkpoint != NULL && strcmp(checkpoint, TP_GC_PROBE_TAG) != 0)
 		c->checkpoint_samples++;
-	feed_metrics(t, ts, m, json_string_value(json_object_get(msg, "checkpoint")));
+	feed_metrics(t, ts, m, checkpoint);
 	if (!t->baseline_asked && ts >= t->first_t + c->cfg->detector.warmup_s)
 		collector_ask_profile(c, t, "baseline");
+	return true;
+}
+
+static void on_sample(struct collector *c, int i, json_t *msg)
+{
+	struct agent_state *a = &c->agents[c->conns[i].agent];
+	const char *name = json_string_value(json_object_get(msg, "target"));
+	struct target_state *t = name ? collector_target(c, name) : NULL;
+	uint64_t n;
+
+	if (!number_new(c, i, msg, &n))
+		return;
+	if (t == NULL || strcmp(t->cfg->agent, a->id) != 0 ||
+	    !json_is_object(json_object_get(msg, "m"))) {
+		reject(c, i, "sample for an unknown target or without metrics");
+		return;
+	}
+	collector_take_sample(c, a, t, n, msg);
 }
 
 static void on_event(struct collector *c, int i, json_t *msg)
@@ -460,7 +473,7 @@ void collector_send_acks(struct collector *c)
 		any |= c->conns[i].fd >= 0 && c->conns[i].got_samples;
 	/* acknowledge only what samples.jsonl holds: a collector killed after
 	 * the ACK must not take unwritten samples with it */
-	if (any)
+	if (any && c->samples_out != NULL)
 		fflush(c->samples_out);
 	for (int i = 0; i < COLLECTOR_MAX_CONNS; i++) {
 		struct conn *k = &c->conns[i];

@@ -143,6 +143,10 @@ void collector_bind_agent(struct collector *c, int i, const char *id, const char
 			  json_t *hello);
 void collector_send_acks(struct collector *c);
 struct target_state *collector_target(struct collector *c, const char *name);
+/* the agent's index, added when new; -ENOSPC, -ENOMEM */
+int collector_agent_index(struct collector *c, const char *id);
+bool collector_take_sample(struct collector *c, struct agent_state *a, struct target_state *t,
+			   uint64_t n, json_t *msg);
 bool collector_ask_profile(struct collector *c, struct target_state *t, const char *tag);
 bool collector_ask_gc_probe(struct collector *c, struct target_state *t);
 #define COLLECTOR_PROBE_SOURCE                                                                   \

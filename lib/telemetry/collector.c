@@ -179,8 +179,8 @@ struct collector *collector_create(const struct telemetry_config *cfg, const str
 	struct collector *c;
 	int rc;
 
-	if (cfg == NULL || key == NULL || opts == NULL || opts->outdir == NULL ||
-	    cfg->listen == NULL || key->len < TP_MIN_KEY_LEN || sodium_init() < 0) {
+	if (cfg == NULL || opts == NULL || opts->outdir == NULL || cfg->listen == NULL ||
+	    (!opts->replay && (key == NULL || key->len < TP_MIN_KEY_LEN)) || sodium_init() < 0) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -188,7 +188,8 @@ struct collector *collector_create(const struct telemetry_config *cfg, const str
 	if (c == NULL)
 		return NULL;
 	c->cfg = cfg;
-	tp_master_key(key, c->master);
+	if (key != NULL)
+		tp_master_key(key, c->master);
 	c->opts = *opts;
 	c->log = opts->log ? opts->log : stderr;
 	c->lfd = -1;
@@ -201,11 +202,11 @@ struct collector *collector_create(const struct telemetry_config *cfg, const str
 	c->started = collector_mono();
 	c->next_eval = c->started + (double)cfg->interval_us / 1e6;
 	rc = init_targets(c);
-	if (rc == 0)
+	if (rc == 0 && !opts->replay)
 		rc = open_samples_file(c);
 	if (rc == 0)
 		rc = collector_profiles_open(c);
-	if (rc == 0)
+	if (rc == 0 && !opts->replay)
 		rc = open_listener(c);
 	if (rc < 0) {
 		collector_destroy(c);

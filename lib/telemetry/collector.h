@@ -28,6 +28,8 @@ struct collector_options {
 	const char *outdir; /* samples.jsonl and profiles/ go here; must exist */
 	FILE *live;	    /* a live line per target per interval; NULL: none */
 	FILE *log;	    /* rejections, connections, profiles; NULL: stderr */
+	bool replay;	    /* no listener and no samples.jsonl, key may be NULL:
+			     * collector_replay() feeds recorded samples */
 };
 
 /* Counters since creation (also written to report.json "telemetry"). */
@@ -113,3 +115,12 @@ double collector_leak_after(const struct collector *c, const char *target);
 int collector_report_targets(struct collector *c, json_t *report);
 
 const struct collector_stats *collector_stats(const struct collector *c);
+
+/** Feed a recorded samples.jsonl (as collector_create's outdir received it)
+ * to a collector created with opts.replay, in the file's order, evaluating
+ * and printing live lines each `interval` of sample time, as the live
+ * collector did each interval of its clock. Lines that are not samples
+ * (events) are skipped. Returns the samples fed, or -EINVAL with the
+ * offending line number in *bad_line (a line that is no JSON object, or a
+ * sample without agent, target or metrics), or -errno of a read. */
+long collector_replay(struct collector *c, FILE *in, unsigned long *bad_line);

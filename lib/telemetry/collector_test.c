@@ -717,6 +717,54 @@ static void live_heap_points_and_the_gate(void **state)
 	collector_destroy(g.c);
 }
 
+/* The same Go samples as live_heap_points_and_the_gate, read back from a
+ * recording: the same live-heap points, no listener and no key needed; an
+ * event line is skipped, and a line that is no sample is refused by number. */
+static void a_recording_replays_to_the_same_points(void **state)
+{
+	struct fixture *f = *state, g = *f;
+	struct telemetry_target tgt = {.name = "api",
+				       .agent = "a2",
+				       .pid = getpid(),
+				       .metrics_url = "http://127.0.0.1:1/metrics"};
+	struct collector_options opts = {.outdir = g.dir, .log = stderr, .replay = true};
+	char rec[4096], bad_rec[] = "{\"agent\":\"a2\",\"seq\":1,\"sample\":{}}\n";
+	size_t len = 0;
+	unsigned long bad = 0;
+	json_t *r = report_new(), *t;
+	FILE *in;
+
+	(void)state;
+	g.cfg.targets = &tgt;
+	g.c = collector_create(&g.cfg, NULL, &opts);
+	assert_non_null(g.c);
+	for (int i = 1; i <= 6; i++) {
+		int gc = i == 1 ? 1 : i < 4 ? 2 : i < 6 ? 4 : 6;
+		double next_gc = gc == 1 ? 4194304.0 : 16e6 + gc * 1e6;
+
+		len += (size_t)snprintf(
+			rec + len, sizeof(rec) - len,
+			"{\"agent\":\"a2\",\"boot\":\"b\",\"seq\":%d,\"sample\":{\"target\":\"api\","
+			"\"n\":%d,\"t\":%.3f,\"pid\":1,\"m\":{\"go_memstats_next_gc_bytes\":%.1f,"
+			"\"go_memstats_last_gc_time_seconds\":%.3f,\"go_goroutines\":5}}}\n%s",
+			i, i, 1e9 + i, next_gc, 1e9 + gc - 0.5,
+			i == 3 ? "{\"agent\":\"a2\",\"seq\":7,\"event\":{\"kind\":\"x\"}}\n" : "");
+	}
+	in = fmemopen(rec, len, "r");
+	assert_int_equal(collector_replay(g.c, in, &bad), 6);
+	fclose(in);
+	assert_int_equal(collector_report_targets(g.c, r), 0);
+	t = json_array_get(json_object_get(r, "targets"), 0);
+	assert_int_equal(json_integer_value(json_object_get(t, "gcs_with_live_point")), 3);
+	assert_int_equal(collector_stats(g.c)->samples, 6);
+	json_decref(r);
+	in = fmemopen(bad_rec, strlen(bad_rec), "r");
+	assert_int_equal(collector_replay(g.c, in, &bad), -EINVAL);
+	assert_int_equal(bad, 1);
+	fclose(in);
+	collector_destroy(g.c);
+}
+
 /* A small Go heap: next_gc pinned at Go's 4 MiB minimum, so the collector
  * probes it (PROFILE_REQ without a grant, GC_PROBE set); the reading comes
  * back in a sample and becomes a live-heap point, and that sample is not a
@@ -826,6 +874,7 @@ int main(void)
 		cmocka_unit_test(an_encrypted_link_carries_samples_and_acks),
 		cmocka_unit_test(report_lists_the_target_and_counters),
 		cmocka_unit_test(live_heap_points_and_the_gate),
+		cmocka_unit_test(a_recording_replays_to_the_same_points),
 		cmocka_unit_test(a_pinned_gc_goal_is_probed_and_the_reading_is_a_live_point),
 		cmocka_unit_test(a_clock_stepped_back_does_not_stall_the_series),
 	};

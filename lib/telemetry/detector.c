@@ -624,9 +624,10 @@ static bool slowing_down(const struct metric_result *r)
 }
 
 /* Plateau test: the recent third of the window (at least 5 points) must
- * still grow, the lower end of its slope's one-sided 95% interval above 0. */
-static void judge_plateau(const struct trend_point *p, size_t n, double factor,
-			  struct metric_result *r)
+ * still grow, the lower end of its slope's one-sided 95% interval above 0.
+ * Returns the points it took. */
+static size_t judge_plateau(const struct trend_point *p, size_t n, double factor,
+			    struct metric_result *r)
 {
 	double from = p[n - 1].t - r->window_s / 3;
 	size_t m = 0;
@@ -640,6 +641,38 @@ static void judge_plateau(const struct trend_point *p, size_t n, double factor,
 	r->recent_lower = -INFINITY;
 	if (m >= 5 && mann_kendall_hr(p + n - m, m, factor, &mk) == 0)
 		r->recent_lower = theil_sen_lower(p + n - m, m, 1.645, mk.var_s);
+	return m;
+}
+
+/* Exact points come one per GC, and a growing heap makes GCs ever rarer
+ * (GOGC): the recent third may hold five, too few to make its slope
+ * significant on its own. They still tell a leak that goes on from a
+ * plateau: the whole window's line runs through them far closer than any
+ * flat level does. Summed absolute distances, the line's under
+ * TREND_FIT_SHARE of the flat level's (their median). Block minima come
+ * at a fixed cadence and keep the significance test alone: their noise
+ * can be slow enough to look like a line over a third. */
+#define TREND_FIT_SHARE 0.5
+static bool follows_trend(const struct trend_point *p, size_t n, size_t m, double slope)
+{
+	double *v = malloc(sizeof(*v) * (n + 1)), off, level, to_line = 0, to_flat = 0;
+	const struct trend_point *q = p + n - m;
+
+	if (v == NULL || m < 5 || !(slope > 0))
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		v[i] = p[i].v - slope * (p[i].t - p[0].t);
+	off = median_inplace(v, n);
+	for (size_t i = 0; i < m; i++)
+		v[i] = q[i].v;
+	level = median_inplace(v, m);
+	for (size_t i = 0; i < m; i++) {
+		to_line += fabs(q[i].v - off - slope * (q[i].t - p[0].t));
+		to_flat += fabs(q[i].v - level);
+	}
+out:
+	free(v);
+	return to_flat > 0 && to_line < TREND_FIT_SHARE * to_flat;
 }
 
 /* Robust spread of the residuals around the Theil–Sen line (1.4826 MAD). */
@@ -719,7 +752,7 @@ static double noise_of(const struct detector *d, const struct series *s,
 static void judge_trend(const struct detector *d, const struct series *s,
 			const struct trend_point *p, size_t n, struct metric_result *r)
 {
-	size_t h = n / 2;
+	size_t h = n / 2, m;
 	bool steady, grows, going_on;
 	struct mk_result mk;
 	/* a sub-window's noise autocorrelation, measured before it (judge_recent) */
@@ -737,12 +770,13 @@ static void judge_trend(const struct detector *d, const struct series *s,
 	r->noise = noise_of(d, s, p, n, r);
 	r->first_half_slope = theil_sen_slope(p, h);
 	r->second_half_slope = theil_sen_slope(p + h, n - h);
-	judge_plateau(p, n, mk.var_factor, r);
+	m = judge_plateau(p, n, mk.var_factor, r);
 	grows = r->slope_per_s > 0 && r->growth >= r->noise;
 	steady = half_grows(d, r, r->first_half_slope, p, h) &&
 		 half_grows(d, r, r->second_half_slope, p + h, n - h);
 	steady &= !falling_now(p, n, r->noise) && !slowing_down(r);
-	going_on = r->recent_lower > 0 && r->recent_slope >= RECENT_SHARE * r->slope_per_s;
+	going_on = r->recent_slope >= RECENT_SHARE * r->slope_per_s &&
+		   (r->recent_lower > 0 || (s->exact && follows_trend(p, n, m, r->slope_per_s)));
 	r->plateau = grows && r->mk_p < d->p.suspect_alpha && !going_on &&
 		     !(r->recent_slope >= d->p.persist_ratio * r->slope_per_s);
 	if (grows && r->mk_p < d->p.alpha && steady && going_on) {

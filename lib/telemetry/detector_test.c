@@ -987,6 +987,61 @@ static void a_span_with_few_exact_gcs_can_be_a_leak(void **state)
 	detector_destroy(d);
 }
 
+/* A leak under GOGC=100 (gin, 200 requests/s, each retaining a slice):
+ * the next GC comes when the service has allocated as much again as its
+ * live heap, so GCs spread out as the leak grows, from every 2 s at 6 MB to
+ * every 10 s at 23 MB, and the recent third of the window holds 4 of them.
+ * The live heap after each GC as a corpus run recorded it (seconds from the
+ * first sample; load from 5.0 to 124.2 s; the second point a checkpoint). */
+static const struct {
+	double t, v;
+	bool forced;
+} gogc_paced_leak[] = {
+	{30.99, 6326344, false},
+	{31.23, 6329972, true},
+	{32.37, 6554588, false},
+	{34.95, 7079336, false},
+	{37.78, 7663676, false},
+	{40.06, 8203312, false},
+	{43.28, 8740668, false},
+	{45.96, 9194336, false},
+	{49.69, 9957808, false},
+	{52.58, 10510696, false},
+	{56.80, 11391208, false},
+	{61.71, 12267792, false},
+	{67.19, 13218744, false},
+	{72.56, 14309248, false},
+	{79.12, 15452308, false},
+	{86.34, 16687740, false},
+	{93.47, 18070708, false},
+	{101.57, 19515184, false},
+	{110.92, 21086160, false},
+	{120.57, 22845244, false},
+};
+
+static void a_fast_leak_whose_gcs_spread_out_is_called(void **state)
+{
+	struct detector *d = new_detector();
+	size_t next = 0, n = sizeof(gogc_paced_leak) / sizeof(gogc_paced_leak[0]);
+	bool called_under_load = false;
+
+	(void)state;
+	detector_watch(d, LIVE, true);
+	for (int t = 0; t <= 165; t++) {
+		detector_note_load(d, t, t >= 5 && t < 124);
+		detector_add(d, "go_goroutines", t, 6); /* the samples start the clock */
+		for (; next < n && gogc_paced_leak[next].t <= t; next++)
+			detector_add_floor(d, LIVE, gogc_paced_leak[next].t, gogc_paced_leak[next].v,
+					   gogc_paced_leak[next].forced);
+		if (t == 164) /* the checkpoint at the end: the leak stayed */
+			detector_add_floor(d, LIVE, t, 23389576, true);
+		called_under_load |= detector_evaluate(d, t) == VERDICT_LEAK && t < 124;
+	}
+	assert_true(called_under_load);
+	assert_int_equal(detector_evaluate(d, 165), VERDICT_LEAK);
+	detector_destroy(d);
+}
+
 /* The checkpoints' pprof requests (3 each) may be counted by the service:
  * after load stopped they must not restart it, or recovery is never judged. */
 static void a_few_requests_after_the_stop_do_not_restart_the_load(void **state)
@@ -1201,6 +1256,7 @@ int main(void)
 		cmocka_unit_test(every_value_counts_as_a_sample_for_the_gate),
 		cmocka_unit_test(a_few_requests_after_the_stop_do_not_restart_the_load),
 		cmocka_unit_test(a_span_with_few_exact_gcs_can_be_a_leak),
+		cmocka_unit_test(a_fast_leak_whose_gcs_spread_out_is_called),
 		cmocka_unit_test(small_heap_slow_leak_is_called_from_gc_probes),
 		cmocka_unit_test(small_clean_heap_probed_is_never_a_leak),
 		cmocka_unit_test(probes_under_varying_concurrency_keep_the_larger_floor),

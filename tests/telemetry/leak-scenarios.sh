@@ -211,6 +211,14 @@ first_live_leak() { # name -> seconds from load start to its first live `leak` l
 	awk -v a="$first" -v t0="$t0" -v l="$load_start" 'BEGIN { printf "%.0f\n", t0 + a - l }'
 }
 
+# a wrong verdict says why, so a failed run explains itself
+explain() { # name
+	jq -r --arg n "$1" '.targets[] | select(.name == $n) | .metrics[] | select(.judged) |
+		"    \(.name): \(.verdict) (\(.reason)); p \(.mann_kendall_p), growth \(.growth), noise \(.noise_floor), window \(.window_s) s, \(.floor_points) points, plateau \(.plateau), level_held \(.level_held), recent slope \(.recent_slope_per_hour)/h (lower \(.recent_slope_lower_per_hour)), post-load floor \(.post_load_floor) (\(.post_load_points) points), idle floor \(.idle_floor)"' "$R"
+	sed -E 's/^\+ *([0-9]+)s /\1 /' "$WORK/monitor.out" |
+		awk -v n="$1" '$2 == n { if ($3 != last) printf "    from %ss: %s\n", $1, $3; last = $3 }'
+}
+
 tp=0 fp=0 fn=0 wrong=0 live_false=0 known=0
 printf '%-16s %-8s %-12s %-10s\n' target expected verdict detect_s | tee "$WORK/table"
 while read -r name expected port load pid; do
@@ -225,6 +233,7 @@ while read -r name expected port load pid; do
 	fi
 	printf '%-16s %-8s %-12s %-10s %s\n' "$name" "$expected" "$verdict" "$detect" "$note" |
 		tee -a "$WORK/table"
+	[ "$verdict" = "$expected" ] || explain "$name" | tee -a "$WORK/table"
 	if [ "$expected" = leak ]; then
 		if [ "$verdict" = leak ]; then tp=$((tp + 1)); else fn=$((fn + 1)); fi
 	else
