@@ -93,6 +93,7 @@ struct detector {
 	double gc_base, gc_base_t, gc_now, gc_now_t;
 	double alloc_last, alloc_last_t;    /* the allocation counter's last sample */
 	double alloc_min_rate, alloc_max_rate; /* bytes/s seen; NAN before two samples */
+	double alloc_prev_rate;		       /* the interval before the last; NAN */
 	double alloc_high_t;		       /* last sample allocating like load */
 	unsigned alloc_streak;		       /* intervals in a row allocating like load */
 	double level;			       /* load level now (see floor_pt); NAN */
@@ -134,6 +135,7 @@ struct detector *detector_create(const struct detector_params *p, double memory_
 	d->load_stop_t = NAN;
 	d->load_start_t = NAN;
 	d->alloc_last_t = d->alloc_min_rate = d->alloc_max_rate = d->alloc_high_t = NAN;
+	d->alloc_prev_rate = NAN;
 	d->level = d->req_rate_t = NAN;
 	return d;
 }
@@ -512,6 +514,20 @@ static void alloc_load_state(struct detector *d, double t, double rate)
 	}
 }
 
+/* The load's rate is what two intervals in a row reach: one interval that
+ * caught drench's own profile capture (a loaded host lets it overlap a
+ * regular scrape) would otherwise set a peak the load never comes near
+ * again, and every later interval would look idle. */
+static void note_load_rate(struct detector *d, double rate)
+{
+	double held = isfinite(d->alloc_prev_rate) ? fmin(rate, d->alloc_prev_rate) : NAN;
+
+	d->alloc_prev_rate = rate;
+	if (isfinite(held))
+		d->alloc_max_rate = isfinite(d->alloc_max_rate) ? fmax(d->alloc_max_rate, held)
+								: held;
+}
+
 void detector_note_allocated(struct detector *d, double t, double total)
 {
 	double rate;
@@ -531,7 +547,7 @@ void detector_note_allocated(struct detector *d, double t, double total)
 	d->alloc_last_t = t;
 	d->level = rate;
 	d->alloc_min_rate = isfinite(d->alloc_min_rate) ? fmin(d->alloc_min_rate, rate) : rate;
-	d->alloc_max_rate = isfinite(d->alloc_max_rate) ? fmax(d->alloc_max_rate, rate) : rate;
+	note_load_rate(d, rate);
 	alloc_load_state(d, t, rate);
 }
 

@@ -628,6 +628,35 @@ static void allocation_well_below_the_load_rate_is_idle(void **state)
 	detector_destroy(d);
 }
 
+/* On a loaded host the baseline profile's capture overlaps a regular
+ * scrape: one interval sees 4.5 x the load's allocation rate. Load still
+ * runs until it stops, and the leak under it is judged on all its points
+ * (a one-interval peak taken as the load's rate made every later interval
+ * idle: load "stopped" at 31 s in a corpus run). */
+static void one_interval_of_a_capture_does_not_end_the_load(void **state)
+{
+	struct detector *d = new_detector();
+	double allocated = 0;
+	const struct metric_result *res;
+
+	(void)state;
+	detector_watch(d, LIVE, true);
+	for (int t = 0; t <= 200; t++) {
+		bool load = t >= 5 && t < 125;
+
+		allocated += !load ? 40e3 : t == 31 ? 10.4e6 : 2.2e6;
+		detector_note_allocated(d, t, allocated);
+		if (t % 2 == 0)
+			detector_add_floor(d, LIVE, t, 8 * MB + 100e3 * fmin(fmax(t - 5, 0), 120),
+					   false);
+		detector_evaluate(d, t);
+	}
+	res = detector_find(d, LIVE);
+	assert_true(res->load_stop >= 120 && res->load_stop <= 126);
+	assert_int_equal(res->verdict, VERDICT_LEAK);
+	detector_destroy(d);
+}
+
 /* A sample a few ms after another (a checkpoint's, right after its forced
  * GC) carries the previous scrape's own allocation: over so short a span
  * that is a burst of hundreds of MB/s, and must not restart the load; nor
@@ -1263,6 +1292,7 @@ int main(void)
 		cmocka_unit_test(a_trickle_of_probe_requests_is_not_load),
 		cmocka_unit_test(a_sample_right_after_another_does_not_restart_the_load),
 		cmocka_unit_test(allocation_well_below_the_load_rate_is_idle),
+		cmocka_unit_test(one_interval_of_a_capture_does_not_end_the_load),
 		cmocka_unit_test(memory_in_flight_under_a_connection_staircase_is_not_a_leak),
 		cmocka_unit_test(a_leak_under_a_connection_staircase_is_called_after_load),
 	};
