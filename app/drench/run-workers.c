@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_ring.h>
@@ -118,8 +119,11 @@ static int make_rings(struct run_port *rp, uint16_t k)
 	for (uint16_t i = 0; i < rp->n && rp->n > 1; i++) {
 		snprintf(name, sizeof(name), "drench_steer%u_%u", k, i);
 		rp->rings[i] = rte_ring_create(name, STEER_RING_SIZE, socket, RING_F_SC_DEQ);
-		if (!rp->rings[i])
+		if (!rp->rings[i]) {
+			fprintf(stderr, "drench run: cannot create the steering ring %s: %s\n",
+				name, rte_strerror(rte_errno));
 			return -ENOMEM;
+		}
 	}
 	return 0;
 }
