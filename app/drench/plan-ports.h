@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Several ports in one run: the worker lcores and the local ports split
- * between them. Port k of n takes a block of the workers, in the order the
- * lcores were given, and a block of the local TCP ports, so no 4-tuple is
- * used on two ports (the two links may reach the same server). Blocks
- * differ in size by one at most.
+ * between them. Port k of n takes a block of the workers, in ascending
+ * lcore order (the order the EAL hands them out, and the one the campaign
+ * check holds each port's NUMA socket to), and a block of the local TCP
+ * ports, so no 4-tuple is used on two ports (the two links may reach the
+ * same server). Blocks differ in size by one at most.
  */
 #pragma once
 
