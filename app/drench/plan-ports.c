@@ -12,7 +12,8 @@ void plan_port_span(uint16_t n_workers, uint16_t n_ports, uint16_t k, uint16_t p
 {
 	uint32_t span = (uint32_t)port_max - port_min + 1;
 	uint32_t w0 = block_start(n_workers, n_ports, k), w1 = block_start(n_workers, n_ports, k + 1);
-	uint32_t p0 = block_start(span, n_ports, k), p1 = block_start(span, n_ports, k + 1);
+	/* local ports in proportion to the workers: each worker gets as many */
+	uint32_t p0 = block_start(span, n_workers, w0), p1 = block_start(span, n_workers, w1);
 
 	out->first_worker = (uint16_t)w0;
 	out->n_workers = (uint16_t)(w1 - w0);

@@ -4,8 +4,9 @@
  * between them. Port k of n takes a block of the workers, in ascending
  * lcore order (the order the EAL hands them out, and the one the campaign
  * check holds each port's NUMA socket to), and a block of the local TCP
- * ports, so no 4-tuple is used on two ports (the two links may reach the
- * same server). Blocks differ in size by one at most.
+ * ports in proportion to its workers, so no 4-tuple is used on two ports
+ * (the two links may reach the same server) and every worker has as many.
+ * Worker blocks differ in size by one at most.
  */
 #pragma once
 

@@ -32,19 +32,27 @@ static void every_worker_on_one_port_and_every_port_polled(void **state)
 	}
 }
 
-static void local_ports_split_without_overlap(void **state)
+/* Every local port on exactly one port of the run, and each worker (port
+ * span / its workers) gets the same share, to one port. */
+static void local_ports_split_without_overlap_alike_per_worker(void **state)
 {
 	(void)state;
-	for (uint16_t k = 1; k <= 8; k++) {
-		uint32_t next = 10000;
-		for (uint16_t p = 0; p < k; p++) {
-			struct plan_port_span s;
-			plan_port_span(8, k, p, 10000, 65535, &s);
-			assert_int_equal(s.port_min, next);
-			assert_true(s.port_max >= s.port_min);
-			next = (uint32_t)s.port_max + 1;
+	for (uint16_t n = 1; n <= 64; n++) {
+		for (uint16_t k = 1; k <= n && k <= 8; k++) {
+			uint32_t next = 10000, lo = UINT32_MAX, hi = 0;
+			for (uint16_t p = 0; p < k; p++) {
+				struct plan_port_span s;
+				plan_port_span(n, k, p, 10000, 65535, &s);
+				assert_int_equal(s.port_min, next);
+				assert_true(s.port_max >= s.port_min);
+				uint32_t each = ((uint32_t)s.port_max - s.port_min + 1) / s.n_workers;
+				lo = each < lo ? each : lo;
+				hi = each > hi ? each : hi;
+				next = (uint32_t)s.port_max + 1;
+			}
+			assert_int_equal(next, 65536);
+			assert_true(hi - lo <= 1);
 		}
-		assert_int_equal(next, 65536);
 	}
 }
 
@@ -64,7 +72,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_worker_on_one_port_and_every_port_polled),
-		cmocka_unit_test(local_ports_split_without_overlap),
+		cmocka_unit_test(local_ports_split_without_overlap_alike_per_worker),
 		cmocka_unit_test(one_port_keeps_everything),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
