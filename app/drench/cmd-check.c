@@ -20,6 +20,7 @@
 #endif
 #include "campaign.h"
 #include "config-errors.h"
+#include "plan-ports.h"
 #include "units.h"
 
 #define MAX_SETS 256
@@ -98,6 +99,33 @@ static bool generator_accepts(struct campaign *c)
 #endif
 }
 
+static int by_id(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return (x > y) - (x < y);
+}
+
+/* "  port NAME -> lcores 1,2": the lcores drench run polls each port with */
+static void print_port_lcores(const struct campaign_rig *rig)
+{
+	unsigned sorted[64];
+	size_t n = rig->n_worker_lcores;
+
+	if (rig->n_ports < 2 || n < rig->n_ports || n > 64)
+		return;
+	memcpy(sorted, rig->worker_lcores, n * sizeof(sorted[0]));
+	qsort(sorted, n, sizeof(sorted[0]), by_id);
+	for (uint16_t k = 0; k < rig->n_ports; k++) {
+		struct plan_port_span s;
+		plan_port_span((uint16_t)n, (uint16_t)rig->n_ports, k, 0, 0, &s);
+		printf("  port %s (socket %d) -> lcore%s", rig->ports[k].name,
+		       rig->ports[k].numa_node, s.n_workers == 1 ? "" : "s");
+		for (uint16_t i = 0; i < s.n_workers; i++)
+			printf("%s%u", i ? "," : " ", sorted[s.first_worker + i]);
+		printf("\n");
+	}
+}
+
 static void print_rig(const struct campaign_rig *rig)
 {
 	printf("rig: %zu port%s (%s%s), worker lcores", rig->n_ports, rig->n_ports == 1 ? "" : "s",
@@ -106,6 +134,7 @@ static void print_rig(const struct campaign_rig *rig)
 		printf("%s%u", i ? "," : " ", rig->worker_lcores[i]);
 	printf(", %u local address%s, MTU %u\n", rig->n_local_addresses,
 	       rig->n_local_addresses == 1 ? "" : "es", rig->mtu);
+	print_port_lcores(rig);
 }
 
 static void print_responder(const struct campaign *c)

@@ -205,32 +205,55 @@ static void collect_phase(struct phase_stats *s, const struct run_workers *rw, u
 	finish_stats(s);
 }
 
-static void collect_port(struct run_outcome *o, const struct run_workers *rw)
+/* a += b, field by field: both are structs of uint64_t counters */
+static void add_counters(void *a, const void *b, size_t size)
 {
+	uint64_t *sum = a;
+	const uint64_t *add = b;
+
+	for (size_t f = 0; f < size / sizeof(uint64_t); f++)
+		sum[f] += add[f];
+}
+
+/* Port k: its workers' interface counters and the NIC's, added to the totals. */
+static void collect_one_port(struct run_outcome *o, const struct run_workers *rw, uint16_t k)
+{
+	const struct run_port *rp = &rw->ports[k];
+	struct run_port_outcome *po = &o->ports[k];
 	struct rte_eth_stats st;
 
-	for (uint16_t k = 0; k < rw->n; k++) {
-		const uint64_t *a = (const uint64_t *)&rw->w[k].ifc.stats;
-		uint64_t *sum = (uint64_t *)&o->net;
-		for (size_t f = 0; f < sizeof(o->net) / sizeof(uint64_t); f++)
-			sum[f] += a[f];
-	}
-	o->steering = steer_mode_name(rw->mode);
+	*po = (struct run_port_outcome){.name = rp->port->name, .driver = rp->port->driver,
+					.socket = rp->port->socket_id,
+					.steering = steer_mode_name(rp->mode), .n_workers = rp->n};
+	for (uint16_t g = rp->first; g < rp->first + rp->n; g++)
+		add_counters(&po->net, &rw->w[g].ifc.stats, sizeof(po->net));
+	if (rte_eth_stats_get(rp->port->port_id, &st) == 0)
+		po->port = (struct run_port_stats){st.ipackets, st.imissed, st.ierrors,
+						   st.rx_nombuf, st.opackets, st.oerrors};
+	add_counters(&o->net, &po->net, sizeof(o->net));
+	add_counters(&o->port, &po->port, sizeof(o->port));
+	if (k > 0 && rw->ports[k].mode != rw->ports[0].mode)
+		o->steering = "mixed";
+}
+
+static void collect_port(struct run_outcome *o, const struct run_workers *rw)
+{
+	o->steering = steer_mode_name(rw->ports[0].mode);
+	o->n_ports = rw->n_ports;
+	for (uint16_t k = 0; k < rw->n_ports; k++)
+		collect_one_port(o, rw, k);
 	o->n_workers = rw->n;
 	for (uint16_t k = 0; k < rw->n && k < 64; k++) {
 		const struct worker *w = &rw->w[k];
 		const struct client_counters *c = client_counters(w->client);
 		o->workers[k] = (struct run_worker_stats){
-			.lcore = w->lcore_id, .requests = c->requests,
+			.lcore = w->lcore_id, .port = rw->port_of[k], .requests = c->requests,
 			.responses = counters_responses(c), .rx_pkts = w->ifc.stats.rx_pkts,
 			.steer_in = w->ifc.stats.steer_in, .steer_out = w->ifc.stats.steer_out,
 			.steer_drop = w->ifc.stats.steer_drop,
 			.established_peak = client_established_peak(w->client),
 			.busy_share = busy_share(&(struct busy_cycles){0}, &w->lc.busy)};
 	}
-	if (rte_eth_stats_get(rw->w[0].ifc.port_id, &st) == 0)
-		o->port = (struct run_port_stats){st.ipackets, st.imissed, st.ierrors, st.rx_nombuf,
-						  st.opackets, st.oerrors};
 }
 
 /* Body pattern counts, summed over workers, under each request and pattern name. */
@@ -400,17 +423,40 @@ static int launch(struct run_workers *rw, const struct plan *p)
 	return rc;
 }
 
+/* the plan of one port: "drench: port P (DRIVER, socket S, ... checksums) ->
+ * lcores 1,2 (queues 0-1), local ports A-B" */
+static void print_port_plan(const struct run_workers *rw, const struct run_port *rp)
+{
+	printf("drench: port %s (%s, socket %d, %s checksums) -> lcore%s ", rp->port->name,
+	       rp->port->driver, rp->port->socket_id,
+	       rp->port->ofl.tx_tcp_cksum ? "hardware" : "software", rp->n == 1 ? "" : "s");
+	for (uint16_t g = rp->first; g < rp->first + rp->n; g++)
+		printf("%s%u", g == rp->first ? "" : ",", rw->w[g].lcore_id);
+	if (rp->n == 1)
+		printf(" (queue 0)");
+	else
+		printf(" (queues 0-%u)", rp->n - 1);
+	printf(", local ports %u-%u\n", rp->port_min, rp->port_max);
+}
+
 static void print_start(const struct net_port *port, const struct plan *p,
 			const struct run_workers *rw)
 {
 	struct tcp_stack *tcp = client_tcp(rw->w[0].client);
 
-	printf("drench: port %s (%s, socket %d), %s checksums, target %u.%u.%u.%u:%u, "
-	       "%u phase(s)\n",
-	       port->name, port->driver, port->socket_id,
-	       port->ofl.tx_tcp_cksum ? "hardware" : "software", p->daddr >> 24,
-	       (p->daddr >> 16) & 255, (p->daddr >> 8) & 255, p->daddr & 255, p->dport,
-	       p->n_phases);
+	if (rw->n_ports == 1)
+		printf("drench: port %s (%s, socket %d), %s checksums, target %u.%u.%u.%u:%u, "
+		       "%u phase(s)\n",
+		       port->name, port->driver, port->socket_id,
+		       port->ofl.tx_tcp_cksum ? "hardware" : "software", p->daddr >> 24,
+		       (p->daddr >> 16) & 255, (p->daddr >> 8) & 255, p->daddr & 255, p->dport,
+		       p->n_phases);
+	else
+		printf("drench: %u ports, target %u.%u.%u.%u:%u on each, %u phase(s)\n",
+		       rw->n_ports, p->daddr >> 24, (p->daddr >> 16) & 255,
+		       (p->daddr >> 8) & 255, p->daddr & 255, p->dport, p->n_phases);
+	for (uint16_t k = 0; k < rw->n_ports; k++)
+		print_port_plan(rw, &rw->ports[k]);
 	printf("drench: %u local address%s from %u.%u.%u.%u, table %u connections per worker, "
 	       "%zu bytes per connection\n",
 	       p->n_local_ips, p->n_local_ips == 1 ? "" : "es", p->local_ip >> 24,
@@ -426,19 +472,21 @@ static void print_start(const struct net_port *port, const struct plan *p,
 		       p->port_max);
 }
 
-static int run_on_port(const struct plan *p, struct net_port *port)
+static int run_on_ports(const struct plan *p, struct net_port *ports)
 {
 	static struct run_workers rw;
+	uint16_t silent = 0;
 	int rc;
 
-	if (run_workers_setup(&rw, p, port) < 0) {
+	if (run_workers_setup(&rw, p, ports) < 0) {
 		run_workers_free(&rw);
 		return DRENCH_EXIT_USAGE;
 	}
-	print_start(port, p, &rw);
-	run_workers_steer(&rw, port, p);
-	if (run_workers_resolve(&rw, p->daddr) < 0) {
-		fprintf(stderr, "drench run: no ARP answer from the target or its gateway\n");
+	print_start(&ports[0], p, &rw);
+	run_workers_steer(&rw, p);
+	if (run_workers_resolve(&rw, p->daddr, &silent) < 0) {
+		fprintf(stderr, "drench run: no ARP answer from the target or its gateway on port "
+				"%s\n", ports[silent].name);
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {
 		rc = launch(&rw, p);
@@ -447,25 +495,46 @@ static int run_on_port(const struct plan *p, struct net_port *port)
 	return rc;
 }
 
+/* Each port with its own mempool (on its socket) and its share of the
+ * workers as queues; 0, or -1 with the ports opened so far closed. */
+static int open_ports(const struct plan *p, struct net_port *ports)
+{
+	if (p->n_ports > run_workers_count()) {
+		fprintf(stderr, "drench run: %u ports but %u worker lcore%s: one lcore polls one "
+				"port\n", p->n_ports, run_workers_count(),
+			run_workers_count() == 1 ? "" : "s");
+		return -1;
+	}
+	for (uint16_t k = 0; k < p->n_ports; k++) {
+		struct net_port_conf pc = {
+			.dev = p->devs[k], .n_queues = run_workers_queues(p->n_ports, k),
+			.rx_desc = 4096, .tx_desc = 1024, .mtu = p->mtu, .n_mbufs = 16383,
+		};
+		if (net_port_open(&pc, &ports[k]) < 0) {
+			while (k-- > 0)
+				net_port_close(&ports[k]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int execute(const struct plan *p)
 {
-	struct net_port port;
+	static struct net_port ports[PLAN_MAX_PORTS];
 	int rc;
 
-	if (eal_start("run", p->lcores, p->dev) < 0)
+	if (eal_start("run", p->lcores, p->devs, p->n_ports) < 0)
 		return DRENCH_EXIT_RUNTIME;
 	if (drench_telemetry_register() < 0) /* the run goes on without its commands */
 		fprintf(stderr, "drench run: cannot register the /drench telemetry commands\n");
 	stop_signal_install();
-	struct net_port_conf pc = {
-		.dev = p->dev, .n_queues = run_workers_count(), .rx_desc = 4096, .tx_desc = 1024,
-		.mtu = p->mtu, .n_mbufs = 16383,
-	};
-	if (net_port_open(&pc, &port) < 0) {
+	if (open_ports(p, ports) < 0) {
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {
-		rc = run_on_port(p, &port);
-		net_port_close(&port);
+		rc = run_on_ports(p, ports);
+		for (uint16_t k = 0; k < p->n_ports; k++)
+			net_port_close(&ports[k]);
 	}
 	rte_eal_cleanup();
 	return rc;

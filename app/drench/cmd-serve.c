@@ -157,7 +157,7 @@ int serve_execute(const struct serve_opts *o)
 	struct net_port port;
 	int rc;
 
-	if (eal_start("serve", o->lcores, o->dev) < 0)
+	if (eal_start("serve", o->lcores, &o->dev, 1) < 0)
 		return DRENCH_EXIT_RUNTIME;
 	if (rte_lcore_count() > 1)
 		fprintf(stderr, "drench serve: one lcore serves (lcore %u); the others idle\n",

@@ -14,6 +14,7 @@
 
 struct tel_worker {
 	unsigned lcore;
+	char port[64]; /* the device name of the port it polls */
 	uint64_t requests, responses, rx_packets;
 	uint32_t open_conns;
 	double busy_share; /* since the previous publish, [0, 1]; NAN: unknown */
@@ -96,6 +97,7 @@ static struct rte_tel_data *worker_dict(const struct tel_worker *w)
 		return NULL;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "lcore", w->lcore);
+	rte_tel_data_add_dict_string(d, "port", w->port);
 	rte_tel_data_add_dict_u64(d, "requests", w->requests);
 	rte_tel_data_add_dict_u64(d, "responses", w->responses);
 	rte_tel_data_add_dict_u64(d, "rx_packets", w->rx_packets);
@@ -164,12 +166,15 @@ void drench_telemetry_publish(const struct run_workers *rw, const struct plan *p
 		struct busy_cycles now = i < cur->n_workers ? cur->busy[i] : w->lc.busy;
 
 		pub.w[i] = (struct tel_worker){w->lcore_id,
+					       "",
 					       c->requests,
 					       counters_responses(c),
 					       w->ifc.stats.rx_pkts,
 					       client_open_conns(w->client),
 					       busy_share(&pub.busy_was[i], &now)};
 		pub.busy_was[i] = now;
+		snprintf(pub.w[i].port, sizeof(pub.w[i].port), "%s",
+			 rw->ports[rw->port_of[i]].port->name);
 	}
 	pthread_mutex_unlock(&pub.mu);
 }

@@ -9,21 +9,27 @@
 #include "eal-start.h"
 #include "port.h"
 
-int eal_start(const char *cmd, const char *lcores, const char *dev)
+int eal_start(const char *cmd, const char *lcores, const char *const *devs, size_t n_devs)
 {
-	bool vdev = strcmp(net_port_eal_flag(dev), "--vdev") == 0;
-	bool mapped = strchr(lcores, '@') != NULL;
-	char *args[16];
+	bool all_vdev = true, mapped = strchr(lcores, '@') != NULL;
+	char *args[8 + 2 * EAL_START_MAX_DEVS];
 	int n = 0;
 
+	if (n_devs == 0 || n_devs > EAL_START_MAX_DEVS) {
+		fprintf(stderr, "drench %s: 1 to %d ports\n", cmd, EAL_START_MAX_DEVS);
+		return -1;
+	}
 	args[n++] = "drench";
 	args[n++] = mapped ? "--lcores" : "-l";
 	args[n++] = (char *)lcores;
 	args[n++] = "--in-memory";
 	args[n++] = "--log-level=lib.eal:error";
-	args[n++] = (char *)net_port_eal_flag(dev);
-	args[n++] = (char *)dev;
-	if (vdev)
+	for (size_t i = 0; i < n_devs; i++) {
+		all_vdev &= strcmp(net_port_eal_flag(devs[i]), "--vdev") == 0;
+		args[n++] = (char *)net_port_eal_flag(devs[i]);
+		args[n++] = (char *)devs[i];
+	}
+	if (all_vdev)
 		args[n++] = "--no-pci";
 	args[n] = NULL;
 	if (rte_eal_init(n, args) < 0) {

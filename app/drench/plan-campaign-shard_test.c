@@ -3,7 +3,7 @@
  * A sharded plan from a real campaign (config/sharded.yaml) and from flags:
  * --shard wins over the file's shard:, each shard gets its own address and
  * its part of every level, and every shard of one campaign has one digest
- * while another campaign has another.
+ * while another campaign has another. Several ports reach the plan.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -101,11 +101,41 @@ static void three_flag_shards_of_64_connections_share_ports(void **state)
 	assert_int_equal(next_port, PLAN_PORT_MAX + 1u);
 }
 
+/* Several ports reach the plan in the order given, from the file and from
+ * flags; one --dev is one port. */
+static void ports_reach_the_plan_in_order(void **state)
+{
+	(void)state;
+	const char *two[] = {"rig.ports=[\"net_memif0,socket=/run/a\", \"net_memif1,socket=/run/b\"]",
+			     "rig.lcores={workers: [0, 1]}"};
+
+	load(&(struct run_opts){0}, two, 2);
+	assert_int_equal(plan.n_ports, 2);
+	assert_string_equal(plan.devs[0], "net_memif0,socket=/run/a");
+	assert_string_equal(plan.devs[1], "net_memif1,socket=/run/b");
+	unload();
+
+	struct run_opts o = {.url = "http://198.18.0.1/", .lcores = "0-2", .local_ip = 0xC6120002u,
+			     .n_local_ips = 1, .netmask = 0xffffff00u, .connections = 8,
+			     .duration_us = 1000000, .mtu = 1500,
+			     .devs = {"net_memif0", "net_memif1"}, .n_devs = 2, .dev = "net_memif0"};
+	assert_int_equal(plan_from_flags(&o, &plan), 0);
+	assert_int_equal(plan.n_ports, 2);
+	assert_string_equal(plan.devs[1], "net_memif1");
+	plan_free(&plan);
+	o.n_devs = 0; /* options built without the parser: the one --dev */
+	assert_int_equal(plan_from_flags(&o, &plan), 0);
+	assert_int_equal(plan.n_ports, 1);
+	assert_string_equal(plan.devs[0], "net_memif0");
+	plan_free(&plan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_flag_wins_over_the_files_shard),
 		cmocka_unit_test(three_flag_shards_of_64_connections_share_ports),
+		cmocka_unit_test(ports_reach_the_plan_in_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

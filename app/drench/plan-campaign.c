@@ -49,8 +49,8 @@ static void plan_rig(struct plan *p, const struct campaign *c, struct config_err
 {
 	const struct campaign_rig *r = &c->rig;
 
-	if (r->n_ports != 1)
-		error_at(e, &r->where, "%s: one port per run for now", "ports");
+	if (r->n_ports > PLAN_MAX_PORTS)
+		error_at(e, &r->where, "%s: more ports than drench drives in one run (8)", "ports");
 	if (r->n_local_ips > 1)
 		error_at(e, &r->where, "%s: one range of consecutive addresses per run for now",
 			 "local_ips");
@@ -58,7 +58,9 @@ static void plan_rig(struct plan *p, const struct campaign *c, struct config_err
 		error_at(e, &r->where, "%s: more addresses than drench uses (4096)", "local_ips");
 	if (r->n_ports == 0 || r->n_worker_lcores == 0 || r->n_local_ips == 0)
 		return;
-	p->dev = r->ports[0].name;
+	for (size_t i = 0; i < r->n_ports && i < PLAN_MAX_PORTS; i++)
+		p->devs[i] = r->ports[i].name;
+	p->n_ports = (uint16_t)(r->n_ports < PLAN_MAX_PORTS ? r->n_ports : PLAN_MAX_PORTS);
 	plan_lcores(p, r);
 	p->local_ip = ntohl(r->local_ips[0].first.s_addr);
 	p->n_local_ips = ntohl(r->local_ips[0].last.s_addr) - p->local_ip + 1;

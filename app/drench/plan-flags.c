@@ -71,7 +71,11 @@ static void plan_phase(struct plan *p, const struct run_opts *o)
 int plan_from_flags(const struct run_opts *o, struct plan *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->dev = o->dev;
+	for (size_t i = 0; i < o->n_devs; i++)
+		p->devs[i] = o->devs[i];
+	p->n_ports = (uint16_t)o->n_devs;
+	if (p->n_ports == 0 && o->dev) /* options built without the parser */
+		p->devs[p->n_ports++] = o->dev;
 	snprintf(p->lcores, sizeof(p->lcores), "%s", o->lcores);
 	p->local_ip = o->local_ip;
 	p->n_local_ips = o->n_local_ips;

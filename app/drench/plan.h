@@ -19,6 +19,7 @@
 #define PLAN_PORT_MIN 10000 /* local ports: below are the usual listening ones */
 #define PLAN_PORT_MAX 65535
 #define PLAN_MAX_LOCAL_IPS 4096 /* addresses in the local range (said in plan-campaign.c) */
+#define PLAN_MAX_PORTS 8 /* ports of one run (plan-ports.h splits the workers) */
 
 struct plan_phase {
 	const char *name;
@@ -31,8 +32,9 @@ struct plan_phase {
 
 struct plan {
 	/* rig */
-	const char *dev;    /* vdev string or PCI address */
-	char lcores[64];    /* EAL -l list: main (telemetry) lcore first, then the worker */
+	const char *devs[PLAN_MAX_PORTS]; /* vdev strings or PCI addresses, in the order given */
+	uint16_t n_ports;
+	char lcores[64];    /* EAL -l list: main (telemetry) lcore first, then the workers */
 	uint32_t local_ip, netmask, gateway; /* host order */
 	uint32_t n_local_ips; /* local_ip .. local_ip + n - 1, each worker uses them all */
 	uint16_t port_min, port_max; /* local ports (a shard's block of them) */

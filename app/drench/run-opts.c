@@ -15,9 +15,10 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: drench run CAMPAIGN.yaml [--set key=value ...] [--output DIR] [--quiet]\n"
 		"       drench run --dev DEV --url URL [options]\n"
-		"  --dev DEV           DPDK device: a vdev (net_af_xdp0,iface=gen0) or a PCI address\n"
+		"  --dev DEV           DPDK device: a vdev (net_af_xdp0,iface=gen0) or a PCI address;\n"
+		"                      again for each more port (the workers are split between them)\n"
 		"  --url URL           http://IPv4[:port]/path to request\n"
-		"  --lcores LIST       EAL lcores; the first is the telemetry lcore, the next the worker (0-1)\n"
+		"  --lcores LIST       EAL lcores; the first is the telemetry lcore, the next the workers (0-1)\n"
 		"  --local-ip IP/LEN   the generator's address (198.18.0.2/24), or a range of\n"
 		"                      them, IP-IP/LEN (every worker uses each address)\n"
 		"  --gateway IP        next hop for targets off our subnet\n"
@@ -129,7 +130,14 @@ static int apply(struct run_opts *o, int opt, char *arg)
 		}
 		o->overrides[o->n_overrides++] = arg;
 		return 0;
-	case 'd': o->dev = arg; return 0;
+	case 'd':
+		if (o->n_devs == sizeof(o->devs) / sizeof(o->devs[0])) {
+			fprintf(stderr, "drench run: at most 8 --dev\n");
+			return -EINVAL;
+		}
+		o->dev = o->dev ? o->dev : arg;
+		o->devs[o->n_devs++] = arg;
+		return 0;
 	case 'u': o->url = arg; return 0;
 	case 'l': o->lcores = arg; return 0;
 	case 'o': o->output = arg; return 0;

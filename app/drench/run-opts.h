@@ -9,7 +9,9 @@
 #include "tcp-t.h"
 
 struct run_opts {
-	const char *dev;       /* vdev string or PCI address */
+	const char *dev;       /* the first --dev: vdev string or PCI address */
+	const char *devs[8];   /* every --dev, in order: one port each */
+	size_t n_devs;
 	const char *lcores;    /* EAL lcore list: first = main (telemetry), next = worker */
 	const char *url;
 	const char *output;    /* folder for report.json */

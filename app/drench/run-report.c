@@ -39,6 +39,8 @@ static void add_workers(json_t *rep, const struct run_outcome *o)
 			"steered_in", (json_int_t)w->steer_in, "steered_out", (json_int_t)w->steer_out,
 			"steer_drops", (json_int_t)w->steer_drop,
 			"established_peak", (json_int_t)w->established_peak);
+		if (w->port < o->n_ports)
+			json_object_set_new(obj, "port", json_string(o->ports[w->port].name));
 		json_object_set_new(obj, "busy_share", isfinite(w->busy_share)
 							       ? json_real(w->busy_share)
 							       : json_null());
@@ -50,21 +52,51 @@ static void add_workers(json_t *rep, const struct run_outcome *o)
 	json_object_set_new(rep, "steering", json_string(o->steering ? o->steering : "none"));
 }
 
-static void add_port(json_t *rep, const struct run_outcome *o)
+static json_t *port_json(const struct run_port_stats *p)
 {
-	const struct net_stats *n = &o->net;
+	return json_pack("{sI sI sI sI sI sI}",
+		"rx_packets", (json_int_t)p->ipackets, "rx_missed", (json_int_t)p->imissed,
+		"rx_errors", (json_int_t)p->ierrors, "rx_nombuf", (json_int_t)p->rx_nombuf,
+		"tx_packets", (json_int_t)p->opackets, "tx_errors", (json_int_t)p->oerrors);
+}
 
-	json_object_set_new(rep, "port", json_pack("{sI sI sI sI sI sI}",
-		"rx_packets", (json_int_t)o->port.ipackets, "rx_missed", (json_int_t)o->port.imissed,
-		"rx_errors", (json_int_t)o->port.ierrors, "rx_nombuf", (json_int_t)o->port.rx_nombuf,
-		"tx_packets", (json_int_t)o->port.opackets, "tx_errors", (json_int_t)o->port.oerrors));
-	json_object_set_new(rep, "net", json_pack("{sI sI sI sI sI sI sI sI sI sI}",
+static json_t *net_json(const struct net_stats *n)
+{
+	return json_pack("{sI sI sI sI sI sI sI sI sI sI}",
 		"rx_arp", (json_int_t)n->rx_arp, "rx_icmp", (json_int_t)n->rx_icmp,
 		"drop_short", (json_int_t)n->drop_short, "drop_not_ipv4", (json_int_t)n->drop_not_ipv4,
 		"drop_ip_cksum", (json_int_t)n->drop_ip_cksum,
 		"drop_tcp_cksum", (json_int_t)n->drop_tcp_cksum,
 		"drop_not_ours", (json_int_t)n->drop_not_ours, "drop_fragment", (json_int_t)n->drop_fragment,
-		"tx_nombuf", (json_int_t)n->tx_nombuf, "tx_full", (json_int_t)n->tx_full));
+		"tx_nombuf", (json_int_t)n->tx_nombuf, "tx_full", (json_int_t)n->tx_full);
+}
+
+/* The run's port and net counters are the totals over its ports (what a
+ * one-port report always had); ports[] has each port's own, with its
+ * workers' request and response counts. */
+static void add_port(json_t *rep, const struct run_outcome *o)
+{
+	json_t *arr = json_array();
+
+	json_object_set_new(rep, "port", port_json(&o->port));
+	json_object_set_new(rep, "net", net_json(&o->net));
+	for (uint16_t k = 0; k < o->n_ports; k++) {
+		const struct run_port_outcome *po = &o->ports[k];
+		uint64_t req = 0, resp = 0;
+		for (uint16_t i = 0; i < o->n_workers && i < 64; i++)
+			if (o->workers[i].port == k) {
+				req += o->workers[i].requests;
+				resp += o->workers[i].responses;
+			}
+		json_t *obj = json_pack("{ss ss si ss si sI sI}", "name", po->name, "driver",
+					po->driver, "socket", po->socket, "steering", po->steering,
+					"workers", (int)po->n_workers, "requests", (json_int_t)req,
+					"responses", (json_int_t)resp);
+		json_object_set_new(obj, "port", port_json(&po->port));
+		json_object_set_new(obj, "net", net_json(&po->net));
+		json_array_append_new(arr, obj);
+	}
+	json_object_set_new(rep, "ports", arr);
 }
 
 /* report.html, metrics.prom, series.csv, as the plan asks */
@@ -191,6 +223,11 @@ bool run_outcome_print(FILE *f, const struct plan *p, const struct run_outcome *
 		   ", no mbuf %" PRIu64 "\n",
 		o->port.ipackets, o->port.imissed, o->port.ierrors, o->port.opackets, o->port.oerrors,
 		o->net.drop_tcp_cksum, o->net.tx_full, o->net.tx_nombuf);
+	for (uint16_t k = 0; o->n_ports > 1 && k < o->n_ports; k++)
+		fprintf(f, "  port %s: rx %" PRIu64 " missed %" PRIu64 ", tx %" PRIu64
+			   " errors %" PRIu64 "\n", o->ports[k].name, o->ports[k].port.ipackets,
+			o->ports[k].port.imissed, o->ports[k].port.opackets,
+			o->ports[k].port.oerrors);
 	for (uint32_t i = 0; i < o->n_phases; i++)
 		pass &= print_gate(f, o->phases[i].name, p->phases[i].expect, &o->phases[i]);
 	pass &= print_gate(f, "campaign", p->expect, &o->total);

@@ -18,18 +18,28 @@ struct run_outcome {
 	size_t mem_per_conn;
 	uint32_t local_addresses;
 	bool interrupted;
-	struct net_stats net;   /* the worker's interface: every drop by reason */
-	struct run_port_stats { /* the NIC's own view (rte_eth_stats) */
+	struct net_stats net;   /* the workers' interfaces: every drop by reason, all ports */
+	struct run_port_stats { /* the NIC's own view (rte_eth_stats), all ports added */
 		uint64_t ipackets, imissed, ierrors, rx_nombuf, opackets, oerrors;
 	} port;
+	struct run_port_outcome { /* each port's share of the two above */
+		const char *name, *driver;
+		int socket;
+		const char *steering;
+		uint16_t n_workers;
+		struct net_stats net;
+		struct run_port_stats port;
+	} ports[PLAN_MAX_PORTS];
+	uint16_t n_ports;
 	struct collector *telemetry; /* NULL: the run watched no memory */
 	bool leak_free;              /* no target's memory leaks (true without telemetry) */
-	const char *steering;        /* the mode chosen at start */
+	const char *steering;        /* the mode chosen at start; "mixed" when ports differ */
 	uint16_t n_workers;
 	json_t *validation;          /* per request and body pattern: matched, failed */
 	struct run_start start;      /* --start-at: asked, began, the clock's error */
 	struct run_worker_stats {    /* each worker's share of the run */
 		unsigned lcore;
+		uint16_t port; /* its index in ports[] */
 		uint64_t requests, responses, rx_pkts, steer_in, steer_out, steer_drop;
 		uint64_t established_peak; /* connections established at once, at most */
 		double busy_share;         /* of the lcore's poll cycles, busy; NAN: none */

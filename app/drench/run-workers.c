@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_ring.h>
@@ -14,6 +15,7 @@
 #include "numa-place.h"
 #include "tsc-clock.h"
 #include "phase-stats.h"
+#include "plan-ports.h"
 #include "plan-shard.h"
 #include "run-workers.h"
 
@@ -23,6 +25,14 @@
 uint16_t run_workers_count(void)
 {
 	return (uint16_t)(rte_lcore_count() - 1);
+}
+
+uint16_t run_workers_queues(uint16_t n_ports, uint16_t k)
+{
+	struct plan_port_span s;
+
+	plan_port_span(run_workers_count(), n_ports, k, PLAN_PORT_MIN, PLAN_PORT_MAX, &s);
+	return s.n_workers;
 }
 
 static void split_phases(struct run_workers *rw, const struct plan *p)
@@ -43,21 +53,26 @@ static void split_phases(struct run_workers *rw, const struct plan *p)
 	}
 }
 
-/* The 4-tuples worker i of n may use: the shard's addresses (plan-shard.c
- * cut them, or the ports, from the campaign's), and of the shard's ports
- * those with port % n == i, which RSS steers back to it (lib/net/steer.h). */
-static void worker_tuples(const struct plan *p, uint16_t i, uint16_t n, struct tcp_params *tp)
+/* The 4-tuples worker i of the n on port rp may use: the shard's addresses
+ * (plan-shard.c cut them, or the ports, from the campaign's), and of the
+ * port's block of the shard's ports those with port % n == i, which RSS
+ * steers back to it (lib/net/steer.h). */
+static void worker_tuples(const struct plan *p, const struct run_port *rp, uint16_t i,
+			  struct tcp_params *tp)
 {
+	uint16_t n = rp->n;
+
 	tp->local_addr = p->local_ip;
 	tp->n_local_addrs = (uint16_t)p->n_local_ips;
-	tp->port_min = p->port_min;
-	tp->port_max = p->port_max;
+	tp->port_min = rp->port_min;
+	tp->port_max = rp->port_max;
 	tp->port_step = n;
-	tp->port_offset = (uint16_t)((i + n - p->port_min % n) % n);
+	tp->port_offset = (uint16_t)((i + n - rp->port_min % n) % n);
 }
 
-static struct client *make_client(const struct plan *p, struct worker *w, uint16_t i,
-				  uint16_t n)
+/* Worker i of port rp; n workers in the run share the load. */
+static struct client *make_client(const struct plan *p, struct worker *w,
+				  const struct run_port *rp, uint16_t i, uint16_t n)
 {
 	struct tcp_params tp;
 	struct client_conf cc = {
@@ -74,11 +89,11 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 	};
 
 	tcp_params_default(&tp);
-	worker_tuples(p, i, n, &tp);
+	worker_tuples(p, rp, i, &tp);
 	tp.mss = (uint16_t)(p->mtu - 40);
 	tp.tw_policy = p->time_wait;
 	/* every one of its (address, port) pairs: connections in TIME_WAIT hold theirs */
-	uint64_t pairs = (uint64_t)(p->port_max - p->port_min + 1) / n * p->n_local_ips;
+	uint64_t pairs = (uint64_t)(rp->port_max - rp->port_min + 1) / rp->n * p->n_local_ips;
 	if (p->max_conns > pairs * n) {
 		fprintf(stderr, "drench run: %u connections exceed the %" PRIu64 " ports of %u "
 				"local address%s\n", p->max_conns, pairs * n, p->n_local_ips,
@@ -94,16 +109,21 @@ static struct client *make_client(const struct plan *p, struct worker *w, uint16
 	return client_create(&cc, &tp, lcore_tx, &w->lc);
 }
 
-static int make_rings(struct run_workers *rw, int socket)
+/* The inbound rings of port k's workers, on the port's socket; named by
+ * (port, queue), as ring names are one namespace per process. */
+static int make_rings(struct run_port *rp, uint16_t k)
 {
 	char name[RTE_RING_NAMESIZE];
+	int socket = rp->port->socket_id >= 0 ? rp->port->socket_id : (int)rte_socket_id();
 
-	for (uint16_t i = 0; i < rw->n && rw->n > 1; i++) {
-		snprintf(name, sizeof(name), "drench_steer%u", i);
-		rw->rings[i] = rte_ring_create(name, STEER_RING_SIZE, socket,
-					       RING_F_SC_DEQ);
-		if (!rw->rings[i])
+	for (uint16_t i = 0; i < rp->n && rp->n > 1; i++) {
+		snprintf(name, sizeof(name), "drench_steer%u_%u", k, i);
+		rp->rings[i] = rte_ring_create(name, STEER_RING_SIZE, socket, RING_F_SC_DEQ);
+		if (!rp->rings[i]) {
+			fprintf(stderr, "drench run: cannot create the steering ring %s: %s\n",
+				name, rte_strerror(rte_errno));
 			return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -121,31 +141,53 @@ static void check_numa(const struct net_port *port, unsigned lcore)
 			lcore, lsock, port->name, port->socket_id);
 }
 
-static int setup_one(struct run_workers *rw, const struct plan *p, const struct net_port *port,
-		     uint16_t i, unsigned lcore)
+/* Worker g of the run, queue i of port k. */
+static int setup_one(struct run_workers *rw, const struct plan *p, uint16_t k, uint16_t g,
+		     unsigned lcore)
 {
-	struct worker *w = &rw->w[i];
+	struct run_port *rp = &rw->ports[k];
+	const struct net_port *port = rp->port;
+	struct worker *w = &rw->w[g];
+	uint16_t i = (uint16_t)(g - rp->first);
 
 	check_numa(port, lcore);
 
 	w->lcore_id = lcore;
+	rw->port_of[g] = k;
 	net_iface_init(&w->ifc, port, i, p->local_ip, p->netmask, p->gateway);
 	w->ifc.n_ips = p->n_local_ips;
-	rw->steer[i] = (struct steer){.mode = rw->mode, .n_workers = rw->n, .self = i};
-	memcpy(rw->steer[i].rings, rw->rings, sizeof(rw->rings));
-	w->ifc.steer = &rw->steer[i];
-	w->phases = &rw->phases[(size_t)i * p->n_phases];
+	rw->steer[g] = (struct steer){.mode = rp->mode, .n_workers = rp->n, .self = i};
+	memcpy(rw->steer[g].rings, rp->rings, sizeof(rp->rings));
+	w->ifc.steer = &rw->steer[g];
+	w->phases = &rw->phases[(size_t)g * p->n_phases];
 	w->n_phases = p->n_phases;
 	worker_bind(w, p->drain_us);
 	bool placed = numa_place_begin(port->socket_id);
 	w->results = calloc(p->n_phases, sizeof(*w->results));
-	w->client = w->results ? make_client(p, w, i, rw->n) : NULL;
+	w->client = w->results ? make_client(p, w, rp, i, rw->n) : NULL;
 	if (placed)
 		numa_place_end();
 	return w->client ? 0 : -EINVAL;
 }
 
-int run_workers_setup(struct run_workers *rw, const struct plan *p, const struct net_port *port)
+/* Each port's block of workers and of local ports, and its rings. */
+static int split_ports(struct run_workers *rw, const struct plan *p, const struct net_port *ports)
+{
+	rw->n_ports = p->n_ports;
+	for (uint16_t k = 0; k < rw->n_ports; k++) {
+		struct run_port *rp = &rw->ports[k];
+		struct plan_port_span s;
+		plan_port_span(rw->n, rw->n_ports, k, p->port_min, p->port_max, &s);
+		*rp = (struct run_port){.port = &ports[k], .first = s.first_worker,
+					.n = s.n_workers, .port_min = s.port_min,
+					.port_max = s.port_max};
+		if (make_rings(rp, k) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int run_workers_setup(struct run_workers *rw, const struct plan *p, const struct net_port *ports)
 {
 	unsigned lcore = rte_get_next_lcore(-1, 1, 0);
 
@@ -156,25 +198,33 @@ int run_workers_setup(struct run_workers *rw, const struct plan *p, const struct
 				"the main one\n", STEER_MAX_WORKERS);
 		return -EINVAL;
 	}
+	if (p->n_ports == 0 || p->n_ports > rw->n) {
+		fprintf(stderr, "drench run: %u ports but %u worker lcore%s: one lcore polls one "
+				"port\n", p->n_ports, rw->n, rw->n == 1 ? "" : "s");
+		return -EINVAL;
+	}
 	rw->w = calloc(rw->n, sizeof(*rw->w));
 	rw->steer = calloc(rw->n, sizeof(*rw->steer));
+	rw->port_of = calloc(rw->n, sizeof(*rw->port_of));
 	rw->phases = calloc((size_t)rw->n * p->n_phases, sizeof(*rw->phases));
-	if (!rw->w || !rw->steer || !rw->phases || make_rings(rw, port->socket_id >= 0 ? port->socket_id : (int)rte_socket_id()) < 0)
+	if (!rw->w || !rw->steer || !rw->port_of || !rw->phases || split_ports(rw, p, ports) < 0)
 		return -ENOMEM;
 	split_phases(rw, p);
-	for (uint16_t i = 0; i < rw->n; i++, lcore = rte_get_next_lcore(lcore, 1, 0))
-		if (setup_one(rw, p, port, i, lcore) < 0)
-			return -EINVAL;
+	for (uint16_t k = 0; k < rw->n_ports; k++)
+		for (uint16_t g = rw->ports[k].first; g < rw->ports[k].first + rw->ports[k].n;
+		     g++, lcore = rte_get_next_lcore(lcore, 1, 0))
+			if (setup_one(rw, p, k, g, lcore) < 0)
+				return -EINVAL;
 	return 0;
 }
 
 /* RSS steering is taken only when the software Toeplitz hash, with our key
  * and RETA, sends the reply of every connection the run can open to its
  * owner's queue; else frames are redirected, and it is said why. */
-static bool rss_holds(const struct plan *p, uint16_t reta, uint16_t n)
+static bool rss_holds(const struct plan *p, const struct run_port *rp, uint16_t reta)
 {
 	uint32_t bad = steer_rss_misplaced(p->daddr, p->dport, p->local_ip, p->n_local_ips,
-					   p->port_min, p->port_max, reta, n);
+					   rp->port_min, rp->port_max, reta, rp->n);
 
 	if (bad)
 		printf("drench: RSS would deliver %u of the replies to another worker: "
@@ -182,22 +232,35 @@ static bool rss_holds(const struct plan *p, uint16_t reta, uint16_t n)
 	return bad == 0;
 }
 
-void run_workers_steer(struct run_workers *rw, const struct net_port *port, const struct plan *p)
+static void steer_port(struct run_workers *rw, const struct plan *p, struct run_port *rp)
 {
 	uint16_t reta = 0;
 
-	if (rw->n == 1)
-		rw->mode = STEER_SINGLE;
-	else if (steer_rss_program(port->port_id, rw->n, &reta) == 0 && rss_holds(p, reta, rw->n))
-		rw->mode = STEER_RSS;
+	if (rp->n == 1)
+		rp->mode = STEER_SINGLE;
+	else if (steer_rss_program(rp->port->port_id, rp->n, &reta) == 0 && rss_holds(p, rp, reta))
+		rp->mode = STEER_RSS;
 	else
-		rw->mode = STEER_REDIRECT;
-	for (uint16_t i = 0; i < rw->n && rw->steer; i++)
-		rw->steer[i].mode = rw->mode;
-	printf("drench: %u worker(s), steering: %s", rw->n, steer_mode_name(rw->mode));
-	if (rw->mode == STEER_RSS)
-		printf(" over a RETA of %u", reta);
-	printf("\n");
+		rp->mode = STEER_REDIRECT;
+	rp->reta = rp->mode == STEER_RSS ? reta : 0;
+	for (uint16_t g = rp->first; g < rp->first + rp->n && rw->steer; g++)
+		rw->steer[g].mode = rp->mode;
+}
+
+void run_workers_steer(struct run_workers *rw, const struct plan *p)
+{
+	for (uint16_t k = 0; k < rw->n_ports; k++) {
+		const struct run_port *rp = &rw->ports[k];
+		steer_port(rw, p, &rw->ports[k]);
+		if (rw->n_ports > 1)
+			printf("drench: port %s: ", rp->port->name);
+		else
+			printf("drench: ");
+		printf("%u worker(s), steering: %s", rp->n, steer_mode_name(rp->mode));
+		if (rp->mode == STEER_RSS)
+			printf(" over a RETA of %u", rp->reta);
+		printf("\n");
+	}
 }
 
 void run_workers_free(struct run_workers *rw)
@@ -206,10 +269,12 @@ void run_workers_free(struct run_workers *rw)
 		client_destroy(rw->w[i].client);
 		free(rw->w[i].results);
 	}
-	for (uint16_t i = 0; i < STEER_MAX_WORKERS; i++)
-		rte_ring_free(rw->rings[i]);
+	for (uint16_t k = 0; k < rw->n_ports; k++)
+		for (uint16_t i = 0; i < STEER_MAX_WORKERS; i++)
+			rte_ring_free(rw->ports[k].rings[i]);
 	free(rw->w);
 	free(rw->steer);
+	free(rw->port_of);
 	free(rw->phases);
 	memset(rw, 0, sizeof(*rw));
 }
@@ -220,39 +285,51 @@ static void ignore_tcp(void *ctx, const struct tcp_seg *seg)
 	(void)seg;
 }
 
-/* Who answered: the first worker whose table has the next hop, or -1. */
-static int resolved_on(const struct run_workers *rw, uint32_t hop)
+/* Who answered: the first of the workers [first, first + n) whose table has
+ * the next hop, or -1. */
+static int resolved_on(const struct run_workers *rw, uint16_t first, uint16_t n, uint32_t hop)
 {
 	struct rte_ether_addr mac;
 
-	for (uint16_t i = 0; i < rw->n; i++)
+	for (uint16_t i = first; i < first + n; i++)
 		if (net_arp_lookup((struct net_iface *)&rw->w[i].ifc, hop, &mac) == 0)
 			return i;
 	return -1;
 }
 
-/* The answer may come to any queue: every worker's is polled. */
-int run_workers_resolve(struct run_workers *rw, uint32_t daddr)
+/* The answer may come to any of the port's queues: every one is polled. */
+static int resolve_port(struct run_workers *rw, const struct run_port *rp, uint32_t daddr)
 {
-	uint32_t hop = net_next_hop(&rw->w[0].ifc, daddr);
+	struct net_iface *first = &rw->w[rp->first].ifc;
+	uint32_t hop = net_next_hop(first, daddr);
 	uint64_t start = tsc_now_us(), last = 0;
 	int who;
 
-	while ((who = resolved_on(rw, hop)) < 0) {
+	while ((who = resolved_on(rw, rp->first, rp->n, hop)) < 0) {
 		uint64_t now = tsc_now_us();
 		if (now - start > 5 * 1000 * 1000)
 			return -ETIMEDOUT;
 		if (now - last > 200 * 1000) {
-			net_arp_request(&rw->w[0].ifc, hop);
-			net_tx_flush(&rw->w[0].ifc);
+			net_arp_request(first, hop);
+			net_tx_flush(first);
 			last = now;
 		}
-		for (uint16_t i = 0; i < rw->n; i++)
+		for (uint16_t i = rp->first; i < rp->first + rp->n; i++)
 			net_rx(&rw->w[i].ifc, now, ignore_tcp, NULL);
 	}
-	for (uint16_t i = 0; i < rw->n; i++)
+	for (uint16_t i = rp->first; i < rp->first + rp->n; i++)
 		if (i != who)
 			memcpy(rw->w[i].ifc.arp, rw->w[who].ifc.arp, sizeof(rw->w[i].ifc.arp));
+	return 0;
+}
+
+int run_workers_resolve(struct run_workers *rw, uint32_t daddr, uint16_t *port)
+{
+	for (uint16_t k = 0; k < rw->n_ports; k++)
+		if (resolve_port(rw, &rw->ports[k], daddr) < 0) {
+			*port = k;
+			return -ETIMEDOUT;
+		}
 	return 0;
 }
 

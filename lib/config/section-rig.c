@@ -317,45 +317,81 @@ static void parse_local_ips(struct section_ctx *s, const struct yaml_node *n)
 		config_error_at(s->e, &n->mark, n->path, IPS_EXPECTED, "no local addresses");
 }
 
+/* A set of worker lcores: all of them, or the block one port gets. */
+struct lcore_set {
+	unsigned ids[MAX_LCORES];
+	size_t n;
+};
+
+static int by_id(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+	return (x > y) - (x < y);
+}
+
+/* The worker lcores drench run polls port k with: block k of n_ports of
+ * them in ascending lcore order, the order the EAL hands them out
+ * (app/drench/plan-ports.h cuts the same blocks). */
+static void port_lcores(const struct campaign_rig *rig, size_t k, struct lcore_set *out)
+{
+	unsigned sorted[MAX_LCORES];
+	size_t w = rig->n_worker_lcores < MAX_LCORES ? rig->n_worker_lcores : MAX_LCORES;
+	size_t first = w * k / rig->n_ports, end = w * (k + 1) / rig->n_ports;
+
+	memcpy(sorted, rig->worker_lcores, w * sizeof(sorted[0]));
+	qsort(sorted, w, sizeof(sorted[0]), by_id);
+	out->n = end - first;
+	memcpy(out->ids, sorted + first, out->n * sizeof(sorted[0]));
+}
+
+static void all_lcores(const struct campaign_rig *rig, struct lcore_set *out)
+{
+	out->n = rig->n_worker_lcores < MAX_LCORES ? rig->n_worker_lcores : MAX_LCORES;
+	memcpy(out->ids, rig->worker_lcores, out->n * sizeof(out->ids[0]));
+}
+
 /* "worker lcores 2, 3" */
-static void list_lcores_off(char *buf, size_t len, const struct campaign_rig *rig,
+static void list_lcores_off(char *buf, size_t len, const struct lcore_set *set,
 			    const struct campaign_host *h, int node)
 {
 	size_t used = 0;
 	buf[0] = '\0';
-	for (size_t i = 0; i < rig->n_worker_lcores && used < len; i++) {
-		unsigned id = rig->worker_lcores[i];
+	for (size_t i = 0; i < set->n && used < len; i++) {
+		unsigned id = set->ids[i];
 		if (h->cpu_node(id, h->ctx) != node)
 			used += (size_t)snprintf(buf + used, len - used, "%s%u", used ? ", " : "", id);
 	}
 }
 
-static bool lcores_all_on(const struct campaign_rig *rig, const struct campaign_host *h, int node)
+static bool lcores_all_on(const struct lcore_set *set, const struct campaign_host *h, int node)
 {
-	for (size_t i = 0; i < rig->n_worker_lcores; i++) {
-		int n = h->cpu_node(rig->worker_lcores[i], h->ctx);
+	for (size_t i = 0; i < set->n; i++) {
+		int n = h->cpu_node(set->ids[i], h->ctx);
 		if (n >= 0 && n != node)
 			return false;
 	}
 	return true;
 }
 
-/* a NIC on one socket and its lcores on another cost a QPI/UPI hop per packet */
+/* a NIC on one socket and its lcores on another cost a QPI/UPI hop per
+ * packet: each port is checked against the lcores that will poll it */
 static void check_numa(struct section_ctx *s, const struct yaml_node *rig_node)
 {
 	const struct campaign_rig *rig = &s->c->rig;
 	const struct yaml_node *ports = config_yaml_map_get(rig_node, "ports");
+	static struct lcore_set set;
 	char off[256], expected[96];
 
 	if (rig->allow_remote_numa)
 		return;
-	for (size_t i = 0; i < rig->n_ports; i++) {
+	for (size_t i = 0; i < rig->n_ports && rig->n_ports <= rig->n_worker_lcores; i++) {
 		int node = rig->ports[i].numa_node;
-		if (node < 0 || lcores_all_on(rig, s->host, node))
+		port_lcores(rig, i, &set);
+		if (node < 0 || lcores_all_on(&set, s->host, node))
 			continue;
 		const struct yaml_node *at =
 			ports->kind == YAML_KIND_SCALAR ? ports : config_yaml_seq_at(ports, i);
-		list_lcores_off(off, sizeof(off), rig, s->host, node);
+		list_lcores_off(off, sizeof(off), &set, s->host, node);
 		snprintf(expected, sizeof(expected),
 			 "worker lcores on socket %d, or allow_remote_numa: true", node);
 		config_error_at(s->e, &at->mark, at->path, expected,
@@ -363,8 +399,9 @@ static void check_numa(struct section_ctx *s, const struct yaml_node *rig_node)
 				rig->ports[i].name, node, off);
 	}
 	const struct yaml_node *sock = config_yaml_map_get(rig_node, "numa_socket");
-	if (rig->numa_socket >= 0 && !lcores_all_on(rig, s->host, rig->numa_socket)) {
-		list_lcores_off(off, sizeof(off), rig, s->host, rig->numa_socket);
+	all_lcores(rig, &set);
+	if (rig->numa_socket >= 0 && !lcores_all_on(&set, s->host, rig->numa_socket)) {
+		list_lcores_off(off, sizeof(off), &set, s->host, rig->numa_socket);
 		snprintf(expected, sizeof(expected),
 			 "worker lcores on socket %d, or allow_remote_numa: true", rig->numa_socket);
 		config_error_at(s->e, &sock->mark, sock->path, expected,

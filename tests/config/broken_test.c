@@ -322,6 +322,62 @@ static void separate_address_ranges_load_in_order_with_their_total(void **state)
 	config_errors_free(&e);
 }
 
+/* Two sockets: CPUs 0-1 on node 0, 2-3 on node 1; a NIC on each. */
+static int cpu_node_two_sockets(unsigned cpu, void *ctx)
+{
+	(void)ctx;
+	return cpu >= 2;
+}
+
+static int pci_node_two_sockets(const char *pci, void *ctx)
+{
+	(void)ctx;
+	return !strcmp(pci, "0000:03:00.0") ? 0 : !strcmp(pci, "0000:83:00.0") ? 1 : -1;
+}
+
+static const struct campaign_host two_sockets = {4, cpu_node_two_sockets,
+						 pci_node_two_sockets, NULL};
+
+/* errors of ok.yaml with sets on the two-socket host, in one string */
+static int load_two_sockets(const char *ports, const char *lcores, char *got, size_t len)
+{
+	const char *sets[] = {ports, lcores};
+	struct config_errors e;
+	struct campaign c;
+	size_t used = 0;
+
+	config_errors_init(&e);
+	int ret = campaign_load_on(&two_sockets, "ok.yaml", sets, 2, &c, &e);
+	got[0] = '\0';
+	for (size_t k = 0; k < e.n && used < len; k++)
+		used += (size_t)snprintf(got + used, len - used, "%s\n", e.v[k].text);
+	if (ret == 0)
+		campaign_free(&c);
+	config_errors_free(&e);
+	return ret;
+}
+
+/* Each port is held to the lcores that will poll it: its block of the
+ * workers in ascending lcore order, not every worker. */
+static void two_ports_are_checked_against_their_own_lcores(void **state)
+{
+	char got[1024];
+
+	(void)state;
+	assert_int_equal(chdir(DRENCH_SOURCE_ROOT "/tests/config"), 0);
+	/* port 0 (node 0) gets lcore 1, port 1 (node 1) gets lcores 2 and 3 */
+	assert_int_equal(load_two_sockets("rig.ports=[\"0000:03:00.0\", \"0000:83:00.0\"]",
+					  "rig.lcores.workers=[3, 1, 2]", got, sizeof(got)), 0);
+	/* the other way round, each port's lcores are on the other socket */
+	assert_int_equal(load_two_sockets("rig.ports=[\"0000:83:00.0\", \"0000:03:00.0\"]",
+					  "rig.lcores.workers=[1, 2]", got, sizeof(got)), -22);
+	assert_string_equal(got,
+		"--set:1:12: rig.ports[0]: NIC 0000:83:00.0 is on NUMA socket 1, worker lcores "
+		"elsewhere: 1 (expected worker lcores on socket 1, or allow_remote_numa: true)\n"
+		"--set:1:28: rig.ports[1]: NIC 0000:03:00.0 is on NUMA socket 0, worker lcores "
+		"elsewhere: 2 (expected worker lcores on socket 0, or allow_remote_numa: true)\n");
+}
+
 static void the_valid_file_loads_with_its_steps_expanded(void **state)
 {
 	(void)state;
@@ -436,6 +492,7 @@ int main(void)
 		cmocka_unit_test(every_broken_file_gives_exactly_its_errors),
 		cmocka_unit_test(the_valid_file_loads_with_its_steps_expanded),
 		cmocka_unit_test(separate_address_ranges_load_in_order_with_their_total),
+		cmocka_unit_test(two_ports_are_checked_against_their_own_lcores),
 		cmocka_unit_test(a_responder_campaign_loads_with_its_defaults_and_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

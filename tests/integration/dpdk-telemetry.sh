@@ -4,7 +4,7 @@
 # dpdk-telemetry.py while a run goes on against nginx: the socket whose
 # /info names our pid answers /drench/phase with the running phase,
 # /drench/stats with counters that grow between two asks and no error, and
-# /drench/workers with the worker lcore and its busy share (between 0 and
+# /drench/workers with the worker lcore, its port and its busy share (between 0 and
 # 1000 thousandths, as report.json's busy_share is between 0 and 1); /help
 # lists the commands.
 source "$(dirname "$0")/lib.sh"
@@ -68,6 +68,7 @@ assert 1 <= s2["open_connections"] <= 4, s2
 assert s2["responses_per_s"] > 0 and s2["latency_p99_us"] >= s2["latency_p50_us"] > 0, s2
 w = workers["worker0"]
 assert w["lcore"] == 1 and w["requests"] > 0 and w["rx_packets"] > 0, workers
+assert w["port"].startswith("net_") and "," not in w["port"], workers  # its device name
 # a worker that answers 4 connections works part of the time, not all of it
 assert 0 < w["busy_permille"] < 1000, workers
 print("phase", phase, "\nstats", s2, "\nworkers", workers)

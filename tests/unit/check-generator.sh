@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # drench check refuses what drench run cannot do, named at file:line:column:
 # requests of one run aimed at two targets, two ranges of local addresses;
-# and it takes one range of many addresses; a campaign is read once.
+# and it takes one range of many addresses and two ports; a campaign is read
+# once.
 set -euo pipefail
 DRENCH=${DRENCH:?}
 dir=$(mktemp -d)
@@ -49,6 +50,24 @@ rc=0
 [ "$rc" = 2 ] || { echo "FAIL: two ranges: exit $rc, expected 2"; exit 1; }
 grep -q "ranges.yaml:2:3: rig: local_ips: one range of consecutive addresses per run" "$dir/err" ||
 	{ cat "$dir/err"; echo "FAIL: two ranges message"; exit 1; }
+
+# two ports: taken, each shown with the lcores that will poll it
+cat >"$dir/ports.yaml" <<'YAML'
+rig:
+  ports: ["net_memif0,socket=/run/a.sock", "net_memif1,socket=/run/b.sock"]
+  lcores: {workers: [1, 0]}
+  local_ips: [198.18.0.2]
+targets:
+  - {name: a, address: 198.18.0.1}
+requests:
+  - {name: ra, path: /, target: a}
+phases:
+  - {name: p, duration: 1s, connections: 2}
+YAML
+"$DRENCH" check "$dir/ports.yaml" >"$dir/out" 2>"$dir/err" || { cat "$dir/err"; echo "FAIL: two ports"; exit 1; }
+grep -q "^  port net_memif0,socket=/run/a.sock (socket -1) -> lcore 0$" "$dir/out" &&
+	grep -q "^  port net_memif1,socket=/run/b.sock (socket -1) -> lcore 1$" "$dir/out" ||
+	{ cat "$dir/out"; echo "FAIL: two ports, their lcores"; exit 1; }
 
 # a campaign is read once: from a pipe, where a second read would find it empty
 rc=0
