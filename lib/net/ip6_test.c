@@ -37,6 +37,15 @@ static const char KERNEL_SYN[] =
 	"02000000000202000000000186dd6000000000280640fd000000000000000000000000000001fd00000000"
 	"0000000000000000000002c842005040fc577b00000000a002fd20be7f0000020405a00402080a466ceaf5"
 	"000000000103030a";
+/* ping -6 -c 1 -p 70 fd00::2 from fd00::1, and the kernel's reply */
+static const char KERNEL_ECHO_REQUEST[] =
+	"02000000000202000000000186dd6000000000403a40fd000000000000000000000000000001fd00000000"
+	"00000000000000000000028000ff5a4d250001c30a136b0000000095c00400000000007070707070707070"
+	"7070707070707070707070707070707070707070707070707070707070707070";
+static const char KERNEL_ECHO_REPLY[] =
+	"02000000000102000000000286dd6000000000403a40fd000000000000000000000000000002fd00000000"
+	"00000000000000000000018100fe5a4d250001c30a136b0000000095c00400000000007070707070707070"
+	"7070707070707070707070707070707070707070707070707070707070707070";
 
 static struct net_port port;
 static struct net_iface ifc;
@@ -377,6 +386,14 @@ static void an_echo_request_is_answered_with_a_valid_checksum(void **state)
 	assert_int_equal(net_ip6_l4_sum(ip, IPPROTO_ICMPV6, ip + 1, 8 + 1400), 0xffff);
 }
 
+static void the_kernels_echo_request_gets_the_kernels_own_reply(void **state)
+{
+	(void)state;
+	receive_hex(KERNEL_ECHO_REQUEST);
+	assert_int_equal(ifc.tx_len, 1);
+	assert_sent(0, KERNEL_ECHO_REPLY);
+}
+
 static void an_echo_request_with_a_bad_checksum_is_dropped_and_counted(void **state)
 {
 	struct rte_mbuf *m = echo_request(56, &HOST2);
@@ -526,6 +543,7 @@ int main(void)
 		T(ipv6_tcp_reaches_its_handler_with_both_addresses),
 		T(a_corrupted_ipv6_segment_is_dropped_and_counted),
 		T(an_echo_request_is_answered_with_a_valid_checksum),
+		T(the_kernels_echo_request_gets_the_kernels_own_reply),
 		T(an_echo_request_with_a_bad_checksum_is_dropped_and_counted),
 		T(an_echo_request_for_another_address_is_not_ours),
 		T(without_an_ipv6_address_ipv6_frames_are_not_ipv4),
