@@ -208,6 +208,9 @@ void serve_opts_from_campaign(struct campaign *c, const struct run_opts *ro, str
 	o->max_conns = r->max_connections;
 	o->n_queues = r->queues;
 	o->tw_policy = r->time_wait_reset ? TCP_TW_RESET : TCP_TW_2MSL;
+	o->has_ip6 = r->has_ip6;
+	o->local_ip6 = r->local_ip6;
+	o->prefix6 = r->prefix6;
 	o->campaign = c->name;
 	o->quiet = ro && ro->quiet;
 	o->output = ro && (ro->given & RUN_OPT_OUTPUT) && strcmp(ro->output, "drench-out") ?

@@ -76,6 +76,9 @@ static void assert_same(const struct serve_opts *a, const struct serve_opts *b)
 	assert_int_equal(a->n_queues, b->n_queues);
 	assert_int_equal(a->mtu, b->mtu);
 	assert_int_equal(a->tw_policy, b->tw_policy);
+	assert_int_equal(a->has_ip6, b->has_ip6);
+	assert_memory_equal(&a->local_ip6, &b->local_ip6, sizeof(a->local_ip6));
+	assert_int_equal(a->prefix6, b->prefix6);
 }
 
 static const char rig_only[] = "role: responder\n"
@@ -91,12 +94,12 @@ static void every_responder_key_sets_what_its_flag_sets(void **state)
 		"--dev", DEV, "--lcores", "0", "--local-ip", "198.18.0.7/24", "--port", "8080",
 		"--status", "503", "--body-size", "4096", "--chunked", "--keepalive-requests", "10",
 		"--delay", "2ms", "--max-conns", "1000", "--time-wait", "2msl", "--duration", "1m",
-		"--mtu", "9000", "--queues", "2", NULL,
+		"--mtu", "9000", "--queues", "2", "--local-ip6", "fd00::7/48", NULL,
 	};
 	const char *sets[] = {
 		"responder={port: 8080, status: 503, body_size: 4KiB, chunked: true, "
 		"keepalive_requests: 10, delay: 2ms, max_connections: 1k, queues: 2, time_wait: 2msl, "
-		"duration: 1m}",
+		"duration: 1m, local_ip6: \"fd00::7/48\"}",
 		"rig.mtu=9000",
 	};
 	struct serve_opts from_flags, from_campaign;
