@@ -110,8 +110,8 @@ static void print_summary(const struct serve_worker *w)
 	       (double)n->tx_pkts / secs / 1e6, n->tx_full, n->tx_nombuf,
 	       n->drop_ip_cksum + n->drop_tcp_cksum, w->lc.arp_unresolved);
 	if (n->rx_ip6)
-		printf("ipv6: rx %" PRIu64 " pkts, neighbour solicitations %" PRIu64
-		       " answered %" PRIu64 ", echo replies %" PRIu64 ", bad icmp6 checksum %" PRIu64
+		printf("ipv6: rx %" PRIu64 " pkts, neighbour discovery rx %" PRIu64
+		       " advertisements tx %" PRIu64 ", echo replies %" PRIu64 ", bad icmp6 checksum %" PRIu64
 		       ", tcp dropped %" PRIu64 " (no TCP over IPv6 yet)\n",
 		       n->rx_ip6, n->rx_nd, n->nd_adverts_tx, n->icmp6_echo_replies,
 		       n->drop_icmp6_cksum, n->drop_tcp6_no_stack);
