@@ -19,7 +19,7 @@ packages=(
 	# deploy/ manifests and playbook (tests/deploy/check-manifests.py)
 	python3-yaml ansible-core
 	# rig: servers, peers and tools
-	nginx-light lighttpd wrk ethtool iproute2 tcpdump procps curl python3 jq
+	nginx-light lighttpd wrk ethtool iproute2 tcpdump procps curl python3 jq iputils-ping
 	golang-go golang-github-gin-gonic-gin-dev golang-github-labstack-echo-dev
 	golang-github-prometheus-client-golang-dev
 )

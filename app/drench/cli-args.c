@@ -68,6 +68,23 @@ int cli_ipv4_prefix(const char *cmd, const char *name, char *arg, int default_le
 	return cli_ipv4(cmd, name, arg, ip);
 }
 
+int cli_ipv6_prefix(const char *cmd, const char *name, char *arg, int default_len,
+		    struct in6_addr *ip, uint8_t *len)
+{
+	char *slash = strchr(arg, '/');
+	uint64_t v = (uint64_t)default_len;
+
+	if (slash) {
+		*slash = '\0';
+		if (cli_uint(cmd, name, slash + 1, 1, 128, &v) < 0)
+			return -EINVAL;
+	}
+	if (inet_pton(AF_INET6, arg, ip) != 1)
+		return cli_bad(cmd, name, "an IPv6 address", arg);
+	*len = (uint8_t)v;
+	return 0;
+}
+
 int cli_ipv4_range_prefix(const char *cmd, const char *name, char *arg, uint32_t max_count,
 			  uint32_t *first, uint32_t *count, uint32_t *netmask)
 {

@@ -3,6 +3,8 @@
  * printed as "drench CMD: --NAME: expected WHAT, got 'VALUE'". */
 #pragma once
 
+#include <netinet/in.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,6 +27,10 @@ int cli_ipv4(const char *cmd, const char *name, const char *s, uint32_t *out);
 /** "IP" or "IP/LEN" (LEN defaults to default_len); arg is modified. */
 int cli_ipv4_prefix(const char *cmd, const char *name, char *arg, int default_len, uint32_t *ip,
 		    uint32_t *netmask);
+
+/** "IPV6" or "IPV6/LEN" (LEN 1..128, default_len without one); arg is modified. */
+int cli_ipv6_prefix(const char *cmd, const char *name, char *arg, int default_len,
+		    struct in6_addr *ip, uint8_t *len);
 
 /** "IP[/LEN]" or "FIRST-LAST[/LEN]": the first address and how many follow
  * it (at most max_count, all in the same LEN subnet); arg is modified. */

@@ -10,6 +10,7 @@
  * RST. The options come from the flags here, or from
  * a campaign with role: responder (run-responder.c); both run serve_execute().
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -69,6 +70,13 @@ static void print_start(const struct net_port *port, const struct serve_opts *o,
 	       o->chunked ? "chunked" : "content-length", responder_response_len(w->resp),
 	       o->keepalive_requests ? "limited" : "unlimited", tcp_stack_capacity(s),
 	       tcp_stack_mem_per_conn(s));
+	if (o->has_ip6) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, &o->local_ip6, a, sizeof(a));
+		printf("drench serve: also %s/%u: neighbour discovery and ping6 only, no TCP over "
+		       "IPv6 yet\n", a, o->prefix6);
+	}
 	fflush(stdout);
 }
 
@@ -101,6 +109,12 @@ static void print_summary(const struct serve_worker *w)
 	       n->rx_pkts, n->tx_pkts, (double)n->rx_pkts / secs / 1e6,
 	       (double)n->tx_pkts / secs / 1e6, n->tx_full, n->tx_nombuf,
 	       n->drop_ip_cksum + n->drop_tcp_cksum, w->lc.arp_unresolved);
+	if (n->rx_ip6)
+		printf("ipv6: rx %" PRIu64 " pkts, neighbour discovery rx %" PRIu64
+		       " advertisements tx %" PRIu64 ", echo replies %" PRIu64 ", bad icmp6 checksum %" PRIu64
+		       ", tcp dropped %" PRIu64 " (no TCP over IPv6 yet)\n",
+		       n->rx_ip6, n->rx_nd, n->nd_adverts_tx, n->icmp6_echo_replies,
+		       n->drop_icmp6_cksum, n->drop_tcp6_no_stack);
 	fflush(stdout);
 }
 
@@ -129,8 +143,11 @@ static int serve_on_port(const struct serve_opts *o, struct net_port *port)
 	int rc;
 
 	serve_worker_bind(&w, o->n_queues, &stop_asked);
-	for (uint16_t q = 0; q < o->n_queues; q++)
+	for (uint16_t q = 0; q < o->n_queues; q++) {
 		net_iface_init(&w.ifc[q], port, q, o->local_ip, o->netmask, o->gateway);
+		if (o->has_ip6)
+			net_iface_set_ip6(&w.ifc[q], (const struct net_ip6 *)&o->local_ip6, o->prefix6);
+	}
 	w.duration_us = o->duration_us;
 	w.quiet = o->quiet;
 	bool placed = numa_place_begin(port->socket_id);

@@ -27,6 +27,9 @@ static void usage(FILE *f)
 		"  --lcores LIST           EAL lcores; the responder polls on the first (0)\n"
 		"  --local-ip IP/LEN       our address (198.18.0.1/24)\n"
 		"  --gateway IP            next hop for clients off our subnet\n"
+		"  --local-ip6 IP6/LEN     also this IPv6 address (/64 by default): neighbour\n"
+		"                          discovery and ping6 are answered; TCP over IPv6 is not\n"
+		"                          served yet (counted and dropped)\n"
 		"  --port N                listening TCP port (80)\n"
 		"  --status N              response status (200)\n"
 		"  --body-size N           body bytes per response (1), at most 64 MiB\n"
@@ -94,6 +97,9 @@ static int apply(struct serve_opts *o, int opt, char *arg)
 	case 'l': o->lcores = arg; return 0;
 	case 'i': return cli_ipv4_prefix("serve", "local-ip", arg, 24, &o->local_ip, &o->netmask);
 	case 'g': return cli_ipv4("serve", "gateway", arg, &o->gateway);
+	case '6':
+		o->has_ip6 = true;
+		return cli_ipv6_prefix("serve", "local-ip6", arg, 64, &o->local_ip6, &o->prefix6);
 	case 'c': o->chunked = true; return 0;
 	case 'q': o->quiet = true; return 0;
 	case 'o': o->output = arg; return 0;
@@ -131,6 +137,7 @@ int serve_opts_parse(int argc, char **argv, struct serve_opts *o)
 		{"lcores", required_argument, NULL, 'l'},
 		{"local-ip", required_argument, NULL, 'i'},
 		{"gateway", required_argument, NULL, 'g'},
+		{"local-ip6", required_argument, NULL, '6'},
 		{"port", required_argument, NULL, 'p'},
 		{"status", required_argument, NULL, 's'},
 		{"body-size", required_argument, NULL, 'b'},
@@ -201,6 +208,9 @@ void serve_opts_from_campaign(struct campaign *c, const struct run_opts *ro, str
 	o->max_conns = r->max_connections;
 	o->n_queues = r->queues;
 	o->tw_policy = r->time_wait_reset ? TCP_TW_RESET : TCP_TW_2MSL;
+	o->has_ip6 = r->has_ip6;
+	o->local_ip6 = r->local_ip6;
+	o->prefix6 = r->prefix6;
 	o->campaign = c->name;
 	o->quiet = ro && ro->quiet;
 	o->output = ro && (ro->given & RUN_OPT_OUTPUT) && strcmp(ro->output, "drench-out") ?

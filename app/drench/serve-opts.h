@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <netinet/in.h>
+
 #include "campaign-t.h"
 #include "tcp-t.h"
 
@@ -22,6 +24,9 @@ struct serve_opts {
 	uint32_t local_ip;  /* host order */
 	uint32_t netmask;
 	uint32_t gateway;
+	bool has_ip6;             /* --local-ip6: answer ND and ping6 (no TCP over IPv6 yet) */
+	struct in6_addr local_ip6;
+	uint8_t prefix6;
 	uint16_t port;
 	uint16_t status;
 	uint64_t body_size;

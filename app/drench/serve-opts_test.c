@@ -4,6 +4,7 @@
  * flags and a campaign with role: responder, given the same values, give
  * the same options, field by field; and without values, the same defaults.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -75,6 +76,9 @@ static void assert_same(const struct serve_opts *a, const struct serve_opts *b)
 	assert_int_equal(a->n_queues, b->n_queues);
 	assert_int_equal(a->mtu, b->mtu);
 	assert_int_equal(a->tw_policy, b->tw_policy);
+	assert_int_equal(a->has_ip6, b->has_ip6);
+	assert_memory_equal(&a->local_ip6, &b->local_ip6, sizeof(a->local_ip6));
+	assert_int_equal(a->prefix6, b->prefix6);
 }
 
 static const char rig_only[] = "role: responder\n"
@@ -90,12 +94,12 @@ static void every_responder_key_sets_what_its_flag_sets(void **state)
 		"--dev", DEV, "--lcores", "0", "--local-ip", "198.18.0.7/24", "--port", "8080",
 		"--status", "503", "--body-size", "4096", "--chunked", "--keepalive-requests", "10",
 		"--delay", "2ms", "--max-conns", "1000", "--time-wait", "2msl", "--duration", "1m",
-		"--mtu", "9000", "--queues", "2", NULL,
+		"--mtu", "9000", "--queues", "2", "--local-ip6", "fd00::7/48", NULL,
 	};
 	const char *sets[] = {
 		"responder={port: 8080, status: 503, body_size: 4KiB, chunked: true, "
 		"keepalive_requests: 10, delay: 2ms, max_connections: 1k, queues: 2, time_wait: 2msl, "
-		"duration: 1m}",
+		"duration: 1m, local_ip6: \"fd00::7/48\"}",
 		"rig.mtu=9000",
 	};
 	struct serve_opts from_flags, from_campaign;
@@ -176,6 +180,42 @@ static void a_duration_flag_reads_as_a_campaign_duration(void **state)
 	}
 }
 
+/* argv as serve_opts_parse gets it; its return code */
+static int parse_rc(const char *const *flags, struct serve_opts *o)
+{
+	static char args[8][64];
+	char *argv[9] = {"serve"};
+	int argc = 1;
+
+	for (; flags[argc - 1] && argc < 8; argc++)
+		argv[argc] = strcpy(args[argc], flags[argc - 1]);
+	return serve_opts_parse(argc, argv, o);
+}
+
+static void local_ip6_takes_an_address_and_a_prefix_length(void **state)
+{
+	static const struct in6_addr fd00_2 = {{{0xfd, [15] = 2}}};
+	static const char *const with_len[] = {"--dev", DEV, "--local-ip6", "fd00::2/48", NULL};
+	static const char *const bare[] = {"--dev", DEV, "--local-ip6", "fd00::2", NULL};
+	static const char *const none[] = {"--dev", DEV, NULL};
+	static const char *const v4[] = {"--dev", DEV, "--local-ip6", "198.18.0.1", NULL};
+	static const char *const too_long[] = {"--dev", DEV, "--local-ip6", "fd00::2/129", NULL};
+	struct serve_opts o;
+	(void)state;
+
+	assert_int_equal(parse_rc(with_len, &o), 0);
+	assert_true(o.has_ip6);
+	assert_memory_equal(&o.local_ip6, &fd00_2, 16);
+	assert_int_equal(o.prefix6, 48);
+	assert_int_equal(o.local_ip, 0xc6120001u); /* IPv4 stays as it was */
+	assert_int_equal(parse_rc(bare, &o), 0);
+	assert_int_equal(o.prefix6, 64);
+	assert_int_equal(parse_rc(none, &o), 0);
+	assert_false(o.has_ip6);
+	assert_int_equal(parse_rc(v4, &o), -EINVAL);
+	assert_int_equal(parse_rc(too_long, &o), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +223,7 @@ int main(void)
 		cmocka_unit_test(without_values_both_forms_take_the_same_defaults),
 		cmocka_unit_test(the_run_flags_override_the_campaign_output),
 		cmocka_unit_test(a_duration_flag_reads_as_a_campaign_duration),
+		cmocka_unit_test(local_ip6_takes_an_address_and_a_prefix_length),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,9 +9,11 @@
  */
 #include "serve-report.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include <rte_ethdev.h>
@@ -79,6 +81,20 @@ static json_t *net_json(const struct net_stats *n)
 		"tx_full", J(n->tx_full));
 }
 
+/* with --local-ip6: what the IPv6 path answered and dropped */
+static json_t *ipv6_json(const struct serve_opts *o, const struct net_stats *n)
+{
+	char a[INET6_ADDRSTRLEN + 4];
+
+	inet_ntop(AF_INET6, &o->local_ip6, a, INET6_ADDRSTRLEN);
+	snprintf(a + strlen(a), 5, "/%u", o->prefix6);
+	return json_pack("{ss sI sI sI sI sI sI sI}", "address", a, "rx_packets", J(n->rx_ip6),
+		"rx_nd", J(n->rx_nd), "nd_adverts_tx", J(n->nd_adverts_tx),
+		"echo_replies", J(n->icmp6_echo_replies), "drop_icmp6_cksum", J(n->drop_icmp6_cksum),
+		"drop_nd_invalid", J(n->drop_nd_invalid), "drop_tcp_no_stack",
+		J(n->drop_tcp6_no_stack));
+}
+
 static void add_port(json_t *rep, uint16_t port_id)
 {
 	struct rte_eth_stats st;
@@ -113,6 +129,8 @@ static void fill(json_t *rep, const struct serve_opts *o, const struct serve_wor
 
 	lcore_net_stats(&w->lc, &n);
 	json_object_set_new(rep, "net", net_json(&n));
+	if (o->has_ip6)
+		json_object_set_new(rep, "ipv6", ipv6_json(o, &n));
 	add_port(rep, w->ifc[0].port_id);
 }
 

@@ -240,6 +240,9 @@ struct campaign_responder {
 	uint16_t queues;             /* queue pairs the one lcore polls, default 1 */
 	bool time_wait_reset;        /* default true: RST after closing first */
 	uint64_t duration_us;        /* 0: until Ctrl-C */
+	bool has_ip6;                /* local_ip6 given: ND and ping6 there, no TCP yet */
+	struct in6_addr local_ip6;
+	uint8_t prefix6;             /* default 64 */
 	struct campaign_where where;
 };
 

@@ -4,7 +4,11 @@
  * one responder polls one port's queue on one lcore and prints its own line
  * per second, so one port, one worker lcore, no telemetry lcore, and one
  * address to listen on. */
+#include <arpa/inet.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "campaign-priv.h"
 #include "config-errors.h"
@@ -15,7 +19,7 @@
 
 static const char *const responder_keys[] = {
 	"port", "status", "body_size", "chunked", "keepalive_requests", "delay",
-	"max_connections", "queues", "time_wait", "duration", NULL,
+	"max_connections", "queues", "time_wait", "duration", "local_ip6", NULL,
 };
 static const char *const tw_names[] = {"2msl", "reset", NULL};
 
@@ -69,6 +73,34 @@ static void parse_numbers(struct section_ctx *s, const struct yaml_node *n,
 	cfg_get_duration(config_yaml_map_get(n, "duration"), s->e, 1000, &r->duration_us);
 }
 
+/* local_ip6: "ADDR" or "ADDR/LEN" (LEN 1..128, default 64), as --local-ip6 */
+static void parse_local_ip6(struct section_ctx *s, const struct yaml_node *n,
+			    struct campaign_responder *r)
+{
+	static const char expected[] = "an IPv6 address with an optional prefix length, such as "
+				       "fd00::2/64";
+	const char *v;
+	char buf[INET6_ADDRSTRLEN + 4], *slash, *end;
+	long len = 64;
+
+	if (cfg_get_string(n, s->e, &v) <= 0)
+		return;
+	snprintf(buf, sizeof(buf), "%s", v);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		len = strtol(slash + 1, &end, 10);
+		if (end == slash + 1 || *end || len < 1 || len > 128)
+			len = -1;
+	}
+	if (strlen(v) >= sizeof(buf) || len < 0 || inet_pton(AF_INET6, buf, &r->local_ip6) != 1) {
+		config_error_at(s->e, &n->mark, n->path, expected, "bad IPv6 address \"%s\"", v);
+		return;
+	}
+	r->has_ip6 = true;
+	r->prefix6 = (uint8_t)len;
+}
+
 /* the rig as one responder can use it; the rig section checked the rest */
 static void check_rig(struct section_ctx *s, const struct yaml_node *rig_node)
 {
@@ -109,5 +141,6 @@ void section_responder(struct section_ctx *s, const struct yaml_node *n,
 	parse_numbers(s, n, r);
 	cfg_get_bool(config_yaml_map_get(n, "chunked"), s->e, &r->chunked);
 	parse_time_wait(s, n, rig_node);
+	parse_local_ip6(s, config_yaml_map_get(n, "local_ip6"), r);
 	s->c->total_duration_us = r->duration_us;
 }

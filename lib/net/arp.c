@@ -105,6 +105,8 @@ void net_arp_refresh(struct net_iface *ifc, uint64_t now_us)
 			net_arp_request(ifc, e->ip);
 		}
 	}
+	if (ifc->n_ip6) /* the neighbour table is refreshed on the same beat */
+		net_nd_refresh(ifc, now_us);
 }
 
 void net_arp_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_us)

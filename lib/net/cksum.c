@@ -86,3 +86,23 @@ uint16_t net_tcp_cksum(const struct rte_ipv4_hdr *ip, const void *l4, uint16_t l
 
 	return c == 0 ? 0xffff : c;
 }
+
+uint16_t net_ip6_l4_sum(const struct rte_ipv6_hdr *ip, uint8_t proto, const void *l4,
+			uint32_t l4_len)
+{
+	/* pseudo header (RFC 8200 8.1): both addresses, the 32-bit upper-layer
+	 * length, three zero bytes and the next header */
+	const uint32_t tail[2] = {rte_cpu_to_be_32(l4_len), rte_cpu_to_be_32(proto)};
+	uint32_t s = net_cksum_add(tail, sizeof(tail), 0);
+
+	s = net_cksum_add(ip->src_addr, 32, s);
+	return net_cksum_fold(net_cksum_add(l4, l4_len, s));
+}
+
+uint16_t net_ip6_l4_cksum(const struct rte_ipv6_hdr *ip, uint8_t proto, const void *l4,
+			  uint32_t l4_len)
+{
+	uint16_t c = (uint16_t)~net_ip6_l4_sum(ip, proto, l4, l4_len);
+
+	return c == 0 ? 0xffff : c;
+}

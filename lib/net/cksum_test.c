@@ -78,11 +78,38 @@ static void tcp_and_ip_checksums_match_dpdk_and_verify(void **state)
 	}
 }
 
+static void ipv6_tcp_checksums_match_dpdk_and_verify(void **state)
+{
+	static uint8_t mem[2048];
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)mem;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+
+	(void)state;
+	for (uint16_t payload = 0; payload <= 1440; payload += 7) {
+		uint16_t l4_len = (uint16_t)(sizeof(*th) + payload);
+
+		for (size_t i = 0; i < sizeof(*ip) + l4_len; i++)
+			mem[i] = next_byte();
+		ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		ip->payload_len = rte_cpu_to_be_16(l4_len);
+		ip->proto = IPPROTO_TCP;
+		th->cksum = 0;
+		assert_int_equal(net_ip6_l4_cksum(ip, IPPROTO_TCP, th, l4_len),
+				 rte_ipv6_udptcp_cksum(ip, th));
+		th->cksum = net_ip6_l4_cksum(ip, IPPROTO_TCP, th, l4_len);
+		assert_int_equal(net_ip6_l4_sum(ip, IPPROTO_TCP, th, l4_len), 0xffff);
+		assert_int_equal(rte_ipv6_udptcp_cksum_verify(ip, th), 0);
+		ip->src_addr[payload % 16] ^= 0x04; /* the pseudo header counts */
+		assert_int_not_equal(net_ip6_l4_sum(ip, IPPROTO_TCP, th, l4_len), 0xffff);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(raw_sums_match_dpdk_at_every_length_and_offset),
 		cmocka_unit_test(tcp_and_ip_checksums_match_dpdk_and_verify),
+		cmocka_unit_test(ipv6_tcp_checksums_match_dpdk_and_verify),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

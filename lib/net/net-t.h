@@ -15,6 +15,7 @@
 
 struct steer;
 #define NET_ARP_SLOTS 32 /* a responder talks to a client's whole address range */
+#define NET_ND_SLOTS 32  /* the IPv6 neighbour table: as many slots as ARP has */
 
 /* Counters; every drop has its reason. */
 struct net_stats {
@@ -28,7 +29,31 @@ struct net_stats {
 	uint64_t steer_in;       /* frames other workers passed to us */
 	uint64_t steer_drop;     /* the owner's ring was full */
 	uint64_t arp_shared_out, arp_shared_in; /* ARP copies between workers (not misdirected) */
+	/* IPv6 (only when the interface has an IPv6 address; else drop_not_ipv4) */
+	uint64_t rx_ip6, rx_nd, rx_icmp6, rx_tcp6;
+	uint64_t nd_solicits_tx, nd_adverts_tx, icmp6_echo_replies;
+	uint64_t drop_nd_invalid;   /* hop limit not 255, bad code, length or option */
+	uint64_t drop_icmp6_cksum;  /* ICMPv6 checksum (pseudo-header included) wrong */
+	uint64_t drop_tcp6_no_stack; /* a valid IPv6 TCP segment no handler takes yet */
 };
+
+/* An IPv6 address, network byte order. */
+struct net_ip6 {
+	uint8_t b[16];
+};
+
+struct net_nd_entry {
+	struct net_ip6 ip; /* used says whether the slot holds one */
+	bool used;
+	struct rte_ether_addr mac;
+	uint64_t updated_us;
+};
+
+struct tcp_seg;
+/* Called for every valid IPv6 TCP segment addressed to us; seg's saddr and
+ * daddr are 0, the addresses are apart (struct tcp_seg holds IPv4 ones). */
+typedef void (*net_tcp6_rx_fn)(void *ctx, const struct net_ip6 *saddr,
+			       const struct net_ip6 *daddr, const struct tcp_seg *seg);
 
 struct net_arp_entry {
 	uint32_t ip; /* host order, 0 = free */
@@ -53,6 +78,13 @@ struct net_iface {
 	struct net_offloads ofl;
 	struct net_arp_entry arp[NET_ARP_SLOTS];
 	uint32_t arp_refresh_us;
+	/* IPv6: on when n_ip6 > 0 (net_iface_set_ip6) */
+	struct net_ip6 ip6;      /* our (first) address */
+	uint32_t n_ip6;          /* we own ip6 .. ip6 + n_ip6 - 1 (the low 32 bits count) */
+	uint8_t prefix6;         /* on-link prefix length */
+	struct net_ip6 gateway6; /* next hop off the prefix; all zeros = none */
+	struct net_nd_entry nd[NET_ND_SLOTS];
+	net_tcp6_rx_fn on_tcp6;  /* NULL: IPv6 TCP is counted (drop_tcp6_no_stack) and dropped */
 	const struct steer *steer; /* NULL: this worker owns every frame */
 	struct rte_mbuf *tx[NET_TX_HOLD];
 	uint16_t tx_len;

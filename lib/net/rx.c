@@ -9,14 +9,14 @@
 #include <rte_tcp.h>
 
 #include "cksum.h"
-#include "net.h"
+#include "net-priv.h"
 #include "steer.h"
 
 #define RX_BURST 32
 
 /* TCP options we read: MSS, window scale, SACK-permitted, timestamps; the
  * rest (SACK blocks among them) is skipped. */
-static void tcp_parse_options(const uint8_t *opt, int len, struct tcp_seg *seg)
+void net_tcp_parse_options(const uint8_t *opt, int len, struct tcp_seg *seg)
 {
 	while (len > 0) {
 		uint8_t kind = opt[0];
@@ -91,7 +91,7 @@ static void tcp_wire_input(struct net_iface *ifc, struct rte_mbuf *m, struct rte
 		.payload = (const uint8_t *)th + thl,
 		.len = (uint32_t)(ip_len - ihl - thl),
 	};
-	tcp_parse_options((const uint8_t *)(th + 1), thl - (int)sizeof(*th), &seg);
+	net_tcp_parse_options((const uint8_t *)(th + 1), thl - (int)sizeof(*th), &seg);
 	on_tcp(ctx, &seg);
 }
 
@@ -212,6 +212,8 @@ static void frame_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_
 		net_arp_input(ifc, m, now_us);
 	} else if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)) {
 		consumed = ipv4_input(ifc, m, now_us, on_tcp, ctx);
+	} else if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6) && ifc->n_ip6) {
+		consumed = net_ipv6_input(ifc, m, now_us, ctx);
 	} else {
 		ifc->stats.drop_not_ipv4++;
 	}

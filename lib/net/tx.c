@@ -2,6 +2,7 @@
 /* Transmit path: TCP segments built from struct tcp_seg_out, frames batched
  * per queue. Checksums go to the NIC when it offers them, else software. */
 #include <errno.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include <rte_byteorder.h>
@@ -174,6 +175,69 @@ int net_tcp_tx(struct net_iface *ifc, const struct tcp_seg_out *s, net_fill_fn f
 		fill(ctx, s->conn, s->stream_off, s->len, payload);
 	m->data_len = m->pkt_len = (uint32_t)(sizeof(*eth) + sizeof(*ip) + l4_len);
 	set_checksums(ifc, m, ip, th);
+	net_tx_queue(ifc, m);
+	return 0;
+}
+
+static void fill_ipv6(struct rte_ipv6_hdr *ip, const struct net_ip6 *saddr,
+		      const struct net_ip6 *daddr, uint16_t l4_len)
+{
+	ip->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip->payload_len = rte_cpu_to_be_16(l4_len);
+	ip->proto = IPPROTO_TCP;
+	ip->hop_limits = 64;
+	memcpy(ip->src_addr, saddr, 16);
+	memcpy(ip->dst_addr, daddr, 16);
+}
+
+/* IPv6 has no header checksum; TCP's covers the pseudo header (RFC 8200 8.1). */
+static void set_checksums6(struct net_iface *ifc, struct rte_mbuf *m, struct rte_ipv6_hdr *ip,
+			   struct rte_tcp_hdr *th, uint16_t l4_len)
+{
+	m->l2_len = sizeof(struct rte_ether_hdr);
+	m->l3_len = sizeof(*ip);
+	m->ol_flags = RTE_MBUF_F_TX_IPV6;
+	if (ifc->ofl.tx_tcp_cksum) {
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = rte_ipv6_phdr_cksum(ip, m->ol_flags);
+	} else {
+		th->cksum = net_ip6_l4_cksum(ip, IPPROTO_TCP, th, l4_len);
+	}
+}
+
+int net_tcp6_tx(struct net_iface *ifc, const struct net_ip6 *saddr, const struct net_ip6 *daddr,
+		const struct tcp_seg_out *s, net_fill_fn fill, void *ctx)
+{
+	struct rte_ether_addr dst_mac;
+	struct net_ip6 hop;
+
+	net_ip6_next_hop(ifc, daddr, &hop);
+	if (net_nd_lookup(ifc, &hop, &dst_mac) < 0)
+		return -EHOSTUNREACH;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ifc->pool);
+	if (!m) {
+		ifc->stats.tx_nombuf++;
+		return -ENOBUFS;
+	}
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv6_hdr *ip = (struct rte_ipv6_hdr *)(eth + 1);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	uint8_t opt_len = tcp_write_options((uint8_t *)(th + 1), s);
+	uint16_t l4_len = (uint16_t)(sizeof(*th) + opt_len + s->len);
+
+	if (sizeof(*eth) + sizeof(*ip) + l4_len > rte_pktmbuf_tailroom(m)) {
+		rte_pktmbuf_free(m);
+		return -EMSGSIZE;
+	}
+	eth->dst_addr = dst_mac;
+	eth->src_addr = ifc->mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	fill_ipv6(ip, saddr, daddr, l4_len);
+	fill_tcp(th, s, opt_len);
+	if (s->len)
+		fill(ctx, s->conn, s->stream_off, s->len, (uint8_t *)(th + 1) + opt_len);
+	m->data_len = m->pkt_len = (uint32_t)(sizeof(*eth) + sizeof(*ip) + l4_len);
+	set_checksums6(ifc, m, ip, th, l4_len);
 	net_tx_queue(ifc, m);
 	return 0;
 }

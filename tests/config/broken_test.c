@@ -190,9 +190,12 @@ static const struct row table[] = {
 		"(expected one of: 2msl, reset)",
 		"broken/responder-values.yaml:16:13: responder.duration: duration \"0s\" is too "
 		"short (expected at least 1ms)",
-		"broken/responder-values.yaml:17:3: responder.listen: unknown key (expected one of: "
+		"broken/responder-values.yaml:17:14: responder.local_ip6: bad IPv6 address "
+		"\"fd00::zz/64\" (expected an IPv6 address with an optional prefix length, such as "
+		"fd00::2/64)",
+		"broken/responder-values.yaml:18:3: responder.listen: unknown key (expected one of: "
 		"port, status, body_size, chunked, keepalive_requests, delay, max_connections, "
-		"queues, time_wait, duration)",
+		"queues, time_wait, duration, local_ip6)",
 	}},
 	{__LINE__, "broken/responder-rig.yaml", {NULL}, {
 		"broken/responder-rig.yaml:4:10: rig.ports: a responder serves one port, not 2 "

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* What the files of lib/net share and no caller needs. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net.h"
+
+struct rte_ipv6_hdr;
+
+/* ICMPv6 types (RFC 4443, RFC 4861) */
+#define NET_ICMP6_ECHO_REQUEST 128
+#define NET_ICMP6_ECHO_REPLY 129
+#define NET_ICMP6_NS 135
+#define NET_ICMP6_NA 136
+
+/* Read the TCP options drench uses into seg (rx.c). */
+void net_tcp_parse_options(const uint8_t *opt, int len, struct tcp_seg *seg);
+
+/* An ICMPv6 message for us, its checksum not yet checked; true when m was
+ * consumed (sent back). icmp6.c */
+bool net_icmp6_input(struct net_iface *ifc, struct rte_mbuf *m, struct rte_ipv6_hdr *ip,
+		     uint64_t now_us);
+/* A Neighbor Solicitation or Advertisement with a valid checksum. nd.c */
+void net_nd_input(struct net_iface *ifc, struct rte_mbuf *m, struct rte_ipv6_hdr *ip,
+		  uint64_t now_us);
+
+/* ff02::1:ffXX:XXXX for one of our addresses (RFC 4291 2.7.1). nd.c */
+bool net_ip6_is_our_solicited_node(const struct net_iface *ifc, const struct net_ip6 *ip);

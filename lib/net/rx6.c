@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Receive path for IPv6: the fixed header checked, the destination ours (or
+ * our solicited-node group, for ICMPv6), then ICMPv6 or TCP. Extension
+ * headers are not followed: drench's peers send none on its flows. */
+#include <netinet/in.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "cksum.h"
+#include "net-priv.h"
+
+#define IP6_NEXT_FRAGMENT 44
+
+static bool tcp6_cksum_ok(const struct net_iface *ifc, const struct rte_mbuf *m,
+			  const struct rte_ipv6_hdr *ip, const struct rte_tcp_hdr *th, uint16_t len)
+{
+	if (ifc->ofl.rx_tcp_cksum) {
+		uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+		if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+			return true;
+		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+			return false;
+	}
+	return net_ip6_l4_sum(ip, IPPROTO_TCP, th, len) == 0xffff;
+}
+
+static void tcp6_input(struct net_iface *ifc, struct rte_mbuf *m, struct rte_ipv6_hdr *ip,
+		       void *ctx)
+{
+	uint16_t len = rte_be_to_cpu_16(ip->payload_len);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ip + 1);
+	uint16_t thl = (th->data_off >> 4) * 4;
+
+	ifc->stats.rx_tcp6++;
+	if (len < sizeof(*th) || thl < sizeof(*th) || len < thl) {
+		ifc->stats.drop_short++;
+		return;
+	}
+	if (!tcp6_cksum_ok(ifc, m, ip, th, len)) {
+		ifc->stats.drop_tcp_cksum++;
+		return;
+	}
+	if (!ifc->on_tcp6) {
+		ifc->stats.drop_tcp6_no_stack++;
+		return;
+	}
+	struct tcp_seg seg = {
+		.sport = rte_be_to_cpu_16(th->src_port),
+		.dport = rte_be_to_cpu_16(th->dst_port),
+		.seq = rte_be_to_cpu_32(th->sent_seq),
+		.ack = rte_be_to_cpu_32(th->recv_ack),
+		.flags = th->tcp_flags,
+		.wnd = rte_be_to_cpu_16(th->rx_win),
+		.wscale = -1,
+		.payload = (const uint8_t *)th + thl,
+		.len = (uint32_t)(len - thl),
+	};
+	net_tcp_parse_options((const uint8_t *)(th + 1), thl - (int)sizeof(*th), &seg);
+	ifc->on_tcp6(ctx, (const struct net_ip6 *)ip->src_addr, (const struct net_ip6 *)ip->dst_addr,
+		     &seg);
+}
+
+/* Our unicast addresses take everything; our solicited-node groups only
+ * ICMPv6 (neighbour discovery). */
+static bool for_us(const struct net_iface *ifc, const struct rte_ipv6_hdr *ip)
+{
+	const struct net_ip6 *dst = (const struct net_ip6 *)ip->dst_addr;
+
+	if (net_ip6_is_ours(ifc, dst))
+		return true;
+	return ip->proto == IPPROTO_ICMPV6 && net_ip6_is_our_solicited_node(ifc, dst);
+}
+
+bool net_ipv6_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_us, void *ctx)
+{
+	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *,
+							  sizeof(struct rte_ether_hdr));
+	uint16_t room = (uint16_t)(m->data_len - sizeof(struct rte_ether_hdr));
+
+	ifc->stats.rx_ip6++;
+	if (room < sizeof(*ip) || (rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6 ||
+	    rte_be_to_cpu_16(ip->payload_len) > room - sizeof(*ip)) {
+		ifc->stats.drop_short++;
+		return false;
+	}
+	if (!for_us(ifc, ip)) {
+		ifc->stats.drop_not_ours++;
+		return false;
+	}
+	switch (ip->proto) {
+	case IPPROTO_TCP:
+		tcp6_input(ifc, m, ip, ctx);
+		return false;
+	case IPPROTO_ICMPV6:
+		return net_icmp6_input(ifc, m, ip, now_us);
+	case IP6_NEXT_FRAGMENT:
+		ifc->stats.drop_fragment++;
+		return false;
+	default: /* another upper layer or an extension header */
+		ifc->stats.drop_proto++;
+		return false;
+	}
+}
