@@ -233,11 +233,12 @@ static uint32_t ack_new(struct tcp_stack *s, struct tcp_conn *c, uint32_t ack, u
 		c->snd_nxt = ack;
 	c->acked += stream;
 	c->retries = 0;
+	c->tlp_sent = 0;
 	tcp_cc_on_new_ack(s, c, acked, now);
 	if (c->snd_una == c->snd_max) /* RFC 6298 5.2 and 5.3 */
 		tcp_timer_rtx_stop(s, c);
 	else
-		tcp_timer_rtx_set(s, c, now, c->rto_us);
+		tcp_timer_flight_set(s, c, now);
 	return stream;
 }
 

@@ -51,6 +51,7 @@ static void timer_sync(struct tcp_stack *s, struct tcp_conn *c)
 void tcp_timer_rtx_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now, uint32_t delay_us)
 {
 	c->rtx_on = 1;
+	c->tlp_on = 0; /* tcp_timer_flight_set sets it again for a probe */
 	c->rtx_at = deadline(s, now, delay_us);
 	timer_sync(s, c);
 }
@@ -59,6 +60,7 @@ void tcp_timer_rtx_stop(struct tcp_stack *s, struct tcp_conn *c)
 {
 	c->rtx_on = 0;
 	c->persist = 0;
+	c->tlp_on = 0;
 	timer_sync(s, c);
 }
 
@@ -77,7 +79,7 @@ void tcp_timer_dack_stop(struct tcp_stack *s, struct tcp_conn *c)
 
 void tcp_timer_stop_all(struct tcp_stack *s, struct tcp_conn *c)
 {
-	c->rtx_on = c->dack_on = c->persist = 0;
+	c->rtx_on = c->dack_on = c->persist = c->tlp_on = 0;
 	tcp_tw_cancel(s->wheel, conn_id(s, c));
 }
 
@@ -187,6 +189,8 @@ static void fire_rtx(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	default:
 		if (c->persist)
 			fire_persist(s, c, now);
+		else if (c->tlp_on)
+			tcp_tlp_fire(s, c, now);
 		else if (c->snd_una != c->snd_max)
 			fire_rto(s, c, now);
 		break;
