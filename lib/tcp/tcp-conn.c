@@ -46,9 +46,10 @@ void tcp_params_default(struct tcp_params *p)
 	p->timestamps = true;
 	p->sack = true;
 	p->tlp = true;
-	/* Linux delays an ACK 40 ms at least (TCP_DELACK_MIN); a lone request
-	 * is answered by its response, so the RFC's 200 ms would leave no probe
-	 * before a 200 ms RTO (docs/tcp.md) */
+	/* the peer's delayed ACK of a lone segment: when Linux delays one it
+	 * waits 40 ms at least (TCP_DELACK_MIN), and a lone request is answered
+	 * by its response; the RFC's 200 ms would leave no probe before a
+	 * 200 ms RTO (docs/tcp.md) */
 	p->tlp_ack_delay_us = 50000;
 	p->max_half_open = 4096;
 	p->synack_retries = 5;
