@@ -242,6 +242,10 @@ uint32_t tcp_ooo_count(const struct tcp_ooo_pool *pool, uint32_t head);
  * first (RFC 2018 4), then in sequence order; returns how many. */
 uint8_t tcp_ooo_sack_blocks(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t recent,
 			    uint32_t (*out)[2], uint8_t max);
+/* The first part of [seq, end) that queued data holds already (RFC 2883: a
+ * partial duplicate); false when none does. */
+bool tcp_ooo_overlap(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t seq, uint32_t end,
+		     uint32_t out[2]);
 /* Deliver queued data now in order; returns true if a queued FIN is reached. */
 bool tcp_ooo_deliver(struct tcp_stack *s, struct tcp_conn *c);
 
