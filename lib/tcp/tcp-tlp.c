@@ -24,11 +24,13 @@ static uint32_t probe_timeout(const struct tcp_stack *s, const struct tcp_conn *
 	return pto < UINT32_MAX ? (uint32_t)pto : UINT32_MAX;
 }
 
-/* One probe per flight, none during recovery or after an RTO, and none
- * before an RTT sample (the RFC's 1 s would not beat the RTO either). */
+/* One probe per flight, none during recovery or after an RTO, none while
+ * the timer is the persist timer (an RTO's go-back-N may leave data in
+ * flight behind a zero window), and none before an RTT sample (the RFC's
+ * 1 s would not beat the RTO either). */
 static bool may_probe(const struct tcp_stack *s, const struct tcp_conn *c)
 {
-	return s->p.tlp && !c->tlp_sent && !c->in_recovery && c->retries == 0 &&
+	return s->p.tlp && !c->tlp_sent && !c->in_recovery && c->retries == 0 && !c->persist &&
 	       c->srtt_us != 0 && c->snd_una != c->snd_max;
 }
 
