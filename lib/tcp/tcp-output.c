@@ -251,8 +251,9 @@ static bool may_send_fin(const struct tcp_conn *c)
 }
 
 /* len new bytes at snd_nxt; the FIN rides on the last of the queued data */
-static void send_new(struct tcp_stack *s, struct tcp_conn *c, uint32_t len, uint32_t pending,
-		     uint64_t now)
+static inline __attribute__((always_inline)) void send_new(struct tcp_stack *s,
+							   struct tcp_conn *c, uint32_t len,
+							   uint32_t pending, uint64_t now)
 {
 	uint8_t flags = TCP_F_ACK;
 	if (len == pending) {

@@ -65,17 +65,19 @@ struct tcp_conn {
 	uint8_t retries;           /* RTO/SYN retries; in persist, probes unanswered in a row */
 	uint8_t backoff : 5;       /* persist: probes sent (the interval's exponent) */
 	uint8_t sack_ok : 1;       /* both SYNs carry SACK-permitted (RFC 2018) */
-	uint8_t tlp_on : 1;        /* rtx timer is the tail loss probe's (tcp-tlp.c) */
-	uint8_t tlp_sent : 1;      /* a probe went out since snd_una last moved */
+	uint8_t syn_rtx : 1;       /* SYN was retransmitted (Karn) */
+	uint8_t tlp_sent : 1;      /* a tail loss probe went out since snd_una last moved */
 	uint8_t state : 4;
 	uint8_t dupacks : 4;       /* saturates at 15 */
 	uint8_t snd_wscale : 4, rcv_wscale : 4;
 	uint8_t rtx_on : 1;        /* retransmit/persist/SYN/2MSL timer armed */
 	uint8_t dack_on : 1;       /* delayed ACK armed */
 	uint8_t persist : 1;       /* rtx timer is the persist timer */
+	/* rtx timer is the tail loss probe's (tcp-tlp.c); beside persist, so
+	 * that stopping the timer clears both at once */
+	uint8_t tlp_on : 1;
 	uint8_t probe_acked : 1;   /* an ACK came since the last window probe */
 	uint8_t rtt_timing : 1;
-	uint8_t syn_rtx : 1;       /* SYN was retransmitted (Karn) */
 	uint8_t fin_queued : 1;
 	uint8_t in_recovery : 1;
 	uint8_t ack_now : 1;       /* send an ACK before returning */

@@ -51,7 +51,6 @@ static void timer_sync(struct tcp_stack *s, struct tcp_conn *c)
 void tcp_timer_rtx_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now, uint32_t delay_us)
 {
 	c->rtx_on = 1;
-	c->tlp_on = 0; /* tcp_timer_flight_set sets it again for a probe */
 	c->rtx_at = deadline(s, now, delay_us);
 	timer_sync(s, c);
 }

@@ -34,17 +34,21 @@ static bool may_probe(const struct tcp_stack *s, const struct tcp_conn *c)
 	       c->srtt_us != 0 && c->snd_una != c->snd_max;
 }
 
+/* tlp_on is set here and cleared when the timer stops or fires; the other
+ * uses of the timer (SYN, persist, FIN_WAIT_2, TIME_WAIT) come with it clear
+ * (tcp_timer_rtx_stop, or the probe fired) or are told apart before it. */
 void tcp_timer_flight_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
+	uint32_t delay = c->rto_us;
+	c->tlp_on = 0;
 	if (may_probe(s, c)) {
 		uint32_t pto = probe_timeout(s, c);
-		if (pto < c->rto_us) {
-			tcp_timer_rtx_set(s, c, now, pto);
+		if (pto < delay) {
+			delay = pto;
 			c->tlp_on = 1;
-			return;
 		}
 	}
-	tcp_timer_rtx_set(s, c, now, c->rto_us);
+	tcp_timer_rtx_set(s, c, now, delay);
 }
 
 /* The RTO is due when it would have been had no probe been armed, but no
