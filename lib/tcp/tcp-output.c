@@ -308,7 +308,7 @@ static void resend_last(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 
 /* Tail loss probe (tcp-tlp.c): one new segment if data waits and the peer's
  * window takes it (cwnd aside: the probe is one segment, RFC 8985 7.3),
- * else the last segment again. */
+ * else the last MSS of data again. */
 void tcp_out_tail_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
 	uint32_t pending = snd_pending(c), wnd_end = c->snd_una + c->snd_wnd;

@@ -5,9 +5,10 @@
  * nothing that could bring duplicate ACKs, so only the RTO, 200 ms at least,
  * would find it. When the flight's tail has gone unacknowledged for the
  * probe timeout, one segment goes out: new data if some waits and the
- * peer's window takes it, else the last segment again. Its ACK (or the
- * duplicate ACK that new data brings) lets the usual recovery work; if the
- * probe is lost too, the RTO fires when it would have without the probe.
+ * peer's window takes it, else the last MSS of data again. Its ACK ends the
+ * wait; if the probe is lost too, the RTO fires an RTO after the probe was
+ * armed, as it would have without it. (Without RACK or a SACK scoreboard,
+ * the one duplicate ACK a new-data probe brings starts no recovery.)
  *
  * Called where the retransmission timer is armed for data in flight
  * (tcp_output, a new ACK) and from the timer (tcp-timers.c).
