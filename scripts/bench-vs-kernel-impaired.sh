@@ -9,7 +9,8 @@
 # Columns after the ratio: errors of wrk and drench over all turns, then
 # drench's TCP counters in its best turn: RTO rounds, fast retransmits,
 # SYNs retransmitted by the timer, SYNs sent again at once after resetting
-# a server's old state for the tuple, out-of-order segments queued.
+# a server's old state for the tuple, out-of-order segments queued, tail
+# loss probes ("-" from a drench without them).
 #   scripts/bench-vs-kernel-impaired.sh [SECONDS]
 #   ONLY_FAULT=loss ONLY_SHAPE=big: one fault, one shape; REPEAT=N turns
 # wrk uses 198.18.0.3 (lent to gen0 for its turn), drench 198.18.0.2: a
@@ -83,17 +84,18 @@ drench_case() {
 		>/dev/null || rc=$?
 	if [ ! -f "$out/report.json" ]; then
 		echo "drench exited $rc without a report: $out.log" >&2
-		echo "0 1 - - - - -"
+		echo "0 1 - - - - - -"
 		return
 	fi
 	local p='r["phases"][0]'
-	json "$out/report.json" "'%.1f %d %d %d %d %d %d' % (
+	json "$out/report.json" "'%.1f %d %d %d %d %d %d %s' % (
 		max(0, sum(${p}['responses'].values()) - $conns) / ${p}['seconds'],
 		sum(${p}['errors'].values()), ${p}['tcp']['retrans_rto'], ${p}['tcp']['retrans_fast'],
-		${p}['tcp']['retrans_syn'], ${p}['tcp']['syn_again'], ${p}['tcp']['ooo_queued'])"
+		${p}['tcp']['retrans_syn'], ${p}['tcp']['syn_again'], ${p}['tcp']['ooo_queued'],
+		${p}['tcp'].get('tlp_probes', '-'))"
 }
 
-row() { printf "%-10s %-9s %10s %10s %6s   %5s %5s   %5s %5s %4s %5s %6s\n" "$@"; }
+row() { printf "%-10s %-9s %10s %10s %6s   %5s %5s   %5s %5s %4s %5s %6s %5s\n" "$@"; }
 ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print('%.2f' % (a / b if b else 0))" "$1" "$2"; }
 best() { printf "%s\n" "$@" | sort -g | tail -n 1; }
 
@@ -153,8 +155,8 @@ selected() { [ -z "$1" ] || [ "$1" = "$2" ]; }
 GEN_OFFLOADS=$(plain_gen_if)
 trap 'wire_off 2>/dev/null; return_gen_ip; restore_gen_if "$GEN_OFFLOADS"' EXIT
 echo "nginx at $SUT_IP, ${SECS}s per client and case, load on core $CORE, wire-impair on core $WIRE_CORE, seed $SEED"
-row fault shape "wrk rps" "drench rps" ratio "w.err" "d.err" "d.rto" "fast" "syn" "again" "ooo"
-printf "fault\tshape\tratio\twrk_rps\tdrench_rps\twrk_errors\tdrench_errors\tdrench_rto_fast_syn_again_ooo\ttime_load\n" >"$RESULTS"
+row fault shape "wrk rps" "drench rps" ratio "w.err" "d.err" "d.rto" "fast" "syn" "again" "ooo" "tlp"
+printf "fault\tshape\tratio\twrk_rps\tdrench_rps\twrk_errors\tdrench_errors\tdrench_rto_fast_syn_again_ooo_tlp\ttime_load\n" >"$RESULTS"
 for f in "${FAULTS[@]}"; do
 	IFS='|' read -r fname impair <<<"$f"
 	selected "$ONLY_FAULT" "$fname" || continue

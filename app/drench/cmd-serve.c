@@ -101,9 +101,10 @@ static void print_summary(const struct serve_worker *w)
 	       c->conn_accepted, (double)c->conn_accepted / secs, c->conn_closed, c->conn_reset,
 	       c->keepalive_closes, t->syn_drop_backlog, t->syn_drop_full, t->synack_timeout);
 	printf("tcp: rx %" PRIu64 " tx %" PRIu64 " segs, retrans rto %" PRIu64 " fast %" PRIu64
-	       " synack %" PRIu64 ", rst tx %" PRIu64 ", dropped no-conn %" PRIu64 "\n",
+	       " synack %" PRIu64 ", tail loss probes %" PRIu64 ", rst tx %" PRIu64
+	       ", dropped no-conn %" PRIu64 "\n",
 	       t->rx_segs, t->tx_segs, t->retrans_rto, t->retrans_fast, t->retrans_synack,
-	       t->rst_tx, t->drop_no_conn);
+	       t->tlp_probes, t->rst_tx, t->drop_no_conn);
 	printf("port: rx %" PRIu64 " tx %" PRIu64 " pkts (%.3f / %.3f Mpps), tx full %" PRIu64
 	       ", no mbuf %" PRIu64 ", bad checksum %" PRIu64 ", arp unresolved %" PRIu64 "\n",
 	       n->rx_pkts, n->tx_pkts, (double)n->rx_pkts / secs / 1e6,

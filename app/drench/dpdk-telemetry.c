@@ -61,6 +61,7 @@ static int stats_cmd(const char *cmd, const char *params, struct rte_tel_data *d
 	rte_tel_data_add_dict_u64(d, "retrans_rto", t->retrans_rto);
 	rte_tel_data_add_dict_u64(d, "retrans_fast", t->retrans_fast);
 	rte_tel_data_add_dict_u64(d, "retrans_syn", t->retrans_syn);
+	rte_tel_data_add_dict_u64(d, "tlp_probes", t->tlp_probes);
 	rte_tel_data_add_dict_u64(d, "open_connections", pub.snap.open_conns);
 	rte_tel_data_add_dict_u64(d, "responses_per_s", us_or_zero(pub.rps));
 	rte_tel_data_add_dict_u64(d, "latency_p50_us", us_or_zero(pub.p50_us));

@@ -31,10 +31,10 @@ static const struct field connection_tcp_fields[] = {
 };
 /* counters added after the first shard reports: 0 when a report lacks them */
 static const char *const later_fields[] = {"port_waits", "port_wait_us", "time_wait_reused",
-					      "aborted", "syn_again"};
+					      "aborted", "syn_again", "tlp_probes"};
 static const struct field tcp_fields[] = {
 	TS("retrans_rto", retrans_rto), TS("retrans_fast", retrans_fast),
-	TS("retrans_syn", retrans_syn), TS("syn_again", syn_again),
+	TS("retrans_syn", retrans_syn), TS("syn_again", syn_again), TS("tlp_probes", tlp_probes),
 	TS("conn_established", conn_established),
 	TS("rst_rx", conn_reset_rx), TS("rst_tx", rst_tx), TS("ooo_queued", ooo_queued),
 	TS("ooo_drop_full", ooo_drop_full), TS("drop_bad_seq", drop_bad_seq),

@@ -209,9 +209,10 @@ bool run_outcome_print(FILE *f, const struct plan *p, const struct run_outcome *
 	if (o->n_phases > 1)
 		print_phase(f, &o->total);
 	fprintf(f, "body bytes %" PRIu64 "; tcp retrans rto %" PRIu64 " fast %" PRIu64
-		   " syn %" PRIu64 ", rst rx %" PRIu64 ", out-of-order queued %" PRIu64 "\n",
+		   " syn %" PRIu64 ", tail loss probes %" PRIu64 ", rst rx %" PRIu64
+		   ", out-of-order queued %" PRIu64 "\n",
 		o->total.c.body_bytes, t->retrans_rto, t->retrans_fast, t->retrans_syn,
-		t->conn_reset_rx, t->ooo_queued);
+		t->tlp_probes, t->conn_reset_rx, t->ooo_queued);
 	if (o->total.c.port_waits)
 		fprintf(f, "ports: %" PRIu64 " waits for a free (address, port), %.3f s in all, "
 			   "%" PRIu64 " ports reused from TIME_WAIT: more local addresses "

@@ -61,7 +61,8 @@ static json_t *tcp_json(const struct tcp_stats *t)
 		"tx_bytes", J(t->tx_bytes), "syn_rx", J(t->syn_rx),
 		"conn_accepted", J(t->conn_accepted), "retrans_rto", J(t->retrans_rto),
 		"retrans_fast", J(t->retrans_fast), "retrans_synack", J(t->retrans_synack));
-	json_t *k = json_pack("{sI sI sI sI sI sI sI sI}",
+	json_t *k = json_pack("{sI sI sI sI sI sI sI sI sI}",
+		"tlp_probes", J(t->tlp_probes),
 		"rst_rx", J(t->conn_reset_rx), "rst_tx", J(t->rst_tx),
 		"time_wait_reset", J(t->time_wait_reset), "ooo_queued", J(t->ooo_queued),
 		"ooo_drop_full", J(t->ooo_drop_full), "drop_no_conn", J(t->drop_no_conn),

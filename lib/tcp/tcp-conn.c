@@ -45,6 +45,12 @@ void tcp_params_default(struct tcp_params *p)
 	p->tick_us = 1000;
 	p->timestamps = true;
 	p->sack = true;
+	p->tlp = true;
+	/* the peer's delayed ACK of a lone segment: when Linux delays one it
+	 * waits 40 ms at least (TCP_DELACK_MIN), and a lone request is answered
+	 * by its response; the RFC's 200 ms would leave no probe before a
+	 * 200 ms RTO (docs/tcp.md) */
+	p->tlp_ack_delay_us = 50000;
 	p->max_half_open = 4096;
 	p->synack_retries = 5;
 	p->challenge_acks_per_s = 1000;
@@ -59,7 +65,7 @@ static bool params_valid(const struct tcp_params *p)
 	       p->tick_us > 0 && p->rto_min_us > 0 && p->rto_min_us <= p->rto_max_us &&
 	       p->rto_init_us > 0 && p->rto_max_us < (1u << 31) &&
 	       p->msl_us <= 1000000000u && p->tw_reuse_us <= 1000000000u &&
-	       p->delack_us < (1u << 31) &&
+	       p->delack_us < (1u << 31) && p->tlp_ack_delay_us < (1u << 30) &&
 	       (uint64_t)p->local_addr + (p->n_local_addrs ? p->n_local_addrs : 1) <= 1ull << 32;
 }
 

@@ -110,6 +110,10 @@ static void check_conn(const struct tcp_stack *s, const struct tcp_conn *c)
 			     SEQ_LEQ(tw_expiry(s->wheel, conn_id(s, c)), c->rtx_at)));
 	CHECK(!c->dack_on || (tw_armed(s->wheel, conn_id(s, c)) &&
 			      SEQ_LEQ(tw_expiry(s->wheel, conn_id(s, c)), c->dack_at)));
+	/* a tail loss probe is armed only as the retransmission timer, for
+	 * data in flight, outside persist, and not after an RTO round */
+	CHECK(!c->tlp_on || (c->rtx_on && !c->persist && c->snd_una != c->snd_max));
+	CHECK(!c->tlp_on || c->retries == 0);
 }
 
 static void check_stack(const struct tcp_stack *s)

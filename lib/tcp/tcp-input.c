@@ -138,14 +138,28 @@ static bool seq_acceptable(const struct tcp_stack *s, const struct tcp_conn *c, 
 	return SEQ_IN(r->seq, lo, hi) || SEQ_IN(r->seq + space - 1, lo, hi);
 }
 
+static void set_dsack(struct tcp_stack *s, uint32_t left, uint32_t right)
+{
+	s->dsack[0] = left;
+	s->dsack[1] = right;
+	s->dsack_set = true;
+}
+
 /* The data of r was received before: report it in the ACK it is owed. */
 static void note_dsack(struct tcp_stack *s, const struct rx *r)
 {
-	if (r->len == 0)
-		return;
-	s->dsack[0] = r->seq;
-	s->dsack[1] = r->seq + r->len;
-	s->dsack_set = true;
+	if (r->len > 0)
+		set_dsack(s, r->seq, r->seq + r->len);
+}
+
+/* RFC 2883 4.2: a segment that was partly received before (a retransmission
+ * spanning a late segment and new data) reports the duplicate part, at once:
+ * the new part alone might wait for a delayed ACK, and the report with it. */
+static void note_partial_dsack(struct tcp_stack *s, struct tcp_conn *c, uint32_t left,
+			       uint32_t right)
+{
+	set_dsack(s, left, right);
+	c->ack_now = 1;
 }
 
 static void reject_unacceptable(struct tcp_stack *s, struct tcp_conn *c, const struct rx *r,
@@ -233,11 +247,12 @@ static uint32_t ack_new(struct tcp_stack *s, struct tcp_conn *c, uint32_t ack, u
 		c->snd_nxt = ack;
 	c->acked += stream;
 	c->retries = 0;
+	c->tlp_sent = 0;
 	tcp_cc_on_new_ack(s, c, acked, now);
 	if (c->snd_una == c->snd_max) /* RFC 6298 5.2 and 5.3 */
 		tcp_timer_rtx_stop(s, c);
 	else
-		tcp_timer_rtx_set(s, c, now, c->rto_us);
+		tcp_timer_flight_set(s, c, now);
 	return stream;
 }
 
@@ -345,12 +360,16 @@ static void delay_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 
 static void queue_ooo(struct tcp_stack *s, struct tcp_conn *c, const struct rx *r)
 {
+	uint32_t dup[2];
+	bool partial = r->len && tcp_ooo_overlap(&s->ooo, c->ooo_head, r->seq, r->seq + r->len, dup);
 	int rc = tcp_ooo_insert(&s->ooo, &c->ooo_head, r->seq, r->data, r->len,
 				r->flags & TCP_F_FIN, s->p.ooo_max_per_conn);
 	s->sack_recent = r->seq;
-	if (rc == 0)
+	if (rc == 0) {
 		s->st.ooo_queued++;
-	else if (rc == -EEXIST) {
+		if (partial)
+			set_dsack(s, dup[0], dup[1]);
+	} else if (rc == -EEXIST) {
 		s->st.ooo_drop_dup++;
 		note_dsack(s, r);
 	}
@@ -393,6 +412,9 @@ static void process_text(struct tcp_stack *s, struct tcp_conn *c, const struct r
 	if (fin) {
 		handle_fin(s, c, now);
 	} else if (c->ooo_head != TCP_NONE) { /* filled a hole: ACK at once */
+		uint32_t dup[2];
+		if (tcp_ooo_overlap(&s->ooo, c->ooo_head, r->seq, r->seq + r->len, dup))
+			set_dsack(s, dup[0], dup[1]); /* and ran into data queued already */
 		c->ack_now = 1;
 		if (tcp_ooo_deliver(s, c))
 			handle_fin(s, c, now);
@@ -452,6 +474,8 @@ void tcp_input_synchronized(struct tcp_stack *s, struct tcp_conn *c, const struc
 		s->st.drop_bad_flags++;
 		return;
 	}
+	if (r.len && SEQ_LT(r.seq, c->rcv_nxt)) /* the rest is new: the sequence check passed */
+		note_partial_dsack(s, c, r.seq, SEQ_MIN(r.seq + r.len, c->rcv_nxt));
 	trim(s, c, &r);
 	if (!process_ack(s, c, seg, now))
 		return;

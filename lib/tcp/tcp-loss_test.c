@@ -145,6 +145,7 @@ static void gives_up_after_max_retries(void **state)
 static void max_rto_1s(struct tcp_params *p)
 {
 	p->rto_max_us = 1000000;
+	p->tlp = false;
 }
 
 static void backoff_stops_at_rto_max(void **state)
@@ -289,7 +290,20 @@ static void three_duplicates_for_data_before_recover_do_not_re_enter(void **stat
 	assert_false(h_info(h, c).in_recovery);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, h_setup, h_teardown_fixture)
+/* These tests are about the RTO and fast retransmit, so no tail loss probe
+ * comes first (tests/unit/tcp/tlp-*.pkt cover it). */
+static void no_tlp(struct tcp_params *p)
+{
+	p->tlp = false;
+}
+
+static int setup_no_tlp(void **state)
+{
+	*state = h_new(no_tlp);
+	return 0;
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_no_tlp, h_teardown_fixture)
 
 int main(void)
 {

@@ -171,6 +171,23 @@ bool tcp_ooo_deliver(struct tcp_stack *s, struct tcp_conn *c)
 	return fin && !conn_gone(c);
 }
 
+bool tcp_ooo_overlap(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t seq, uint32_t end,
+		     uint32_t out[2])
+{
+	for (uint32_t at = head; at != TCP_NONE; at = ent(pool, at)->next) {
+		const struct ooo_ent *e = ent(pool, at);
+		if (SEQ_GEQ(e->seq, end))
+			return false;
+		uint32_t lo = SEQ_MAX(e->seq, seq), hi = SEQ_MIN(e->seq + e->len, end);
+		if (SEQ_LT(lo, hi)) {
+			out[0] = lo;
+			out[1] = hi;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The next range of contiguous (or overlapping) entries from *at on. */
 static bool next_range(const struct tcp_ooo_pool *pool, uint32_t *at, uint32_t r[2])
 {

@@ -250,6 +250,21 @@ static bool may_send_fin(const struct tcp_conn *c)
 	       (c->state == TCP_FIN_WAIT_1 || c->state == TCP_CLOSING || c->state == TCP_LAST_ACK);
 }
 
+/* len new bytes at snd_nxt; the FIN rides on the last of the queued data */
+static inline __attribute__((always_inline)) void send_new(struct tcp_stack *s,
+							   struct tcp_conn *c, uint32_t len,
+							   uint32_t pending, uint64_t now)
+{
+	uint8_t flags = TCP_F_ACK;
+	if (len == pending) {
+		flags |= TCP_F_PSH;
+		if (c->fin_queued && c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
+			flags |= TCP_F_FIN;
+	}
+	emit(s, c, c->snd_nxt, flags, len, now);
+	c->snd_nxt += len + !!(flags & TCP_F_FIN);
+}
+
 /* One data segment if the windows allow it; false when nothing was sent. */
 static bool send_one(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
@@ -270,23 +285,51 @@ static bool send_one(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	/* sender-side silly window avoidance (RFC 1122 4.2.3.4), no Nagle */
 	if (len < c->mss && len < pending && flight > 0)
 		return false;
-	uint8_t flags = TCP_F_ACK;
-	if (len == pending) {
-		flags |= TCP_F_PSH;
-		if (c->fin_queued && c->state != TCP_ESTABLISHED && c->state != TCP_CLOSE_WAIT)
-			flags |= TCP_F_FIN;
-	}
-	emit(s, c, c->snd_nxt, flags, len, now);
-	c->snd_nxt += len + !!(flags & TCP_F_FIN);
+	send_new(s, c, len, pending, now);
 	return true;
 }
 
-static void output_timers(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+/* The last MSS of data sent and the FIN if it went: it holds the last
+ * segment whatever its size (no segment boundaries are kept). Only if the
+ * peer's window still holds it. */
+static void resend_last(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+{
+	uint32_t data_end = SEQ_MIN(c->snd_max, c->snd_lim);
+	uint32_t len = SEQ_GT(data_end, c->snd_una) ? umin32(data_end - c->snd_una, c->mss) : 0;
+	uint32_t seq = data_end - len;
+	uint8_t flags = TCP_F_ACK | (len ? TCP_F_PSH : 0);
+	if (c->fin_queued && SEQ_GT(c->snd_max, c->snd_lim))
+		flags |= TCP_F_FIN;
+	if (SEQ_GT(data_end, c->snd_una + c->snd_wnd))
+		return; /* the window shrank: the RTO will see to it */
+	c->rtt_timing = 0; /* Karn */
+	emit(s, c, seq, flags, len, now);
+}
+
+/* Tail loss probe (tcp-tlp.c): one new segment if data waits and the peer's
+ * window takes it (cwnd aside: the probe is one segment, RFC 8985 7.3),
+ * else the last MSS of data again. */
+void tcp_out_tail_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+{
+	uint32_t pending = snd_pending(c), wnd_end = c->snd_una + c->snd_wnd;
+	uint32_t room = SEQ_GT(wnd_end, c->snd_nxt) ? wnd_end - c->snd_nxt : 0;
+	uint32_t len = umin32(umin32(pending, c->mss), room);
+	if (len == 0 || c->snd_nxt != c->snd_max) {
+		resend_last(s, c, now);
+		return;
+	}
+	send_new(s, c, len, pending, now);
+	c->snd_max = c->snd_nxt;
+}
+
+/* A tail loss probe is armed afresh for the newest tail (RFC 8985 7.2);
+ * an RTO keeps running from the oldest unacknowledged segment. */
+static void output_timers(struct tcp_stack *s, struct tcp_conn *c, bool sent_new, uint64_t now)
 {
 	if (c->snd_nxt != c->snd_una) {
-		if (!c->rtx_on || c->persist) {
+		if (!c->rtx_on || c->persist || (c->tlp_on && sent_new)) {
 			c->persist = 0;
-			tcp_timer_rtx_set(s, c, now, c->rto_us);
+			tcp_timer_flight_set(s, c, now);
 		}
 	} else if (snd_pending(c) && c->snd_wnd == 0 && !c->rtx_on) {
 		c->persist = 1;
@@ -304,9 +347,10 @@ void tcp_output(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		return;
 	while (send_one(s, c, now))
 		;
-	if (SEQ_GT(c->snd_nxt, c->snd_max))
+	bool sent_new = SEQ_GT(c->snd_nxt, c->snd_max);
+	if (sent_new)
 		c->snd_max = c->snd_nxt;
-	output_timers(s, c, now);
+	output_timers(s, c, sent_new, now);
 }
 
 int tcp_send(struct tcp_stack *s, struct tcp_conn *c, uint32_t len, uint64_t now)

@@ -9,7 +9,8 @@
  *          (tcp-cc.c for cwnd), payload (tcp-ooo.c for gaps), FIN
  *     -> tcp_output()      tcp-output.c: send what the windows allow, ACK
  *   tcp_timers_run()       tcp-timers.c: wheel -> conn_timer_fire() -> RTO,
- *                          SYN retry, persist, delayed ACK, FIN_WAIT_2, 2MSL
+ *                          tail loss probe (tcp-tlp.c), SYN retry, persist,
+ *                          delayed ACK, FIN_WAIT_2, 2MSL
  *   tcp_connect/close/abort, table, names   tcp-conn.c
  *   tcp_listen(), SYN -> SYN_RCVD -> ESTABLISHED   tcp-listen.c (server role),
  *   passive connections found by remote (address, port)   tcp-hash.c
@@ -64,15 +65,19 @@ struct tcp_conn {
 	uint8_t retries;           /* RTO/SYN retries; in persist, probes unanswered in a row */
 	uint8_t backoff : 5;       /* persist: probes sent (the interval's exponent) */
 	uint8_t sack_ok : 1;       /* both SYNs carry SACK-permitted (RFC 2018) */
+	uint8_t syn_rtx : 1;       /* SYN was retransmitted (Karn) */
+	uint8_t tlp_sent : 1;      /* a tail loss probe went out since snd_una last moved */
 	uint8_t state : 4;
 	uint8_t dupacks : 4;       /* saturates at 15 */
 	uint8_t snd_wscale : 4, rcv_wscale : 4;
 	uint8_t rtx_on : 1;        /* retransmit/persist/SYN/2MSL timer armed */
 	uint8_t dack_on : 1;       /* delayed ACK armed */
 	uint8_t persist : 1;       /* rtx timer is the persist timer */
+	/* rtx timer is the tail loss probe's (tcp-tlp.c); beside persist, so
+	 * that stopping the timer clears both at once */
+	uint8_t tlp_on : 1;
 	uint8_t probe_acked : 1;   /* an ACK came since the last window probe */
 	uint8_t rtt_timing : 1;
-	uint8_t syn_rtx : 1;       /* SYN was retransmitted (Karn) */
 	uint8_t fin_queued : 1;
 	uint8_t in_recovery : 1;
 	uint8_t ack_now : 1;       /* send an ACK before returning */
@@ -201,6 +206,7 @@ void tcp_out_rst(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void tcp_out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg);
 void tcp_out_window_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 void tcp_out_retransmit_una(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void tcp_out_tail_probe(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 
 /* tcp-timers.c */
 void tcp_clock_start(struct tcp_stack *s, uint64_t now);
@@ -212,6 +218,11 @@ void tcp_timer_dack_stop(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_timer_stop_all(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_rtt_sample(struct tcp_stack *s, struct tcp_conn *c, uint32_t rtt_us);
 uint32_t tcp_rto_backoff(const struct tcp_stack *s, uint32_t rto_us, unsigned shift);
+
+/* tcp-tlp.c: data in flight arms the tail loss probe when it would come
+ * before the RTO, else the RTO; the probe, when it fires */
+void tcp_timer_flight_set(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
+void tcp_tlp_fire(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 
 /* tcp-cc.c */
 void tcp_cc_init(struct tcp_conn *c);
@@ -233,6 +244,10 @@ uint32_t tcp_ooo_count(const struct tcp_ooo_pool *pool, uint32_t head);
  * first (RFC 2018 4), then in sequence order; returns how many. */
 uint8_t tcp_ooo_sack_blocks(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t recent,
 			    uint32_t (*out)[2], uint8_t max);
+/* The first part of [seq, end) that queued data holds already (RFC 2883: a
+ * partial duplicate); false when none does. */
+bool tcp_ooo_overlap(const struct tcp_ooo_pool *pool, uint32_t head, uint32_t seq, uint32_t end,
+		     uint32_t out[2]);
 /* Deliver queued data now in order; returns true if a queued FIN is reached. */
 bool tcp_ooo_deliver(struct tcp_stack *s, struct tcp_conn *c);
 

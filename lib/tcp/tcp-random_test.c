@@ -29,10 +29,12 @@ static void random_operation_sequences_keep_the_invariants(void **state)
 		tcp_fuzz_one(buf, len, &sum); /* aborts on a broken invariant */
 	}
 	print_message("established %llu, rx %llu B, ooo %llu, dupacks %llu, fast %llu, rto %llu, "
-		      "persist %llu, time_wait %llu, refused %llu, reset %llu, no_conn %llu\n",
+		      "tlp %llu, persist %llu, time_wait %llu, refused %llu, reset %llu, "
+		      "no_conn %llu\n",
 		      (unsigned long long)sum.conn_established, (unsigned long long)sum.rx_bytes,
 		      (unsigned long long)sum.ooo_queued, (unsigned long long)sum.dup_acks,
 		      (unsigned long long)sum.retrans_fast, (unsigned long long)sum.retrans_rto,
+		      (unsigned long long)sum.tlp_probes,
 		      (unsigned long long)sum.persist_probes, (unsigned long long)sum.time_wait_entered,
 		      (unsigned long long)sum.conn_refused, (unsigned long long)sum.conn_reset_rx,
 		      (unsigned long long)sum.drop_no_conn);
@@ -44,6 +46,7 @@ static void random_operation_sequences_keep_the_invariants(void **state)
 	assert_true(sum.conn_reset_rx > 0);
 	assert_true(sum.retrans_rto > 0);
 	assert_true(sum.retrans_fast > 0);
+	assert_true(sum.tlp_probes > 0);
 	assert_true(sum.persist_probes > 0);
 	assert_true(sum.time_wait_entered > 0);
 	print_message("server: syn %llu, accepted %llu, synack retrans %llu, timeouts %llu, "

@@ -84,6 +84,11 @@ struct tcp_params {
 	 * out-of-order queue in our ACKs, so a sender under loss resends only the
 	 * holes. (No sender scoreboard: our sends are small requests.) */
 	bool sack;
+	/* RFC 8985 tail loss probe: when the tail of a flight is not acked for
+	 * 2 SRTT (plus tlp_ack_delay_us when one segment is in flight: the peer
+	 * may be delaying its ACK), send one probe, if that comes before the RTO */
+	bool tlp;
+	uint32_t tlp_ack_delay_us;
 	/* server role (tcp_listen) */
 	uint32_t max_half_open;  /* SYN_RCVD connections at most; 0 = table capacity */
 	uint8_t synack_retries;  /* SYN-ACK retransmissions before a half-open one is dropped */
@@ -127,6 +132,7 @@ struct tcp_stats {
 	uint64_t ooo_drop_conn;    /* out-of-order segments dropped: ooo_max_per_conn reached */
 	uint64_t sack_acks;        /* ACKs sent with SACK blocks */
 	uint64_t syn_again;        /* SYNs sent again at once after resetting the peer's old state */
+	uint64_t tlp_probes;       /* tail loss probes sent (RFC 8985) */
 };
 
 /* Snapshot of one connection, for tests, traces and telemetry. */

@@ -59,6 +59,7 @@ void tcp_timer_rtx_stop(struct tcp_stack *s, struct tcp_conn *c)
 {
 	c->rtx_on = 0;
 	c->persist = 0;
+	c->tlp_on = 0;
 	timer_sync(s, c);
 }
 
@@ -77,7 +78,7 @@ void tcp_timer_dack_stop(struct tcp_stack *s, struct tcp_conn *c)
 
 void tcp_timer_stop_all(struct tcp_stack *s, struct tcp_conn *c)
 {
-	c->rtx_on = c->dack_on = c->persist = 0;
+	c->rtx_on = c->dack_on = c->persist = c->tlp_on = 0;
 	tcp_tw_cancel(s->wheel, conn_id(s, c));
 }
 
@@ -187,6 +188,8 @@ static void fire_rtx(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	default:
 		if (c->persist)
 			fire_persist(s, c, now);
+		else if (c->tlp_on)
+			tcp_tlp_fire(s, c, now);
 		else if (c->snd_una != c->snd_max)
 			fire_rto(s, c, now);
 		break;

@@ -85,6 +85,7 @@ static const struct param_u32 params[] = {
 	P("rto_init_ms", rto_init_us, 1000), P("ts_offset_ms", ts_offset_ms, 1),
 	P("first_slot", first_slot, 1),     P("wscale", wscale, 1),
 	P("challenge_acks_per_s", challenge_acks_per_s, 1),
+	P("tlp_ack_delay_ms", tlp_ack_delay_us, 1000),
 };
 
 static void set_field(void *base, const struct param_u32 *pp, uint32_t v)
@@ -119,6 +120,10 @@ static void cmd_tune(struct script *sc, char **tok, int n)
 	}
 	if (!strcmp(tok[1], "sack")) {
 		tuned.sack = num(sc, tok[2]) != 0;
+		return;
+	}
+	if (!strcmp(tok[1], "tlp")) {
+		tuned.tlp = num(sc, tok[2]) != 0;
 		return;
 	}
 	for (size_t i = 0; i < sizeof(params) / sizeof(params[0]); i++)
@@ -350,7 +355,7 @@ static const struct {
 	ST(time_wait_entered), ST(time_wait_reused), ST(time_wait_reset), ST(rst_tx),
 	ST(conn_reset_rx), ST(conn_timeout), ST(ooo_queued), ST(ooo_drop_full),
 	ST(ooo_drop_conn), ST(ooo_delivered), ST(conn_established), ST(syn_tw_reuse),
-	ST(rtt_samples), ST(sack_acks), ST(syn_again),
+	ST(rtt_samples), ST(sack_acks), ST(syn_again), ST(tlp_probes),
 };
 
 static void expect_stat(struct script *sc, const char *name, long want)
