@@ -15,8 +15,12 @@ struct rte_ipv6_hdr;
 #define NET_ICMP6_NS 135
 #define NET_ICMP6_NA 136
 
-/* Read the TCP options drench uses into seg (rx.c). */
-void net_tcp_parse_options(const uint8_t *opt, int len, struct tcp_seg *seg);
+struct rte_tcp_hdr;
+
+/* A TCP header of thl bytes (options included) and the payload_len bytes
+ * after it, read into seg; the addresses are the caller's (rx.c). */
+void net_tcp_seg_parse(const struct rte_tcp_hdr *th, uint16_t thl, uint32_t payload_len,
+		       struct tcp_seg *seg);
 
 /* An ICMPv6 message for us, its checksum not yet checked; true when m was
  * consumed (sent back). icmp6.c */

@@ -16,7 +16,7 @@
 
 /* TCP options we read: MSS, window scale, SACK-permitted, timestamps; the
  * rest (SACK blocks among them) is skipped. */
-void net_tcp_parse_options(const uint8_t *opt, int len, struct tcp_seg *seg)
+static void tcp_parse_options(const uint8_t *opt, int len, struct tcp_seg *seg)
 {
 	while (len > 0) {
 		uint8_t kind = opt[0];
@@ -45,6 +45,23 @@ void net_tcp_parse_options(const uint8_t *opt, int len, struct tcp_seg *seg)
 		len -= opt[1];
 		opt += opt[1];
 	}
+}
+
+void net_tcp_seg_parse(const struct rte_tcp_hdr *th, uint16_t thl, uint32_t payload_len,
+		       struct tcp_seg *seg)
+{
+	*seg = (struct tcp_seg){
+		.sport = rte_be_to_cpu_16(th->src_port),
+		.dport = rte_be_to_cpu_16(th->dst_port),
+		.seq = rte_be_to_cpu_32(th->sent_seq),
+		.ack = rte_be_to_cpu_32(th->recv_ack),
+		.flags = th->tcp_flags,
+		.wnd = rte_be_to_cpu_16(th->rx_win),
+		.wscale = -1,
+		.payload = (const uint8_t *)th + thl,
+		.len = payload_len,
+	};
+	tcp_parse_options((const uint8_t *)(th + 1), thl - (int)sizeof(*th), seg);
 }
 
 static bool tcp_cksum_ok(const struct net_iface *ifc, const struct rte_mbuf *m,
@@ -78,20 +95,11 @@ static void tcp_wire_input(struct net_iface *ifc, struct rte_mbuf *m, struct rte
 		ifc->stats.drop_tcp_cksum++;
 		return;
 	}
-	struct tcp_seg seg = {
-		.saddr = rte_be_to_cpu_32(ip->src_addr),
-		.daddr = rte_be_to_cpu_32(ip->dst_addr),
-		.sport = rte_be_to_cpu_16(th->src_port),
-		.dport = rte_be_to_cpu_16(th->dst_port),
-		.seq = rte_be_to_cpu_32(th->sent_seq),
-		.ack = rte_be_to_cpu_32(th->recv_ack),
-		.flags = th->tcp_flags,
-		.wnd = rte_be_to_cpu_16(th->rx_win),
-		.wscale = -1,
-		.payload = (const uint8_t *)th + thl,
-		.len = (uint32_t)(ip_len - ihl - thl),
-	};
-	net_tcp_parse_options((const uint8_t *)(th + 1), thl - (int)sizeof(*th), &seg);
+	struct tcp_seg seg;
+
+	net_tcp_seg_parse(th, thl, (uint32_t)(ip_len - ihl - thl), &seg);
+	seg.saddr = rte_be_to_cpu_32(ip->src_addr);
+	seg.daddr = rte_be_to_cpu_32(ip->dst_addr);
 	on_tcp(ctx, &seg);
 }
 

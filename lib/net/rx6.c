@@ -47,18 +47,9 @@ static void tcp6_input(struct net_iface *ifc, struct rte_mbuf *m, struct rte_ipv
 		ifc->stats.drop_tcp6_no_stack++;
 		return;
 	}
-	struct tcp_seg seg = {
-		.sport = rte_be_to_cpu_16(th->src_port),
-		.dport = rte_be_to_cpu_16(th->dst_port),
-		.seq = rte_be_to_cpu_32(th->sent_seq),
-		.ack = rte_be_to_cpu_32(th->recv_ack),
-		.flags = th->tcp_flags,
-		.wnd = rte_be_to_cpu_16(th->rx_win),
-		.wscale = -1,
-		.payload = (const uint8_t *)th + thl,
-		.len = (uint32_t)(len - thl),
-	};
-	net_tcp_parse_options((const uint8_t *)(th + 1), thl - (int)sizeof(*th), &seg);
+	struct tcp_seg seg;
+
+	net_tcp_seg_parse(th, thl, (uint32_t)(len - thl), &seg);
 	ifc->on_tcp6(ctx, (const struct net_ip6 *)ip->src_addr, (const struct net_ip6 *)ip->dst_addr,
 		     &seg);
 }
