@@ -5,7 +5,20 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_mbuf.h>
+
 #include "net.h"
+
+/* What the port says of a received TCP checksum, when it checks them:
+ * 1 good, 0 bad, -1 not said (the caller sums it). */
+static inline int net_rx_l4_cksum_verdict(const struct net_iface *ifc, const struct rte_mbuf *m)
+{
+	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+
+	if (!ifc->ofl.rx_tcp_cksum)
+		return -1;
+	return f == RTE_MBUF_F_RX_L4_CKSUM_GOOD ? 1 : f == RTE_MBUF_F_RX_L4_CKSUM_BAD ? 0 : -1;
+}
 
 struct rte_ipv6_hdr;
 

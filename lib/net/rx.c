@@ -67,13 +67,10 @@ void net_tcp_seg_parse(const struct rte_tcp_hdr *th, uint16_t thl, uint32_t payl
 static bool tcp_cksum_ok(const struct net_iface *ifc, const struct rte_mbuf *m,
 			 const struct rte_ipv4_hdr *ip, const struct rte_tcp_hdr *th)
 {
-	if (ifc->ofl.rx_tcp_cksum) {
-		uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-		if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
-			return true;
-		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
-			return false;
-	}
+	int said = net_rx_l4_cksum_verdict(ifc, m);
+
+	if (said >= 0)
+		return said == 1;
 	uint16_t l4_len = rte_be_to_cpu_16(ip->total_length) - rte_ipv4_hdr_len(ip);
 	return net_tcp_sum(ip, th, l4_len) == 0xffff;
 }

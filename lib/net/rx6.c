@@ -17,13 +17,10 @@
 static bool tcp6_cksum_ok(const struct net_iface *ifc, const struct rte_mbuf *m,
 			  const struct rte_ipv6_hdr *ip, const struct rte_tcp_hdr *th, uint16_t len)
 {
-	if (ifc->ofl.rx_tcp_cksum) {
-		uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-		if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
-			return true;
-		if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
-			return false;
-	}
+	int said = net_rx_l4_cksum_verdict(ifc, m);
+
+	if (said >= 0)
+		return said == 1;
 	return net_ip6_l4_sum(ip, IPPROTO_TCP, th, len) == 0xffff;
 }
 
