@@ -91,6 +91,16 @@ static void add_port(json_t *rep, const struct run_outcome *o)
 	json_object_set_new(rep, "ports", arr);
 }
 
+int run_report_prom_write(const char *path, const json_t *rep)
+{
+	static const struct report_prom_counters counters[] = {
+		{"tcp", "drench_tcp", &tcp_stats_table},
+		{"net", "drench_net", &net_stats_table},
+	};
+
+	return report_prom_write(path, rep, counters, sizeof(counters) / sizeof(counters[0]));
+}
+
 /* report.html, metrics.prom, series.csv, as the plan asks */
 static int write_formats(const struct plan *p, const json_t *rep, const struct series *s)
 {
@@ -103,7 +113,7 @@ static int write_formats(const struct plan *p, const json_t *rep, const struct s
 	}
 	if (p->formats & CAMPAIGN_FORMAT_PROM) {
 		snprintf(path, sizeof(path), "%s/metrics.prom", p->output);
-		rc = rc ? rc : report_prom_write(path, rep);
+		rc = rc ? rc : run_report_prom_write(path, rep);
 	}
 	if ((p->formats & CAMPAIGN_FORMAT_CSV) && s) {
 		snprintf(path, sizeof(path), "%s/series.csv", p->output);
