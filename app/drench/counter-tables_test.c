@@ -2,6 +2,8 @@
 /* The counter tables cover their structs exactly, add/diff touches every
  * field, and report.json reads back what it was given. */
 #include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,6 +11,8 @@
 #include <cmocka.h>
 
 #include "client.h"
+#include "console.h"
+#include "net-stats.h"
 #include "report-counters.h"
 #include "tcp.h"
 
@@ -40,6 +44,7 @@ static void the_tables_cover_their_structs(void **state)
 {
 	(void)state;
 	covers(&tcp_stats_table, sizeof(struct tcp_stats));
+	covers(&net_stats_table, sizeof(struct net_stats));
 	covers(&client_counters_table, offsetof(struct client_counters, responses));
 }
 
@@ -57,6 +62,14 @@ static void add_diff_adds_every_field(void **state)
 	tcp_stats_add_diff(&tout, &ta, &tb);
 	for (size_t i = 0; i < tcp_stats_table.n; i++)
 		assert_int_equal(counter_get(&tout, &tcp_stats_table.fields[i]), 2 * i + 7);
+	struct net_stats na = {0}, nb = {0}, nout = {0};
+	for (size_t i = 0; i < net_stats_table.n; i++) {
+		counter_set(&na, &net_stats_table.fields[i], i);
+		counter_set(&nb, &net_stats_table.fields[i], 5 * i + 1);
+	}
+	net_stats_add_diff(&nout, &na, &nb);
+	for (size_t i = 0; i < net_stats_table.n; i++)
+		assert_int_equal(counter_get(&nout, &net_stats_table.fields[i]), 4 * i + 1);
 	for (size_t i = 0; i < client_counters_table.n; i++)
 		counter_set(&cb, &client_counters_table.fields[i], 100 + i);
 	cb.responses[CLIENT_OTHER] = 5;
@@ -121,6 +134,23 @@ static void a_missing_counter_is_an_error_unless_it_came_later(void **state)
 	json_decref(phase);
 }
 
+/* The summary names the drop reasons that happened, under their report keys. */
+static void the_summary_names_each_drop_that_happened(void **state)
+{
+	(void)state;
+	struct tcp_stats t = {.drop_bad_seq = 3, .drop_paws = 1, .retrans_rto = 9};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	console_nonzero(f, "tcp drops:", &tcp_stats_table, &t, "drop_");
+	t = (struct tcp_stats){.retrans_rto = 9};
+	console_nonzero(f, "tcp drops:", &tcp_stats_table, &t, "drop_");
+	fclose(f);
+	assert_string_equal(text, "tcp drops: drop_bad_seq 3, drop_paws 1\n");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +158,7 @@ int main(void)
 		cmocka_unit_test(add_diff_adds_every_field),
 		cmocka_unit_test(reports_read_back_what_they_were_given),
 		cmocka_unit_test(a_missing_counter_is_an_error_unless_it_came_later),
+		cmocka_unit_test(the_summary_names_each_drop_that_happened),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,8 @@
 #include "run-report.h"
 #include "hist.h"
 #include "collector.h"
+#include "report-prom.h"
+#include "console.h"
 
 #define MAX_FAILURES 16
 
@@ -91,16 +93,6 @@ static void add_port(json_t *rep, const struct run_outcome *o)
 	json_object_set_new(rep, "ports", arr);
 }
 
-int run_report_prom_write(const char *path, const json_t *rep)
-{
-	static const struct report_prom_counters counters[] = {
-		{"tcp", "drench_tcp", &tcp_stats_table},
-		{"net", "drench_net", &net_stats_table},
-	};
-
-	return report_prom_write(path, rep, counters, sizeof(counters) / sizeof(counters[0]));
-}
-
 /* report.html, metrics.prom, series.csv, as the plan asks */
 static int write_formats(const struct plan *p, const json_t *rep, const struct series *s)
 {
@@ -113,7 +105,7 @@ static int write_formats(const struct plan *p, const json_t *rep, const struct s
 	}
 	if (p->formats & CAMPAIGN_FORMAT_PROM) {
 		snprintf(path, sizeof(path), "%s/metrics.prom", p->output);
-		rc = rc ? rc : run_report_prom_write(path, rep);
+		rc = rc ? rc : report_prom_write_all(path, rep);
 	}
 	if ((p->formats & CAMPAIGN_FORMAT_CSV) && s) {
 		snprintf(path, sizeof(path), "%s/series.csv", p->output);
@@ -226,6 +218,8 @@ bool run_outcome_print(FILE *f, const struct plan *p, const struct run_outcome *
 		   ", no mbuf %" PRIu64 "\n",
 		o->port.ipackets, o->port.imissed, o->port.ierrors, o->port.opackets, o->port.oerrors,
 		o->net.drop_tcp_cksum, o->net.tx_full, o->net.tx_nombuf);
+	console_nonzero(f, "tcp drops:", &tcp_stats_table, t, "drop_");
+	console_nonzero(f, "net drops:", &net_stats_table, &o->net, "drop_");
 	for (uint16_t k = 0; o->n_ports > 1 && k < o->n_ports; k++)
 		fprintf(f, "  port %s: rx %" PRIu64 " missed %" PRIu64 ", tx %" PRIu64
 			   " errors %" PRIu64 "\n", o->ports[k].name, o->ports[k].port.ipackets,

@@ -54,7 +54,3 @@ struct series;
 /** Write DIR/report.json and the other formats the plan asks for (from the
  * time series s, which may be NULL); 0 or a negative errno. */
 int run_report_write(const struct plan *p, const struct run_outcome *o, const struct series *s);
-
-/* metrics.prom of a report.json tree, with every tcp and net counter
- * (drench_tcp_<key>_total, drench_net_<key>_total) */
-int run_report_prom_write(const char *path, const json_t *rep);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include "net.h"
+#include "net-stats.h"
 
 #define NET_STATS_FIELD(field, key, help) {key, NULL, offsetof(struct net_stats, field), help},
 

@@ -28,11 +28,6 @@ typedef void (*net_fill_fn)(void *ctx, struct tcp_conn *c, uint64_t off, uint32_
 uint16_t net_rx(struct net_iface *ifc, uint64_t now_us, net_tcp_rx_fn on_tcp, void *ctx);
 
 /** Build and queue one TCP segment; 0, -EHOSTUNREACH (no ARP entry yet), -ENOBUFS. */
-/* out += b - a, field by field; and the (key, offset, help) of every counter */
-void net_stats_add_diff(struct net_stats *out, const struct net_stats *a,
-			const struct net_stats *b);
-extern const struct counter_table net_stats_table;
-
 int net_tcp_tx(struct net_iface *ifc, const struct tcp_seg_out *s, net_fill_fn fill, void *ctx);
 
 /** Queue a built frame; flushes when the burst is full. */

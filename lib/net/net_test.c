@@ -461,31 +461,10 @@ static void frame_for_another_workers_port_goes_through_its_ring(void **state)
 	rte_ring_free(st0.rings[1]);
 }
 
-/* The counter list covers struct net_stats, and add/diff reaches every field. */
-static void net_counters_are_one_table(void **state)
-{
-	(void)state;
-	struct net_stats a = {0}, b = {0}, out = {0};
-	const struct counter_table *t = &net_stats_table;
-
-	assert_int_equal(t->n * sizeof(uint64_t), sizeof(struct net_stats));
-	for (size_t i = 0; i < t->n; i++) {
-		counter_set(&a, &t->fields[i], i);
-		counter_set(&b, &t->fields[i], 5 * i + 1);
-		for (size_t j = 0; j < i; j++)
-			assert_true(t->fields[i].off != t->fields[j].off &&
-				    strcmp(t->fields[i].key, t->fields[j].key) != 0);
-	}
-	net_stats_add_diff(&out, &a, &b);
-	for (size_t i = 0; i < t->n; i++)
-		assert_int_equal(counter_get(&out, &t->fields[i]), 4 * i + 1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_iface, teardown_iface)
-		cmocka_unit_test(net_counters_are_one_table),
 		T(arp_request_for_us_is_answered_and_the_sender_learned),
 		T(arp_request_for_another_address_is_ignored),
 		T(arp_table_evicts_the_oldest_entry_when_full),
