@@ -205,33 +205,22 @@ static void collect_phase(struct phase_stats *s, const struct run_workers *rw, u
 	finish_stats(s);
 }
 
-/* a += b, field by field: both are structs of uint64_t counters */
-static void add_counters(void *a, const void *b, size_t size)
-{
-	uint64_t *sum = a;
-	const uint64_t *add = b;
-
-	for (size_t f = 0; f < size / sizeof(uint64_t); f++)
-		sum[f] += add[f];
-}
-
 /* Port k: its workers' interface counters and the NIC's, added to the totals. */
 static void collect_one_port(struct run_outcome *o, const struct run_workers *rw, uint16_t k)
 {
 	const struct run_port *rp = &rw->ports[k];
 	struct run_port_outcome *po = &o->ports[k];
-	struct rte_eth_stats st;
+	static const struct net_stats zero;
+	static const struct net_port_stats port_zero;
 
 	*po = (struct run_port_outcome){.name = rp->port->name, .driver = rp->port->driver,
 					.socket = rp->port->socket_id,
 					.steering = steer_mode_name(rp->mode), .n_workers = rp->n};
 	for (uint16_t g = rp->first; g < rp->first + rp->n; g++)
-		add_counters(&po->net, &rw->w[g].ifc.stats, sizeof(po->net));
-	if (rte_eth_stats_get(rp->port->port_id, &st) == 0)
-		po->port = (struct run_port_stats){st.ipackets, st.imissed, st.ierrors,
-						   st.rx_nombuf, st.opackets, st.oerrors};
-	add_counters(&o->net, &po->net, sizeof(o->net));
-	add_counters(&o->port, &po->port, sizeof(o->port));
+		net_stats_add_diff(&po->net, &zero, &rw->w[g].ifc.stats);
+	net_port_stats_read(rp->port->port_id, &po->port);
+	net_stats_add_diff(&o->net, &zero, &po->net);
+	net_port_stats_add_diff(&o->port, &port_zero, &po->port);
 	if (k > 0 && rw->ports[k].mode != rw->ports[0].mode)
 		o->steering = "mixed";
 }

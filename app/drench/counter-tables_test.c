@@ -45,6 +45,7 @@ static void the_tables_cover_their_structs(void **state)
 	(void)state;
 	covers(&tcp_stats_table, sizeof(struct tcp_stats));
 	covers(&net_stats_table, sizeof(struct net_stats));
+	covers(&net_port_stats_table, sizeof(struct net_port_stats));
 	covers(&client_counters_table, offsetof(struct client_counters, responses));
 }
 

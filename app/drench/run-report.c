@@ -56,14 +56,6 @@ static void add_workers(json_t *rep, const struct run_outcome *o)
 	json_object_set_new(rep, "steering", json_string(o->steering ? o->steering : "none"));
 }
 
-static json_t *port_json(const struct run_port_stats *p)
-{
-	return json_pack("{sI sI sI sI sI sI}",
-		"rx_packets", (json_int_t)p->ipackets, "rx_missed", (json_int_t)p->imissed,
-		"rx_errors", (json_int_t)p->ierrors, "rx_nombuf", (json_int_t)p->rx_nombuf,
-		"tx_packets", (json_int_t)p->opackets, "tx_errors", (json_int_t)p->oerrors);
-}
-
 /* The run's port and net counters are the totals over its ports (what a
  * one-port report always had); ports[] has each port's own, with its
  * workers' request and response counts. */
@@ -71,7 +63,7 @@ static void add_port(json_t *rep, const struct run_outcome *o)
 {
 	json_t *arr = json_array();
 
-	json_object_set_new(rep, "port", port_json(&o->port));
+	json_object_set_new(rep, "port", report_counters_json(&net_port_stats_table, &o->port));
 	json_object_set_new(rep, "net", report_counters_json(&net_stats_table, &o->net));
 	json_object_set_new(rep, "tcp", report_counters_json(&tcp_stats_table, &o->total.tcp));
 	for (uint16_t k = 0; k < o->n_ports; k++) {
@@ -86,7 +78,7 @@ static void add_port(json_t *rep, const struct run_outcome *o)
 					po->driver, "socket", po->socket, "steering", po->steering,
 					"workers", (int)po->n_workers, "requests", (json_int_t)req,
 					"responses", (json_int_t)resp);
-		json_object_set_new(obj, "port", port_json(&po->port));
+		json_object_set_new(obj, "port", report_counters_json(&net_port_stats_table, &po->port));
 		json_object_set_new(obj, "net", report_counters_json(&net_stats_table, &po->net));
 		json_array_append_new(arr, obj);
 	}

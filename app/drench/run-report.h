@@ -19,16 +19,14 @@ struct run_outcome {
 	uint32_t local_addresses;
 	bool interrupted;
 	struct net_stats net;   /* the workers' interfaces: every drop by reason, all ports */
-	struct run_port_stats { /* the NIC's own view (rte_eth_stats), all ports added */
-		uint64_t ipackets, imissed, ierrors, rx_nombuf, opackets, oerrors;
-	} port;
+	struct net_port_stats port; /* the NIC's own view, all ports added */
 	struct run_port_outcome { /* each port's share of the two above */
 		const char *name, *driver;
 		int socket;
 		const char *steering;
 		uint16_t n_workers;
 		struct net_stats net;
-		struct run_port_stats port;
+		struct net_port_stats port;
 	} ports[PLAN_MAX_PORTS];
 	uint16_t n_ports;
 	struct collector *telemetry; /* NULL: the run watched no memory */

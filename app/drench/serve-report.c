@@ -16,11 +16,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <rte_ethdev.h>
-
 #include "out-file.h"
 #include "report.h"
 #include "report-counters.h"
+#include "port.h"
 
 #define J(x) ((json_int_t)(x))
 
@@ -71,14 +70,10 @@ static json_t *ipv6_json(const struct serve_opts *o, const struct net_stats *n)
 
 static void add_port(json_t *rep, uint16_t port_id)
 {
-	struct rte_eth_stats st;
+	struct net_port_stats st;
 
-	if (rte_eth_stats_get(port_id, &st) != 0)
-		return;
-	json_object_set_new(rep, "port", json_pack("{sI sI sI sI sI sI}",
-		"rx_packets", J(st.ipackets), "rx_missed", J(st.imissed), "rx_errors", J(st.ierrors),
-		"rx_nombuf", J(st.rx_nombuf), "tx_packets", J(st.opackets), "tx_errors",
-		J(st.oerrors)));
+	if (net_port_stats_read(port_id, &st) == 0)
+		json_object_set_new(rep, "port", report_counters_json(&net_port_stats_table, &st));
 }
 
 static void fill(json_t *rep, const struct serve_opts *o, const struct serve_worker *w,

@@ -12,3 +12,17 @@ void net_stats_add_diff(struct net_stats *out, const struct net_stats *a,
 {
 	NET_STATS(COUNTER_TABLE_ADD_DIFF)
 }
+
+#define NET_PORT_STATS_FIELD(field, key, help) \
+	{key, NULL, offsetof(struct net_port_stats, field), help},
+
+static const struct counter_field port_fields[] = {NET_PORT_STATS(NET_PORT_STATS_FIELD)};
+
+const struct counter_table net_port_stats_table = {port_fields,
+						   sizeof(port_fields) / sizeof(port_fields[0])};
+
+void net_port_stats_add_diff(struct net_port_stats *out, const struct net_port_stats *a,
+			     const struct net_port_stats *b)
+{
+	NET_PORT_STATS(COUNTER_TABLE_ADD_DIFF)
+}

@@ -49,3 +49,20 @@ struct net_stats {
 void net_stats_add_diff(struct net_stats *out, const struct net_stats *a,
 			const struct net_stats *b);
 extern const struct counter_table net_stats_table;
+
+/* The NIC's own view of a port (rte_eth_stats), under report.json's keys */
+#define NET_PORT_STATS(X) \
+	X(ipackets, "rx_packets", "frames the NIC received") \
+	X(imissed, "rx_missed", "frames the NIC dropped: its receive ring was full") \
+	X(ierrors, "rx_errors", "erroneous frames the NIC received") \
+	X(rx_nombuf, "rx_nombuf", "frames not received: no mbuf") \
+	X(opackets, "tx_packets", "frames the NIC sent") \
+	X(oerrors, "tx_errors", "frames the NIC failed to send")
+
+struct net_port_stats {
+	NET_PORT_STATS(COUNTER_TABLE_MEMBER)
+};
+
+void net_port_stats_add_diff(struct net_port_stats *out, const struct net_port_stats *a,
+			     const struct net_port_stats *b);
+extern const struct counter_table net_port_stats_table;

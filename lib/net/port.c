@@ -182,3 +182,16 @@ void net_iface_init(struct net_iface *ifc, const struct net_port *p, uint16_t q,
 	ifc->gateway = gateway;
 	ifc->arp_refresh_us = 30 * 1000 * 1000;
 }
+
+int net_port_stats_read(uint16_t port_id, struct net_port_stats *out)
+{
+	struct rte_eth_stats st;
+	int rc = rte_eth_stats_get(port_id, &st);
+
+	*out = (struct net_port_stats){0};
+	if (rc == 0)
+		*out = (struct net_port_stats){.ipackets = st.ipackets, .imissed = st.imissed,
+					       .ierrors = st.ierrors, .rx_nombuf = st.rx_nombuf,
+					       .opackets = st.opackets, .oerrors = st.oerrors};
+	return rc;
+}

@@ -30,6 +30,8 @@ const char *net_port_eal_flag(const char *dev);
 /** Find, configure and start the port; 0 or a negative errno (message on stderr). */
 int net_port_open(const struct net_port_conf *conf, struct net_port *out);
 void net_port_close(struct net_port *p);
+/* The NIC's counters of port_id; 0, or a negative errno (out then zeroed). */
+int net_port_stats_read(uint16_t port_id, struct net_port_stats *out);
 
 /** Fill an interface for queue q of the port. */
 void net_iface_init(struct net_iface *ifc, const struct net_port *p, uint16_t q, uint32_t ip,

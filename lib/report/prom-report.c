@@ -217,17 +217,28 @@ int report_prom_render(struct prom_text *t, const json_t *report)
 	return prom_text_error(t);
 }
 
-/* Each counter of the table, read from the report's object, as a family of its own */
-static void counter_metrics(struct prom_text *t, const json_t *obj,
+/* Each counter of the table, read from the report's object (or from each
+ * entry of an array of them), as a family of its own */
+static void counter_metrics(struct prom_text *t, const json_t *report,
 			    const struct report_prom_counters *c)
 {
-	for (size_t i = 0; json_is_object(obj) && i < c->table->n; i++) {
+	const json_t *arr = c->array ? json_object_get(report, c->array) : NULL;
+	size_t n = c->array ? json_array_size(arr) : 1;
+
+	for (size_t i = 0; i < c->table->n; i++) {
 		const struct counter_field *f = &c->table->fields[i];
 		char name[128];
 
 		snprintf(name, sizeof(name), "%s_%s_total", c->prefix, f->key);
 		struct family fam = {t, name, f->help, PROM_COUNTER, false};
-		emit(&fam, NULL, 0, number(obj, f->key));
+		for (size_t k = 0; k < n; k++) {
+			const json_t *entry = c->array ? json_array_get(arr, k) : report;
+			const json_t *obj = json_object_get(entry, c->object);
+			struct prom_label l = {"port", string(entry, "name")};
+			if (!json_is_object(obj) || (c->array && l.value == NULL))
+				continue;
+			emit(&fam, &l, c->array ? 1 : 0, number(obj, f->key));
+		}
 	}
 }
 
@@ -243,7 +254,7 @@ int report_prom_write(const char *path, const json_t *report,
 		return -ENOMEM;
 	rc = report_prom_render(t, report);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		counter_metrics(t, json_object_get(report, c[i].object), &c[i]);
+		counter_metrics(t, report, &c[i]);
 		rc = prom_text_error(t);
 	}
 	if (rc == 0)

@@ -68,10 +68,13 @@ int prom_text_error(const struct prom_text *t);
 int report_prom_render(struct prom_text *t, const json_t *report);
 
 /* A counter object at the top of report.json ("tcp") and the table that
- * wrote it: each counter becomes <prefix>_<key>_total with the table's help. */
+ * wrote it: each counter becomes <prefix>_<key>_total with the table's help.
+ * With array ("ports"), the object of each entry of that array instead, the
+ * sample labelled port="<the entry's name>". */
 struct report_prom_counters {
 	const char *object, *prefix;
 	const struct counter_table *table;
+	const char *array;
 };
 
 /** Write report_prom_render() and the n counter objects to path atomically.

@@ -314,7 +314,7 @@ static void counter_objects_become_families(void **state)
 		{"lost", NULL, offsetof(struct two_counters, lost), "frames lost"},
 	};
 	static const struct counter_table table = {fields, 2};
-	const struct report_prom_counters c = {"link", "drench_link", &table};
+	const struct report_prom_counters c = {"link", "drench_link", &table, NULL};
 	json_t *r = small_report();
 	char path[] = "/tmp/drench-prom-XXXXXX";
 	int fd = mkstemp(path);
@@ -333,6 +333,39 @@ static void counter_objects_become_families(void **state)
 				    "drench_link_sent_total 12\n"));
 	assert_null(strstr(buf, "drench_link_lost_total"));
 	assert_int_equal(strncmp(buf, small_report_text, strlen(small_report_text)), 0);
+	json_decref(r);
+}
+
+/* With an array, one sample per entry, labelled by the entry's name. */
+static void per_port_counters_are_labelled_by_port(void **state)
+{
+	(void)state;
+	static const struct counter_field fields[] = {
+		{"sent", NULL, offsetof(struct two_counters, sent), "frames sent"},
+	};
+	static const struct counter_table table = {fields, 1};
+	const struct report_prom_counters c = {"link", "drench_port", &table, "ports"};
+	json_t *r = small_report();
+	char path[] = "/tmp/drench-prom-XXXXXX";
+	int fd = mkstemp(path);
+	static char buf[8192];
+
+	close(fd);
+	json_object_set_new(r, "ports", json_pack("[{ss s{sI}} {ss s{sI}} {s{sI}}]", "name", "p0",
+		"link", "sent", (json_int_t)3, "name", "p1", "link", "sent", (json_int_t)4,
+		"link", "sent", (json_int_t)5));
+	assert_int_equal(report_prom_write(path, r, &c, 1), 0);
+	FILE *f = fopen(path, "r");
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	unlink(path);
+	/* the nameless third entry is left out */
+	assert_non_null(strstr(buf, "# TYPE drench_port_sent_total counter\n"
+				    "drench_port_sent_total{port=\"p0\"} 3\n"
+				    "drench_port_sent_total{port=\"p1\"} 4\n"));
+	const char *second = strstr(buf, "drench_port_sent_total{port=\"p1\"}");
+	assert_null(strstr(second + 1, "drench_port_sent_total"));
 	json_decref(r);
 }
 
@@ -435,6 +468,7 @@ int main(void)
 		cmocka_unit_test(report_metrics_render_exactly),
 		cmocka_unit_test(report_file_holds_the_rendered_text),
 		cmocka_unit_test(counter_objects_become_families),
+		cmocka_unit_test(per_port_counters_are_labelled_by_port),
 		cmocka_unit_test(phase_and_target_names_are_escaped_in_labels),
 		cmocka_unit_test(live_metrics_are_totals_and_the_newest_point),
 		cmocka_unit_test(a_common_label_comes_first_on_every_sample),

@@ -60,4 +60,6 @@ grep -q '^# HELP drench_tcp_conn_established_total connections that reached ESTA
 	"$WORK/open-loop-latency/metrics.prom" || fail "metrics.prom lacks the tcp counters"
 grep -q '^drench_net_rx_packets_total [1-9]' "$WORK/open-loop-latency/metrics.prom" ||
 	fail "metrics.prom lacks the net counters"
+grep -q '^drench_port_rx_packets_total{port="net_[a-z_]*[0-9]*"} [1-9]' \
+	"$WORK/open-loop-latency/metrics.prom" || fail "metrics.prom lacks the per-port counters"
 echo PASS
