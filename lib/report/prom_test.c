@@ -279,6 +279,15 @@ static void report_metrics_render_exactly(void **state)
 	json_decref(r);
 }
 
+static void read_whole(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	assert_non_null(f);
+	buf[fread(buf, 1, size - 1, f)] = '\0';
+	fclose(f);
+}
+
 static void report_file_holds_the_rendered_text(void **state)
 {
 	(void)state;
@@ -289,10 +298,7 @@ static void report_file_holds_the_rendered_text(void **state)
 
 	close(fd);
 	assert_int_equal(report_prom_write(path, r, NULL, 0), 0);
-	FILE *f = fopen(path, "r");
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	read_whole(path, buf, sizeof(buf));
 	assert_string_equal(buf, small_report_text);
 	unlink(path);
 	assert_int_equal(report_prom_write("/nonexistent-drench/p.txt", r, NULL, 0), -ENOENT);
@@ -323,10 +329,7 @@ static void counter_objects_become_families(void **state)
 	close(fd);
 	json_object_set_new(r, "link", json_pack("{sI}", "sent", (json_int_t)12));
 	assert_int_equal(report_prom_write(path, r, &c, 1), 0);
-	FILE *f = fopen(path, "r");
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	read_whole(path, buf, sizeof(buf));
 	unlink(path);
 	assert_non_null(strstr(buf, "# HELP drench_link_sent_total frames sent\n"
 				    "# TYPE drench_link_sent_total counter\n"
@@ -355,10 +358,7 @@ static void per_port_counters_are_labelled_by_port(void **state)
 		"link", "sent", (json_int_t)3, "name", "p1", "link", "sent", (json_int_t)4,
 		"link", "sent", (json_int_t)5));
 	assert_int_equal(report_prom_write(path, r, &c, 1), 0);
-	FILE *f = fopen(path, "r");
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
+	read_whole(path, buf, sizeof(buf));
 	unlink(path);
 	/* the nameless third entry is left out */
 	assert_non_null(strstr(buf, "# TYPE drench_port_sent_total counter\n"
