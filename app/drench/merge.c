@@ -183,21 +183,30 @@ static void sum_integers(json_t *dst, const json_t *src)
 	}
 }
 
+/* Each shard's entries of the array key, each said whose, appended to all. */
+static void append_whose(const struct merge_in *in, size_t n, const char *key, json_t *all)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t k;
+		json_t *t;
+		json_array_foreach(json_object_get(in[i].rep, key), k, t) {
+			json_t *c = json_deep_copy(t);
+			json_object_set_new(c, "shard", json_integer(shard_field(in[i].rep, "index")));
+			json_array_append_new(all, c);
+		}
+	}
+}
+
 /* Each shard's targets, said whose; a leak anywhere fails the whole. */
 static void merge_targets(const struct merge_in *in, size_t n, struct merge_out *out)
 {
 	json_t *all = json_object_get(out->rep, "targets");
+	size_t k;
+	json_t *t;
 
-	for (size_t i = 0; i < n; i++) {
-		size_t k;
-		json_t *t;
-		json_array_foreach(json_object_get(in[i].rep, "targets"), k, t) {
-			json_t *c = json_deep_copy(t);
-			json_object_set_new(c, "shard", json_integer(shard_field(in[i].rep, "index")));
-			out->pass &= strcmp(json_string_value(json_object_get(t, "verdict")), "leak") != 0;
-			json_array_append_new(all, c);
-		}
-	}
+	append_whose(in, n, "targets", all);
+	json_array_foreach(all, k, t)
+		out->pass &= strcmp(json_string_value(json_object_get(t, "verdict")), "leak") != 0;
 }
 
 /* Which files, when each began, and how far apart the starts were. */
@@ -226,9 +235,11 @@ static void describe_shards(const struct merge_in *in, size_t n, struct merge_ou
 	json_object_set_new(out->rep, "merged", json_true());
 }
 
+/* The counters added up, and each shard's ports listed, said whose. */
 static void merge_counters(const struct merge_in *in, size_t n, struct merge_out *out)
 {
 	static const char *const keys[] = {"port", "net", "tcp"};
+	json_t *ports = json_array();
 
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		json_t *sum = json_object();
@@ -236,6 +247,8 @@ static void merge_counters(const struct merge_in *in, size_t n, struct merge_out
 			sum_integers(sum, json_object_get(in[i].rep, keys[k]));
 		json_object_set_new(out->rep, keys[k], sum);
 	}
+	append_whose(in, n, "ports", ports);
+	json_object_set_new(out->rep, "ports", ports);
 }
 
 static int by_index(const void *a, const void *b)

@@ -228,6 +228,42 @@ static void the_gates_are_checked_once_over_the_whole(void **state)
 	json_decref((json_t *)in[1].rep);
 }
 
+/* Counters add up over shards, and each shard's ports are listed, said whose. */
+static void counters_add_up_and_ports_are_listed_by_shard(void **state)
+{
+	(void)state;
+	static struct phase_stats ph[2][1];
+	static struct hist uni;
+	struct campaign_expect e = {0};
+	char err[512];
+	struct merge_in in[2];
+
+	hist_init(&uni);
+	for (int i = 0; i < 2; i++) {
+		random_phase(&ph[i][0], 0, &uni);
+		json_t *r = shard_report(i, 2, "d", 1, ph[i], &e);
+		json_object_set_new(r, "tcp", json_pack("{sI sI}", "rst_rx", (json_int_t)(i + 1),
+							"retrans_rto", (json_int_t)10));
+		json_object_set_new(r, "ports", json_pack("[{ss sI}]", "name", "net_memif0",
+							  "requests", (json_int_t)(100 + i)));
+		in[i] = (struct merge_in){paths[i], r};
+	}
+	struct merge_out m;
+	assert_int_equal(merge_reports(in, 2, &m, err, sizeof(err)), 0);
+	const json_t *tcp = json_object_get(m.rep, "tcp"), *ports = json_object_get(m.rep, "ports");
+	assert_int_equal(json_integer_value(json_object_get(tcp, "rst_rx")), 3);
+	assert_int_equal(json_integer_value(json_object_get(tcp, "retrans_rto")), 20);
+	assert_int_equal(json_array_size(ports), 2);
+	for (int i = 0; i < 2; i++) {
+		const json_t *p = json_array_get(ports, (size_t)i);
+		assert_int_equal(json_integer_value(json_object_get(p, "shard")), i);
+		assert_int_equal(json_integer_value(json_object_get(p, "requests")), 100 + i);
+	}
+	merge_out_free(&m);
+	json_decref((json_t *)in[0].rep);
+	json_decref((json_t *)in[1].rep);
+}
+
 static void refused(struct merge_in *in, size_t n, const char *want)
 {
 	struct merge_out m;
@@ -277,6 +313,7 @@ int main(void)
 		cmocka_unit_test(histogram_addition_groups_any_way),
 		cmocka_unit_test(the_gates_are_checked_once_over_the_whole),
 		cmocka_unit_test(reports_that_cannot_merge_are_refused_by_name),
+		cmocka_unit_test(counters_add_up_and_ports_are_listed_by_shard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -234,10 +234,14 @@ static void counter_metrics(struct prom_text *t, const json_t *report,
 		for (size_t k = 0; k < n; k++) {
 			const json_t *entry = c->array ? json_array_get(arr, k) : report;
 			const json_t *obj = json_object_get(entry, c->object);
-			struct prom_label l = {"port", string(entry, "name")};
-			if (!json_is_object(obj) || (c->array && l.value == NULL))
+			char shard[24];
+			struct prom_label l[2] = {{"port", string(entry, "name")}, {"shard", shard}};
+			const json_t *whose = json_object_get(entry, "shard"); /* a merged report's */
+			if (!json_is_object(obj) || (c->array && l[0].value == NULL))
 				continue;
-			emit(&fam, &l, c->array ? 1 : 0, number(obj, f->key));
+			snprintf(shard, sizeof(shard), "%lld", (long long)json_integer_value(whose));
+			emit(&fam, l, c->array ? (json_is_integer(whose) ? 2 : 1) : 0,
+			     number(obj, f->key));
 		}
 	}
 }

@@ -70,7 +70,8 @@ int report_prom_render(struct prom_text *t, const json_t *report);
 /* A counter object at the top of report.json ("tcp") and the table that
  * wrote it: each counter becomes <prefix>_<key>_total with the table's help.
  * With array ("ports"), the object of each entry of that array instead, the
- * sample labelled port="<the entry's name>". */
+ * sample labelled port="<the entry's name>" (and shard="<its shard>" when the
+ * entry names one, as a merged report's do). */
 struct report_prom_counters {
 	const char *object, *prefix;
 	const struct counter_table *table;

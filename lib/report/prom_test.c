@@ -354,18 +354,20 @@ static void per_port_counters_are_labelled_by_port(void **state)
 	static char buf[8192];
 
 	close(fd);
-	json_object_set_new(r, "ports", json_pack("[{ss s{sI}} {ss s{sI}} {s{sI}}]", "name", "p0",
-		"link", "sent", (json_int_t)3, "name", "p1", "link", "sent", (json_int_t)4,
-		"link", "sent", (json_int_t)5));
+	json_object_set_new(r, "ports", json_pack("[{ss s{sI}} {ss s{sI}} {s{sI}} {ss si s{sI}}]",
+		"name", "p0", "link", "sent", (json_int_t)3, "name", "p1", "link", "sent",
+		(json_int_t)4, "link", "sent", (json_int_t)5, "name", "p0", "shard", 1, "link", "sent",
+		(json_int_t)6));
 	assert_int_equal(report_prom_write(path, r, &c, 1), 0);
 	read_whole(path, buf, sizeof(buf));
 	unlink(path);
-	/* the nameless third entry is left out */
+	/* the nameless third entry is left out; a merged report's entry says its shard */
 	assert_non_null(strstr(buf, "# TYPE drench_port_sent_total counter\n"
 				    "drench_port_sent_total{port=\"p0\"} 3\n"
-				    "drench_port_sent_total{port=\"p1\"} 4\n"));
-	const char *second = strstr(buf, "drench_port_sent_total{port=\"p1\"}");
-	assert_null(strstr(second + 1, "drench_port_sent_total"));
+				    "drench_port_sent_total{port=\"p1\"} 4\n"
+				    "drench_port_sent_total{port=\"p0\",shard=\"1\"} 6\n"));
+	const char *last = strstr(buf, "drench_port_sent_total{port=\"p0\",shard");
+	assert_null(strstr(last + 1, "drench_port_sent_total"));
 	json_decref(r);
 }
 
