@@ -10,7 +10,8 @@
 # drench's TCP counters in its best turn: RTO rounds, fast retransmits,
 # SYNs retransmitted by the timer, SYNs sent again at once after resetting
 # a server's old state for the tuple, out-of-order segments queued, tail
-# loss probes ("-" from a drench without them).
+# loss probes, out-of-order segments dropped (queue full or the per-connection
+# cap) and ACKs sent with SACK blocks ("-" from a drench without them).
 #   scripts/bench-vs-kernel-impaired.sh [SECONDS]
 #   ONLY_FAULT=loss ONLY_SHAPE=big: one fault, one shape; REPEAT=N turns
 # wrk uses 198.18.0.3 (lent to gen0 for its turn), drench 198.18.0.2: a
@@ -84,18 +85,21 @@ drench_case() {
 		>/dev/null || rc=$?
 	if [ ! -f "$out/report.json" ]; then
 		echo "drench exited $rc without a report: $out.log" >&2
-		echo "0 1 - - - - - -"
+		echo "0 1 - - - - - - - -"
 		return
 	fi
 	local p='r["phases"][0]'
-	json "$out/report.json" "'%.1f %d %d %d %d %d %d %s' % (
+	json "$out/report.json" "'%.1f %d %d %d %d %d %d %s %s %s' % (
 		max(0, sum(${p}['responses'].values()) - $conns) / ${p}['seconds'],
 		sum(${p}['errors'].values()), ${p}['tcp']['retrans_rto'], ${p}['tcp']['retrans_fast'],
 		${p}['tcp']['retrans_syn'], ${p}['tcp']['syn_again'], ${p}['tcp']['ooo_queued'],
-		${p}['tcp'].get('tlp_probes', '-'))"
+		${p}['tcp'].get('tlp_probes', '-'),
+		${p}['tcp'].get('ooo_drop_full', 0) + ${p}['tcp'].get('ooo_drop_conn', 0)
+			if 'ooo_drop_conn' in ${p}['tcp'] else '-',
+		${p}['tcp'].get('sack_acks', '-'))"
 }
 
-row() { printf "%-10s %-9s %10s %10s %6s   %5s %5s   %5s %5s %4s %5s %6s %5s\n" "$@"; }
+row() { printf "%-10s %-9s %10s %10s %6s   %5s %5s   %5s %5s %4s %5s %6s %5s %5s %6s\n" "$@"; }
 ratio() { python3 -c "import sys; a, b = map(float, sys.argv[1:]); print('%.2f' % (a / b if b else 0))" "$1" "$2"; }
 best() { printf "%s\n" "$@" | sort -g | tail -n 1; }
 
@@ -155,8 +159,8 @@ selected() { [ -z "$1" ] || [ "$1" = "$2" ]; }
 GEN_OFFLOADS=$(plain_gen_if)
 trap 'wire_off 2>/dev/null; return_gen_ip; restore_gen_if "$GEN_OFFLOADS"' EXIT
 echo "nginx at $SUT_IP, ${SECS}s per client and case, load on core $CORE, wire-impair on core $WIRE_CORE, seed $SEED"
-row fault shape "wrk rps" "drench rps" ratio "w.err" "d.err" "d.rto" "fast" "syn" "again" "ooo" "tlp"
-printf "fault\tshape\tratio\twrk_rps\tdrench_rps\twrk_errors\tdrench_errors\tdrench_rto_fast_syn_again_ooo_tlp\ttime_load\n" >"$RESULTS"
+row fault shape "wrk rps" "drench rps" ratio "w.err" "d.err" "d.rto" "fast" "syn" "again" "ooo" "tlp" "oodrp" "sacks"
+printf "fault\tshape\tratio\twrk_rps\tdrench_rps\twrk_errors\tdrench_errors\tdrench_rto_fast_syn_again_ooo_tlp_ooodrop_sacks\ttime_load\n" >"$RESULTS"
 for f in "${FAULTS[@]}"; do
 	IFS='|' read -r fname impair <<<"$f"
 	selected "$ONLY_FAULT" "$fname" || continue
