@@ -461,6 +461,42 @@ static void print_start(const struct net_port *port, const struct plan *p,
 		       p->port_max);
 }
 
+/* Each server's address (or its gateway) on every port; -1, or the index of
+ * the server that got no answer. */
+static int resolve_targets(struct run_workers *rw, const struct plan *p, uint16_t *port)
+{
+	if (p->targets.n_dests == 0)
+		return run_workers_resolve(rw, p->daddr, port) < 0 ? 0 : -1;
+	for (uint8_t d = 0; d < p->targets.n_dests; d++)
+		if (run_workers_resolve(rw, p->targets.dests[d].daddr, port) < 0)
+			return d;
+	return -1;
+}
+
+/* "drench: targets nginx-a 198.18.0.1:80, pool = 3 x nginx-a + 1 x nginx-b" */
+static void print_targets(const struct plan *p)
+{
+	const struct plan_targets *t = &p->targets;
+
+	if (t->n_dests <= 1 && t->n_routes <= 1)
+		return;
+	printf("drench: targets");
+	for (uint8_t d = 0; d < t->n_dests; d++)
+		printf("%s %s %u.%u.%u.%u:%u", d ? "," : "", t->dest_names[d],
+		       t->dests[d].daddr >> 24, (t->dests[d].daddr >> 16) & 255,
+		       (t->dests[d].daddr >> 8) & 255, t->dests[d].daddr & 255, t->dests[d].dport);
+	for (uint8_t r = 0; r < t->n_routes; r++) {
+		const struct client_route *rt = &t->routes[r];
+		if (rt->n_members == 1 && !strcmp(t->route_names[r], t->dest_names[rt->member[0]]))
+			continue;
+		printf(", %s =", t->route_names[r]);
+		for (uint8_t m = 0; m < rt->n_members; m++)
+			printf("%s %u x %s", m ? " +" : "", rt->weight[m],
+			       t->dest_names[rt->member[m]]);
+	}
+	printf("\n");
+}
+
 static int run_on_ports(const struct plan *p, struct net_port *ports)
 {
 	static struct run_workers rw;
@@ -472,10 +508,13 @@ static int run_on_ports(const struct plan *p, struct net_port *ports)
 		return DRENCH_EXIT_USAGE;
 	}
 	print_start(&ports[0], p, &rw);
+	print_targets(p);
 	run_workers_steer(&rw, p);
-	if (run_workers_resolve(&rw, p->daddr, &silent) < 0) {
-		fprintf(stderr, "drench run: no ARP answer from the target or its gateway on port "
-				"%s\n", ports[silent].name);
+	int who = resolve_targets(&rw, p, &silent);
+	if (who >= 0) {
+		fprintf(stderr, "drench run: no ARP answer from the target %s or its gateway on "
+				"port %s\n", p->targets.n_dests ? p->targets.dest_names[who] : "",
+			ports[silent].name);
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {
 		rc = launch(&rw, p);
