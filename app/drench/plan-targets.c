@@ -77,6 +77,15 @@ void plan_targets_build(struct plan_targets *t, const struct campaign *c, uint8_
 		}
 		route_of[i] = (uint8_t)r;
 	}
+	for (size_t i = 0; c->has_expect && i < c->expect.n_targets; i++) {
+		const struct campaign_target_expect *x = &c->expect.targets[i];
+		if (t->n_gates == sizeof(t->gates) / sizeof(t->gates[0])) {
+			error_at(e, &x->expect.where, "more gates on targets than targets");
+			break;
+		}
+		t->gate_names[t->n_gates] = c->targets[x->target].name;
+		t->gates[t->n_gates++] = &x->expect;
+	}
 }
 
 int plan_targets_dest(const struct plan_targets *t, const char *name)

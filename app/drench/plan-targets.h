@@ -13,6 +13,7 @@
 #include "client-t.h"
 
 struct campaign;
+struct campaign_expect;
 struct config_errors;
 
 struct plan_targets {
@@ -23,6 +24,10 @@ struct plan_targets {
 	const char *route_names[CLIENT_MAX_ROUTES];
 	size_t route_target[CLIENT_MAX_ROUTES]; /* index in the campaign's targets[] */
 	uint8_t n_routes;
+	/* expect.targets: the target each gate names, and the gate */
+	const char *gate_names[CLIENT_MAX_ROUTES + CLIENT_MAX_DESTS];
+	const struct campaign_expect *gates[CLIENT_MAX_ROUTES + CLIENT_MAX_DESTS];
+	uint8_t n_gates;
 };
 
 /** Fill t from c; template i gets its request's route in route_of[i].
