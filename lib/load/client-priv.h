@@ -51,6 +51,10 @@ struct client {
 	uint8_t n_dests, n_routes;
 	int64_t wrr[CLIENT_MAX_ROUTES][CLIENT_MAX_DESTS]; /* smooth weighted round robin */
 	struct client_target_counters tcnt[CLIENT_MAX_DESTS];
+	/* a server that refused or never answered a SYN is not tried again
+	 * before retry_at; the wait doubles up to a second, and ends when a
+	 * connection to it is established */
+	uint64_t retry_at[CLIENT_MAX_DESTS], retry_wait[CLIENT_MAX_DESTS];
 	struct hist *tlat; /* per server, the whole run; NULL with one server */
 	/* the phase's mix split by route: each route's weight (cumulative), and
 	 * its templates with their cumulative weights */
@@ -82,7 +86,9 @@ void client_routes_fini(struct client *cl);
 void client_routes_set_mix(struct client *cl, const struct client_phase *ph);
 uint8_t client_pick_route(struct client *cl);
 double client_route_share(const struct client *cl, uint8_t r);
-uint8_t client_pick_dest(struct client *cl, uint8_t route);
+int client_pick_dest(struct client *cl, uint8_t route);
+void client_dest_failed(struct client *cl, uint8_t d);
+void client_dest_answered(struct client *cl, uint8_t d);
 uint16_t client_pick_template(struct client *cl, uint8_t route);
 uint64_t client_rand(struct client *cl);
 struct client_target_counters *client_tc(struct client *cl, const struct client_conn *cc);

@@ -8,7 +8,10 @@
  *  - the server of a group: smooth weighted round robin over the members
  *    (each member's credit grows by its weight, the highest is taken and
  *    pays the total), which with equal weights is plain round robin and
- *    with any weights keeps every prefix of choices close to the weights.
+ *    with any weights keeps every prefix of choices close to the weights;
+ *  - with several servers, one whose connection was refused or whose SYNs
+ *    went unanswered waits before it is tried again (10 ms, doubling to
+ *    1 s), and a group passes over it meanwhile.
  * With one route and one server (the common run) nothing is drawn.
  */
 #include <errno.h>
@@ -130,14 +133,12 @@ uint8_t client_pick_route(struct client *cl)
 	return r;
 }
 
-uint8_t client_pick_dest(struct client *cl, uint8_t route)
+static uint8_t next_member(struct client *cl, uint8_t route)
 {
 	const struct client_route *rt = &cl->routes[route];
 	int64_t *credit = cl->wrr[route], total = 0;
 	uint8_t best = 0;
 
-	if (rt->n_members == 1)
-		return rt->member[0];
 	for (uint8_t m = 0; m < rt->n_members; m++) {
 		credit[m] += rt->weight[m];
 		total += rt->weight[m];
@@ -145,7 +146,51 @@ uint8_t client_pick_dest(struct client *cl, uint8_t route)
 			best = m;
 	}
 	credit[best] -= total;
-	return rt->member[best];
+	return best;
+}
+
+static bool waiting(const struct client *cl, uint8_t d)
+{
+	return cl->retry_at[d] > cl->now;
+}
+
+/* The server for a new connection of route, or -1 when every member waits
+ * after failed connections: one server refusing in a tight loop would
+ * otherwise spend the lcore on SYNs and RSTs. A group passes over a waiting
+ * member to the next one in its order. */
+int client_pick_dest(struct client *cl, uint8_t route)
+{
+	const struct client_route *rt = &cl->routes[route];
+
+	if (rt->n_members == 1)
+		return waiting(cl, rt->member[0]) ? -1 : rt->member[0];
+	for (uint8_t tries = 0; tries < rt->n_members; tries++) {
+		uint8_t d = rt->member[next_member(cl, route)];
+		if (!waiting(cl, d))
+			return d;
+	}
+	return -1;
+}
+
+#define RETRY_FIRST_US 10000
+#define RETRY_MAX_US 1000000
+
+void client_dest_failed(struct client *cl, uint8_t d)
+{
+	/* with one server there is no other load to protect: as before, the
+	 * load model opens again at once */
+	if (cl->n_dests == 1 || waiting(cl, d)) /* SYNs of one try failing together: one failure */
+		return;
+	uint64_t w = cl->retry_wait[d] ? cl->retry_wait[d] * 2 : RETRY_FIRST_US;
+
+	cl->retry_wait[d] = w < RETRY_MAX_US ? w : RETRY_MAX_US;
+	cl->retry_at[d] = cl->now + cl->retry_wait[d];
+}
+
+void client_dest_answered(struct client *cl, uint8_t d)
+{
+	cl->retry_wait[d] = 0;
+	cl->retry_at[d] = 0;
 }
 
 uint16_t client_pick_template(struct client *cl, uint8_t route)

@@ -252,6 +252,46 @@ static void a_server_that_refuses_delays_only_its_own_requests(void **state)
 	servers_add_up_to_the_totals();
 }
 
+/* A group whose member B refuses: its connections go to A meanwhile. A
+ * server alone that refuses is tried again after 10, 20, 40 ms..., not on
+ * every poll turn. */
+static void a_refusing_member_is_passed_over(void **state)
+{
+	(void)state;
+	P.routes[0] = (struct client_route){.member = {0, 1}, .weight = {1, 1}, .n_members = 2};
+	P.refuse_b = true;
+	make_client(1);
+	start(CLIENT_CLOSED, 8);
+	serve();
+	for (int ms = 0; ms < 100; ms++) {
+		P.now += 1000;
+		client_poll(P.cl, P.now);
+		serve();
+	}
+	assert_int_equal(P.syn_to[1], 4); /* the first turn's, in turn with A's */
+	assert_int_equal(client_open_conns(P.cl), 8);
+	assert_int_equal(at(0)->conn_opened, 8);
+	servers_add_up_to_the_totals();
+}
+
+static void a_refusing_server_is_tried_again_later_not_at_once(void **state)
+{
+	(void)state;
+	P.routes[0] = (struct client_route){.member = {1}, .weight = {1}, .n_members = 1};
+	P.refuse_b = true;
+	make_client(1);
+	start(CLIENT_CLOSED, 4);
+	serve();
+	for (int ms = 0; ms < 100; ms++) {
+		P.now += 1000;
+		client_poll(P.cl, P.now);
+		serve();
+	}
+	/* 4 SYNs per try: at 0, then 10, 30 and 70 ms */
+	assert_int_equal(P.syn_to[1], 16);
+	assert_int_equal(at(1)->err_connect, 16);
+}
+
 static void a_route_past_the_servers_is_refused(void **state)
 {
 	(void)state;
@@ -281,6 +321,8 @@ int main(void)
 		T(a_round_robin_group_takes_its_members_in_turn),
 		T(each_request_goes_to_the_server_its_template_names),
 		T(a_server_that_refuses_delays_only_its_own_requests),
+		T(a_refusing_member_is_passed_over),
+		T(a_refusing_server_is_tried_again_later_not_at_once),
 #undef T
 		cmocka_unit_test(a_route_past_the_servers_is_refused),
 	};

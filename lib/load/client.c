@@ -46,6 +46,7 @@ static void on_established(void *ctx, struct tcp_conn *c)
 
 	cc->established = 1;
 	cl->connecting--;
+	client_dest_answered(cl, cc->dest);
 	if (++cl->established > cl->established_peak)
 		cl->established_peak = cl->established;
 	client_model_established(cl, c, cc);
@@ -85,6 +86,7 @@ static void count_close(struct client *cl, struct client_conn *cc, enum tcp_clos
 	case TCP_CLOSE_SYN_TIMEOUT:
 		cl->cnt.err_connect++;
 		tc->err_connect++;
+		client_dest_failed(cl, cc->dest);
 		break;
 	case TCP_CLOSE_TIMEOUT:
 		cl->cnt.err_timeout += lost;
@@ -186,8 +188,10 @@ static void port_wait_account(struct client *cl, bool got_port)
 bool client_open_one(struct client *cl, uint8_t route)
 {
 	struct tcp_conn *c;
-	uint8_t d = client_pick_dest(cl, route);
+	int d = client_pick_dest(cl, route);
 
+	if (d < 0) /* every server of the route waits after failures */
+		return false;
 	if (tcp_connect(cl->tcp, cl->dests[d].daddr, cl->dests[d].dport, cl->now, &c) < 0) {
 		cl->cnt.conn_port_busy++;
 		port_wait_account(cl, false);
@@ -204,7 +208,7 @@ bool client_open_one(struct client *cl, uint8_t route)
 	cc->idle_listed = listed;
 	cc->in_use = 1;
 	cc->route = route;
-	cc->dest = d;
+	cc->dest = (uint8_t)d;
 	cl->open++;
 	cl->connecting++;
 	cl->cnt.conn_opened++;
