@@ -40,8 +40,8 @@ void client_idle_push(struct client *cl, uint32_t id)
 
 	if (!cc->idle_listed) {
 		cc->idle_listed = 1;
-		cc->idle_next = cl->idle_head[cc->route];
-		cl->idle_head[cc->route] = id;
+		cc->idle_next = cl->idle_head[cc->route][cc->dest];
+		cl->idle_head[cc->route][cc->dest] = id;
 		cl->n_idle++;
 	}
 }
@@ -49,19 +49,21 @@ void client_idle_push(struct client *cl, uint32_t id)
 /* Listings are dropped lazily: a connection that closed, or whose slot now
  * holds a connection of another route, is skipped (and listed again on its
  * own route when it is idle there). */
-static struct tcp_conn *client_idle_pop(struct client *cl, uint8_t route)
+static struct tcp_conn *client_idle_pop(struct client *cl, uint8_t route, uint8_t dest)
 {
-	while (cl->idle_head[route] != CLIENT_IDLE_END) {
-		uint32_t id = cl->idle_head[route];
+	uint32_t *head = &cl->idle_head[route][dest];
+
+	while (*head != CLIENT_IDLE_END) {
+		uint32_t id = *head;
 		struct client_conn *cc = &cl->conns[id];
 		struct tcp_conn *c = tcp_conn_by_id(cl->tcp, id);
 
-		cl->idle_head[route] = cc->idle_next;
+		*head = cc->idle_next;
 		cc->idle_listed = 0;
 		cl->n_idle--;
 		if (!c || !cc->in_use || !cc->established || cc->inflight || cc->pending)
 			continue;
-		if (cc->route == route)
+		if (cc->route == route && cc->dest == dest)
 			return c;
 		client_idle_push(cl, id);
 	}
@@ -99,7 +101,8 @@ static bool rate_next(struct client *cl, struct tcp_conn *c, struct client_conn 
 	if (cc->inflight > 0)
 		return true;
 	struct schedule *sc = &cl->sched[cc->route];
-	if (schedule_next(sc, cl->now) > 0) {
+	if (schedule_next(sc, cl->now) > 0 && client_due_dest(cl, cc->route) == cc->dest) {
+		cl->due_dest[cc->route] = -1;
 		if (client_send_request(cl, c, schedule_take(sc)) < 0)
 			return false;
 		return true;
@@ -166,14 +169,20 @@ static void rate_poll_route(struct client *cl, uint8_t r)
 	uint64_t due = schedule_next(sc, cl->now);
 	struct tcp_conn *c;
 
-	while (due > 0 && (c = client_idle_pop(cl, r))) {
+	int d;
+
+	while (due > 0 && (d = client_due_dest(cl, r)) >= 0 &&
+	       (c = client_idle_pop(cl, r, (uint8_t)d))) {
+		cl->due_dest[r] = -1;
 		client_send_request(cl, c, schedule_take(sc));
 		due--;
 	}
-	/* connections being opened will take requests when established */
+	/* connections being opened will take requests when established; the
+	 * first to the server the next request waits for */
 	for (int n = 0; n < OPEN_PER_POLL && due > cl->connecting &&
 			cl->open < max_conns(cl); n++)
-		if (!client_open_one(cl, r))
+		if (!client_open_to(cl, r, n == 0 && cl->due_dest[r] >= 0 ? cl->due_dest[r] :
+							      client_pick_dest(cl, r)))
 			break;
 	cl->cnt.delayed += schedule_defer(sc, cl->now);
 }
@@ -233,19 +242,20 @@ void client_set_phase(struct client *cl, const struct client_phase *ph, struct h
 			      cl->now, 1e6);
 	}
 	/* idle connections get a say in the new model at once */
-	for (uint8_t r = 0; r < cl->n_routes; r++) {
-		for (uint32_t id = cl->idle_head[r]; id != CLIENT_IDLE_END;) {
-			struct client_conn *cc = &cl->conns[id];
-			struct tcp_conn *c = tcp_conn_by_id(cl->tcp, id);
-			id = cc->idle_next;
-			cc->idle_listed = 0;
-			if (c && cc->in_use) {
-				cc->want_send = 1;
-				client_queue_action(cl, c);
+	for (uint8_t r = 0; r < cl->n_routes; r++)
+		for (uint8_t d = 0; d < cl->n_dests; d++) {
+			for (uint32_t id = cl->idle_head[r][d]; id != CLIENT_IDLE_END;) {
+				struct client_conn *cc = &cl->conns[id];
+				struct tcp_conn *c = tcp_conn_by_id(cl->tcp, id);
+				id = cc->idle_next;
+				cc->idle_listed = 0;
+				if (c && cc->in_use) {
+					cc->want_send = 1;
+					client_queue_action(cl, c);
+				}
 			}
+			cl->idle_head[r][d] = CLIENT_IDLE_END;
 		}
-		cl->idle_head[r] = CLIENT_IDLE_END;
-	}
 	cl->n_idle = 0;
 	client_run_actions(cl);
 }

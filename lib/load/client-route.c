@@ -69,8 +69,11 @@ int client_routes_init(struct client *cl)
 		memcpy(cl->routes, c->routes, c->n_routes * sizeof(*c->routes));
 		cl->n_routes = c->n_routes;
 	}
-	for (uint8_t r = 0; r < CLIENT_MAX_ROUTES; r++)
-		cl->idle_head[r] = CLIENT_IDLE_END;
+	for (uint8_t r = 0; r < CLIENT_MAX_ROUTES; r++) {
+		for (uint8_t d = 0; d < CLIENT_MAX_DESTS; d++)
+			cl->idle_head[r][d] = CLIENT_IDLE_END;
+		cl->due_dest[r] = -1;
+	}
 	if (cl->n_dests > 1) {
 		cl->tlat = calloc(cl->n_dests, sizeof(*cl->tlat));
 		if (!cl->tlat)
@@ -133,10 +136,10 @@ uint8_t client_pick_route(struct client *cl)
 	return r;
 }
 
-static uint8_t next_member(struct client *cl, uint8_t route)
+static uint8_t next_member(struct client *cl, uint8_t route, int64_t *credit)
 {
 	const struct client_route *rt = &cl->routes[route];
-	int64_t *credit = cl->wrr[route], total = 0;
+	int64_t total = 0;
 	uint8_t best = 0;
 
 	for (uint8_t m = 0; m < rt->n_members; m++) {
@@ -158,18 +161,35 @@ static bool waiting(const struct client *cl, uint8_t d)
  * after failed connections: one server refusing in a tight loop would
  * otherwise spend the lcore on SYNs and RSTs. A group passes over a waiting
  * member to the next one in its order. */
-int client_pick_dest(struct client *cl, uint8_t route)
+static int pick(struct client *cl, uint8_t route, int64_t *credit)
 {
 	const struct client_route *rt = &cl->routes[route];
 
 	if (rt->n_members == 1)
 		return waiting(cl, rt->member[0]) ? -1 : rt->member[0];
 	for (uint8_t tries = 0; tries < rt->n_members; tries++) {
-		uint8_t d = rt->member[next_member(cl, route)];
+		uint8_t d = rt->member[next_member(cl, route, credit)];
 		if (!waiting(cl, d))
 			return d;
 	}
 	return -1;
+}
+
+int client_pick_dest(struct client *cl, uint8_t route)
+{
+	return pick(cl, route, cl->wrr[route]);
+}
+
+/* Open loop: a group's requests follow its weights, not whichever of its
+ * connections happen to be idle. */
+int client_due_dest(struct client *cl, uint8_t route)
+{
+	int16_t d = cl->due_dest[route];
+
+	if (d < 0 || waiting(cl, (uint8_t)d))
+		d = (int16_t)pick(cl, route, cl->wrr_req[route]);
+	cl->due_dest[route] = d;
+	return d;
 }
 
 #define RETRY_FIRST_US 10000
@@ -215,13 +235,14 @@ struct client_target_counters *client_tc(struct client *cl, const struct client_
 /* Forget every idle listing; the flags go too, so connections list again. */
 void client_idle_clear(struct client *cl)
 {
-	for (uint8_t r = 0; r < cl->n_routes; r++) {
-		for (uint32_t id = cl->idle_head[r]; id != CLIENT_IDLE_END;) {
-			struct client_conn *cc = &cl->conns[id];
-			id = cc->idle_next;
-			cc->idle_listed = 0;
+	for (uint8_t r = 0; r < cl->n_routes; r++)
+		for (uint8_t d = 0; d < cl->n_dests; d++) {
+			for (uint32_t id = cl->idle_head[r][d]; id != CLIENT_IDLE_END;) {
+				struct client_conn *cc = &cl->conns[id];
+				id = cc->idle_next;
+				cc->idle_listed = 0;
+			}
+			cl->idle_head[r][d] = CLIENT_IDLE_END;
 		}
-		cl->idle_head[r] = CLIENT_IDLE_END;
-	}
 	cl->n_idle = 0;
 }

@@ -252,6 +252,25 @@ static void a_server_that_refuses_delays_only_its_own_requests(void **state)
 	servers_add_up_to_the_totals();
 }
 
+/* Open loop: a group's requests follow its weights, whichever of its
+ * connections are idle. */
+static void an_open_loop_group_sends_by_its_weights(void **state)
+{
+	(void)state;
+	P.routes[0] = (struct client_route){.member = {0, 1}, .weight = {3, 1}, .n_members = 2};
+	make_client(1);
+	start(CLIENT_RATE, 1000);
+	for (int ms = 0; ms < 200; ms++) {
+		P.now += 1000;
+		client_poll(P.cl, P.now);
+		serve();
+	}
+	uint64_t a = at(0)->requests, b = at(1)->requests;
+	assert_in_range(a + b, 199, 200);
+	assert_in_range(a + 3, 3 * b, 3 * b + 6); /* a = 3 b, give or take the last cycle */
+	servers_add_up_to_the_totals();
+}
+
 /* A group whose member B refuses: its connections go to A meanwhile. A
  * server alone that refuses is tried again after 10, 20, 40 ms..., not on
  * every poll turn. */
@@ -321,6 +340,7 @@ int main(void)
 		T(a_round_robin_group_takes_its_members_in_turn),
 		T(each_request_goes_to_the_server_its_template_names),
 		T(a_server_that_refuses_delays_only_its_own_requests),
+		T(an_open_loop_group_sends_by_its_weights),
 		T(a_refusing_member_is_passed_over),
 		T(a_refusing_server_is_tried_again_later_not_at_once),
 #undef T

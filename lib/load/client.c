@@ -187,8 +187,13 @@ static void port_wait_account(struct client *cl, bool got_port)
 /* A connection for route: its server is chosen now, and kept. */
 bool client_open_one(struct client *cl, uint8_t route)
 {
+	return client_open_to(cl, route, client_pick_dest(cl, route));
+}
+
+/* A connection of route to server d (-1: none may be tried now). */
+bool client_open_to(struct client *cl, uint8_t route, int d)
+{
 	struct tcp_conn *c;
-	int d = client_pick_dest(cl, route);
 
 	if (d < 0) /* every server of the route waits after failures */
 		return false;
