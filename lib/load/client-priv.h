@@ -60,6 +60,7 @@ struct client {
 	 * before retry_at; the wait doubles up to a second, and ends when a
 	 * connection to it is established */
 	uint64_t retry_at[CLIENT_MAX_DESTS], retry_wait[CLIENT_MAX_DESTS];
+	uint32_t dest_connecting[CLIENT_MAX_DESTS]; /* handshakes under way, per server */
 	struct hist *tlat; /* per server, the whole run; NULL with one server */
 	/* the phase's mix split by route: each route's weight (cumulative), and
 	 * its templates with their cumulative weights */

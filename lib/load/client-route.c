@@ -11,7 +11,8 @@
  *    with any weights keeps every prefix of choices close to the weights;
  *  - with several servers, one whose connection was refused or whose SYNs
  *    went unanswered waits before it is tried again (10 ms, doubling to
- *    1 s), and a group passes over it meanwhile.
+ *    1 s), with one connection until that one is established, and a group
+ *    passes over it meanwhile.
  * With one route and one server (the common run) nothing is drawn.
  */
 #include <errno.h>
@@ -152,9 +153,11 @@ static uint8_t next_member(struct client *cl, uint8_t route, int64_t *credit)
 	return best;
 }
 
+/* A server that failed is tried again, once its wait is over, with one
+ * connection at a time until one is established. */
 static bool waiting(const struct client *cl, uint8_t d)
 {
-	return cl->retry_at[d] > cl->now;
+	return cl->retry_at[d] > cl->now || (cl->retry_wait[d] && cl->dest_connecting[d]);
 }
 
 /* The server for a new connection of route, or -1 when every member waits
@@ -198,8 +201,9 @@ int client_due_dest(struct client *cl, uint8_t route)
 void client_dest_failed(struct client *cl, uint8_t d)
 {
 	/* with one server there is no other load to protect: as before, the
-	 * load model opens again at once */
-	if (cl->n_dests == 1 || waiting(cl, d)) /* SYNs of one try failing together: one failure */
+	 * load model opens again at once; SYNs of one try failing together
+	 * are one failure */
+	if (cl->n_dests == 1 || cl->retry_at[d] > cl->now)
 		return;
 	uint64_t w = cl->retry_wait[d] ? cl->retry_wait[d] * 2 : RETRY_FIRST_US;
 

@@ -46,6 +46,7 @@ static void on_established(void *ctx, struct tcp_conn *c)
 
 	cc->established = 1;
 	cl->connecting--;
+	cl->dest_connecting[cc->dest]--;
 	client_dest_answered(cl, cc->dest);
 	if (++cl->established > cl->established_peak)
 		cl->established_peak = cl->established;
@@ -109,8 +110,10 @@ static void on_closed(void *ctx, struct tcp_conn *c, enum tcp_close_reason why)
 	count_close(cl, cc, why);
 	client_forget_conn(cl, cc);
 	client_think_cancel(cl, tcp_conn_id(c));
-	if (!cc->established)
+	if (!cc->established) {
 		cl->connecting--;
+		cl->dest_connecting[cc->dest]--;
+	}
 	else
 		cl->established--;
 	if (cc->established && cc->requests == 0)
@@ -216,6 +219,7 @@ bool client_open_to(struct client *cl, uint8_t route, int d)
 	cc->dest = (uint8_t)d;
 	cl->open++;
 	cl->connecting++;
+	cl->dest_connecting[d]++;
 	cl->cnt.conn_opened++;
 	cl->tcnt[d].conn_opened++;
 	return true;
