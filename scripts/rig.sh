@@ -7,6 +7,8 @@
 # (RFC 2544) and exist only inside what this script creates.
 #
 #   gen0 (root, drench) -- wire0 [br0 in drench-wire] wire1 -- sut0 (drench-sut, nginx)
+#   sut0 also holds 198.18.0.3, where a second nginx listens on port 8080:
+#   the second server of two-target campaigns
 #   mgmt0 198.19.255.1 (root) -- mgmt1 198.19.255.2 (drench-sut): the management
 #   link agents beside the servers use to reach drench's telemetry collector
 #
@@ -15,6 +17,7 @@
 #   scripts/rig.sh status  print what exists
 #   scripts/rig.sh impair "--loss 2 --reorder 5"   lose and reorder frames on the wire
 #   scripts/rig.sh impair off
+#   scripts/rig.sh second stop|start   stop or start the second nginx (198.18.0.3:8080)
 #
 # This kernel has no qdiscs (no tc netem), so impairment is wire-impair
 # (tests/rig/wire-impair.c) forwarding between wire0 and wire1 in place of the
@@ -27,6 +30,7 @@ WIRE_IMPAIR=${WIRE_IMPAIR:-$(cd "$(dirname "$0")/.." && pwd)/build/tests/rig/wir
 GEN_IF=${DRENCH_GEN_IF:-gen0}
 SUT_IF=${DRENCH_SUT_IF:-sut0}
 SUT_IP=${DRENCH_SUT_IP:-198.18.0.1}
+SUT_IP2=${DRENCH_SUT_IP2:-198.18.0.3}
 GEN_IP=${DRENCH_GEN_IP:-198.18.0.2}
 HUGEPAGES=${DRENCH_HUGEPAGES:-512}
 RUN_DIR=${DRENCH_RIG_DIR:-/run/drench-rig}
@@ -118,6 +122,29 @@ start_nginx() {
 	log "nginx on $SUT_IP:80 (pinned to cpu $NGINX_CPU)"
 }
 
+# The second server: its own nginx process (so it can stop alone), its own
+# address, the same files.
+start_second() {
+	sed -e "s|^pid .*|pid $RUN_DIR/nginx2.pid;|" \
+		-e "s|error_log .*|error_log $RUN_DIR/nginx2-error.log warn;|" \
+		-e "s|listen $SUT_IP:80 |listen $SUT_IP2:8080 |" "$RUN_DIR/nginx.conf" >"$RUN_DIR/nginx2.conf"
+	if [ -f "$RUN_DIR/nginx2.pid" ] && kill -0 "$(cat "$RUN_DIR/nginx2.pid")" 2>/dev/null; then
+		log "second nginx already running"
+		return
+	fi
+	(close_inherited_fds && in_ns taskset -c "$NGINX_CPU" nginx -c "$RUN_DIR/nginx2.conf")
+	log "second nginx on $SUT_IP2:8080 (pinned to cpu $NGINX_CPU)"
+}
+
+stop_second() {
+	if [ -f "$RUN_DIR/nginx2.pid" ]; then
+		kill "$(cat "$RUN_DIR/nginx2.pid")" 2>/dev/null || true
+		sleep 0.3
+		rm -f "$RUN_DIR/nginx2.pid"
+	fi
+	log "second nginx stopped"
+}
+
 stop_nginx() {
 	if [ -f "$RUN_DIR/nginx.pid" ]; then
 		kill "$(cat "$RUN_DIR/nginx.pid")" 2>/dev/null || true
@@ -177,6 +204,7 @@ make_netns() {
 	ip link set "$GEN_IF" up
 	ethtool -K "$GEN_IF" rxvlan off txvlan off >/dev/null 2>&1 || true
 	in_ns ip addr replace "$SUT_IP/24" dev "$SUT_IF"
+	in_ns ip addr replace "$SUT_IP2/24" dev "$SUT_IF"
 	in_ns ip link set "$SUT_IF" up
 	in_ns ip link set lo up
 	make_mgmt
@@ -193,9 +221,11 @@ cmd_up() {
 	make_netns
 	make_bodies
 	start_nginx
+	start_second
 }
 
 cmd_down() {
+	stop_second
 	stop_nginx
 	cmd_impair off >/dev/null 2>&1 || true
 	ip link del "$GEN_IF" 2>/dev/null || true
@@ -236,6 +266,8 @@ cmd_status() {
 	ip -br link show "$GEN_IF" 2>/dev/null || echo "no $GEN_IF"
 	[ -f "$RUN_DIR/wire-impair.pid" ] && echo "wire impaired (pid $(cat "$RUN_DIR/wire-impair.pid"))"
 	[ -f "$RUN_DIR/nginx.pid" ] && echo "nginx pid $(cat "$RUN_DIR/nginx.pid")" || echo "no nginx"
+	[ -f "$RUN_DIR/nginx2.pid" ] && echo "second nginx pid $(cat "$RUN_DIR/nginx2.pid")" ||
+		echo "no second nginx"
 	grep -E 'HugePages_(Total|Free)' /proc/meminfo
 }
 
@@ -244,8 +276,15 @@ up) cmd_up ;;
 down) cmd_down ;;
 impair) cmd_impair "${2:-off}" ;;
 status) cmd_status ;;
+second)
+	case "${2:-}" in
+	stop) stop_second ;;
+	start) start_second ;;
+	*) echo "usage: $0 second stop|start" >&2; exit 2 ;;
+	esac
+	;;
 *)
-	echo "usage: $0 up|down|status|impair \"--loss P --reorder P\"|impair off" >&2
+	echo "usage: $0 up|down|status|impair \"--loss P --reorder P\"|impair off|second stop|start" >&2
 	exit 2
 	;;
 esac

@@ -126,6 +126,29 @@ static void print_port_lcores(const struct campaign_rig *rig)
 	}
 }
 
+/* "target a: 198.18.0.1:80, Host 198.18.0.1", or a group:
+ * "target pool: weighted 3 x a + 1 x b, Host 198.18.0.1" */
+static void print_target(const struct campaign *c, const struct campaign_target *t)
+{
+	char addr[INET_ADDRSTRLEN];
+
+	if (t->n_members == 0) {
+		inet_ntop(AF_INET, &t->address, addr, sizeof(addr));
+		printf("target %s: %s:%u, Host %s\n", t->name, addr, t->port, t->host);
+		return;
+	}
+	printf("target %s: %s", t->name,
+	       t->balance == CAMPAIGN_BALANCE_WEIGHTED ? "weighted" : "round robin over");
+	for (size_t m = 0; m < t->n_members; m++) {
+		if (t->balance == CAMPAIGN_BALANCE_WEIGHTED)
+			printf("%s %u x %s", m ? " +" : "", t->members[m].weight,
+			       c->targets[t->members[m].target].name);
+		else
+			printf("%s %s", m ? "," : "", c->targets[t->members[m].target].name);
+	}
+	printf(", Host %s\n", t->host);
+}
+
 static void print_rig(const struct campaign_rig *rig)
 {
 	printf("rig: %zu port%s (%s%s), worker lcores", rig->n_ports, rig->n_ports == 1 ? "" : "s",
@@ -165,7 +188,7 @@ static void print_responder(const struct campaign *c)
 
 static void print_summary(const struct campaign *c)
 {
-	char dur[32], addr[INET_ADDRSTRLEN];
+	char dur[32];
 
 	if (c->role == CAMPAIGN_ROLE_RESPONDER) {
 		print_responder(c);
@@ -174,11 +197,8 @@ static void print_summary(const struct campaign *c)
 	printf("campaign %s (%s): %zu phases, %s\n", c->name, c->file, c->n_phases,
 	       units_format_duration(c->total_duration_us, dur, sizeof(dur)));
 	print_rig(&c->rig);
-	for (size_t i = 0; i < c->n_targets; i++) {
-		const struct campaign_target *t = &c->targets[i];
-		inet_ntop(AF_INET, &t->address, addr, sizeof(addr));
-		printf("target %s: %s:%u, Host %s\n", t->name, addr, t->port, t->host);
-	}
+	for (size_t i = 0; i < c->n_targets; i++)
+		print_target(c, &c->targets[i]);
 	for (size_t i = 0; i < c->n_requests; i++) {
 		const struct campaign_request *r = &c->requests[i];
 		printf("request %s: %s %s -> %s, weight %u, %zu body pattern%s\n", r->name, r->method,

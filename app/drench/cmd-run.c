@@ -125,6 +125,23 @@ static void show_second(const struct run_workers *rw, const struct plan *p, uint
 			     prev, cur, dt);
 }
 
+/* Each server's silences, judged once a second (target-watch.h). */
+static struct target_watch silences;
+
+static void watch_targets(const struct run_workers *rw, const struct plan *p, double t,
+			  const struct run_tui *view)
+{
+	struct client_target_counters c;
+
+	for (uint8_t d = 0; d < p->targets.n_dests && p->targets.n_dests > 1; d++) {
+		run_workers_target(rw, d, &c);
+		enum target_watch_event ev = target_watch_step(&silences, d, &c, t);
+		if (!view->tui)
+			target_watch_say(stdout, ev, p->targets.dest_names[d], t, &silences.t[d],
+					 &c);
+	}
+}
+
 static void watch(struct run_workers *rw, const struct plan *p, double t0, struct series *s,
 		  struct live *live, struct collector *tel, struct run_tui *view)
 {
@@ -134,6 +151,7 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 	uint32_t ph = 0;
 
 	interval_latency_init(&il);
+	target_watch_init(&silences, p->targets.n_dests);
 
 	while (!run_workers_finished(rw)) {
 		wait_a_moment(live, tel, p, &prev);
@@ -155,6 +173,7 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 		add_point(s, now - t0, ph, &prev, &cur, &il, rw);
 		show_second(rw, p, ph, now - t0, now - last, &prev, &cur,
 			    series_at(s, series_count(s) - 1), view);
+		watch_targets(rw, p, now - t0, view);
 		prev = cur;
 		last = now;
 	}
@@ -267,6 +286,74 @@ static json_t *collect_validation(const struct run_workers *rw, const struct pla
 	return arr;
 }
 
+/* Server d over the run: its counters and latency summed over workers. */
+static void collect_server(struct run_target_outcome *t, const struct run_workers *rw,
+			   const struct plan *p, uint8_t d, const struct run_outcome *o)
+{
+	*t = (struct run_target_outcome){.name = p->targets.dest_names[d],
+					 .daddr = p->targets.dests[d].daddr,
+					 .dport = p->targets.dests[d].dport,
+					 .watch = &silences.t[d]};
+	hist_init(&t->lat);
+	run_workers_target(rw, d, &t->c);
+	for (uint16_t k = 0; k < rw->n; k++) {
+		const struct hist *h = client_target_latency(rw->w[k].client, d);
+		if (h)
+			hist_add(&t->lat, h);
+	}
+	if (p->targets.n_dests == 1) /* the workers keep no copy: the totals are its own */
+		hist_add(&t->lat, &o->total.lat);
+}
+
+/* A group: its members' figures added. */
+static void collect_group(struct run_target_outcome *t, const struct plan *p, uint8_t r,
+			  const struct run_target_outcome *servers)
+{
+	const struct client_route *rt = &p->targets.routes[r];
+
+	*t = (struct run_target_outcome){.name = p->targets.route_names[r], .group = true,
+					 .n_members = rt->n_members};
+	hist_init(&t->lat);
+	for (uint8_t m = 0; m < rt->n_members; m++) {
+		const struct run_target_outcome *s = &servers[rt->member[m]];
+		uint64_t *sum = (uint64_t *)&t->c;
+		const uint64_t *add = (const uint64_t *)&s->c;
+		for (size_t f = 0; f < sizeof(t->c) / sizeof(uint64_t); f++)
+			sum[f] += add[f];
+		hist_add(&t->lat, &s->lat);
+		t->member[m] = rt->member[m];
+		t->weight[m] = rt->weight[m];
+	}
+}
+
+static bool route_is_group(const struct plan_targets *t, uint8_t r)
+{
+	return t->routes[r].n_members > 1 ||
+	       strcmp(t->route_names[r], t->dest_names[t->routes[r].member[0]]) != 0;
+}
+
+/* Per target, when the campaign names more than one server or any group. */
+static void collect_targets(const struct run_workers *rw, const struct plan *p,
+			    struct run_outcome *o)
+{
+	const struct plan_targets *pt = &p->targets;
+	uint8_t n = pt->n_dests;
+
+	for (uint8_t r = 0; r < pt->n_routes; r++)
+		n += route_is_group(pt, r);
+	if (pt->n_dests == 0 || (pt->n_dests == 1 && n == 1))
+		return;
+	o->targets = calloc(n, sizeof(*o->targets));
+	if (!o->targets)
+		return;
+	for (uint8_t d = 0; d < pt->n_dests; d++)
+		collect_server(&o->targets[d], rw, p, d, o);
+	o->n_targets = pt->n_dests;
+	for (uint8_t r = 0; r < pt->n_routes; r++)
+		if (route_is_group(pt, r))
+			collect_group(&o->targets[o->n_targets++], p, r, o->targets);
+}
+
 static void collect(const struct run_workers *rw, const struct plan *p, double t0,
 		    struct run_outcome *o)
 {
@@ -290,6 +377,7 @@ static void collect(const struct run_workers *rw, const struct plan *p, double t
 	o->interrupted = run_workers_stopped(rw);
 	collect_port(o, rw);
 	o->validation = collect_validation(rw, p);
+	collect_targets(rw, p, o);
 }
 
 static int finish(struct run_workers *rw, const struct plan *p, double t0,
@@ -315,6 +403,7 @@ static int finish(struct run_workers *rw, const struct plan *p, double t0,
 		rc = fault ? DRENCH_EXIT_RUNTIME : pass ? DRENCH_EXIT_PASS : DRENCH_EXIT_FAIL;
 	}
 	json_decref(o.validation);
+	free(o.targets);
 	free(o.phases);
 	return rc;
 }
@@ -461,6 +550,42 @@ static void print_start(const struct net_port *port, const struct plan *p,
 		       p->port_max);
 }
 
+/* Each server's address (or its gateway) on every port; -1, or the index of
+ * the server that got no answer. */
+static int resolve_targets(struct run_workers *rw, const struct plan *p, uint16_t *port)
+{
+	if (p->targets.n_dests == 0)
+		return run_workers_resolve(rw, p->daddr, port) < 0 ? 0 : -1;
+	for (uint8_t d = 0; d < p->targets.n_dests; d++)
+		if (run_workers_resolve(rw, p->targets.dests[d].daddr, port) < 0)
+			return d;
+	return -1;
+}
+
+/* "drench: targets nginx-a 198.18.0.1:80, pool = 3 x nginx-a + 1 x nginx-b" */
+static void print_targets(const struct plan *p)
+{
+	const struct plan_targets *t = &p->targets;
+
+	if (t->n_dests <= 1 && t->n_routes <= 1)
+		return;
+	printf("drench: targets");
+	for (uint8_t d = 0; d < t->n_dests; d++)
+		printf("%s %s %u.%u.%u.%u:%u", d ? "," : "", t->dest_names[d],
+		       t->dests[d].daddr >> 24, (t->dests[d].daddr >> 16) & 255,
+		       (t->dests[d].daddr >> 8) & 255, t->dests[d].daddr & 255, t->dests[d].dport);
+	for (uint8_t r = 0; r < t->n_routes; r++) {
+		const struct client_route *rt = &t->routes[r];
+		if (rt->n_members == 1 && !strcmp(t->route_names[r], t->dest_names[rt->member[0]]))
+			continue;
+		printf(", %s =", t->route_names[r]);
+		for (uint8_t m = 0; m < rt->n_members; m++)
+			printf("%s %u x %s", m ? " +" : "", rt->weight[m],
+			       t->dest_names[rt->member[m]]);
+	}
+	printf("\n");
+}
+
 static int run_on_ports(const struct plan *p, struct net_port *ports)
 {
 	static struct run_workers rw;
@@ -472,10 +597,13 @@ static int run_on_ports(const struct plan *p, struct net_port *ports)
 		return DRENCH_EXIT_USAGE;
 	}
 	print_start(&ports[0], p, &rw);
+	print_targets(p);
 	run_workers_steer(&rw, p);
-	if (run_workers_resolve(&rw, p->daddr, &silent) < 0) {
-		fprintf(stderr, "drench run: no ARP answer from the target or its gateway on port "
-				"%s\n", ports[silent].name);
+	int who = resolve_targets(&rw, p, &silent);
+	if (who >= 0) {
+		fprintf(stderr, "drench run: no ARP answer from the target %s or its gateway on "
+				"port %s\n", p->targets.n_dests ? p->targets.dest_names[who] : "",
+			ports[silent].name);
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {
 		rc = launch(&rw, p);

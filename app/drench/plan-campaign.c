@@ -209,14 +209,12 @@ static void plan_requests(struct plan *p, const struct campaign *c, struct confi
 	}
 	if (c->n_requests == 0)
 		return;
-	/* one target per run: every request must aim at the first one's */
-	size_t t0 = c->requests[0].target;
-	for (size_t i = 1; i < c->n_requests; i++)
-		if (c->requests[i].target != t0)
-			error_at(e, &c->requests[i].where, "%s: every request of a run must use the "
-							   "same target for now", c->requests[i].name);
-	p->daddr = ntohl(c->targets[t0].address.s_addr);
-	p->dport = c->targets[t0].port;
+	uint8_t route_of[PLAN_MAX_TEMPLATES];
+	plan_targets_build(&p->targets, c, route_of, e);
+	for (size_t i = 0; i < c->n_requests; i++)
+		p->tpls[i].route = route_of[i];
+	p->daddr = p->targets.dests[0].daddr;
+	p->dport = p->targets.dests[0].dport;
 }
 
 static enum client_model model_of(enum campaign_load_model m)

@@ -13,6 +13,7 @@
 #include "client-t.h"
 #include "tcp-t.h"
 #include "telemetry-config.h"
+#include "plan-targets.h"
 
 #define PLAN_MAX_PHASES 256
 #define PLAN_MAX_TEMPLATES 64
@@ -40,9 +41,10 @@ struct plan {
 	uint16_t port_min, port_max; /* local ports (a shard's block of them) */
 	uint16_t mtu;
 	enum tcp_time_wait_policy time_wait;
-	/* target */
+	/* target: the first server, and every server (plan-targets.h) */
 	uint32_t daddr;
 	uint16_t dport;
+	struct plan_targets targets;
 	/* requests */
 	struct client_template tpls[PLAN_MAX_TEMPLATES];
 	uint16_t n_tpls;

@@ -19,6 +19,7 @@
 #include "phase-report.h"
 #include "plan-shard.h"
 #include "run-report.h"
+#include "run-targets.h"
 #include "hist.h"
 #include "collector.h"
 #include "report-prom.h"
@@ -129,6 +130,7 @@ int run_report_write(const struct plan *p, const struct run_outcome *o, const st
 	pass &= phase_report_gate(rep, p->expect, &o->total);
 	if (o->telemetry)
 		collector_report_targets(o->telemetry, rep);
+	run_targets_report(rep, p, o, &pass);
 	pass &= o->leak_free;
 	json_object_set_new(rep, "interrupted", json_boolean(o->interrupted));
 	json_object_set_new(rep, "bytes_per_connection", json_integer((json_int_t)o->mem_per_conn));
@@ -217,6 +219,7 @@ bool run_outcome_print(FILE *f, const struct plan *p, const struct run_outcome *
 			   " errors %" PRIu64 "\n", o->ports[k].name, o->ports[k].port.ipackets,
 			o->ports[k].port.imissed, o->ports[k].port.opackets,
 			o->ports[k].port.oerrors);
+	pass &= run_targets_print(f, p, o);
 	for (uint32_t i = 0; i < o->n_phases; i++)
 		pass &= print_gate(f, o->phases[i].name, p->phases[i].expect, &o->phases[i]);
 	pass &= print_gate(f, "campaign", p->expect, &o->total);

@@ -10,6 +10,22 @@
 #include "phase-stats.h"
 #include "plan.h"
 #include "run-start.h"
+#include "target-watch.h"
+
+/* A target's figures over the whole run: a server's own, or a group's (its
+ * members' added, which includes requests that name a member directly). */
+struct run_target_outcome {
+	const char *name;
+	bool group;
+	uint32_t daddr; /* a server: host order */
+	uint16_t dport;
+	uint8_t member[CLIENT_MAX_DESTS]; /* a group: its members' indices in targets[] */
+	uint32_t weight[CLIENT_MAX_DESTS];
+	uint8_t n_members;
+	struct client_target_counters c;
+	struct hist lat; /* corrected, from the intended send time */
+	const struct target_watch_one *watch; /* a server: its silences; else NULL */
+};
 
 struct run_outcome {
 	struct phase_stats *phases; /* plan->n_phases */
@@ -35,6 +51,8 @@ struct run_outcome {
 	uint16_t n_workers;
 	json_t *validation;          /* per request and body pattern: matched, failed */
 	struct run_start start;      /* --start-at: asked, began, the clock's error */
+	struct run_target_outcome *targets; /* the servers, then the groups */
+	uint8_t n_targets;           /* 0: the run had one server and no group */
 	struct run_worker_stats {    /* each worker's share of the run */
 		unsigned lcore;
 		uint16_t port; /* its index in ports[] */

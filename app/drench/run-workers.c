@@ -78,6 +78,10 @@ static struct client *make_client(const struct plan *p, struct worker *w,
 	struct client_conf cc = {
 		.daddr = p->daddr,
 		.dport = p->dport,
+		.dests = p->targets.n_dests ? p->targets.dests : NULL,
+		.n_dests = p->targets.n_dests,
+		.routes = p->targets.n_routes ? p->targets.routes : NULL,
+		.n_routes = p->targets.n_routes,
 		.tpls = p->tpls,
 		.n_tpls = p->n_tpls,
 		.max_pipeline = p->max_pipeline,
@@ -225,6 +229,12 @@ static bool rss_holds(const struct plan *p, const struct run_port *rp, uint16_t 
 {
 	uint32_t bad = steer_rss_misplaced(p->daddr, p->dport, p->local_ip, p->n_local_ips,
 					   rp->port_min, rp->port_max, reta, rp->n);
+
+	/* every server of the run: each has its own 4-tuples */
+	for (uint8_t d = 1; d < p->targets.n_dests; d++)
+		bad += steer_rss_misplaced(p->targets.dests[d].daddr, p->targets.dests[d].dport,
+					   p->local_ip, p->n_local_ips, rp->port_min,
+					   rp->port_max, reta, rp->n);
 
 	if (bad)
 		printf("drench: RSS would deliver %u of the replies to another worker: "
@@ -389,5 +399,18 @@ void run_workers_snapshot(const struct run_workers *rw, struct run_snapshot *s)
 		s->open_conns += client_open_conns(w->client);
 		if (i < RUN_SNAPSHOT_WORKERS)
 			s->busy[s->n_workers++] = w->lc.busy;
+	}
+}
+
+void run_workers_target(const struct run_workers *rw, uint8_t d,
+			struct client_target_counters *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (uint16_t i = 0; i < rw->n; i++) {
+		const struct client_target_counters *c = client_target_counters(rw->w[i].client, d);
+		uint64_t *sum = (uint64_t *)out;
+		const uint64_t *add = (const uint64_t *)c;
+		for (size_t f = 0; c && f < sizeof(*out) / sizeof(uint64_t); f++)
+			sum[f] += add[f];
 	}
 }

@@ -68,3 +68,7 @@ uint32_t run_workers_phase(const struct run_workers *rw);
 
 /** Counters summed over workers. */
 void run_workers_snapshot(const struct run_workers *rw, struct run_snapshot *s);
+
+/** Server d's counters summed over workers. */
+void run_workers_target(const struct run_workers *rw, uint8_t d,
+			struct client_target_counters *out);

@@ -70,12 +70,31 @@ struct campaign_rig {
 
 /* ---- targets ---- */
 
+/* How a group spreads its connections over its members. */
+enum campaign_balance {
+	CAMPAIGN_BALANCE_ROUND_ROBIN, /* each member in turn (the default) */
+	CAMPAIGN_BALANCE_WEIGHTED,    /* in proportion to the members' weights */
+};
+
+struct campaign_member {
+	size_t target;   /* index in targets[] of a target with an address */
+	unsigned weight; /* weighted: 1..1000000; round_robin: 1 */
+	struct campaign_where where;
+};
+
+/* A server (address and port), or a group of servers (members): a request
+ * names either; a connection to a group goes to one member, chosen when the
+ * connection is opened. */
 struct campaign_target {
 	const char *name;
-	struct in_addr address; /* network order */
+	struct in_addr address; /* network order; a group has none */
 	uint16_t port;          /* host order, default 80 */
 	const char *host;       /* Host header value, verbatim; default "ADDRESS" on port
-				 * 80, "ADDRESS:PORT" otherwise */
+				 * 80, "ADDRESS:PORT" otherwise; a group's default is its
+				 * first member's */
+	struct campaign_member *members; /* a group when n_members > 0 */
+	size_t n_members;
+	enum campaign_balance balance;
 	struct campaign_where where;
 };
 
@@ -104,7 +123,17 @@ struct campaign_expect {
 	uint64_t latency_max_us[CAMPAIGN_PERCENTILES]; /* 0: not checked */
 	bool has_min_rps;
 	double min_rps;              /* achieved requests per second */
+	/* the campaign's expect only: gates on one target's figures over the run */
+	struct campaign_target_expect *targets;
+	size_t n_targets;
 	struct campaign_where where;
+};
+
+/* expect.targets[]: a gate on the figures of one target (a member's own, or
+ * a group's, its members added), over the whole run */
+struct campaign_target_expect {
+	size_t target; /* index in targets[] */
+	struct campaign_expect expect; /* its own targets list is empty */
 };
 
 /* ---- requests ---- */

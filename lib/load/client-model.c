@@ -9,7 +9,10 @@
  *  RATE    requests on the open-loop schedule; each goes out on an idle
  *          connection, timed from its intended send time; when none is idle
  *          more are opened (up to rate_max_conns) and the request waits,
- *          counted as delayed, never skipped.
+ *          counted as delayed, never skipped. Each route (client-route.c)
+ *          has its own schedule at its share of the level, and its own idle
+ *          connections, so a server that stops answering delays its own
+ *          requests only.
  *  CPS     connection opens on the schedule; each connection sends
  *          requests_per_conn requests and closes.
  *  IDLE    nothing new; open connections stay open.
@@ -37,20 +40,32 @@ void client_idle_push(struct client *cl, uint32_t id)
 
 	if (!cc->idle_listed) {
 		cc->idle_listed = 1;
-		cl->idle[cl->n_idle++] = id;
+		cc->idle_next = cl->idle_head[cc->route][cc->dest];
+		cl->idle_head[cc->route][cc->dest] = id;
+		cl->n_idle++;
 	}
 }
 
-static struct tcp_conn *client_idle_pop(struct client *cl)
+/* Listings are dropped lazily: a connection that closed, or whose slot now
+ * holds a connection of another route, is skipped (and listed again on its
+ * own route when it is idle there). */
+static struct tcp_conn *client_idle_pop(struct client *cl, uint8_t route, uint8_t dest)
 {
-	while (cl->n_idle > 0) {
-		uint32_t id = cl->idle[--cl->n_idle];
+	uint32_t *head = &cl->idle_head[route][dest];
+
+	while (*head != CLIENT_IDLE_END) {
+		uint32_t id = *head;
 		struct client_conn *cc = &cl->conns[id];
 		struct tcp_conn *c = tcp_conn_by_id(cl->tcp, id);
 
+		*head = cc->idle_next;
 		cc->idle_listed = 0;
-		if (c && cc->in_use && cc->established && cc->inflight == 0 && !cc->pending)
+		cl->n_idle--;
+		if (!c || !cc->in_use || !cc->established || cc->inflight || cc->pending)
+			continue;
+		if (cc->route == route && cc->dest == dest)
 			return c;
+		client_idle_push(cl, id);
 	}
 	return NULL;
 }
@@ -85,8 +100,11 @@ static bool rate_next(struct client *cl, struct tcp_conn *c, struct client_conn 
 {
 	if (cc->inflight > 0)
 		return true;
-	if (schedule_next(&cl->sched, cl->now) > 0) {
-		client_send_request(cl, c, schedule_take(&cl->sched));
+	struct schedule *sc = &cl->sched[cc->route];
+	if (schedule_next(sc, cl->now) > 0 && client_due_dest(cl, cc->route) == cc->dest) {
+		cl->due_dest[cc->route] = -1;
+		if (client_send_request(cl, c, schedule_take(sc)) < 0)
+			return false;
 		return true;
 	}
 	client_idle_push(cl, tcp_conn_id(c));
@@ -105,8 +123,8 @@ bool client_model_next(struct client *cl, struct tcp_conn *c, struct client_conn
 	case CLIENT_RATE:
 		return rate_next(cl, c, cc);
 	case CLIENT_CPS:
-		if (cc->inflight == 0)
-			client_send_request(cl, c, cl->now);
+		if (cc->inflight == 0 && client_send_request(cl, c, cl->now) < 0)
+			return false;
 		return true;
 	case CLIENT_IDLE:
 	default:
@@ -136,7 +154,7 @@ static void closed_poll(struct client *cl)
 	cl->closed_target = target;
 	for (int n = 0; n < OPEN_PER_POLL && cl->open - cl->closing < target &&
 			cl->connecting < CONNECTING_MAX; n++)
-		if (!client_open_one(cl))
+		if (!client_open_one(cl, client_pick_route(cl)))
 			break;
 }
 
@@ -145,33 +163,46 @@ static uint32_t max_conns(const struct client *cl)
 	return cl->ph.max_conns ? cl->ph.max_conns : cl->conf.rate_max_conns;
 }
 
-static void rate_poll(struct client *cl)
+static void rate_poll_route(struct client *cl, uint8_t r)
 {
-	uint64_t due = schedule_next(&cl->sched, cl->now);
+	struct schedule *sc = &cl->sched[r];
+	uint64_t due = schedule_next(sc, cl->now);
 	struct tcp_conn *c;
 
-	while (due > 0 && (c = client_idle_pop(cl))) {
-		client_send_request(cl, c, schedule_take(&cl->sched));
+	int d;
+
+	while (due > 0 && (d = client_due_dest(cl, r)) >= 0 &&
+	       (c = client_idle_pop(cl, r, (uint8_t)d))) {
+		cl->due_dest[r] = -1;
+		client_send_request(cl, c, schedule_take(sc));
 		due--;
 	}
-	/* connections being opened will take requests when established */
+	/* connections being opened will take requests when established; the
+	 * first to the server the next request waits for */
 	for (int n = 0; n < OPEN_PER_POLL && due > cl->connecting &&
 			cl->open < max_conns(cl); n++)
-		if (!client_open_one(cl))
+		if (!client_open_to(cl, r, n == 0 && cl->due_dest[r] >= 0 ? cl->due_dest[r] :
+							      client_pick_dest(cl, r)))
 			break;
-	cl->cnt.delayed += schedule_defer(&cl->sched, cl->now);
+	cl->cnt.delayed += schedule_defer(sc, cl->now);
+}
+
+static void rate_poll(struct client *cl)
+{
+	for (uint8_t r = 0; r < cl->n_routes; r++)
+		rate_poll_route(cl, r);
 }
 
 static void cps_poll(struct client *cl)
 {
-	uint64_t due = schedule_next(&cl->sched, cl->now);
+	uint64_t due = schedule_next(&cl->sched[0], cl->now);
 
 	for (; due > 0 && cl->open < max_conns(cl); due--) {
-		if (!client_open_one(cl))
+		if (!client_open_one(cl, client_pick_route(cl)))
 			break;
-		schedule_take(&cl->sched);
+		schedule_take(&cl->sched[0]);
 	}
-	cl->cnt.delayed += schedule_defer(&cl->sched, cl->now);
+	cl->cnt.delayed += schedule_defer(&cl->sched[0], cl->now);
 }
 
 void client_model_poll(struct client *cl)
@@ -202,20 +233,29 @@ void client_set_phase(struct client *cl, const struct client_phase *ph, struct h
 	cl->closed_target = (uint32_t)lround(client_level(cl));
 	cl->lat = lat ? lat : &cl->lat_all;
 	cl->lat_uncorrected = lat_uncorrected ? lat_uncorrected : cl->lat;
-	if (ph->model == CLIENT_RATE || ph->model == CLIENT_CPS) {
-		schedule_init(&cl->sched, ph->from, ph->to, ph->duration_us, cl->now, 1e6);
+	client_routes_set_mix(cl, ph);
+	if (ph->model == CLIENT_CPS)
+		schedule_init(&cl->sched[0], ph->from, ph->to, ph->duration_us, cl->now, 1e6);
+	for (uint8_t r = 0; ph->model == CLIENT_RATE && r < cl->n_routes; r++) {
+		double share = client_route_share(cl, r);
+		schedule_init(&cl->sched[r], ph->from * share, ph->to * share, ph->duration_us,
+			      cl->now, 1e6);
 	}
 	/* idle connections get a say in the new model at once */
-	uint32_t n = cl->n_idle;
-	cl->n_idle = 0;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t id = cl->idle[i];
-		struct tcp_conn *c = tcp_conn_by_id(cl->tcp, id);
-		cl->conns[id].idle_listed = 0;
-		if (c && cl->conns[id].in_use) {
-			cl->conns[id].want_send = 1;
-			client_queue_action(cl, c);
+	for (uint8_t r = 0; r < cl->n_routes; r++)
+		for (uint8_t d = 0; d < cl->n_dests; d++) {
+			for (uint32_t id = cl->idle_head[r][d]; id != CLIENT_IDLE_END;) {
+				struct client_conn *cc = &cl->conns[id];
+				struct tcp_conn *c = tcp_conn_by_id(cl->tcp, id);
+				id = cc->idle_next;
+				cc->idle_listed = 0;
+				if (c && cc->in_use) {
+					cc->want_send = 1;
+					client_queue_action(cl, c);
+				}
+			}
+			cl->idle_head[r][d] = CLIENT_IDLE_END;
 		}
-	}
+	cl->n_idle = 0;
 	client_run_actions(cl);
 }

@@ -36,11 +36,38 @@ struct client {
 	struct client_phase ph;
 	uint64_t ph_start;
 	struct hist *lat, *lat_uncorrected;
-	struct schedule sched; /* RATE: requests; CPS: connection opens */
+	/* RATE: each route's requests (its share of the level), so a route
+	 * whose server is gone delays only its own; CPS: [0], connection opens */
+	struct schedule sched[CLIENT_MAX_ROUTES];
 
-	/* connections with room for a request (open loop), as a stack */
-	uint32_t *idle;
-	uint32_t n_idle;
+	/* connections with room for a request (open loop): a stack per route
+	 * and server, linked through client_conn.idle_next */
+	uint32_t idle_head[CLIENT_MAX_ROUTES][CLIENT_MAX_DESTS];
+	uint32_t n_idle; /* connections listed */
+
+	/* servers and routes: the conf's, or the one daddr:dport */
+	struct client_dest dests[CLIENT_MAX_DESTS];
+	struct client_route routes[CLIENT_MAX_ROUTES];
+	uint8_t n_dests, n_routes;
+	/* smooth weighted round robin credits: of new connections, and (open
+	 * loop) of requests; due_dest: the server the next due request of a
+	 * route goes to, drawn once and kept until it is sent (-1: not drawn) */
+	int64_t wrr[CLIENT_MAX_ROUTES][CLIENT_MAX_DESTS];
+	int64_t wrr_req[CLIENT_MAX_ROUTES][CLIENT_MAX_DESTS];
+	int16_t due_dest[CLIENT_MAX_ROUTES];
+	struct client_target_counters tcnt[CLIENT_MAX_DESTS];
+	/* a server that refused or never answered a SYN is not tried again
+	 * before retry_at; the wait doubles up to a second, and ends when a
+	 * connection to it is established */
+	uint64_t retry_at[CLIENT_MAX_DESTS], retry_wait[CLIENT_MAX_DESTS];
+	uint32_t dest_connecting[CLIENT_MAX_DESTS]; /* handshakes under way, per server */
+	struct hist *tlat; /* per server, the whole run; NULL with one server */
+	/* the phase's mix split by route: each route's weight (cumulative), and
+	 * its templates with their cumulative weights */
+	uint32_t route_cum[CLIENT_MAX_ROUTES];
+	uint16_t rmix_tpl[CLIENT_MAX_ROUTES][CLIENT_MAX_TEMPLATES];
+	uint32_t rmix_cum[CLIENT_MAX_ROUTES][CLIENT_MAX_TEMPLATES];
+	uint16_t rmix_n[CLIENT_MAX_ROUTES];
 
 	struct http_memo memo; /* the last response head, parsed once (http/memo.h) */
 	struct match_scratch **scr; /* per template with a matcher: this lcore's scratch */
@@ -56,7 +83,24 @@ void client_advance(struct client *cl, uint64_t now_us);
 struct client_conn *client_conn_of(struct client *cl, const struct tcp_conn *c);
 void client_queue_action(struct client *cl, const struct tcp_conn *c);
 void client_run_actions(struct client *cl);
-bool client_open_one(struct client *cl);
+bool client_open_one(struct client *cl, uint8_t route);
+bool client_open_to(struct client *cl, uint8_t route, int dest);
+
+/* client-route.c */
+#define CLIENT_IDLE_END UINT32_MAX
+int client_routes_init(struct client *cl);
+void client_routes_fini(struct client *cl);
+void client_routes_set_mix(struct client *cl, const struct client_phase *ph);
+uint8_t client_pick_route(struct client *cl);
+double client_route_share(const struct client *cl, uint8_t r);
+int client_pick_dest(struct client *cl, uint8_t route);
+int client_due_dest(struct client *cl, uint8_t route);
+void client_dest_failed(struct client *cl, uint8_t d);
+void client_dest_answered(struct client *cl, uint8_t d);
+uint16_t client_pick_template(struct client *cl, uint8_t route);
+uint64_t client_rand(struct client *cl);
+struct client_target_counters *client_tc(struct client *cl, const struct client_conn *cc);
+void client_idle_clear(struct client *cl);
 
 /* client-think.c */
 int client_think_init(struct client *cl, uint32_t max_conns);

@@ -18,23 +18,6 @@ struct client_req *client_req_at(struct client *cl, uint32_t id, uint16_t i)
 	return &cl->reqs[(size_t)id * cl->conf.max_pipeline + i % cl->conf.max_pipeline];
 }
 
-static uint16_t pick_template(struct client *cl)
-{
-	const struct client_phase *ph = &cl->ph;
-
-	if (ph->n_mix <= 1)
-		return ph->n_mix ? ph->mix_tpl[0] : 0;
-	/* xorshift64: cheap, and repeatable from the seed */
-	cl->rng ^= cl->rng << 13;
-	cl->rng ^= cl->rng >> 7;
-	cl->rng ^= cl->rng << 17;
-	uint32_t r = (uint32_t)(cl->rng % ph->mix_cum[ph->n_mix - 1]);
-	uint16_t i = 0;
-	while (r >= ph->mix_cum[i])
-		i++;
-	return ph->mix_tpl[i];
-}
-
 static const uint8_t *template_bytes(const struct client_template *t, size_t *len)
 {
 	if (t->bytes) {
@@ -96,8 +79,12 @@ int client_send_request(struct client *cl, struct tcp_conn *c, uint64_t intended
 {
 	uint32_t id = tcp_conn_id(c);
 	struct client_conn *cc = &cl->conns[id];
-	uint16_t tpl = pick_template(cl);
 	size_t len;
+
+	/* a route this phase's mix leaves out: the connection is not used */
+	if (cl->rmix_n[cc->route] == 0)
+		return -1;
+	uint16_t tpl = client_pick_template(cl, cc->route);
 
 	template_bytes(&cl->conf.tpls[tpl], &len);
 	/* record it first: tcp_send() may emit the bytes at once, through client_fill() */
@@ -120,6 +107,7 @@ int client_send_request(struct client *cl, struct tcp_conn *c, uint64_t intended
 	cc->requests++;
 	cl->outstanding++;
 	cl->cnt.requests++;
+	client_tc(cl, cc)->requests++;
 	return 0;
 }
 
@@ -184,13 +172,19 @@ static void record_response(struct client *cl, struct client_conn *cc, uint32_t 
 	struct client_req *r = client_req_at(cl, id, cc->head);
 	int status = http_resp_status(&cc->resp);
 	unsigned cls = status >= 200 && status < 600 ? (unsigned)status / 100 - 2 : CLIENT_OTHER;
+	struct client_target_counters *tc = client_tc(cl, cc);
 
 	cl->cnt.responses[cls]++;
+	tc->responses[cls]++;
 	cl->cnt.body_bytes += http_resp_body_bytes(&cc->resp);
 	bool body = body_ok(cl, cc, r);
-	if (!status_allowed(&cl->conf.tpls[r->tpl], status) || !body)
+	if (!status_allowed(&cl->conf.tpls[r->tpl], status) || !body) {
 		cl->cnt.err_validation++;
+		tc->err_validation++;
+	}
 	hist_record(cl->lat, cl->now - r->intended_us);
+	if (cl->tlat)
+		hist_record(&cl->tlat[cc->dest], cl->now - r->intended_us);
 	if (cl->lat_uncorrected != cl->lat)
 		hist_record(cl->lat_uncorrected, cl->now - r->sent_us);
 	cc->head = (uint16_t)((cc->head + 1) % cl->conf.max_pipeline);
@@ -225,12 +219,17 @@ static void response_complete(struct client *cl, struct tcp_conn *c, struct clie
 
 static void parse_failed(struct client *cl, struct tcp_conn *c, struct client_conn *cc)
 {
+	struct client_target_counters *tc = client_tc(cl, cc);
+
 	cl->cnt.err_parse++;
+	tc->err_parse++;
 	cc->head = (uint16_t)((cc->head + 1) % cl->conf.max_pipeline);
 	cc->inflight--;
 	cl->outstanding--;
 	/* the rest of the pipeline cannot be parsed either */
-	cl->cnt.err_reset += client_drop_requests(cl, cc);
+	uint32_t lost = client_drop_requests(cl, cc);
+	cl->cnt.err_reset += lost;
+	tc->err_reset += lost;
 	cc->want_abort = 1;
 	client_queue_action(cl, c);
 }
@@ -245,6 +244,7 @@ void client_on_data(struct client *cl, struct tcp_conn *c, const uint8_t *data, 
 		if (cc->inflight == 0) {
 			/* bytes nobody asked for: count against the connection and drop it */
 			cl->cnt.err_parse++;
+			client_tc(cl, cc)->err_parse++;
 			cc->want_abort = 1;
 			client_queue_action(cl, c);
 			return;
@@ -275,6 +275,8 @@ bool client_peer_fin(struct client *cl, struct tcp_conn *c)
 		}
 	}
 	/* anything still in flight was never answered */
-	cl->cnt.err_reset += client_drop_requests(cl, cc);
+	uint32_t lost = client_drop_requests(cl, cc);
+	cl->cnt.err_reset += lost;
+	client_tc(cl, cc)->err_reset += lost;
 	return true;
 }

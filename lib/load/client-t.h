@@ -51,6 +51,37 @@ struct client_counters {
 	uint64_t requests_by_tpl[CLIENT_MAX_TEMPLATES]; /* requests sent, per template */
 };
 
+/* Servers one client connects to, and the routes (a target or a group of
+ * them) requests name. */
+#define CLIENT_MAX_DESTS 16
+#define CLIENT_MAX_ROUTES 16
+
+/*
+ * What happened at one server, kept apart from client_counters: each
+ * request, response and error of a connection is also counted at the server
+ * the connection went to, so over the servers they add up to the totals.
+ */
+struct client_target_counters {
+	uint64_t requests;
+	uint64_t responses[CLIENT_CLASS_COUNT];
+	uint64_t err_connect, err_timeout, err_reset, err_parse, err_validation;
+	uint64_t conn_opened;
+};
+
+/* a server connections may go to */
+struct client_dest {
+	uint32_t daddr; /* host order */
+	uint16_t dport;
+};
+
+/* What a request names: one server, or a group whose connections are spread
+ * over its members by smooth weighted round robin (all weights 1: in turn). */
+struct client_route {
+	uint8_t member[CLIENT_MAX_DESTS]; /* indices in client_conf.dests */
+	uint32_t weight[CLIENT_MAX_DESTS];
+	uint8_t n_members;
+};
+
 /* A request template with what its response must satisfy. */
 struct client_template {
 	const struct http_template *tpl;
@@ -62,11 +93,16 @@ struct client_template {
 	size_t len;
 	const struct vars_field *vars;
 	uint16_t n_vars;
+	uint8_t route; /* index in client_conf.routes: where its connections go */
 };
 
 struct client_conf {
-	uint32_t daddr; /* host order */
+	uint32_t daddr; /* host order; the one server when n_dests is 0 */
 	uint16_t dport;
+	const struct client_dest *dests; /* n_dests servers, or NULL: daddr:dport only */
+	uint8_t n_dests;
+	const struct client_route *routes; /* n_routes (templates name them), or NULL */
+	uint8_t n_routes;
 	const struct client_template *tpls;
 	uint16_t n_tpls;
 	uint16_t max_pipeline;       /* requests in flight per connection, at most */
@@ -125,4 +161,7 @@ struct client_conn {
 	uint8_t idle_listed : 1; /* in the idle stack (open loop) */
 	uint8_t closing : 1;     /* we gave up on it: late bytes are ignored */
 	uint8_t think_over : 1;  /* its think time ended: send now */
+	uint8_t route;           /* the requests it carries name this route ... */
+	uint8_t dest;            /* ... and it went to this server of it */
+	uint32_t idle_next;      /* next in its route's idle list (open loop) */
 };

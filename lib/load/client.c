@@ -46,6 +46,8 @@ static void on_established(void *ctx, struct tcp_conn *c)
 
 	cc->established = 1;
 	cl->connecting--;
+	cl->dest_connecting[cc->dest]--;
+	client_dest_answered(cl, cc->dest);
 	if (++cl->established > cl->established_peak)
 		cl->established_peak = cl->established;
 	client_model_established(cl, c, cc);
@@ -78,19 +80,24 @@ static void on_acked(void *ctx, struct tcp_conn *c, uint64_t acked_total)
 static void count_close(struct client *cl, struct client_conn *cc, enum tcp_close_reason why)
 {
 	uint32_t lost = client_drop_requests(cl, cc);
+	struct client_target_counters *tc = client_tc(cl, cc);
 
 	switch (why) {
 	case TCP_CLOSE_REFUSED:
 	case TCP_CLOSE_SYN_TIMEOUT:
 		cl->cnt.err_connect++;
+		tc->err_connect++;
+		client_dest_failed(cl, cc->dest);
 		break;
 	case TCP_CLOSE_TIMEOUT:
 		cl->cnt.err_timeout += lost;
+		tc->err_timeout += lost;
 		break;
 	case TCP_CLOSE_ABORTED: /* by us: counted where we decided it */
 		break;
 	default:
 		cl->cnt.err_reset += lost;
+		tc->err_reset += lost;
 		break;
 	}
 }
@@ -103,8 +110,10 @@ static void on_closed(void *ctx, struct tcp_conn *c, enum tcp_close_reason why)
 	count_close(cl, cc, why);
 	client_forget_conn(cl, cc);
 	client_think_cancel(cl, tcp_conn_id(c));
-	if (!cc->established)
+	if (!cc->established) {
 		cl->connecting--;
+		cl->dest_connecting[cc->dest]--;
+	}
 	else
 		cl->established--;
 	if (cc->established && cc->requests == 0)
@@ -178,11 +187,20 @@ static void port_wait_account(struct client *cl, bool got_port)
 	cl->port_wait_mark = cl->now;
 }
 
-bool client_open_one(struct client *cl)
+/* A connection for route: its server is chosen now, and kept. */
+bool client_open_one(struct client *cl, uint8_t route)
+{
+	return client_open_to(cl, route, client_pick_dest(cl, route));
+}
+
+/* A connection of route to server d (-1: none may be tried now). */
+bool client_open_to(struct client *cl, uint8_t route, int d)
 {
 	struct tcp_conn *c;
 
-	if (tcp_connect(cl->tcp, cl->conf.daddr, cl->conf.dport, cl->now, &c) < 0) {
+	if (d < 0) /* every server of the route waits after failures */
+		return false;
+	if (tcp_connect(cl->tcp, cl->dests[d].daddr, cl->dests[d].dport, cl->now, &c) < 0) {
 		cl->cnt.conn_port_busy++;
 		port_wait_account(cl, false);
 		return false;
@@ -190,11 +208,20 @@ bool client_open_one(struct client *cl)
 	if (cl->port_waiting)
 		port_wait_account(cl, true);
 	struct client_conn *cc = client_conn_of(cl, c);
+	/* a lazy idle listing of the slot's last connection stays linked */
+	uint32_t next = cc->idle_next;
+	bool listed = cc->idle_listed;
 	memset(cc, 0, sizeof(*cc));
+	cc->idle_next = next;
+	cc->idle_listed = listed;
 	cc->in_use = 1;
+	cc->route = route;
+	cc->dest = (uint8_t)d;
 	cl->open++;
 	cl->connecting++;
+	cl->dest_connecting[d]++;
 	cl->cnt.conn_opened++;
+	cl->tcnt[d].conn_opened++;
 	return true;
 }
 
@@ -215,7 +242,9 @@ static void sweep_timeouts(struct client *cl)
 		struct client_req *oldest = client_req_at(cl, id, cc->head);
 		struct tcp_conn *c = tcp_conn_by_id(cl->tcp, id);
 		if (cl->now - oldest->sent_us > cl->conf.request_timeout_us && c) {
-			cl->cnt.err_timeout += client_drop_requests(cl, cc);
+			uint32_t lost = client_drop_requests(cl, cc);
+			cl->cnt.err_timeout += lost;
+			client_tc(cl, cc)->err_timeout += lost;
 			cc->want_abort = 1;
 			client_queue_action(cl, c);
 		}
@@ -241,8 +270,7 @@ static int client_alloc(struct client *cl, uint32_t max_conns, uint16_t depth)
 	cl->conns = calloc(max_conns, sizeof(*cl->conns));
 	cl->reqs = calloc((size_t)max_conns * depth, sizeof(*cl->reqs));
 	cl->pending = calloc(max_conns, sizeof(*cl->pending));
-	cl->idle = calloc(max_conns, sizeof(*cl->idle));
-	return cl->conns && cl->reqs && cl->pending && cl->idle ? 0 : -ENOMEM;
+	return cl->conns && cl->reqs && cl->pending ? 0 : -ENOMEM;
 }
 
 struct client *client_create(const struct client_conf *conf, const struct tcp_params *tp,
@@ -261,7 +289,14 @@ struct client *client_create(const struct client_conf *conf, const struct tcp_pa
 	cl->conf = *conf;
 	if (cl->conf.max_pipeline == 0)
 		cl->conf.max_pipeline = 1;
-	if (client_alloc(cl, tp->max_conns, cl->conf.max_pipeline) < 0 ||
+	int rc = client_routes_init(cl);
+	if (rc == -EINVAL) {
+		client_routes_fini(cl);
+		free(cl);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (rc < 0 || client_alloc(cl, tp->max_conns, cl->conf.max_pipeline) < 0 ||
 	    client_alloc_matchers(cl) < 0 || client_think_init(cl, tp->max_conns) < 0 ||
 	    !(cl->tcp = tcp_stack_create(tp, &client_tcp_ops, cl))) {
 		client_destroy(cl);
@@ -296,7 +331,7 @@ void client_destroy(struct client *cl)
 	free(cl->conns);
 	free(cl->reqs);
 	free(cl->pending);
-	free(cl->idle);
+	client_routes_fini(cl);
 	free(cl);
 }
 
@@ -313,7 +348,9 @@ static void close_sweep(struct client *cl)
 		struct tcp_conn *c = tcp_conn_by_id(cl->tcp, id);
 		if (!cc->in_use || !c || cc->closing || (cc->inflight > 0 && !cl->close_busy))
 			continue;
-		cl->cnt.err_timeout += client_drop_requests(cl, cc);
+		uint32_t lost = client_drop_requests(cl, cc);
+		cl->cnt.err_timeout += lost;
+		client_tc(cl, cc)->err_timeout += lost;
 		close_or_abort(cl, c, false);
 	}
 }
@@ -321,7 +358,7 @@ static void close_sweep(struct client *cl)
 static void start_close_sweep(struct client *cl, bool close_busy)
 {
 	cl->stopping = true;
-	cl->n_idle = 0;
+	client_idle_clear(cl);
 	cl->close_pos = 0;
 	cl->close_busy = close_busy;
 	close_sweep(cl);
@@ -346,7 +383,9 @@ static void abort_each(struct client *cl)
 		struct tcp_conn *c = tcp_conn_by_id(cl->tcp, id);
 		if (!cc->in_use || !c)
 			continue;
-		cl->cnt.err_timeout += client_drop_requests(cl, cc);
+		uint32_t lost = client_drop_requests(cl, cc);
+		cl->cnt.err_timeout += lost;
+		client_tc(cl, cc)->err_timeout += lost;
 		close_or_abort(cl, c, true);
 	}
 }
@@ -355,7 +394,7 @@ void client_abort_all(struct client *cl, uint64_t now_us)
 {
 	client_advance(cl, now_us);
 	cl->stopping = true;
-	cl->n_idle = 0;
+	client_idle_clear(cl);
 	abort_each(cl);
 }
 
@@ -397,6 +436,16 @@ uint32_t client_established_peak(const struct client *cl)
 const struct client_counters *client_counters(const struct client *cl)
 {
 	return &cl->cnt;
+}
+
+const struct client_target_counters *client_target_counters(const struct client *cl, uint8_t d)
+{
+	return d < cl->n_dests ? &cl->tcnt[d] : NULL;
+}
+
+const struct hist *client_target_latency(const struct client *cl, uint8_t d)
+{
+	return cl->tlat && d < cl->n_dests ? &cl->tlat[d] : NULL;
 }
 
 const struct hist *client_latency(const struct client *cl)

@@ -55,6 +55,10 @@ void client_counters_add_diff(struct client_counters *out, const struct client_c
 			      const struct client_counters *b);
 extern const struct counter_table client_counters_table;
 const struct hist *client_latency(const struct client *cl); /* this phase's, corrected */
+/** Server d's counters (NULL past the last), and its latency over the whole
+ * run, corrected (NULL with a single server: the totals are its own). */
+const struct client_target_counters *client_target_counters(const struct client *cl, uint8_t d);
+const struct hist *client_target_latency(const struct client *cl, uint8_t d);
 struct tcp_stack *client_tcp(struct client *cl);
 
 /** Body pattern i of template tpl on this client: responses that matched it and

@@ -197,11 +197,15 @@ static void growth_chart(FILE *f, const json_t *t)
 
 void html_targets_section(FILE *f, const json_t *targets)
 {
-	size_t i;
+	size_t i, watched = 0;
 	json_t *t;
 
+	/* targets[] also lists the load's targets: those no agent watched have
+	 * no memory to show */
+	json_array_foreach(targets, i, t)
+		watched += !json_is_false(json_object_get(t, "watched"));
 	fputs("<h2>Memory</h2>\n", f);
-	if (json_array_size(targets) == 0) {
+	if (watched == 0) {
 		fputs("<p class=\"none\">No memory telemetry in this run.</p>\n", f);
 		return;
 	}
@@ -211,6 +215,8 @@ void html_targets_section(FILE *f, const json_t *targets)
 	      f);
 	json_array_foreach(targets, i, t)
 	{
+		if (json_is_false(json_object_get(t, "watched")))
+			continue;
 		fputs("<section class=\"target\">\n<h3>", f);
 		html_text(f, string(t, "name"));
 		fputs(" ", f);

@@ -473,6 +473,24 @@ static void without_a_series_there_are_no_charts(void **state)
 	json_decref(r);
 }
 
+/* targets[] also lists load targets no agent watched: no memory for them */
+static void an_unwatched_target_has_no_memory_section(void **state)
+{
+	(void)state;
+	json_t *r = report_new();
+	json_t *t = json_pack("{ss ss s[] s[] sb s{si}}", "name", "nginx-b", "verdict",
+			      "insufficient", "metrics", "profiles", "watched", 0, "load",
+			      "requests", 5);
+
+	json_array_append_new(json_object_get(r, "targets"), t);
+	char *html = render(r, NULL);
+	assert_balanced(html);
+	assert_non_null(strstr(html, "No memory telemetry in this run."));
+	assert_null(strstr(html, "<section class=\"target\">"));
+	free(html);
+	json_decref(r);
+}
+
 static void the_file_is_written_whole(void **state)
 {
 	(void)state;
@@ -530,6 +548,7 @@ int main(void)
 		cmocka_unit_test(labels_that_do_not_fit_are_left_out_never_overlapped),
 		cmocka_unit_test(the_summary_has_a_row_per_phase_with_error_ratio_and_memory),
 		cmocka_unit_test(without_a_series_there_are_no_charts),
+		cmocka_unit_test(an_unwatched_target_has_no_memory_section),
 		cmocka_unit_test(the_file_is_written_whole),
 		cmocka_unit_test(only_relative_paths_become_links),
 	};

@@ -184,7 +184,7 @@ static void target_metrics(struct prom_text *t, const json_t *targets)
 	{
 		struct prom_label l = {"target", string(tg, "name")};
 
-		if (l.value != NULL)
+		if (l.value != NULL && !json_is_false(json_object_get(tg, "watched")))
 			emit(&tv, &l, 1, verdict_code(string(tg, "verdict")));
 	}
 	for (size_t f = 0; f < 3; f++) {

@@ -279,6 +279,22 @@ static void report_metrics_render_exactly(void **state)
 	json_decref(r);
 }
 
+/* a load target no agent watched has no memory verdict to show */
+static void an_unwatched_target_gets_no_leak_verdict(void **state)
+{
+	(void)state;
+	json_t *r = small_report();
+	struct prom_text *t = prom_text_new();
+
+	json_array_append_new(json_object_get(r, "targets"),
+			      json_pack("{ss ss s[] s[] sb}", "name", "nginx-b", "verdict",
+					"insufficient", "metrics", "profiles", "watched", 0));
+	assert_int_equal(report_prom_render(t, r), 0);
+	assert_string_equal(prom_text_data(t, NULL), small_report_text);
+	prom_text_free(t);
+	json_decref(r);
+}
+
 static void read_whole(const char *path, char *buf, size_t size)
 {
 	FILE *f = fopen(path, "r");
@@ -468,6 +484,7 @@ int main(void)
 		cmocka_unit_test(values_read_back_as_the_same_double),
 		cmocka_unit_test(bad_names_are_refused_and_the_error_sticks),
 		cmocka_unit_test(report_metrics_render_exactly),
+		cmocka_unit_test(an_unwatched_target_gets_no_leak_verdict),
 		cmocka_unit_test(report_file_holds_the_rendered_text),
 		cmocka_unit_test(counter_objects_become_families),
 		cmocka_unit_test(per_port_counters_are_labelled_by_port),

@@ -18,7 +18,7 @@
 #include "campaign.h"
 #include "test-paths.h"
 
-#define MAX_LINES 12
+#define MAX_LINES 16
 #define MAX_SETS 4
 
 struct row {
@@ -246,6 +246,36 @@ static const struct row table[] = {
 		"ok.yaml:6:1: targets: not part of a responder campaign " CLIENT_ONLY,
 		"ok.yaml:9:1: requests: not part of a responder campaign " CLIENT_ONLY,
 		"ok.yaml:15:1: phases: not part of a responder campaign " CLIENT_ONLY,
+	}},
+	/* targets and groups: names, members, weights, and gates on one target */
+	{__LINE__, "broken/targets.yaml", {NULL}, {
+		"broken/targets.yaml:8:28: targets[2].members: group \"empty\" has no members "
+		"(expected at least one member)",
+		"broken/targets.yaml:9:31: targets[3].members[1]: unknown target \"bee\" (expected "
+		"the name of a target with an address)",
+		"broken/targets.yaml:10:46: targets[4].members[0].weight: weight in a round_robin "
+		"group (expected balance: weighted for member weights)",
+		"broken/targets.yaml:11:68: targets[5].members[0].weight: 0 is out of range "
+		"(expected a whole number from 1 to 1000000)",
+		"broken/targets.yaml:11:92: targets[5].members[1].weight: bad number \"1.5\" "
+		"(expected a whole number from 1 to 1000000)",
+		"broken/targets.yaml:12:33: targets[6].members[1]: \"rr\" is a group (groups do not "
+		"nest) (expected the name of a target with an address)",
+		"broken/targets.yaml:13:26: targets[7].balance: unknown value \"random\" (expected "
+		"one of: round_robin, weighted)",
+		"broken/targets.yaml:14:18: targets[8].address: unknown key (expected one of: name, "
+		"members, balance, host)",
+		"broken/targets.yaml:16:39: requests[0].target: unknown target \"pool\" (expected "
+		"the name of a target)",
+		"broken/targets.yaml:21:23: phases[0].expect.targets: a phase cannot gate one target "
+		"(its figures are over the run) (expected targets in the campaign's expect)",
+		"broken/targets.yaml:23:22: expect.targets[0].target: unknown target \"c\" (expected "
+		"the name of a target)",
+		"broken/targets.yaml:23:47: expect.targets[1].target: missing required key (expected "
+		"the name of a target)",
+		"broken/targets.yaml:23:48: expect.targets[1].name: unknown key (expected one of: "
+		"target, max_error_ratio, status, latency, min_rps, p50, p90, p99, p999, max, "
+		"max_port_waits)",
 	}},
 	{__LINE__, "broken/does-not-exist.yaml", {NULL}, {
 		"broken/does-not-exist.yaml:1:1: cannot open: No such file or directory (expected "

@@ -8,7 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 need_rig
 
-run_here=(smoke steps connection-rate open-loop-latency)
+run_here=(smoke steps connection-rate open-loop-latency two-servers)
 not_here=(
 	# a net_memif pair, not the rig: campaign-responder.sh runs the two together
 	loopback-responder loopback-client
@@ -49,6 +49,8 @@ run_example smoke pass 'phases.*.duration=3s'
 run_example steps ran 'phases.*.steps.hold=1s' 'phases.*.steps.pause=1s' 'phases.*.steps.to=30'
 run_example connection-rate ran 'phases.*.duration=2s'
 run_example open-loop-latency ran 'phases.*.duration=2s' 'phases.*.rate=2k'
+# two servers (the rig's second nginx) and a group; two-servers.sh asserts its figures
+run_example two-servers pass 'phases.*.duration=3s'
 # it asks for html and prometheus besides json
 for f in report.html metrics.prom; do
 	[ -s "$WORK/open-loop-latency/$f" ] || fail "open-loop-latency: no $f"

@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # drench check refuses what drench run cannot do, named at file:line:column:
-# requests of one run aimed at two targets, two ranges of local addresses;
-# and it takes one range of many addresses and two ports; a campaign is read
-# once.
+# more than 16 targets, two ranges of local addresses; and it takes requests
+# aimed at two targets and a group, one range of many addresses and two
+# ports; a campaign is read once.
 set -euo pipefail
 DRENCH=${DRENCH:?}
 dir=$(mktemp -d)
@@ -22,12 +22,28 @@ requests:
 phases:
   - {name: p, duration: 1s, connections: 1}
 YAML
+"$DRENCH" check "$dir/two.yaml" >"$dir/out" 2>"$dir/err" || { cat "$dir/err"; echo "FAIL: two targets"; exit 1; }
+grep -q "^target b: 198.18.0.3:80, Host 198.18.0.3$" "$dir/out" ||
+	{ cat "$dir/out"; echo "FAIL: two targets shown"; exit 1; }
+
+# a group: its members and weights shown; 17 servers are more than a run drives
+sed -i 's/^requests:$/  - name: pool\n    balance: weighted\n    members: [{target: a, weight: 3}, {target: b, weight: 1}]\nrequests:\n  - {name: rp, path: \/, target: pool}/' "$dir/two.yaml"
+"$DRENCH" check "$dir/two.yaml" >"$dir/out" 2>"$dir/err" || { cat "$dir/err"; echo "FAIL: group"; exit 1; }
+grep -q "^target pool: weighted 3 x a + 1 x b, Host 198.18.0.1$" "$dir/out" ||
+	{ cat "$dir/out"; echo "FAIL: group shown"; exit 1; }
+{
+	echo 'rig: {ports: ["net_af_xdp0,iface=gen0"], lcores: {workers: [1], telemetry: 0}, local_ips: [198.18.0.2]}'
+	echo 'targets:'
+	for i in $(seq 1 17); do echo "  - {name: t$i, address: 198.18.1.$i}"; done
+	echo 'requests:'
+	for i in $(seq 1 17); do echo "  - {name: r$i, path: /, target: t$i}"; done
+	echo 'phases: [{name: p, duration: 1s, connections: 17}]'
+} >"$dir/many.yaml"
 rc=0
-"$DRENCH" check "$dir/two.yaml" >"$dir/out" 2>"$dir/err" || rc=$?
-cat "$dir/err"
-[ "$rc" = 2 ] || { echo "FAIL: exit $rc, expected 2"; exit 1; }
-grep -q "two.yaml:10:5: requests\[1\]: rb: every request of a run must use the same target" "$dir/err" ||
-	{ echo "FAIL: message"; exit 1; }
+"$DRENCH" check "$dir/many.yaml" >"$dir/out" 2>"$dir/err" || rc=$?
+[ "$rc" = 2 ] || { cat "$dir/err"; echo "FAIL: 17 targets: exit $rc, expected 2"; exit 1; }
+grep -q "many.yaml:37:5: requests\[16\]: more than 16 targets or 16 servers in one run" "$dir/err" ||
+	{ cat "$dir/err"; echo "FAIL: 17 targets message"; exit 1; }
 
 # ranges: one of 20 addresses is fine, two ranges are not (yet)
 cat >"$dir/ranges.yaml" <<'YAML'
