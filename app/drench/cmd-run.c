@@ -315,11 +315,9 @@ static void collect_group(struct run_target_outcome *t, const struct plan *p, ui
 					 .n_members = rt->n_members};
 	hist_init(&t->lat);
 	for (uint8_t m = 0; m < rt->n_members; m++) {
+		static const struct client_target_counters zero;
 		const struct run_target_outcome *s = &servers[rt->member[m]];
-		uint64_t *sum = (uint64_t *)&t->c;
-		const uint64_t *add = (const uint64_t *)&s->c;
-		for (size_t f = 0; f < sizeof(t->c) / sizeof(uint64_t); f++)
-			sum[f] += add[f];
+		client_target_counters_add_diff(&t->c, &zero, &s->c);
 		hist_add(&t->lat, &s->lat);
 		t->member[m] = rt->member[m];
 		t->weight[m] = rt->weight[m];

@@ -48,14 +48,10 @@ static void stats_of(struct phase_stats *s, const struct plan *p, const struct r
 		s->name = name;
 		return;
 	}
-	s->c.requests = t->c.requests;
+#define COPY_FIELD(field, ...) s->c.field = t->c.field;
+	CLIENT_TARGET_COUNTERS(COPY_FIELD)
+#undef COPY_FIELD
 	memcpy(s->c.responses, t->c.responses, sizeof(s->c.responses));
-	s->c.err_connect = t->c.err_connect;
-	s->c.err_timeout = t->c.err_timeout;
-	s->c.err_reset = t->c.err_reset;
-	s->c.err_parse = t->c.err_parse;
-	s->c.err_validation = t->c.err_validation;
-	s->c.conn_opened = t->c.conn_opened;
 	hist_add(&s->lat, &t->lat);
 	s->rps = s->seconds > 0 ? (double)responses(&t->c) / s->seconds : 0;
 }

@@ -405,12 +405,12 @@ void run_workers_snapshot(const struct run_workers *rw, struct run_snapshot *s)
 void run_workers_target(const struct run_workers *rw, uint8_t d,
 			struct client_target_counters *out)
 {
-	memset(out, 0, sizeof(*out));
+	static const struct client_target_counters zero;
+
+	*out = zero;
 	for (uint16_t i = 0; i < rw->n; i++) {
 		const struct client_target_counters *c = client_target_counters(rw->w[i].client, d);
-		uint64_t *sum = (uint64_t *)out;
-		const uint64_t *add = (const uint64_t *)c;
-		for (size_t f = 0; c && f < sizeof(*out) / sizeof(uint64_t); f++)
-			sum[f] += add[f];
+		if (c)
+			client_target_counters_add_diff(out, &zero, c);
 	}
 }

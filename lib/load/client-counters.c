@@ -17,3 +17,12 @@ void client_counters_add_diff(struct client_counters *out, const struct client_c
 	for (int i = 0; i < CLIENT_MAX_TEMPLATES; i++)
 		out->requests_by_tpl[i] += b->requests_by_tpl[i] - a->requests_by_tpl[i];
 }
+
+void client_target_counters_add_diff(struct client_target_counters *out,
+				     const struct client_target_counters *a,
+				     const struct client_target_counters *b)
+{
+	CLIENT_TARGET_COUNTERS(COUNTER_TABLE_ADD_DIFF)
+	for (int i = 0; i < CLIENT_CLASS_COUNT; i++)
+		out->responses[i] += b->responses[i] - a->responses[i];
+}

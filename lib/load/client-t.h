@@ -61,11 +61,18 @@ struct client_counters {
  * request, response and error of a connection is also counted at the server
  * the connection went to, so over the servers they add up to the totals.
  */
+#define CLIENT_TARGET_COUNTERS(X) \
+	X(requests, "", "requests", "requests sent to the server") \
+	X(err_connect, "errors", "connect", "connections to the server that failed to open") \
+	X(err_timeout, "errors", "timeout", "requests to the server that timed out") \
+	X(err_reset, "errors", "reset", "requests to the server cut by a reset or a close") \
+	X(err_parse, "errors", "parse", "responses from the server that could not be parsed") \
+	X(err_validation, "errors", "validation", "responses that broke an expectation") \
+	X(conn_opened, "", "connections_opened", "connections opened to the server")
+
 struct client_target_counters {
-	uint64_t requests;
+	CLIENT_TARGET_COUNTERS(COUNTER_TABLE_MEMBER)
 	uint64_t responses[CLIENT_CLASS_COUNT];
-	uint64_t err_connect, err_timeout, err_reset, err_parse, err_validation;
-	uint64_t conn_opened;
 };
 
 /* a server connections may go to */

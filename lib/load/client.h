@@ -54,6 +54,9 @@ const struct client_counters *client_counters(const struct client *cl);
 void client_counters_add_diff(struct client_counters *out, const struct client_counters *a,
 			      const struct client_counters *b);
 extern const struct counter_table client_counters_table;
+void client_target_counters_add_diff(struct client_target_counters *out,
+				     const struct client_target_counters *a,
+				     const struct client_target_counters *b);
 const struct hist *client_latency(const struct client *cl); /* this phase's, corrected */
 /** Server d's counters (NULL past the last), and its latency over the whole
  * run, corrected (NULL with a single server: the totals are its own). */
