@@ -191,18 +191,23 @@ static const struct tcp_ops responder_tcp_ops = {
 
 /* ---- actions, outside the stack ---- */
 
-/* Hand the next n queued responses to TCP in one tcp_send. */
+/* Hand the next n queued responses to TCP in one call; when they are the
+ * last ones of a closing connection the FIN rides on them. */
 static void send_next(struct responder *r, struct tcp_conn *c, struct resp_conn *rc, unsigned n)
 {
 	uint64_t bytes = 0, body = 0;
+	bool last = rc->want_close && !rc->fin_sent && rc->nsent + n == rc->count;
 
 	for (unsigned i = 0; i < n; i++) {
 		const struct resp_shape *sh = &r->rs.k[ring_at(rc, rc->nsent + i)];
 		bytes += sh->len;
 		body += sh->has_body ? r->rs.body.payload : 0;
 	}
-	if (tcp_send(r->tcp, c, (uint32_t)bytes, r->now) < 0)
+	if (last ? tcp_send_close(r->tcp, c, (uint32_t)bytes, r->now) < 0
+		 : tcp_send(r->tcp, c, (uint32_t)bytes, r->now) < 0)
 		return; /* the connection is going away: its on_closed follows */
+	if (last)
+		rc->fin_sent = 1;
 	rc->nsent = (uint8_t)(rc->nsent + n);
 	r->cnt.responses += n;
 	r->cnt.body_bytes += body;

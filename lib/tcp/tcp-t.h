@@ -115,7 +115,7 @@ struct tcp_stats {
 	uint64_t rtt_samples;     /* RTT measurements taken (Karn-filtered) */
 	uint64_t challenge_acks;  /* ACKs sent for a SYN in a synchronized state */
 	uint64_t fin_wait_2_timeout; /* FIN_WAIT_2 idle timeouts (reason TIMEOUT) */
-	uint64_t time_wait_entered, time_wait_reset; /* 2MSL entered / RST instead */
+	uint64_t time_wait_entered, time_wait_reset; /* 2MSL entered / skipped (TCP_TW_RESET) */
 	uint64_t time_wait_reused; /* connections on a port whose TIME_WAIT was cut short
 				    * (TCP_TW_REUSE), opened before its 2MSL ended */
 	/* server role (see docs/tcp.md) */
