@@ -190,9 +190,10 @@ static void peer_fin_is_acked_after_delack_while_we_stay_open(void **state)
 	assert_int_equal(tcp_conn_state(c), TCP_CLOSE_WAIT);
 }
 
-/* A FIN after a data segment not yet ACKed: the second segment is ACKed
- * at once (RFC 5681 4.2), the FIN with it. */
-static void peer_fin_after_unacked_data_is_acked_at_once(void **state)
+/* A server that sends its response, then its FIN in a frame of its own
+ * (the kernel after write() and close()): the bare FIN is no full-sized
+ * segment, so the ACK of both still waits, and our FIN carries it. */
+static void bare_fin_after_unacked_data_waits_for_our_fin(void **state)
 {
 	struct harness *h = *state;
 	struct tcp_conn *c = h_establish(h);
@@ -200,8 +201,26 @@ static void peer_fin_after_unacked_data_is_acked_at_once(void **state)
 	h_peer_data(h, c, 0, 100, TCP_F_PSH);
 	h_clear_tx(h);
 	h_peer_fin(h, c);
+	assert_int_equal(h->ntx, 0);
+	assert_int_equal(tcp_close(h->s, c, h->now), 0);
 	assert_int_equal(h->ntx, 1);
+	assert_int_equal(h_last(h)->flags, TCP_F_FIN | TCP_F_ACK);
 	assert_int_equal(h_last(h)->ack, hc->peer_iss + 1 + 100 + 1);
+}
+
+/* A FIN on a second data segment not yet ACKed: that segment is ACKed at
+ * once (RFC 5681 4.2), the FIN with it. */
+static void fin_on_a_second_unacked_segment_is_acked_at_once(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_conn *c = h_establish(h);
+	struct h_conn *hc = h_of(h, c);
+	h_peer_data(h, c, 0, 100, TCP_F_PSH);
+	h_clear_tx(h);
+	h_peer_data(h, c, 100, 100, TCP_F_PSH | TCP_F_FIN);
+	assert_int_equal(h->ntx, 1);
+	assert_int_equal(h_last(h)->ack, hc->peer_iss + 1 + 200 + 1);
+	assert_int_equal(tcp_conn_state(c), TCP_CLOSE_WAIT);
 }
 
 static void simultaneous_close_goes_through_closing(void **state)
@@ -455,7 +474,8 @@ int main(void)
 		T(passive_close_goes_through_close_wait_and_last_ack),
 		T(close_after_the_peer_fin_sends_fin_and_ack_in_one_segment),
 		T(peer_fin_is_acked_after_delack_while_we_stay_open),
-		T(peer_fin_after_unacked_data_is_acked_at_once),
+		T(bare_fin_after_unacked_data_waits_for_our_fin),
+		T(fin_on_a_second_unacked_segment_is_acked_at_once),
 		T(simultaneous_close_goes_through_closing),
 		T(fin_again_in_time_wait_is_acked_and_restarts_2msl),
 		cmocka_unit_test(reset_policy_acks_the_last_fin_and_frees_the_slot),

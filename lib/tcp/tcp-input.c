@@ -341,13 +341,16 @@ static void delay_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
  * and a tail loss probe's delayed-ACK allowance are longer than delack_us.
  * In FIN_WAIT_2 the peer is in LAST_ACK: with TCP_TW_RESET it gets the ACK
  * it needs and the slot is freed, no RST. */
-static void handle_fin(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+static void handle_fin(struct tcp_stack *s, struct tcp_conn *c, bool bare, uint64_t now)
 {
 	c->rcv_nxt++;
 	switch (c->state) {
 	case TCP_ESTABLISHED:
 		c->state = TCP_CLOSE_WAIT;
-		delay_ack(s, c, now);
+		/* a bare FIN is no full-sized segment (RFC 5681 4.2): it joins the
+		 * ACK a segment before it is waiting for (its timer runs) */
+		if (!bare || !s->p.delack_us || c->unacked_segs != 1)
+			delay_ack(s, c, now);
 		if (s->ops.on_peer_fin)
 			s->ops.on_peer_fin(s->ctx, c);
 		break;
@@ -420,14 +423,14 @@ static void process_text(struct tcp_stack *s, struct tcp_conn *c, const struct r
 			return;
 	}
 	if (fin) {
-		handle_fin(s, c, now);
+		handle_fin(s, c, r->len == 0, now);
 	} else if (c->ooo_head != TCP_NONE) { /* filled a hole: ACK at once */
 		uint32_t dup[2];
 		if (tcp_ooo_overlap(&s->ooo, c->ooo_head, r->seq, r->seq + r->len, dup))
 			set_dsack(s, dup[0], dup[1]); /* and ran into data queued already */
 		c->ack_now = 1;
 		if (tcp_ooo_deliver(s, c))
-			handle_fin(s, c, now);
+			handle_fin(s, c, false, now);
 	} else {
 		delay_ack(s, c, now);
 	}
