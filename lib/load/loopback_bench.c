@@ -6,7 +6,8 @@
  * our own code, on a virtual clock; under callgrind the instruction counts
  * are repeatable:
  *   ninja -C <build> lib/load/loopback_bench
- *   <build>/lib/load/loopback_bench [keepalive|cps] [TRANSACTIONS] [CONNS] [BODY]
+ *   <build>/lib/load/loopback_bench [keepalive|cps] [TRANSACTIONS] [CONNS] [BODY] [MAX_FRAMES]
+ * With MAX_FRAMES it fails when a transaction takes more frames than that.
  *   valgrind --tool=callgrind <build>/lib/load/loopback_bench keepalive 200000 64 1
  */
 #include <stdio.h>
@@ -103,6 +104,7 @@ int main(int argc, char **argv)
 	uint64_t want = argc > 2 ? strtoull(argv[2], NULL, 10) : 1000000;
 	uint32_t conns = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 64;
 	uint64_t body = argc > 4 ? strtoull(argv[4], NULL, 10) : 1;
+	double max_frames = argc > 5 ? strtod(argv[5], NULL) : 0;
 	struct http_template_spec spec = {.method = "GET", .path = "/", .host = "198.18.0.1"};
 	struct http_template *tpl = http_template_create(&spec);
 	struct client_template ct = {.tpl = tpl, .status_classes = 1u << 2};
@@ -158,10 +160,15 @@ int main(int argc, char **argv)
 	       (unsigned long long)c->conn_opened, (double)frames / (double)c->responses[CLIENT_2XX],
 	       ns / (double)c->responses[CLIENT_2XX], (unsigned long long)errs,
 	       (unsigned long long)r->requests);
+	double per_transaction = (double)frames / (double)c->responses[CLIENT_2XX];
+	bool too_many = max_frames > 0 && per_transaction > max_frames;
+	if (too_many)
+		fprintf(stderr, "loopback_bench: %.2f frames per transaction, more than %.2f\n",
+			per_transaction, max_frames);
 	client_destroy(cl);
 	responder_destroy(rs);
 	http_template_free(tpl);
 	free(to_server.f);
 	free(to_client.f);
-	return errs != 0;
+	return errs != 0 || too_many;
 }

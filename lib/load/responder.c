@@ -191,18 +191,27 @@ static const struct tcp_ops responder_tcp_ops = {
 
 /* ---- actions, outside the stack ---- */
 
-/* Hand the next n queued responses to TCP in one tcp_send. */
-static void send_next(struct responder *r, struct tcp_conn *c, struct resp_conn *rc, unsigned n)
+/* Hand the next n queued responses to TCP in one call; when they are the
+ * last ones of a closing connection the FIN rides on them. Inlined: an
+ * out-of-line call cost about 14 instructions per keep-alive transaction
+ * (callgrind on loopback_bench). */
+static inline __attribute__((always_inline)) void send_next(struct responder *r, struct tcp_conn *c, struct resp_conn *rc, unsigned n)
 {
 	uint64_t bytes = 0, body = 0;
+	bool last = __builtin_expect(rc->want_close, 0) && !rc->fin_sent &&
+		    rc->nsent + n == rc->count;
 
 	for (unsigned i = 0; i < n; i++) {
 		const struct resp_shape *sh = &r->rs.k[ring_at(rc, rc->nsent + i)];
 		bytes += sh->len;
 		body += sh->has_body ? r->rs.body.payload : 0;
 	}
-	if (tcp_send(r->tcp, c, (uint32_t)bytes, r->now) < 0)
+	int err = last ? tcp_send_close(r->tcp, c, (uint32_t)bytes, r->now)
+		       : tcp_send(r->tcp, c, (uint32_t)bytes, r->now);
+	if (err < 0)
 		return; /* the connection is going away: its on_closed follows */
+	if (last)
+		rc->fin_sent = 1;
 	rc->nsent = (uint8_t)(rc->nsent + n);
 	r->cnt.responses += n;
 	r->cnt.body_bytes += body;
@@ -210,10 +219,9 @@ static void send_next(struct responder *r, struct tcp_conn *c, struct resp_conn 
 
 static void maybe_close(struct responder *r, struct tcp_conn *c, struct resp_conn *rc)
 {
-	enum tcp_state st = tcp_conn_state(c);
-
 	if (!rc->want_close || rc->fin_sent || rc->nsent != rc->count)
 		return;
+	enum tcp_state st = tcp_conn_state(c);
 	if (st == TCP_ESTABLISHED || st == TCP_CLOSE_WAIT) {
 		rc->fin_sent = 1;
 		tcp_close(r->tcp, c, r->now);

@@ -48,6 +48,7 @@ struct world {
 	unsigned nout;
 	unsigned lose_data; /* data segments to lose before delivering again */
 	unsigned lost;
+	unsigned fins_with_data, fins_alone; /* FIN segments sent, by payload */
 	struct peer_conn pc[NPEER];
 };
 
@@ -59,6 +60,10 @@ static int capture(void *ctx, const struct tcp_seg_out *s)
 	assert_true(W.nout < MAX_OUT);
 	assert_true(s->len <= sizeof(W.out[0].data));
 	W.out[W.nout].seg = *s;
+	if (s->flags & TCP_F_FIN) {
+		W.fins_with_data += s->len > 0;
+		W.fins_alone += s->len == 0;
+	}
 	if (s->len)
 		responder_fill(W.r, s->conn, s->stream_off, s->len, W.out[W.nout].data);
 	W.nout++;
@@ -395,6 +400,31 @@ static void connection_close_and_http_1_0_end_the_connection(void **state)
 	finish();
 }
 
+/* The response that ends a connection carries the FIN: no frame of its own,
+ * whether it goes out at once or after its delay. */
+static void the_last_response_carries_the_fin(void **state)
+{
+	(void)state;
+	for (int delayed = 0; delayed < 2; delayed++) {
+		world((struct responder_conf){.status = 200, .body_size = 2, .keepalive_requests = 1,
+					      .delay_us = delayed ? 5000 : 0});
+		struct peer_conn *p = open_conn(40000);
+		send_text(p, GET, 0);
+		advance(5000);
+		assert_true(p->fin);
+		assert_int_equal(parse(p, NULL).n, 1);
+		assert_int_equal(W.fins_with_data, 1);
+		assert_int_equal(W.fins_alone, 0);
+		struct peer_conn *q = open_conn(40001);
+		send_text(q, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", 0);
+		advance(5000);
+		assert_true(q->fin);
+		assert_int_equal(W.fins_with_data, 2);
+		assert_int_equal(W.fins_alone, 0);
+		finish();
+	}
+}
+
 static void a_malformed_request_gets_400_and_a_close(void **state)
 {
 	(void)state;
@@ -530,6 +560,7 @@ int main(void)
 		cmocka_unit_test(a_request_split_byte_by_byte_gets_one_response),
 		cmocka_unit_test(the_keepalive_limit_closes_after_n_requests),
 		cmocka_unit_test(connection_close_and_http_1_0_end_the_connection),
+		cmocka_unit_test(the_last_response_carries_the_fin),
 		cmocka_unit_test(a_malformed_request_gets_400_and_a_close),
 		cmocka_unit_test(fin_after_requests_closes_after_the_answers),
 		cmocka_unit_test(a_delayed_response_waits_its_delay),

@@ -144,16 +144,83 @@ static void passive_close_goes_through_close_wait_and_last_ack(void **state)
 	h_peer_fin(h, c);
 	assert_true(hc->peer_fin);
 	assert_int_equal(tcp_conn_state(c), TCP_CLOSE_WAIT);
-	assert_int_equal(h->ntx, 1); /* a FIN is ACKed at once */
-	assert_int_equal(h_last(h)->ack, hc->peer_iss + 2);
+	assert_int_equal(h->ntx, 0); /* the ACK waits for our FIN */
 	assert_int_equal(tcp_send(h->s, c, 50, h->now), 0);
 	assert_int_equal(tcp_close(h->s, c, h->now), 0);
 	assert_int_equal(tcp_conn_state(c), TCP_LAST_ACK);
 	assert_int_equal(h_last(h)->flags & TCP_F_FIN, TCP_F_FIN);
+	assert_int_equal(h_last(h)->ack, hc->peer_iss + 2);
 	h_peer_ack_seq(h, c, hc->iss + 1 + 50 + 1, 65535);
 	assert_int_equal(hc->closed, 1);
 	assert_int_equal(hc->why, TCP_CLOSE_NORMAL);
 	assert_int_equal(tcp_stack_active(h->s), 0);
+}
+
+/* The ACK of the peer's FIN rides on ours: one frame, no ACK of its own. */
+static void close_after_the_peer_fin_sends_fin_and_ack_in_one_segment(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_conn *c = h_establish(h);
+	struct h_conn *hc = h_of(h, c);
+	h_clear_tx(h);
+	h_peer_fin(h, c);
+	assert_int_equal(tcp_close(h->s, c, h->now), 0);
+	assert_int_equal(h->ntx, 1);
+	assert_int_equal(h_last(h)->flags, TCP_F_FIN | TCP_F_ACK);
+	assert_int_equal(h_last(h)->ack, hc->peer_iss + 2);
+	h_advance(h, h->p.delack_us + h->p.tick_us); /* before a tail loss probe of the FIN */
+	assert_int_equal(h->ntx, 1); /* no delayed ACK follows */
+}
+
+/* An application that does not close at once: the FIN is ACKed as data
+ * would be, after delack_us. */
+static void peer_fin_is_acked_after_delack_while_we_stay_open(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_conn *c = h_establish(h);
+	struct h_conn *hc = h_of(h, c);
+	h_clear_tx(h);
+	h_peer_fin(h, c);
+	h_advance(h, h->p.delack_us - h->p.tick_us);
+	assert_int_equal(h->ntx, 0);
+	h_advance(h, 2 * (uint64_t)h->p.tick_us);
+	assert_int_equal(h->ntx, 1);
+	assert_int_equal(h_last(h)->flags, TCP_F_ACK);
+	assert_int_equal(h_last(h)->ack, hc->peer_iss + 2);
+	assert_int_equal(tcp_conn_state(c), TCP_CLOSE_WAIT);
+}
+
+/* A server that sends its response, then its FIN in a frame of its own
+ * (the kernel after write() and close()): the bare FIN is no full-sized
+ * segment, so the ACK of both still waits, and our FIN carries it. */
+static void bare_fin_after_unacked_data_waits_for_our_fin(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_conn *c = h_establish(h);
+	struct h_conn *hc = h_of(h, c);
+	h_peer_data(h, c, 0, 100, TCP_F_PSH);
+	h_clear_tx(h);
+	h_peer_fin(h, c);
+	assert_int_equal(h->ntx, 0);
+	assert_int_equal(tcp_close(h->s, c, h->now), 0);
+	assert_int_equal(h->ntx, 1);
+	assert_int_equal(h_last(h)->flags, TCP_F_FIN | TCP_F_ACK);
+	assert_int_equal(h_last(h)->ack, hc->peer_iss + 1 + 100 + 1);
+}
+
+/* A FIN on a second data segment not yet ACKed: that segment is ACKed at
+ * once (RFC 5681 4.2), the FIN with it. */
+static void fin_on_a_second_unacked_segment_is_acked_at_once(void **state)
+{
+	struct harness *h = *state;
+	struct tcp_conn *c = h_establish(h);
+	struct h_conn *hc = h_of(h, c);
+	h_peer_data(h, c, 0, 100, TCP_F_PSH);
+	h_clear_tx(h);
+	h_peer_data(h, c, 100, 100, TCP_F_PSH | TCP_F_FIN);
+	assert_int_equal(h->ntx, 1);
+	assert_int_equal(h_last(h)->ack, hc->peer_iss + 1 + 200 + 1);
+	assert_int_equal(tcp_conn_state(c), TCP_CLOSE_WAIT);
 }
 
 static void simultaneous_close_goes_through_closing(void **state)
@@ -193,7 +260,10 @@ static void tw_reset(struct tcp_params *p)
 	p->tw_policy = TCP_TW_RESET;
 }
 
-static void reset_policy_closes_with_rst_instead_of_time_wait(void **state)
+/* We closed first and the peer's FIN came after its ACK of ours: the peer
+ * is in LAST_ACK and needs our ACK, which ends it as a RST would, without
+ * telling it of a reset. */
+static void reset_policy_acks_the_last_fin_and_frees_the_slot(void **state)
 {
 	(void)state;
 	struct harness *h = h_new(tw_reset);
@@ -203,8 +273,27 @@ static void reset_policy_closes_with_rst_instead_of_time_wait(void **state)
 	h_clear_tx(h);
 	h_peer_fin(h, c);
 	assert_int_equal(h->ntx, 1);
-	assert_int_equal(h_last(h)->flags & TCP_F_RST, TCP_F_RST);
+	assert_int_equal(h_last(h)->flags, TCP_F_ACK);
 	assert_int_equal(h_last(h)->seq, snd_nxt);
+	assert_int_equal(h_last(h)->ack, hc->peer_nxt);
+	assert_int_equal(hc->closed, 1);
+	assert_int_equal(hc->why, TCP_CLOSE_NORMAL);
+	assert_int_equal(tcp_stack_active(h->s), 0);
+	assert_int_equal(tcp_stack_stats(h->s)->time_wait_reset, 1);
+	h_teardown(h);
+}
+
+/* Both closed at once: the peer enters TIME_WAIT too, and the RST ends it. */
+static void reset_policy_ends_a_simultaneous_close_with_rst(void **state)
+{
+	(void)state;
+	struct harness *h = h_new(tw_reset);
+	struct tcp_conn *c = to_closing(h);
+	struct h_conn *hc = h_of(h, c);
+	h_clear_tx(h);
+	h_peer_ack_seq(h, c, hc->iss + 2, 65535);
+	assert_int_equal(h->ntx, 1);
+	assert_int_equal(h_last(h)->flags & TCP_F_RST, TCP_F_RST);
 	assert_int_equal(hc->closed, 1);
 	assert_int_equal(hc->why, TCP_CLOSE_NORMAL);
 	assert_int_equal(tcp_stack_active(h->s), 0);
@@ -383,9 +472,14 @@ int main(void)
 		T(close_before_the_handshake_sends_fin_with_the_data),
 		T(the_rtt_bound_covers_open_connections_not_time_wait),
 		T(passive_close_goes_through_close_wait_and_last_ack),
+		T(close_after_the_peer_fin_sends_fin_and_ack_in_one_segment),
+		T(peer_fin_is_acked_after_delack_while_we_stay_open),
+		T(bare_fin_after_unacked_data_waits_for_our_fin),
+		T(fin_on_a_second_unacked_segment_is_acked_at_once),
 		T(simultaneous_close_goes_through_closing),
 		T(fin_again_in_time_wait_is_acked_and_restarts_2msl),
-		cmocka_unit_test(reset_policy_closes_with_rst_instead_of_time_wait),
+		cmocka_unit_test(reset_policy_acks_the_last_fin_and_frees_the_slot),
+		cmocka_unit_test(reset_policy_ends_a_simultaneous_close_with_rst),
 		T(fin_wait_2_gives_up_when_the_peer_stays_silent),
 		T(out_of_order_fin_waits_for_the_hole),
 		T(data_after_the_peer_fin_is_dropped),

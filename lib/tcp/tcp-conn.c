@@ -212,14 +212,14 @@ int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t no
 	return 0;
 }
 
-int tcp_close(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+/* The state change of a close; the FIN goes out behind the queued bytes. */
+int tcp_conn_queue_fin(struct tcp_conn *c)
 {
 	if (c->fin_queued && c->state != TCP_CLOSED)
 		return -EALREADY;
 	switch (c->state) {
 	case TCP_SYN_SENT: /* the FIN follows the handshake */
-		c->fin_queued = 1;
-		return 0;
+		break;
 	case TCP_ESTABLISHED:
 		c->state = TCP_FIN_WAIT_1;
 		break;
@@ -230,8 +230,15 @@ int tcp_close(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		return -ENOTCONN;
 	}
 	c->fin_queued = 1;
-	tcp_output(s, c, now);
 	return 0;
+}
+
+int tcp_close(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
+{
+	int rc = tcp_conn_queue_fin(c);
+	if (rc == 0)
+		tcp_output(s, c, now); /* nothing in SYN_SENT */
+	return rc;
 }
 
 void tcp_abort(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
@@ -308,6 +315,14 @@ void tcp_conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c)
 uint32_t tcp_time_wait_hold_us(const struct tcp_stack *s, const struct tcp_conn *c)
 {
 	return c->tw_cut ? s->p.tw_reuse_us : 2 * s->p.msl_us;
+}
+
+/* TCP_TW_RESET after our last ACK to a peer in LAST_ACK: nothing more to
+ * send, the slot is free at once. */
+void tcp_conn_skip_time_wait(struct tcp_stack *s, struct tcp_conn *c)
+{
+	s->st.time_wait_reset++;
+	tcp_conn_close(s, c, TCP_CLOSE_NORMAL);
 }
 
 void tcp_conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)

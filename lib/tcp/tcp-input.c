@@ -323,29 +323,6 @@ static bool process_ack(struct tcp_stack *s, struct tcp_conn *c, const struct tc
 
 /* ---- seventh, segment text; eighth, FIN ---- */
 
-static void handle_fin(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
-{
-	c->rcv_nxt++;
-	c->ack_now = 1;
-	switch (c->state) {
-	case TCP_ESTABLISHED:
-		c->state = TCP_CLOSE_WAIT;
-		if (s->ops.on_peer_fin)
-			s->ops.on_peer_fin(s->ctx, c);
-		break;
-	case TCP_FIN_WAIT_1: /* our FIN is not acked yet */
-		c->state = TCP_CLOSING;
-		break;
-	case TCP_FIN_WAIT_2:
-		if (s->p.tw_policy != TCP_TW_RESET)
-			tcp_out_ack(s, c, now);
-		tcp_conn_enter_time_wait(s, c, now);
-		break;
-	default:
-		break;
-	}
-}
-
 /* RFC 5681 4.2: ACK at least every second segment, else within delack_us. */
 static void delay_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 {
@@ -356,6 +333,42 @@ static void delay_ack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	c->unacked_segs++;
 	if (!c->dack_on)
 		tcp_timer_dack_set(s, c, now);
+}
+
+/* The peer's FIN. In ESTABLISHED its ACK waits as a data segment's would:
+ * the application's close, which usually follows at once, then carries it
+ * on our FIN (one frame instead of two). The peer's RTO (200 ms at least)
+ * and a tail loss probe's delayed-ACK allowance are longer than delack_us.
+ * In FIN_WAIT_2 the peer is in LAST_ACK: with TCP_TW_RESET it gets the ACK
+ * it needs and the slot is freed, no RST. */
+static void handle_fin(struct tcp_stack *s, struct tcp_conn *c, bool bare, uint64_t now)
+{
+	c->rcv_nxt++;
+	switch (c->state) {
+	case TCP_ESTABLISHED:
+		c->state = TCP_CLOSE_WAIT;
+		/* a bare FIN is no full-sized segment (RFC 5681 4.2): it joins the
+		 * ACK a segment before it is waiting for (its timer runs) */
+		if (!bare || !s->p.delack_us || c->unacked_segs != 1)
+			delay_ack(s, c, now);
+		if (s->ops.on_peer_fin)
+			s->ops.on_peer_fin(s->ctx, c);
+		break;
+	case TCP_FIN_WAIT_1: /* our FIN is not acked yet */
+		c->ack_now = 1;
+		c->state = TCP_CLOSING;
+		break;
+	case TCP_FIN_WAIT_2:
+		tcp_out_ack(s, c, now);
+		if (s->p.tw_policy == TCP_TW_RESET)
+			tcp_conn_skip_time_wait(s, c);
+		else
+			tcp_conn_enter_time_wait(s, c, now);
+		break;
+	default:
+		c->ack_now = 1;
+		break;
+	}
 }
 
 static void queue_ooo(struct tcp_stack *s, struct tcp_conn *c, const struct rx *r)
@@ -410,14 +423,14 @@ static void process_text(struct tcp_stack *s, struct tcp_conn *c, const struct r
 			return;
 	}
 	if (fin) {
-		handle_fin(s, c, now);
+		handle_fin(s, c, r->len == 0, now);
 	} else if (c->ooo_head != TCP_NONE) { /* filled a hole: ACK at once */
 		uint32_t dup[2];
 		if (tcp_ooo_overlap(&s->ooo, c->ooo_head, r->seq, r->seq + r->len, dup))
 			set_dsack(s, dup[0], dup[1]); /* and ran into data queued already */
 		c->ack_now = 1;
 		if (tcp_ooo_deliver(s, c))
-			handle_fin(s, c, now);
+			handle_fin(s, c, false, now);
 	} else {
 		delay_ack(s, c, now);
 	}

@@ -50,6 +50,8 @@ struct kt {
 	uint8_t *rx;
 	uint32_t rx_len;
 	bool established, peer_fin, closed, close_after_rx;
+	bool close_after_input, close_owed; /* close once tcp_input returns (lib/load's way) */
+	bool fin_on_response;               /* server: tcp_send_close() */
 	enum tcp_close_reason why;
 	uint32_t expect_rx;
 	/* kernel server */
@@ -279,6 +281,10 @@ static void rx_frames(struct kt *k)
 		if (seg.len > k->max_rx_len)
 			k->max_rx_len = seg.len;
 		tcp_input(k->s, &seg, mono_us());
+		if (k->close_owed) {
+			k->close_owed = false;
+			assert_int_equal(tcp_close(k->s, k->c, mono_us()), 0);
+		}
 	}
 }
 
@@ -306,7 +312,9 @@ static void on_peer_fin(void *ctx, struct tcp_conn *c)
 {
 	struct kt *k = ctx;
 	k->peer_fin = true;
-	if (!k->close_after_rx)
+	if (k->close_after_input)
+		k->close_owed = true;
+	else if (!k->close_after_rx)
 		assert_int_equal(tcp_close(k->s, c, mono_us()), 0);
 }
 
@@ -509,6 +517,32 @@ static void kernel_answers_a_request_and_closes_first(void **state)
 	kt_free(k);
 }
 
+/* One small request and answer, the kernel closing first and our close
+ * coming after tcp_input() returns, as lib/load's client does: our frames
+ * are the SYN, the ACK with the request and one FIN+ACK for the kernel's
+ * response and FIN (its ACK waits as a data segment's would). */
+static void we_answer_the_kernel_fin_with_one_fin_ack(void **state)
+{
+	(void)state;
+	skip_without_netns();
+	struct tcp_params p;
+	tcp_params_default(&p);
+	struct kt *k = kt_new(&p);
+	k->req_len = 100;
+	k->resp_len = k->expect_rx = 500;
+	k->close_after_input = true;
+	exchange(k, K_PORT);
+	assert_false(k->srv_bad);
+	assert_int_equal(k->rx_len, k->resp_len);
+	assert_true(k->closed);
+	assert_int_equal(k->why, TCP_CLOSE_NORMAL);
+	const struct tcp_stats *st = tcp_stack_stats(k->s);
+	print_message("frames: ours %llu, the kernel's %llu\n", (unsigned long long)st->tx_segs,
+		      (unsigned long long)st->rx_segs);
+	assert_int_equal(st->tx_segs, 3);
+	kt_free(k);
+}
+
 static void we_close_first_and_enter_time_wait(void **state)
 {
 	(void)state;
@@ -591,6 +625,10 @@ static void srv_on_established(void *ctx, struct tcp_conn *c)
  * in, answer resp_len bytes and close. */
 static void srv_respond(struct kt *k, struct tcp_conn *c)
 {
+	if (k->fin_on_response) {
+		assert_int_equal(tcp_send_close(k->s, c, k->resp_len, mono_us()), 0);
+		return;
+	}
 	assert_int_equal(tcp_send(k->s, c, k->resp_len, mono_us()), 0);
 	assert_int_equal(tcp_close(k->s, c, mono_us()), 0);
 }
@@ -708,6 +746,29 @@ static void kernel_client_is_served_and_we_close_first(void **state)
 	kt_free(k);
 }
 
+/* A kernel client's one request: our frames are the SYN-ACK, the response
+ * with the FIN on it and the last ACK (the kernel delays its ACK of our FIN
+ * and sends it with its own after close()). */
+static void kernel_client_gets_the_response_with_our_fin(void **state)
+{
+	(void)state;
+	skip_without_netns();
+	struct tcp_params p;
+	tcp_params_default(&p);
+	struct kt *k = kt_new_ops(&p, &server_ops);
+	k->req_len = 100;
+	k->resp_len = 500;
+	k->fin_on_response = true;
+	serve_kernel(k);
+	check_served(k, &p);
+	const struct tcp_stats *st = tcp_stack_stats(k->s);
+	print_message("frames: ours %llu, the kernel's %llu\n", (unsigned long long)st->tx_segs,
+		      (unsigned long long)st->rx_segs);
+	assert_int_equal(st->tx_segs, 3);
+	assert_int_equal(st->time_wait_entered, 1);
+	kt_free(k);
+}
+
 static void kernel_client_closes_first_and_we_end_in_last_ack(void **state)
 {
 	(void)state;
@@ -754,10 +815,12 @@ int main(void)
 		print_message("no root or no network namespace: skipping\n");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kernel_answers_a_request_and_closes_first),
+		cmocka_unit_test(we_answer_the_kernel_fin_with_one_fin_ack),
 		cmocka_unit_test(we_close_first_and_enter_time_wait),
 		cmocka_unit_test(closed_kernel_port_refuses),
 		cmocka_unit_test(lossy_link_both_directions),
 		cmocka_unit_test(kernel_client_is_served_and_we_close_first),
+		cmocka_unit_test(kernel_client_gets_the_response_with_our_fin),
 		cmocka_unit_test(kernel_client_closes_first_and_we_end_in_last_ack),
 		cmocka_unit_test(kernel_client_over_a_lossy_link),
 	};

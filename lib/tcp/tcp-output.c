@@ -353,7 +353,7 @@ void tcp_output(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 	output_timers(s, c, sent_new, now);
 }
 
-int tcp_send(struct tcp_stack *s, struct tcp_conn *c, uint32_t len, uint64_t now)
+static int queue_bytes(struct tcp_conn *c, uint32_t len)
 {
 	if (c->fin_queued && !conn_gone(c))
 		return -EPIPE;
@@ -362,6 +362,25 @@ int tcp_send(struct tcp_stack *s, struct tcp_conn *c, uint32_t len, uint64_t now
 	if ((uint64_t)(c->snd_lim - c->snd_una) + len > TCP_MAX_QUEUED)
 		return -ENOBUFS;
 	c->snd_lim += len;
+	return 0;
+}
+
+int tcp_send(struct tcp_stack *s, struct tcp_conn *c, uint32_t len, uint64_t now)
+{
+	int rc = queue_bytes(c, len);
+	if (rc == 0)
+		tcp_output(s, c, now);
+	return rc;
+}
+
+/* Bytes and FIN queued before one output pass: the FIN rides on the last
+ * data segment instead of a frame of its own. */
+int tcp_send_close(struct tcp_stack *s, struct tcp_conn *c, uint32_t len, uint64_t now)
+{
+	int rc = queue_bytes(c, len);
+	if (rc < 0)
+		return rc;
+	tcp_conn_queue_fin(c); /* cannot fail: queue_bytes checked the same states */
 	tcp_output(s, c, now);
 	return 0;
 }

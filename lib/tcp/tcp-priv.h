@@ -192,6 +192,8 @@ static inline bool fin_acked(const struct tcp_conn *c)
 
 /* tcp-conn.c */
 void tcp_conn_close(struct tcp_stack *s, struct tcp_conn *c, enum tcp_close_reason why);
+int tcp_conn_queue_fin(struct tcp_conn *c);
+void tcp_conn_skip_time_wait(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_conn_enter_time_wait(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 /* how long a connection entering (or restarting) TIME_WAIT holds it */
 uint32_t tcp_time_wait_hold_us(const struct tcp_stack *s, const struct tcp_conn *c);

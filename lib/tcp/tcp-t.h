@@ -136,7 +136,7 @@ struct tcp_params {
 	X(challenge_acks, "challenge_acks", "challenge ACKs sent (RFC 5961)") \
 	X(fin_wait_2_timeout, "fin_wait_2_timeout", "FIN_WAIT_2 idle timeouts") \
 	X(time_wait_entered, "time_wait_entered", "connections that entered TIME_WAIT") \
-	X(time_wait_reset, "time_wait_reset", "connections ended by RST instead of TIME_WAIT") \
+	X(time_wait_reset, "time_wait_reset", "TIME_WAITs skipped (time_wait: reset)") \
 	X(time_wait_reused, "time_wait_reused", "ports reused before their TIME_WAIT ended (tw_reuse)") \
 	X(syn_rx, "syn_rx", "SYNs that opened a half-open (SYN_RCVD) connection") \
 	X(conn_accepted, "conn_accepted", "passive handshakes completed") \

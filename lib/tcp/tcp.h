@@ -108,6 +108,11 @@ int tcp_listen(struct tcp_stack *s, uint16_t port);
  * handshake. -EALREADY if already closing, -ENOTCONN when closed. */
 int tcp_close(struct tcp_stack *s, struct tcp_conn *c, uint64_t now);
 
+/** tcp_send() then tcp_close() in one call: the FIN rides on the last data
+ * segment (one frame fewer than the two calls). Errors as tcp_send(); on an
+ * error nothing is queued. */
+int tcp_send_close(struct tcp_stack *s, struct tcp_conn *c, uint32_t len, uint64_t now);
+
 /** Abortive close: send RST, free the connection, on_closed(TCP_CLOSE_ABORTED).
  * In SYN_SENT the RST has no ACK (seq after our SYN). A half-open passive connection (SYN_RCVD) gets a RST
  * and is freed without on_closed. On a TIME_WAIT connection it just frees the slot (its

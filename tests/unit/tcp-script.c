@@ -454,6 +454,10 @@ static void cmd_action(struct script *sc, char **tok, int n)
 		int rc = tcp_send(h->s, sc->c, (uint32_t)num(sc, tok[1]), h->now);
 		if (rc)
 			S_FAIL(sc, "tcp_send: %d", rc);
+	} else if (!strcmp(a, "send_close") && n == 2) {
+		int rc = tcp_send_close(h->s, sc->c, (uint32_t)num(sc, tok[1]), h->now);
+		if (rc)
+			S_FAIL(sc, "tcp_send_close: %d", rc);
 	} else if (!strcmp(a, "close")) {
 		int rc = tcp_close(h->s, sc->c, h->now);
 		if (rc)
