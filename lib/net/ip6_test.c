@@ -68,13 +68,14 @@ static void on_tcp4(void *ctx, const struct tcp_seg *seg)
 	fail_msg("an IPv6 segment reached the IPv4 handler");
 }
 
-static void on_tcp6(void *ctx, const struct net_ip6 *saddr, const struct net_ip6 *daddr,
-		    const struct tcp_seg *seg)
+static void on_tcp6(void *ctx, const struct tcp_seg *seg)
 {
 	(void)ctx;
 	seen.calls++;
-	seen.saddr = *saddr;
-	seen.daddr = *daddr;
+	seen.saddr = *seg->saddr6;
+	seen.daddr = *seg->daddr6;
+	assert_int_equal(seg->saddr, net_ip6_low32(seg->saddr6));
+	assert_int_equal(seg->daddr, net_ip6_low32(seg->daddr6));
 	seen.seg = *seg;
 	memcpy(seen.payload, seg->payload, seg->len);
 	seen.seg.payload = seen.payload;

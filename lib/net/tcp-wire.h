@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ip6-t.h"
+
 struct tcp_conn;
 
 /* TCP header flags, as on the wire */
@@ -21,9 +23,13 @@ struct tcp_conn;
 
 #define TCP_MAX_SACK 3 /* SACK blocks in one ACK: what fits beside timestamps */
 
-/* A received segment; addresses and ports in host byte order. */
+/* A received segment; addresses and ports in host byte order. An IPv6
+ * segment has saddr6 and daddr6 (NULL for IPv4) and its addresses' low
+ * 32 bits in saddr and daddr: IPv4 stays 32-bit compares, and IPv6 lookups
+ * start from the same fields and check the rest of the address after. */
 struct tcp_seg {
 	uint32_t saddr, daddr;
+	const struct net_ip6 *saddr6, *daddr6;
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags;
@@ -42,6 +48,8 @@ struct tcp_seg {
 struct tcp_seg_out {
 	struct tcp_conn *conn; /* NULL for a RST answering an unknown segment */
 	uint32_t saddr, daddr;
+	/* IPv6: the full addresses, valid during the tx call; NULL for IPv4 */
+	const struct net_ip6 *saddr6, *daddr6;
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags;

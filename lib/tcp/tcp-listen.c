@@ -40,10 +40,13 @@ static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct t
 			 uint64_t now)
 {
 	uint32_t id = conn_id(s, c);
-	uint32_t iss = tcp_isn_rfc6528(s, seg->daddr, seg->dport, seg->saddr, seg->sport, now);
+	uint32_t laddr = seg->daddr6 ? tcp_addr6_fold(seg->daddr6) : seg->daddr;
+	uint32_t raddr = seg->saddr6 ? tcp_addr6_fold(seg->saddr6) : seg->saddr;
+	uint32_t iss = tcp_isn_rfc6528(s, laddr, seg->dport, raddr, seg->sport, now);
 
 	memset(c, 0, sizeof(*c));
 	c->id = id;
+	tcp_addr6_passive(s, c, seg);
 	c->daddr = seg->saddr;
 	c->dport = seg->sport;
 	c->lport = s->listen_port;

@@ -62,6 +62,8 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 		.stream_off = len ? stream_off(c, seq) : 0,
 		.len = len,
 	};
+	if (conn_is_ip6(s, c))
+		tcp_addr6_out(s, c, &o);
 	if (len && SEQ_LT(seq, c->snd_max))
 		s->st.retrans_bytes += len;
 	if (len && !c->rtt_timing && SEQ_GEQ(seq, c->snd_max)) {
@@ -98,12 +100,14 @@ void tcp_out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.seq = c->snd_una,
 		.flags = TCP_F_SYN,
 		.wnd = wnd_field(s, c),
-		.mss = s->p.mss,
+		.mss = conn_our_mss(s, c),
 		.wscale = (int8_t)s->p.wscale,
 		.ts = s->p.timestamps,
 		.tsval = ts_now(s, now),
 		.sack_ok = s->p.sack,
 	};
+	if (conn_is_ip6(s, c))
+		tcp_addr6_out(s, c, &o);
 	if (!c->syn_rtx) { /* Karn: time only the first SYN */
 		c->rtt_timing = 1;
 		c->rtt_seq = c->snd_una;
@@ -129,13 +133,15 @@ void tcp_out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.ack = c->rcv_nxt,
 		.flags = TCP_F_SYN | TCP_F_ACK,
 		.wnd = wnd_field(s, c),
-		.mss = s->p.mss,
+		.mss = conn_our_mss(s, c),
 		.wscale = c->wscale_ok ? (int8_t)s->p.wscale : -1,
 		.ts = c->ts_ok,
 		.tsval = ts_now(s, now),
 		.tsecr = c->ts_recent,
 		.sack_ok = c->sack_ok,
 	};
+	if (conn_is_ip6(s, c))
+		tcp_addr6_out(s, c, &o);
 	if (!c->syn_rtx) { /* Karn: time only the first SYN-ACK */
 		c->rtt_timing = 1;
 		c->rtt_seq = c->snd_una;
@@ -182,6 +188,8 @@ static void __attribute__((noinline)) rst_before_handshake(struct tcp_stack *s,
 		.flags = TCP_F_RST,
 		.wscale = -1,
 	};
+	if (conn_is_ip6(s, c))
+		tcp_addr6_out(s, c, &o);
 	send_rst(s, &o);
 }
 
@@ -203,6 +211,8 @@ void tcp_out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg)
 	struct tcp_seg_out o = {
 		.saddr = seg->daddr,
 		.daddr = seg->saddr,
+		.saddr6 = seg->daddr6,
+		.daddr6 = seg->saddr6,
 		.sport = seg->dport,
 		.dport = seg->sport,
 		.wscale = -1,

@@ -207,6 +207,12 @@ struct tcp_seg h_seg(struct harness *h, struct tcp_conn *c, uint8_t flags, uint3
 		assert_true((uint64_t)off + len <= sizeof(pattern));
 		seg.payload = pattern + off;
 	}
+	seg.saddr6 = tcp_conn_remote_addr6(h->s, c); /* an IPv6 connection: as lib/net gives it */
+	seg.daddr6 = tcp_conn_local_addr6(h->s, c);
+	if (seg.saddr6) {
+		seg.saddr = net_ip6_low32(seg.saddr6);
+		seg.daddr = net_ip6_low32(seg.daddr6);
+	}
 	return seg;
 }
 
