@@ -484,7 +484,8 @@ static int run_on_ports(const struct plan *p, struct net_port *ports)
 	}
 	print_start(&ports[0], p, &rw);
 	run_workers_steer(&rw, p);
-	if (run_workers_resolve(&rw, p->daddr, &silent) < 0) {
+	if ((p->target_ip6 ? run_workers_resolve6(&rw, &p->daddr6, &silent)
+			   : run_workers_resolve(&rw, p->daddr, &silent)) < 0) {
 		fprintf(stderr, "drench run: no ARP answer from the target or its gateway on port "
 				"%s\n", ports[silent].name);
 		rc = DRENCH_EXIT_RUNTIME;

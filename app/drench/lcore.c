@@ -24,12 +24,13 @@ static struct net_iface *queue_of(struct lcore *l, uint16_t port)
 /* An IPv6 segment: the neighbour to solicit again is its next hop. */
 static int tx6(struct lcore *l, struct net_iface *ifc, const struct tcp_seg_out *seg)
 {
-	int rc = net_tcp6_tx(ifc, seg->saddr6, seg->daddr6, seg, l->ops->fill, l->role);
+	const struct net_ip6_pair *a = tcp_seg_out_ip6(l->ops->tcp(l->role), seg);
+	int rc = net_tcp6_tx(ifc, &a->src, &a->dst, seg, l->ops->fill, l->role);
 
 	if (rc == -EHOSTUNREACH) {
 		struct net_ip6 hop;
 		l->arp_unresolved++;
-		net_ip6_next_hop(ifc, seg->daddr6, &hop);
+		net_ip6_next_hop(ifc, &a->dst, &hop);
 		net_nd_solicit(ifc, &hop);
 	}
 	return rc;
@@ -39,7 +40,7 @@ int lcore_tx(void *ctx, const struct tcp_seg_out *seg)
 {
 	struct lcore *l = ctx;
 	struct net_iface *ifc = queue_of(l, seg->dport);
-	if (seg->daddr6)
+	if (seg->ip6_slot)
 		return tx6(l, ifc, seg);
 	int rc = net_tcp_tx(ifc, seg, l->ops->fill, l->role);
 

@@ -55,6 +55,7 @@ struct client_template {
 
 struct client_conf {
 	uint32_t daddr; /* host order */
+	const struct net_ip6 *daddr6; /* an IPv6 target (daddr its low 32 bits); NULL: IPv4 */
 	uint16_t dport;
 	const struct client_template *tpls;
 	uint16_t n_tpls;

@@ -182,7 +182,10 @@ bool client_open_one(struct client *cl)
 {
 	struct tcp_conn *c;
 
-	if (tcp_connect(cl->tcp, cl->conf.daddr, cl->conf.dport, cl->now, &c) < 0) {
+	int rc = cl->conf.daddr6
+			 ? tcp_connect6(cl->tcp, cl->conf.daddr6, cl->conf.dport, cl->now, &c)
+			 : tcp_connect(cl->tcp, cl->conf.daddr, cl->conf.dport, cl->now, &c);
+	if (rc < 0) {
 		cl->cnt.conn_port_busy++;
 		port_wait_account(cl, false);
 		return false;

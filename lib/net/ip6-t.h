@@ -13,6 +13,12 @@ struct net_ip6 {
 
 /* Its last 32 bits, host order: what the IPv4 fields of a segment hold for
  * an IPv6 one, so ranges and lookups stay 32-bit arithmetic. */
+/* Two addresses in an IPv6 header's order: source, then destination (a
+ * received header's own bytes, or a connection's local and remote ones). */
+struct net_ip6_pair {
+	struct net_ip6 src, dst;
+};
+
 static inline uint32_t net_ip6_low32(const struct net_ip6 *ip)
 {
 	return (uint32_t)ip->b[12] << 24 | (uint32_t)ip->b[13] << 16 | (uint32_t)ip->b[14] << 8 |

@@ -47,8 +47,8 @@ struct net_nd_entry {
 };
 
 struct tcp_seg;
-/* Called for every valid IPv6 TCP segment addressed to us: seg->saddr6 and
- * daddr6 point at the header's addresses, saddr and daddr hold their low
+/* Called for every valid IPv6 TCP segment addressed to us: seg->ip6 points
+ * at the header's addresses, saddr and daddr hold their low
  * 32 bits (tcp-wire.h). */
 typedef void (*net_tcp6_rx_fn)(void *ctx, const struct tcp_seg *seg);
 

@@ -17,7 +17,7 @@ int tcp_addr6_init(struct tcp_stack *s)
 {
 	if (!s->p.ip6)
 		return 0;
-	s->addr6 = calloc(s->cap, sizeof(*s->addr6));
+	s->addr6 = calloc((size_t)s->cap + 1, sizeof(*s->addr6)); /* the last: a RST's reply */
 	s->local6_low = net_ip6_low32(&s->p.local_ip6);
 	return s->addr6 ? 0 : -ENOMEM;
 }
@@ -26,15 +26,6 @@ void tcp_addr6_fini(struct tcp_stack *s)
 {
 	free(s->addr6);
 	s->addr6 = NULL;
-}
-
-/* The segment's remote address is the connection's, family included. */
-bool tcp_addr6_same_remote(const struct tcp_stack *s, const struct tcp_conn *c,
-			   const struct tcp_seg *seg)
-{
-	if (!seg->saddr6)
-		return !conn_is_ip6(s, c);
-	return conn_is_ip6(s, c) && net_ip6_equal(&s->addr6[c->id].remote, seg->saddr6);
 }
 
 /* A client connection: the local address's low 32 bits pick the id as for
@@ -65,9 +56,9 @@ void tcp_addr6_client(struct tcp_stack *s, struct tcp_conn *c, const struct net_
 {
 	struct tcp_addr6 *a = &s->addr6[c->id];
 
-	a->local = s->p.local_ip6;
-	net_ip6_set_low32(&a->local, s->local6_low + c->id % s->n_addrs);
-	a->remote = *daddr;
+	a->a.src = s->p.local_ip6;
+	net_ip6_set_low32(&a->a.src, s->local6_low + c->id % s->n_addrs);
+	a->a.dst = *daddr;
 	a->v6 = true;
 }
 
@@ -75,17 +66,25 @@ void tcp_addr6_passive(struct tcp_stack *s, struct tcp_conn *c, const struct tcp
 {
 	if (!s->addr6)
 		return;
-	s->addr6[c->id].v6 = seg->saddr6 != NULL;
-	if (!seg->saddr6)
+	s->addr6[c->id].v6 = seg->ip6 != NULL;
+	if (!seg->ip6)
 		return;
-	s->addr6[c->id].local = *seg->daddr6;
-	s->addr6[c->id].remote = *seg->saddr6;
+	s->addr6[c->id].a.src = seg->ip6->dst;
+	s->addr6[c->id].a.dst = seg->ip6->src;
 }
 
-void tcp_addr6_out(const struct tcp_stack *s, const struct tcp_conn *c, struct tcp_seg_out *o)
+/* A RST answers from the segment's destination to its source; the slot
+ * past the connections' holds them while it is sent. */
+void tcp_addr6_reply(struct tcp_stack *s, const struct tcp_seg *seg, struct tcp_seg_out *o)
 {
-	o->saddr6 = &s->addr6[c->id].local;
-	o->daddr6 = &s->addr6[c->id].remote;
+	s->addr6[s->cap].a.src = seg->ip6->dst;
+	s->addr6[s->cap].a.dst = seg->ip6->src;
+	o->ip6_slot = s->cap + 1;
+}
+
+const struct net_ip6_pair *tcp_seg_out_ip6(const struct tcp_stack *s, const struct tcp_seg_out *o)
+{
+	return o->ip6_slot ? &s->addr6[o->ip6_slot - 1].a : NULL;
 }
 
 /* The 32-bit word an IPv6 address gives RFC 6528's hash: its four words
@@ -110,10 +109,10 @@ int tcp_connect6(struct tcp_stack *s, const struct net_ip6 *daddr, uint16_t dpor
 
 const struct net_ip6 *tcp_conn_local_addr6(const struct tcp_stack *s, const struct tcp_conn *c)
 {
-	return conn_is_ip6(s, c) ? &s->addr6[c->id].local : NULL;
+	return conn_is_ip6(s, c) ? &s->addr6[c->id].a.src : NULL;
 }
 
 const struct net_ip6 *tcp_conn_remote_addr6(const struct tcp_stack *s, const struct tcp_conn *c)
 {
-	return conn_is_ip6(s, c) ? &s->addr6[c->id].remote : NULL;
+	return conn_is_ip6(s, c) ? &s->addr6[c->id].a.dst : NULL;
 }

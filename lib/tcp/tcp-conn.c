@@ -189,7 +189,7 @@ static void conn_init(struct tcp_stack *s, struct tcp_conn *c, const struct net_
 		s->addr6[id].v6 = false;
 	if (daddr6) {
 		tcp_addr6_client(s, c, daddr6);
-		laddr = tcp_addr6_fold(&s->addr6[id].local);
+		laddr = tcp_addr6_fold(&s->addr6[id].a.src);
 		raddr = tcp_addr6_fold(daddr6);
 	}
 	uint32_t iss = tcp_isn_rfc6528(s, laddr, lport, raddr, dport, now);
@@ -364,7 +364,7 @@ void tcp_conn_unhold(struct tcp_stack *s)
 
 struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg)
 {
-	if (seg->daddr6)
+	if (seg->ip6)
 		return tcp_addr6_lookup(s, seg);
 	uint32_t addr = seg->daddr - s->p.local_addr; /* wraps when below */
 	if (addr == 0 && seg->dport == s->listen_port && s->listen_port != 0)
@@ -492,7 +492,7 @@ size_t tcp_stack_mem_per_conn(const struct tcp_stack *s)
 					 sizeof(*s->freeq));
 	table += (size_t)s->hash.size * sizeof(*s->hash.slots);
 	if (s->addr6)
-		table += (size_t)s->cap * sizeof(*s->addr6);
+		table += (size_t)(s->cap + 1) * sizeof(*s->addr6);
 	return table / s->cap;
 }
 

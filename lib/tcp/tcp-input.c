@@ -543,7 +543,7 @@ void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 	}
 	if (c == NULL) {
 		if (seg->dport == s->listen_port && s->listen_port != 0 &&
-		    (seg->daddr6 ? s->addr6 != NULL : seg->daddr == s->p.local_addr)) {
+		    (seg->ip6 ? s->addr6 != NULL : seg->daddr == s->p.local_addr)) {
 			tcp_listen_input(s, seg, now);
 			return;
 		}

@@ -40,8 +40,8 @@ static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct t
 			 uint64_t now)
 {
 	uint32_t id = conn_id(s, c);
-	uint32_t laddr = seg->daddr6 ? tcp_addr6_fold(seg->daddr6) : seg->daddr;
-	uint32_t raddr = seg->saddr6 ? tcp_addr6_fold(seg->saddr6) : seg->saddr;
+	uint32_t laddr = seg->ip6 ? tcp_addr6_fold(&seg->ip6->dst) : seg->daddr;
+	uint32_t raddr = seg->ip6 ? tcp_addr6_fold(&seg->ip6->src) : seg->saddr;
 	uint32_t iss = tcp_isn_rfc6528(s, laddr, seg->dport, raddr, seg->sport, now);
 
 	memset(c, 0, sizeof(*c));

@@ -61,9 +61,8 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 		.tsecr = c->ts_recent,
 		.stream_off = len ? stream_off(c, seq) : 0,
 		.len = len,
+		.ip6_slot = conn_ip6_slot(s, c),
 	};
-	if (conn_is_ip6(s, c))
-		tcp_addr6_out(s, c, &o);
 	if (len && SEQ_LT(seq, c->snd_max))
 		s->st.retrans_bytes += len;
 	if (len && !c->rtt_timing && SEQ_GEQ(seq, c->snd_max)) {
@@ -105,9 +104,8 @@ void tcp_out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.ts = s->p.timestamps,
 		.tsval = ts_now(s, now),
 		.sack_ok = s->p.sack,
+		.ip6_slot = conn_ip6_slot(s, c),
 	};
-	if (conn_is_ip6(s, c))
-		tcp_addr6_out(s, c, &o);
 	if (!c->syn_rtx) { /* Karn: time only the first SYN */
 		c->rtt_timing = 1;
 		c->rtt_seq = c->snd_una;
@@ -139,9 +137,8 @@ void tcp_out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.tsval = ts_now(s, now),
 		.tsecr = c->ts_recent,
 		.sack_ok = c->sack_ok,
+		.ip6_slot = conn_ip6_slot(s, c),
 	};
-	if (conn_is_ip6(s, c))
-		tcp_addr6_out(s, c, &o);
 	if (!c->syn_rtx) { /* Karn: time only the first SYN-ACK */
 		c->rtt_timing = 1;
 		c->rtt_seq = c->snd_una;
@@ -187,9 +184,8 @@ static void __attribute__((noinline)) rst_before_handshake(struct tcp_stack *s,
 		.seq = c->snd_max,
 		.flags = TCP_F_RST,
 		.wscale = -1,
+		.ip6_slot = conn_ip6_slot(s, c),
 	};
-	if (conn_is_ip6(s, c))
-		tcp_addr6_out(s, c, &o);
 	send_rst(s, &o);
 }
 
@@ -211,8 +207,6 @@ void tcp_out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg)
 	struct tcp_seg_out o = {
 		.saddr = seg->daddr,
 		.daddr = seg->saddr,
-		.saddr6 = seg->daddr6,
-		.daddr6 = seg->saddr6,
 		.sport = seg->dport,
 		.dport = seg->sport,
 		.wscale = -1,
@@ -224,6 +218,11 @@ void tcp_out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg)
 		uint32_t seg_len = seg->len + !!(seg->flags & TCP_F_SYN) + !!(seg->flags & TCP_F_FIN);
 		o.ack = seg->seq + seg_len;
 		o.flags = TCP_F_RST | TCP_F_ACK;
+	}
+	if (seg->ip6) {
+		if (!s->addr6) /* lib/net hands IPv6 only to a stack made for it */
+			return;
+		tcp_addr6_reply(s, seg, &o);
 	}
 	send_rst(s, &o);
 }

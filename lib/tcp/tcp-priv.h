@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "seq.h"
 #include "tcp.h"
@@ -93,8 +94,8 @@ struct tcp_conn {
  * remote one's low 32 bits. A side array, so IPv4 entries stay their size
  * (their flag bits are all taken: one more would cost 8 bytes each). */
 struct tcp_addr6 {
-	struct net_ip6 local, remote;
-	bool v6; /* this id's connection is an IPv6 one */
+	struct net_ip6_pair a; /* src: ours, dst: the peer's (a segment out's order) */
+	bool v6;               /* this id's connection is an IPv6 one */
 };
 
 /* Passive connections by (remote address, remote port): open addressing with
@@ -131,7 +132,7 @@ struct tcp_stack {
 	struct timer_wheel *wheel;
 	struct tcp_ooo_pool ooo;
 	struct tcp_hash hash;
-	struct tcp_addr6 *addr6; /* per conn id, only when p.ip6 */
+	struct tcp_addr6 *addr6; /* per conn id, and one for a RST's reply; only when p.ip6 */
 	uint32_t local6_low;     /* p.local_ip6's low 32 bits, host order */
 	uint16_t listen_port; /* 0: not listening */
 	bool client_ports;    /* false: a server-only stack (port_max == 0) */
@@ -160,6 +161,22 @@ static inline bool conn_gone(const struct tcp_conn *c)
 static inline bool conn_is_ip6(const struct tcp_stack *s, const struct tcp_conn *c)
 {
 	return s->addr6 && s->addr6[c->id].v6;
+}
+
+/* The segment's remote address is the connection's, family included:
+ * after a 32-bit match, IPv4 pays one test of a pointer. */
+static inline bool tcp_addr6_same_remote(const struct tcp_stack *s, const struct tcp_conn *c,
+					 const struct tcp_seg *seg)
+{
+	if (!seg->ip6)
+		return !conn_is_ip6(s, c);
+	return conn_is_ip6(s, c) && memcmp(&s->addr6[c->id].a.dst, &seg->ip6->src, 16) == 0;
+}
+
+/* Segments out of an IPv6 connection name its slot of addresses. */
+static inline uint32_t conn_ip6_slot(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	return conn_is_ip6(s, c) ? c->id + 1 : 0;
 }
 
 /* p.mss is IPv4's (MTU - 40); an IPv6 header is 20 bytes longer. */
@@ -284,11 +301,9 @@ int tcp_conn_open(struct tcp_stack *s, const struct net_ip6 *daddr6, uint32_t da
 int tcp_addr6_init(struct tcp_stack *s);
 void tcp_addr6_fini(struct tcp_stack *s);
 struct tcp_conn *tcp_addr6_lookup(struct tcp_stack *s, const struct tcp_seg *seg);
-bool tcp_addr6_same_remote(const struct tcp_stack *s, const struct tcp_conn *c,
-			   const struct tcp_seg *seg);
 void tcp_addr6_client(struct tcp_stack *s, struct tcp_conn *c, const struct net_ip6 *daddr);
 void tcp_addr6_passive(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg);
-void tcp_addr6_out(const struct tcp_stack *s, const struct tcp_conn *c, struct tcp_seg_out *o);
+void tcp_addr6_reply(struct tcp_stack *s, const struct tcp_seg *seg, struct tcp_seg_out *o);
 uint32_t tcp_addr6_fold(const struct net_ip6 *ip);
 bool tcp_freeq_pop_id(struct tcp_stack *s, uint32_t *id);
 /* free a half-open connection: it was never the application's, so no on_closed */

@@ -135,6 +135,7 @@ bool tcp_conn_passive(const struct tcp_conn *c);        /* opened by tcp_listen(
 uint32_t tcp_conn_remote_addr(const struct tcp_conn *c); /* host order */
 uint16_t tcp_conn_remote_port(const struct tcp_conn *c);
 /* an IPv6 connection's full addresses; NULL for an IPv4 one */
+const struct net_ip6_pair *tcp_seg_out_ip6(const struct tcp_stack *s, const struct tcp_seg_out *o);
 const struct net_ip6 *tcp_conn_local_addr6(const struct tcp_stack *s, const struct tcp_conn *c);
 const struct net_ip6 *tcp_conn_remote_addr6(const struct tcp_stack *s, const struct tcp_conn *c);
 const struct tcp_stats *tcp_stack_stats(const struct tcp_stack *s);
