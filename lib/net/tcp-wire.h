@@ -26,22 +26,22 @@ struct tcp_conn;
 /* A received segment; addresses and ports in host byte order. An IPv6
  * segment has ip6, its header's addresses, and their low 32 bits in saddr
  * and daddr: IPv4 stays 32-bit compares, and IPv6 lookups start from the same
- * fields and check the rest of the address after. The fields are packed so
- * the pointer costs IPv4 no size (56 bytes). */
+ * fields and check the rest of the address after. The pointer sits where
+ * padding was (56 bytes, as before it), the fields in their old order. */
 struct tcp_seg {
-	const uint8_t *payload;
-	const struct net_ip6_pair *ip6; /* NULL: IPv4 */
 	uint32_t saddr, daddr;
-	uint32_t seq, ack;
-	uint32_t tsval, tsecr;
-	uint32_t len;
 	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t flags;
+	bool sack_ok;   /* SACK-permitted option (RFC 2018, in a SYN) */
 	uint16_t wnd;   /* raw header field, not yet scaled */
 	uint16_t mss;   /* MSS option, 0 when absent */
-	uint8_t flags;
 	int8_t wscale;  /* window scale option, -1 when absent */
 	bool ts;        /* timestamps option present (RFC 7323) */
-	bool sack_ok;   /* SACK-permitted option (RFC 2018, in a SYN) */
+	uint32_t tsval, tsecr;
+	uint32_t len;
+	const uint8_t *payload;
+	const struct net_ip6_pair *ip6; /* NULL: IPv4 */
 };
 
 /* A segment to send; lib/net builds the headers and pulls the payload
