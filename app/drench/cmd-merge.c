@@ -21,6 +21,7 @@
 #include "out-file.h"
 #include "prom-text.h"
 #include "report.h"
+#include "report-prom.h"
 
 #define MAX_SHARDS 1024
 
@@ -131,7 +132,7 @@ static int write_outputs(const struct merge_opts *o, const struct merge_out *m)
 	}
 	if (o->formats & 2) {
 		snprintf(path, sizeof(path), "%s/metrics.prom", o->output);
-		rc = rc ? rc : report_prom_write(path, m->rep);
+		rc = rc ? rc : report_prom_write_all(path, m->rep);
 	}
 	if (o->formats & 4) {
 		snprintf(path, sizeof(path), "%s/series.csv", o->output);

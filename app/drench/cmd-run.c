@@ -168,7 +168,7 @@ static void watch(struct run_workers *rw, const struct plan *p, double t0, struc
 static void merge_phase(struct phase_stats *s, const struct worker_phase_result *r,
 			double t0, uint64_t w_start_us)
 {
-	counters_add_diff(&s->c, &r->start, &r->end);
+	client_counters_add_diff(&s->c, &r->start, &r->end);
 	tcp_stats_add_diff(&s->tcp, &r->tcp_start, &r->tcp_end);
 	hist_add(&s->lat, &r->lat);
 	hist_add(&s->lat_uncorrected, &r->lat_uncorrected);
@@ -182,7 +182,7 @@ static void add_to_total(struct phase_stats *t, const struct phase_stats *s)
 	struct client_counters zero = {0};
 	struct tcp_stats tzero = {0};
 
-	counters_add_diff(&t->c, &zero, &s->c);
+	client_counters_add_diff(&t->c, &zero, &s->c);
 	tcp_stats_add_diff(&t->tcp, &tzero, &s->tcp);
 	hist_add(&t->lat, &s->lat);
 	hist_add(&t->lat_uncorrected, &s->lat_uncorrected);

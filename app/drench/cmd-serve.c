@@ -20,6 +20,7 @@
 #include <rte_lcore.h>
 
 #include "commands.h"
+#include "console.h"
 #include "eal-start.h"
 #include "host-clock.h"
 #include "numa-place.h"
@@ -118,6 +119,8 @@ static void print_summary(const struct serve_worker *w)
 		       ", tcp dropped %" PRIu64 " (no TCP over IPv6 yet)\n",
 		       n->rx_ip6, n->rx_nd, n->nd_adverts_tx, n->icmp6_echo_replies,
 		       n->drop_icmp6_cksum, n->drop_tcp6_no_stack);
+	console_nonzero(stdout, "tcp drops:", &tcp_stats_table, t, "drop_");
+	console_nonzero(stdout, "net drops:", &net_stats_table, n, "drop_");
 	fflush(stdout);
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <inttypes.h>
+#include <string.h>
 
 #include "console.h"
 #include "phase-stats.h"
@@ -38,4 +39,19 @@ void console_line(FILE *f, double elapsed_s, const char *phase, double asked_per
 			c->port_waits - p->port_waits,
 			(double)(c->port_wait_us - p->port_wait_us) / 1e6);
 	fflush(f);
+}
+
+void console_nonzero(FILE *f, const char *label, const struct counter_table *t, const void *base,
+		     const char *prefix)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		uint64_t v = counter_get(base, &t->fields[i]);
+		if (v == 0 || strncmp(t->fields[i].key, prefix, strlen(prefix)) != 0)
+			continue;
+		fprintf(f, "%s %s %" PRIu64, shown++ ? "," : label, t->fields[i].key, v);
+	}
+	if (shown)
+		fprintf(f, "\n");
 }

@@ -21,3 +21,9 @@ struct run_snapshot {
 
 void console_line(FILE *f, double elapsed_s, const char *phase, double asked_per_s,
 		  const struct run_snapshot *prev, const struct run_snapshot *cur, double dt_s);
+
+/* "label: key n, key n" for every counter of the table whose key starts with
+ * prefix and that is not 0 (nothing when all are 0): the reasons behind a
+ * summary's totals, under their report.json names. */
+void console_nonzero(FILE *f, const char *label, const struct counter_table *t, const void *base,
+		     const char *prefix);

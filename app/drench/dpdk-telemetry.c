@@ -71,6 +71,20 @@ static int stats_cmd(const char *cmd, const char *params, struct rte_tel_data *d
 	return 0;
 }
 
+/* Every TCP counter, under its report.json key */
+static int tcp_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&pub.mu);
+	for (size_t i = 0; i < tcp_stats_table.n; i++)
+		rte_tel_data_add_dict_u64(d, tcp_stats_table.fields[i].key,
+					  counter_get(&pub.snap.tcp, &tcp_stats_table.fields[i]));
+	pthread_mutex_unlock(&pub.mu);
+	return 0;
+}
+
 static int phase_cmd(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	(void)cmd;
@@ -140,6 +154,9 @@ int drench_telemetry_register(void)
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/drench/workers", workers_cmd,
 						"Per worker lcore counters. No parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/drench/tcp", tcp_cmd,
+						"Every TCP counter since the start. No parameters");
 	return rc;
 }
 

@@ -54,14 +54,11 @@ int lcore_tx(void *ctx, const struct tcp_seg_out *seg)
 
 void lcore_net_stats(const struct lcore *l, struct net_stats *sum)
 {
-	uint64_t *s = (uint64_t *)sum;
+	static const struct net_stats zero;
 
-	memset(sum, 0, sizeof(*sum));
-	for (uint16_t q = 0; q < l->n_ifc; q++) {
-		const uint64_t *a = (const uint64_t *)&l->ifc[q].stats;
-		for (size_t f = 0; f < sizeof(*sum) / sizeof(uint64_t); f++)
-			s[f] += a[f];
-	}
+	*sum = zero;
+	for (uint16_t q = 0; q < l->n_ifc; q++)
+		net_stats_add_diff(sum, &zero, &l->ifc[q].stats);
 }
 
 /* One ARP table for all queues: what one queue learned, every queue knows.

@@ -128,7 +128,7 @@ static void add_to_total(struct phase_stats *t, const struct phase_stats *s)
 	static const struct client_counters zc;
 	static const struct tcp_stats zt;
 
-	counters_add_diff(&t->c, &zc, &s->c);
+	client_counters_add_diff(&t->c, &zc, &s->c);
 	tcp_stats_add_diff(&t->tcp, &zt, &s->tcp);
 	hist_add(&t->lat, &s->lat);
 	hist_add(&t->lat_uncorrected, &s->lat_uncorrected);
@@ -228,7 +228,7 @@ static void describe_shards(const struct merge_in *in, size_t n, struct merge_ou
 
 static void merge_counters(const struct merge_in *in, size_t n, struct merge_out *out)
 {
-	static const char *const keys[] = {"port", "net"};
+	static const char *const keys[] = {"port", "net", "tcp"};
 
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		json_t *sum = json_object();

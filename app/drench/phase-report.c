@@ -9,6 +9,7 @@
 #include "phase-report.h"
 #include "report-hist.h"
 #include "report.h"
+#include "report-counters.h"
 #include "hist.h"
 
 #define MAX_FAILURES 16
@@ -18,37 +19,17 @@ struct field {
 	size_t off; /* of a uint64_t in the struct */
 };
 
-#define CC(n, f) {n, offsetof(struct client_counters, f)}
 #define TS(n, f) {n, offsetof(struct tcp_stats, f)}
 
-static const struct field connection_fields[] = {
-	CC("opened", conn_opened), CC("closed", conn_closed), CC("port_busy", conn_port_busy),
-	CC("unused", conn_unused), CC("port_waits", port_waits), CC("port_wait_us", port_wait_us),
-};
-/* a TCP counter the report shows among the connections */
+/* TCP counters the report also shows among the connections */
 static const struct field connection_tcp_fields[] = {
 	TS("time_wait_reused", time_wait_reused), TS("aborted", conn_aborted),
 };
-/* counters added after the first shard reports: 0 when a report lacks them */
+/* counters added after the first shard reports: 0 when a report lacks them
+ * (any key of the phase's tcp object may be missing too) */
 static const char *const later_fields[] = {"port_waits", "port_wait_us", "time_wait_reused",
-					      "aborted", "syn_again", "tlp_probes"};
-static const struct field tcp_fields[] = {
-	TS("retrans_rto", retrans_rto), TS("retrans_fast", retrans_fast),
-	TS("retrans_syn", retrans_syn), TS("syn_again", syn_again), TS("tlp_probes", tlp_probes),
-	TS("conn_established", conn_established),
-	TS("rst_rx", conn_reset_rx), TS("rst_tx", rst_tx), TS("ooo_queued", ooo_queued),
-	TS("ooo_drop_full", ooo_drop_full), TS("drop_bad_seq", drop_bad_seq),
-};
+					      "aborted"};
 static const char *const class_names[] = {"2xx", "3xx", "4xx", "5xx"};
-static const struct field error_fields[] = {
-	CC("connect", err_connect), CC("timeout", err_timeout), CC("reset", err_reset),
-	CC("parse", err_parse), CC("validation", err_validation),
-};
-/* the phase's own members beside the contract's */
-static const struct field detail_fields[] = {
-	CC("body_bytes", body_bytes), CC("responses_other", responses[CLIENT_OTHER]),
-	CC("delayed", delayed),
-};
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 static json_t *fields_json(const void *base, const struct field *f, size_t n)
@@ -120,18 +101,17 @@ static json_t *latency_json(const struct hist *h)
 /* Fields beyond the contract: what a user needs to trust the figures. */
 static void add_details(json_t *phase, const struct phase_stats *s)
 {
-	json_t *d = fields_json(&s->c, detail_fields, N(detail_fields));
-	json_object_update(phase, d);
-	json_decref(d);
+	/* the client's counters by their groups: the phase, errors, connections */
+	report_counters_put(phase, &client_counters_table, &s->c, true);
+	json_object_set_new(phase, "responses_other",
+			    json_integer((json_int_t)s->c.responses[CLIENT_OTHER]));
 	json_object_set_new(phase, "requested_rate", json_real(s->requested_rate));
 	json_object_set_new(phase, "latency_uncorrected_us", latency_json(&s->lat_uncorrected));
-	json_t *conns = fields_json(&s->c, connection_fields, N(connection_fields));
 	json_t *conns_tcp = fields_json(&s->tcp, connection_tcp_fields, N(connection_tcp_fields));
 
-	json_object_update(conns, conns_tcp);
+	json_object_update(json_object_get(phase, "connections"), conns_tcp);
 	json_decref(conns_tcp);
-	json_object_set_new(phase, "connections", conns);
-	json_object_set_new(phase, "tcp", fields_json(&s->tcp, tcp_fields, N(tcp_fields)));
+	json_object_set_new(phase, "tcp", report_counters_json(&tcp_stats_table, &s->tcp));
 	/* mergeable: drench merge adds these over the shards */
 	json_object_set_new(phase, "histogram", report_hist_json(&s->lat));
 	json_object_set_new(phase, "histogram_uncorrected", report_hist_json(&s->lat_uncorrected));
@@ -178,29 +158,33 @@ static double number(const json_t *ph, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+static bool any_key(const char *key)
+{
+	(void)key;
+	return true;
+}
+
 static int read_counts(const json_t *ph, struct phase_stats *s, char *err, size_t len)
 {
-	const json_t *resp = json_object_get(ph, "responses"), *v = json_object_get(ph, "requests");
+	const json_t *resp = json_object_get(ph, "responses"), *v;
 
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return bad(err, len, "requests");
-	s->c.requests = (uint64_t)json_integer_value(v);
 	for (size_t i = 0; i < N(class_names); i++) {
 		v = json_object_get(resp, class_names[i]);
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return bad(err, len, "responses");
 		s->c.responses[i] = (uint64_t)json_integer_value(v);
 	}
-	if (fields_read(json_object_get(ph, "errors"), &s->c, error_fields, N(error_fields)) < 0)
-		return bad(err, len, "errors");
-	if (fields_read(ph, &s->c, detail_fields, N(detail_fields)) < 0)
-		return bad(err, len, "body_bytes, responses_other or delayed");
-	if (fields_read(json_object_get(ph, "connections"), &s->c, connection_fields,
-			N(connection_fields)) < 0 ||
-	    fields_read(json_object_get(ph, "connections"), &s->tcp, connection_tcp_fields,
+	v = json_object_get(ph, "responses_other");
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return bad(err, len, "responses_other");
+	s->c.responses[CLIENT_OTHER] = (uint64_t)json_integer_value(v);
+	if (report_counters_read(ph, &client_counters_table, &s->c, true, added_later) < 0)
+		return bad(err, len, "requests, body_bytes, delayed, errors or connections");
+	if (fields_read(json_object_get(ph, "connections"), &s->tcp, connection_tcp_fields,
 			N(connection_tcp_fields)) < 0)
 		return bad(err, len, "connections");
-	if (fields_read(json_object_get(ph, "tcp"), &s->tcp, tcp_fields, N(tcp_fields)) < 0)
+	if (report_counters_read(json_object_get(ph, "tcp"), &tcp_stats_table, &s->tcp, false,
+				 any_key) < 0)
 		return bad(err, len, "tcp");
 	return 0;
 }
@@ -231,7 +215,7 @@ void phase_stats_merge(struct phase_stats *a, const struct phase_stats *b)
 	static const struct client_counters zc;
 	static const struct tcp_stats zt;
 
-	counters_add_diff(&a->c, &zc, &b->c);
+	client_counters_add_diff(&a->c, &zc, &b->c);
 	tcp_stats_add_diff(&a->tcp, &zt, &b->tcp);
 	hist_add(&a->lat, &b->lat);
 	hist_add(&a->lat_uncorrected, &b->lat_uncorrected);

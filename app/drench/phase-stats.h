@@ -5,9 +5,9 @@
 
 #include <stdint.h>
 
-#include "client-t.h"
+#include "client.h"
 #include "hist-t.h"
-#include "tcp-t.h"
+#include "tcp.h"
 
 struct phase_stats {
 	const char *name;
@@ -20,11 +20,6 @@ struct phase_stats {
 	struct hist lat, lat_uncorrected;
 };
 
-/** Add b - a into out, field by field. */
-void counters_add_diff(struct client_counters *out, const struct client_counters *a,
-		       const struct client_counters *b);
-void tcp_stats_add_diff(struct tcp_stats *out, const struct tcp_stats *a,
-			const struct tcp_stats *b);
 
 /** Responses of every class. */
 uint64_t counters_responses(const struct client_counters *c);

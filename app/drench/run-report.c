@@ -14,11 +14,15 @@
 #include "prom-text.h"
 #include "report.h"
 #include "report-series.h"
+#include "report-counters.h"
+#include "net.h"
 #include "phase-report.h"
 #include "plan-shard.h"
 #include "run-report.h"
 #include "hist.h"
 #include "collector.h"
+#include "report-prom.h"
+#include "console.h"
 
 #define MAX_FAILURES 16
 
@@ -60,17 +64,6 @@ static json_t *port_json(const struct run_port_stats *p)
 		"tx_packets", (json_int_t)p->opackets, "tx_errors", (json_int_t)p->oerrors);
 }
 
-static json_t *net_json(const struct net_stats *n)
-{
-	return json_pack("{sI sI sI sI sI sI sI sI sI sI}",
-		"rx_arp", (json_int_t)n->rx_arp, "rx_icmp", (json_int_t)n->rx_icmp,
-		"drop_short", (json_int_t)n->drop_short, "drop_not_ipv4", (json_int_t)n->drop_not_ipv4,
-		"drop_ip_cksum", (json_int_t)n->drop_ip_cksum,
-		"drop_tcp_cksum", (json_int_t)n->drop_tcp_cksum,
-		"drop_not_ours", (json_int_t)n->drop_not_ours, "drop_fragment", (json_int_t)n->drop_fragment,
-		"tx_nombuf", (json_int_t)n->tx_nombuf, "tx_full", (json_int_t)n->tx_full);
-}
-
 /* The run's port and net counters are the totals over its ports (what a
  * one-port report always had); ports[] has each port's own, with its
  * workers' request and response counts. */
@@ -79,7 +72,8 @@ static void add_port(json_t *rep, const struct run_outcome *o)
 	json_t *arr = json_array();
 
 	json_object_set_new(rep, "port", port_json(&o->port));
-	json_object_set_new(rep, "net", net_json(&o->net));
+	json_object_set_new(rep, "net", report_counters_json(&net_stats_table, &o->net));
+	json_object_set_new(rep, "tcp", report_counters_json(&tcp_stats_table, &o->total.tcp));
 	for (uint16_t k = 0; k < o->n_ports; k++) {
 		const struct run_port_outcome *po = &o->ports[k];
 		uint64_t req = 0, resp = 0;
@@ -93,7 +87,7 @@ static void add_port(json_t *rep, const struct run_outcome *o)
 					"workers", (int)po->n_workers, "requests", (json_int_t)req,
 					"responses", (json_int_t)resp);
 		json_object_set_new(obj, "port", port_json(&po->port));
-		json_object_set_new(obj, "net", net_json(&po->net));
+		json_object_set_new(obj, "net", report_counters_json(&net_stats_table, &po->net));
 		json_array_append_new(arr, obj);
 	}
 	json_object_set_new(rep, "ports", arr);
@@ -111,7 +105,7 @@ static int write_formats(const struct plan *p, const json_t *rep, const struct s
 	}
 	if (p->formats & CAMPAIGN_FORMAT_PROM) {
 		snprintf(path, sizeof(path), "%s/metrics.prom", p->output);
-		rc = rc ? rc : report_prom_write(path, rep);
+		rc = rc ? rc : report_prom_write_all(path, rep);
 	}
 	if ((p->formats & CAMPAIGN_FORMAT_CSV) && s) {
 		snprintf(path, sizeof(path), "%s/series.csv", p->output);
@@ -224,6 +218,8 @@ bool run_outcome_print(FILE *f, const struct plan *p, const struct run_outcome *
 		   ", no mbuf %" PRIu64 "\n",
 		o->port.ipackets, o->port.imissed, o->port.ierrors, o->port.opackets, o->port.oerrors,
 		o->net.drop_tcp_cksum, o->net.tx_full, o->net.tx_nombuf);
+	console_nonzero(f, "tcp drops:", &tcp_stats_table, t, "drop_");
+	console_nonzero(f, "net drops:", &net_stats_table, &o->net, "drop_");
 	for (uint16_t k = 0; o->n_ports > 1 && k < o->n_ports; k++)
 		fprintf(f, "  port %s: rx %" PRIu64 " missed %" PRIu64 ", tx %" PRIu64
 			   " errors %" PRIu64 "\n", o->ports[k].name, o->ports[k].port.ipackets,

@@ -400,7 +400,7 @@ void run_workers_snapshot(const struct run_workers *rw, struct run_snapshot *s)
 	memset(s, 0, sizeof(*s));
 	for (uint16_t i = 0; i < rw->n; i++) {
 		const struct worker *w = &rw->w[i];
-		counters_add_diff(&s->client, &zc, client_counters(w->client));
+		client_counters_add_diff(&s->client, &zc, client_counters(w->client));
 		tcp_stats_add_diff(&s->tcp, &zt, tcp_stack_stats(client_tcp(w->client)));
 		s->open_conns += client_open_conns(w->client);
 		if (i < RUN_SNAPSHOT_WORKERS)

@@ -20,6 +20,7 @@
 
 #include "out-file.h"
 #include "report.h"
+#include "report-counters.h"
 
 #define J(x) ((json_int_t)(x))
 
@@ -52,34 +53,6 @@ static json_t *responder_json(const struct responder_counters *c, const struct t
 		"ignored_bytes", J(c->ignored_bytes),
 		"drops", "syn_backlog", J(t->syn_drop_backlog), "syn_table_full", J(t->syn_drop_full),
 		"synack_timeout", J(t->synack_timeout), "arp_unresolved", J(w->lc.arp_unresolved));
-}
-
-static json_t *tcp_json(const struct tcp_stats *t)
-{
-	json_t *j = json_pack("{sI sI sI sI sI sI sI sI sI}",
-		"rx_segs", J(t->rx_segs), "tx_segs", J(t->tx_segs), "rx_bytes", J(t->rx_bytes),
-		"tx_bytes", J(t->tx_bytes), "syn_rx", J(t->syn_rx),
-		"conn_accepted", J(t->conn_accepted), "retrans_rto", J(t->retrans_rto),
-		"retrans_fast", J(t->retrans_fast), "retrans_synack", J(t->retrans_synack));
-	json_t *k = json_pack("{sI sI sI sI sI sI sI sI sI}",
-		"tlp_probes", J(t->tlp_probes),
-		"rst_rx", J(t->conn_reset_rx), "rst_tx", J(t->rst_tx),
-		"time_wait_reset", J(t->time_wait_reset), "ooo_queued", J(t->ooo_queued),
-		"ooo_drop_full", J(t->ooo_drop_full), "drop_no_conn", J(t->drop_no_conn),
-		"drop_bad_seq", J(t->drop_bad_seq), "half_open_reset", J(t->half_open_reset));
-
-	json_object_update(j, k);
-	json_decref(k);
-	return j;
-}
-
-static json_t *net_json(const struct net_stats *n)
-{
-	return json_pack("{sI sI sI sI sI sI sI sI}", "rx_packets", J(n->rx_pkts),
-		"tx_packets", J(n->tx_pkts), "rx_arp", J(n->rx_arp),
-		"drop_ip_cksum", J(n->drop_ip_cksum), "drop_tcp_cksum", J(n->drop_tcp_cksum),
-		"drop_not_ours", J(n->drop_not_ours), "tx_nombuf", J(n->tx_nombuf),
-		"tx_full", J(n->tx_full));
 }
 
 /* with --local-ip6: what the IPv6 path answered and dropped */
@@ -125,11 +98,11 @@ static void fill(json_t *rep, const struct serve_opts *o, const struct serve_wor
 	json_object_set_new(rep, "responder",
 			    responder_json(responder_counters(w->resp), t, w, secs));
 	json_object_set_new(rep, "bytes_per_connection", json_integer(J(tcp_stack_mem_per_conn(s))));
-	json_object_set_new(rep, "tcp", tcp_json(t));
+	json_object_set_new(rep, "tcp", report_counters_json(&tcp_stats_table, t));
 	struct net_stats n;
 
 	lcore_net_stats(&w->lc, &n);
-	json_object_set_new(rep, "net", net_json(&n));
+	json_object_set_new(rep, "net", report_counters_json(&net_stats_table, &n));
 	if (o->has_ip6)
 		json_object_set_new(rep, "ipv6", ipv6_json(o, &n));
 	add_port(rep, w->ifc[0].port_id);

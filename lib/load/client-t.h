@@ -10,6 +10,7 @@
 #include "match-t.h"
 #include "template.h"
 #include "hist-t.h"
+#include "counter-table.h"
 
 /* Status classes counted separately; anything else (1xx final, 6xx...) is "other". */
 /* request templates a client can mix */
@@ -25,18 +26,28 @@ enum client_status_class { CLIENT_2XX, CLIENT_3XX, CLIENT_4XX, CLIENT_5XX, CLIEN
  * nothing vanishes. Connection errors happen before any request.
  * A validation failure is a response that also broke an expectation.
  */
+/* Scalar counters as X(field, "group", "key", "help"): the group is the
+ * object of a phase in report.json ("" the phase itself, NULL none). */
+#define CLIENT_COUNTERS(X) \
+	X(requests, "", "requests", "requests sent") \
+	X(err_connect, "errors", "connect", "connections that failed to open") \
+	X(err_timeout, "errors", "timeout", "requests that timed out") \
+	X(err_reset, "errors", "reset", "requests cut by a reset or a close") \
+	X(err_parse, "errors", "parse", "responses that could not be parsed") \
+	X(err_validation, "errors", "validation", "responses that broke an expectation") \
+	X(body_bytes, "", "body_bytes", "response body bytes") \
+	X(conn_opened, "connections", "opened", "connections opened") \
+	X(conn_closed, "connections", "closed", "connections closed") \
+	X(conn_port_busy, "connections", "port_busy", "opens TCP refused: no free (address, port)") \
+	X(conn_unused, "connections", "unused", "connections closed before any request") \
+	X(port_waits, "connections", "port_waits", "opens that waited: every (address, port) taken") \
+	X(port_wait_us, "connections", "port_wait_us", "microseconds those waits lasted in all") \
+	X(delayed, "", "delayed", "open loop: requests due while no connection was free") \
+	X(body_checked, NULL, "body_checked", "responses whose body went through the matcher")
+
 struct client_counters {
-	uint64_t requests;
+	CLIENT_COUNTERS(COUNTER_TABLE_MEMBER)
 	uint64_t responses[CLIENT_CLASS_COUNT];
-	uint64_t err_connect, err_timeout, err_reset, err_parse, err_validation;
-	uint64_t body_bytes;
-	uint64_t conn_opened, conn_closed, conn_port_busy;
-	uint64_t conn_unused; /* established, then closed without a request sent */
-	/* a connection was due but every (address, port) was taken (in use or in
-	 * TIME_WAIT): how many such waits, and how long they lasted in all */
-	uint64_t port_waits, port_wait_us;
-	uint64_t delayed; /* open loop: due while no connection was free (sent later) */
-	uint64_t body_checked; /* responses whose body went through the matcher */
 	uint64_t requests_by_tpl[CLIENT_MAX_TEMPLATES]; /* requests sent, per template */
 };
 

@@ -50,6 +50,10 @@ uint32_t client_outstanding(const struct client *cl); /* requests awaiting a res
 uint32_t client_open_conns(const struct client *cl);  /* connections not yet closed */
 uint32_t client_established_peak(const struct client *cl); /* most established at once */
 const struct client_counters *client_counters(const struct client *cl);
+/* out += b - a, field by field; and the (key, group, offset, help) of each scalar */
+void client_counters_add_diff(struct client_counters *out, const struct client_counters *a,
+			      const struct client_counters *b);
+extern const struct counter_table client_counters_table;
 const struct hist *client_latency(const struct client *cl); /* this phase's, corrected */
 struct tcp_stack *client_tcp(struct client *cl);
 

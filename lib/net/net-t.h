@@ -19,25 +19,7 @@ struct steer;
 #define NET_ARP_SLOTS 32 /* a responder talks to a client's whole address range */
 #define NET_ND_SLOTS 32  /* the IPv6 neighbour table: as many slots as ARP has */
 
-/* Counters; every drop has its reason. */
-struct net_stats {
-	uint64_t rx_pkts, tx_pkts;
-	uint64_t rx_arp, rx_icmp, rx_tcp;
-	uint64_t arp_requests_tx, arp_replies_tx, icmp_echo_replies;
-	uint64_t drop_short, drop_not_ipv4, drop_ip_cksum, drop_tcp_cksum;
-	uint64_t drop_fragment, drop_not_ours, drop_proto, drop_ip_options;
-	uint64_t tx_nombuf, tx_full;
-	uint64_t steer_out;      /* frames passed to the worker that owns them */
-	uint64_t steer_in;       /* frames other workers passed to us */
-	uint64_t steer_drop;     /* the owner's ring was full */
-	uint64_t arp_shared_out, arp_shared_in; /* ARP copies between workers (not misdirected) */
-	/* IPv6 (only when the interface has an IPv6 address; else drop_not_ipv4) */
-	uint64_t rx_ip6, rx_nd, rx_icmp6, rx_tcp6;
-	uint64_t nd_solicits_tx, nd_adverts_tx, icmp6_echo_replies;
-	uint64_t drop_nd_invalid;   /* hop limit not 255, bad code, length or option */
-	uint64_t drop_icmp6_cksum;  /* ICMPv6 checksum (pseudo-header included) wrong */
-	uint64_t drop_tcp6_no_stack; /* a valid IPv6 TCP segment no handler takes yet */
-};
+#include "net-stats.h"
 
 struct net_nd_entry {
 	struct net_ip6 ip; /* used says whether the slot holds one */

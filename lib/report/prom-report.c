@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "out-file.h"
@@ -216,7 +217,22 @@ int report_prom_render(struct prom_text *t, const json_t *report)
 	return prom_text_error(t);
 }
 
-int report_prom_write(const char *path, const json_t *report)
+/* Each counter of the table, read from the report's object, as a family of its own */
+static void counter_metrics(struct prom_text *t, const json_t *obj,
+			    const struct report_prom_counters *c)
+{
+	for (size_t i = 0; json_is_object(obj) && i < c->table->n; i++) {
+		const struct counter_field *f = &c->table->fields[i];
+		char name[128];
+
+		snprintf(name, sizeof(name), "%s_%s_total", c->prefix, f->key);
+		struct family fam = {t, name, f->help, PROM_COUNTER, false};
+		emit(&fam, NULL, 0, number(obj, f->key));
+	}
+}
+
+int report_prom_write(const char *path, const json_t *report,
+		      const struct report_prom_counters *c, size_t n)
 {
 	struct prom_text *t = prom_text_new();
 	struct out_file o;
@@ -226,6 +242,10 @@ int report_prom_write(const char *path, const json_t *report)
 	if (t == NULL)
 		return -ENOMEM;
 	rc = report_prom_render(t, report);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		counter_metrics(t, json_object_get(report, c[i].object), &c[i]);
+		rc = prom_text_error(t);
+	}
 	if (rc == 0)
 		rc = out_file_open(&o, path);
 	if (rc == 0) {

@@ -16,9 +16,11 @@
  */
 #pragma once
 
-#include <jansson.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
+#include "counter-table.h"
 #include "series.h"
 
 enum prom_type { PROM_COUNTER, PROM_GAUGE, PROM_UNTYPED };
@@ -65,8 +67,17 @@ int prom_text_error(const struct prom_text *t);
  * 0, -EINVAL (report not an object), or the builder's error. */
 int report_prom_render(struct prom_text *t, const json_t *report);
 
-/** Write report_prom_render() to path atomically. 0 or -errno. */
-int report_prom_write(const char *path, const json_t *report);
+/* A counter object at the top of report.json ("tcp") and the table that
+ * wrote it: each counter becomes <prefix>_<key>_total with the table's help. */
+struct report_prom_counters {
+	const char *object, *prefix;
+	const struct counter_table *table;
+};
+
+/** Write report_prom_render() and the n counter objects to path atomically.
+ * 0 or -errno. */
+int report_prom_write(const char *path, const json_t *report,
+		      const struct report_prom_counters *c, size_t n);
 
 /** Append the live metrics of a run from its series (exact totals since the
  * start, last interval's rates and latency, open connections) and the name of

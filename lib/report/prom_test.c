@@ -288,15 +288,51 @@ static void report_file_holds_the_rendered_text(void **state)
 	static char buf[8192];
 
 	close(fd);
-	assert_int_equal(report_prom_write(path, r), 0);
+	assert_int_equal(report_prom_write(path, r, NULL, 0), 0);
 	FILE *f = fopen(path, "r");
 	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
 	buf[n] = '\0';
 	fclose(f);
 	assert_string_equal(buf, small_report_text);
 	unlink(path);
-	assert_int_equal(report_prom_write("/nonexistent-drench/p.txt", r), -ENOENT);
-	assert_int_equal(report_prom_write(path, NULL), -EINVAL);
+	assert_int_equal(report_prom_write("/nonexistent-drench/p.txt", r, NULL, 0), -ENOENT);
+	assert_int_equal(report_prom_write(path, NULL, NULL, 0), -EINVAL);
+	json_decref(r);
+}
+
+struct two_counters {
+	uint64_t sent, lost;
+};
+
+/* A counter object becomes one family per counter, named and helped by its
+ * table; a counter the report lacks is left out. */
+static void counter_objects_become_families(void **state)
+{
+	(void)state;
+	static const struct counter_field fields[] = {
+		{"sent", NULL, offsetof(struct two_counters, sent), "frames sent"},
+		{"lost", NULL, offsetof(struct two_counters, lost), "frames lost"},
+	};
+	static const struct counter_table table = {fields, 2};
+	const struct report_prom_counters c = {"link", "drench_link", &table};
+	json_t *r = small_report();
+	char path[] = "/tmp/drench-prom-XXXXXX";
+	int fd = mkstemp(path);
+	static char buf[8192];
+
+	close(fd);
+	json_object_set_new(r, "link", json_pack("{sI}", "sent", (json_int_t)12));
+	assert_int_equal(report_prom_write(path, r, &c, 1), 0);
+	FILE *f = fopen(path, "r");
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	unlink(path);
+	assert_non_null(strstr(buf, "# HELP drench_link_sent_total frames sent\n"
+				    "# TYPE drench_link_sent_total counter\n"
+				    "drench_link_sent_total 12\n"));
+	assert_null(strstr(buf, "drench_link_lost_total"));
+	assert_int_equal(strncmp(buf, small_report_text, strlen(small_report_text)), 0);
 	json_decref(r);
 }
 
@@ -398,6 +434,7 @@ int main(void)
 		cmocka_unit_test(bad_names_are_refused_and_the_error_sticks),
 		cmocka_unit_test(report_metrics_render_exactly),
 		cmocka_unit_test(report_file_holds_the_rendered_text),
+		cmocka_unit_test(counter_objects_become_families),
 		cmocka_unit_test(phase_and_target_names_are_escaped_in_labels),
 		cmocka_unit_test(live_metrics_are_totals_and_the_newest_point),
 		cmocka_unit_test(a_common_label_comes_first_on_every_sample),

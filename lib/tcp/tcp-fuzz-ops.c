@@ -277,10 +277,9 @@ static void op(struct fz *f)
 
 static void add_stats(struct tcp_stats *sum, const struct tcp_stats *st)
 {
-	uint64_t *a = (uint64_t *)sum;
-	const uint64_t *b = (const uint64_t *)st;
-	for (size_t i = 0; i < sizeof(*st) / sizeof(uint64_t); i++)
-		a[i] += b[i];
+	static const struct tcp_stats zero;
+
+	tcp_stats_add_diff(sum, &zero, st);
 }
 
 void tcp_fuzz_one(const uint8_t *data, size_t len, struct tcp_stats *sum)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "counter-table.h"
 #include "tcp-wire.h"
 
 enum tcp_state {
@@ -102,43 +103,64 @@ struct tcp_params {
 	uint32_t challenge_acks_per_s;
 };
 
-/* Counters; a counter for every drop reason and every retransmission. */
+/* Counters: one for every drop reason and every retransmission. The list
+ * makes struct tcp_stats, tcp_stats_add_diff() and tcp_stats_table. */
+#define TCP_STATS(X) \
+	X(rx_segs, "rx_segs", "TCP segments received") \
+	X(tx_segs, "tx_segs", "TCP segments sent") \
+	X(rx_bytes, "rx_bytes", "payload bytes delivered in order") \
+	X(tx_bytes, "tx_bytes", "TCP payload bytes sent, retransmissions included") \
+	X(conn_attempts, "conn_attempts", "active opens (SYNs sent first)") \
+	X(conn_established, "conn_established", "connections that reached ESTABLISHED") \
+	X(conn_closed, "conn_closed", "connections ended, any reason") \
+	X(conn_reset_rx, "rst_rx", "connections ended by the peer's RST") \
+	X(conn_refused, "conn_refused", "active opens answered by RST") \
+	X(conn_timeout, "conn_timeout", "connections ended by a timeout") \
+	X(conn_syn_timeout, "conn_syn_timeout", "active opens that got no SYN-ACK in time") \
+	X(conn_aborted, "conn_aborted", "connections aborted by the local side") \
+	X(rst_tx, "rst_tx", "RSTs sent") \
+	X(retrans_rto, "retrans_rto", "segments sent again on a retransmission timeout") \
+	X(retrans_fast, "retrans_fast", "fast and NewReno retransmissions") \
+	X(retrans_syn, "retrans_syn", "SYNs sent again") \
+	X(retrans_bytes, "retrans_bytes", "payload bytes sent again") \
+	X(dup_acks, "dup_acks", "duplicate ACKs received") \
+	X(persist_probes, "persist_probes", "zero-window probes sent") \
+	X(delayed_acks, "delayed_acks", "ACKs sent by the delayed-ACK timer") \
+	X(ooo_queued, "ooo_queued", "out-of-order segments queued") \
+	X(ooo_drop_full, "ooo_drop_full", "out-of-order segments dropped: pool full") \
+	X(drop_no_conn, "drop_no_conn", "segments for no connection") \
+	X(drop_bad_seq, "drop_bad_seq", "segments outside the receive window") \
+	X(drop_bad_ack, "drop_bad_ack", "segments with an unacceptable ACK number") \
+	X(drop_dup_data, "drop_dup_data", "segments carrying only data already received") \
+	X(drop_bad_flags, "drop_bad_flags", "segments whose flags the state does not take") \
+	X(tx_fail, "tx_fail", "segments the port did not take") \
+	X(drop_bad_rst, "drop_bad_rst", "RSTs ignored: outside the window, or no good ACK in SYN_SENT") \
+	X(drop_after_fin, "drop_after_fin", "payload after the peer's FIN") \
+	X(ooo_drop_dup, "ooo_drop_dup", "out-of-order segments already queued") \
+	X(ooo_delivered, "ooo_delivered", "queued segments later delivered in order") \
+	X(rtt_samples, "rtt_samples", "RTT measurements taken (Karn-filtered)") \
+	X(challenge_acks, "challenge_acks", "challenge ACKs sent (RFC 5961)") \
+	X(fin_wait_2_timeout, "fin_wait_2_timeout", "FIN_WAIT_2 idle timeouts") \
+	X(time_wait_entered, "time_wait_entered", "connections that entered TIME_WAIT") \
+	X(time_wait_reset, "time_wait_reset", "connections ended by RST instead of TIME_WAIT") \
+	X(time_wait_reused, "time_wait_reused", "ports reused before their TIME_WAIT ended (tw_reuse)") \
+	X(syn_rx, "syn_rx", "SYNs that opened a half-open (SYN_RCVD) connection") \
+	X(conn_accepted, "conn_accepted", "passive handshakes completed") \
+	X(syn_drop_backlog, "syn_drop_backlog", "SYNs dropped: max_half_open reached") \
+	X(syn_drop_full, "syn_drop_full", "SYNs dropped: no free table entry") \
+	X(retrans_synack, "retrans_synack", "SYN-ACKs sent again") \
+	X(synack_timeout, "synack_timeout", "half-open connections dropped after synack_retries") \
+	X(half_open_reset, "half_open_reset", "half-open connections ended by the peer's RST") \
+	X(syn_tw_reuse, "syn_tw_reuse", "SYNs that ended a TIME_WAIT of the same 4-tuple") \
+	X(drop_paws, "drop_paws", "segments with an older timestamp (RFC 7323 PAWS)") \
+	X(challenge_acks_limited, "challenge_acks_limited", "challenge ACKs not sent: over the rate limit") \
+	X(ooo_drop_conn, "ooo_drop_conn", "out-of-order segments dropped: per-connection cap") \
+	X(sack_acks, "sack_acks", "ACKs sent with SACK blocks") \
+	X(syn_again, "syn_again", "SYNs sent again at once after resetting the peer's old state") \
+	X(tlp_probes, "tlp_probes", "tail loss probes sent (RFC 8985)")
+
 struct tcp_stats {
-	uint64_t rx_segs, tx_segs, rx_bytes, tx_bytes;
-	uint64_t conn_attempts, conn_established, conn_closed;
-	uint64_t conn_reset_rx, conn_refused, conn_timeout, conn_syn_timeout, conn_aborted;
-	uint64_t rst_tx;
-	uint64_t retrans_rto, retrans_fast, retrans_syn, retrans_bytes;
-	uint64_t dup_acks, persist_probes, delayed_acks;
-	uint64_t ooo_queued, ooo_drop_full;
-	uint64_t drop_no_conn, drop_bad_seq, drop_bad_ack, drop_dup_data, drop_bad_flags;
-	uint64_t tx_fail;
-	/* RFC 793/5961 checks, out-of-order queue, RTT, FIN_WAIT_2 and TIME_WAIT (docs/tcp.md) */
-	uint64_t drop_bad_rst;    /* RST ignored: outside the window, or no good ACK in SYN_SENT */
-	uint64_t drop_after_fin;  /* payload after the peer's FIN */
-	uint64_t ooo_drop_dup;    /* out-of-order segment already queued */
-	uint64_t ooo_delivered;   /* queued segments later delivered in order */
-	uint64_t rtt_samples;     /* RTT measurements taken (Karn-filtered) */
-	uint64_t challenge_acks;  /* ACKs sent for a SYN in a synchronized state */
-	uint64_t fin_wait_2_timeout; /* FIN_WAIT_2 idle timeouts (reason TIMEOUT) */
-	uint64_t time_wait_entered, time_wait_reset; /* 2MSL entered / RST instead */
-	uint64_t time_wait_reused; /* connections on a port whose TIME_WAIT was cut short
-				    * (TCP_TW_REUSE), opened before its 2MSL ended */
-	/* server role (see docs/tcp.md) */
-	uint64_t syn_rx;           /* SYNs that opened a half-open (SYN_RCVD) connection */
-	uint64_t conn_accepted;    /* passive handshakes completed (also in conn_established) */
-	uint64_t syn_drop_backlog; /* SYNs dropped: max_half_open reached */
-	uint64_t syn_drop_full;    /* SYNs dropped: no free table entry */
-	uint64_t retrans_synack;   /* SYN-ACKs sent again (timer, or a duplicate SYN) */
-	uint64_t synack_timeout;   /* half-open connections dropped after synack_retries */
-	uint64_t half_open_reset;  /* half-open connections ended by the peer's RST */
-	uint64_t syn_tw_reuse;     /* SYNs that ended a TIME_WAIT of the same 4-tuple */
-	uint64_t drop_paws;        /* segments with an older timestamp (RFC 7323 PAWS) */
-	uint64_t challenge_acks_limited; /* challenge ACKs not sent: over challenge_acks_per_s */
-	uint64_t ooo_drop_conn;    /* out-of-order segments dropped: ooo_max_per_conn reached */
-	uint64_t sack_acks;        /* ACKs sent with SACK blocks */
-	uint64_t syn_again;        /* SYNs sent again at once after resetting the peer's old state */
-	uint64_t tlp_probes;       /* tail loss probes sent (RFC 8985) */
+	TCP_STATS(COUNTER_TABLE_MEMBER)
 };
 
 /* Snapshot of one connection, for tests, traces and telemetry. */

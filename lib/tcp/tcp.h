@@ -139,6 +139,10 @@ const struct net_ip6_pair *tcp_seg_out_ip6(const struct tcp_stack *s, const stru
 const struct net_ip6 *tcp_conn_local_addr6(const struct tcp_stack *s, const struct tcp_conn *c);
 const struct net_ip6 *tcp_conn_remote_addr6(const struct tcp_stack *s, const struct tcp_conn *c);
 const struct tcp_stats *tcp_stack_stats(const struct tcp_stack *s);
+/* out += b - a, field by field; and the (key, offset, help) of every counter */
+void tcp_stats_add_diff(struct tcp_stats *out, const struct tcp_stats *a,
+			const struct tcp_stats *b);
+extern const struct counter_table tcp_stats_table;
 uint32_t tcp_stack_active(const struct tcp_stack *s); /* not CLOSED (TIME_WAIT counts) */
 /* table bytes / capacity, counting each entry's timer node and free-queue cell */
 size_t tcp_stack_mem_per_conn(const struct tcp_stack *s);

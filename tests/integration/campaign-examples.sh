@@ -55,4 +55,9 @@ for f in report.html metrics.prom; do
 done
 grep -q 'drench_requests_total{phase="steady"}' "$WORK/open-loop-latency/metrics.prom" ||
 	fail "metrics.prom lacks the steady phase"
+# every TCP and net counter, named and helped by its table
+grep -q '^# HELP drench_tcp_conn_established_total connections that reached ESTABLISHED$' \
+	"$WORK/open-loop-latency/metrics.prom" || fail "metrics.prom lacks the tcp counters"
+grep -q '^drench_net_rx_packets_total [1-9]' "$WORK/open-loop-latency/metrics.prom" ||
+	fail "metrics.prom lacks the net counters"
 echo PASS

@@ -5,7 +5,8 @@
 # /info names our pid answers /drench/phase with the running phase,
 # /drench/stats with counters that grow between two asks and no error, and
 # /drench/workers with the worker lcore, its port and its busy share (between 0 and
-# 1000 thousandths, as report.json's busy_share is between 0 and 1); /help
+# 1000 thousandths, as report.json's busy_share is between 0 and 1), /drench/tcp
+# with the keys of report.json's tcp object; /help
 # lists the commands.
 source "$(dirname "$0")/lib.sh"
 need_rig
@@ -50,7 +51,8 @@ for _ in $(seq 50); do
 done
 ask "$instance" /help,/drench/stats /drench/phase /drench/stats /drench/workers >"$WORK/a"
 sleep 2
-ask "$instance" /drench/stats >"$WORK/b"
+ask "$instance" /drench/stats /drench/tcp >"$WORK/b"
+cp "$WORK/b" "$WORK/b.keep"
 python3 - "$WORK/a" "$WORK/b" <<'PY' || fail "telemetry replies"
 import json, sys
 a = [json.loads(l) for l in open(sys.argv[1])]
@@ -58,7 +60,7 @@ b = [json.loads(l) for l in open(sys.argv[2])]
 # the first line after /info is the help, then phase, stats, workers
 help_ = a[-4]["/help"]
 assert "/drench/stats" in help_, help_
-phase, s1, workers, s2 = a[-3]["/drench/phase"], a[-2]["/drench/stats"], a[-1]["/drench/workers"], b[-1]["/drench/stats"]
+phase, s1, workers, s2 = a[-3]["/drench/phase"], a[-2]["/drench/stats"], a[-1]["/drench/workers"], b[-2]["/drench/stats"]
 assert phase["state"] == "running" and phase["name"] == "steady", phase
 assert phase["index"] == 1 and phase["count"] == 2 and phase["phase_length_ms"] == 8000, phase
 assert s2["requests"] > s1["requests"] > 0, (s1, s2)
@@ -75,10 +77,19 @@ print("phase", phase, "\nstats", s2, "\nworkers", workers)
 PY
 wait "$RUN_PID" || { rc=$?; cat "$WORK/run.log" >&2; fail "drench run: exit $rc"; }
 RUN_PID=
-python3 - "$WORK/t/report.json" <<'PY' || fail "report.json workers[].busy_share"
+python3 - "$WORK/t/report.json" "$WORK/b.keep" <<'PY' || fail "report.json workers[].busy_share, tcp"
 import json, sys
-w = json.load(open(sys.argv[1]))["workers"]
+rep = json.load(open(sys.argv[1]))
+w = rep["workers"]
 assert len(w) == 1 and 0 < w[0]["busy_share"] < 1, w
 print("report.json busy_share", w[0]["busy_share"])
+# /drench/tcp and report.json's tcp object name the same counters, and the
+# report's totals are at least what the run had counted when asked
+live = [json.loads(l) for l in open(sys.argv[2])][-1]["/drench/tcp"]
+tcp = rep["tcp"]
+assert set(live) == set(tcp) and len(tcp) > 40, (sorted(live), sorted(tcp))
+assert 0 < live["conn_established"] <= tcp["conn_established"], (live, tcp)
+assert all(tcp[k] >= live[k] for k in tcp), [(k, live[k], tcp[k]) for k in tcp if tcp[k] < live[k]]
+print("/drench/tcp", len(live), "counters; conn_established", live["conn_established"])
 PY
 echo PASS

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#pragma once
+
+#include <jansson.h>
+
+/* metrics.prom of a report.json tree (drench run's, or drench merge's), with
+ * every tcp and net counter as drench_tcp_<key>_total, drench_net_<key>_total */
+int report_prom_write_all(const char *path, const json_t *rep);
