@@ -145,7 +145,9 @@ static void an_ipv6_url_and_address_reach_the_plan(void **state)
 	o.has_ip6 = true;
 	memcpy(&o.local_ip6, ours, 16);
 	o.prefix6 = 64;
+	o.n_local_ips = 4; /* an IPv4 range beside: the IPv6 target's connections use fd00::2 */
 	assert_int_equal(plan_from_flags(&o, &plan), 0);
+	assert_int_equal(plan.n_local_ips, 1);
 	assert_true(plan.target_ip6 && plan.has_ip6);
 	assert_memory_equal(plan.daddr6.b, target, 16);
 	assert_memory_equal(plan.local_ip6.b, ours, 16);

@@ -113,6 +113,8 @@ int plan_from_flags(const struct run_opts *o, struct plan *p)
 	plan_id_flags(o, p->campaign_digest);
 	if (plan_target(p, o) < 0)
 		return -EINVAL;
+	if (p->target_ip6) /* one IPv6 address per port: its connections use it alone */
+		p->n_local_ips = 1;
 	plan_phase(p, o);
 	return 0;
 }
