@@ -64,8 +64,6 @@ void tcp_addr6_client(struct tcp_stack *s, struct tcp_conn *c, const struct net_
 
 void tcp_addr6_passive(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 {
-	if (!s->addr6)
-		return;
 	s->addr6[c->id].v6 = seg->ip6 != NULL;
 	if (!seg->ip6)
 		return;

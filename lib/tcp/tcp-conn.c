@@ -205,14 +205,9 @@ static void conn_init(struct tcp_stack *s, struct tcp_conn *c, const struct net_
 	c->state = TCP_SYN_SENT;
 }
 
-int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t now,
-		struct tcp_conn **out)
-{
-	return tcp_conn_open(s, NULL, daddr, dport, now, out);
-}
-
-int tcp_conn_open(struct tcp_stack *s, const struct net_ip6 *daddr6, uint32_t daddr,
-		  uint16_t dport, uint64_t now, struct tcp_conn **out)
+/* static, so that tcp_connect's IPv4 open is this one inlined */
+static int conn_open(struct tcp_stack *s, const struct net_ip6 *daddr6, uint32_t daddr,
+		     uint16_t dport, uint64_t now, struct tcp_conn **out)
 {
 	if (!s->client_ports)
 		return -EOPNOTSUPP;
@@ -227,6 +222,18 @@ int tcp_conn_open(struct tcp_stack *s, const struct net_ip6 *daddr6, uint32_t da
 	tcp_timer_rtx_set(s, c, now, c->rto_us);
 	*out = c;
 	return 0;
+}
+
+int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t now,
+		struct tcp_conn **out)
+{
+	return conn_open(s, NULL, daddr, dport, now, out);
+}
+
+int tcp_conn_open(struct tcp_stack *s, const struct net_ip6 *daddr6, uint32_t daddr,
+		  uint16_t dport, uint64_t now, struct tcp_conn **out)
+{
+	return conn_open(s, daddr6, daddr, dport, now, out);
 }
 
 int tcp_close(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)

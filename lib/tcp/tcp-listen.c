@@ -46,7 +46,8 @@ static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct t
 
 	memset(c, 0, sizeof(*c));
 	c->id = id;
-	tcp_addr6_passive(s, c, seg);
+	if (s->addr6)
+		tcp_addr6_passive(s, c, seg);
 	c->daddr = seg->saddr;
 	c->dport = seg->sport;
 	c->lport = s->listen_port;
