@@ -31,6 +31,7 @@ GEN_IF=${DRENCH_GEN_IF:-gen0}
 SUT_IF=${DRENCH_SUT_IF:-sut0}
 SUT_IP=${DRENCH_SUT_IP:-198.18.0.1}
 SUT_IP2=${DRENCH_SUT_IP2:-198.18.0.3}
+SUT_IP6=${DRENCH_SUT_IP6:-fd00::1} # on a /64; drench takes fd00::2
 GEN_IP=${DRENCH_GEN_IP:-198.18.0.2}
 HUGEPAGES=${DRENCH_HUGEPAGES:-512}
 RUN_DIR=${DRENCH_RIG_DIR:-/run/drench-rig}
@@ -89,6 +90,7 @@ http {
 	scgi_temp_path $RUN_DIR/tmp;
 	server {
 		listen $SUT_IP:80 reuseport backlog=4096;
+		listen [$SUT_IP6]:80 reuseport backlog=4096;
 		root $RUN_DIR/www;
 		# sub_filter drops Content-Length, so nginx answers with chunked encoding;
 		# the replacement has the same length, so the decoded body stays 10000 B.
@@ -115,11 +117,13 @@ close_inherited_fds() {
 start_nginx() {
 	write_nginx_conf
 	if [ -f "$RUN_DIR/nginx.pid" ] && kill -0 "$(cat "$RUN_DIR/nginx.pid")" 2>/dev/null; then
-		log "nginx already running"
+		# the configuration may have grown (a listen line): take it in
+		(close_inherited_fds && in_ns nginx -c "$RUN_DIR/nginx.conf" -s reload)
+		log "nginx already running (configuration reloaded)"
 		return
 	fi
 	(close_inherited_fds && in_ns taskset -c "$NGINX_CPU" nginx -c "$RUN_DIR/nginx.conf")
-	log "nginx on $SUT_IP:80 (pinned to cpu $NGINX_CPU)"
+	log "nginx on $SUT_IP:80 and [$SUT_IP6]:80 (pinned to cpu $NGINX_CPU)"
 }
 
 # The second server: its own nginx process (so it can stop alone), its own
@@ -127,7 +131,8 @@ start_nginx() {
 start_second() {
 	sed -e "s|^pid .*|pid $RUN_DIR/nginx2.pid;|" \
 		-e "s|error_log .*|error_log $RUN_DIR/nginx2-error.log warn;|" \
-		-e "s|listen $SUT_IP:80 |listen $SUT_IP2:8080 |" "$RUN_DIR/nginx.conf" >"$RUN_DIR/nginx2.conf"
+		-e "s|listen $SUT_IP:80 |listen $SUT_IP2:8080 |" -e "/listen \[$SUT_IP6\]/d" \
+		"$RUN_DIR/nginx.conf" >"$RUN_DIR/nginx2.conf"
 	if [ -f "$RUN_DIR/nginx2.pid" ] && kill -0 "$(cat "$RUN_DIR/nginx2.pid")" 2>/dev/null; then
 		log "second nginx already running"
 		return
@@ -205,6 +210,9 @@ make_netns() {
 	ethtool -K "$GEN_IF" rxvlan off txvlan off >/dev/null 2>&1 || true
 	in_ns ip addr replace "$SUT_IP/24" dev "$SUT_IF"
 	in_ns ip addr replace "$SUT_IP2/24" dev "$SUT_IF"
+	# nodad: usable at once, so nginx can bind it now
+	in_ns sysctl -qw "net.ipv6.conf.$SUT_IF.disable_ipv6=0"
+	in_ns ip -6 addr replace "$SUT_IP6/64" dev "$SUT_IF" nodad
 	in_ns ip link set "$SUT_IF" up
 	in_ns ip link set lo up
 	make_mgmt
@@ -212,7 +220,7 @@ make_netns() {
 	# super-frames that a DPDK port on the other end receives as such.
 	in_ns ethtool -K "$SUT_IF" tx off tso off gso off gro off >/dev/null 2>&1 ||
 		in_ns ethtool -K "$SUT_IF" tx off tso off gso off
-	log "netns $NS: $SUT_IF $SUT_IP <-> $GEN_IF (drench uses $GEN_IP)"
+	log "netns $NS: $SUT_IF $SUT_IP and $SUT_IP6/64 <-> $GEN_IF (drench uses $GEN_IP, fd00::2)"
 }
 
 cmd_up() {

@@ -552,6 +552,8 @@ static void print_start(const struct net_port *port, const struct plan *p,
  * the server that got no answer. */
 static int resolve_targets(struct run_workers *rw, const struct plan *p, uint16_t *port)
 {
+	if (p->targets.n_dests == 0 && p->target_ip6) /* neighbour discovery */
+		return run_workers_resolve6(rw, &p->daddr6, port) < 0 ? 0 : -1;
 	if (p->targets.n_dests == 0)
 		return run_workers_resolve(rw, p->daddr, port) < 0 ? 0 : -1;
 	for (uint8_t d = 0; d < p->targets.n_dests; d++)
@@ -599,8 +601,9 @@ static int run_on_ports(const struct plan *p, struct net_port *ports)
 	run_workers_steer(&rw, p);
 	int who = resolve_targets(&rw, p, &silent);
 	if (who >= 0) {
-		fprintf(stderr, "drench run: no ARP answer from the target %s or its gateway on "
-				"port %s\n", p->targets.n_dests ? p->targets.dest_names[who] : "",
+		fprintf(stderr, "drench run: no %s answer from the target %s or its gateway on "
+				"port %s\n", p->target_ip6 ? "neighbour discovery" : "ARP",
+			p->targets.n_dests ? p->targets.dest_names[who] : "",
 			ports[silent].name);
 		rc = DRENCH_EXIT_RUNTIME;
 	} else {

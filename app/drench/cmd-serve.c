@@ -45,6 +45,8 @@ static struct responder *make_responder(const struct serve_opts *o, struct serve
 
 	tcp_params_default(&tp);
 	tp.local_addr = o->local_ip;
+	tp.ip6 = o->has_ip6;
+	memcpy(&tp.local_ip6, &o->local_ip6, sizeof(tp.local_ip6));
 	tp.mss = (uint16_t)(o->mtu - 40);
 	tp.port_min = tp.port_max = 0; /* server only: the table is not bounded by ports */
 	tp.max_conns = o->max_conns;
@@ -154,6 +156,8 @@ static int serve_on_port(const struct serve_opts *o, struct net_port *port)
 	}
 	w.duration_us = o->duration_us;
 	w.quiet = o->quiet;
+	if (o->has_ip6)
+		lcore_take_ip6(&w.lc);
 	bool placed = numa_place_begin(port->socket_id);
 	w.resp = make_responder(o, &w);
 	if (placed)

@@ -21,10 +21,27 @@ static struct net_iface *queue_of(struct lcore *l, uint16_t port)
 /* What a NIC steering with drench's RSS key and RETA would do on the
  * client's side (lib/net/steer.h): a drench client with n workers gets each
  * reply on its owner's queue. */
+/* An IPv6 segment: the neighbour to solicit again is its next hop. */
+static int tx6(struct lcore *l, struct net_iface *ifc, const struct tcp_seg_out *seg)
+{
+	const struct net_ip6_pair *a = tcp_seg_out_ip6(l->ops->tcp(l->role), seg);
+	int rc = net_tcp6_tx(ifc, &a->src, &a->dst, seg, l->ops->fill, l->role);
+
+	if (rc == -EHOSTUNREACH) {
+		struct net_ip6 hop;
+		l->arp_unresolved++;
+		net_ip6_next_hop(ifc, &a->dst, &hop);
+		net_nd_solicit(ifc, &hop);
+	}
+	return rc;
+}
+
 int lcore_tx(void *ctx, const struct tcp_seg_out *seg)
 {
 	struct lcore *l = ctx;
 	struct net_iface *ifc = queue_of(l, seg->dport);
+	if (seg->ip6_slot)
+		return tx6(l, ifc, seg);
 	int rc = net_tcp_tx(ifc, seg, l->ops->fill, l->role);
 
 	if (rc == -EHOSTUNREACH) {
@@ -44,7 +61,8 @@ void lcore_net_stats(const struct lcore *l, struct net_stats *sum)
 		net_stats_add_diff(sum, &zero, &l->ifc[q].stats);
 }
 
-/* One ARP table for all queues: what one queue learned, every queue knows. */
+/* One ARP table for all queues: what one queue learned, every queue knows.
+ * The IPv6 neighbour table likewise. */
 static void share_arp(struct lcore *l, uint16_t from)
 {
 	for (uint16_t q = 0; q < l->n_ifc; q++)
@@ -52,15 +70,30 @@ static void share_arp(struct lcore *l, uint16_t from)
 			memcpy(l->ifc[q].arp, l->ifc[from].arp, sizeof(l->ifc[q].arp));
 }
 
+static void share_nd(struct lcore *l, uint16_t from)
+{
+	for (uint16_t q = 0; q < l->n_ifc; q++)
+		if (q != from)
+			memcpy(l->ifc[q].nd, l->ifc[from].nd, sizeof(l->ifc[q].nd));
+}
+
+void lcore_take_ip6(struct lcore *l)
+{
+	for (uint16_t q = 0; q < l->n_ifc; q++)
+		l->ifc[q].on_tcp6 = l->ops->input;
+}
+
 static uint16_t rx_all(struct lcore *l, uint64_t now)
 {
 	uint16_t rx = 0;
 
 	for (uint16_t q = 0; q < l->n_ifc; q++) {
-		uint64_t arp = l->ifc[q].stats.rx_arp;
+		uint64_t arp = l->ifc[q].stats.rx_arp, nd = l->ifc[q].stats.rx_nd;
 		rx += net_rx(&l->ifc[q], now, l->ops->input, l->role);
 		if (l->ifc[q].stats.rx_arp != arp && l->n_ifc > 1)
 			share_arp(l, q);
+		if (l->ifc[q].stats.rx_nd != nd && l->n_ifc > 1)
+			share_nd(l, q);
 	}
 	return rx;
 }

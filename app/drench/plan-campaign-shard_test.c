@@ -5,6 +5,7 @@
  * its part of every level, and every shard of one campaign has one digest
  * while another campaign has another. Several ports reach the plan.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -130,12 +131,48 @@ static void ports_reach_the_plan_in_order(void **state)
 	plan_free(&plan);
 }
 
+/* An IPv6 target needs the generator's IPv6 address; the plan carries both,
+ * the target's low 32 bits in daddr; a campaign's IPv6 item and gateway6
+ * reach it too. */
+static void an_ipv6_url_and_address_reach_the_plan(void **state)
+{
+	static const uint8_t target[16] = {0xfd, [15] = 1}, ours[16] = {0xfd, [15] = 2};
+	(void)state;
+	struct run_opts o = {.dev = "net_null0", .url = "http://[fd00::1]:8080/x", .lcores = "0-1",
+			     .local_ip = 0xC6120002u, .n_local_ips = 1, .netmask = 0xffffff00u,
+			     .connections = 8, .duration_us = 1000000, .mtu = 1500};
+	assert_int_equal(plan_from_flags(&o, &plan), -EINVAL); /* no --local-ip6 */
+	o.has_ip6 = true;
+	memcpy(&o.local_ip6, ours, 16);
+	o.prefix6 = 64;
+	o.n_local_ips = 4; /* an IPv4 range beside: the IPv6 target's connections use fd00::2 */
+	assert_int_equal(plan_from_flags(&o, &plan), 0);
+	assert_int_equal(plan.n_local_ips, 1);
+	assert_true(plan.target_ip6 && plan.has_ip6);
+	assert_memory_equal(plan.daddr6.b, target, 16);
+	assert_memory_equal(plan.local_ip6.b, ours, 16);
+	assert_int_equal(plan.daddr, 1);
+	assert_int_equal(plan.dport, 8080);
+	assert_int_equal(plan.prefix6, 64);
+	plan_free(&plan);
+
+	const char *v6[] = {"rig.local_ips=[198.18.0.3, fd00::2/80]", "rig.gateway6=fd00::fe"};
+	load(&(struct run_opts){0}, v6, 2);
+	assert_true(plan.has_ip6);
+	assert_false(plan.target_ip6); /* targets: are IPv4 */
+	assert_memory_equal(plan.local_ip6.b, ours, 16);
+	assert_int_equal(plan.prefix6, 80);
+	assert_int_equal(plan.gateway6.b[15], 0xfe);
+	unload();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_flag_wins_over_the_files_shard),
 		cmocka_unit_test(three_flag_shards_of_64_connections_share_ports),
 		cmocka_unit_test(ports_reach_the_plan_in_order),
+		cmocka_unit_test(an_ipv6_url_and_address_reach_the_plan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,6 +56,9 @@ static void plan_rig(struct plan *p, const struct campaign *c, struct config_err
 			 "local_ips");
 	if (r->n_local_addresses > PLAN_MAX_LOCAL_IPS)
 		error_at(e, &r->where, "%s: more addresses than drench uses (4096)", "local_ips");
+	if (r->has_local_ip6 && r->n_local_ips == 0)
+		error_at(e, &r->where, "%s: an IPv4 range beside the IPv6 entry (the targets "
+				      "section takes IPv4 addresses)", "local_ips");
 	if (r->n_ports == 0 || r->n_worker_lcores == 0 || r->n_local_ips == 0)
 		return;
 	for (size_t i = 0; i < r->n_ports && i < PLAN_MAX_PORTS; i++)
@@ -68,6 +71,10 @@ static void plan_rig(struct plan *p, const struct campaign *c, struct config_err
 	p->gateway = r->has_gateway ? ntohl(r->gateway.s_addr) : 0;
 	p->netmask = r->has_gateway ? 0xffffffffu : 0;
 	p->mtu = r->mtu ? r->mtu : 1500;
+	p->has_ip6 = r->has_local_ip6;
+	memcpy(p->local_ip6.b, &r->local_ip6, 16);
+	memcpy(p->gateway6.b, &r->gateway6, 16);
+	p->prefix6 = r->prefix6;
 	p->time_wait = (enum tcp_time_wait_policy)r->time_wait; /* the same order */
 }
 

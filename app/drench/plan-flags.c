@@ -15,16 +15,23 @@ static int plan_target(struct plan *p, const struct run_opts *o)
 	static struct http_url url; /* the template keeps pointers into it */
 
 	if (http_url_parse(o->url, &url) < 0) {
-		fprintf(stderr, "drench run: --url: cannot parse '%s' (expected http://IPv4[:port]/path)\n",
+		fprintf(stderr, "drench run: --url: cannot parse '%s' (expected http://IPv4[:port]/path or http://[IPv6][:port]/path)\n",
 			o->url);
 		return -EINVAL;
 	}
-	if (!url.host_is_ipv4) {
-		fprintf(stderr, "drench run: --url: the host must be an IPv4 address (got '%s')\n",
-			url.host);
+	if (url.host_is_ipv6 && !o->has_ip6) {
+		fprintf(stderr, "drench run: --url: %s is IPv6: give the generator an IPv6 address "
+				"(--local-ip6 fd00::2/64)\n", url.host);
 		return -EINVAL;
 	}
-	p->daddr = url.ipv4;
+	if (!url.host_is_ipv4 && !url.host_is_ipv6) {
+		fprintf(stderr, "drench run: --url: the host must be an IPv4 address or an IPv6 "
+				"literal (got '%s')\n", url.host);
+		return -EINVAL;
+	}
+	p->target_ip6 = url.host_is_ipv6;
+	memcpy(p->daddr6.b, url.ipv6, 16);
+	p->daddr = url.host_is_ipv6 ? net_ip6_low32(&p->daddr6) : url.ipv4;
 	p->dport = url.port;
 	struct http_template_spec spec = {
 		.method = "GET", .path = url.path, .host = url.host, .port = url.port,
@@ -78,6 +85,10 @@ int plan_from_flags(const struct run_opts *o, struct plan *p)
 		p->devs[p->n_ports++] = o->dev;
 	snprintf(p->lcores, sizeof(p->lcores), "%s", o->lcores);
 	p->local_ip = o->local_ip;
+	p->has_ip6 = o->has_ip6;
+	memcpy(p->local_ip6.b, &o->local_ip6, 16);
+	memcpy(p->gateway6.b, &o->gateway6, 16);
+	p->prefix6 = o->prefix6;
 	p->n_local_ips = o->n_local_ips;
 	p->netmask = o->netmask;
 	p->gateway = o->gateway;
@@ -102,6 +113,8 @@ int plan_from_flags(const struct run_opts *o, struct plan *p)
 	plan_id_flags(o, p->campaign_digest);
 	if (plan_target(p, o) < 0)
 		return -EINVAL;
+	if (p->target_ip6) /* one IPv6 address per port: its connections use it alone */
+		p->n_local_ips = 1;
 	plan_phase(p, o);
 	return 0;
 }

@@ -41,6 +41,13 @@ struct plan {
 	uint16_t port_min, port_max; /* local ports (a shard's block of them) */
 	uint16_t mtu;
 	enum tcp_time_wait_policy time_wait;
+	/* IPv6 (has_ip6): our address and prefix, and the next hop off it */
+	bool has_ip6;
+	struct net_ip6 local_ip6, gateway6;
+	uint8_t prefix6;
+	/* target; an IPv6 one (target_ip6) has daddr6, and daddr its low 32 bits */
+	bool target_ip6;
+	struct net_ip6 daddr6;
 	/* target: the first server, and every server (plan-targets.h) */
 	uint32_t daddr;
 	uint16_t dport;

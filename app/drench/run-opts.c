@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -17,11 +18,14 @@ static void usage(FILE *f)
 		"       drench run --dev DEV --url URL [options]\n"
 		"  --dev DEV           DPDK device: a vdev (net_af_xdp0,iface=gen0) or a PCI address;\n"
 		"                      again for each more port (the workers are split between them)\n"
-		"  --url URL           http://IPv4[:port]/path to request\n"
+		"  --url URL           http://IPv4[:port]/path or http://[IPv6][:port]/path to request\n"
 		"  --lcores LIST       EAL lcores; the first is the telemetry lcore, the next the workers (0-1)\n"
 		"  --local-ip IP/LEN   the generator's address (198.18.0.2/24), or a range of\n"
 		"                      them, IP-IP/LEN (every worker uses each address)\n"
 		"  --gateway IP        next hop for targets off our subnet\n"
+		"  --local-ip6 IP/LEN  the generator's IPv6 address and prefix (fd00::2/64), for\n"
+		"                      an IPv6 --url (http://[fd00::1]:8080/)\n"
+		"  --gateway6 IP       next hop for IPv6 targets off our prefix\n"
 		"  --connections N     connections kept open, closed loop (64); with --rate or\n"
 		"                      --cps, the most open at once\n"
 		"  --rate R            open loop: R requests per second on a schedule (wrk2's -R)\n"
@@ -155,6 +159,13 @@ static int apply(struct run_opts *o, int opt, char *arg)
 		return cli_ipv4_range_prefix("run", "local-ip", arg, PLAN_MAX_LOCAL_IPS, &o->local_ip,
 					     &o->n_local_ips, &o->netmask);
 	case 'g': return cli_ipv4("run", "gateway", arg, &o->gateway);
+	case '6':
+		o->has_ip6 = true;
+		return cli_ipv6_prefix("run", "local-ip6", arg, 64, &o->local_ip6, &o->prefix6);
+	case 'G':
+		if (inet_pton(AF_INET6, arg, &o->gateway6) == 1)
+			return 0;
+		return cli_bad("run", "gateway6", "an IPv6 address", arg);
 	case 'W': return cli_time_wait("run", arg, &o->time_wait);
 	case 'c': case 'r': case 'm': case 't': case 'T': case 'D': case 'R': case 'C': case 'k':
 		return apply_number(o, opt, arg);
@@ -191,6 +202,8 @@ int run_opts_parse(int argc, char **argv, struct run_opts *o)
 		{"output", required_argument, NULL, 'o'},
 		{"local-ip", required_argument, NULL, 'i'},
 		{"gateway", required_argument, NULL, 'g'},
+		{"local-ip6", required_argument, NULL, '6'},
+		{"gateway6", required_argument, NULL, 'G'},
 		{"connections", required_argument, NULL, 'c'},
 		{"duration", required_argument, NULL, 't'},
 		{"timeout", required_argument, NULL, 'T'},

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
 
 #include "tcp-t.h"
 
@@ -19,6 +20,10 @@ struct run_opts {
 	uint32_t n_local_ips;  /* consecutive addresses from local_ip */
 	uint32_t netmask;
 	uint32_t gateway;      /* 0: none */
+	bool has_ip6;          /* --local-ip6 given: IPv6 beside IPv4 */
+	struct in6_addr local_ip6;
+	uint8_t prefix6;
+	struct in6_addr gateway6; /* --gateway6; all zeros: none */
 	uint32_t connections;
 	double rate;           /* --rate: open loop, requests per second (0: closed loop) */
 	double cps;            /* --cps: new connections per second (0: none) */

@@ -77,6 +77,7 @@ static struct client *make_client(const struct plan *p, struct worker *w,
 	struct tcp_params tp;
 	struct client_conf cc = {
 		.daddr = p->daddr,
+		.daddr6 = p->target_ip6 ? &p->daddr6 : NULL,
 		.dport = p->dport,
 		.dests = p->targets.n_dests ? p->targets.dests : NULL,
 		.n_dests = p->targets.n_dests,
@@ -95,6 +96,8 @@ static struct client *make_client(const struct plan *p, struct worker *w,
 	tcp_params_default(&tp);
 	worker_tuples(p, rp, i, &tp);
 	tp.mss = (uint16_t)(p->mtu - 40);
+	tp.ip6 = p->target_ip6; /* its connections open from local_ip6 */
+	tp.local_ip6 = p->local_ip6;
 	tp.tw_policy = p->time_wait;
 	/* every one of its (address, port) pairs: connections in TIME_WAIT hold theirs */
 	uint64_t pairs = (uint64_t)(rp->port_max - rp->port_min + 1) / rp->n * p->n_local_ips;
@@ -160,6 +163,10 @@ static int setup_one(struct run_workers *rw, const struct plan *p, uint16_t k, u
 	rw->port_of[g] = k;
 	net_iface_init(&w->ifc, port, i, p->local_ip, p->netmask, p->gateway);
 	w->ifc.n_ips = p->n_local_ips;
+	if (p->has_ip6) {
+		net_iface_set_ip6(&w->ifc, &p->local_ip6, p->prefix6);
+		w->ifc.gateway6 = p->gateway6;
+	}
 	rw->steer[g] = (struct steer){.mode = rp->mode, .n_workers = rp->n, .self = i};
 	memcpy(rw->steer[g].rings, rp->rings, sizeof(rp->rings));
 	w->ifc.steer = &rw->steer[g];
@@ -227,6 +234,12 @@ int run_workers_setup(struct run_workers *rw, const struct plan *p, const struct
  * owner's queue; else frames are redirected, and it is said why. */
 static bool rss_holds(const struct plan *p, const struct run_port *rp, uint16_t reta)
 {
+	if (p->target_ip6) {
+		/* the near-zero key picks bits of an IPv4 tuple's port; an IPv6
+		 * tuple puts the port elsewhere in the hash input */
+		printf("drench: IPv6 target: software redirect (RSS steers IPv4 tuples only)\n");
+		return false;
+	}
 	uint32_t bad = steer_rss_misplaced(p->daddr, p->dport, p->local_ip, p->n_local_ips,
 					   rp->port_min, rp->port_max, reta, rp->n);
 
@@ -345,6 +358,9 @@ int run_workers_resolve(struct run_workers *rw, uint32_t daddr, uint16_t *port)
 
 int run_workers_launch(struct run_workers *rw)
 {
+	for (uint16_t i = 0; i < rw->n; i++)
+		if (rw->w[i].ifc.n_ip6) /* after resolving: its rx hands IPv6 TCP to the client */
+			lcore_take_ip6(&rw->w[i].lc);
 	for (uint16_t i = 0; i < rw->n; i++)
 		if (rte_eal_remote_launch(worker_main, &rw->w[i], rw->w[i].lcore_id) < 0)
 			return -EBUSY;

@@ -57,6 +57,8 @@ void run_workers_steer(struct run_workers *rw, const struct plan *p);
  * port's first queue, then copied to its workers); 0, or -ETIMEDOUT with the
  * index of the port that had no answer in *port. */
 int run_workers_resolve(struct run_workers *rw, uint32_t daddr, uint16_t *port);
+/** The same by neighbour discovery, for an IPv6 target (run-resolve6.c). */
+int run_workers_resolve6(struct run_workers *rw, const struct net_ip6 *daddr, uint16_t *port);
 
 int run_workers_launch(struct run_workers *rw);
 bool run_workers_finished(const struct run_workers *rw);

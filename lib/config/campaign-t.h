@@ -64,6 +64,12 @@ struct campaign_rig {
 	enum campaign_time_wait time_wait; /* after closing first; default reuse */
 	bool has_gateway;
 	struct in_addr gateway;     /* next hop for every target when has_gateway */
+	/* one IPv6 entry of local_ips, "ADDR/LEN" (LEN 64 by default), beside
+	 * the IPv4 ones: the generator answers neighbour discovery there */
+	bool has_local_ip6;
+	struct in6_addr local_ip6;
+	uint8_t prefix6;
+	struct in6_addr gateway6;   /* next hop off that prefix; all zeros: none */
 	uint16_t mtu;               /* default 1500 */
 	struct campaign_where where;
 };

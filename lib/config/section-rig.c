@@ -16,10 +16,11 @@
 #define PCI_EXPECTED "a PCI address such as 0000:01:00.0 or a vdev such as net_af_xdp0,iface=gen0"
 #define LCORES_EXPECTED "lcore ids: 1, [1, 2], or \"1-3,5\""
 #define IPS_EXPECTED "an IPv4 address, a range 198.18.0.2-198.18.0.9, or a prefix 198.18.0.0/24"
+#define IP6_EXPECTED "one IPv6 address with its prefix, fd00::2/64"
 
 static const char *const rig_keys[] = {
-	"ports", "lcores", "numa_socket", "allow_remote_numa", "local_ips", "gateway", "mtu",
-	"time_wait", NULL,
+	"ports", "lcores", "numa_socket", "allow_remote_numa", "local_ips", "gateway", "gateway6",
+	"mtu", "time_wait", NULL,
 };
 static const char *const lcore_keys[] = {"workers", "telemetry", NULL};
 
@@ -285,6 +286,39 @@ static bool range_apart(struct section_ctx *s, const struct yaml_node *item,
 	return true;
 }
 
+/* "ADDR" or "ADDR/LEN": the generator's one IPv6 address and its prefix.
+ * A range is refused: lib/net owns one IPv6 address per port here, and a
+ * range mixing the families is no range at all. */
+static void parse_local_ip6(struct section_ctx *s, const struct yaml_node *item, const char *t)
+{
+	struct campaign_rig *rig = &s->c->rig;
+	char buf[INET6_ADDRSTRLEN];
+	const char *slash = strchr(t, '/');
+	size_t alen = slash ? (size_t)(slash - t) : strlen(t);
+	char *end = NULL;
+	long len = slash ? strtol(slash + 1, &end, 10) : 64;
+
+	if (rig->has_local_ip6) {
+		config_error_at(s->e, &item->mark, item->path, IP6_EXPECTED,
+				"a second IPv6 entry \"%s\"", t);
+		return;
+	}
+	if (strchr(t, '-') || alen >= sizeof(buf) || (slash && (*end != '\0' || len < 1 || len > 128))) {
+		config_error_at(s->e, &item->mark, item->path, IP6_EXPECTED,
+				"bad IPv6 entry \"%s\"", t);
+		return;
+	}
+	memcpy(buf, t, alen);
+	buf[alen] = '\0';
+	if (inet_pton(AF_INET6, buf, &rig->local_ip6) != 1) {
+		config_error_at(s->e, &item->mark, item->path, IP6_EXPECTED,
+				"bad IPv6 address \"%s\"", buf);
+		return;
+	}
+	rig->prefix6 = (uint8_t)len;
+	rig->has_local_ip6 = true;
+}
+
 static void parse_local_ips(struct section_ctx *s, const struct yaml_node *n)
 {
 	struct campaign_rig *rig = &s->c->rig;
@@ -302,6 +336,10 @@ static void parse_local_ips(struct section_ctx *s, const struct yaml_node *n)
 		const char *t;
 		if (cfg_get_string(item, s->e, &t) < 0)
 			continue;
+		if (strchr(t, ':')) {
+			parse_local_ip6(s, item, t);
+			continue;
+		}
 		if (!parse_ip_range(t, &r)) {
 			config_error_at(s->e, &item->mark, item->path, IPS_EXPECTED,
 					"bad address range \"%s\"", t);
@@ -315,6 +353,17 @@ static void parse_local_ips(struct section_ctx *s, const struct yaml_node *n)
 	}
 	if (count == 0)
 		config_error_at(s->e, &n->mark, n->path, IPS_EXPECTED, "no local addresses");
+}
+
+static void parse_gateway6(struct section_ctx *s, const struct yaml_node *n)
+{
+	const char *t;
+
+	if (!n || cfg_get_string(n, s->e, &t) < 0)
+		return;
+	if (inet_pton(AF_INET6, t, &s->c->rig.gateway6) != 1)
+		config_error_at(s->e, &n->mark, n->path, "an IPv6 address", "bad IPv6 address \"%s\"",
+				t);
 }
 
 /* A set of worker lcores: all of them, or the block one port gets. */
@@ -444,6 +493,7 @@ void section_rig(struct section_ctx *s, const struct yaml_node *n)
 	if (ips)
 		parse_local_ips(s, ips);
 	rig->has_gateway = cfg_get_ipv4(config_yaml_map_get(n, "gateway"), s->e, &rig->gateway) > 0;
+	parse_gateway6(s, config_yaml_map_get(n, "gateway6"));
 	static const char *const tw_names[] = {"2msl", "reset", "reuse", NULL};
 	unsigned tw;
 	if (cfg_get_enum(config_yaml_map_get(n, "time_wait"), s->e, tw_names, &tw) > 0)

@@ -44,6 +44,24 @@ static int parse_host(const char *start, size_t len, struct http_url *out)
 	return 0;
 }
 
+/* "[v6]" is [start, end); the host keeps its brackets, as Host: wants them. */
+static int parse_ipv6_host(const char *start, size_t len, struct http_url *out)
+{
+	char lit[INET6_ADDRSTRLEN];
+
+	if (len < 3 || start[len - 1] != ']' || len - 2 >= sizeof(lit))
+		return -EINVAL;
+	memcpy(lit, start + 1, len - 2);
+	lit[len - 2] = '\0';
+	if (strspn(lit, "0123456789abcdefABCDEF:.") != len - 2 ||
+	    inet_pton(AF_INET6, lit, out->ipv6) != 1)
+		return -EINVAL;
+	memcpy(out->host, start, len);
+	out->host[len] = '\0';
+	out->host_is_ipv6 = true;
+	return 0;
+}
+
 static int parse_port(const char *start, size_t len, uint16_t *port)
 {
 	unsigned v = 0;
@@ -93,8 +111,18 @@ int http_url_parse(const char *url, struct http_url *out)
 		return -EINVAL;
 	auth = url + sizeof(scheme) - 1;
 	auth_end = auth + strcspn(auth, "/?#");
-	colon = memchr(auth, ':', (size_t)(auth_end - auth));
-	rc = parse_host(auth, (size_t)((colon != NULL ? colon : auth_end) - auth), out);
+	if (auth[0] == '[') { /* an IPv6 literal: its colons are not the port's */
+		const char *close = memchr(auth, ']', (size_t)(auth_end - auth));
+		if (close == NULL)
+			return -EINVAL;
+		colon = close + 1 < auth_end ? close + 1 : NULL;
+		if (colon != NULL && *colon != ':')
+			return -EINVAL;
+		rc = parse_ipv6_host(auth, (size_t)(close + 1 - auth), out);
+	} else {
+		colon = memchr(auth, ':', (size_t)(auth_end - auth));
+		rc = parse_host(auth, (size_t)((colon != NULL ? colon : auth_end) - auth), out);
+	}
 	if (rc < 0)
 		return rc;
 	out->port = 80;

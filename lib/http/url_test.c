@@ -44,7 +44,16 @@ static const struct url_case cases[] = {
 	{__LINE__, "http://svc:80a/", .rc = -EINVAL},
 	{__LINE__, "http://svc:123456/", .rc = -EINVAL},
 	{__LINE__, "http://user@svc/", .rc = -EINVAL},
-	{__LINE__, "http://[::1]/", .rc = -EINVAL},
+	{__LINE__, "http://[fd00::1]:8080/x", 0, "[fd00::1]", false, 0, 8080, "/x"},
+	{__LINE__, "http://[::1]", 0, "[::1]", false, 0, 80, "/"},
+	{__LINE__, "http://[::ffff:198.18.0.1]/", 0, "[::ffff:198.18.0.1]", false, 0, 80, "/"},
+	{__LINE__, "http://fd00::1/", .rc = -EINVAL},
+	{__LINE__, "http://[fd00::1/", .rc = -EINVAL},
+	{__LINE__, "http://[fd00::1]x/", .rc = -EINVAL},
+	{__LINE__, "http://[fd00::1%eth0]/", .rc = -EINVAL},
+	{__LINE__, "http://[fd00:::1]/", .rc = -EINVAL},
+	{__LINE__, "http://[]/", .rc = -EINVAL},
+	{__LINE__, "http://[fd00::1]:/", .rc = -EINVAL},
 	{__LINE__, "http://1.2.3.256/", .rc = -EINVAL},
 	{__LINE__, "http://1.2.3/", .rc = -EINVAL},
 	{__LINE__, "http://-svc/", .rc = -EINVAL},
@@ -73,6 +82,19 @@ static void urls_parse_into_host_port_and_path(void **state)
 	}
 }
 
+static void an_ipv6_literal_gives_its_address(void **state)
+{
+	static const uint8_t want[16] = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	struct http_url u;
+	(void)state;
+	assert_int_equal(http_url_parse("http://[fd00::1]:8080/", &u), 0);
+	assert_true(u.host_is_ipv6);
+	assert_false(u.host_is_ipv4);
+	assert_memory_equal(u.ipv6, want, 16);
+	assert_int_equal(http_url_parse("http://198.18.0.1/", &u), 0);
+	assert_false(u.host_is_ipv6);
+}
+
 static void overlong_host_or_path_is_refused(void **state)
 {
 	static char url[HTTP_URL_PATH_MAX + 400];
@@ -99,6 +121,7 @@ static void overlong_host_or_path_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(an_ipv6_literal_gives_its_address),
 		cmocka_unit_test(urls_parse_into_host_port_and_path),
 		cmocka_unit_test(overlong_host_or_path_is_refused),
 	};

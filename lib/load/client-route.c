@@ -57,7 +57,8 @@ int client_routes_init(struct client *cl)
 	if (check_routes(c) < 0)
 		return -EINVAL;
 	if (c->n_dests == 0) {
-		cl->dests[0] = (struct client_dest){.daddr = c->daddr, .dport = c->dport};
+		cl->dests[0] = (struct client_dest){.daddr = c->daddr, .dport = c->dport,
+						    .daddr6 = c->daddr6};
 		cl->n_dests = 1;
 	} else {
 		memcpy(cl->dests, c->dests, c->n_dests * sizeof(*c->dests));

@@ -77,8 +77,9 @@ struct client_target_counters {
 
 /* a server connections may go to */
 struct client_dest {
-	uint32_t daddr; /* host order */
+	uint32_t daddr; /* host order; an IPv6 server's low 32 bits */
 	uint16_t dport;
+	const struct net_ip6 *daddr6; /* NULL: IPv4 */
 };
 
 /* What a request names: one server, or a group whose connections are spread
@@ -105,6 +106,7 @@ struct client_template {
 
 struct client_conf {
 	uint32_t daddr; /* host order; the one server when n_dests is 0 */
+	const struct net_ip6 *daddr6; /* that server's IPv6 address (daddr its low 32 bits); NULL: IPv4 */
 	uint16_t dport;
 	const struct client_dest *dests; /* n_dests servers, or NULL: daddr:dport only */
 	uint8_t n_dests;

@@ -200,7 +200,10 @@ bool client_open_to(struct client *cl, uint8_t route, int d)
 
 	if (d < 0) /* every server of the route waits after failures */
 		return false;
-	if (tcp_connect(cl->tcp, cl->dests[d].daddr, cl->dests[d].dport, cl->now, &c) < 0) {
+	const struct client_dest *to = &cl->dests[d];
+	int rc = to->daddr6 ? tcp_connect6(cl->tcp, to->daddr6, to->dport, cl->now, &c)
+			    : tcp_connect(cl->tcp, to->daddr, to->dport, cl->now, &c);
+	if (rc < 0) {
 		cl->cnt.conn_port_busy++;
 		port_wait_account(cl, false);
 		return false;

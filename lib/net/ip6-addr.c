@@ -8,14 +8,6 @@
 
 #include "net-priv.h"
 
-static uint32_t low32(const struct net_ip6 *ip)
-{
-	uint32_t v;
-
-	memcpy(&v, &ip->b[12], 4);
-	return rte_be_to_cpu_32(v);
-}
-
 void net_iface_set_ip6(struct net_iface *ifc, const struct net_ip6 *ip, uint8_t prefix_len)
 {
 	ifc->ip6 = *ip;
@@ -26,7 +18,7 @@ void net_iface_set_ip6(struct net_iface *ifc, const struct net_ip6 *ip, uint8_t 
 bool net_ip6_is_ours(const struct net_iface *ifc, const struct net_ip6 *ip)
 {
 	return ifc->n_ip6 && memcmp(ip->b, ifc->ip6.b, 12) == 0 &&
-	       low32(ip) - low32(&ifc->ip6) < ifc->n_ip6; /* wraps when below */
+	       net_ip6_low32(ip) - net_ip6_low32(&ifc->ip6) < ifc->n_ip6; /* wraps when below */
 }
 
 bool net_ip6_is_our_solicited_node(const struct net_iface *ifc, const struct net_ip6 *ip)
@@ -36,7 +28,7 @@ bool net_ip6_is_our_solicited_node(const struct net_iface *ifc, const struct net
 	if (!ifc->n_ip6 || memcmp(ip->b, group, sizeof(group)) != 0)
 		return false;
 	/* one of ip6 .. ip6 + n - 1 ends in these 24 bits */
-	uint32_t want = low32(ip) & 0xffffff, first = low32(&ifc->ip6) & 0xffffff;
+	uint32_t want = net_ip6_low32(ip) & 0xffffff, first = net_ip6_low32(&ifc->ip6) & 0xffffff;
 	return ifc->n_ip6 > 0xffffff || ((want - first) & 0xffffff) < ifc->n_ip6;
 }
 

@@ -23,6 +23,8 @@
 #include "cksum.h"
 #include "net.h"
 #include "port.h"
+#include "steer.h"
+#include <rte_ring.h>
 
 /* fd00::1 -> ff02::1:ff00:2, who has fd00::2, source link-layer 02:..:01 */
 static const char KERNEL_NS[] =
@@ -68,13 +70,14 @@ static void on_tcp4(void *ctx, const struct tcp_seg *seg)
 	fail_msg("an IPv6 segment reached the IPv4 handler");
 }
 
-static void on_tcp6(void *ctx, const struct net_ip6 *saddr, const struct net_ip6 *daddr,
-		    const struct tcp_seg *seg)
+static void on_tcp6(void *ctx, const struct tcp_seg *seg)
 {
 	(void)ctx;
 	seen.calls++;
-	seen.saddr = *saddr;
-	seen.daddr = *daddr;
+	seen.saddr = seg->ip6->src;
+	seen.daddr = seg->ip6->dst;
+	assert_int_equal(seg->saddr, net_ip6_low32(&seg->ip6->src));
+	assert_int_equal(seg->daddr, net_ip6_low32(&seg->ip6->dst));
 	seen.seg = *seg;
 	memcpy(seen.payload, seg->payload, seg->len);
 	seen.seg.payload = seen.payload;
@@ -528,6 +531,40 @@ static void with_the_offload_the_port_sums_ipv6_tcp(void **state)
 	assert_int_equal(th->cksum, rte_ipv6_phdr_cksum(ip, m->ol_flags));
 }
 
+/* Software steering takes IPv6 frames by their TCP port too: an IPv6 reply
+ * to another worker's port reaches that worker, not this one's stack. */
+static void an_ipv6_frame_for_another_workers_port_goes_through_its_ring(void **state)
+{
+	static struct steer st0, st1;
+	struct net_iface other;
+	struct tcp_seg_out s = {.sport = 80, .dport = 10001, .flags = TCP_F_ACK, .wscale = -1,
+				.len = 5};
+	(void)state;
+
+	st0 = (struct steer){.mode = STEER_REDIRECT, .n_workers = 2, .self = 0};
+	st0.rings[0] = rte_ring_create("steer6_0", 64, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	st0.rings[1] = rte_ring_create("steer6_1", 64, SOCKET_ID_ANY, RING_F_SC_DEQ);
+	st1 = st0;
+	st1.self = 1;
+	other = ifc;
+	ifc.steer = &st0;
+	other.steer = &st1;
+	ifc.on_tcp6 = other.on_tcp6 = on_tcp6;
+	net_nd_learn(&ifc, &HOST2, &MAC2, 1);
+	assert_int_equal(net_tcp6_tx(&ifc, &HOST1, &HOST2, &s, fill_pattern, NULL), 0);
+	net_tx_flush(&ifc);
+	net_rx(&ifc, 2, on_tcp4, NULL); /* port 10001 is odd: worker 1's */
+	assert_int_equal(seen.calls, 0);
+	assert_int_equal(ifc.stats.steer_out, 1);
+	net_rx(&other, 2, on_tcp4, NULL);
+	assert_int_equal(seen.calls, 1);
+	assert_int_equal(seen.seg.dport, 10001);
+	assert_int_equal(other.stats.steer_in, 1);
+	ifc.steer = NULL;
+	rte_ring_free(st0.rings[0]);
+	rte_ring_free(st0.rings[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +589,7 @@ int main(void)
 		T(the_neighbour_table_evicts_the_oldest_entry_when_full),
 		T(an_ipv6_data_segment_round_trips_through_the_port),
 		T(with_the_offload_the_port_sums_ipv6_tcp),
+		T(an_ipv6_frame_for_another_workers_port_goes_through_its_ring),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, setup_eal, NULL);

@@ -7,6 +7,8 @@
 
 #include <rte_ether.h>
 
+#include "ip6-t.h"
+
 #define NET_TX_BURST 32
 /* Frames the NIC's ring refused wait here for the next flush; only beyond
  * this are frames dropped (tx_full). Dropping at once would turn a short
@@ -19,11 +21,6 @@ struct steer;
 
 #include "net-stats.h"
 
-/* An IPv6 address, network byte order. */
-struct net_ip6 {
-	uint8_t b[16];
-};
-
 struct net_nd_entry {
 	struct net_ip6 ip; /* used says whether the slot holds one */
 	bool used;
@@ -32,10 +29,10 @@ struct net_nd_entry {
 };
 
 struct tcp_seg;
-/* Called for every valid IPv6 TCP segment addressed to us; seg's saddr and
- * daddr are 0, the addresses are apart (struct tcp_seg holds IPv4 ones). */
-typedef void (*net_tcp6_rx_fn)(void *ctx, const struct net_ip6 *saddr,
-			       const struct net_ip6 *daddr, const struct tcp_seg *seg);
+/* Called for every valid IPv6 TCP segment addressed to us: seg->ip6 points
+ * at the header's addresses, saddr and daddr hold their low
+ * 32 bits (tcp-wire.h). */
+typedef void (*net_tcp6_rx_fn)(void *ctx, const struct tcp_seg *seg);
 
 struct net_arp_entry {
 	uint32_t ip; /* host order, 0 = free */

@@ -154,19 +154,46 @@ static bool ipv4_input(struct net_iface *ifc, struct rte_mbuf *m, uint64_t now_u
 	}
 }
 
+/* The TCP header of an IPv6 frame (no extension headers: rx6.c follows
+ * none either), or NULL. */
+static struct rte_tcp_hdr *tcp6_of(struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(eth + 1);
+
+	if (m->data_len < sizeof(*eth) + sizeof(*ip6) + sizeof(struct rte_tcp_hdr) ||
+	    ip6->proto != IPPROTO_TCP)
+		return NULL;
+	return (struct rte_tcp_hdr *)(ip6 + 1);
+}
+
+/* The TCP header of a frame to steer, IPv4 or (with an IPv6 address) IPv6. */
+static struct rte_tcp_hdr *tcp_of(const struct net_iface *ifc, struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+
+	if (m->data_len < sizeof(*eth))
+		return NULL;
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
+		return ifc->n_ip6 ? tcp6_of(m) : NULL;
+	if (m->data_len < sizeof(*eth) + sizeof(*ip) + sizeof(struct rte_tcp_hdr) ||
+	    ip->next_proto_id != IPPROTO_TCP || (ip->version_ihl >> 4) != 4)
+		return NULL;
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)((uint8_t *)ip + rte_ipv4_hdr_len(ip));
+	if ((uint8_t *)(th + 1) > rte_pktmbuf_mtod(m, uint8_t *) + m->data_len)
+		return NULL;
+	return th;
+}
+
 /* Another worker owns the frame's destination port: hand it over. Returns
  * true when m left this worker. */
 static bool steer_away(struct net_iface *ifc, struct rte_mbuf *m)
 {
 	const struct steer *st = ifc->steer;
-	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_tcp_hdr *th = tcp_of(ifc, m);
 
-	if (m->data_len < sizeof(*eth) + sizeof(*ip) + sizeof(struct rte_tcp_hdr) ||
-	    ip->next_proto_id != IPPROTO_TCP || (ip->version_ihl >> 4) != 4)
-		return false;
-	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)((uint8_t *)ip + rte_ipv4_hdr_len(ip));
-	if ((uint8_t *)(th + 1) > rte_pktmbuf_mtod(m, uint8_t *) + m->data_len)
+	if (!th)
 		return false;
 	uint16_t owner = steer_owner(st, rte_be_to_cpu_16(th->dst_port));
 	if (owner == st->self)

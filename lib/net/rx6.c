@@ -47,8 +47,10 @@ static void tcp6_input(struct net_iface *ifc, struct rte_mbuf *m, struct rte_ipv
 	struct tcp_seg seg;
 
 	net_tcp_seg_parse(th, thl, (uint32_t)(len - thl), &seg);
-	ifc->on_tcp6(ctx, (const struct net_ip6 *)ip->src_addr, (const struct net_ip6 *)ip->dst_addr,
-		     &seg);
+	seg.ip6 = (const struct net_ip6_pair *)ip->src_addr; /* dst_addr follows */
+	seg.saddr = net_ip6_low32(&seg.ip6->src);
+	seg.daddr = net_ip6_low32(&seg.ip6->dst);
+	ifc->on_tcp6(ctx, &seg);
 }
 
 /* Our unicast addresses take everything; our solicited-node groups only

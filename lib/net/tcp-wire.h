@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ip6-t.h"
+
 struct tcp_conn;
 
 /* TCP header flags, as on the wire */
@@ -21,20 +23,25 @@ struct tcp_conn;
 
 #define TCP_MAX_SACK 3 /* SACK blocks in one ACK: what fits beside timestamps */
 
-/* A received segment; addresses and ports in host byte order. */
+/* A received segment; addresses and ports in host byte order. An IPv6
+ * segment has ip6, its header's addresses, and their low 32 bits in saddr
+ * and daddr: IPv4 stays 32-bit compares, and IPv6 lookups start from the same
+ * fields and check the rest of the address after. The pointer sits where
+ * padding was (56 bytes, as before it), the fields in their old order. */
 struct tcp_seg {
 	uint32_t saddr, daddr;
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags;
+	bool sack_ok;   /* SACK-permitted option (RFC 2018, in a SYN) */
 	uint16_t wnd;   /* raw header field, not yet scaled */
 	uint16_t mss;   /* MSS option, 0 when absent */
 	int8_t wscale;  /* window scale option, -1 when absent */
 	bool ts;        /* timestamps option present (RFC 7323) */
 	uint32_t tsval, tsecr;
-	bool sack_ok;   /* SACK-permitted option (RFC 2018, in a SYN) */
-	const uint8_t *payload;
 	uint32_t len;
+	const uint8_t *payload;
+	const struct net_ip6_pair *ip6; /* NULL: IPv4 */
 };
 
 /* A segment to send; lib/net builds the headers and pulls the payload
@@ -55,4 +62,7 @@ struct tcp_seg_out {
 	uint32_t sack[TCP_MAX_SACK][2]; /* [left, right) edges, the newest first */
 	uint64_t stream_off;
 	uint32_t len;
+	/* IPv6: 1 + the stack's slot of its addresses (tcp_seg_out_ip6() reads
+	 * them); 0: IPv4. A slot, not a pointer: it fits in what was padding. */
+	uint32_t ip6_slot;
 };

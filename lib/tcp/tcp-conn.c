@@ -61,7 +61,7 @@ static bool params_valid(const struct tcp_params *p)
 	uint32_t step = p->port_step ? p->port_step : 1;
 	return p->max_conns > 0 && p->max_conns < TW_MAX_IDS && p->port_min <= p->port_max &&
 	       (uint32_t)p->port_min + p->port_offset <= p->port_max && step > 0 &&
-	       p->mss >= TCP_MIN_MSS && p->rcv_wnd > 0 && p->wscale <= TCP_MAX_WSCALE &&
+	       p->mss >= TCP_MIN_MSS + (p->ip6 ? TCP_IP6_HDR_EXTRA : 0) && p->rcv_wnd > 0 && p->wscale <= TCP_MAX_WSCALE &&
 	       p->tick_us > 0 && p->rto_min_us > 0 && p->rto_min_us <= p->rto_max_us &&
 	       p->rto_init_us > 0 && p->rto_max_us < (1u << 31) &&
 	       p->msl_us <= 1000000000u && p->tw_reuse_us <= 1000000000u &&
@@ -112,6 +112,8 @@ struct tcp_stack *tcp_stack_create(const struct tcp_params *p, const struct tcp_
 	s->max_half_open = p->max_half_open ? umin32(p->max_half_open, s->cap) : s->cap;
 	s->held = TCP_NONE;
 	int rc = stack_alloc(s);
+	if (rc == 0)
+		rc = tcp_addr6_init(s);
 	if (rc < 0) {
 		tcp_stack_destroy(s);
 		errno = -rc;
@@ -132,6 +134,7 @@ void tcp_stack_destroy(struct tcp_stack *s)
 		return;
 	tcp_ooo_pool_fini(&s->ooo);
 	tcp_hash_fini(&s->hash);
+	tcp_addr6_fini(s);
 	tcp_tw_destroy(s->wheel);
 	free(s->freeq);
 	free(s->conns);
@@ -171,17 +174,25 @@ static bool tw_reused_early(const struct tcp_stack *s, const struct tcp_conn *c,
 	return full > cut && SEQ_LT(tcp_tick_of(s, now), c->rtx_at - cut + full);
 }
 
-static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, uint16_t dport,
-		      uint64_t now)
+/* daddr6: an IPv6 peer (daddr is its low 32 bits), NULL for IPv4 */
+static void conn_init(struct tcp_stack *s, struct tcp_conn *c, const struct net_ip6 *daddr6,
+		      uint32_t daddr, uint16_t dport, uint64_t now)
 {
 	uint32_t id = conn_id(s, c);
 	uint16_t lport = (uint16_t)(s->port_first + id / s->n_addrs * s->port_step);
-	uint32_t iss =
-		tcp_isn_rfc6528(s, s->p.local_addr + id % s->n_addrs, lport, daddr, dport, now);
+	uint32_t laddr = s->p.local_addr + id % s->n_addrs, raddr = daddr;
 	if (tw_reused_early(s, c, now))
 		s->st.time_wait_reused++;
 	memset(c, 0, sizeof(*c));
 	c->id = id;
+	if (s->addr6)
+		s->addr6[id].v6 = false;
+	if (daddr6) {
+		tcp_addr6_client(s, c, daddr6);
+		laddr = tcp_addr6_fold(&s->addr6[id].a.src);
+		raddr = tcp_addr6_fold(daddr6);
+	}
+	uint32_t iss = tcp_isn_rfc6528(s, laddr, lport, raddr, dport, now);
 	c->daddr = daddr;
 	c->dport = dport;
 	c->lport = lport;
@@ -189,13 +200,14 @@ static void conn_init(struct tcp_stack *s, struct tcp_conn *c, uint32_t daddr, u
 	c->snd_lim = iss + 1; /* the SYN */
 	c->recover = iss;
 	c->rto_us = umin32(umax32(s->p.rto_init_us, s->p.rto_min_us), s->p.rto_max_us);
-	c->mss = s->p.mss;
+	c->mss = conn_our_mss(s, c);
 	c->ooo_head = TCP_NONE;
 	c->state = TCP_SYN_SENT;
 }
 
-int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t now,
-		struct tcp_conn **out)
+/* static, so that tcp_connect's IPv4 open is this one inlined */
+static int conn_open(struct tcp_stack *s, const struct net_ip6 *daddr6, uint32_t daddr,
+		     uint16_t dport, uint64_t now, struct tcp_conn **out)
 {
 	if (!s->client_ports)
 		return -EOPNOTSUPP;
@@ -203,13 +215,25 @@ int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t no
 		return -EADDRINUSE;
 	tcp_clock_start(s, now);
 	struct tcp_conn *c = &s->conns[freeq_pop(s)];
-	conn_init(s, c, daddr, dport, now);
+	conn_init(s, c, daddr6, daddr, dport, now);
 	s->active++;
 	s->st.conn_attempts++;
 	tcp_out_syn(s, c, now);
 	tcp_timer_rtx_set(s, c, now, c->rto_us);
 	*out = c;
 	return 0;
+}
+
+int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t now,
+		struct tcp_conn **out)
+{
+	return conn_open(s, NULL, daddr, dport, now, out);
+}
+
+int tcp_conn_open(struct tcp_stack *s, const struct net_ip6 *daddr6, uint32_t daddr,
+		  uint16_t dport, uint64_t now, struct tcp_conn **out)
+{
+	return conn_open(s, daddr6, daddr, dport, now, out);
 }
 
 /* The state change of a close; the FIN goes out behind the queued bytes. */
@@ -362,9 +386,11 @@ void tcp_conn_unhold(struct tcp_stack *s)
 
 struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg)
 {
+	if (seg->ip6)
+		return tcp_addr6_lookup(s, seg);
 	uint32_t addr = seg->daddr - s->p.local_addr; /* wraps when below */
 	if (addr == 0 && seg->dport == s->listen_port && s->listen_port != 0)
-		return tcp_hash_find(s, seg->saddr, seg->sport);
+		return tcp_hash_find(s, seg);
 	if (addr >= s->n_addrs || !s->client_ports || seg->dport < s->port_first)
 		return NULL;
 	uint32_t off = seg->dport - s->port_first;
@@ -374,7 +400,8 @@ struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg)
 	if (id >= s->cap)
 		return NULL;
 	struct tcp_conn *c = &s->conns[id];
-	if (conn_gone(c) || c->passive || c->daddr != seg->saddr || c->dport != seg->sport)
+	if (conn_gone(c) || c->passive || c->daddr != seg->saddr || c->dport != seg->sport ||
+	    conn_is_ip6(s, c))
 		return NULL;
 	return c;
 }
@@ -479,13 +506,15 @@ uint32_t tcp_stack_ooo_free(const struct tcp_stack *s)
 }
 
 /* Every byte the stack spends per table entry: the entry, its timer node, its
- * free-queue cell and, once listening, its two slots of the remote-address
- * table. The out-of-order pool is per stack, not per entry. */
+ * free-queue cell, once listening its two slots of the remote-address
+ * table, and with IPv6 its full addresses. The out-of-order pool is per stack, not per entry. */
 size_t tcp_stack_mem_per_conn(const struct tcp_stack *s)
 {
 	size_t table = (size_t)s->cap * (sizeof(struct tcp_conn) + tw_bytes_per_id() +
 					 sizeof(*s->freeq));
 	table += (size_t)s->hash.size * sizeof(*s->hash.slots);
+	if (s->addr6)
+		table += (size_t)(s->cap + 1) * sizeof(*s->addr6);
 	return table / s->cap;
 }
 

@@ -102,7 +102,8 @@ static void check_conn(const struct tcp_stack *s, const struct tcp_conn *c)
 	CHECK(c->cwnd >= c->mss || c->state == TCP_SYN_SENT || c->state == TCP_SYN_RCVD);
 	CHECK(!c->passive || c->lport == 80);
 	/* every passive connection is found by its remote address and port */
-	CHECK(!c->passive || tcp_hash_find((struct tcp_stack *)s, c->daddr, c->dport) == c);
+	CHECK(!c->passive || tcp_hash_find((struct tcp_stack *)s,
+					   &(struct tcp_seg){.saddr = c->daddr, .sport = c->dport}) == c);
 	CHECK(c->rto_us >= s->p.rto_min_us && c->rto_us <= s->p.rto_max_us);
 	/* an armed timer is armed no later than its earliest deadline (it may be
 	 * stale, armed while nothing is due: it fires once and finds nothing) */

@@ -57,13 +57,17 @@ void tcp_hash_fini(struct tcp_hash *h)
 	h->size = 0;
 }
 
-struct tcp_conn *tcp_hash_find(struct tcp_stack *s, uint32_t raddr, uint16_t rport)
+/* An IPv6 peer hashes by its address's low 32 bits, as IPv4 does by its
+ * address; the full address is checked on a match (tcp-addr6.c). */
+struct tcp_conn *tcp_hash_find(struct tcp_stack *s, const struct tcp_seg *seg)
 {
 	const struct tcp_hash *h = &s->hash;
+	uint32_t raddr = seg->saddr;
+	uint16_t rport = seg->sport;
 
 	for (uint32_t i = home_of(h, raddr, rport); h->slots[i] != TCP_NONE; i = next_slot(h, i)) {
 		struct tcp_conn *c = &s->conns[h->slots[i]];
-		if (c->daddr == raddr && c->dport == rport)
+		if (c->daddr == raddr && c->dport == rport && tcp_addr6_same_remote(s, c, seg))
 			return c;
 	}
 	return NULL;

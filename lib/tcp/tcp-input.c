@@ -35,7 +35,7 @@ static uint32_t seg_space(const struct rx *r)
 void tcp_negotiate(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	uint16_t peer_mss = seg->mss ? seg->mss : TCP_DEFAULT_MSS;
-	c->mss = (uint16_t)umax32(umin32(s->p.mss, peer_mss), TCP_MIN_MSS);
+	c->mss = (uint16_t)umax32(umin32(conn_our_mss(s, c), peer_mss), TCP_MIN_MSS);
 	if (seg->wscale >= 0) { /* RFC 7323 2.2: both sides must offer it */
 		c->snd_wscale = (uint8_t)umin32((uint32_t)seg->wscale, TCP_MAX_WSCALE);
 		c->rcv_wscale = s->p.wscale;
@@ -556,7 +556,7 @@ void tcp_input(struct tcp_stack *s, const struct tcp_seg *seg, uint64_t now)
 	}
 	if (c == NULL) {
 		if (seg->dport == s->listen_port && s->listen_port != 0 &&
-		    seg->daddr == s->p.local_addr) {
+		    (seg->ip6 ? s->addr6 != NULL : seg->daddr == s->p.local_addr)) {
 			tcp_listen_input(s, seg, now);
 			return;
 		}

@@ -40,10 +40,14 @@ static void passive_init(struct tcp_stack *s, struct tcp_conn *c, const struct t
 			 uint64_t now)
 {
 	uint32_t id = conn_id(s, c);
-	uint32_t iss = tcp_isn_rfc6528(s, seg->daddr, seg->dport, seg->saddr, seg->sport, now);
+	uint32_t laddr = seg->ip6 ? tcp_addr6_fold(&seg->ip6->dst) : seg->daddr;
+	uint32_t raddr = seg->ip6 ? tcp_addr6_fold(&seg->ip6->src) : seg->saddr;
+	uint32_t iss = tcp_isn_rfc6528(s, laddr, seg->dport, raddr, seg->sport, now);
 
 	memset(c, 0, sizeof(*c));
 	c->id = id;
+	if (s->addr6)
+		tcp_addr6_passive(s, c, seg);
 	c->daddr = seg->saddr;
 	c->dport = seg->sport;
 	c->lport = s->listen_port;

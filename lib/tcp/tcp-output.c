@@ -61,6 +61,7 @@ static void emit(struct tcp_stack *s, struct tcp_conn *c, uint32_t seq, uint8_t 
 		.tsecr = c->ts_recent,
 		.stream_off = len ? stream_off(c, seq) : 0,
 		.len = len,
+		.ip6_slot = conn_ip6_slot(s, c),
 	};
 	if (len && SEQ_LT(seq, c->snd_max))
 		s->st.retrans_bytes += len;
@@ -98,11 +99,12 @@ void tcp_out_syn(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.seq = c->snd_una,
 		.flags = TCP_F_SYN,
 		.wnd = wnd_field(s, c),
-		.mss = s->p.mss,
+		.mss = conn_our_mss(s, c),
 		.wscale = (int8_t)s->p.wscale,
 		.ts = s->p.timestamps,
 		.tsval = ts_now(s, now),
 		.sack_ok = s->p.sack,
+		.ip6_slot = conn_ip6_slot(s, c),
 	};
 	if (!c->syn_rtx) { /* Karn: time only the first SYN */
 		c->rtt_timing = 1;
@@ -129,12 +131,13 @@ void tcp_out_synack(struct tcp_stack *s, struct tcp_conn *c, uint64_t now)
 		.ack = c->rcv_nxt,
 		.flags = TCP_F_SYN | TCP_F_ACK,
 		.wnd = wnd_field(s, c),
-		.mss = s->p.mss,
+		.mss = conn_our_mss(s, c),
 		.wscale = c->wscale_ok ? (int8_t)s->p.wscale : -1,
 		.ts = c->ts_ok,
 		.tsval = ts_now(s, now),
 		.tsecr = c->ts_recent,
 		.sack_ok = c->sack_ok,
+		.ip6_slot = conn_ip6_slot(s, c),
 	};
 	if (!c->syn_rtx) { /* Karn: time only the first SYN-ACK */
 		c->rtt_timing = 1;
@@ -181,6 +184,7 @@ static void __attribute__((noinline)) rst_before_handshake(struct tcp_stack *s,
 		.seq = c->snd_max,
 		.flags = TCP_F_RST,
 		.wscale = -1,
+		.ip6_slot = conn_ip6_slot(s, c),
 	};
 	send_rst(s, &o);
 }
@@ -214,6 +218,11 @@ void tcp_out_rst_reply(struct tcp_stack *s, const struct tcp_seg *seg)
 		uint32_t seg_len = seg->len + !!(seg->flags & TCP_F_SYN) + !!(seg->flags & TCP_F_FIN);
 		o.ack = seg->seq + seg_len;
 		o.flags = TCP_F_RST | TCP_F_ACK;
+	}
+	if (seg->ip6) {
+		if (!s->addr6) /* lib/net hands IPv6 only to a stack made for it */
+			return;
+		tcp_addr6_reply(s, seg, &o);
 	}
 	send_rst(s, &o);
 }

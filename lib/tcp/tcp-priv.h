@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "seq.h"
 #include "tcp.h"
@@ -89,6 +90,14 @@ struct tcp_conn {
 	uint8_t syn_again : 1;     /* SYN sent again after resetting the peer's old state */
 };
 
+/* The full addresses of an IPv6 connection; daddr in its tcp_conn holds the
+ * remote one's low 32 bits. A side array, so IPv4 entries stay their size
+ * (their flag bits are all taken: one more would cost 8 bytes each). */
+struct tcp_addr6 {
+	struct net_ip6_pair a; /* src: ours, dst: the peer's (a segment out's order) */
+	bool v6;               /* this id's connection is an IPv6 one */
+};
+
 /* Passive connections by (remote address, remote port): open addressing with
  * linear probing over 2 slots per table entry, deletion by backward shift (no
  * tombstones). Only allocated by tcp_listen(); client stacks pay nothing. */
@@ -123,6 +132,8 @@ struct tcp_stack {
 	struct timer_wheel *wheel;
 	struct tcp_ooo_pool ooo;
 	struct tcp_hash hash;
+	struct tcp_addr6 *addr6; /* per conn id, and one for a RST's reply; only when p.ip6 */
+	uint32_t local6_low;     /* p.local_ip6's low 32 bits, host order */
 	uint16_t listen_port; /* 0: not listening */
 	bool client_ports;    /* false: a server-only stack (port_max == 0) */
 	uint32_t half_open;   /* connections in SYN_RCVD */
@@ -144,6 +155,35 @@ static inline uint32_t conn_id(const struct tcp_stack *s, const struct tcp_conn 
 static inline bool conn_gone(const struct tcp_conn *c)
 {
 	return c->state == TCP_CLOSED;
+}
+
+/* An IPv4-only stack has no side array: one test of a pointer. */
+static inline bool conn_is_ip6(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	return s->addr6 && s->addr6[c->id].v6;
+}
+
+/* The segment's remote address is the connection's, family included:
+ * after a 32-bit match, IPv4 pays one test of a pointer. */
+static inline bool tcp_addr6_same_remote(const struct tcp_stack *s, const struct tcp_conn *c,
+					 const struct tcp_seg *seg)
+{
+	if (!seg->ip6)
+		return !conn_is_ip6(s, c);
+	return conn_is_ip6(s, c) && memcmp(&s->addr6[c->id].a.dst, &seg->ip6->src, 16) == 0;
+}
+
+/* Segments out of an IPv6 connection name its slot of addresses. */
+static inline uint32_t conn_ip6_slot(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	return conn_is_ip6(s, c) ? c->id + 1 : 0;
+}
+
+/* p.mss is IPv4's (MTU - 40); an IPv6 header is 20 bytes longer. */
+#define TCP_IP6_HDR_EXTRA 20
+static inline uint16_t conn_our_mss(const struct tcp_stack *s, const struct tcp_conn *c)
+{
+	return conn_is_ip6(s, c) ? (uint16_t)(s->p.mss - TCP_IP6_HDR_EXTRA) : s->p.mss;
 }
 
 /* A client connection's address is local_addr + id % n_addrs (ids interleave
@@ -255,6 +295,18 @@ bool tcp_ooo_deliver(struct tcp_stack *s, struct tcp_conn *c);
 
 /* tcp-conn.c: NULL unless the segment matches a live connection's 4-tuple */
 struct tcp_conn *tcp_conn_lookup(struct tcp_stack *s, const struct tcp_seg *seg);
+/* tcp_connect, IPv4 (daddr6 NULL) or IPv6 (daddr = its low 32 bits) */
+int tcp_conn_open(struct tcp_stack *s, const struct net_ip6 *daddr6, uint32_t daddr,
+		  uint16_t dport, uint64_t now, struct tcp_conn **out);
+
+/* tcp-addr6.c: IPv6 connections' full addresses, beside the 32-bit fields */
+int tcp_addr6_init(struct tcp_stack *s);
+void tcp_addr6_fini(struct tcp_stack *s);
+struct tcp_conn *tcp_addr6_lookup(struct tcp_stack *s, const struct tcp_seg *seg);
+void tcp_addr6_client(struct tcp_stack *s, struct tcp_conn *c, const struct net_ip6 *daddr);
+void tcp_addr6_passive(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg);
+void tcp_addr6_reply(struct tcp_stack *s, const struct tcp_seg *seg, struct tcp_seg_out *o);
+uint32_t tcp_addr6_fold(const struct net_ip6 *ip);
 bool tcp_freeq_pop_id(struct tcp_stack *s, uint32_t *id);
 /* free a half-open connection: it was never the application's, so no on_closed */
 void tcp_conn_drop_half_open(struct tcp_stack *s, struct tcp_conn *c);
@@ -266,7 +318,7 @@ uint32_t tcp_isn_rfc6528(const struct tcp_stack *s, uint32_t laddr, uint16_t lpo
 /* tcp-hash.c */
 int tcp_hash_init(struct tcp_hash *h, uint32_t entries);
 void tcp_hash_fini(struct tcp_hash *h);
-struct tcp_conn *tcp_hash_find(struct tcp_stack *s, uint32_t raddr, uint16_t rport);
+struct tcp_conn *tcp_hash_find(struct tcp_stack *s, const struct tcp_seg *seg);
 void tcp_hash_insert(struct tcp_stack *s, struct tcp_conn *c);
 void tcp_hash_remove(struct tcp_stack *s, struct tcp_conn *c);
 

@@ -48,6 +48,12 @@ struct tcp_params {
 	uint32_t max_conns;      /* connection table capacity */
 	uint32_t local_addr;     /* host order */
 	uint16_t n_local_addrs;  /* client: local_addr .. local_addr + n - 1; 0 = 1 */
+	/* IPv6: the stack also takes IPv6 segments (a server answers both
+	 * families), and its client connections are IPv6 ones from
+	 * local_ip6 .. local_ip6 + n_local_addrs - 1 (the low 32 bits count).
+	 * Off, the stack is IPv4 only and keeps no IPv6 address anywhere. */
+	bool ip6;
+	struct net_ip6 local_ip6;
 	uint16_t port_min;       /* local port range [port_min, port_max] */
 	uint16_t port_max;
 	uint16_t port_step;      /* use every port_step-th port (flow steering); 0 = 1 */

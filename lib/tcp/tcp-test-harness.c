@@ -207,6 +207,15 @@ struct tcp_seg h_seg(struct harness *h, struct tcp_conn *c, uint8_t flags, uint3
 		assert_true((uint64_t)off + len <= sizeof(pattern));
 		seg.payload = pattern + off;
 	}
+	if (tcp_conn_remote_addr6(h->s, c)) { /* an IPv6 connection: as lib/net gives it */
+		static struct net_ip6_pair hdr[H_MAX_CONNS];
+		struct net_ip6_pair *a = &hdr[tcp_conn_id(c) % H_MAX_CONNS];
+		a->src = *tcp_conn_remote_addr6(h->s, c);
+		a->dst = *tcp_conn_local_addr6(h->s, c);
+		seg.ip6 = a;
+		seg.saddr = net_ip6_low32(&a->src);
+		seg.daddr = net_ip6_low32(&a->dst);
+	}
 	return seg;
 }
 

@@ -87,6 +87,11 @@ void tcp_stack_destroy(struct tcp_stack *s);
 int tcp_connect(struct tcp_stack *s, uint32_t daddr, uint16_t dport, uint64_t now,
 		struct tcp_conn **out);
 
+/** tcp_connect to an IPv6 peer, from local_ip6 + k; -EAFNOSUPPORT when the
+ * stack was made without params.ip6. */
+int tcp_connect6(struct tcp_stack *s, const struct net_ip6 *daddr, uint16_t dport, uint64_t now,
+		 struct tcp_conn **out);
+
 /** Append len bytes to the send stream (the caller supplies the bytes on tx).
  * Allowed in SYN_SENT (sent after the handshake), ESTABLISHED and CLOSE_WAIT;
  * -EPIPE after tcp_close(), -ENOTCONN in other states, -ENOBUFS if more than
@@ -134,6 +139,10 @@ uint32_t tcp_conn_local_addr(const struct tcp_stack *s, const struct tcp_conn *c
 bool tcp_conn_passive(const struct tcp_conn *c);        /* opened by tcp_listen() */
 uint32_t tcp_conn_remote_addr(const struct tcp_conn *c); /* host order */
 uint16_t tcp_conn_remote_port(const struct tcp_conn *c);
+/* an IPv6 connection's full addresses; NULL for an IPv4 one */
+const struct net_ip6_pair *tcp_seg_out_ip6(const struct tcp_stack *s, const struct tcp_seg_out *o);
+const struct net_ip6 *tcp_conn_local_addr6(const struct tcp_stack *s, const struct tcp_conn *c);
+const struct net_ip6 *tcp_conn_remote_addr6(const struct tcp_stack *s, const struct tcp_conn *c);
 const struct tcp_stats *tcp_stack_stats(const struct tcp_stack *s);
 /* out += b - a, field by field; and the (key, offset, help) of every counter */
 void tcp_stats_add_diff(struct tcp_stats *out, const struct tcp_stats *a,

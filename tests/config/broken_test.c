@@ -150,6 +150,20 @@ static const struct row table[] = {
 		"--set:1:32: rig.local_ips[1]: overlaps local_ips[0] (expected ranges that share "
 		"no address)",
 	}},
+	/* one IPv6 entry beside the IPv4 ranges: no range, no second one, no mixing */
+	{__LINE__, "ok.yaml", {"rig.local_ips=[198.18.0.2, fd00::2/64, fd00::3/64]"}, {
+		"--set:1:40: rig.local_ips[2]: a second IPv6 entry \"fd00::3/64\" (expected one "
+		"IPv6 address with its prefix, fd00::2/64)",
+	}},
+	{__LINE__, "ok.yaml", {"rig.local_ips=[198.18.0.2, fd00::2-198.18.0.9]"}, {
+		"--set:1:28: rig.local_ips[1]: bad IPv6 entry \"fd00::2-198.18.0.9\" (expected one "
+		"IPv6 address with its prefix, fd00::2/64)",
+	}},
+	{__LINE__, "ok.yaml", {"rig.local_ips=[198.18.0.2, fd00::2/129]", "rig.gateway6=fd00::zz"}, {
+		"--set:1:28: rig.local_ips[1]: bad IPv6 entry \"fd00::2/129\" (expected one IPv6 "
+		"address with its prefix, fd00::2/64)",
+		"--set:2:14: rig.gateway6: bad IPv6 address \"fd00::zz\" (expected an IPv6 address)",
+	}},
 	/* every port needs a worker lcore of its own */
 	{__LINE__, "ok.yaml", {"rig.ports=[\"net_memif0\", \"net_memif1\"]"}, {
 		"--set:1:11: rig.ports: 2 ports but 1 worker lcore (expected at most as many ports "

@@ -8,6 +8,8 @@
 #   two client workers on two queue pairs, the responder replying to port P
 #   on queue P % 2 (as RSS with drench's key would): no frame reaches a
 #   worker that does not own it, and the per-worker counts add up
+#   the same over IPv6 (the client on fd00::2 asking http://[fd00::1]/):
+#   keep-alive, one request per connection, and two workers on two queues
 # Needs root and hugepages (two DPDK processes, --in-memory); skips (77)
 # without them. Usage: DRENCH=path/to/drench loopback-memif.sh
 set -euo pipefail
@@ -98,8 +100,32 @@ case_queues() {
 	check_queues || fail "two queues"
 }
 
+V6_SERVE=(--local-ip6 fd00::1/64)
+V6_CLIENT=(--local-ip6 fd00::2/64 --url "http://[fd00::1]/")
+
+case_ipv6_keepalive() {
+	serve ipv6_keepalive --body-size 1000 "${V6_SERVE[@]}"
+	client ipv6_keepalive --duration 3s --connections 64 "${V6_CLIENT[@]}"
+	check ipv6_keepalive 1000 || fail "IPv6 keep-alive run"
+}
+
+case_ipv6_cps() {
+	serve ipv6_cps --body-size 100 --keepalive-requests 1 "${V6_SERVE[@]}"
+	client ipv6_cps --duration 2s --connections 64 --requests-per-conn 1 "${V6_CLIENT[@]}"
+	check ipv6_cps 100 || fail "IPv6, one request per connection"
+}
+
+case_ipv6_queues() {
+	serve queues --queues 2 "${V6_SERVE[@]}"
+	client queues --lcores 0@0,1@1,2@1 --duration 3s --connections 64 "${V6_CLIENT[@]}"
+	check_queues || fail "IPv6, two queues"
+}
+
 run_case keepalive
 run_case chunked
 run_case cps
 run_case queues
+run_case ipv6_keepalive
+run_case ipv6_cps
+run_case ipv6_queues
 echo "PASS: loopback over net_memif"

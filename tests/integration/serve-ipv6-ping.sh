@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # The kernel in the server's namespace pings `drench serve` over IPv6: the
 # responder owns fd00::2 beside 198.18.0.2 on the generator's port, the
-# namespace's veth gets fd00::1/64 for this test only. The kernel resolves
+# namespace's veth has fd00::1/64 (scripts/rig.sh up gives it). The kernel resolves
 # fd00::2 with neighbour discovery (its NS to the solicited-node group, our
 # NA) and every echo request gets its reply, small and near the MTU; an
 # address of the prefix that is not ours stays unanswered; IPv4 keeps
@@ -21,7 +21,6 @@ cleanup() {
 		kill -INT "$SERVE_PID" 2>/dev/null || true
 		wait "$SERVE_PID" 2>/dev/null || true
 	fi
-	ip netns exec "$NS" ip -6 addr del "$SUT_IP6/64" dev "$SUT_IF" 2>/dev/null || true
 	ip netns exec "$NS" ip -6 neigh flush dev "$SUT_IF" 2>/dev/null || true
 }
 trap cleanup EXIT
