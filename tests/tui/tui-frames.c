@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Draws the terminal view (app/drench/tui.c) from known figures, one frame
+/* Draws the terminal view (app/drench/common/tui.c) from known figures, one frame
  * every 50 ms, so tui-view.sh can check the layout in a tmux pane without
  * DPDK. Usage: tui-frames FRAMES */
 #include <math.h>
