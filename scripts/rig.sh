@@ -7,7 +7,8 @@
 # (RFC 2544) and exist only inside what this script creates.
 #
 #   gen0 (root, drench) -- wire0 [br0 in drench-wire] wire1 -- sut0 (drench-sut, nginx)
-#   sut0 also holds 198.18.0.3, where a second nginx listens on port 8080:
+#   sut0 also holds 198.18.0.254 (outside the client ranges the tests use:
+#   198.18.0.2-198.18.0.3), where a second nginx listens on port 8080:
 #   the second server of two-target campaigns
 #   mgmt0 198.19.255.1 (root) -- mgmt1 198.19.255.2 (drench-sut): the management
 #   link agents beside the servers use to reach drench's telemetry collector
@@ -17,7 +18,7 @@
 #   scripts/rig.sh status  print what exists
 #   scripts/rig.sh impair "--loss 2 --reorder 5"   lose and reorder frames on the wire
 #   scripts/rig.sh impair off
-#   scripts/rig.sh second stop|start   stop or start the second nginx (198.18.0.3:8080)
+#   scripts/rig.sh second stop|start   stop or start the second nginx (198.18.0.254:8080)
 #
 # This kernel has no qdiscs (no tc netem), so impairment is wire-impair
 # (tests/rig/wire-impair.c) forwarding between wire0 and wire1 in place of the
@@ -30,7 +31,7 @@ WIRE_IMPAIR=${WIRE_IMPAIR:-$(cd "$(dirname "$0")/.." && pwd)/build/tests/rig/wir
 GEN_IF=${DRENCH_GEN_IF:-gen0}
 SUT_IF=${DRENCH_SUT_IF:-sut0}
 SUT_IP=${DRENCH_SUT_IP:-198.18.0.1}
-SUT_IP2=${DRENCH_SUT_IP2:-198.18.0.3}
+SUT_IP2=${DRENCH_SUT_IP2:-198.18.0.254}
 SUT_IP6=${DRENCH_SUT_IP6:-fd00::1} # on a /64; drench takes fd00::2
 GEN_IP=${DRENCH_GEN_IP:-198.18.0.2}
 HUGEPAGES=${DRENCH_HUGEPAGES:-512}

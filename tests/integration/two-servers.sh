@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Two servers of the rig in one campaign: nginx (198.18.0.1:80) and a second
-# nginx (198.18.0.3:8080, scripts/rig.sh up starts it).
+# nginx (198.18.0.254:8080, scripts/rig.sh up starts it).
 #  1. config/two-servers.yaml: requests naming each server and a 3:1 group;
 #     each server answered, the servers' counts add up to the run's totals,
 #     the group's figures are its members' added, the gates on targets hold.
@@ -13,7 +13,7 @@
 #     first keeps its rate with no error, and the run fails on the errors.
 source "$(dirname "$0")/lib.sh"
 need_rig
-SUT_IP2=${DRENCH_SUT_IP2:-198.18.0.3}
+SUT_IP2=${DRENCH_SUT_IP2:-198.18.0.254}
 "$RIG" second start >/dev/null
 trap '"$RIG" second start >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 
@@ -35,7 +35,7 @@ t = {e["name"]: e for e in r["targets"]}
 a, b, pool = t["nginx-a"]["load"], t["nginx-b"]["load"], t["pool"]["load"]
 assert t["nginx-a"]["watched"] is False and t["nginx-a"]["verdict"] == "insufficient"
 assert t["pool"]["kind"] == "group" and t["nginx-b"]["kind"] == "server"
-assert b["address"] == "198.18.0.3" and b["port"] == 8080, b
+assert b["address"] == "198.18.0.254" and b["port"] == 8080, b
 for s in (a, b):
     assert s["responses"]["2xx"] > 0, s
     assert s["silent"] == [] and s["silent_now"] is False, s
