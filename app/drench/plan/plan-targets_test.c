@@ -46,7 +46,7 @@ static void each_request_gets_the_route_of_its_target(void **state)
 	load(NULL, 0);
 	assert_int_equal(t->n_dests, 2);
 	assert_string_equal(t->dest_names[0], "nginx-a");
-	assert_int_equal(t->dests[1].daddr, 0xC6120003u);
+	assert_int_equal(t->dests[1].daddr, 0xC61200FEu);
 	assert_int_equal(t->dests[1].dport, 8080);
 	assert_int_equal(t->n_routes, 3);
 	assert_int_equal(plan.tpls[0].route, plan_targets_route(t, "nginx-a"));
