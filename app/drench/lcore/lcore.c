@@ -18,9 +18,6 @@ static struct net_iface *queue_of(struct lcore *l, uint16_t port)
 	return l->n_ifc == 1 ? l->ifc : &l->ifc[port % l->n_ifc];
 }
 
-/* What a NIC steering with drench's RSS key and RETA would do on the
- * client's side (lib/net/steer.h): a drench client with n workers gets each
- * reply on its owner's queue. */
 /* An IPv6 segment: the neighbour to solicit again is its next hop. */
 static int tx6(struct lcore *l, struct net_iface *ifc, const struct tcp_seg_out *seg)
 {

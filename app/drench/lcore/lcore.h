@@ -62,7 +62,8 @@ void lcore_run_until(struct lcore *l, uint64_t until_us);
 /** Drain, close, reset, linger (the order above); returns when done. */
 void lcore_shut_down(struct lcore *l);
 
-/** Every queue's counters added up. */
 /** IPv6 TCP on every queue goes to the role's input (its stack takes IPv6). */
 void lcore_take_ip6(struct lcore *l);
+
+/** Every queue's counters added up. */
 void lcore_net_stats(const struct lcore *l, struct net_stats *sum);
