@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-3-Clause
-# Shared by scripts/bench-loopback.sh and scripts/bench-vs-dperf.sh (sourced):
+# Shared by the memif scripts (bench-loopback, bench-vs-dperf, bench-ipv6,
+# memif-teardown-check; sourced):
 # background processes and drench's two sides over a net_memif pair, with the
 # same flags in both benchmarks. The caller sets DRENCH, SECS, OUT, SOCK,
 # MEMIF, BG= and a die() function.

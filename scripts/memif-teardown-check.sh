@@ -10,40 +10,36 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TRIALS=${1:-10}
+SECS=2
 DRENCH=${DRENCH:-build/app/drench/drench}
 SOCK=/run/drench-memif-teardown.$$.sock
 MEMIF="socket=$SOCK,rsize=12"
 OUT=$(mktemp -d /tmp/drench-teardown.XXXXXX)
+BG=
 trap 'rm -f "$SOCK"' EXIT
 
-wait_ready() { # LOG PID
-	for _ in $(seq 100); do
-		grep -q "^drench serve: port" "$1" && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
+die() {
+	echo "memif-teardown-check: $*" >&2
+	exit 2
 }
+
+source scripts/memif-bench-lib.sh
 
 crashed=0
 for i in $(seq "$TRIALS"); do
-	rm -f "$SOCK"
-	timeout --signal=INT --kill-after=5 40 "$DRENCH" serve --lcores 0 \
-		--dev "net_memif0,role=server,$MEMIF" --local-ip 198.18.0.1/24 \
-		--max-conns 65536 --mbufs 16383 --body-size 1 >"$OUT/serve.$i" 2>&1 &
-	serve=$!
-	wait_ready "$OUT/serve.$i" "$serve" || { echo "trial $i: responder did not start" >&2; exit 2; }
+	drench_serve "serve.$i" --body-size 1
 	"$DRENCH" run --lcores 0,1 --quiet --dev "net_memif0,role=client,$MEMIF" \
-		--local-ip 198.18.0.2/24 --url http://198.18.0.1/ --duration 2s \
+		--local-ip 198.18.0.2/24 --url http://198.18.0.1/ --duration "${SECS}s" \
 		--connections 64 >"$OUT/run.$i" 2>&1 &
 	client=$!
 	sleep 1.5
 	kill -KILL "$client" 2>/dev/null
 	wait "$client" 2>/dev/null
 	sleep 1
-	kill -INT "$serve" 2>/dev/null
-	wait "$serve"
+	kill -INT "$BG" 2>/dev/null
+	wait "$BG"
 	rc=$?
+	BG=
 	[ "$rc" = 0 ] || crashed=$((crashed + 1))
 	echo "trial $i: responder exit $rc"
 done
