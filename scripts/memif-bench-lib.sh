@@ -3,7 +3,7 @@
 # Shared by the memif scripts (bench-loopback, bench-vs-dperf, bench-ipv6,
 # memif-teardown-check; sourced):
 # background processes and drench's two sides over a net_memif pair, with the
-# same flags in both benchmarks. The caller sets DRENCH, SECS, OUT, SOCK,
+# same flags in each. The caller sets DRENCH, SECS, OUT, SOCK,
 # MEMIF, BG= and a die() function.
 
 # wait_for FILE PATTERN PID : until FILE has PATTERN (15 s at most)
