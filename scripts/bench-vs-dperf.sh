@@ -18,6 +18,9 @@
 # Each pair runs under `flock /tmp/drench-dpdk.lock` (taken per pair, unless the
 # whole script already runs under it) and `timeout`.
 #   DPERF=/path/to/dperf [DRENCH=...] scripts/bench-vs-dperf.sh [SECS] [CONNS]
+# CROSS=1 adds two keep-alive pairs in dperf's HTTP shape, each side of drench
+# against the other tool's (drench serve answering dperf's client, drench run
+# against dperf's server): which side holds drench's figure back.
 # Last line (ratios, the drench figure over dperf's):
 #   drench/dperf cps: X, rps: Y, http cps: X2, http rps: Y2
 set -euo pipefail
@@ -187,22 +190,38 @@ dperf_conf() {
 	} >"$file"
 }
 
-# dperf_pair NAME : server NAME.server.conf on lcore 0, then client
-# NAME.client.conf on lcore 1 until it exits by itself (ramp + duration + 4 s)
-dperf_pair() {
-	local name=$1 limit
-	limit=$(awk '$1 == "slow_start" {s = $2} $1 == "duration" {d = $2 + 0} END {print s + d + 30}' \
-		"$OUT/$name.client.conf")
+# dperf_limit NAME : how long NAME.client.conf runs, with room to spare
+dperf_limit() {
+	awk '$1 == "slow_start" {s = $2} $1 == "duration" {d = $2 + 0} END {print s + d + 30}' \
+		"$OUT/$1.client.conf"
+}
+
+# dperf_server_bg NAME LIMIT : dperf's server NAME.server.conf on lcore 0, in
+# the background, for at most LIMIT + 20 s
+dperf_server_bg() {
 	rm -f "$SOCK"
 	DPERF_MEMIF="role=server,id=0,mac=02:00:00:00:00:01,$MEMIF" DPERF_MBUFS=$DPERF_MBUFS \
-		LD_PRELOAD="$OUT/dperf-memif.so" timeout --signal=INT --kill-after=10 $((limit + 20)) \
-		stdbuf -oL "$DPERF" -c "$OUT/$name.server.conf" >"$OUT/$name.server" 2>&1 &
+		LD_PRELOAD="$OUT/dperf-memif.so" timeout --signal=INT --kill-after=10 $(($2 + 20)) \
+		stdbuf -oL "$DPERF" -c "$OUT/$1.server.conf" >"$OUT/$1.server" 2>&1 &
 	BG=$!
-	wait_for "$OUT/$name.server" "socket allocation succeeded" "$BG"
+	wait_for "$OUT/$1.server" "socket allocation succeeded" "$BG"
+}
+
+# dperf_client NAME LIMIT : dperf's client NAME.client.conf on lcore 1 until it
+# exits by itself (ramp + duration + 4 s)
+dperf_client() {
 	DPERF_MEMIF="role=client,id=0,mac=02:00:00:00:00:02,$MEMIF" DPERF_MBUFS=$DPERF_MBUFS \
-		LD_PRELOAD="$OUT/dperf-memif.so" timeout --signal=INT --kill-after=10 "$limit" \
-		stdbuf -oL "$DPERF" -c "$OUT/$name.client.conf" >"$OUT/$name.client" 2>&1 ||
-		echo "bench-vs-dperf: $name: dperf client exited with $?" >&2
+		LD_PRELOAD="$OUT/dperf-memif.so" timeout --signal=INT --kill-after=10 "$2" \
+		stdbuf -oL "$DPERF" -c "$OUT/$1.client.conf" >"$OUT/$1.client" 2>&1 ||
+		echo "bench-vs-dperf: $1: dperf client exited with $?" >&2
+}
+
+# dperf_pair NAME : dperf's server, then its client, then the server stopped
+dperf_pair() {
+	local limit
+	limit=$(dperf_limit "$1")
+	dperf_server_bg "$1" "$limit"
+	dperf_client "$1" "$limit"
 	stop_bg
 }
 
@@ -343,6 +362,27 @@ read -r p_rps p_ka_rt p_ka_fpr <<<"$KA"
 dperf_keepalive http "${HTTP_KEYS[@]}"
 read -r h_rps h_ka_rt h_ka_fpr <<<"$KA"
 
+# cross_keepalive : each side of drench against the other tool's, in dperf's
+# HTTP shape: sets X_SERVE (drench serve answering dperf's client, requests/s)
+# and X_RUN (drench run against dperf's server, requests/s)
+cross_keepalive() {
+	dperf_conf "$OUT/x-serve.client.conf" client 1 keepalive 0us cc "$CONNS" cps 10k \
+		slow_start 10 duration "$((SECS > 6 ? SECS - 5 : 1))s" "${HTTP_KEYS[@]}"
+	flock_on
+	drench_serve x-serve --body-size 1
+	dperf_client x-serve "$(dperf_limit x-serve)"
+	stop_bg
+	flock_off
+	read -r X_SERVE _ _ <<<"$(dperf_seconds x-serve full "$CONNS")"
+	dperf_conf "$OUT/x-run.server.conf" server 1 keepalive 60s duration 10m "${HTTP_KEYS[@]}"
+	flock_on
+	dperf_server_bg x-run $((SECS + 60))
+	drench_client x-run --connections "$CONNS"
+	flock_off
+	read -r X_RUN _ _ <<<"$(drench_figure x-run)"
+}
+[ "${CROSS:-0}" = 1 ] && cross_keepalive
+
 flock_on
 drench_serve cps --body-size 1 --keepalive-requests 1
 drench_client cps --connections "$CONNS" --requests-per-conn 1
@@ -363,6 +403,10 @@ printf "  dperf tcp  %9s  retransmissions %s, %s frames per request\n" \
 	"$p_rps" "$p_ka_rt" "$p_ka_fpr"
 printf "  dperf http %9s  retransmissions %s, %s frames per request\n" \
 	"$h_rps" "$h_ka_rt" "$h_ka_fpr"
+if [ "${CROSS:-0}" = 1 ]; then
+	printf "  drench serve, dperf http client  %9s\n" "$X_SERVE"
+	printf "  dperf http server, drench run    %9s\n" "$X_RUN"
+fi
 printf "one GET per connection, connections/s:\n"
 printf "  drench     %9s  errors %s\n" "$d_cps" "$d_cps_err"
 printf "  dperf tcp  %9s  retransmissions %s, %s frames per connection (ramp knee %s, run at %s)\n" \
