@@ -65,8 +65,11 @@ void collector_live_heap(struct target_state *t, double ts, json_t *m, const cha
 	double probe = number(m, TP_GC_PROBE_METRIC);
 	double live;
 
+	if (isfinite(last_gc))
+		t->sample_ts = ts;
 	if (isfinite(probe)) { /* read right after the GC the probe forced */
 		t->last_gc = fmax(t->last_gc, last_gc);
+		t->live_point_ts = ts;
 		t->probe_points++;
 		detector_add_probe(t->det, TELEMETRY_LIVE_HEAP, ts, probe,
 				   number(m, "go_goroutines"));
@@ -79,22 +82,37 @@ void collector_live_heap(struct target_state *t, double ts, json_t *m, const cha
 	if (!isfinite(live))
 		return;
 	t->live_gcs++;
+	t->live_point_ts = ts;
 	detector_add_floor(t->det, TELEMETRY_LIVE_HEAP, fmin(last_gc, ts), live,
 			   checkpoint != NULL);
 }
 
-/* Small heaps: while the GC goal is pinned, a probe every gc_probe_us. */
+/* No live-heap point for two probe periods of samples: GCs are rarer than
+ * the probes (a large heap under light load, or idle after load). One point
+ * per GC would then sample a working set that fills and empties at a few
+ * phases only, and a few rising ones read as a leak; and after load no GC
+ * may come to show whether the floor came back. */
+static bool gcs_rare(const struct target_state *t, double probe_s)
+{
+	return t->live_gcs > 0 && isfinite(t->sample_ts) &&
+	       !(t->sample_ts - t->live_point_ts < 2 * probe_s);
+}
+
+/* A probe every gc_probe_us while the GC goal is pinned (small heaps) or
+ * while GCs are rarer than the probes. */
 void collector_gc_probes(struct collector *c, double now)
 {
+	double probe_s = (double)c->cfg->gc_probe_us / 1e6;
+
 	if (!c->cfg->forced_gc || c->cfg->gc_probe_us == 0)
 		return;
 	for (size_t i = 0; i < c->n_targets; i++) {
 		struct target_state *t = &c->targets[i];
 
-		if (!t->goal_pinned || now < t->next_probe)
+		if (!(t->goal_pinned || gcs_rare(t, probe_s)) || now < t->next_probe)
 			continue;
 		if (collector_ask_gc_probe(c, t))
-			t->next_probe = now + (double)c->cfg->gc_probe_us / 1e6;
+			t->next_probe = now + probe_s;
 	}
 }
 

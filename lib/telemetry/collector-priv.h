@@ -79,6 +79,8 @@ struct target_state {
 	bool live_fallback;	 /* judged on heap_inuse minima instead of the live heap */
 	unsigned checkpoints;	 /* forced-GC checkpoints asked */
 	bool goal_pinned;	 /* the last GC seen had next_gc at Go's minimum goal */
+	double live_point_ts;	 /* sample time of the last live-heap point; NAN */
+	double sample_ts;	 /* sample time of the last sample with Go metrics; NAN */
 	double next_probe;	 /* collector_mono() time of the next GC probe */
 	unsigned long probes_asked, probe_points; /* GC probes sent / readings received */
 	double probe_alloc;	 /* bytes the GC probes allocated in the target so far */

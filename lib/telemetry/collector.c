@@ -157,6 +157,7 @@ static int init_targets(struct collector *c)
 		t->cfg = &cfg->targets[i];
 		t->agent = -1;
 		t->first_t = t->leak_since = t->last_gc = NAN;
+		t->live_point_ts = t->sample_ts = NAN;
 		rc = new_detector(c, t);
 		if (rc < 0)
 			return rc;

@@ -820,6 +820,69 @@ static void a_pinned_gc_goal_is_probed_and_the_reading_is_a_live_point(void **st
 	collector_destroy(g.c);
 }
 
+/* Frames of type want the peer has received after a few polls. */
+static int frames_of(struct fixture *f, struct peer *p, enum tp_type want)
+{
+	struct tp_frame fr;
+	ssize_t rc, n;
+	int hits = 0;
+
+	pump(f, 5);
+	while ((n = recv(p->fd, p->buf + p->len, sizeof(p->buf) - p->len, MSG_DONTWAIT)) > 0)
+		p->len += (size_t)n;
+	while ((rc = tp_session_decode(&p->s, p->buf, p->len, &fr)) > 0) {
+		hits += fr.type == want;
+		memmove(p->buf, p->buf + rc, p->len - (size_t)rc);
+		p->len -= (size_t)rc;
+	}
+	return hits;
+}
+
+static void send_go_sample(struct fixture *f, struct peer *p, unsigned n, double t,
+			   double last_gc)
+{
+	char js[512];
+
+	snprintf(js, sizeof(js),
+		 "{\"target\":\"api\",\"n\":%u,\"t\":%.3f,\"pid\":1,\"m\":{"
+		 "\"go_memstats_next_gc_bytes\":41943040,"
+		 "\"go_memstats_last_gc_time_seconds\":%.3f,\"go_goroutines\":5}}",
+		 n, t, last_gc);
+	peer_send(f, p, TP_SAMPLE, js, NULL, NULL);
+}
+
+/* A large heap whose GCs stop coming (light load, or idle after load): once
+ * two probe periods of samples pass without a GC, the collector probes it,
+ * as it does a pinned goal; while GCs come every second, it does not. */
+static void a_heap_whose_gcs_are_rarer_than_the_probes_is_probed(void **state)
+{
+	struct fixture *f = *state, g = *f;
+	struct telemetry_target tgt = {.name = "api",
+				       .agent = "a5",
+				       .pid = getpid(),
+				       .metrics_url = "http://127.0.0.1:1/metrics",
+				       .pprof_url = "http://127.0.0.1:1/debug/pprof"};
+	struct peer p;
+	struct tp_frame fr;
+	json_t *o;
+	unsigned n = 1;
+
+	(void)state;
+	one_target_connected(&g, &tgt, &p);
+	for (; n <= 6; n++)
+		send_go_sample(&g, &p, n, 1e9 + n, 1e9 + n - 0.5);
+	assert_int_equal(frames_of(&g, &p, TP_PROFILE_REQ), 0);
+	for (; n <= 12; n++)
+		send_go_sample(&g, &p, n, 1e9 + n, 1e9 + 5.5);
+	expect_frame(&g, &p, TP_PROFILE_REQ, &fr);
+	o = json_loadb((const char *)fr.payload, fr.len, 0, NULL);
+	assert_int_equal(json_integer_value(json_object_get(o, "flags")),
+			 TP_PROFILE_FORCED_GC | TP_PROFILE_GC_PROBE);
+	json_decref(o);
+	close(p.fd);
+	collector_destroy(g.c);
+}
+
 /* The agent's host clock steps back an hour (NTP): its samples and its
  * services' GC times are moved onto one line, so the series go on at once
  * instead of stalling for the hour. */
@@ -878,6 +941,7 @@ int main(void)
 		cmocka_unit_test(live_heap_points_and_the_gate),
 		cmocka_unit_test(a_recording_replays_to_the_same_points),
 		cmocka_unit_test(a_pinned_gc_goal_is_probed_and_the_reading_is_a_live_point),
+		cmocka_unit_test(a_heap_whose_gcs_are_rarer_than_the_probes_is_probed),
 		cmocka_unit_test(a_clock_stepped_back_does_not_stall_the_series),
 	};
 

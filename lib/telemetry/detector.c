@@ -820,6 +820,22 @@ static void judge_trend(const struct detector *d, const struct series *s,
  * (its first half is flat, like a plateau mirrored). Judge the recent half,
  * quarter, ... alone with the same rules: a leak still growing now passes,
  * a plateau, a step or a burst does not (one of the sub-halves is flat). */
+/* The later half of a sub-window lies above every floor point before it: a
+ * late leak lifts the floor to levels never seen before it began, while the
+ * rising half of a working set that fills and empties (a batch, a periodic
+ * flush) climbs only back to the peaks it reached before. */
+static bool above_every_earlier_point(const struct trend_point *p, size_t before,
+				      size_t m)
+{
+	double high = -INFINITY, low = INFINITY;
+
+	for (size_t i = 0; i < before; i++)
+		high = fmax(high, p[i].v);
+	for (size_t i = before + m / 2; i < before + m; i++)
+		low = fmin(low, p[i].v);
+	return low > high;
+}
+
 static void judge_recent(const struct detector *d, const struct series *s,
 			 const struct trend_point *p, size_t n, struct metric_result *r)
 {
@@ -841,7 +857,8 @@ static void judge_recent(const struct detector *d, const struct series *s,
 		sub = *r;
 		sub.mk_var_factor = before.var_factor;
 		judge_trend(d, s, p + n - m, m, &sub);
-		if (sub.verdict == VERDICT_LEAK && !(sub.growth < swing)) {
+		if (sub.verdict == VERDICT_LEAK && !(sub.growth < swing) &&
+		    above_every_earlier_point(p, n - m, m)) {
 			*r = sub;
 			r->reason = "steady growth of the floor in the recent part of the window";
 			return;
@@ -973,9 +990,12 @@ static void apply_latch(const struct detector *d, struct series *s, struct metri
 		r->idle_floor = now.idle_floor;
 		r->persisted = isfinite(d->load_stop_t);
 		r->spikes = now.spikes;
-		r->reason = now.post_points > 0
+		r->reason = isfinite(now.post_floor)
 				    ? "leak called under load; after load stopped the floor did not come "
 				      "back to the idle floor"
+			    : isfinite(d->load_stop_t)
+				    ? "leak called under load; too few floor points since load stopped "
+				      "to tell whether it came back"
 				    : "leak called earlier; no recovery evidence since";
 	} else if (raw_leak) {
 		r->verdict = VERDICT_SUSPECT;

@@ -459,6 +459,7 @@ struct exact_run {
 	enum leak_verdict final;
 	double first_leak_t;
 	bool flipped; /* left leak (for anything) after it was called */
+	const char *first_reason; /* why it was first called a leak */
 	const struct metric_result *res;
 };
 
@@ -745,6 +746,128 @@ static void exact_sawtooth_is_never_a_leak(void **state)
 		if (!isnan(run.first_leak_t) || run.final == VERDICT_LEAK)
 			fail_msg("seed %llu: leak at %.0f s, final %s: %s", (unsigned long long)seed,
 				 run.first_leak_t, leak_verdict_name(run.final), run.res->reason);
+		detector_destroy(d);
+	}
+}
+
+/* A working set that fills and is freed, as Go's GC shows it: under GOGC
+ * the gap between GCs grows with the live heap (live / allocation rate), the
+ * agent's 1 Hz sample sees only the last GC of each second, and below Go's
+ * 4 MiB minimum goal no GC gives a point. After load, nothing allocates and
+ * no GC runs. */
+struct gogc_sawtooth {
+	double base, amp, period, phase, alloc_rate; /* bytes, bytes, s, s, bytes/s */
+	double leak_from, leak_rate;		     /* a leak on top; leak_rate 0: none */
+	double probe_s; /* GC probe period when no GC gave a point for 2 of them; 0: none */
+};
+
+static double gogc_sawtooth_live(const struct gogc_sawtooth *w, double t)
+{
+	double leak = w->leak_rate > 0 && t > w->leak_from ? w->leak_rate * (t - w->leak_from) : 0;
+
+	return w->base + w->amp * fmod(t + w->phase, w->period) / w->period + leak;
+}
+
+static struct exact_run run_gogc_sawtooth(struct detector *d, const struct gogc_sawtooth *w,
+					  int load_s, int end_s, uint64_t seed)
+{
+	struct rng r = {.s = seed};
+	struct exact_run out = {.first_leak_t = NAN};
+	double next_gc = 0.1 + uniform(&r), last_point = 0, next_probe = 0;
+
+	assert_true(detector_watch(d, LIVE, true) >= 0);
+	for (int t = 0; t <= end_s; t++) {
+		double last_gc = NAN, live = NAN;
+
+		detector_note_load(d, t, t < load_s);
+		while (next_gc <= t && next_gc < load_s) {
+			last_gc = next_gc;
+			live = gogc_sawtooth_live(w, next_gc) + 30e3 * gauss(&r);
+			next_gc += fmax(live, 2 * MB) / w->alloc_rate;
+		}
+		if (isfinite(last_gc) && live > 2 * MB) {
+			assert_int_equal(detector_add_floor(d, LIVE, last_gc, live, false), 0);
+			last_point = last_gc;
+		} else if (w->probe_s > 0 && t - last_point >= 2 * w->probe_s && t >= next_probe) {
+			/* the collector's GC probe: pinned goal, or GCs rarer than it */
+			live = gogc_sawtooth_live(w, t) + 30e3 * gauss(&r);
+			assert_int_equal(detector_add_probe(d, LIVE, t, live, 4), 0);
+			next_probe = t + w->probe_s;
+		}
+		enum leak_verdict v = detector_evaluate(d, t);
+
+		if (v == VERDICT_LEAK && isnan(out.first_leak_t)) {
+			out.first_leak_t = t;
+			out.first_reason = detector_find(d, LIVE)->reason;
+		}
+	}
+	out.final = detector_evaluate(d, end_s);
+	out.res = detector_find(d, LIVE);
+	return out;
+}
+
+/* Batches of many sizes, periods and allocation rates, with load stopping
+ * at every phase of the cycle (the end of a ramp among them): the recent
+ * part of the window is then a clean ramp, yet no higher than the peaks
+ * before it. */
+static void gogc_sawtooths_of_every_shape_are_never_leaks(void **state)
+{
+	static const double amps[] = {2 * MB, 4 * MB, 6 * MB, 8 * MB, 16 * MB, 48 * MB};
+	static const double periods[] = {8, 12, 15, 20, 30};
+	static const double bases[] = {0.5 * MB, 1.5 * MB, 4 * MB, 12 * MB};
+	unsigned runs = 0;
+
+	(void)state;
+	for (size_t a = 0; a < 6; a++)
+		for (size_t p = 0; p < 5; p++)
+			for (size_t b = 0; b < 4; b++)
+				for (uint64_t seed = 1; seed <= 10; seed++) {
+					struct gogc_sawtooth w = {
+						.base = bases[b],
+						.amp = amps[a],
+						.period = periods[p],
+						.phase = periods[p] * (double)seed / 10,
+						.alloc_rate = (seed % 3 == 0 ? 1 : seed % 3 == 1 ? 3 : 12) * MB,
+						.probe_s = 2,
+					};
+					struct detector *d = new_detector();
+					struct exact_run run = run_gogc_sawtooth(d, &w, 120, 160, seed);
+
+					if (!isnan(run.first_leak_t) || run.final == VERDICT_LEAK)
+						fail_msg("amp %.0f MB, period %.0f s, base %.1f MB, "
+							 "seed %llu: leak at %.0f s, final %s: %s",
+							 w.amp / MB, w.period, w.base / MB,
+							 (unsigned long long)seed, run.first_leak_t,
+							 leak_verdict_name(run.final), run.first_reason);
+					detector_destroy(d);
+					runs++;
+				}
+	printf("# sawtooth shapes judged: %u, none called a leak\n", runs);
+}
+
+/* The same batches with a leak on top, from the start or from half way:
+ * once the leak has lifted the floor well past the batches' peaks, it is
+ * called. */
+static void a_leak_on_top_of_a_gogc_sawtooth_is_called(void **state)
+{
+	(void)state;
+	for (uint64_t seed = 1; seed <= 6; seed++) {
+		struct gogc_sawtooth w = {
+			.base = 4 * MB,
+			.amp = 6 * MB,
+			.period = 15,
+			.phase = 15.0 * (double)seed / 6,
+			.alloc_rate = 6 * MB,
+			.leak_from = seed % 2 ? 0 : 150,
+			.leak_rate = 200e3,
+		};
+		struct detector *d = new_detector();
+		struct exact_run run = run_gogc_sawtooth(d, &w, 330, 370, seed);
+
+		if (run.final != VERDICT_LEAK)
+			fail_msg("seed %llu (leak from %.0f s): final %s: %s",
+				 (unsigned long long)seed, w.leak_from, leak_verdict_name(run.final),
+				 run.res->reason);
 		detector_destroy(d);
 	}
 }
@@ -1274,6 +1397,8 @@ int main(void)
 		cmocka_unit_test(fast_leak_with_growing_gc_gaps_is_a_leak),
 		cmocka_unit_test(load_is_inferred_from_the_allocation_rate),
 		cmocka_unit_test(exact_sawtooth_is_never_a_leak),
+		cmocka_unit_test(gogc_sawtooths_of_every_shape_are_never_leaks),
+		cmocka_unit_test(a_leak_on_top_of_a_gogc_sawtooth_is_called),
 		cmocka_unit_test(slow_leak_of_three_percent_a_minute_is_called_within_120_s),
 		cmocka_unit_test(caches_that_fill_then_stay_flat_are_never_called_leaks),
 		cmocka_unit_test(caches_that_fill_ever_slower_are_never_called_leaks),
