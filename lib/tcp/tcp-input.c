@@ -438,12 +438,17 @@ static void process_text(struct tcp_stack *s, struct tcp_conn *c, const struct r
 
 /* RFC 7323 5.3: a segment whose timestamp is older than the last one taken
  * is an old duplicate (of this or an earlier incarnation of the 4-tuple):
- * drop it and ACK, unless it is a RST. */
+ * drop it and ACK, unless it is a RST. Under reordering it is most often
+ * the late original of a fast retransmission: the part below rcv_nxt goes
+ * into that ACK as a D-SACK (RFC 2883), or the sender never learns its
+ * retransmission was spurious and keeps its window cut. */
 static bool paws_reject(struct tcp_stack *s, struct tcp_conn *c, const struct tcp_seg *seg)
 {
 	if (!c->ts_ok || !seg->ts || (seg->flags & TCP_F_RST) || SEQ_GEQ(seg->tsval, c->ts_recent))
 		return false;
 	s->st.drop_paws++;
+	if (seg->len > 0 && SEQ_LT(seg->seq, c->rcv_nxt))
+		set_dsack(s, seg->seq, SEQ_MIN(seg->seq + seg->len, c->rcv_nxt));
 	c->ack_now = 1;
 	return true;
 }
